@@ -1,0 +1,350 @@
+"""Pair the sentences of two versions: unchanged, edited, added, deleted or moved.
+
+The alignment works in three passes, each deterministic:
+
+1. Sentences whose text is identical are matched as a longest common
+   subsequence; these anchors are "unchanged".
+2. Among the rest, identical sentences at different places are paired, then
+   sentences that share most of their words (Dice coefficient at least
+   ``pair_threshold``), best pairs first.
+3. The largest set of pairs that keeps reading order (identical pairs count
+   double) stays in place: identical ones are "unchanged", similar ones
+   "edited". Every other pair is "moved", so a move is never reported as a
+   deletion plus an addition.
+
+Paragraphs are paired through their sentences: a paragraph none of whose
+sentences has a partner is reported as added (or deleted).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Literal
+
+import attrs
+
+from newsarchive.analysis._tokens import dice, diff_sequences, word_diff, words
+from newsarchive.analysis.sentences import Segmentation, Sentence, segment
+from newsarchive.errors import InputError
+from newsarchive.models import DELETE, EQUAL, INSERT, TextDiff
+
+__all__ = ["Alignment", "AlignmentCounts", "ChangeKind", "SentenceChange", "align"]
+
+ChangeKind = Literal["unchanged", "edited", "added", "deleted", "moved"]
+
+DEFAULT_PAIR_THRESHOLD = 0.6
+
+
+@attrs.frozen(kw_only=True)
+class SentenceChange:
+    """What happened to one sentence between two versions.
+
+    ``old``/``old_index`` are ``None`` for an added sentence, ``new``/``new_index``
+    for a deleted one. ``diff`` is the word diff from ``old`` to ``new`` for an
+    edited sentence and for a moved one whose wording also changed.
+    """
+
+    kind: ChangeKind
+    old: str | None
+    new: str | None
+    old_index: int | None
+    new_index: int | None
+    old_paragraph: int | None = None
+    new_paragraph: int | None = None
+    diff: TextDiff | None = attrs.field(default=None, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class AlignmentCounts:
+    """How many sentences and paragraphs changed, by kind."""
+
+    sentences_unchanged: int = 0
+    sentences_added: int = 0
+    sentences_deleted: int = 0
+    sentences_edited: int = 0
+    sentences_moved: int = 0
+    paragraphs_added: int = 0
+    paragraphs_deleted: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        """Return the counts as a plain dict (snake_case keys)."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen(kw_only=True)
+class Alignment:
+    """The sentence-level changes from an old text to a new one.
+
+    ``changes`` lists every sentence once, in reading order of the new text, with
+    deleted sentences at the place they used to be. ``new_gaps`` is the
+    whitespace around the new sentences (see ``Segmentation.gaps``).
+    """
+
+    changes: tuple[SentenceChange, ...] = attrs.field(repr=False)
+    counts: AlignmentCounts
+    old_sentences: tuple[Sentence, ...] = attrs.field(repr=False)
+    new_sentences: tuple[Sentence, ...] = attrs.field(repr=False)
+    new_gaps: tuple[str, ...] = attrs.field(repr=False)
+    added_paragraphs: tuple[int, ...] = ()
+    deleted_paragraphs: tuple[int, ...] = ()
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether any sentence is other than unchanged."""
+        return any(c.kind != "unchanged" for c in self.changes)
+
+    def apply(self, old_text: str) -> str:
+        """Rebuild the new text from the old one using only this alignment.
+
+        Args:
+            old_text: The old text the alignment was computed from.
+
+        Returns:
+            The new text, exactly.
+
+        Raises:
+            InputError: ``old_text`` is not the text this alignment starts from.
+        """
+        old = segment(old_text).sentences
+        if [s.text for s in old] != [s.text for s in self.old_sentences]:
+            raise InputError("the text does not match the old side of this alignment")
+        out: list[str | None] = [None] * len(self.new_sentences)
+        for change in self.changes:
+            if change.new_index is None:
+                continue
+            if change.old_index is None:
+                out[change.new_index] = change.new
+            elif change.diff is None:
+                out[change.new_index] = old[change.old_index].text
+            else:
+                out[change.new_index] = _patch(old[change.old_index].text, change.diff)
+        parts = [self.new_gaps[0]]
+        for text, gap in zip(out, self.new_gaps[1:], strict=True):
+            if text is None:
+                raise InputError("this alignment does not cover every new sentence")
+            parts += (text, gap)
+        return "".join(parts)
+
+
+def align(
+    old_text: str, new_text: str, *, pair_threshold: float = DEFAULT_PAIR_THRESHOLD
+) -> Alignment:
+    """Align the sentences of two versions of a text.
+
+    Args:
+        old_text: The earlier text.
+        new_text: The later text.
+        pair_threshold: Minimum share of common words (Dice coefficient, 0–1) for a
+            deleted and an added sentence to be paired as one edited sentence.
+
+    Returns:
+        The alignment; ``alignment.apply(old_text) == new_text``.
+
+    Raises:
+        InputError: ``pair_threshold`` is outside 0–1.
+    """
+    if not 0.0 <= pair_threshold <= 1.0:
+        raise InputError(f"pair_threshold must be between 0 and 1, not {pair_threshold}")
+    return align_segmentations(segment(old_text), segment(new_text), pair_threshold=pair_threshold)
+
+
+def align_segmentations(
+    old: Segmentation, new: Segmentation, *, pair_threshold: float = DEFAULT_PAIR_THRESHOLD
+) -> Alignment:
+    """Align two segmentations; see :func:`align`."""
+    a = [s.text for s in old.sentences]
+    b = [s.text for s in new.sentences]
+    anchors = _anchors(a, b)
+    used_old = {i for i, _ in anchors}
+    used_new = {j for _, j in anchors}
+    extra = _pair_leftovers(a, b, used_old, used_new, pair_threshold)
+    pairs = anchors + extra
+    in_place = _heaviest_increasing(pairs, a, b) if extra else set(anchors)
+    changes = tuple(_changes(old, new, pairs, in_place))
+    paired = [c for c in changes if c.old_index is not None and c.new_index is not None]
+    paired_old_paras = {c.old_paragraph for c in paired}
+    paired_new_paras = {c.new_paragraph for c in paired}
+    added_paras = tuple(p.index for p in new.paragraphs if p.index not in paired_new_paras)
+    deleted_paras = tuple(p.index for p in old.paragraphs if p.index not in paired_old_paras)
+    kinds = Counter(c.kind for c in changes)
+    counts = AlignmentCounts(
+        sentences_unchanged=kinds["unchanged"],
+        sentences_added=kinds["added"],
+        sentences_deleted=kinds["deleted"],
+        sentences_edited=kinds["edited"],
+        sentences_moved=kinds["moved"],
+        paragraphs_added=len(added_paras),
+        paragraphs_deleted=len(deleted_paras),
+    )
+    return Alignment(
+        changes=changes,
+        counts=counts,
+        old_sentences=old.sentences,
+        new_sentences=new.sentences,
+        new_gaps=new.gaps,
+        added_paragraphs=added_paras,
+        deleted_paragraphs=deleted_paras,
+    )
+
+
+def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    for op, items in diff_sequences(a, b):
+        if op == EQUAL:
+            pairs.extend((i + k, j + k) for k in range(len(items)))
+        if op != INSERT:
+            i += len(items)
+        if op != DELETE:
+            j += len(items)
+    return pairs
+
+
+def _pair_leftovers(
+    a: list[str], b: list[str], used_old: set[int], used_new: set[int], threshold: float
+) -> list[tuple[int, int]]:
+    left_old = [i for i in range(len(a)) if i not in used_old]
+    left_new = [j for j in range(len(b)) if j not in used_new]
+    if not left_old or not left_new:
+        return []
+    pairs: list[tuple[int, int]] = []
+    by_text: dict[str, list[int]] = {}
+    for i in left_old:
+        by_text.setdefault(a[i], []).append(i)
+    rest_new = []
+    for j in left_new:
+        same = by_text.get(b[j])
+        if same:
+            pairs.append((same.pop(0), j))
+        else:
+            rest_new.append(j)
+    taken = {i for i, _ in pairs}
+    rest_old = [i for i in left_old if i not in taken]
+    if not rest_old or not rest_new:
+        return pairs
+    bags = {i: Counter(words(a[i])) for i in rest_old}
+    index: dict[str, list[int]] = {}
+    for i in rest_old:
+        for w in bags[i]:
+            index.setdefault(w, []).append(i)
+    scored: list[tuple[float, int, int]] = []
+    for j in rest_new:
+        bag = Counter(words(b[j]))
+        candidates = sorted({i for w in bag for i in index.get(w, ())})
+        for i in candidates:
+            score = dice(bags[i], bag)
+            if score >= threshold and score > 0:
+                scored.append((-score, j, i))
+    scored.sort()
+    paired_old: set[int] = set()
+    paired_new: set[int] = set()
+    for _, j, i in scored:
+        if i not in paired_old and j not in paired_new:
+            paired_old.add(i)
+            paired_new.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def _heaviest_increasing(
+    pairs: list[tuple[int, int]], a: list[str], b: list[str]
+) -> set[tuple[int, int]]:
+    """The subset of pairs increasing in both indices with most weight (identical pairs weigh 2)."""
+    ordered = sorted(pairs, key=lambda p: (p[1], p[0]))
+    weight = [2 if a[i] == b[j] else 1 for i, j in ordered]
+    best = weight[:]
+    back = [-1] * len(ordered)
+    for k, (i, _) in enumerate(ordered):
+        for m in range(k):
+            if ordered[m][0] < i and best[m] + weight[k] > best[k]:
+                best[k] = best[m] + weight[k]
+                back[k] = m
+    k = max(range(len(ordered)), key=lambda x: (best[x], -x))
+    chosen = set()
+    while k != -1:
+        chosen.add(ordered[k])
+        k = back[k]
+    return chosen
+
+
+def _changes(
+    old: Segmentation,
+    new: Segmentation,
+    pairs: list[tuple[int, int]],
+    in_place: set[tuple[int, int]],
+) -> Iterator[SentenceChange]:
+    a, b = old.sentences, new.sentences
+    old_of = {j: i for i, j in pairs}
+    paired_old = {i for i, _ in pairs}
+    # For each new position, the old index of the next in-place pair: deletions before it
+    # are shown ahead of the new sentences in the same gap.
+    bound = [len(a)] * (len(b) + 1)
+    for j in range(len(b) - 1, -1, -1):
+        i = old_of.get(j)
+        bound[j] = i if i is not None and (i, j) in in_place else bound[j + 1]
+    next_old = 0
+    for j, sentence in enumerate(b):
+        while next_old < bound[j]:
+            if next_old not in paired_old:
+                yield _deleted(a[next_old])
+            next_old += 1
+        i = old_of.get(j)
+        if i is None:
+            yield SentenceChange(
+                kind="added",
+                old=None,
+                new=sentence.text,
+                old_index=None,
+                new_index=j,
+                new_paragraph=sentence.paragraph,
+            )
+            continue
+        same = a[i].text == sentence.text
+        if (i, j) in in_place:
+            kind: ChangeKind = "unchanged" if same else "edited"
+            next_old = i + 1
+        else:
+            kind = "moved"
+        yield SentenceChange(
+            kind=kind,
+            old=a[i].text,
+            new=sentence.text,
+            old_index=i,
+            new_index=j,
+            old_paragraph=a[i].paragraph,
+            new_paragraph=sentence.paragraph,
+            diff=None if same else word_diff(a[i].text, sentence.text),
+        )
+    for i in range(next_old, len(a)):
+        if i not in paired_old:
+            yield _deleted(a[i])
+
+
+def _deleted(sentence: Sentence) -> SentenceChange:
+    return SentenceChange(
+        kind="deleted",
+        old=sentence.text,
+        new=None,
+        old_index=sentence.index,
+        new_index=None,
+        old_paragraph=sentence.paragraph,
+    )
+
+
+def _patch(text: str, diff: TextDiff) -> str:
+    """Apply a diff's operations to ``text``, checking that it is the diff's old side."""
+    out: list[str] = []
+    pos = 0
+    for op in diff.ops:
+        if op.op == INSERT:
+            out.append(op.text)
+            continue
+        if text[pos : pos + len(op.text)] != op.text:
+            raise InputError("the text does not match the old side of this alignment")
+        if op.op == EQUAL:
+            out.append(op.text)
+        pos += len(op.text)
+    if pos != len(text):
+        raise InputError("the text does not match the old side of this alignment")
+    return "".join(out)

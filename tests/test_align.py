@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsarchive.analysis.align import align
+from newsarchive.errors import InputError
+
+OLD = (
+    "The council met on Monday. It approved the budget.\n"
+    "The mayor praised the vote. Critics said it was rushed.\n"
+    "The meeting lasted three hours."
+)
+
+
+def kinds(old: str, new: str) -> list[tuple[str, int | None, int | None]]:
+    return [(c.kind, c.old_index, c.new_index) for c in align(old, new).changes]
+
+
+def test_identical_texts_are_all_unchanged() -> None:
+    al = align(OLD, OLD)
+    assert not al.has_changes
+    assert al.counts.sentences_unchanged == 5
+    assert al.apply(OLD) == OLD
+
+
+def test_edited_sentence_is_paired_with_its_old_form() -> None:
+    new = OLD.replace("It approved the budget.", "It approved the revised budget.")
+    al = align(OLD, new)
+    (edited,) = [c for c in al.changes if c.kind != "unchanged"]
+    assert (edited.kind, edited.old, edited.new) == (
+        "edited",
+        "It approved the budget.",
+        "It approved the revised budget.",
+    )
+    assert edited.diff is not None
+    assert [(o.op, o.text) for o in edited.diff.ops if o.op] == [(1, "revised ")]
+    assert al.counts.sentences_edited == 1
+
+
+def test_moved_sentence_is_not_a_delete_and_add() -> None:
+    new = (
+        "The meeting lasted three hours. The council met on Monday. It approved the budget.\n"
+        "The mayor praised the vote. Critics said it was rushed."
+    )
+    al = align(OLD, new)
+    assert [c.kind for c in al.changes].count("moved") == 1
+    moved = next(c for c in al.changes if c.kind == "moved")
+    assert (moved.old_index, moved.new_index, moved.diff) == (4, 0, None)
+    assert al.counts.sentences_added == al.counts.sentences_deleted == 0
+    assert al.counts.paragraphs_deleted == 0  # its sentence lives on elsewhere
+
+
+def test_moved_and_edited_sentence_carries_a_diff() -> None:
+    new = "The meeting lasted four hours.\n" + OLD.rsplit("\n", 1)[0]
+    al = align(OLD, new)
+    moved = next(c for c in al.changes if c.kind == "moved")
+    assert moved.old == "The meeting lasted three hours."
+    assert moved.diff is not None and moved.diff.new_text == "The meeting lasted four hours."
+
+
+def test_added_and_deleted_paragraphs_are_counted() -> None:
+    new = OLD.replace(
+        "The meeting lasted three hours.", "Residents can comment until Friday. Forms are online."
+    )
+    al = align(OLD, new)
+    assert al.counts.sentences_added == 2 and al.counts.sentences_deleted == 1
+    assert al.added_paragraphs == (2,) and al.deleted_paragraphs == (2,)
+    assert (al.counts.paragraphs_added, al.counts.paragraphs_deleted) == (1, 1)
+
+
+def test_deletions_are_listed_where_they_were() -> None:
+    new = OLD.replace("Critics said it was rushed.", "Supporters cheered loudly outside.")
+    assert kinds(OLD, new) == [
+        ("unchanged", 0, 0),
+        ("unchanged", 1, 1),
+        ("unchanged", 2, 2),
+        ("deleted", 3, None),
+        ("added", None, 3),
+        ("unchanged", 4, 4),
+    ]
+
+
+def test_repeated_sentences_pair_in_order() -> None:
+    old = "Read more. Alpha. Read more. Beta."
+    new = "Read more. Beta. Read more. Alpha."
+    al = align(old, new)
+    assert al.apply(old) == new
+    assert al.counts.sentences_added == al.counts.sentences_deleted == 0
+
+
+def test_apply_rejects_a_different_old_text() -> None:
+    al = align(OLD, OLD + " More.")
+    with pytest.raises(InputError, match="does not match"):
+        al.apply("Something else entirely.")
+
+
+def test_pair_threshold_is_validated() -> None:
+    with pytest.raises(InputError):
+        align("a", "b", pair_threshold=1.5)
+
+
+def test_alignment_is_deterministic() -> None:
+    new = "Critics said it was rushed. The council met on Tuesday.\nThe meeting lasted hours."
+    assert align(OLD, new) == align(OLD, new)
+
+
+WORDS = [
+    "The",
+    "mayor",
+    "said",
+    "council",
+    "budget",
+    "vote",
+    "on",
+    "Monday",
+    "3.5",
+    "U.S.",
+    "“quote”",
+]
+sentence = st.lists(st.sampled_from(WORDS), min_size=1, max_size=6).map(
+    lambda ws: " ".join(ws) + "."
+)
+paragraphs = st.lists(st.lists(sentence, min_size=1, max_size=4), max_size=5)
+
+
+def render(paras: list[list[str]], sep: str = "\n") -> str:
+    return sep.join(" ".join(p) for p in paras)
+
+
+@st.composite
+def edited_pair(draw: st.DrawFn) -> tuple[str, str]:
+    old = draw(paragraphs)
+    new = [list(p) for p in old]
+    for _ in range(draw(st.integers(0, 5))):
+        action = draw(st.sampled_from(["add", "delete", "edit", "move", "para"]))
+        flat = [(pi, si) for pi, p in enumerate(new) for si in range(len(p))]
+        if action == "para" or not flat:
+            new.insert(draw(st.integers(0, len(new))), [draw(sentence)])
+            continue
+        pi, si = draw(st.sampled_from(flat))
+        if action == "add":
+            new[pi].insert(si, draw(sentence))
+        elif action == "delete":
+            del new[pi][si]
+        elif action == "edit":
+            new[pi][si] = new[pi][si][:-1] + " " + draw(st.sampled_from(WORDS)) + "."
+        else:
+            moved = new[pi].pop(si)
+            new[draw(st.integers(0, len(new) - 1))].append(moved)
+        new = [p for p in new if p]
+    sep = draw(st.sampled_from(["\n", "\n\n", " \r\n"]))
+    return render(old), render(new, sep)
+
+
+@settings(max_examples=200, deadline=None)
+@given(edited_pair())
+def test_applying_alignment_to_old_gives_new(pair: tuple[str, str]) -> None:
+    old, new = pair
+    al = align(old, new)
+    assert al.apply(old) == new
+    counts = al.counts
+    assert (
+        counts.sentences_unchanged
+        + counts.sentences_edited
+        + counts.sentences_moved
+        + counts.sentences_added
+        == len(al.new_sentences)
+    )
+    assert (
+        counts.sentences_unchanged
+        + counts.sentences_edited
+        + counts.sentences_moved
+        + counts.sentences_deleted
+        == len(al.old_sentences)
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80), st.text(max_size=80))
+def test_applying_alignment_works_for_arbitrary_text(old: str, new: str) -> None:
+    assert align(old, new).apply(old) == new
+
+
+@settings(max_examples=100, deadline=None)
+@given(edited_pair())
+def test_unchanged_sentences_keep_reading_order(pair: tuple[str, str]) -> None:
+    """In-place pairs never cross, so only moves break the order."""
+    al = align(*pair)
+    in_place = [(c.old_index, c.new_index) for c in al.changes if c.kind in ("unchanged", "edited")]
+    assert in_place == sorted(in_place)
+    assert [i for i, _ in in_place] == sorted(i for i, _ in in_place)
