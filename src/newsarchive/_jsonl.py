@@ -1,0 +1,91 @@
+"""The JSON Lines capture format shared by import and export (see docs/cli.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .errors import InputError
+from .models import Capture
+from .times import format_time, parse_time
+
+_TIMES = ("captured_at", "published_at", "modified_at")
+_TEXTS = ("url", "canonical_url", "title", "byline", "text", "html", "source", "fetched_url",
+          "quality")
+KNOWN = frozenset({*_TIMES, *_TEXTS, "metadata", "http_status", "http_headers"})
+
+
+def parse_line(line: bytes, *, default_source: str) -> dict[str, Any]:
+    """Turn one line into keyword arguments for ``Archive.save``.
+
+    Raises:
+        InputError: the line is not valid UTF-8 JSON, or a field has the wrong type.
+    """
+    try:
+        data = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InputError("line is not valid UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"line is not valid JSON: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise InputError("line is not a JSON object")
+    unknown = sorted(set(data) - KNOWN)
+    if unknown:
+        raise InputError(f"unknown field {unknown[0]!r}")
+    if not isinstance(data.get("url"), str):
+        raise InputError("missing 'url'")
+    if "captured_at" not in data:
+        raise InputError("missing 'captured_at'")
+    fields: dict[str, Any] = {"source": default_source}
+    for key in _TEXTS:
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{key!r} must be a string")
+        if value is not None:
+            fields[key] = value
+    for key in _TIMES:
+        value = data.get(key)
+        if value is not None:
+            if not isinstance(value, str):
+                raise InputError(f"{key!r} must be an ISO 8601 string")
+            fields[key] = parse_time(value, what=key)
+    if data.get("metadata") is not None:
+        if not isinstance(data["metadata"], dict):
+            raise InputError("'metadata' must be an object")
+        fields["metadata"] = data["metadata"]
+    if data.get("http_status") is not None:
+        if not isinstance(data["http_status"], int):
+            raise InputError("'http_status' must be an integer")
+        fields["http_status"] = data["http_status"]
+    headers = data.get("http_headers")
+    if headers is not None:
+        if not (isinstance(headers, list)
+                and all(isinstance(h, list) and len(h) == 2 for h in headers)):
+            raise InputError("'http_headers' must be a list of [name, value] pairs")
+        fields["http_headers"] = [tuple(h) for h in headers]
+    return fields
+
+
+def capture_line(capture: Capture, text: str, html: str | None) -> dict[str, Any]:
+    """One capture in the import format."""
+    line: dict[str, Any] = {
+        "url": capture.fetched_url or capture.url,
+        "canonical_url": capture.url,
+        "captured_at": format_time(capture.captured_at),
+        "source": capture.source,
+        "title": capture.title,
+        "byline": capture.byline,
+        "text": text,
+        "published_at": format_time(capture.published_at),
+        "modified_at": format_time(capture.modified_at),
+        "metadata": dict(capture.metadata),
+    }
+    if html is not None:
+        line["html"] = html
+    if capture.http_status is not None:
+        line["http_status"] = capture.http_status
+    if capture.http_headers:
+        line["http_headers"] = [list(h) for h in capture.http_headers]
+    if capture.quality is not None:
+        line["quality"] = capture.quality
+    return line

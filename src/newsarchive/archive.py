@@ -1,0 +1,430 @@
+"""The archive: every version of every article, one call away."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any
+
+import attrs
+
+from .errors import InputError, NotFoundError
+from .htmltext import html_to_text
+from .models import GRANULARITIES, Article, Capture, Granularity, SaveResult, Version, VersionDiff
+from .normalize import content_hash
+from .storage import CaptureRecord, Store, open_store
+from .times import as_utc, format_time, parse_time, utc_now
+from .urls import canonical_url as make_canonical
+
+ProgressCallback = Callable[[int, int], None]
+
+_VERSION_ID = re.compile(r"[0-9a-f]{16}")
+# Captures per transaction when importing: large enough to amortise commits.
+IMPORT_BATCH = 500
+
+
+@attrs.frozen(kw_only=True)
+class ImportReport:
+    """What an import did, line by line: counts, and the lines it could not use."""
+
+    lines: int = 0
+    captures_added: int = 0
+    versions_added: int = 0
+    unchanged: int = 0
+    errors: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@attrs.define
+class Archive:
+    """A news archive: articles, their captures and their versions.
+
+    Open one with :meth:`Archive.open`; close it with :meth:`close` or a ``with`` block.
+    """
+
+    store: Store
+
+    @classmethod
+    def open(cls, location: str | Path = "archive") -> Archive:
+        """Open the archive at ``location``, creating it if needed.
+
+        Args:
+            location: a directory (SQLite database inside it), or a ``postgresql://`` URL.
+
+        Raises:
+            StorageError: the archive cannot be opened, or its schema is newer than this code.
+        """
+        return cls(open_store(location))
+
+    @property
+    def location(self) -> str:
+        return self.store.location
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    # -- saving ------------------------------------------------------------------------
+
+    def save(
+        self,
+        url: str,
+        *,
+        text: str | None = None,
+        html: str | None = None,
+        title: str | None = None,
+        byline: str | None = None,
+        captured_at: datetime | None = None,
+        published_at: datetime | None = None,
+        modified_at: datetime | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        canonical_url: str | None = None,
+        source: str = "manual",
+        fetched_url: str | None = None,
+        http_status: int | None = None,
+        http_headers: Iterable[tuple[str, str]] | None = None,
+        quality: str | None = None,
+    ) -> SaveResult:
+        """Record a capture of an article, and a new version if its content changed.
+
+        Args:
+            url: the URL the content was seen at.
+            text: the article text. When omitted, it is taken from ``html``.
+            html: the page's raw HTML, kept byte-identical and content-addressed.
+            title, byline, published_at, modified_at: the article's fields as declared.
+            captured_at: when the content was seen (default: now). An earlier time than the
+                latest capture places the capture where it belongs in the timeline.
+            metadata: free-form JSON-serialisable data kept with the capture.
+            canonical_url: the article's canonical URL; ``url`` is then kept as an alias.
+            source: where the capture came from (``manual``, ``fetch``, ``import``...).
+            fetched_url, http_status, http_headers: how it was fetched, when it was.
+            quality: a flag (e.g. ``soft-404``) recording a capture that must not become a
+                version; None for a good capture.
+
+        Returns:
+            The stored capture and the version it belongs to.
+
+        Raises:
+            InputError: no text or HTML, a bad URL, or metadata that is not JSON.
+            StorageError: the archive could not be written; nothing was saved.
+        """
+        return self.save_many([self._record(
+            url, text=text, html=html, title=title, byline=byline, captured_at=captured_at,
+            published_at=published_at, modified_at=modified_at, metadata=metadata,
+            canonical_url=canonical_url, source=source, fetched_url=fetched_url,
+            http_status=http_status, http_headers=http_headers, quality=quality,
+        )])[0]
+
+    def save_many(self, records: Iterable[CaptureRecord]) -> list[SaveResult]:
+        """Save prepared captures (see :meth:`prepare`) in one transaction."""
+        return self.store.save(records)
+
+    def prepare(self, url: str, **fields: Any) -> CaptureRecord:
+        """Validate and hash a capture without saving it; takes :meth:`save`'s arguments."""
+        return self._record(url, **fields)
+
+    def _record(
+        self,
+        url: str,
+        *,
+        text: str | None = None,
+        html: str | None = None,
+        title: str | None = None,
+        byline: str | None = None,
+        captured_at: datetime | None = None,
+        published_at: datetime | None = None,
+        modified_at: datetime | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        canonical_url: str | None = None,
+        source: str = "manual",
+        fetched_url: str | None = None,
+        http_status: int | None = None,
+        http_headers: Iterable[tuple[str, str]] | None = None,
+        quality: str | None = None,
+    ) -> CaptureRecord:
+        seen = make_canonical(url)
+        canonical = make_canonical(canonical_url) if canonical_url else seen
+        aliases = {seen} | ({make_canonical(fetched_url)} if fetched_url else set())
+        if text is None:
+            if html is None:
+                raise InputError("nothing to save: give the article's text or its HTML")
+            page = html_to_text(html)
+            text = page.text
+            title = title if title is not None else page.title
+        metadata = dict(metadata or {})
+        try:
+            json.dumps(metadata)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"metadata must be JSON-serialisable: {exc}") from None
+        published_at = as_utc(published_at) if published_at else None
+        modified_at = as_utc(modified_at) if modified_at else None
+        return CaptureRecord(
+            url=canonical,
+            aliases=tuple(sorted(aliases - {canonical})),
+            captured_at=as_utc(captured_at) if captured_at else utc_now(),
+            source=source,
+            text=text,
+            html=html,
+            title=title,
+            byline=byline,
+            published_at=published_at,
+            modified_at=modified_at,
+            metadata=metadata,
+            content_hash=content_hash(text=text, title=title, byline=byline,
+                                      published_at=published_at, modified_at=modified_at),
+            fetched_url=fetched_url,
+            http_status=http_status,
+            http_headers=tuple((str(k), str(v)) for k, v in (http_headers or ())),
+            quality=quality,
+        )
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _lookup_url(self, url: str) -> str:
+        try:
+            return make_canonical(url)
+        except InputError:
+            return url  # not a URL at all: it cannot match, and the store says so
+
+    def article(self, url: str) -> Article:
+        """The article filed under ``url`` (its canonical URL or any alias).
+
+        Raises:
+            NotFoundError: no such article.
+        """
+        found = self.store.find_article(self._lookup_url(url))
+        if found is None:
+            raise NotFoundError(f"no article in the archive for {url}")
+        return found
+
+    def articles(self) -> list[Article]:
+        """Every article, sorted by URL."""
+        return self.store.articles()
+
+    def history(self, url: str) -> list[Version]:
+        """Every version of the article in timeline order.
+
+        Raises:
+            NotFoundError: no such article.
+        """
+        return self.store.versions(self._lookup_url(url))
+
+    def captures(self, url: str) -> list[Capture]:
+        """Every capture of the article in time order, flagged ones included."""
+        return self.store.captures(self._lookup_url(url))
+
+    def get(self, url: str, version: int | str | None = None, *,
+            at: datetime | None = None) -> Version:
+        """One version of an article: the latest by default.
+
+        Args:
+            url: the article's URL or an alias.
+            version: a number (1-based; negative counts back from the latest, -1 being the
+                latest), or a version id.
+            at: instead of ``version``, the version current at this time.
+
+        Raises:
+            NotFoundError: no such article or version.
+            InputError: ``at`` is before the article's first capture.
+        """
+        key = self._lookup_url(url)
+        if at is not None:
+            found = self.store.version_at(key, as_utc(at))
+            if found is None:
+                first = self.history(url)
+                if not first:
+                    raise NotFoundError(f"{url} has no versions")
+                raise InputError(
+                    f"{format_time(at)} is before the first capture of {url}"
+                    f" ({format_time(first[0].first_captured_at)})"
+                )
+            return found
+        if version is None or version == -1:
+            found = self.store.latest_version(key)
+            if found is None:
+                raise NotFoundError(f"{url} has no versions")
+            return found
+        if isinstance(version, str):
+            for candidate in self.history(url):
+                if candidate.id == version:
+                    return candidate
+            raise NotFoundError(f"{url} has no version with id {version}")
+        number = version
+        if version < 0:
+            latest = self.store.latest_version(key)
+            number = (latest.number if latest else 0) + version + 1
+        found = self.store.version(key, number) if number >= 1 else None
+        if found is None:
+            count = len(self.history(url))
+            raise NotFoundError(f"{url} has no version {version} (it has {count})")
+        return found
+
+    def resolve(self, url: str, ref: str) -> Version:
+        """A version named as the command line names it.
+
+        ``ref`` is a number (``3``), a negative number counting from the latest (``-1``),
+        ``@`` and an ISO 8601 time (the version current then), or a version id.
+
+        Raises:
+            InputError: ``ref`` is none of these.
+            NotFoundError: no such article or version.
+        """
+        text = ref.strip()
+        if text.startswith("@"):
+            return self.get(url, at=parse_time(text[1:], what="version time"))
+        if re.fullmatch(r"-?\d+", text):
+            number = int(text)
+            if number == 0:
+                raise InputError("version numbers start at 1 (use -1 for the latest)")
+            return self.get(url, number)
+        if _VERSION_ID.fullmatch(text):
+            return self.get(url, text)
+        raise InputError(
+            f"bad version reference {ref!r}: use a number, -N from the latest, @TIME or an id"
+        )
+
+    def diff(self, url: str, old: int | str | Version | None = None,
+             new: int | str | Version | None = None, *,
+             granularity: Granularity = "word") -> VersionDiff:
+        """What changed between two versions (default: the two latest).
+
+        Versions may be given as numbers, references (see :meth:`resolve`) or values.
+
+        Raises:
+            InputError: a bad reference or granularity.
+            NotFoundError: no such article or version.
+        """
+        from .diff import diff_versions
+
+        if granularity not in GRANULARITIES:
+            raise InputError(f"unknown granularity {granularity!r}: use {', '.join(GRANULARITIES)}")
+        new_version = self._version(url, new) if new is not None else self.get(url)
+        if old is not None:
+            old_version = self._version(url, old)
+        else:
+            previous = new_version.number - 1
+            old_version = self.get(url, previous) if previous >= 1 else new_version
+        return diff_versions(old_version, new_version, granularity=granularity)
+
+    def _version(self, url: str, ref: int | str | Version) -> Version:
+        if isinstance(ref, Version):
+            return ref
+        if isinstance(ref, int):
+            return self.get(url, ref)
+        return self.resolve(url, ref)
+
+    def text_of(self, capture: Capture) -> str:
+        """The text exactly as this capture saved it."""
+        return self.store.blob(capture.text_hash).decode("utf-8", "surrogatepass")
+
+    def raw_html(self, capture: Capture) -> str | None:
+        """The raw HTML this capture kept, if it kept any."""
+        if capture.html_hash is None:
+            return None
+        return self.store.blob(capture.html_hash).decode("utf-8", "surrogatepass")
+
+    # -- JSON Lines import and export --------------------------------------------------
+
+    def import_jsonl(self, stream: IO[bytes], *, total: int = 0, source: str = "import",
+                     on_progress: ProgressCallback | None = None) -> ImportReport:
+        """Import captures from JSON Lines, one capture per line; see ``docs/cli.md``.
+
+        Runs in constant memory. A line that cannot be used is reported and skipped; the
+        rest imports. Importing the same lines again adds nothing.
+
+        Args:
+            stream: a binary stream of UTF-8 JSON Lines.
+            total: the stream's size in bytes, if known, for ``on_progress``.
+            on_progress: called with (bytes read, total) after each batch.
+        """
+        from . import _jsonl
+
+        counts = {"lines": 0, "captures_added": 0, "versions_added": 0, "unchanged": 0}
+        errors: list[tuple[int, str]] = []
+        batch: list[CaptureRecord] = []
+        done = 0
+
+        def flush() -> None:
+            for result in self.save_many(batch):
+                counts["captures_added" if result.is_new_capture else "unchanged"] += 1
+                counts["versions_added"] += result.is_new_version
+            batch.clear()
+            if on_progress:
+                on_progress(done, total)
+
+        for number, line in enumerate(stream, start=1):
+            done += len(line)
+            counts["lines"] += 1
+            if not line.strip():
+                continue
+            try:
+                batch.append(self.prepare(**_jsonl.parse_line(line, default_source=source)))
+            except InputError as exc:
+                errors.append((number, str(exc)))
+                continue
+            if len(batch) >= IMPORT_BATCH:
+                flush()
+        flush()
+        return ImportReport(errors=tuple(errors), **counts)
+
+    def import_capture_files(self, paths: Iterable[Path], *, source: str = "import",
+                             on_progress: ProgressCallback | None = None) -> ImportReport:
+        """Import capture files (see :mod:`newsarchive.capturefile`), one capture each.
+
+        A file that cannot be used is reported (its index in ``paths``) and skipped.
+        """
+        from .capturefile import parse_capture_file
+
+        files = list(paths)
+        records: list[CaptureRecord] = []
+        errors: list[tuple[int, str]] = []
+        for number, path in enumerate(files, start=1):
+            try:
+                content = path.read_bytes().decode("utf-8-sig")
+                records.append(self.prepare(**parse_capture_file(content, default_source=source)))
+            except UnicodeDecodeError:
+                errors.append((number, f"{path}: not valid UTF-8"))
+            except OSError as exc:
+                errors.append((number, f"{path}: {exc.strerror}"))
+            except InputError as exc:
+                errors.append((number, f"{path}: {exc}"))
+        records.sort(key=lambda r: r.captured_at)
+        results = self.save_many(records)
+        if on_progress:
+            on_progress(len(files), len(files))
+        return ImportReport(
+            lines=len(files),
+            captures_added=sum(r.is_new_capture for r in results),
+            versions_added=sum(r.is_new_version for r in results),
+            unchanged=sum(not r.is_new_capture for r in results),
+            errors=tuple(errors),
+        )
+
+    def iter_export(self, urls: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+        """One JSON-ready dict per capture, in the import format, article by article."""
+        from . import _jsonl
+
+        keys = None if urls is None else [self.article(u).url for u in urls]
+        for capture in self.store.iter_captures(keys):
+            yield _jsonl.capture_line(capture, self.text_of(capture), self.raw_html(capture))
+
+    def export_jsonl(self, stream: IO[str], urls: Iterable[str] | None = None) -> int:
+        """Write every capture (of ``urls``, or all) as JSON Lines; returns the count."""
+        count = 0
+        for line in self.iter_export(urls):
+            stream.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+            count += 1
+        return count

@@ -1,0 +1,83 @@
+"""The ``newsarchive`` command line: a thin layer over the Python API.
+
+Exit codes: 0 success (differences found included, unless ``diff --exit-code``);
+1 an operational error, or any failed item of a batch, reported after every item ran;
+2 a usage error.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import NewsArchiveError
+from ._state import CliState
+
+# Each module adds its commands to `cli`; imported lazily so `--version` stays fast.
+COMMAND_MODULES = (
+    "newsarchive.cli.core",
+)
+
+
+class _Group(click.Group):
+    """Turns the archive's own errors into one line on stderr, and loads commands lazily."""
+
+    _loaded = False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            for module in COMMAND_MODULES:
+                importlib.import_module(module)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewsArchiveError as exc:
+            state = ctx.find_object(CliState)
+            if state is not None and state.debug:
+                raise
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--archive",
+    "location",
+    envvar="NEWSARCHIVE_ARCHIVE",
+    default="archive",
+    show_default=True,
+    metavar="LOCATION",
+    help="Archive directory or postgresql:// URL (env NEWSARCHIVE_ARCHIVE).",
+)
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.version_option(__version__, prog_name="newsarchive")
+@click.pass_context
+def cli(ctx: click.Context, location: str, debug: bool) -> None:
+    """Keep every version of news articles and show what changed.
+
+    \b
+    Exit codes: 0 success; 1 an error (or, with diff --exit-code,
+    differences found); 2 a usage error.
+    """
+    ctx.obj = CliState(location=location, debug=debug)
+
+
+def main() -> None:
+    cli(prog_name="newsarchive")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Output helpers shared by commands: JSON documents, colour choice, progress."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def echo_json(data: Any) -> None:
+    """Write exactly one JSON document to stdout."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+
+
+def json_option(command: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Output one JSON document.")(
+        command
+    )
+
+
+def color_option(command: F) -> F:
+    return click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help="Colour output: auto colours only on a terminal and honours NO_COLOR.",
+    )(command)
+
+
+def use_color(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+@contextmanager
+def progress(total: int, label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int], None]]:
+    """An ``on_progress(done, total)`` callback drawing a bar on stderr, only on a terminal."""
+    if quiet or not sys.stderr.isatty() or total <= 0:
+        yield lambda done, total: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        shown = 0
+
+        def update(done: int, _total: int) -> None:
+            nonlocal shown
+            bar.update(done - shown)
+            shown = done
+
+        yield update

@@ -1,0 +1,40 @@
+"""The CLI's shared state: where the archive is, opened lazily once per invocation."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+import click
+
+from ..archive import Archive
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@attrs.define
+class CliState:
+    location: str
+    debug: bool = False
+    _archive: Archive | None = None
+
+    def archive(self, ctx: click.Context) -> Archive:
+        if self._archive is None:
+            self._archive = Archive.open(self.location)
+            ctx.call_on_close(self._archive.close)
+        return self._archive
+
+
+def pass_archive(command: F) -> F:
+    """Pass the (lazily opened) archive as the command's first argument."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        state = ctx.find_object(CliState)
+        assert state is not None, "commands run inside the newsarchive group"
+        return command(state.archive(ctx.find_root()), *args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,181 @@
+"""The values passed between layers: articles, captures, versions and diffs.
+
+All are frozen attrs classes. Times are timezone-aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Literal
+
+import attrs
+
+Granularity = Literal["char", "word", "sentence", "paragraph"]
+GRANULARITIES: tuple[Granularity, ...] = ("char", "word", "sentence", "paragraph")
+
+DELETE, EQUAL, INSERT = -1, 0, 1
+
+
+def _aware(instance: object, attribute: attrs.Attribute[Any], value: datetime | None) -> None:
+    if value is not None and value.utcoffset() is None:
+        raise ValueError(f"{attribute.name} must be a timezone-aware datetime")
+
+
+def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return dict(value or {})
+
+
+_metadata_field = attrs.field(
+    factory=dict, converter=_frozen_mapping, eq=True, hash=False, repr=False
+)
+
+
+@attrs.frozen(kw_only=True)
+class Article:
+    """One story, identified by its canonical URL."""
+
+    url: str
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    title: str | None = None
+    version_count: int = 0
+    capture_count: int = 0
+    first_captured_at: datetime | None = attrs.field(default=None, validator=_aware)
+    last_captured_at: datetime | None = attrs.field(default=None, validator=_aware)
+    last_changed_at: datetime | None = attrs.field(default=None, validator=_aware)
+
+
+@attrs.frozen(kw_only=True)
+class Capture:
+    """One observation of an article at a moment, whether or not its content had changed.
+
+    ``version`` is 0 and ``version_id`` empty for a capture flagged by ``quality`` (an error
+    page, a bot challenge...), which never becomes part of a version.
+    """
+
+    id: int
+    url: str
+    captured_at: datetime = attrs.field(validator=_aware)
+    source: str
+    version_id: str
+    version: int
+    content_hash: str
+    text_hash: str
+    html_hash: str | None = None
+    title: str | None = None
+    byline: str | None = None
+    published_at: datetime | None = attrs.field(default=None, validator=_aware)
+    modified_at: datetime | None = attrs.field(default=None, validator=_aware)
+    fetched_url: str | None = None
+    http_status: int | None = None
+    http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
+    quality: str | None = None
+    metadata: Mapping[str, Any] = _metadata_field
+
+
+@attrs.frozen(kw_only=True)
+class Version:
+    """A distinct state of an article's content, numbered from 1 in timeline order.
+
+    ``id`` stays the same when a backfilled capture renumbers the timeline;
+    ``number`` does not.
+    """
+
+    id: str
+    url: str
+    number: int = attrs.field(validator=attrs.validators.ge(1))
+    text: str = attrs.field(repr=False)
+    title: str | None = None
+    byline: str | None = None
+    published_at: datetime | None = attrs.field(default=None, validator=_aware)
+    modified_at: datetime | None = attrs.field(default=None, validator=_aware)
+    metadata: Mapping[str, Any] = _metadata_field
+    content_hash: str
+    text_hash: str
+    first_captured_at: datetime = attrs.field(validator=_aware)
+    last_captured_at: datetime = attrs.field(validator=_aware)
+    capture_count: int = 1
+    reverted_to: int | None = None
+    #: The stored change-analysis summary of this version against the previous one.
+    analysis: Mapping[str, Any] | None = attrs.field(default=None, eq=False, hash=False, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class SaveResult:
+    """What one save stored: the capture, and the version it is now part of."""
+
+    capture: Capture
+    #: None only for a flagged capture of an article that has no version yet.
+    version: Version | None
+    is_new_version: bool
+    is_new_capture: bool = True
+
+    @property
+    def reverted_to(self) -> int | None:
+        return None if self.version is None else self.version.reverted_to
+
+
+@attrs.frozen
+class DiffOp:
+    """One run of a diff: ``op`` is -1 (deleted), 0 (equal) or 1 (inserted)."""
+
+    op: int = attrs.field(validator=attrs.validators.in_((DELETE, EQUAL, INSERT)))
+    text: str
+
+
+@attrs.frozen(kw_only=True)
+class DiffStats:
+    chars_added: int
+    chars_removed: int
+    words_added: int
+    words_removed: int
+    similarity: float
+
+
+@attrs.frozen(kw_only=True)
+class TextDiff:
+    """The difference between two texts as a list of runs.
+
+    Joining the texts of the ops other than deletions gives the new text exactly;
+    joining those other than insertions gives the old text.
+    """
+
+    granularity: Granularity
+    ops: tuple[DiffOp, ...] = attrs.field(converter=tuple, repr=False)
+    stats: DiffStats
+
+    @property
+    def old_text(self) -> str:
+        return "".join(o.text for o in self.ops if o.op != INSERT)
+
+    @property
+    def new_text(self) -> str:
+        return "".join(o.text for o in self.ops if o.op != DELETE)
+
+    @property
+    def has_changes(self) -> bool:
+        return any(o.op != EQUAL for o in self.ops)
+
+
+@attrs.frozen(kw_only=True)
+class FieldChange:
+    """A change of one field other than the body: title, byline or a declared date."""
+
+    field: str
+    old: str | None
+    new: str | None
+
+
+@attrs.frozen(kw_only=True)
+class VersionDiff:
+    """What changed between two versions of one article."""
+
+    url: str
+    old: Version
+    new: Version
+    body: TextDiff
+    fields: tuple[FieldChange, ...] = attrs.field(converter=tuple)
+
+    @property
+    def has_changes(self) -> bool:
+        return self.body.has_changes or bool(self.fields)

@@ -1,0 +1,101 @@
+"""Storage backends behind one small protocol.
+
+``open_store(location)`` picks the backend: a directory path (or ``sqlite:///path``) for
+the embedded SQLite store, a ``postgresql://`` URL for the shared PostgreSQL store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import attrs
+
+from ..errors import MissingDependencyError
+from ..models import Article, Capture, SaveResult, Version
+
+__all__ = ["CaptureRecord", "Store", "open_store"]
+
+
+@attrs.frozen(kw_only=True)
+class CaptureRecord:
+    """One capture as the archive hands it to a store: canonical URL and hashed content."""
+
+    url: str
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    captured_at: datetime
+    source: str
+    text: str = attrs.field(repr=False)
+    html: str | None = attrs.field(default=None, repr=False)
+    title: str | None = None
+    byline: str | None = None
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    metadata: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    content_hash: str
+    fetched_url: str | None = None
+    http_status: int | None = None
+    http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
+    quality: str | None = None
+
+
+class Store(Protocol):
+    """What the archive needs from a storage backend. Every backend passes the contract tests."""
+
+    location: str
+
+    def save(self, records: Iterable[CaptureRecord]) -> list[SaveResult]:
+        """Save captures in one transaction, each idempotent on (article, time, content)."""
+
+    def find_article(self, url: str) -> Article | None:
+        """The article filed under this canonical URL or alias."""
+
+    def articles(self) -> list[Article]: ...
+
+    def versions(self, url: str) -> list[Version]: ...
+
+    def version(self, url: str, number: int) -> Version | None: ...
+
+    def latest_version(self, url: str) -> Version | None: ...
+
+    def version_at(self, url: str, at: datetime) -> Version | None:
+        """The version current at ``at``: the latest first captured at or before it."""
+
+    def captures(self, url: str) -> list[Capture]: ...
+
+    def iter_captures(self, urls: Iterable[str] | None = None) -> Iterator[Capture]:
+        """Every capture of the given articles (all if None), article by article, in time order."""
+
+    def blob(self, hex_hash: str) -> bytes:
+        """The raw bytes stored under a sha256."""
+
+    def set_analysis(self, version_id: str, summary: Mapping[str, Any] | None) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(location: str | Path) -> Store:
+    """Open (creating and migrating if needed) the store at ``location``.
+
+    Args:
+        location: a directory (SQLite database inside it), ``sqlite:///path/to/dir`` or a
+            ``postgresql://`` URL.
+
+    Raises:
+        StorageError: the store cannot be opened.
+        MissingDependencyError: a PostgreSQL URL without the ``postgres`` extra installed.
+    """
+    text = str(location)
+    if text.startswith(("postgresql://", "postgres://")):
+        try:
+            from .postgres import PostgresStore
+        except ImportError as exc:
+            if "psycopg" not in str(exc):
+                raise
+            raise MissingDependencyError("A PostgreSQL archive", "postgres") from None
+        return PostgresStore(text)
+    from .sqlite import SQLiteStore
+
+    return SQLiteStore(Path(text.removeprefix("sqlite://")))

@@ -1,0 +1,98 @@
+"""zstd coding of content-addressed blobs, each optionally a delta against another blob.
+
+A delta frame is compressed with the base blob's raw bytes as zstd's raw-content
+dictionary, so a version that differs from its predecessor by a few sentences costs a few
+hundred bytes. Chains are cut by a full keyframe every ``KEYFRAME_INTERVAL`` links so that
+reading any version decodes a bounded number of frames.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+
+import zstandard
+
+KEYFRAME_INTERVAL = 16
+KEYFRAME_LEVEL = 12
+DELTA_LEVEL = 6
+# A delta larger than this share of the keyframe is not worth its decoding chain.
+DELTA_MAX_RATIO = 0.5
+
+_keyframe_compressor = zstandard.ZstdCompressor(
+    level=KEYFRAME_LEVEL, write_checksum=False, write_content_size=True
+)
+_plain_decompressor = zstandard.ZstdDecompressor()
+
+
+def compress_keyframe(data: bytes) -> bytes:
+    return _keyframe_compressor.compress(data)
+
+
+def compress_delta(data: bytes, base: bytes) -> bytes:
+    dictionary = zstandard.ZstdCompressionDict(base, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+    compressor = zstandard.ZstdCompressor(
+        level=DELTA_LEVEL,
+        dict_data=dictionary,
+        write_checksum=False,
+        write_content_size=True,
+        write_dict_id=False,
+    )
+    return compressor.compress(data)
+
+
+def decompress(data: bytes, base: bytes | None) -> bytes:
+    if base is None:
+        return _plain_decompressor.decompress(data)
+    dictionary = zstandard.ZstdCompressionDict(base, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+    return zstandard.ZstdDecompressor(dict_data=dictionary).decompress(data)
+
+
+class BlobCache:
+    """A small LRU of decoded blobs, bounded in bytes, so delta chains decode once."""
+
+    def __init__(self, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self._items: OrderedDict[bytes, bytes] = OrderedDict()
+        self._bytes = 0
+        self._max = max_bytes
+
+    def get(self, key: bytes) -> bytes | None:
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key: bytes, value: bytes) -> None:
+        if key in self._items or len(value) > self._max:
+            return
+        self._items[key] = value
+        self._bytes += len(value)
+        while self._bytes > self._max:
+            _, dropped = self._items.popitem(last=False)
+            self._bytes -= len(dropped)
+
+
+def decode_chain(
+    key: bytes,
+    load: Callable[[bytes], tuple[bytes | None, bytes]],
+    cache: BlobCache,
+) -> bytes:
+    """Decode blob ``key``, following bases until a cached or keyframe blob.
+
+    ``load(key)`` returns ``(base_key_or_None, frame)``.
+    """
+    pending: list[tuple[bytes, bytes | None, bytes]] = []
+    current: bytes | None = key
+    decoded: bytes | None = None
+    while current is not None:
+        decoded = cache.get(current)
+        if decoded is not None:
+            break
+        base, frame = load(current)
+        pending.append((current, base, frame))
+        current = base
+    for blob_key, base, frame in reversed(pending):
+        decoded = decompress(frame, decoded if base is not None else None)
+        cache.put(blob_key, decoded)
+    assert decoded is not None
+    return decoded

@@ -1,0 +1,427 @@
+"""The storage logic both SQL backends share; each backend supplies connection and locking.
+
+Queries are written with ``?`` placeholders; a backend may rewrite them (``_sql``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import Any
+
+from ..errors import NotFoundError
+from ..models import Article, Capture, SaveResult, Version
+from ..normalize import sha256_hex
+from ..times import from_micros, to_micros
+from . import _blobs, _timeline
+from . import CaptureRecord
+
+_VERSION_COLUMNS = """v.number, v.id, v.content_hash, v.first_captured_at, v.last_captured_at,
+    v.capture_count, v.reverted_to, v.analysis, c.text_hash, c.title, c.byline,
+    c.published_at, c.modified_at, c.metadata"""
+
+_CAPTURE_COLUMNS = """c.id, c.captured_at, c.source, c.content_hash, c.text_hash, c.html_hash,
+    c.fetched_url, c.http_status, c.http_headers, c.quality, c.metadata,
+    c.title, c.byline, c.published_at, c.modified_at"""
+
+
+def _micros(value: datetime | None) -> int | None:
+    return None if value is None else to_micros(value)
+
+
+def _time(value: int | None) -> datetime | None:
+    return None if value is None else from_micros(value)
+
+
+def _json(value: Any) -> str | None:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else None
+
+
+class SQLStore:
+    """Shared implementation of the Store protocol over a DB-API connection."""
+
+    location: str
+
+    def __init__(self) -> None:
+        self._cache = _blobs.BlobCache()
+
+    # -- what a backend provides -------------------------------------------------------
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        raise NotImplementedError
+
+    def _write(self, lock_keys: Sequence[str]) -> AbstractContextManager[None]:
+        """A write transaction holding the locks that serialise saves to these articles."""
+        raise NotImplementedError
+
+    def _read(self) -> AbstractContextManager[None]:
+        """A consistent read (a snapshot where the backend has them)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._execute(sql, params).fetchone()
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return list(self._execute(sql, params).fetchall())
+
+    def _article_row(self, url: str) -> tuple[int, str] | None:
+        row = self._one("SELECT id, url FROM articles WHERE url = ?", (url,))
+        if row is None:
+            row = self._one(
+                "SELECT a.id, a.url FROM aliases l JOIN articles a ON a.id = l.article_id"
+                " WHERE l.url = ?",
+                (url,),
+            )
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def _require_article(self, url: str) -> tuple[int, str]:
+        row = self._article_row(url)
+        if row is None:
+            raise NotFoundError(f"no article in the archive for {url}")
+        return row
+
+    # -- blobs -------------------------------------------------------------------------
+
+    def _load_frame(self, key: bytes) -> tuple[bytes | None, bytes]:
+        row = self._one("SELECT base, data FROM blobs WHERE hash = ?", (key,))
+        if row is None:
+            raise NotFoundError(f"blob {key.hex()} is missing from the archive")
+        return (None if row[0] is None else bytes(row[0])), bytes(row[1])
+
+    def _blob_bytes(self, key: bytes) -> bytes:
+        return _blobs.decode_chain(key, self._load_frame, self._cache)
+
+    def blob(self, hex_hash: str) -> bytes:
+        with self._read():
+            return self._blob_bytes(bytes.fromhex(hex_hash))
+
+    def _put_blob(self, data: bytes, base: bytes | None) -> bytes:
+        """Store ``data`` once under its sha256, as a delta against ``base`` where that pays."""
+        key = bytes.fromhex(sha256_hex(data))
+        if self._one("SELECT 1 FROM blobs WHERE hash = ?", (key,)) is not None:
+            return key
+        frame, depth = None, 0
+        if base is not None and base != key:
+            row = self._one("SELECT depth FROM blobs WHERE hash = ?", (base,))
+            if row is not None and row[0] + 1 < _blobs.KEYFRAME_INTERVAL:
+                delta = _blobs.compress_delta(data, self._blob_bytes(base))
+                if len(delta) <= _blobs.DELTA_MAX_RATIO * len(data):
+                    frame, depth = delta, row[0] + 1
+        if frame is None:
+            base = None
+            frame = _blobs.compress_keyframe(data)
+        self._execute(
+            "INSERT INTO blobs (hash, base, depth, size, data) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (hash) DO NOTHING",
+            (key, base if depth else None, depth, len(data), frame),
+        )
+        self._cache.put(key, data)
+        return key
+
+    # -- saving ------------------------------------------------------------------------
+
+    def save(self, records: Iterable[CaptureRecord]) -> list[SaveResult]:
+        batch = list(records)
+        keys = sorted({r.url for r in batch})
+        with self._write(keys):
+            return [self._save_one(record) for record in batch]
+
+    def _ensure_article(self, record: CaptureRecord) -> tuple[int, str]:
+        found = self._article_row(record.url)
+        if found is None:
+            self._execute(
+                "INSERT INTO articles (url, created_at) VALUES (?, ?) ON CONFLICT (url) DO NOTHING",
+                (record.url, to_micros(record.captured_at)),
+            )
+            found = self._require_article(record.url)
+        for alias in record.aliases:
+            if alias != found[1]:
+                self._execute(
+                    "INSERT INTO aliases (url, article_id) VALUES (?, ?) ON CONFLICT (url) DO NOTHING",
+                    (alias, found[0]),
+                )
+        return found
+
+    def _save_one(self, record: CaptureRecord) -> SaveResult:
+        article_id, url = self._ensure_article(record)
+        at = to_micros(record.captured_at)
+        chash = bytes.fromhex(record.content_hash)
+        existing = self._one(
+            "SELECT id FROM captures WHERE article_id = ? AND captured_at = ? AND content_hash = ?",
+            (article_id, at, chash),
+        )
+        if existing is not None:
+            capture = self._capture_by_id(url, article_id, int(existing[0]))
+            version = self._version_by_id(url, capture.version_id) if capture.version_id else None
+            return SaveResult(capture=capture, version=version, is_new_version=False,
+                              is_new_capture=False)
+
+        latest = self._one(
+            "SELECT v.number, v.content_hash, v.last_captured_at, c.text_hash FROM versions v"
+            " JOIN captures c ON c.id = v.capture_id WHERE v.article_id = ?"
+            " ORDER BY v.number DESC LIMIT 1",
+            (article_id,),
+        )
+        text_key = self._put_blob(record.text.encode("utf-8", "surrogatepass"),
+                                  None if latest is None else bytes(latest[3]))
+        html_key = None
+        if record.html is not None:
+            html_base = self._one(
+                "SELECT html_hash FROM captures WHERE article_id = ? AND html_hash IS NOT NULL"
+                " ORDER BY captured_at DESC, id DESC LIMIT 1",
+                (article_id,),
+            )
+            html_key = self._put_blob(record.html.encode("utf-8", "surrogatepass"),
+                                      None if html_base is None else bytes(html_base[0]))
+        capture_id = int(self._one(
+            "INSERT INTO captures (article_id, captured_at, content_hash, text_hash, html_hash,"
+            " title, byline, published_at, modified_at, source, fetched_url, http_status,"
+            " http_headers, quality, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " RETURNING id",
+            (article_id, at, chash, text_key, html_key, record.title, record.byline,
+             _micros(record.published_at), _micros(record.modified_at), record.source,
+             record.fetched_url, record.http_status,
+             _json([list(h) for h in record.http_headers]), record.quality,
+             _json(dict(record.metadata))),
+        )[0])
+
+        is_new_version = False
+        if record.quality is None:
+            if latest is None or at >= latest[2]:
+                is_new_version = self._append(url, article_id, capture_id, at, chash, latest)
+            else:
+                before = {v.id for v in self._versions(url, article_id)}
+                self._rebuild(url, article_id)
+                is_new_version = any(v.id not in before for v in self._versions(url, article_id))
+        capture = self._capture_by_id(url, article_id, capture_id)
+        version = self._version_by_id(url, capture.version_id) if capture.version_id else None
+        if version is None and record.quality is not None:
+            version = self._version_at(url, article_id, at)
+        return SaveResult(capture=capture, version=version, is_new_version=is_new_version)
+
+    def _append(self, url: str, article_id: int, capture_id: int, at: int, chash: bytes,
+                latest: Any) -> bool:
+        if latest is not None and bytes(latest[1]) == chash:
+            self._execute(
+                "UPDATE versions SET last_captured_at = ?, capture_count = capture_count + 1"
+                " WHERE article_id = ? AND number = ?",
+                (at, article_id, latest[0]),
+            )
+            return False
+        number = 1 if latest is None else int(latest[0]) + 1
+        earlier = self._one(
+            "SELECT MIN(number) FROM versions WHERE article_id = ? AND content_hash = ?",
+            (article_id, chash),
+        )
+        self._execute(
+            "INSERT INTO versions (article_id, number, id, content_hash, capture_id,"
+            " first_captured_at, last_captured_at, capture_count, reverted_to)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
+            (article_id, number, _timeline.version_id(url, at, chash), chash, capture_id, at, at,
+             earlier[0] if earlier else None),
+        )
+        return True
+
+    def _rebuild(self, url: str, article_id: int) -> None:
+        captures = [
+            _timeline.TimelineCapture(int(r[0]), int(r[1]), bytes(r[2]))
+            for r in self._all(
+                "SELECT id, captured_at, content_hash FROM captures"
+                " WHERE article_id = ? AND quality IS NULL",
+                (article_id,),
+            )
+        ]
+        old = [
+            _timeline.OldVersion(str(r[0]), (int(r[1]), int(r[2])))
+            for r in self._all(
+                "SELECT v.id, c.captured_at, c.id, v.analysis FROM versions v"
+                " JOIN captures c ON c.id = v.capture_id WHERE v.article_id = ? ORDER BY v.number",
+                (article_id,),
+            )
+        ]
+        analyses = {
+            str(r[0]): r[1]
+            for r in self._all("SELECT id, analysis FROM versions WHERE article_id = ?",
+                               (article_id,))
+        }
+        runs = _timeline.rebuild(url, captures, old)
+        self._execute("DELETE FROM versions WHERE article_id = ?", (article_id,))
+        for run in runs:
+            self._execute(
+                "INSERT INTO versions (article_id, number, id, content_hash, capture_id,"
+                " first_captured_at, last_captured_at, capture_count, reverted_to, analysis)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, run.number, run.id, run.content_hash, run.capture_id,
+                 run.first_captured_at, run.last_captured_at, run.capture_count,
+                 run.reverted_to, analyses.get(run.id)),
+            )
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _version_from_row(self, url: str, row: Any) -> Version:
+        text = self._blob_bytes(bytes(row[8])).decode("utf-8", "surrogatepass")
+        return Version(
+            id=row[1], url=url, number=row[0], text=text, title=row[9], byline=row[10],
+            published_at=_time(row[11]), modified_at=_time(row[12]),
+            metadata=json.loads(row[13]) if row[13] else {},
+            analysis=json.loads(row[7]) if row[7] else None,
+            content_hash=bytes(row[2]).hex(), text_hash=bytes(row[8]).hex(),
+            first_captured_at=from_micros(row[3]), last_captured_at=from_micros(row[4]),
+            capture_count=row[5], reverted_to=row[6],
+        )
+
+    def _versions(self, url: str, article_id: int) -> list[Version]:
+        rows = self._all(
+            f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN captures c ON c.id = v.capture_id"
+            " WHERE v.article_id = ? ORDER BY v.number",
+            (article_id,),
+        )
+        return [self._version_from_row(url, r) for r in rows]
+
+    def _version_where(self, url: str, where: str, params: Sequence[Any]) -> Version | None:
+        row = self._one(
+            f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN captures c ON c.id = v.capture_id"
+            f" WHERE {where}",
+            params,
+        )
+        return None if row is None else self._version_from_row(url, row)
+
+    def _version_by_id(self, url: str, version_id: str) -> Version | None:
+        return self._version_where(url, "v.id = ?", (version_id,))
+
+    def _version_at(self, url: str, article_id: int, at: int) -> Version | None:
+        return self._version_where(
+            url,
+            "v.article_id = ? AND v.first_captured_at <= ?"
+            " ORDER BY v.first_captured_at DESC, v.number DESC LIMIT 1",
+            (article_id, at),
+        )
+
+    def versions(self, url: str) -> list[Version]:
+        with self._read():
+            article_id, canonical = self._require_article(url)
+            return self._versions(canonical, article_id)
+
+    def version(self, url: str, number: int) -> Version | None:
+        with self._read():
+            article_id, canonical = self._require_article(url)
+            return self._version_where(canonical, "v.article_id = ? AND v.number = ?",
+                                       (article_id, number))
+
+    def latest_version(self, url: str) -> Version | None:
+        with self._read():
+            article_id, canonical = self._require_article(url)
+            return self._version_where(
+                canonical, "v.article_id = ? ORDER BY v.number DESC LIMIT 1", (article_id,)
+            )
+
+    def version_at(self, url: str, at: datetime) -> Version | None:
+        with self._read():
+            article_id, canonical = self._require_article(url)
+            return self._version_at(canonical, article_id, to_micros(at))
+
+    def _captures(self, url: str, article_id: int, where: str = "",
+                  params: Sequence[Any] = ()) -> list[Capture]:
+        versions = self._all(
+            "SELECT v.number, v.id, c.captured_at, c.id FROM versions v"
+            " JOIN captures c ON c.id = v.capture_id WHERE v.article_id = ? ORDER BY v.number",
+            (article_id,),
+        )
+        starts = [(int(r[2]), int(r[3])) for r in versions]
+        rows = self._all(
+            f"SELECT {_CAPTURE_COLUMNS} FROM captures c WHERE c.article_id = ? {where}"
+            " ORDER BY c.captured_at, c.id",
+            (article_id, *params),
+        )
+        result = []
+        for row in rows:
+            number, vid = 0, ""
+            if row[9] is None:
+                index = bisect.bisect_right(starts, (int(row[1]), int(row[0]))) - 1
+                if index >= 0:
+                    number, vid = int(versions[index][0]), str(versions[index][1])
+            result.append(self._capture_from_row(url, row, number, vid))
+        return result
+
+    def _capture_from_row(self, url: str, row: Any, number: int, vid: str) -> Capture:
+        return Capture(
+            id=int(row[0]), url=url, captured_at=from_micros(row[1]), source=row[2],
+            version_id=vid, version=number, content_hash=bytes(row[3]).hex(),
+            text_hash=bytes(row[4]).hex(), html_hash=None if row[5] is None else bytes(row[5]).hex(),
+            fetched_url=row[6], http_status=row[7],
+            http_headers=tuple(tuple(h) for h in json.loads(row[8])) if row[8] else (),
+            quality=row[9], metadata=json.loads(row[10]) if row[10] else {},
+            title=row[11], byline=row[12], published_at=_time(row[13]),
+            modified_at=_time(row[14]),
+        )
+
+    def _capture_by_id(self, url: str, article_id: int, capture_id: int) -> Capture:
+        return self._captures(url, article_id, "AND c.id = ?", (capture_id,))[0]
+
+    def captures(self, url: str) -> list[Capture]:
+        with self._read():
+            article_id, canonical = self._require_article(url)
+            return self._captures(canonical, article_id)
+
+    def iter_captures(self, urls: Iterable[str] | None = None) -> Iterator[Capture]:
+        if urls is None:
+            with self._read():
+                targets = [(int(r[0]), str(r[1]))
+                           for r in self._all("SELECT id, url FROM articles ORDER BY url")]
+        else:
+            with self._read():
+                targets = [self._require_article(u) for u in urls]
+        for article_id, url in targets:
+            with self._read():
+                chunk = self._captures(url, article_id)
+            yield from chunk
+
+    def find_article(self, url: str) -> Article | None:
+        with self._read():
+            row = self._article_row(url)
+            return None if row is None else self._article(*row)
+
+    def _article(self, article_id: int, url: str) -> Article:
+        aliases = [str(r[0]) for r in self._all(
+            "SELECT url FROM aliases WHERE article_id = ? ORDER BY url", (article_id,))]
+        stats = self._one(
+            "SELECT COUNT(*), MAX(first_captured_at), MAX(number) FROM versions WHERE article_id = ?",
+            (article_id,),
+        )
+        captures = self._one(
+            "SELECT COUNT(*), MIN(captured_at), MAX(captured_at) FROM captures WHERE article_id = ?",
+            (article_id,),
+        )
+        title_row = self._one(
+            "SELECT c.title FROM versions v JOIN captures c ON c.id = v.capture_id"
+            " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1",
+            (article_id,),
+        )
+        return Article(
+            url=url, aliases=tuple(aliases), title=title_row[0] if title_row else None,
+            version_count=int(stats[0]), capture_count=int(captures[0]),
+            first_captured_at=_time(captures[1]), last_captured_at=_time(captures[2]),
+            last_changed_at=_time(stats[1]),
+        )
+
+    def articles(self) -> list[Article]:
+        with self._read():
+            rows = self._all("SELECT id, url FROM articles ORDER BY url")
+            return [self._article(int(r[0]), str(r[1])) for r in rows]
+
+    def set_analysis(self, version_id: str, summary: Mapping[str, Any] | None) -> None:
+        row = self._one("SELECT a.url FROM versions v JOIN articles a ON a.id = v.article_id"
+                        " WHERE v.id = ?", (version_id,))
+        if row is None:
+            raise NotFoundError(f"no version {version_id}")
+        with self._write([str(row[0])]):
+            self._execute("UPDATE versions SET analysis = ? WHERE id = ?",
+                          (_json(dict(summary)) if summary else None, version_id))

@@ -1,0 +1,113 @@
+"""The embedded store: one SQLite database in WAL mode inside the archive directory."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import SchemaError, StorageError
+from ..times import to_micros, utc_now
+from . import _migrations
+from ._sql import SQLStore
+
+DATABASE_NAME = "newsarchive.db"
+# Long enough for a concurrent writer's batch; a save itself takes milliseconds.
+BUSY_TIMEOUT_MS = 60_000
+
+
+class SQLiteStore(SQLStore):
+    """A SQLite archive at ``directory/newsarchive.db``; ``:memory:`` keeps it in memory."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__()
+        memory = str(directory) == ":memory:"
+        if memory:
+            path = ":memory:"
+        else:
+            if directory.exists() and not directory.is_dir():
+                raise StorageError(f"archive location {directory} is not a directory")
+            try:
+                directory.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageError(f"cannot create archive directory {directory}: {exc.strerror}") from None
+            path = str(directory / DATABASE_NAME)
+        self.location = str(directory)
+        self._depth = 0
+        try:
+            self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
+                                         timeout=BUSY_TIMEOUT_MS / 1000)
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not memory:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"cannot open archive {path}: {exc}") from None
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._conn.execute(sql, params)
+
+    @contextmanager
+    def _write(self, lock_keys: Sequence[str]) -> Iterator[None]:
+        # BEGIN IMMEDIATE takes the database's write lock up front, so two processes
+        # saving at once queue instead of both reading a stale "latest version".
+        with self._transaction("BEGIN IMMEDIATE"):
+            yield
+
+    @contextmanager
+    def _read(self) -> Iterator[None]:
+        with self._transaction("BEGIN"):
+            yield
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self._conn.execute(begin)
+        except sqlite3.OperationalError as exc:
+            raise StorageError(f"archive {self.location} is unavailable: {exc}") from None
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self._conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        with self._transaction("BEGIN IMMEDIATE"):
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations"
+                " (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"
+            )
+            current = self._conn.execute(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"
+            ).fetchone()[0]
+            known = len(_migrations.SQLITE)
+            if current > known:
+                raise SchemaError(
+                    f"archive {self.location} has schema version {current}, newer than this "
+                    f"newsarchive understands ({known}): upgrade newsarchive"
+                )
+            for number in range(current + 1, known + 1):
+                for statement in _migrations.SQLITE[number - 1]:
+                    self._conn.execute(statement)
+                self._conn.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                    (number, to_micros(utc_now())),
+                )
+
+    def close(self) -> None:
+        self._conn.close()

@@ -1,0 +1,56 @@
+"""Parsing and formatting of the times the archive records (aware UTC datetimes)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from .errors import InputError
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def parse_time(value: str, *, what: str = "time") -> datetime:
+    """Parse an ISO 8601 time; a time without an offset is taken as UTC.
+
+    Raises:
+        InputError: the value is not an ISO 8601 date or time.
+    """
+    text = value.strip()
+    if text.endswith(("z", "Z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"bad {what} {value!r}: expected ISO 8601, e.g. 2017-06-06T14:30:00Z") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """Return an aware UTC datetime; naive datetimes are taken as UTC."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def format_time(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a ``Z`` suffix, or None."""
+    if value is None:
+        return None
+    text = as_utc(value).isoformat()
+    return text.removesuffix("+00:00") + "Z"
+
+
+def to_micros(value: datetime) -> int:
+    delta = as_utc(value) - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_micros(value: int) -> datetime:
+    seconds, micros = divmod(value, 1_000_000)
+    return datetime.fromtimestamp(seconds, UTC).replace(microsecond=micros)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
