@@ -1,0 +1,357 @@
+"""The HTML report and diff page: golden output, escaping of hostile archives, structure."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import attrs
+import pytest
+
+from _report_history import (
+    ANALYSIS,
+    HOSTILE,
+    URL,
+    consecutive_diffs,
+    history,
+    make_diff,
+    make_version,
+)
+from newsarchive.errors import InputError
+from newsarchive.models import DiffOp, DiffStats, TextDiff
+from newsarchive.render._paragraphs import build_paragraph_map, split_paragraphs
+from newsarchive.render.html import (
+    clean_text,
+    render_diff_fragment,
+    render_diff_page,
+    render_report,
+    safe_href,
+)
+
+GOLDEN = Path(__file__).parent / "golden"
+# Regenerate with: NEWSARCHIVE_UPDATE_GOLDEN=1 python -m pytest tests/test_render_html.py
+UPDATE = os.environ.get("NEWSARCHIVE_UPDATE_GOLDEN") == "1"
+
+ALLOWED_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "input", "header", "p", "h1", "h2", "h3",
+    "a", "span", "nav", "ul", "ol", "li", "main", "section", "div", "label", "article", "time",
+    "table", "caption", "thead", "tbody", "tr", "th", "td", "ins", "del", "strong", "footer",
+}  # fmt: skip
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+    assert path.exists(), f"missing golden {path}: run with NEWSARCHIVE_UPDATE_GOLDEN=1"
+    assert text.encode("utf-8") == path.read_bytes()
+
+
+class Page(HTMLParser):
+    """Every tag, attribute and piece of text a browser's parser would see."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.styles: list[str] = []
+        self._in_style = False
+        self.feed(source)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        (self.styles if self._in_style else self.text).append(data)
+
+    def all_text(self) -> str:
+        return "".join(self.text)
+
+    def hrefs(self) -> list[str]:
+        return [a["href"] or "" for tag, a in self.tags if tag == "a" and "href" in a]
+
+
+def assert_inert(source: str) -> Page:
+    """The page has only our own tags, no handlers, no script and no outside link but http(s)."""
+    page = Page(source)
+    for tag, attributes in page.tags:
+        assert tag in ALLOWED_TAGS, tag
+        assert not any(name.startswith("on") for name in attributes), (tag, attributes)
+        assert "style" not in attributes, (tag, attributes)
+    for href in page.hrefs():
+        assert href.startswith(("#", "http://", "https://")), href
+    return page
+
+
+def test_report_matches_golden() -> None:
+    versions = history()
+    check_golden(
+        "report.html", render_report(versions, consecutive_diffs(versions), analysis=ANALYSIS)
+    )
+
+
+def test_report_without_analysis_matches_golden() -> None:
+    versions = history()
+    check_golden("report_plain.html", render_report(versions, consecutive_diffs(versions)))
+
+
+def test_diff_page_matches_golden() -> None:
+    versions = history()
+    page = render_diff_page(make_diff(versions[0], versions[1]), summary=ANALYSIS[2])
+    check_golden("diff_page.html", page)
+
+
+def test_report_shows_title_url_timeline_and_every_consecutive_diff() -> None:
+    versions = history()
+    source = render_report(versions, consecutive_diffs(versions), analysis=ANALYSIS)
+    page = assert_inert(source)
+    text = page.all_text()
+    assert "Minister resigns over contracts" in text
+    assert f'href="{URL}"' in source
+    for number in (1, 2, 3, 4):
+        assert f'id="v{number}"' in source
+    for old, new in ((1, 2), (2, 3), (3, 4)):
+        assert f'id="diff-{old}-{new}"' in source
+        assert f'href="#diff-{old}-{new}"' in source
+    assert "reverted to version 2" in text
+    assert "stealth edit" in text
+    assert "quote removed" in text
+
+
+def test_insertions_and_deletions_are_ins_and_del_elements() -> None:
+    versions = history()
+    source = render_diff_page(make_diff(versions[0], versions[1]))
+    assert "<del>3m</del><ins>4.5m</ins>" in source
+    assert (
+        "<ins>\n\nA spokesperson for the prime minister thanked her for her service.</ins>"
+        in source
+    )
+    # Side by side, the added paragraph has a row of its own with nothing opposite.
+    assert (
+        '<tr class="changed"><td class="text" dir="auto" lang="en"></td>'
+        '<td class="text" dir="auto" lang="en"><ins>A spokesperson for the prime minister '
+        "thanked her for her service.</ins></td></tr>"
+    ) in source
+    # The headline change comes before the body diff.
+    assert source.index("<del>Minister under pressure over contracts</del>") < source.index(
+        "<del>3m</del>"
+    )
+
+
+def test_side_by_side_rows_keep_old_and_new_columns_apart() -> None:
+    versions = history()
+    fragment = render_diff_fragment(make_diff(versions[1], versions[2]))
+    side = fragment[fragment.index('<table class="diff-side">') :]
+    rows = re.findall(r"<tr[^>]*><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td></tr>", side)
+    assert rows, side
+    for old_cell, new_cell in rows:
+        assert "<ins>" not in old_cell
+        assert "<del>" not in new_cell
+    assert [new for old, new in rows if "nothing wrong" in old] == [""]
+    assert [
+        old for old, new in rows if new == "<ins>Opposition MPs have called for an inquiry.</ins>"
+    ] == [""]
+    # Unchanged paragraphs sit level in both columns.
+    assert all(old == new for old, new in rows if "<" not in old + new)
+    assert sum(1 for old, new in rows if old == new) == 2
+
+
+def test_chosen_pair_report_shows_only_that_diff() -> None:
+    versions = history()
+    source = render_report(versions, [make_diff(versions[0], versions[3])])
+    assert 'id="diff-1-4"' in source
+    assert 'id="diff-1-2"' not in source
+    # Analysis belongs to consecutive pairs, so a jump shows none for the pair itself.
+    assert (
+        "quote removed"
+        not in render_report(
+            versions, [make_diff(versions[1], versions[3])], analysis={4: ANALYSIS[3]}
+        )
+        .split('id="changes"')[1]
+        .split('id="paragraphs"')[0]
+    )
+
+
+def test_single_version_report_says_nothing_changed() -> None:
+    versions = history()[:1]
+    page = assert_inert(render_report(versions, []))
+    assert "nothing has changed yet" in page.all_text()
+
+
+def test_report_rejects_empty_or_mixed_histories() -> None:
+    versions = history()
+    with pytest.raises(InputError):
+        render_report([], [])
+    other = attrs.evolve(versions[1], url="https://other.example/")
+    with pytest.raises(InputError):
+        render_report([versions[0], other], [])
+
+
+@pytest.mark.parametrize("hostile", HOSTILE)
+def test_hostile_content_is_escaped_everywhere(hostile: str) -> None:
+    """Hostile text in title, byline, body, URL and analysis comes out as text, never markup."""
+    url = "https://news.example/" + hostile
+    old = make_version(
+        1,
+        f"Intro.\n\n{hostile}\n\nEnd.",
+        title=hostile,
+        at=history()[0].first_captured_at,
+        url=url,
+        byline=hostile,
+    )
+    new = make_version(
+        2,
+        f"Intro changed.\n\n{hostile} {hostile}\n\nEnd.",
+        title=f"New {hostile}",
+        at=history()[1].first_captured_at,
+        url=url,
+    )
+    analysis = {2: {"level": hostile, "reasons": [hostile], "stealth": True}}
+    for source in (
+        render_report([old, new], [make_diff(old, new)], analysis=analysis),  # type: ignore[dict-item]
+        render_diff_page(make_diff(old, new), summary={"level": hostile, "reasons": [hostile]}),
+    ):
+        page = assert_inert(source)
+        assert clean_text(hostile) in page.all_text()
+        assert "\x00" not in source and "\ud800" not in source
+        source.encode("utf-8")  # no lone surrogates survive
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+        "//evil.example/",
+        "https://",
+        "https://exa mple.com/",
+        "https://[::1",
+    ],
+)
+def test_unsafe_article_urls_are_never_links(url: str) -> None:
+    assert safe_href(url) is None
+    version = make_version(1, "Text.", title="T", at=history()[0].first_captured_at, url=url)
+    page = assert_inert(render_report([version], []))
+    assert page.hrefs() == ["#headlines", "#timeline", "#changes", "#paragraphs"]
+    assert url.strip() in page.all_text() or clean_text(url) in page.all_text()
+
+
+def test_safe_href_keeps_ordinary_article_urls() -> None:
+    assert safe_href(URL) == URL
+    assert safe_href("http://example.com/a?b=1&c=<d>") == "http://example.com/a?b=1&c=<d>"
+    source = render_report(
+        [
+            make_version(
+                1,
+                "x",
+                title="t",
+                at=history()[0].first_captured_at,
+                url="https://e.example/?a=1&b=<x>",
+            )
+        ],
+        [],
+    )
+    assert 'href="https://e.example/?a=1&amp;b=&lt;x&gt;"' in source
+
+
+def test_content_security_policy_forbids_scripts_and_admits_only_our_stylesheet() -> None:
+    versions = history()
+    source = render_report(versions, consecutive_diffs(versions))
+    page = Page(source)
+    metas = [
+        a
+        for tag, a in page.tags
+        if tag == "meta" and a.get("http-equiv") == "Content-Security-Policy"
+    ]
+    assert len(metas) == 1
+    policy = metas[0]["content"] or ""
+    assert "default-src 'none'" in policy
+    assert "script-src" not in policy and "unsafe-inline" not in policy
+    (style,) = page.styles
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}'" in policy
+    # The policy must come before anything that could load.
+    assert source.index("Content-Security-Policy") < source.index("<title>")
+
+
+def test_page_is_readable_in_print_and_at_phone_width() -> None:
+    source = render_diff_page(consecutive_diffs(history())[0])
+    assert "@media print" in source
+    assert "@media (max-width:40rem)" in source
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in source
+
+
+def test_unchanged_text_says_so() -> None:
+    versions = history()
+    retitled = attrs.evolve(versions[0], number=2, title="Other")
+    d = make_diff(versions[0], retitled)
+    assert not d.body.has_changes
+    assert "The text did not change." in render_diff_page(d)
+
+
+def test_heading_level_is_checked() -> None:
+    with pytest.raises(InputError):
+        render_diff_fragment(consecutive_diffs(history())[0], heading_level=1)
+
+
+def test_split_paragraphs_drops_blank_lines() -> None:
+    assert split_paragraphs("a\n\n  b  \r\n\r\nc\n") == ["a", "b", "c"]
+    assert split_paragraphs("") == []
+
+
+def test_paragraph_map_traces_edits_moves_removals() -> None:
+    pmap = build_paragraph_map(history())
+    assert pmap.version_numbers == (1, 2, 3, 4)
+    current = {row.text[:20]: row.statuses for row in pmap.rows if row.is_current}
+    assert current == {
+        "The minister resigne": ("present", "edited", "present", "present"),
+        "Opposition MPs have ": ("present", "present", "present", "moved"),
+        '"I have done nothing': ("present", "present", "removed", "restored"),
+        "A spokesperson for t": ("absent", "added", "moved", "present"),
+    }
+    assert all(row.is_current for row in pmap.rows), "a restored paragraph keeps one row"
+
+
+def test_paragraph_map_lists_paragraphs_removed_for_good() -> None:
+    pmap = build_paragraph_map(history()[:3])
+    removed = [(row.text[:20], row.statuses) for row in pmap.rows if not row.is_current]
+    assert removed == [('"I have done nothing', ("present", "present", "removed"))]
+
+
+def test_paragraph_map_of_unrelated_rewrite_marks_everything_new() -> None:
+    versions = history()
+    rewrite = attrs.evolve(
+        versions[1], text="Completely different words here.\n\nAnd more of them."
+    )
+    pmap = build_paragraph_map([versions[0], rewrite])
+    assert [row.statuses for row in pmap.rows if row.is_current] == [("absent", "added")] * 2
+    assert [row.statuses for row in pmap.rows if not row.is_current] == [("present", "removed")] * 3
+
+
+def test_empty_diff_ops_render_nothing_extra() -> None:
+    versions = history()
+    d = attrs.evolve(
+        make_diff(versions[0], versions[1]),
+        body=TextDiff(
+            granularity="word",
+            ops=[DiffOp(0, ""), DiffOp(1, "x")],
+            stats=DiffStats(
+                chars_added=1, chars_removed=0, words_added=1, words_removed=0, similarity=0.0
+            ),
+        ),
+    )
+    assert "<ins>x</ins>" in render_diff_fragment(d)
