@@ -5,7 +5,7 @@ All are frozen attrs classes. Times are timezone-aware UTC datetimes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Literal
 
@@ -132,6 +132,11 @@ class DiffStats:
     similarity: float
 
 
+def _ops_tuple(value: Iterable[DiffOp]) -> tuple[DiffOp, ...]:
+    # A typed converter: mypy cannot infer the element type of a bare ``tuple``.
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class TextDiff:
     """The difference between two texts as a list of runs.
@@ -141,7 +146,7 @@ class TextDiff:
     """
 
     granularity: Granularity
-    ops: tuple[DiffOp, ...] = attrs.field(converter=tuple, repr=False)
+    ops: tuple[DiffOp, ...] = attrs.field(converter=_ops_tuple, repr=False)
     stats: DiffStats
 
     @property
@@ -166,6 +171,10 @@ class FieldChange:
     new: str | None
 
 
+def _field_changes_tuple(value: Iterable[FieldChange]) -> tuple[FieldChange, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class VersionDiff:
     """What changed between two versions of one article."""
@@ -174,7 +183,7 @@ class VersionDiff:
     old: Version
     new: Version
     body: TextDiff
-    fields: tuple[FieldChange, ...] = attrs.field(converter=tuple)
+    fields: tuple[FieldChange, ...] = attrs.field(converter=_field_changes_tuple)
 
     @property
     def has_changes(self) -> bool:
