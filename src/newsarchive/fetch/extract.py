@@ -1,0 +1,302 @@
+"""Pure extraction: HTML in, :class:`ExtractedArticle` out.
+
+Main text, title, author, site name and language come from trafilatura.
+Dates come first from what the page declares precisely (JSON-LD
+``datePublished``/``dateModified``, ``article:published_time``/
+``article:modified_time`` meta), then from htmldate. The canonical URL is read
+from ``<link rel=canonical>``, then ``og:url``. Every result records the
+extractor's name, version and options, so text that changes only because the
+extractor changed can be told apart from an edit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, time
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import attrs
+
+from newsarchive.errors import ExtractionError, MissingDependencyError
+
+# Options passed to trafilatura; part of the extractor identity recorded with captures.
+TRAFILATURA_OPTIONS: Mapping[str, Any] = {
+    "include_comments": False,
+    "include_tables": True,
+    "include_images": False,
+    "include_links": False,
+    "favor_precision": False,
+    "favor_recall": False,
+    "deduplicate": False,
+}
+HTMLDATE_OPTIONS: Mapping[str, Any] = {"extensive_search": False}
+
+# Lines that are page furniture on nearly every news site, whatever the layout.
+DEFAULT_BOILERPLATE: tuple[str, ...] = (
+    r"^\s*advertisement\s*$",
+    r"^\s*(story continues|article continues) below( advertisement)?\s*$",
+)
+
+
+@attrs.frozen(kw_only=True)
+class ExtractedArticle:
+    """What could be read from one page."""
+
+    url: str
+    text: str = attrs.field(repr=False)
+    title: str | None = None
+    byline: str | None = None
+    site_name: str | None = None
+    language: str | None = None
+    description: str | None = None
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    canonical_url: str | None = None
+    extractor: Mapping[str, Any] = attrs.field(factory=dict, eq=False, hash=False, repr=False)
+
+
+def extractor_info(boilerplate: Sequence[str] = ()) -> dict[str, Any]:
+    """Describe the extractor as it will run: names, versions and options.
+
+    Args:
+        boilerplate: extra boilerplate patterns in use.
+
+    Returns:
+        A JSON-ready dict stored in capture metadata under ``extractor``.
+    """
+    trafilatura, htmldate = _import()
+    return {
+        "name": "trafilatura",
+        "version": str(trafilatura.__version__),
+        "options": dict(TRAFILATURA_OPTIONS),
+        "dates": {"name": "htmldate", "version": str(htmldate.__version__),
+                  "options": dict(HTMLDATE_OPTIONS)},
+        "boilerplate": list(DEFAULT_BOILERPLATE) + list(boilerplate),
+    }
+
+
+def _import() -> tuple[Any, Any]:
+    try:
+        import htmldate
+        import trafilatura
+    except ImportError as exc:
+        raise MissingDependencyError("Fetching pages", "scrape") from exc
+    return trafilatura, htmldate
+
+
+def extract_article(
+    html: str, url: str, *, boilerplate: Sequence[str] = ()
+) -> ExtractedArticle:
+    """Extract the article from a page.
+
+    Args:
+        html: the decoded page.
+        url: the URL the page was fetched from (after redirects), used to
+            resolve relative links.
+        boilerplate: extra regular expressions; a text line matching any of
+            them (``re.search``, case-insensitive) is dropped.
+
+    Returns:
+        The article; ``text`` may be empty when no article body was found.
+
+    Raises:
+        ExtractionError: the page cannot be parsed as HTML, or a boilerplate
+            pattern is not a valid regular expression.
+        MissingDependencyError: the ``scrape`` extra is missing.
+    """
+    trafilatura, _ = _import()
+    patterns = _compile(list(DEFAULT_BOILERPLATE) + list(boilerplate), url=url)
+    tree = _parse(html, url)
+    doc = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, as_dict=False, **TRAFILATURA_OPTIONS
+    )
+    text = ""
+    title = byline = site_name = language = description = None
+    if doc is not None:
+        text = _clean_text(doc.text or "", patterns)
+        title = _clean(doc.title)
+        byline = _clean(doc.author)
+        site_name = _clean(doc.sitename)
+        language = _clean(doc.language)
+        description = _clean(doc.description)
+    if tree is not None:
+        language = language or _clean(tree.get("lang"))
+    # Read the canonical link before htmldate, which may prune the tree it is given.
+    canonical_url = _canonical(tree, url) if tree is not None else None
+    published_at, modified_at = _dates(html, tree, url)
+    return ExtractedArticle(
+        url=url,
+        text=text,
+        title=title,
+        byline=byline,
+        site_name=site_name,
+        language=language,
+        description=description,
+        published_at=published_at,
+        modified_at=modified_at,
+        canonical_url=canonical_url,
+        extractor=extractor_info(boilerplate),
+    )
+
+
+def _compile(patterns: Sequence[str], *, url: str) -> list[re.Pattern[str]]:
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern, re.IGNORECASE))
+        except re.error as exc:
+            raise ExtractionError(f"Bad boilerplate pattern {pattern!r}: {exc}", url=url) from exc
+    return compiled
+
+
+def _parse(html: str, url: str) -> Any:
+    import lxml.etree
+    import lxml.html
+
+    if not html.strip():
+        return None
+    # lxml refuses str input that carries an XML encoding declaration.
+    cleaned = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+    try:
+        return lxml.html.document_fromstring(cleaned)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"Could not parse the page at {url}: {exc}", url=url) from exc
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def _clean_text(text: str, patterns: Sequence[re.Pattern[str]]) -> str:
+    lines = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        line = line.strip()
+        if not line or any(p.search(line) for p in patterns):
+            continue
+        lines.append(line)
+    return "\n\n".join(lines)
+
+
+def _canonical(tree: Any, url: str) -> str | None:
+    for link in tree.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        href = (link.get("href") or "").strip()
+        if "canonical" in rels and href:
+            return _absolute(href, url)
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() == "og:url":
+            content = (meta.get("content") or "").strip()
+            if content:
+                return _absolute(content, url)
+    return None
+
+
+def _absolute(href: str, base: str) -> str | None:
+    resolved = urljoin(base, href)
+    parts = urlsplit(resolved)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return parts._replace(fragment="").geturl()
+
+
+# -- dates ------------------------------------------------------------------
+
+_PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished",
+                   "dc.date.issued", "publish-date", "pubdate")
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time",
+                  "datemodified", "dc.date.modified", "last-modified")
+
+
+def _dates(html: str, tree: Any, url: str) -> tuple[datetime | None, datetime | None]:
+    published = modified = None
+    if tree is not None:
+        for item in _json_ld_objects(tree):
+            published = published or parse_datetime(item.get("datePublished"))
+            modified = modified or parse_datetime(item.get("dateModified"))
+        metas = _meta_values(tree)
+        for name in _PUBLISHED_META:
+            published = published or parse_datetime(metas.get(name))
+        for name in _MODIFIED_META:
+            modified = modified or parse_datetime(metas.get(name))
+    if tree is not None and (published is None or modified is None):
+        _, htmldate = _import()
+        if published is None:
+            published = parse_datetime(
+                htmldate.find_date(tree, url=url, original_date=True, **HTMLDATE_OPTIONS)
+            )
+        if modified is None:
+            found = parse_datetime(
+                htmldate.find_date(tree, url=url, original_date=False, **HTMLDATE_OPTIONS)
+            )
+            # htmldate answers the newest date it sees; only keep it if it is an update.
+            if found is not None and (published is None or found > published):
+                modified = found
+    return published, modified
+
+
+def _meta_values(tree: Any) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        content = meta.get("content")
+        if key and content and key not in values:
+            values[key] = content
+    for node in tree.iter("time"):
+        prop = (node.get("itemprop") or "").lower()
+        if prop and node.get("datetime") and prop not in values:
+            values[prop] = node.get("datetime")
+    return values
+
+
+def _json_ld_objects(tree: Any) -> Iterator[Mapping[str, Any]]:
+    for script in tree.iter("script"):
+        if (script.get("type") or "").lower().strip() != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        yield from _walk_json_ld(data)
+
+
+def _walk_json_ld(data: Any) -> Iterator[Mapping[str, Any]]:
+    if isinstance(data, list):
+        for item in data:
+            yield from _walk_json_ld(item)
+    elif isinstance(data, dict):
+        if "datePublished" in data or "dateModified" in data:
+            yield data
+        graph = data.get("@graph")
+        if graph is not None:
+            yield from _walk_json_ld(graph)
+
+
+def parse_datetime(value: object) -> datetime | None:
+    """Parse an ISO 8601 date or timestamp into an aware UTC datetime.
+
+    Args:
+        value: e.g. ``2024-05-01``, ``2024-05-01T10:00:00+02:00`` or ``...Z``.
+            Naive values are taken as UTC; anything else gives None.
+
+    Returns:
+        The moment in UTC, or None if ``value`` is not a readable date.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            parsed = datetime.combine(datetime.strptime(text[:10], "%Y-%m-%d").date(), time())
+        except ValueError:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
