@@ -1,0 +1,74 @@
+"""Shared fixtures: archives on every backend, a CLI runner, a small article history."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsarchive import Archive
+
+POSTGRES_ENV = "NEWSARCHIVE_TEST_POSTGRES_URL"
+BACKENDS = ["sqlite-file", "sqlite-memory", "postgres"]
+T0 = datetime(2017, 6, 6, 20, 0, tzinfo=UTC)
+
+
+def at(minutes: float) -> datetime:
+    """A capture time ``minutes`` after the story broke."""
+    return T0 + timedelta(minutes=minutes)
+
+
+@pytest.fixture
+def postgres_location() -> Iterator[str]:
+    """A PostgreSQL archive location in a schema of its own, dropped afterwards."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(f"set {POSTGRES_ENV} to run the PostgreSQL tests")
+    import psycopg
+
+    schema = f"na_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in url else "?"
+    try:
+        yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=BACKENDS)
+def archive_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where an archive lives, once per backend."""
+    if request.param == "sqlite-file":
+        return str(tmp_path / "archive")
+    if request.param == "sqlite-memory":
+        return ":memory:"
+    return str(request.getfixturevalue("postgres_location"))
+
+
+@pytest.fixture
+def archive(archive_location: str) -> Iterator[Archive]:
+    with Archive.open(archive_location) as opened:
+        yield opened
+
+
+@pytest.fixture
+def sqlite_archive(tmp_path: Path) -> Iterator[Archive]:
+    with Archive.open(tmp_path / "archive") as opened:
+        yield opened
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def sample_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "archive" / "sample"

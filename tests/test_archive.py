@@ -1,0 +1,249 @@
+"""The archive's behaviour through the public API, on every storage backend."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from conftest import at
+from newsarchive import Archive, InputError, NotFoundError
+
+URL = "https://news.example.com/2017/06/06/sessions"
+A = "Sessions offered to resign.\n\nThe recusal angered Trump."
+B = "Sessions offered to resign, ABC News reported.\n\nThe recusal angered Trump."
+C = "Sessions offered to resign, ABC News reported.\n\nThe recusal enraged Trump."
+
+
+def numbers(archive: Archive, url: str = URL) -> list[tuple[int, int | None, int]]:
+    return [(v.number, v.reverted_to, v.capture_count) for v in archive.history(url)]
+
+
+def test_first_save_creates_version_one(archive: Archive) -> None:
+    result = archive.save(URL, text=A, title="Sessions", captured_at=at(0))
+    assert result.is_new_version and result.is_new_capture
+    assert result.version is not None
+    assert (result.version.number, result.version.text, result.version.title) == (1, A, "Sessions")
+    assert result.capture.version == 1 and result.capture.version_id == result.version.id
+
+
+def test_unchanged_content_adds_a_capture_not_a_version(archive: Archive) -> None:
+    archive.save(URL, text=A, captured_at=at(0))
+    result = archive.save(URL, text=A, captured_at=at(15))
+    assert not result.is_new_version and result.is_new_capture
+    assert numbers(archive) == [(1, None, 2)]
+    v = archive.get(URL)
+    assert (v.first_captured_at, v.last_captured_at) == (at(0), at(15))
+
+
+def test_whitespace_and_line_endings_do_not_make_a_version(archive: Archive) -> None:
+    archive.save(URL, text=A, captured_at=at(0))
+    result = archive.save(URL, text="  " + A.replace("\n", "\r\n").replace(" ", "  ") + "\n",
+                          captured_at=at(5))
+    assert not result.is_new_version
+    assert len(archive.history(URL)) == 1
+
+
+def test_saving_the_same_capture_twice_adds_nothing(archive: Archive) -> None:
+    archive.save(URL, text=A, captured_at=at(0))
+    again = archive.save(URL, text=A, captured_at=at(0))
+    assert not again.is_new_capture and not again.is_new_version
+    assert len(archive.captures(URL)) == 1
+
+
+def test_changed_content_adds_versions_in_order(archive: Archive) -> None:
+    for minute, text in [(0, A), (10, B), (20, C)]:
+        archive.save(URL, text=text, captured_at=at(minute))
+    history = archive.history(URL)
+    assert [v.text for v in history] == [A, B, C]
+    assert [v.number for v in history] == [1, 2, 3]
+    assert len({v.id for v in history}) == 3
+
+
+def test_title_byline_and_dates_are_part_of_the_content(archive: Archive) -> None:
+    archive.save(URL, text=A, title="One", captured_at=at(0))
+    assert archive.save(URL, text=A, title="Two", captured_at=at(1)).is_new_version
+    assert archive.save(URL, text=A, title="Two", byline="Ann", captured_at=at(2)).is_new_version
+    assert archive.save(URL, text=A, title="Two", byline="Ann", modified_at=at(3),
+                        captured_at=at(3)).is_new_version
+    assert len(archive.history(URL)) == 4
+
+
+def test_revert_to_an_earlier_version_is_a_new_version_that_says_so(archive: Archive) -> None:
+    archive.save(URL, text=A, captured_at=at(0))
+    archive.save(URL, text=B, captured_at=at(10))
+    result = archive.save(URL, text=A, captured_at=at(20))
+    assert result.is_new_version and result.reverted_to == 1
+    assert numbers(archive) == [(1, None, 1), (2, None, 1), (3, 1, 1)]
+
+
+def test_backfilled_capture_lands_in_its_place_and_keeps_ids(archive: Archive) -> None:
+    archive.save(URL, text=A, captured_at=at(0))
+    archive.save(URL, text=C, captured_at=at(30))
+    ids_before = {v.text: v.id for v in archive.history(URL)}
+    result = archive.save(URL, text=B, captured_at=at(15), source="wayback")
+    assert result.is_new_version and result.version is not None and result.version.number == 2
+    history = archive.history(URL)
+    assert [v.text for v in history] == [A, B, C]
+    assert history[0].id == ids_before[A] and history[2].id == ids_before[C]
+    assert archive.get(URL, at=at(20)).text == B
+
+
+def test_backfill_splitting_a_version_marks_the_later_part_as_a_revert(archive: Archive) -> None:
+    archive.save(URL, text=A, captured_at=at(0))
+    archive.save(URL, text=A, captured_at=at(30))
+    archive.save(URL, text=B, captured_at=at(15))
+    assert numbers(archive) == [(1, None, 1), (2, None, 1), (3, 1, 1)]
+    assert [c.version for c in archive.captures(URL)] == [1, 2, 3]
+
+
+def test_backfill_joining_a_neighbour_adds_no_version(archive: Archive) -> None:
+    archive.save(URL, text=A, captured_at=at(0))
+    archive.save(URL, text=B, captured_at=at(30))
+    result = archive.save(URL, text=B, captured_at=at(20))
+    assert not result.is_new_version
+    assert numbers(archive) == [(1, None, 1), (2, None, 2)]
+    assert archive.get(URL, 2).first_captured_at == at(20)
+
+
+def test_stored_text_comes_back_byte_identical(archive: Archive) -> None:
+    nasty = "Emoji 👩‍👩‍👧 RTL مرحبا e\u0301 CRLF\r\nNUL\x00 tab\t end  \n\n\n"
+    archive.save(URL, text=nasty, captured_at=at(0))
+    assert archive.get(URL).text == nasty
+    assert archive.text_of(archive.captures(URL)[0]) == nasty
+
+
+def test_raw_html_is_kept_and_text_extracted(archive: Archive) -> None:
+    html = ("<html><head><title>Site | Story</title><script>x()</script></head><body>"
+            "<nav>Home</nav><h1>Sessions offered to resign</h1><p>First &amp; <b>bold</b>.</p>"
+            "<p>Second.</p></body></html>")
+    result = archive.save(URL, html=html, captured_at=at(0))
+    assert result.version is not None
+    assert result.version.title == "Sessions offered to resign"
+    assert result.version.text == "First & bold.\n\nSecond."
+    assert archive.raw_html(result.capture) == html
+
+
+def test_many_versions_decode_through_delta_chains(archive: Archive) -> None:
+    texts = [f"{A}\n\nUpdate number {i} with more reporting." for i in range(40)]
+    for i, text in enumerate(texts):
+        archive.save(URL, text=text, captured_at=at(i))
+    assert [v.text for v in archive.history(URL)] == texts
+    assert archive.get(URL, 7).text == texts[6]
+
+
+def test_canonical_url_and_aliases(archive: Archive) -> None:
+    archive.save("https://m.example.com/s?utm_source=x", text=A, captured_at=at(0),
+                 canonical_url="https://www.example.com/s")
+    article = archive.article("https://m.example.com/s")
+    assert article.url == "https://www.example.com/s"
+    assert article.aliases == ("https://m.example.com/s",)
+    assert archive.get("https://M.example.com/s#top").text == A
+    assert [a.url for a in archive.articles()] == ["https://www.example.com/s"]
+
+
+def test_flagged_capture_is_recorded_but_never_a_version(archive: Archive) -> None:
+    archive.save(URL, text=A, captured_at=at(0))
+    result = archive.save(URL, text="Just a moment...", captured_at=at(5), quality="bot-challenge")
+    assert not result.is_new_version
+    assert result.version is not None and result.version.number == 1
+    assert len(archive.history(URL)) == 1
+    flagged = archive.captures(URL)[1]
+    assert (flagged.quality, flagged.version) == ("bot-challenge", 0)
+    # the next good capture is compared with version 1, not with the challenge page
+    assert not archive.save(URL, text=A, captured_at=at(10)).is_new_version
+
+
+def test_version_references(archive: Archive) -> None:
+    for minute, text in [(0, A), (10, B), (20, C)]:
+        archive.save(URL, text=text, captured_at=at(minute))
+    assert archive.resolve(URL, "1").text == A
+    assert archive.resolve(URL, "-1").text == C
+    assert archive.resolve(URL, "-2").text == B
+    assert archive.resolve(URL, "@2017-06-06T20:15:00Z").text == B
+    assert archive.resolve(URL, "@2017-06-06T20:20:00+00:00").text == C
+    v2 = archive.get(URL, 2)
+    assert archive.resolve(URL, v2.id) == v2
+    with pytest.raises(InputError, match="before the first capture"):
+        archive.resolve(URL, "@2017-06-06T19:00:00Z")
+    with pytest.raises(NotFoundError, match="no version 4"):
+        archive.resolve(URL, "4")
+    with pytest.raises(InputError):
+        archive.resolve(URL, "latest")
+    with pytest.raises(InputError):
+        archive.resolve(URL, "0")
+
+
+def test_unknown_article(archive: Archive) -> None:
+    with pytest.raises(NotFoundError, match="no article"):
+        archive.history("https://example.com/nothing")
+
+
+def test_save_needs_text_or_html(archive: Archive) -> None:
+    with pytest.raises(InputError):
+        archive.save(URL, captured_at=at(0))
+    with pytest.raises(InputError):
+        archive.save("not a url", text=A)
+    assert archive.articles() == []
+
+
+def test_diff_between_versions(archive: Archive) -> None:
+    archive.save(URL, text=A, title="One", captured_at=at(0))
+    archive.save(URL, text=B, title="Two", captured_at=at(10))
+    d = archive.diff(URL)
+    assert (d.old.number, d.new.number) == (1, 2)
+    assert d.body.old_text == A and d.body.new_text == B
+    assert [(f.field, f.old, f.new) for f in d.fields] == [("title", "One", "Two")]
+    assert archive.diff(URL, "1", "1").has_changes is False
+
+
+def test_export_then_import_gives_the_same_versions(archive: Archive, tmp_path) -> None:
+    archive.save(URL, text=A, title="T", byline="Ann", captured_at=at(0), metadata={"k": [1]})
+    archive.save(URL + "?utm_source=x", text=A, captured_at=at(5), title="T", byline="Ann",
+                 metadata={"k": [1]})
+    archive.save("https://m.example.com/x", html="<p>Hi</p>", captured_at=at(6),
+                 canonical_url="https://example.com/x", http_status=200,
+                 http_headers=[("ETag", '"1"')])
+    archive.save(URL, text=B, title="T", byline="Ann", captured_at=at(10), modified_at=at(9))
+    archive.save(URL, text="oops", captured_at=at(11), quality="soft-404")
+    buffer = io.StringIO()
+    assert archive.export_jsonl(buffer) == 5
+    lines = buffer.getvalue()
+
+    with Archive.open(tmp_path / "copy") as copy:
+        report = copy.import_jsonl(io.BytesIO(lines.encode()))
+        assert (report.captures_added, report.versions_added, report.errors) == (5, 3, ())
+        again = copy.import_jsonl(io.BytesIO(lines.encode()))
+        assert (again.captures_added, again.unchanged) == (0, 5)
+        assert copy.history(URL) == archive.history(URL)
+        assert copy.captures(URL)[-1].quality == "soft-404"
+        out = io.StringIO()
+        copy.export_jsonl(out)
+        strip = [{k: v for k, v in json.loads(x).items()} for x in lines.splitlines()]
+        assert [json.loads(x) for x in out.getvalue().splitlines()] == strip
+
+
+def test_import_reports_bad_lines_and_keeps_going(archive: Archive) -> None:
+    good = json.dumps({"url": URL, "captured_at": "2017-06-06T20:00:00Z", "text": A})
+    data = "\n".join([
+        good,
+        "{not json",
+        json.dumps({"url": URL, "text": A}),
+        json.dumps({"url": URL, "captured_at": "yesterday", "text": A}),
+        json.dumps({"url": URL, "captured_at": "2017-06-06T20:10:00Z", "text": B}),
+    ]).encode() + b"\n\xff\xfe\n"
+    report = archive.import_jsonl(io.BytesIO(data))
+    assert [n for n, _ in report.errors] == [2, 3, 4, 6]
+    assert "UTF-8" in report.errors[-1][1]
+    assert (report.captures_added, report.versions_added) == (2, 2)
+
+
+def test_import_in_any_order_builds_the_timeline(archive: Archive) -> None:
+    rows = [(20, C), (0, A), (10, B), (30, A)]
+    data = "".join(
+        json.dumps({"url": URL, "captured_at": at(m).isoformat(), "text": t}) + "\n" for m, t in rows
+    ).encode()
+    archive.import_jsonl(io.BytesIO(data))
+    assert [v.text for v in archive.history(URL)] == [A, B, C, A]
+    assert archive.history(URL)[3].reverted_to == 1
