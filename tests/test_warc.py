@@ -260,3 +260,274 @@ def test_iter_records_raises_on_damage_without_handler() -> None:
     with pytest.raises(WarcFormatError) as caught:
         list(iter_records(io.BytesIO(data), name="bad.warc"))
     assert caught.value.offset == 0
+
+
+# -- files from other tools, written byte by byte -----------------------------------------
+
+ARTICLE_HTML = (
+    "<html><head><meta charset='iso-8859-1'><title>Caf\xe9 closes after 40 years</title>"
+    "<meta name='author' content='B. Writer'></head><body><article>"
+    "<h1>Caf\xe9 closes after 40 years</h1>"
+    "<p>The caf\xe9 on Main Street served its last coffee on Saturday after four decades.</p>"
+    "<p>Regulars queued around the block to say goodbye to the owners.</p>"
+    "</article></body></html>"
+)
+
+
+def sha1(data: bytes) -> str:
+    return "sha1:" + b32encode(hashlib.sha1(data).digest()).decode()
+
+
+def warc_record(kind: str, headers: dict[str, str], block: bytes, *, version: str = "1.0") -> bytes:
+    lines = [f"WARC/{version}", f"WARC-Type: {kind}"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    lines.append(f"Content-Length: {len(block)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + block + b"\r\n\r\n"
+
+
+def http_response(status: str, headers: list[tuple[str, str]], body: bytes) -> bytes:
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers)
+    return f"HTTP/1.1 {status}\r\n{head}\r\n".encode() + body
+
+
+def response_record(
+    url: str, date: str, body: bytes, *, status: str = "200 OK", ctype: str = "text/html",
+    record_id: str = "<urn:uuid:00000000-0000-0000-0000-000000000001>",
+    extra: list[tuple[str, str]] = (),  # type: ignore[assignment]
+) -> bytes:
+    block = http_response(status, [("Content-Type", ctype), *extra], body)
+    return warc_record("response", {
+        "WARC-Target-URI": url, "WARC-Date": date, "WARC-Record-ID": record_id,
+        "Content-Type": "application/http; msgtype=response",
+        "WARC-Payload-Digest": sha1(body), "WARC-Block-Digest": sha1(block),
+    }, block)
+
+
+def revisit_record(url: str, date: str, body: bytes, refers_url: str, refers_date: str,
+                   record_id: str = "<urn:uuid:00000000-0000-0000-0000-0000000000ff>") -> bytes:
+    block = http_response("200 OK", [("Content-Type", "text/html")], b"")
+    return warc_record("revisit", {
+        "WARC-Target-URI": url, "WARC-Date": date, "WARC-Record-ID": record_id,
+        "WARC-Profile": "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest",
+        "WARC-Refers-To-Target-URI": refers_url, "WARC-Refers-To-Date": refers_date,
+        "WARC-Payload-Digest": sha1(body), "Content-Type": "application/http; msgtype=response",
+    }, block)
+
+
+def record_offsets(data: bytes) -> list[int]:
+    iterator = ArchiveIterator(io.BytesIO(data), arc2warc=True)
+    offsets = []
+    for record in iterator:
+        record.content_stream().read()
+        offsets.append(iterator.get_record_offset())
+    return offsets
+
+
+def chunked(data: bytes, size: int = 50) -> bytes:
+    pieces = [data[i : i + size] for i in range(0, len(data), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
+
+
+def wget_warc() -> bytes:
+    """What ``wget --warc-file`` writes: uncompressed here, chunked and gzip-encoded body."""
+    body = ARTICLE_HTML.encode("iso-8859-1")
+    wire = chunked(gzip.compress(body, mtime=0))
+    block = http_response("200 OK", [
+        ("Content-Type", "text/html; charset=ISO-8859-1"),
+        ("Content-Encoding", "gzip"), ("Transfer-Encoding", "chunked"),
+    ], wire)
+    info = b"software: Wget/1.21.3 (linux-gnu)\r\nformat: WARC File Format 1.0\r\n"
+    request = b"GET /cafe HTTP/1.1\r\nHost: town.example.org\r\n\r\n"
+    return b"".join([
+        warc_record("warcinfo", {"WARC-Date": "2019-03-01T10:00:00Z",
+                                 "WARC-Record-ID": "<urn:uuid:a0000000-0000-0000-0000-000000000000>",
+                                 "Content-Type": "application/warc-fields"}, info),
+        warc_record("request", {"WARC-Target-URI": "http://town.example.org/cafe",
+                                "WARC-Date": "2019-03-01T10:00:01Z",
+                                "WARC-Record-ID": "<urn:uuid:a0000000-0000-0000-0000-000000000001>",
+                                "Content-Type": "application/http;msgtype=request"}, request),
+        warc_record("response", {"WARC-Target-URI": "http://town.example.org/cafe",
+                                 "WARC-Date": "2019-03-01T10:00:01Z",
+                                 "WARC-Record-ID": "<urn:uuid:a0000000-0000-0000-0000-000000000002>",
+                                 "WARC-Block-Digest": sha1(block),
+                                 "Content-Type": "application/http;msgtype=response"}, block),
+        warc_record("resource", {"WARC-Target-URI": "urn:X-wget-log",
+                                 "WARC-Date": "2019-03-01T10:00:02Z",
+                                 "WARC-Record-ID": "<urn:uuid:a0000000-0000-0000-0000-000000000003>",
+                                 "Content-Type": "text/plain"}, b"FINISHED --2019-03-01--\n"),
+    ])
+
+
+def test_imports_a_wget_warc(archive: Archive) -> None:
+    report = import_warc(archive, io.BytesIO(wget_warc()))
+    assert report.ok, report.problems
+    assert (report.records, report.captures_added, report.skipped) == (4, 1, 3)
+    [capture] = archive.captures("http://town.example.org/cafe")
+    assert capture.captured_at == datetime(2019, 3, 1, 10, 0, 1, tzinfo=UTC)
+    assert capture.source == "warc"
+    assert capture.http_status == 200
+    assert capture.fetched_url == "http://town.example.org/cafe"
+    assert ("Content-Encoding", "gzip") in capture.http_headers
+    assert archive.raw_html(capture) == ARTICLE_HTML
+    text = archive.text_of(capture)
+    assert "The café on Main Street served its last coffee" in text
+    assert archive.get("http://town.example.org/cafe").title == "Café closes after 40 years"
+
+
+def heritrix_warc(*, second_changed: bool = False) -> bytes:
+    """Gzip per record, with a deduplicated revisit and records that are not articles."""
+    body = ARTICLE_HTML.encode("iso-8859-1")
+    later = body.replace(b"last coffee", b"final coffee") if second_changed else body
+    url = "https://town.example.org/cafe"
+    records = [
+        response_record(url, "2019-03-01T10:00:00Z", body, ctype="text/html; charset=iso-8859-1"),
+        warc_record("metadata", {"WARC-Target-URI": url, "WARC-Date": "2019-03-01T10:00:00Z",
+                                 "WARC-Refers-To": "<urn:uuid:00000000-0000-0000-0000-000000000001>",
+                                 "Content-Type": "application/warc-fields"},
+                    b"outlink: https://town.example.org/ L a/@href\r\n"),
+        response_record("https://town.example.org/logo.png", "2019-03-01T10:00:01Z",
+                        b"\x89PNG...", ctype="image/png",
+                        record_id="<urn:uuid:00000000-0000-0000-0000-000000000002>"),
+        response_record("https://town.example.org/missing", "2019-03-01T10:00:02Z",
+                        b"<html>gone</html>", status="404 Not Found",
+                        record_id="<urn:uuid:00000000-0000-0000-0000-000000000003>"),
+        warc_record("response", {"WARC-Target-URI": "dns:town.example.org",
+                                 "WARC-Date": "2019-03-01T10:00:00Z",
+                                 "Content-Type": "text/dns"}, b"20190301100000\ntown. 300 IN A 1.2.3.4\n"),
+    ]
+    if second_changed:
+        records.append(response_record(url, "2019-03-02T10:00:00Z", later,
+                                       ctype="text/html; charset=iso-8859-1",
+                                       record_id="<urn:uuid:00000000-0000-0000-0000-000000000004>"))
+    else:
+        records.append(revisit_record(url, "2019-03-02T10:00:00Z", body, url,
+                                      "2019-03-01T10:00:00Z"))
+    return b"".join(gzip.compress(r, mtime=0) for r in records)
+
+
+def test_imports_heritrix_warc_with_revisit(archive: Archive) -> None:
+    report = import_warc(archive, io.BytesIO(heritrix_warc()))
+    assert report.ok, report.problems
+    assert (report.captures_added, report.versions_added) == (2, 1)
+    first, second = archive.captures("https://town.example.org/cafe")
+    assert second.captured_at == datetime(2019, 3, 2, 10, tzinfo=UTC)
+    assert (second.version_id, second.html_hash) == (first.version_id, first.html_hash)
+    [version] = archive.history("https://town.example.org/cafe")
+    assert version.capture_count == 2
+    assert [a.url for a in archive.articles()] == ["https://town.example.org/cafe"]
+
+
+def test_changed_page_becomes_a_new_version(archive: Archive) -> None:
+    report = import_warc(archive, io.BytesIO(heritrix_warc(second_changed=True)))
+    assert (report.captures_added, report.versions_added) == (2, 2)
+    diff = archive.diff("https://town.example.org/cafe")
+    assert diff.has_changes
+
+
+def test_revisit_resolves_against_an_earlier_import(archive: Archive) -> None:
+    body = ARTICLE_HTML.encode("iso-8859-1")
+    url = "https://town.example.org/cafe"
+    first = gzip.compress(response_record(url, "2019-03-01T10:00:00Z", body))
+    second = gzip.compress(revisit_record(url, "2019-03-05T10:00:00Z", body, url,
+                                          "2019-03-01T10:00:00Z"))
+    lonely = import_warc(archive, io.BytesIO(second))
+    assert lonely.captures_added == 0
+    [problem] = lonely.problems
+    assert problem.offset == 0 and "revisit" in problem.reason
+    assert import_warc(archive, io.BytesIO(first)).captures_added == 1
+    assert import_warc(archive, io.BytesIO(second)).captures_added == 1
+    assert len(archive.history(url)) == 1
+    assert len(archive.captures(url)) == 2
+
+
+def test_truncated_gzip_file_keeps_the_complete_records(archive: Archive) -> None:
+    data = heritrix_warc(second_changed=True)
+    cut = data[: len(data) - 40]
+    report = import_warc(archive, io.BytesIO(cut))
+    assert report.captures_added == 1
+    [problem] = report.problems
+    assert problem.offset == record_offsets(data)[-1]
+    assert "truncated" in problem.reason
+
+
+def test_truncated_uncompressed_file_is_reported(archive: Archive) -> None:
+    data = wget_warc()
+    cut = data[: data.index(b"FINISHED") + 5]
+    report = import_warc(archive, io.BytesIO(cut))
+    assert report.captures_added == 1
+    [problem] = report.problems
+    assert problem.offset == data.index(b"WARC/1.0\r\nWARC-Type: resource")
+
+
+def test_bad_gzip_member_is_skipped_and_the_rest_imports(archive: Archive) -> None:
+    body = ARTICLE_HTML.encode("iso-8859-1")
+    members = [
+        gzip.compress(response_record(f"https://town.example.org/a{i}",
+                                      f"2019-03-0{i + 1}T10:00:00Z",
+                                      body.replace(b"Saturday", b"day %d" % i),
+                                      record_id=f"<urn:uuid:00000000-0000-0000-0000-00000000000{i}>"),
+                      mtime=0)
+        for i in range(3)
+    ]
+    broken = bytearray(members[1])
+    for i in range(30, 60):
+        broken[i] ^= 0x5A
+    data = members[0] + bytes(broken) + members[2]
+    report = import_warc(archive, io.BytesIO(data))
+    assert sorted(c.url for c in report.captures) == [
+        "https://town.example.org/a0", "https://town.example.org/a2",
+    ]
+    [problem] = report.problems
+    assert problem.offset == len(members[0])
+    assert problem.file == "<stream>"
+
+
+def test_digest_mismatch_is_reported(archive: Archive) -> None:
+    body = ARTICLE_HTML.encode("iso-8859-1")
+    record = response_record("https://town.example.org/x", "2019-03-01T10:00:00Z", body)
+    damaged = record.replace(b"last coffee", b"last toffee")
+    report = import_warc(archive, io.BytesIO(gzip.compress(damaged)))
+    assert report.captures_added == 0
+    [problem] = report.problems
+    assert "digest" in problem.reason
+
+
+def arc_file() -> bytes:
+    """An ARC v1 file, as the Internet Archive wrote before WARC existed."""
+    body = ARTICLE_HTML.encode("iso-8859-1")
+    block = http_response("200 OK", [("Content-Type", "text/html")], body)
+    header_body = b"1 0 Example\nURL IP-address Archive-date Content-type Archive-length\n"
+    first = (f"filedesc://sample.arc 0.0.0.0 20050614070144 text/plain {len(header_body)}\n"
+             .encode() + header_body + b"\n")
+    second = (f"http://town.example.org/cafe 1.2.3.4 20050614070159 text/html {len(block)}\n"
+              .encode() + block + b"\n")
+    return gzip.compress(first, mtime=0) + gzip.compress(second, mtime=0)
+
+
+def test_imports_an_arc_file(archive: Archive, tmp_path: Path) -> None:
+    path = tmp_path / "sample.arc.gz"
+    path.write_bytes(arc_file())
+    report = import_warc(archive, path)
+    assert report.ok, report.problems
+    [capture] = archive.captures("http://town.example.org/cafe")
+    assert capture.captured_at == datetime(2005, 6, 14, 7, 1, 59, tzinfo=UTC)
+    assert "last coffee" in archive.text_of(capture)
+    assert import_warc(archive, path).captures_added == 0
+
+
+def test_sample_files_import(archive: Archive) -> None:
+    """The files under tests/data/warc are the samples above, kept for manual use."""
+    expected = {
+        "wget.warc": wget_warc(),
+        "heritrix.warc.gz": heritrix_warc(),
+        "truncated.warc.gz": heritrix_warc(second_changed=True)[:-40],
+        "sample.arc.gz": arc_file(),
+    }
+    for name, content in expected.items():
+        assert (DATA / name).read_bytes() == content, name
+    report = import_warc(archive, [DATA / name for name in expected])
+    last = record_offsets(heritrix_warc(second_changed=True))[-1]
+    assert [(Path(p.file).name, p.offset) for p in report.problems] == [
+        ("truncated.warc.gz", last)
+    ]
+    assert report.captures_added == 4

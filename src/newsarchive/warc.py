@@ -490,7 +490,8 @@ def iter_records(
         except NewsArchiveError:
             raise
         except Exception as exc:  # warcio and zlib signal damage with many exception types
-            offset = max(offset, position)
+            # The iterator's offset is where the record it was reading starts.
+            offset = max(offset, position, int(getattr(iterator, "offset", 0) or 0))
             report(_describe(exc), offset)
         if not seekable:
             return
@@ -551,6 +552,8 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, zlib.error):
         return f"bad gzip data ({text})"
     if name == "ArchiveLoadFailed":
+        if text.startswith("Unknown archive format"):
+            return "not a WARC or ARC record (damaged data, or not an archive file)"
         return f"unreadable record ({text[:200]})"
     return f"{name}: {text[:200]}" if text else name
 
