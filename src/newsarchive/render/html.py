@@ -14,20 +14,28 @@ diffs from :meth:`Archive.diff` or :func:`newsarchive.diff.diff_versions`.
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TypedDict
-from urllib.parse import urlsplit
 
 from ..errors import InputError
-from ..models import DELETE, EQUAL, INSERT, DiffOp, FieldChange, Version, VersionDiff
+from ..models import DELETE, EQUAL, INSERT, DiffOp, Version, VersionDiff
 from ._html_assets import CONTENT_SECURITY_POLICY, CSS
+from ._markup import (
+    ChangeSummary,
+    clean_text,
+    escape,
+    field_changes_html,
+    line_ops,
+    link_html,
+    ops_html,
+    safe_href,
+)
 from ._paragraphs import ParagraphMap, Status, build_paragraph_map
 
 __all__ = [
     "ChangeSummary",
+    "clean_text",
     "render_diff_fragment",
     "render_diff_page",
     "render_report",
@@ -35,28 +43,6 @@ __all__ = [
 ]
 
 
-class ChangeSummary(TypedDict, total=False):
-    """How significant one version's change was, as the change analysis judged it.
-
-    ``level`` is one of none / cosmetic / minor / substantive, ``reasons`` are short reason
-    codes, and ``stealth`` marks a substantive change made without a visible correction notice.
-    """
-
-    level: str
-    reasons: Sequence[str]
-    stealth: bool
-
-
-# Characters that XML 1.0 forbids and HTML treats as parse errors, plus lone surrogates (which
-# cannot be encoded as UTF-8). Tab, newline and carriage return are kept.
-_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
-
-_FIELD_LABELS = {
-    "title": "Headline",
-    "byline": "Byline",
-    "published_at": "Published",
-    "modified_at": "Modified",
-}
 _STATUS_MARKS: dict[Status, tuple[str, str]] = {
     "added": ("+", "added in this version"),
     "edited": ("~", "edited in this version"),
@@ -68,46 +54,6 @@ _STATUS_MARKS: dict[Status, tuple[str, str]] = {
 }
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _PARAGRAPH_PREVIEW = 240
-
-
-def clean_text(text: str) -> str:
-    """Replace characters that cannot appear in HTML or XML text with U+FFFD."""
-    return _UNSAFE_CHARS.sub("\ufffd", text)
-
-
-def _e(text: str | None) -> str:
-    """Escape text for HTML element content and double-quoted attributes."""
-    return html.escape(clean_text(text or ""), quote=True)
-
-
-def safe_href(url: str) -> str | None:
-    """Return ``url`` if it is safe to use as a link target, else None.
-
-    Only absolute ``http`` and ``https`` URLs without whitespace or control characters pass,
-    so ``javascript:``, ``data:`` and obfuscated variants (``java\\tscript:``) never become links.
-
-    Args:
-        url: A URL taken from the archive.
-
-    Returns:
-        The URL unchanged, or None when it must be shown as text only.
-    """
-    if not url or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
-        return None
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url
-
-
-def _link(url: str) -> str:
-    href = safe_href(url)
-    if href is None:
-        return f'<span class="unlinked">{_e(url)}</span>'
-    return f'<a href="{_e(href)}" rel="noopener noreferrer nofollow">{_e(url)}</a>'
 
 
 def _time(value: datetime | None) -> str:
@@ -122,23 +68,8 @@ def _lang(version: Version) -> str:
     """A ``lang`` attribute from the version's metadata, when it holds a plausible tag."""
     language = version.metadata.get("language")
     if isinstance(language, str) and _LANGUAGE_TAG.fullmatch(language):
-        return f' lang="{_e(language)}"'
+        return f' lang="{escape(language)}"'
     return ""
-
-
-def _ops_html(ops: Iterable[DiffOp]) -> str:
-    parts = []
-    for op in ops:
-        if not op.text:
-            continue
-        text = _e(op.text)
-        if op.op == INSERT:
-            parts.append(f"<ins>{text}</ins>")
-        elif op.op == DELETE:
-            parts.append(f"<del>{text}</del>")
-        else:
-            parts.append(text)
-    return "".join(parts)
 
 
 _Line = list[DiffOp]
@@ -156,20 +87,6 @@ def _blocks(ops: Sequence[DiffOp]) -> list[list[DiffOp]]:
         blocks[-1].append(DiffOp(EQUAL, lines[0]))
         blocks.extend([DiffOp(EQUAL, line)] for line in lines[1:])
     return blocks
-
-
-def _lines(block: Sequence[DiffOp], keep: tuple[int, int]) -> list[_Line]:
-    """One side of a block, as lines of non-empty ops."""
-    lines: list[_Line] = [[]]
-    for op in block:
-        if op.op not in keep:
-            continue
-        for n, piece in enumerate(op.text.split("\n")):
-            if n:
-                lines.append([])
-            if piece:
-                lines[-1].append(DiffOp(op.op, piece))
-    return lines
 
 
 def _is_blank(line: _Line) -> bool:
@@ -197,7 +114,7 @@ def _side_rows(ops: Sequence[DiffOp]) -> list[_Row]:
     """
     rows: list[_Row] = []
     for block in _blocks(ops):
-        old, new = _lines(block, (DELETE, EQUAL)), _lines(block, (EQUAL, INSERT))
+        old, new = line_ops(block, (DELETE, EQUAL)), line_ops(block, (EQUAL, INSERT))
         old_ctx = [i for i, line in enumerate(old) if _has_context(line)]
         new_ctx = [i for i, line in enumerate(new) if _has_context(line)]
         if not old_ctx or not new_ctx:
@@ -210,39 +127,15 @@ def _side_rows(ops: Sequence[DiffOp]) -> list[_Row]:
 
 
 def _cell(lines: list[_Line], lang: str) -> str:
-    inner = "\n".join(_ops_html(line) for line in lines)
+    inner = "\n".join(ops_html(line) for line in lines)
     return f'<td class="text" dir="auto"{lang}>{inner}</td>'
-
-
-def _field_value(value: str | None) -> str:
-    return _e(value) if value else '<span class="muted">(none)</span>'
-
-
-def _fields_html(fields: Sequence[FieldChange]) -> str:
-    if not fields:
-        return ""
-    # Headline first: it is the change readers notice.
-    order = {name: rank for rank, name in enumerate(_FIELD_LABELS)}
-    ordered = sorted(fields, key=lambda f: order.get(f.field, len(order)))
-    rows = []
-    for change in ordered:
-        label = _FIELD_LABELS.get(change.field, change.field.replace("_", " ").capitalize())
-        css = ' class="headline"' if change.field == "title" else ""
-        old = f"<del>{_e(change.old)}</del>" if change.old else _field_value(None)
-        new = f"<ins>{_e(change.new)}</ins>" if change.new else _field_value(None)
-        rows.append(f'<tr{css}><th scope="row">{_e(label)}</th><td>{old}</td><td>{new}</td></tr>')
-    return (
-        '<table class="fields"><caption class="muted">Changed fields</caption>'
-        '<thead><tr><th scope="col">Field</th><th scope="col">Before</th>'
-        '<th scope="col">After</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>"
-    )
 
 
 def _summary_badges(summary: ChangeSummary | None, version: Version) -> str:
     badges = []
     if summary is not None and summary.get("level"):
         level = str(summary["level"])
-        badges.append(f'<span class="badge {_level_class(level)}">{_e(level)}</span>')
+        badges.append(f'<span class="badge {_level_class(level)}">{escape(level)}</span>')
     if summary is not None and summary.get("stealth"):
         badges.append('<span class="badge stealth">stealth edit</span>')
     if version.reverted_to is not None:
@@ -260,7 +153,7 @@ def _reasons_html(summary: ChangeSummary | None) -> str:
     reasons = list((summary or {}).get("reasons", ()))
     if not reasons:
         return ""
-    items = "".join(f"<li>{_e(str(reason).replace('_', ' '))}</li>" for reason in reasons)
+    items = "".join(f"<li>{escape(str(reason).replace('_', ' '))}</li>" for reason in reasons)
     return f'<ul class="reasons" aria-label="Reasons">{items}</ul>'
 
 
@@ -305,7 +198,7 @@ def render_diff_fragment(
     lang = _lang(new)
     inline = (
         f'<div class="diff-inline"><p class="text" dir="auto"{lang}>'
-        f"{_ops_html(d.body.ops)}</p></div>"
+        f"{ops_html(d.body.ops)}</p></div>"
     )
     rows = []
     for old_lines, new_lines in _side_rows(d.body.ops):
@@ -323,7 +216,7 @@ def render_diff_fragment(
         f'<{h} id="{_diff_id(d)}-h">Version {old.number} → version {new.number}'
         f"{_summary_badges(summary, new)}</{h}>"
         f'<p class="meta">{_time(old.first_captured_at)} → {_time(new.first_captured_at)}</p>'
-        f"{_reasons_html(summary)}{_fields_html(d.fields)}{_stats_html(d)}"
+        f"{_reasons_html(summary)}{field_changes_html(d.fields)}{_stats_html(d)}"
         f"{inline}{side}</article>"
     )
 
@@ -336,7 +229,7 @@ def _page(*, title: str, body: str) -> str:
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="newsarchive">\n'
-        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         # The radios precede <main> so CSS sibling selectors can switch every diff's layout.
         '<input type="radio" name="view" id="view-inline" class="view-toggle" checked>\n'
         '<input type="radio" name="view" id="view-side" class="view-toggle">\n'
@@ -369,8 +262,8 @@ def render_diff_page(d: VersionDiff, *, summary: ChangeSummary | None = None) ->
     title = _display_title(d.new)
     body = (
         '<header><p class="eyebrow">Changes</p>'
-        f'<h1{_lang(d.new)} dir="auto">{_e(title)}</h1>'
-        f'<p class="url">{_link(d.url)}</p></header>\n'
+        f'<h1{_lang(d.new)} dir="auto">{escape(title)}</h1>'
+        f'<p class="url">{link_html(d.url)}</p></header>\n'
         f"<main>{_VIEW_SWITCH}\n{render_diff_fragment(d, summary=summary, heading_level=2)}</main>"
     )
     return _page(title=f"Changes: {title} (v{d.old.number} → v{d.new.number})", body=body)
@@ -382,8 +275,8 @@ def _headlines_html(versions: Sequence[Version]) -> str:
         if previous.title != version.title:
             items.append(
                 f"<li>Version {version.number}, {_time(version.first_captured_at)}: "
-                f"<del>{_e(previous.title) or '(none)'}</del> → "
-                f"<ins>{_e(version.title) or '(none)'}</ins></li>"
+                f"<del>{escape(previous.title) or '(none)'}</del> → "
+                f"<ins>{escape(version.title) or '(none)'}</ins></li>"
             )
     if not items:
         return '<p class="meta">The headline never changed.</p>'
@@ -409,7 +302,9 @@ def _timeline_html(
         if version.number in anchors:
             link = f' · <a href="#{anchors[version.number]}">show changes</a>'
         title = (
-            f'<div dir="auto"{_lang(version)}>{_e(version.title)}</div>' if version.title else ""
+            f'<div dir="auto"{_lang(version)}>{escape(version.title)}</div>'
+            if version.title
+            else ""
         )
         items.append(
             f'<li{css} id="v{version.number}"><strong>Version {version.number}</strong>'
@@ -431,7 +326,8 @@ def _paragraph_map_html(pmap: ParagraphMap) -> str:
         return '<p class="meta">The article has no text.</p>'
     heads = "".join(f'<th scope="col">v{n}</th>' for n in pmap.version_numbers)
     legend = "".join(
-        f'<li><span class="cell {status}" aria-hidden="true">{mark or "·"}</span>{_e(words)}</li>'
+        f'<li><span class="cell {status}" aria-hidden="true">{mark or "·"}</span>'
+        f"{escape(words)}</li>"
         for status, (mark, words) in _STATUS_MARKS.items()
     )
     body = []
@@ -451,7 +347,7 @@ def _paragraph_map_html(pmap: ParagraphMap) -> str:
         )
         body.append(
             f'<tr><th scope="row">{number if row.is_current else ""}</th>'
-            f'<td class="para" dir="auto">{_e(_preview(row.text))}</td>{cells}</tr>'
+            f'<td class="para" dir="auto">{escape(_preview(row.text))}</td>{cells}</tr>'
         )
     return (
         '<ul class="legend" aria-label="Legend">' + legend + "</ul>"
@@ -509,8 +405,8 @@ def render_report(
         diff_html = '<p class="meta">There is only one version: nothing has changed yet.</p>'
     body = (
         '<header><p class="eyebrow">Change report</p>'
-        f'<h1 dir="auto"{_lang(latest)}>{_e(title)}</h1>'
-        f'<p class="url">{_link(url)}</p><p class="meta">{span}</p>'
+        f'<h1 dir="auto"{_lang(latest)}>{escape(title)}</h1>'
+        f'<p class="url">{link_html(url)}</p><p class="meta">{span}</p>'
         '<nav aria-label="Sections"><ul><li><a href="#headlines">Headline changes</a></li>'
         '<li><a href="#timeline">Timeline</a></li><li><a href="#changes">Changes</a></li>'
         '<li><a href="#paragraphs">Paragraph map</a></li></ul></nav></header>\n<main>\n'

@@ -1,0 +1,133 @@
+"""Escaping and markup shared by the HTML pages and the Atom feed's HTML content."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from typing import TypedDict
+from urllib.parse import urlsplit
+
+from ..models import DELETE, INSERT, DiffOp, FieldChange
+
+
+class ChangeSummary(TypedDict, total=False):
+    """How significant one version's change was, as the change analysis judged it.
+
+    ``level`` is one of none / cosmetic / minor / substantive, ``reasons`` are short reason
+    codes, and ``stealth`` marks a substantive change made without a visible correction notice.
+    """
+
+    level: str
+    reasons: Sequence[str]
+    stealth: bool
+
+
+# Characters that XML 1.0 forbids and HTML treats as parse errors, plus lone surrogates (which
+# cannot be encoded as UTF-8). Tab, newline and carriage return are kept.
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+_FIELD_LABELS = {
+    "title": "Headline",
+    "byline": "Byline",
+    "published_at": "Published",
+    "modified_at": "Modified",
+}
+
+
+def clean_text(text: str) -> str:
+    """Replace characters that cannot appear in HTML or XML text with U+FFFD."""
+    return _UNSAFE_CHARS.sub("\ufffd", text)
+
+
+def escape(text: str | None) -> str:
+    """Escape text for HTML element content and double-quoted attributes."""
+    return html.escape(clean_text(text or ""), quote=True)
+
+
+def safe_href(url: str) -> str | None:
+    """Return ``url`` if it is safe to use as a link target, else None.
+
+    Only absolute ``http`` and ``https`` URLs without whitespace or control characters pass,
+    so ``javascript:``, ``data:`` and obfuscated variants (``java\\tscript:``) never become links.
+
+    Args:
+        url: A URL taken from the archive.
+
+    Returns:
+        The URL unchanged, or None when it must be shown as text only.
+    """
+    if not url or any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def link_html(url: str) -> str:
+    href = safe_href(url)
+    if href is None:
+        return f'<span class="unlinked">{escape(url)}</span>'
+    return f'<a href="{escape(href)}" rel="noopener noreferrer nofollow">{escape(url)}</a>'
+
+
+def ops_html(ops: Iterable[DiffOp]) -> str:
+    parts = []
+    for op in ops:
+        if not op.text:
+            continue
+        text = escape(op.text)
+        if op.op == INSERT:
+            parts.append(f"<ins>{text}</ins>")
+        elif op.op == DELETE:
+            parts.append(f"<del>{text}</del>")
+        else:
+            parts.append(text)
+    return "".join(parts)
+
+
+_Line = list[DiffOp]
+
+
+def line_ops(block: Sequence[DiffOp], keep: tuple[int, ...]) -> list[_Line]:
+    """One side of a block, as lines of non-empty ops."""
+    lines: list[_Line] = [[]]
+    for op in block:
+        if op.op not in keep:
+            continue
+        for n, piece in enumerate(op.text.split("\n")):
+            if n:
+                lines.append([])
+            if piece:
+                lines[-1].append(DiffOp(op.op, piece))
+    return lines
+
+
+def _field_value(value: str | None) -> str:
+    return escape(value) if value else '<span class="muted">(none)</span>'
+
+
+def field_changes_html(fields: Sequence[FieldChange]) -> str:
+    if not fields:
+        return ""
+    # Headline first: it is the change readers notice.
+    order = {name: rank for rank, name in enumerate(_FIELD_LABELS)}
+    ordered = sorted(fields, key=lambda f: order.get(f.field, len(order)))
+    rows = []
+    for change in ordered:
+        label = _FIELD_LABELS.get(change.field, change.field.replace("_", " ").capitalize())
+        css = ' class="headline"' if change.field == "title" else ""
+        old = f"<del>{escape(change.old)}</del>" if change.old else _field_value(None)
+        new = f"<ins>{escape(change.new)}</ins>" if change.new else _field_value(None)
+        rows.append(
+            f'<tr{css}><th scope="row">{escape(label)}</th><td>{old}</td><td>{new}</td></tr>'
+        )
+    return (
+        '<table class="fields"><caption class="muted">Changed fields</caption>'
+        '<thead><tr><th scope="col">Field</th><th scope="col">Before</th>'
+        '<th scope="col">After</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>"
+    )
