@@ -1,0 +1,182 @@
+"""A version diff as text for a terminal, in the manner of ``git diff --word-diff``.
+
+Deleted text is shown as ``[-text-]`` and inserted text as ``{+text+}``; with
+colour, deletions are red and struck through and insertions green instead.
+Markers and colour codes never span a line break, so every line stands alone
+in a pager. Unchanged paragraphs far from any change are folded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..models import DELETE, EQUAL, INSERT, DiffOp, FieldChange, Version, VersionDiff
+from .json import format_utc
+
+__all__ = ["render_text"]
+
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+_CYAN = "\x1b[36m"
+_STYLE = {DELETE: "\x1b[31m\x1b[9m", INSERT: "\x1b[32m"}
+_MARKERS = {DELETE: ("[-", "-]"), INSERT: ("{+", "+}")}
+
+# A paragraph is one line with its line break plus any blank lines after it,
+# as in the diff engine, so folding counts the units the diff worked on.
+_PARAGRAPH_RE = re.compile(r"[^\n]*(?:\n(?:[ \t\r\f\v]*\n)*)?")
+_LINE_BREAK_RE = re.compile(r"(\r?\n)")
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"{style}{text}{_RESET}" if color else text
+
+
+def _is_break_only(text: str) -> bool:
+    return "\n" in text and not text.strip()
+
+
+def _mark(op: int, text: str, color: bool, *, pilcrow: bool = False) -> str:
+    """Wrap changed text in markers or colour, line by line."""
+    if op == EQUAL:
+        return text
+    opening, closing = _MARKERS[op]
+    pieces = _LINE_BREAK_RE.split(text)
+    if pilcrow:
+        pieces.insert(0, "¶")
+    out = []
+    for piece in pieces:
+        if not piece or piece.endswith("\n"):
+            out.append(piece)
+        elif color:
+            out.append(f"{_STYLE[op]}{piece}{_RESET}")
+        else:
+            out.append(f"{opening}{piece}{closing}")
+    return "".join(out)
+
+
+def _captured(v: Version) -> str:
+    first = format_utc(v.first_captured_at)
+    if v.capture_count > 1 or v.last_captured_at != v.first_captured_at:
+        return f"{first} … {format_utc(v.last_captured_at)} ({v.capture_count} captures)"
+    return f"{first}"
+
+
+def _header(d: VersionDiff, color: bool) -> list[str]:
+    lines = [
+        _paint(d.url, _BOLD, color),
+        _paint(
+            f"--- version {d.old.number} ({d.old.id}), captured {_captured(d.old)}", _BOLD, color
+        ),
+        _paint(
+            f"+++ version {d.new.number} ({d.new.id}), captured {_captured(d.new)}", _BOLD, color
+        ),
+    ]
+    return [line + "\n" for line in lines]
+
+
+def _field_line(change: FieldChange, color: bool) -> str:
+    old = _mark(DELETE, change.old, color) if change.old else ""
+    new = _mark(INSERT, change.new, color) if change.new else ""
+    return f"{change.field}: {old}{new}\n"
+
+
+_Piece = tuple[int, str, bool]  # op, text, whether the whole run is a bare line break
+
+
+def _units(ops: Sequence[DiffOp]) -> list[list[_Piece]]:
+    """Cut the runs into paragraphs of the text shown (old and new interleaved)."""
+    combined = "".join(o.text for o in ops)
+    ends = [m.end() for m in _PARAGRAPH_RE.finditer(combined) if m.group()]
+    units: list[list[_Piece]] = []
+    current: list[_Piece] = []
+    position = 0
+    cut = iter(ends)
+    end = next(cut, len(combined))
+    for op in ops:
+        text = op.text
+        # A changed line break alone would be invisible: it is shown as a pilcrow.
+        break_only = op.op != EQUAL and _is_break_only(text)
+        while text:
+            take = min(len(text), end - position)
+            current.append((op.op, text[:take], break_only))
+            text = text[take:]
+            position += take
+            if position == end:
+                units.append(current)
+                current = []
+                end = next(cut, len(combined))
+    return units
+
+
+def _fold_line(count: int, color: bool) -> str:
+    noun = "paragraph" if count == 1 else "paragraphs"
+    return _paint(f"  ⋯ {count} unchanged {noun} ⋯", _CYAN, color) + "\n"
+
+
+def _body(ops: Sequence[DiffOp], color: bool, context: int | None) -> str:
+    units = _units(ops)
+    changed = [any(op != EQUAL for op, _, _ in unit) for unit in units]
+    if context is None:
+        keep = [True] * len(units)
+    else:
+        keep = [False] * len(units)
+        for i, is_changed in enumerate(changed):
+            if is_changed:
+                for k in range(max(0, i - context), min(len(units), i + context + 1)):
+                    keep[k] = True
+    out: list[str] = []
+    folded: list[str] = []
+    for unit, kept in zip(units, keep, strict=True):
+        if not kept:
+            folded.append("".join(text for _, text, _ in unit))
+            continue
+        if folded:
+            out.append(_fold_line(len(folded), color))
+            # Keep the paragraph spacing of the text that was folded away.
+            out.append("\n" if folded[-1].endswith("\n\n") else "")
+            folded = []
+        out.append("".join(_mark(op, text, color, pilcrow=p) for op, text, p in unit))
+    if folded:
+        if out and not out[-1].endswith("\n"):
+            out.append("\n")
+        out.append(_fold_line(len(folded), color))
+    text = "".join(out)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def render_text(d: VersionDiff, *, color: bool, context: int | None = 1, stat: bool = False) -> str:
+    """Render a version diff for reading in a terminal.
+
+    Args:
+        d: The diff to render.
+        color: Use ANSI colours (red struck-through deletions, green
+            insertions) instead of ``[-…-]`` and ``{+…+}`` markers.
+        context: Unchanged paragraphs kept around each change; the others are
+            folded into one line per run. None shows every paragraph.
+        stat: Show the changed fields and counts only, not the text.
+
+    Returns:
+        Lines ending in a newline: a header naming both versions, the changed
+        fields, then the text (or its counts).
+    """
+    out = _header(d, color)
+    if stat:
+        if d.fields:
+            out.append(f"fields changed: {', '.join(f.field for f in d.fields)}\n")
+        s = d.body.stats
+        if d.body.has_changes:
+            out.append(
+                f"text: +{s.chars_added}/-{s.chars_removed} chars, "
+                f"+{s.words_added}/-{s.words_removed} words, similarity {s.similarity:.4f}\n"
+            )
+        else:
+            out.append("text: no change\n")
+        return "".join(out)
+    out.extend(_field_line(f, color) for f in d.fields)
+    out.append("\n")
+    if d.body.has_changes:
+        out.append(_body(d.body.ops, color, context))
+    else:
+        out.append("(no text change)\n")
+    return "".join(out)
