@@ -1,0 +1,175 @@
+"""The core commands through click's runner, on a real SQLite archive."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from newsarchive.cli import cli
+
+URL = "https://news.example.com/2017/06/06/sessions-offered-to-resign"
+
+
+def run(runner: CliRunner, archive: Path, *args: str, input: bytes | str | None = None) -> Result:
+    return runner.invoke(cli, ["--archive", str(archive), *args], input=input)
+
+
+@pytest.fixture
+def loaded(runner: CliRunner, tmp_path: Path, sample_dir: Path) -> Path:
+    archive = tmp_path / "archive"
+    result = run(runner, archive, "import", str(sample_dir))
+    assert result.exit_code == 0, result.output
+    return archive
+
+
+def test_import_sample_twice_changes_nothing(runner: CliRunner, loaded: Path, sample_dir: Path) -> None:
+    again = run(runner, loaded, "import", str(sample_dir))
+    assert again.exit_code == 0
+    assert "0 captures added (0 new versions), 8 already archived" in again.stderr
+    listing = json.loads(run(runner, loaded, "list", "--json").stdout)
+    assert [(a["url"], a["versions"], a["captures"]) for a in listing] == [(URL, 7, 8)]
+
+
+def test_log_lists_versions_with_reverts(runner: CliRunner, loaded: Path) -> None:
+    result = run(runner, loaded, "log", URL, "--json")
+    assert result.exit_code == 0
+    versions = json.loads(result.stdout)["versions"]
+    assert [v["number"] for v in versions] == [1, 2, 3, 4, 5, 6, 7]
+    assert [v["reverted_to"] for v in versions] == [None, None, None, None, 3, None, None]
+    assert versions[2]["capture_count"] == 2
+    text = run(runner, loaded, "log", URL).stdout
+    assert "[reverts to 3]" in text and "title changed" in text
+
+
+def test_diff_defaults_to_the_two_latest_versions(runner: CliRunner, loaded: Path) -> None:
+    result = run(runner, loaded, "diff", URL, "--color", "never")
+    assert result.exit_code == 0
+    assert "version 6" in result.stdout and "version 7" in result.stdout
+    assert "[-February-]{+January+}" in result.stdout
+
+
+def test_diff_json_and_version_references(runner: CliRunner, loaded: Path) -> None:
+    result = run(runner, loaded, "diff", URL, "1", "@2017-06-06T20:45:00Z", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert (data["old"]["number"], data["new"]["number"]) == (1, 2)
+    assert [-1, "poeple"] in data["ops"] and [1, "people"] in data["ops"]
+    old = "".join(t for op, t in data["ops"] if op <= 0)
+    assert old.startswith("Attorney General Jeff Sessions")
+
+
+def test_diff_exit_code(runner: CliRunner, loaded: Path) -> None:
+    assert run(runner, loaded, "diff", URL, "--exit-code").exit_code == 1
+    assert run(runner, loaded, "diff", URL, "3", "5", "--exit-code").exit_code == 0
+
+
+def test_no_color_env_and_color_always(runner: CliRunner, loaded: Path) -> None:
+    coloured = runner.invoke(cli, ["--archive", str(loaded), "diff", URL, "--color", "always"],
+                             color=True)
+    assert "\x1b[" in coloured.stdout
+    plain = runner.invoke(cli, ["--archive", str(loaded), "diff", URL], color=True,
+                          env={"NO_COLOR": "1"})
+    assert "\x1b[" not in plain.stdout
+
+
+def test_save_from_stdin_then_show(runner: CliRunner, tmp_path: Path) -> None:
+    archive = tmp_path / "a"
+    first = run(runner, archive, "save", URL, "-", "--title", "T", "--captured-at",
+                "2017-06-06T20:00:00Z", "--meta", "desk=politics", "--json",
+                input="First text.\n")
+    assert first.exit_code == 0, first.output
+    data = json.loads(first.stdout)
+    assert data["is_new_version"] and data["version"]["number"] == 1
+    same = run(runner, archive, "save", URL, "--captured-at", "2017-06-06T20:05:00Z",
+               "--title", "T", input="First text.\n")
+    assert same.exit_code == 0 and same.stdout.startswith("unchanged")
+    shown = json.loads(run(runner, archive, "show", URL, "1", "--json").stdout)
+    assert shown["text"] == "First text.\n" and shown["metadata"] == {"desk": "politics"}
+
+
+def test_save_html(runner: CliRunner, tmp_path: Path) -> None:
+    html = "<html><body><h1>Headline</h1><p>Body &amp; more.</p></body></html>"
+    result = run(runner, tmp_path / "a", "save", URL, "--html", "--json", input=html)
+    assert result.exit_code == 0
+    shown = json.loads(run(runner, tmp_path / "a", "show", URL, "--json").stdout)
+    assert (shown["title"], shown["text"]) == ("Headline", "Body & more.")
+
+
+def test_export_import_round_trip(runner: CliRunner, loaded: Path, tmp_path: Path) -> None:
+    out = tmp_path / "export.jsonl"
+    assert run(runner, loaded, "export", "-o", str(out)).exit_code == 0
+    assert len(out.read_text().splitlines()) == 8
+    copy = tmp_path / "copy"
+    assert run(runner, copy, "import", str(out)).exit_code == 0
+    assert run(runner, copy, "import", str(out)).exit_code == 0
+    original = json.loads(run(runner, loaded, "log", URL, "--json").stdout)
+    copied = json.loads(run(runner, copy, "log", URL, "--json").stdout)
+    assert copied == original
+    stdout_export = run(runner, copy, "export")
+    assert stdout_export.stdout == out.read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "input", "message"),
+    [
+        (["log", "https://example.com/missing"], None, "no article in the archive"),
+        (["show", URL, "99"], None, "has no version 99"),
+        (["diff", URL, "first"], None, "bad version reference"),
+        (["diff", URL, "@last tuesday"], None, "bad version time"),
+        (["diff", URL, "@2001-01-01"], None, "before the first capture"),
+        (["save", URL, "-"], b"\xff\xfe bad", "not valid UTF-8"),
+        (["save", URL, "-", "--captured-at", "soon"], "text", "bad --captured-at"),
+        (["save", "notaurl", "-"], "text", "not an absolute http(s) URL"),
+        (["save", URL, "/nonexistent/file.txt"], None, "cannot read"),
+        (["import", "/nonexistent.jsonl"], None, "cannot read"),
+    ],
+)
+def test_bad_input_gives_one_line_and_exit_1(runner: CliRunner, loaded: Path, args: list[str],
+                                            input: bytes | str | None, message: str) -> None:
+    before = run(runner, loaded, "export").stdout
+    result = run(runner, loaded, *args, input=input)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ") and message in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert run(runner, loaded, "export").stdout == before
+
+
+def test_import_with_bad_lines_reports_each_and_exits_1(runner: CliRunner, tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        json.dumps({"url": URL, "captured_at": "2017-06-06T20:00:00Z", "text": "x"}) + "\n{oops\n"
+    )
+    result = run(runner, tmp_path / "a", "import", str(source))
+    assert result.exit_code == 1
+    assert "Error: line 2: line is not valid JSON" in result.stderr
+    assert "1 captures added" in result.stderr
+
+
+def test_usage_error_exits_2(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, tmp_path / "a", "diff", URL, "--granularity", "letter")
+    assert result.exit_code == 2
+
+
+def test_unreadable_archive_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "newsarchive.db").write_bytes(b"this is not a database" * 100)
+    result = run(runner, bad, "list")
+    assert result.exit_code == 1 and result.stderr.startswith("Error: cannot open archive")
+    assert (bad / "newsarchive.db").read_bytes() == b"this is not a database" * 100
+
+
+def test_newer_schema_is_refused(runner: CliRunner, loaded: Path) -> None:
+    with sqlite3.connect(loaded / "newsarchive.db") as conn:
+        conn.execute("INSERT INTO schema_migrations VALUES (999, 0)")
+    result = run(runner, loaded, "list")
+    assert result.exit_code == 1 and "newer than this newsarchive understands" in result.stderr
+
+
+def test_version_flag(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("newsarchive, version ")

@@ -1,0 +1,110 @@
+"""SQLite specifics: the file layout, WAL mode, schema, and two processes saving at once."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from newsarchive import Archive
+from newsarchive.storage import _blobs
+
+URL = "https://example.com/story"
+
+
+def test_archive_is_one_database_file_in_wal_mode(tmp_path: Path) -> None:
+    with Archive.open(tmp_path / "a") as archive:
+        archive.save(URL, text="Hello.")
+    assert (tmp_path / "a" / "newsarchive.db").is_file()
+    with sqlite3.connect(tmp_path / "a" / "newsarchive.db") as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("SELECT version FROM schema_migrations").fetchall() == [(1,)]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"schema_migrations", "blobs", "articles", "aliases", "captures", "versions"}
+
+
+def test_schema_snapshot(tmp_path: Path) -> None:
+    Archive.open(tmp_path / "a").close()
+    with sqlite3.connect(tmp_path / "a" / "newsarchive.db") as conn:
+        columns = {
+            table: [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            for table in ("blobs", "articles", "aliases", "captures", "versions")
+        }
+    assert columns == {
+        "blobs": ["hash", "base", "depth", "size", "data"],
+        "articles": ["id", "url", "created_at"],
+        "aliases": ["url", "article_id"],
+        "captures": ["id", "article_id", "captured_at", "content_hash", "text_hash", "html_hash",
+                     "title", "byline", "published_at", "modified_at", "source", "fetched_url",
+                     "http_status", "http_headers", "quality", "metadata"],
+        "versions": ["article_id", "number", "id", "content_hash", "capture_id",
+                     "first_captured_at", "last_captured_at", "capture_count", "reverted_to",
+                     "analysis"],
+    }
+
+
+def test_versions_are_stored_as_small_deltas_with_periodic_keyframes(tmp_path: Path) -> None:
+    base = " ".join(f"Sentence {i} of the report says something new." for i in range(200))
+    with Archive.open(tmp_path / "a") as archive:
+        for i in range(40):
+            archive.save(URL, text=f"{base} Update {i}.", captured_at=None)
+    with sqlite3.connect(tmp_path / "a" / "newsarchive.db") as conn:
+        rows = conn.execute("SELECT depth, size, length(data) FROM blobs").fetchall()
+    keyframes = [r for r in rows if r[0] == 0]
+    deltas = [r for r in rows if r[0] > 0]
+    assert len(rows) == 40
+    assert max(r[0] for r in rows) == _blobs.KEYFRAME_INTERVAL - 1
+    assert len(keyframes) == 3  # versions 1, 17 and 33
+    assert max(r[2] for r in deltas) < 100 < min(r[2] for r in keyframes)
+
+
+def test_delta_frames_round_trip() -> None:
+    base = "The quick brown fox.".encode() * 50
+    new = base + " An update.".encode()
+    frame = _blobs.compress_delta(new, base)
+    assert len(frame) < 60
+    assert _blobs.decompress(frame, base) == new
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from datetime import UTC, datetime, timedelta
+    from newsarchive import Archive
+
+    location, offset = sys.argv[1], int(sys.argv[2])
+    t0 = datetime(2017, 6, 6, tzinfo=UTC)
+    with Archive.open(location) as archive:
+        for i in range(60):
+            # Both writers save the same captures (duplicates) and captures of their own.
+            archive.save("https://example.com/shared", text=f"text {i // 3}",
+                         captured_at=t0 + timedelta(minutes=i))
+            archive.save("https://example.com/shared", text=f"text {i // 3}",
+                         captured_at=t0 + timedelta(minutes=i, seconds=offset))
+    """
+)
+
+
+def test_two_processes_saving_at_once_lose_and_duplicate_nothing(tmp_path: Path) -> None:
+    location = str(tmp_path / "a")
+    Archive.open(location).close()
+    env_path = str(Path(__file__).resolve().parents[2] / "src")
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, location, str(offset)],
+                         env={"PYTHONPATH": env_path}, stderr=subprocess.PIPE)
+        for offset in (10, 20)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err.decode()
+    with Archive.open(location) as archive:
+        captures = archive.captures("https://example.com/shared")
+        history = archive.history("https://example.com/shared")
+    # 60 shared captures once each, plus 60 of each writer's own.
+    assert len(captures) == 180
+    assert len({(c.captured_at, c.content_hash) for c in captures}) == 180
+    assert [v.number for v in history] == list(range(1, 21))
+    assert [v.text for v in history] == [f"text {i}" for i in range(20)]
+    assert sum(v.capture_count for v in history) == 180
