@@ -361,3 +361,18 @@ def test_capture_and_article_to_dict_are_json_ready() -> None:
         "last_captured_at": None,
         "last_changed_at": None,
     }
+
+
+def test_documented_example_is_what_the_renderer_gives() -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "diff-format.md").read_text(encoding="utf-8")
+    example = json.loads(doc.split("```json\n", 1)[1].split("```", 1)[0])
+    old_text = "".join(t for op, t in example["ops"] if op != 1)
+    new_text = "".join(t for op, t in example["ops"] if op != -1)
+    old = _version(1, old_text)
+    new = _version(
+        2,
+        new_text,
+        title="Bridge will not reopen",
+        last_captured_at=datetime(2024, 5, 3, 6, 30, 0, 250000, tzinfo=UTC),
+    )
+    assert diff_to_dict(diff_versions(old, new)) == example
