@@ -145,7 +145,11 @@ def export_warc(
 
     writer = WARCWriter(stream, gzip=True, warc_version="1.1")
     exporter = _Exporter(archive, writer)
-    targets = list(urls) if urls is not None else [a.url for a in archive.articles()]
+    if urls is None:
+        targets = [a.url for a in archive.articles()]
+    else:
+        # Aliases name their article; each article is written once.
+        targets = list(dict.fromkeys(archive.article(u).url for u in urls))
     plan = [(url, archive.captures(url)) for url in targets]
     total = sum(len(captures) for _, captures in plan)
     exporter.write_warcinfo(filename)
