@@ -5,6 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsarchive.analysis.align import align
+from newsarchive.analysis.render import render_alignment_text
 from newsarchive.errors import InputError
 
 OLD = (
@@ -191,3 +192,25 @@ def test_unchanged_sentences_keep_reading_order(pair: tuple[str, str]) -> None:
     in_place = [(c.old_index, c.new_index) for c in al.changes if c.kind in ("unchanged", "edited")]
     assert in_place == sorted(in_place)
     assert [i for i, _ in in_place] == sorted(i for i, _ in in_place)
+
+
+def test_render_alignment_text_marks_each_kind() -> None:
+    new = (
+        "The meeting lasted four hours. The council met on Monday. It approved the revised "
+        "budget.\nCritics said it was rushed. Residents cheered."
+    )
+    text = render_alignment_text(align(OLD, new))
+    assert text == (
+        "> [was 5] The meeting lasted [-three-]{+four+} hours.\n"
+        "~ It approved the {+revised +}budget.\n"
+        "- The mayor praised the vote.\n"
+        "\n"
+        "+ Residents cheered.\n"
+    )
+    colored = render_alignment_text(align(OLD, new), color=True, unchanged=True)
+    assert "\x1b[32;4mrevised \x1b[0m" in colored
+    assert "  The council met on Monday.\n" in colored
+
+
+def test_render_of_identical_texts_is_empty() -> None:
+    assert render_alignment_text(align(OLD, OLD)) == ""

@@ -7,6 +7,9 @@ values, with no I/O.
 from __future__ import annotations
 
 from newsarchive.analysis.align import Alignment, AlignmentCounts, SentenceChange, align
+from newsarchive.analysis.blame import BlameLine, blame
+from newsarchive.analysis.render import render_alignment_text
+from newsarchive.analysis.rules import DEFAULT_LEVELS, DEFAULT_RULES, LEVELS, Level, Rules
 from newsarchive.analysis.sentences import (
     Paragraph,
     Segmentation,
@@ -14,15 +17,28 @@ from newsarchive.analysis.sentences import (
     segment,
     split_sentences,
 )
+from newsarchive.analysis.significance import Analysis, Reason, analyse, analyse_texts
 
 __all__ = [
+    "DEFAULT_LEVELS",
+    "DEFAULT_RULES",
+    "LEVELS",
     "Alignment",
     "AlignmentCounts",
+    "Analysis",
+    "BlameLine",
+    "Level",
     "Paragraph",
+    "Reason",
+    "Rules",
     "Segmentation",
     "Sentence",
     "SentenceChange",
     "align",
+    "analyse",
+    "analyse_texts",
+    "blame",
+    "render_alignment_text",
     "segment",
     "split_sentences",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from diff_match_patch import diff_match_patch  # type: ignore[import-untyped]
+from diff_match_patch import diff_match_patch
 
 from newsarchive.diff import diff_texts
 from newsarchive.models import EQUAL, TextDiff
@@ -22,6 +22,11 @@ _DMP.Diff_Timeout = 0
 def tokens(text: str) -> list[str]:
     """Split text into word, whitespace and punctuation tokens that join back to it."""
     return _TOKEN.findall(text)
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text`` as a set (for keyword tables)."""
+    return frozenset(text.split())
 
 
 def words(text: str) -> list[str]:

@@ -20,6 +20,8 @@ from functools import lru_cache
 
 import attrs
 
+from newsarchive.analysis._tokens import word_set
+
 __all__ = ["Paragraph", "Segmentation", "Sentence", "segment", "split_sentences"]
 
 # Every character str.splitlines() treats as a line boundary.
@@ -28,32 +30,28 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _TERMINATOR = re.compile(r"(?:\.\.\.|…|[.!?])+[\"”’'»)\]]*")
 
 
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
 _QUOTE_MARK = re.compile(r'[“”"]')
 _OPENERS = frozenset("\"“‘'«([")
 _DOTTED = re.compile(r"^(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}$")
 
 # Abbreviations that are followed by a name, so a capital after them never starts a sentence.
-_TITLES = _word_set(
+_TITLES = word_set(
     """mr mrs ms messrs mmes dr prof sen sens rep reps gov govs gen gens lt col maj capt cmdr
     adm sgt cpl pvt rev fr msgr st ste mt ft supt det insp atty hon amb pres vs v e.g i.e
     cf al approx dept univ"""
 )
 # Abbreviations that are followed by a number.
-_BEFORE_NUMBER = _word_set(
+_BEFORE_NUMBER = word_set(
     "jan feb mar apr jun jul aug sep sept oct nov dec no nos vol art fig ch p pp sec"
 )
 # Abbreviations that may end a sentence or sit inside one ("Apple Inc. said", "in Calif. The").
-_AMBIGUOUS = _word_set(
+_AMBIGUOUS = word_set(
     """inc corp co cos ltd llc plc bros jr sr esq etc ave blvd rd hwy ala ariz ark calif colo
     conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb nev okla ore pa tenn
     tex vt va wash wis wyo"""
 )
 # Words that usually open a sentence; after an ambiguous abbreviation they signal a boundary.
-_STARTERS = _word_set(
+_STARTERS = word_set(
     """the a an he she it they we i you his her its their our my this that these those there
     here but and or so yet in on at for if when while after before as according some many
     most no not one two both all another other such what who why how then now still also

@@ -1,0 +1,591 @@
+"""Judge how much a new version changed, and why.
+
+``analyse`` aligns the sentences of two versions, classifies every change into
+reason codes (see ``docs/analysis.md``) and takes the highest level among them:
+``none`` < ``cosmetic`` < ``minor`` < ``substantive``. A change is ``stealth``
+when it is substantive but the page neither declares a new modification time nor
+adds a correction or update note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from newsarchive.analysis._tokens import diff_sequences, word_set
+from newsarchive.analysis.align import Alignment, AlignmentCounts, align
+from newsarchive.analysis.rules import DEFAULT_RULES, LEVELS, Level, Rules, compile_patterns
+from newsarchive.errors import InputError
+from newsarchive.models import DELETE, EQUAL, INSERT, Version
+
+__all__ = ["SUMMARY_FORMAT_VERSION", "Analysis", "Reason", "analyse", "analyse_texts"]
+
+SUMMARY_FORMAT_VERSION = 1
+
+_WORD = re.compile(r"\w+(?:['’.-]\w+)*\.?")
+_PUNCT = re.compile(r"[^\w\s]+")
+_SPACE = re.compile(r"\s+")
+# Typographic forms that mean the same as their plain counterparts.
+_TYPOGRAPHY = str.maketrans(
+    {
+        "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
+        "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "…": "...", "\u00a0": " ",
+    }
+)  # fmt: skip
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_MONTHS = word_set(
+    """january february march april may june july august september october november
+    december jan jan. feb feb. mar mar. apr apr. jun jun. jul jul. aug aug. sep sep. sept
+    sept. oct oct. nov nov. dec dec."""
+)
+_DAYS = word_set(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
+    tonight weekend"""
+)
+_NUMBER_WORDS = word_set(
+    """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
+    eighty ninety hundred hundreds thousand thousands million millions billion billions
+    trillion dozen dozens half percent first second third fourth fifth"""
+)
+# Short function words whose small spelling changes alter meaning ("not" → "now").
+_NOT_TYPO = word_set(
+    """not now no new nor non can can't cannot could would should will won't wont did didn't
+    does doesn't was wasn't were weren't is isn't are aren't has hasn't had hadn't never
+    ever"""
+)
+# After these, a capital letter says nothing about names.
+_OPENING = frozenset(".!?:;“\"‘'(—–-")
+_YEAR = re.compile(r"^(1[89]|20)\d\d$")
+
+
+@attrs.frozen
+class Reason:
+    """One kind of change found, with the level it contributes.
+
+    ``count`` is how many times it occurred; ``detail`` describes the first
+    occurrence (e.g. ``"Monday" → "Tuesday"``).
+    """
+
+    code: str
+    level: Level
+    count: int = 1
+    detail: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Analysis:
+    """How much a version changed from the one before, and why.
+
+    ``alignment`` is the sentence alignment the judgement came from; it is not
+    part of the summary and not compared for equality.
+    """
+
+    level: Level
+    reasons: tuple[Reason, ...]
+    counts: AlignmentCounts
+    stealth: bool
+    rules_id: str
+    words_added: int = 0
+    words_removed: int = 0
+    alignment: Alignment | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The reason codes, in order."""
+        return tuple(r.code for r in self.reasons)
+
+    def to_summary(self) -> dict[str, Any]:
+        """A compact JSON-ready dict to store with a version.
+
+        Returns:
+            ``format_version``, ``level``, ``reasons`` (code, level, count, detail),
+            ``counts``, ``words_added``, ``words_removed``, ``stealth``, ``rules_id``.
+        """
+        return {
+            "format_version": SUMMARY_FORMAT_VERSION,
+            "level": self.level,
+            "reasons": [attrs.asdict(r) for r in self.reasons],
+            "counts": self.counts.to_dict(),
+            "words_added": self.words_added,
+            "words_removed": self.words_removed,
+            "stealth": self.stealth,
+            "rules_id": self.rules_id,
+        }
+
+    @classmethod
+    def from_summary(cls, data: Mapping[str, Any]) -> Analysis:
+        """Rebuild an analysis (without its alignment) from ``to_summary()`` output.
+
+        Args:
+            data: A stored summary.
+
+        Returns:
+            The analysis; equal to the one summarised.
+
+        Raises:
+            InputError: The summary is malformed or from a newer format.
+        """
+        try:
+            if data["format_version"] > SUMMARY_FORMAT_VERSION:
+                raise InputError(
+                    f"analysis summary format {data['format_version']} is newer than this "
+                    f"version of newsarchive understands ({SUMMARY_FORMAT_VERSION})"
+                )
+            if data["level"] not in LEVELS:
+                raise InputError(f"unknown analysis level {data['level']!r}")
+            return cls(
+                level=data["level"],
+                reasons=tuple(Reason(**r) for r in data["reasons"]),
+                counts=AlignmentCounts(**data["counts"]),
+                words_added=data.get("words_added", 0),
+                words_removed=data.get("words_removed", 0),
+                stealth=bool(data["stealth"]),
+                rules_id=data["rules_id"],
+            )
+        except (KeyError, TypeError) as exc:
+            raise InputError(f"malformed analysis summary: {exc}") from None
+
+
+def analyse(
+    old: Version | None,
+    new: Version,
+    *,
+    rules: Rules = DEFAULT_RULES,
+    history: Sequence[Version] = (),
+) -> Analysis:
+    """Judge the change from ``old`` to ``new``.
+
+    Args:
+        old: The previous version, or None when ``new`` is the first one.
+        new: The version to judge.
+        rules: Thresholds, patterns and levels.
+        history: Earlier versions of the article; used to notice a return to an
+            earlier state when ``new.reverted_to`` is not set.
+
+    Returns:
+        The analysis. A first version has level ``none`` and no reasons.
+    """
+    if old is None:
+        return Analysis(
+            level="none", reasons=(), counts=AlignmentCounts(), stealth=False,
+            rules_id=rules.rules_id,
+        )  # fmt: skip
+    found = _Found(rules)
+    alignment = _analyse_body(old.text, new.text, rules, found)
+    _analyse_fields(old, new, found)
+    reverted_to = new.reverted_to
+    if reverted_to is None:
+        reverted_to = _find_revert(old, new, history)
+    if reverted_to is not None:
+        found.add("reverted", f"returned to version {reverted_to}")
+    level = found.level()
+    notes = {"correction-note", "update-note"} & found.codes()
+    declared = new.modified_at is not None and new.modified_at != old.modified_at
+    return Analysis(
+        level=level,
+        reasons=found.reasons(),
+        counts=alignment.counts,
+        words_added=found.words_added,
+        words_removed=found.words_removed,
+        stealth=level == "substantive" and not declared and not notes,
+        rules_id=rules.rules_id,
+        alignment=alignment,
+    )
+
+
+def analyse_texts(old: str, new: str, *, rules: Rules = DEFAULT_RULES) -> Analysis:
+    """Judge the change between two bodies of text, without metadata.
+
+    Args:
+        old: The earlier text.
+        new: The later text.
+        rules: Thresholds, patterns and levels.
+
+    Returns:
+        The analysis; ``stealth`` is True for any substantive change, since
+        plain texts declare no modification time.
+    """
+    found = _Found(rules)
+    alignment = _analyse_body(old, new, rules, found)
+    level = found.level()
+    notes = {"correction-note", "update-note"} & found.codes()
+    return Analysis(
+        level=level,
+        reasons=found.reasons(),
+        counts=alignment.counts,
+        words_added=found.words_added,
+        words_removed=found.words_removed,
+        stealth=level == "substantive" and not notes,
+        rules_id=rules.rules_id,
+        alignment=alignment,
+    )
+
+
+class _Found:
+    """Collects reasons in first-seen order, counting repeats."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self._reasons: dict[str, list[Any]] = {}
+        self.words_added = 0
+        self.words_removed = 0
+
+    def add(self, code: str, detail: str = "") -> None:
+        entry = self._reasons.get(code)
+        if entry is None:
+            self._reasons[code] = [1, detail]
+        else:
+            entry[0] += 1
+
+    def codes(self) -> set[str]:
+        return set(self._reasons)
+
+    def reasons(self) -> tuple[Reason, ...]:
+        return tuple(
+            Reason(code, self.rules.level_of(code), count, detail)
+            for code, (count, detail) in self._reasons.items()
+        )
+
+    def level(self) -> Level:
+        best = 0
+        for code in self._reasons:
+            best = max(best, LEVELS.index(self.rules.level_of(code)))
+        return LEVELS[best]
+
+
+def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
+    alignment = align(old, new, pair_threshold=rules.pair_threshold)
+    boilerplate = compile_patterns(rules.boilerplate_patterns)
+    correction = compile_patterns(rules.correction_patterns)
+    update = compile_patterns(rules.update_patterns)
+    verbs = frozenset(v.lower() for v in rules.speech_verbs)
+
+    def note(text: str) -> str | None:
+        if correction is not None and correction.search(text):
+            return "correction-note"
+        if update is not None and update.search(text):
+            return "update-note"
+        return None
+
+    def is_boilerplate(text: str | None) -> bool:
+        return text is not None and boilerplate is not None and bool(boilerplate.search(text))
+
+    added_paras = set(alignment.added_paragraphs)
+    deleted_paras = set(alignment.deleted_paragraphs)
+    for change in alignment.changes:
+        kind = change.kind
+        if kind == "unchanged":
+            continue
+        if is_boilerplate(change.old) or is_boilerplate(change.new):
+            found.add("boilerplate", _quote(change.new if change.new is not None else change.old))
+            continue
+        if change.new is not None and kind != "moved" and (code := note(change.new)):
+            found.add(code, _quote(change.new))
+            continue
+        if kind == "added":
+            assert change.new is not None
+            found.words_added += len(_words(change.new))
+            if change.new_paragraph in added_paras:
+                continue  # reported once per paragraph below
+            found.add("sentence-added", _quote(change.new))
+        elif kind == "deleted":
+            assert change.old is not None
+            found.words_removed += len(_words(change.old))
+            if change.old_paragraph in deleted_paras:
+                continue
+            found.add("sentence-deleted", _quote(change.old))
+        else:
+            assert change.old is not None and change.new is not None
+            if kind == "moved":
+                found.add("sentence-moved", _quote(change.new))
+            _classify_edit(change.old, change.new, rules, verbs, found)
+    _add_paragraphs(alignment, added_paras, deleted_paras, is_boilerplate, note, found)
+    old_words = len(_words(old))
+    new_words = len(_words(new))
+    if (
+        old_words
+        and new_words
+        and found.words_removed / old_words >= rules.rewrite_threshold
+        and found.words_added / new_words >= rules.rewrite_threshold
+    ):
+        found.add("rewrite", f"{found.words_removed} of {old_words} words replaced")
+    if old != new and not alignment.has_changes:
+        found.add("whitespace", "spacing between sentences or paragraphs")
+    return alignment
+
+
+def _add_paragraphs(
+    alignment: Alignment,
+    added: set[int],
+    deleted: set[int],
+    is_boilerplate: Any,
+    note: Any,
+    found: _Found,
+) -> None:
+    for code, paras, sentences in (
+        ("paragraph-added", added, alignment.new_sentences),
+        ("paragraph-deleted", deleted, alignment.old_sentences),
+    ):
+        for para in sorted(paras):
+            texts = [s.text for s in sentences if s.paragraph == para]
+            # A paragraph that is only boilerplate or a note was reported as such already.
+            if all(is_boilerplate(t) or note(t) for t in texts):
+                continue
+            found.add(code, _quote(" ".join(texts)))
+
+
+def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], found: _Found) -> None:
+    """Add the reasons for one sentence edited from ``old`` to ``new``."""
+    if old == new:
+        return
+    if _SPACE.sub(" ", old).strip() == _SPACE.sub(" ", new).strip():
+        found.add("whitespace", f"spacing in {_quote(new, 40)}")
+        return
+    old_n, new_n = _collapse(old), _collapse(new)
+    old_p, new_p = _strip_punct(old_n), _strip_punct(new_n)
+    if old_p == new_p:
+        found.add("punctuation", _change_detail(old, new))
+        return
+    if old_p.casefold() == new_p.casefold():
+        found.add("capitalisation", _change_detail(old_n, new_n))
+        if old_n.casefold() != new_n.casefold():
+            found.add("punctuation", _change_detail(old_n, new_n))
+        return
+    old_w = [(m.group(), m.start()) for m in _WORD.finditer(old)]
+    new_w = [(m.group(), m.start()) for m in _WORD.finditer(new)]
+    old_quotes = [m.span() for m in _QUOTED.finditer(old)]
+    new_quotes = [m.span() for m in _QUOTED.finditer(new)]
+    wording = 0
+    first_wording = ""
+    for gone, came, before in _hunks(old_w, new_w):
+        gone_words = [w for w, _ in gone]
+        came_words = [w for w, _ in came]
+        found.words_removed += len(gone_words)
+        found.words_added += len(came_words)
+        detail = _hunk_detail(gone_words, came_words)
+        category = _categorise(gone_words, came_words, before, gone, came, old, new, rules)
+        if category is None:
+            continue  # only punctuation attached to words changed
+        if category in ("capitalisation", "typo"):
+            found.add(category, detail)
+            continue
+        in_quote = any(_inside(pos, old_quotes) for _, pos in gone) or any(
+            _inside(pos, new_quotes) for _, pos in came
+        )
+        if in_quote:
+            found.add("quote-changed", detail)
+        elif _near_attribution(gone, old_w, old_quotes, verbs) or _near_attribution(
+            came, new_w, new_quotes, verbs
+        ):
+            found.add("attribution-changed", detail)
+        if category == "wording":
+            wording += max(len(gone_words), len(came_words))
+            first_wording = first_wording or detail
+        else:
+            found.add(category, detail)
+    if wording:
+        code = (
+            "sentence-rewritten" if wording >= rules.rewritten_sentence_words else "wording-changed"
+        )
+        found.add(code, first_wording)
+
+
+def _hunks(
+    old_w: list[tuple[str, int]], new_w: list[tuple[str, int]]
+) -> Iterable[tuple[list[tuple[str, int]], list[tuple[str, int]], str | None]]:
+    """(deleted words, inserted words, word before the change) for each changed stretch."""
+    i = j = 0
+    gone: list[tuple[str, int]] = []
+    came: list[tuple[str, int]] = []
+    before: str | None = None
+    for op, items in diff_sequences([w for w, _ in old_w], [w for w, _ in new_w]):
+        if op == EQUAL:
+            if gone or came:
+                yield gone, came, before
+                gone, came = [], []
+            i += len(items)
+            j += len(items)
+            before = items[-1]
+        elif op == DELETE:
+            gone.extend(old_w[i : i + len(items)])
+            i += len(items)
+        elif op == INSERT:
+            came.extend(new_w[j : j + len(items)])
+            j += len(items)
+    if gone or came:
+        yield gone, came, before
+
+
+def _categorise(
+    gone: list[str],
+    came: list[str],
+    before: str | None,
+    gone_pos: list[tuple[str, int]],
+    came_pos: list[tuple[str, int]],
+    old: str,
+    new: str,
+    rules: Rules,
+) -> str | None:
+    plain_gone = [w.rstrip(".") for w in gone]
+    plain_came = [w.rstrip(".") for w in came]
+    if plain_gone == plain_came:
+        return None
+    if [w.casefold() for w in plain_gone] == [w.casefold() for w in plain_came]:
+        return "capitalisation"
+    changed = [w.lower() for w in plain_gone + plain_came]
+    if any(w in _MONTHS or w in _DAYS or _YEAR.match(w) for w in changed) or (
+        before is not None and before.lower() in _MONTHS and _has_number(changed)
+    ):
+        return "date-changed"
+    if _has_number(changed):
+        return "number-changed"
+    if len(plain_gone) == 1 and len(plain_came) == 1:
+        a, b = plain_gone[0], plain_came[0]
+        if (
+            a.isalpha()
+            and b.isalpha()
+            and min(len(a), len(b)) >= 4
+            and a.lower() not in _NOT_TYPO
+            and b.lower() not in _NOT_TYPO
+            and _edit_distance(a.lower(), b.lower()) <= rules.typo_max_edits
+            and _edit_distance(a.lower(), b.lower()) * 3 <= max(len(a), len(b))
+        ):
+            return "typo"
+    if _has_name(gone_pos, old) or _has_name(came_pos, new):
+        return "name-changed"
+    return "wording"
+
+
+def _has_number(words: list[str]) -> bool:
+    return any(any(c.isdigit() for c in w) or w in _NUMBER_WORDS for w in words)
+
+
+def _has_name(words: list[tuple[str, int]], sentence: str) -> bool:
+    """Whether ``words`` hold a capitalised word that does not open a sentence or quotation."""
+    for w, pos in words:
+        if not w[:1].isupper() or w.lower().rstrip(".") in _MONTHS or w.lower() in _DAYS:
+            continue
+        before = sentence[:pos].rstrip()
+        if not before:
+            continue
+        # A straight quote right after a word closes a quotation rather than opening one.
+        closing = before[-1] in "\"'" and len(before) > 1 and not before[-2].isspace()
+        if closing or before[-1] not in _OPENING:
+            return True
+    return False
+
+
+def _near_attribution(
+    words: list[tuple[str, int]],
+    sentence: list[tuple[str, int]],
+    quotes: list[tuple[int, int]],
+    verbs: frozenset[str],
+) -> bool:
+    """Whether changed words are, or sit within four words of, a speech verb outside quotes."""
+    if not words:
+        return False
+    index = {pos: k for k, (_, pos) in enumerate(sentence)}
+    verb_at = [
+        k
+        for k, (w, pos) in enumerate(sentence)
+        if w.lower().rstrip(".") in verbs and not _inside(pos, quotes)
+    ]
+    for w, pos in words:
+        if _inside(pos, quotes):
+            continue
+        if w.lower().rstrip(".") in verbs:
+            return True
+        k = index[pos]
+        if any(abs(k - v) <= 4 for v in verb_at):
+            return True
+    return False
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(lo < pos < hi for lo, hi in spans)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions, swaps."""
+    if abs(len(a) - len(b)) > 3:
+        return abs(len(a) - len(b))
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _analyse_fields(old: Version, new: Version, found: _Found) -> None:
+    if (old.title or "") != (new.title or ""):
+        probe = _Found(found.rules)
+        _classify_edit(old.title or "", new.title or "", found.rules, frozenset(), probe)
+        cosmetic = probe.codes() <= {"whitespace", "punctuation", "capitalisation"}
+        code = "headline-restyled" if cosmetic else "headline-changed"
+        found.add(code, f"{_quote(old.title or '')} → {_quote(new.title or '')}")
+    if _collapse(old.byline or "") != _collapse(new.byline or ""):
+        found.add("byline-changed", f"{_quote(old.byline or '')} → {_quote(new.byline or '')}")
+    for name in ("published_at", "modified_at"):
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            found.add("dates-changed", f"{name} {_iso(before)} → {_iso(after)}")
+
+
+def _find_revert(old: Version, new: Version, history: Sequence[Version]) -> int | None:
+    matches = [
+        v.number
+        for v in history
+        if v.number < old.number and v.content_hash == new.content_hash and v.id != new.id
+    ]
+    return max(matches) if matches else None
+
+
+def _iso(value: Any) -> str:
+    return "none" if value is None else str(value.isoformat())
+
+
+def _collapse(text: str) -> str:
+    return _SPACE.sub(" ", text.translate(_TYPOGRAPHY)).strip()
+
+
+def _strip_punct(text: str) -> str:
+    return _SPACE.sub(" ", _PUNCT.sub(" ", text)).strip()
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def _quote(text: str | None, limit: int = 80) -> str:
+    text = _collapse(text or "")
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"“{text}”"
+
+
+def _hunk_detail(gone: list[str], came: list[str]) -> str:
+    plain = [" ".join(w.rstrip(".") for w in side) for side in (gone, came)]
+    return f"{_quote(plain[0])} → {_quote(plain[1])}"
+
+
+def _change_detail(old: str, new: str) -> str:
+    """The first differing stretch of two strings, with a little context."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end_o, end_n = len(old), len(new)
+    while end_o > start and end_n > start and old[end_o - 1] == new[end_n - 1]:
+        end_o -= 1
+        end_n -= 1
+    lo = max(0, start - 10)
+    return f"{_quote(old[lo : end_o + 10])} → {_quote(new[lo : end_n + 10])}"
