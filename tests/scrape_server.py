@@ -33,6 +33,8 @@ class Reply:
     delay_seconds: float = 0.0
     # Answer 304 when the request's If-None-Match equals this ETag.
     etag: str | None = None
+    # Send the body in chunks without a Content-Length.
+    chunked: bool = False
 
 
 @attrs.frozen
@@ -70,10 +72,18 @@ class ScrapeServer:
                         self.send_header("ETag", reply.etag)
                     for key, value in reply.headers.items():
                         self.send_header(key, value)
-                    if "Content-Length" not in reply.headers:
+                    if reply.chunked:
+                        self.send_header("Transfer-Encoding", "chunked")
+                    else:
                         self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
-                    self.wfile.write(body)
+                    if reply.chunked:
+                        for start in range(0, len(body), 4096):
+                            chunk = body[start : start + 4096]
+                            self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                        self.wfile.write(b"0\r\n\r\n")
+                    else:
+                        self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -83,7 +93,8 @@ class ScrapeServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02},
+                                        daemon=True)
 
     def start(self) -> None:
         self._thread.start()

@@ -123,8 +123,15 @@ def _detect(body: bytes) -> tuple[str, str] | None:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - the scrape extra pulls it in
         return None
-    best = from_bytes(body).best()
+    matches = from_bytes(body)
+    best = matches.best()
     if best is None:
         return None
+    # Latin code pages often tie; windows-1252 is the web's usual legacy encoding.
+    for match in matches:
+        if (match.encoding == "cp1252" and match.chaos == best.chaos
+                and match.coherence == best.coherence):
+            best = match
+            break
     encoding = _normalise(best.encoding) or best.encoding
     return str(best), encoding

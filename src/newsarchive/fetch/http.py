@@ -239,6 +239,10 @@ class HttpFetcher:
         if self._robots is None:
             return
         if not self._robots.allowed(url):
+            problem = self._robots.problem(url)
+            if problem:
+                raise FetchError(f"Could not fetch {url}: {problem} (RFC 9309 says stay away)",
+                                 url=original)
             raise FetchError(f"robots.txt disallows fetching {url}", url=original)
         delay = self._robots.crawl_delay(url)
         if delay:

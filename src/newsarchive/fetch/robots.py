@@ -36,6 +36,7 @@ class RobotsCache:
         self._get = get
         self.user_agent = user_agent
         self._rules: dict[str, Any] = {}
+        self._problems: dict[str, str] = {}
 
     def _parser(self, url: str) -> Any:
         parts = urlsplit(url)
@@ -49,8 +50,18 @@ class RobotsCache:
                 text = ""
             else:
                 text = "User-agent: *\nDisallow: /\n"
+                self._problems[key] = (
+                    "its robots.txt is unreachable" if status is None
+                    else f"its robots.txt answered HTTP {status}"
+                )
             self._rules[key] = self._protego.parse(text)
         return self._rules[key]
+
+    def problem(self, url: str) -> str | None:
+        """Why every URL of this host is refused (robots.txt unreachable or failing), if so."""
+        self._parser(url)
+        parts = urlsplit(url)
+        return self._problems.get(f"{parts.scheme}://{parts.netloc}".lower())
 
     def allowed(self, url: str) -> bool:
         """Return whether ``url`` may be fetched."""
