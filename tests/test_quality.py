@@ -97,3 +97,13 @@ def test_text_shrinking_to_a_fraction_is_truncated() -> None:
     assert flag == "truncated-extraction" and "below 40%" in (reason or "")
     assert judge(text=TEXT, previous_text=TEXT * 4,
                  options=QualityOptions(min_fraction=0.2))[0] is None
+
+
+def test_not_found_text_in_a_short_page_is_a_soft_404() -> None:
+    text = "Oops\n\nSorry, the page you were looking for may have been moved or deleted."
+    assert judge(title="Oops", text=text)[0] == "soft-404"
+
+
+def test_html_title_is_checked_when_the_extracted_title_is_a_heading() -> None:
+    html = page("soft404.html").decode()
+    assert judge(title="Sorry", html=html, text="Sorry. " * 10)[0] == "soft-404"

@@ -2,7 +2,9 @@
 
 The order follows the HTML standard's sniffing: a byte order mark, then the
 charset of the HTTP ``Content-Type`` header, then a ``<meta>`` declaration in
-the first bytes of the document, and only then statistical detection.
+the first bytes of the document, and only then detection: UTF-8 if the bytes
+are valid UTF-8, the legacy encoding of the document's ``lang``, windows-1252
+for text that reads as Western, and charset-normalizer for the rest.
 A declaration is trusted only if the body decodes under it; a UTF-8 page with
 a handful of broken bytes keeps UTF-8 with replacement characters rather than
 being misread as a legacy encoding.
@@ -112,6 +114,35 @@ def _meta_charset(body: bytes) -> str | None:
     return match.group(1).decode("ascii", errors="ignore") if match else None
 
 
+# Legacy encoding by document language, as browsers default by locale.
+_LANGUAGE_ENCODINGS = {
+    **dict.fromkeys(("pl", "cs", "sk", "hu", "hr", "sl", "ro", "bs"), "cp1250"),
+    **dict.fromkeys(("ru", "uk", "bg", "sr", "be", "mk"), "cp1251"),
+    "el": "cp1253", "tr": "cp1254", "he": "cp1255", "ar": "cp1256", "fa": "cp1256",
+    **dict.fromkeys(("lt", "lv", "et"), "cp1257"),
+    "vi": "cp1258", "th": "cp874", "ja": "shift_jis", "ko": "euc_kr",
+    "zh-cn": "gb18030", "zh-tw": "big5", "zh-hk": "big5", "zh": "gb18030",
+}
+_HTML_LANG = re.compile(rb"""<html[^>]*\slang\s*=\s*["']?([a-zA-Z-]+)""", re.IGNORECASE)
+# Western text has a few accented letters among many plain ones; other scripts
+# read as windows-1252 turn nearly every letter into one.
+_MAX_ACCENTED_SHARE = 0.3
+
+
+def _language_encoding(body: bytes) -> str | None:
+    match = _HTML_LANG.search(body[:4096])
+    if not match:
+        return None
+    lang = match.group(1).decode("ascii").lower()
+    return _LANGUAGE_ENCODINGS.get(lang) or _LANGUAGE_ENCODINGS.get(lang.split("-")[0], "cp1252")
+
+
+def _looks_western(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(1 for c in letters if ord(c) > 127)
+    return bool(letters) and accented / len(letters) <= _MAX_ACCENTED_SHARE
+
+
 def _detect(body: bytes) -> tuple[str, str] | None:
     try:
         text = body.decode("utf-8")
@@ -119,6 +150,14 @@ def _detect(body: bytes) -> tuple[str, str] | None:
         pass
     else:
         return text, "utf-8"
+    by_language = _language_encoding(body)
+    if by_language is not None:
+        decoded = _try_decode(body, by_language)
+        if decoded is not None and (by_language != "cp1252" or _looks_western(decoded)):
+            return decoded, by_language
+    decoded = _try_decode(body, "cp1252")
+    if decoded is not None and _looks_western(decoded):
+        return decoded, "cp1252"
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - the scrape extra pulls it in
@@ -127,11 +166,5 @@ def _detect(body: bytes) -> tuple[str, str] | None:
     best = matches.best()
     if best is None:
         return None
-    # Latin code pages often tie; windows-1252 is the web's usual legacy encoding.
-    for match in matches:
-        if (match.encoding == "cp1252" and match.chaos == best.chaos
-                and match.coherence == best.coherence):
-            best = match
-            break
     encoding = _normalise(best.encoding) or best.encoding
     return str(best), encoding

@@ -31,6 +31,12 @@ _NOT_FOUND_TITLE = re.compile(
     re.IGNORECASE,
 )
 
+_NOT_FOUND_TEXT = re.compile(
+    r"(page|article|story) you (were|are) looking for|couldn'?t find (that|the|this) page|"
+    r"(page|article) (cannot|could not|can'?t) be found|(page|article) (has been|was) removed",
+    re.IGNORECASE,
+)
+
 # (name, where, pattern): where is "body" or a lower-case header name.
 _CHALLENGE_SIGNATURES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("Cloudflare challenge", "cf-mitigated", re.compile(r"challenge", re.I)),
@@ -136,8 +142,12 @@ def assess(
         return Verdict(HTTP_ERROR, f"HTTP {status}")
     if _is_home_redirect(requested_url, final_url):
         return Verdict(SOFT_404, f"redirected to the home page {final_url}")
-    if title and _NOT_FOUND_TITLE.search(title) and _word_count(text) < 4 * options.min_words:
-        return Verdict(SOFT_404, f"page title says not found: {title!r}")
+    short = _word_count(text) < 4 * options.min_words
+    for candidate in (title, _html_title(html[:65536])):
+        if candidate and short and _NOT_FOUND_TITLE.search(candidate):
+            return Verdict(SOFT_404, f"page title says not found: {candidate!r}")
+    if short and _NOT_FOUND_TEXT.search(text):
+        return Verdict(SOFT_404, "page text says not found")
     words = _word_count(text)
     if words <= _PAYWALL_MAX_WORDS and _PAYWALL.search(text):
         return Verdict(PAYWALL, f"paywall notice with only {words} words of text")
