@@ -22,7 +22,8 @@ from _report_history import (
     make_version,
 )
 from newsarchive.errors import InputError
-from newsarchive.models import DiffOp, DiffStats, TextDiff
+from newsarchive.models import DiffOp, DiffStats, TextDiff, VersionDiff
+from newsarchive.render._markup import hunks
 from newsarchive.render._paragraphs import build_paragraph_map, split_paragraphs
 from newsarchive.render.html import (
     clean_text,
@@ -133,9 +134,9 @@ def test_insertions_and_deletions_are_ins_and_del_elements() -> None:
     source = render_diff_page(make_diff(versions[0], versions[1]))
     assert "<del>3m</del><ins>4.5m</ins>" in source
     assert (
-        "<ins>\n\nA spokesperson for the prime minister thanked her for her service.</ins>"
-        in source
-    )
+        '<p class="text" dir="auto" lang="en"><ins>A spokesperson for the prime minister '
+        "thanked her for her service.</ins></p>"
+    ) in source
     # Side by side, the added paragraph has a row of its own with nothing opposite.
     assert (
         '<tr class="changed"><td class="text" dir="auto" lang="en"></td>'
@@ -355,3 +356,60 @@ def test_empty_diff_ops_render_nothing_extra() -> None:
         ),
     )
     assert "<ins>x</ins>" in render_diff_fragment(d)
+
+
+def long_story(changed_paragraph: int | None) -> VersionDiff:
+    base = history()[0]
+    paragraphs = [f"Paragraph {n} stays as it was." for n in range(12)]
+    changed = list(paragraphs)
+    if changed_paragraph is not None:
+        changed[changed_paragraph] = f"Paragraph {changed_paragraph} was rewritten."
+    old = attrs.evolve(base, text="\n\n".join(paragraphs))
+    return make_diff(old, attrs.evolve(base, number=2, text="\n\n".join(changed)))
+
+
+def test_long_unchanged_stretches_fold_into_details_in_both_views() -> None:
+    fragment = render_diff_fragment(long_story(6))
+    inline, side = fragment.split('<div class="diff-side">')
+    for view in (inline, side):
+        assert view.count('<details class="same">') == 2
+        assert "<summary>5 unchanged paragraphs</summary>" in view
+        # Folded text is still in the page, for readers who open it.
+        assert "Paragraph 0 stays" in view and "Paragraph 11 stays" in view
+    shown = re.sub(r"<details.*?</details>", "", inline, flags=re.S)
+    assert "Paragraph 5 stays" in shown and "Paragraph 7 stays" in shown
+    assert "Paragraph 4 stays" not in shown and "Paragraph 8 stays" not in shown
+
+
+def test_unchanged_body_is_folded_whole() -> None:
+    fragment = render_diff_fragment(long_story(None))
+    assert "<summary>12 unchanged paragraphs</summary>" in fragment
+    assert "<ins>" not in fragment and "<del>" not in fragment
+
+
+@pytest.mark.parametrize(
+    ("changed", "context", "expected"),
+    [
+        ([], 1, []),
+        ([False] * 3, 1, [(False, range(0, 3))]),
+        ([True], 1, [(True, range(0, 1))]),
+        ([False, True, False], 1, [(True, range(0, 3))]),
+        (
+            [False] * 3 + [True] + [False] * 4,
+            1,
+            [(False, range(0, 2)), (True, range(2, 5)), (False, range(5, 8))],
+        ),
+        ([True] + [False] * 3 + [True], 1, [(True, range(0, 5))]),
+        (
+            [True] + [False] * 5 + [True],
+            1,
+            [(True, range(0, 2)), (False, range(2, 5)), (True, range(5, 7))],
+        ),
+        ([False] * 3 + [True], 0, [(False, range(0, 3)), (True, range(3, 4))]),
+        ([False, False, True, False, False], 1, [(True, range(0, 5))]),
+    ],
+)
+def test_hunks_fold_only_runs_longer_than_one(
+    changed: list[bool], context: int, expected: list[tuple[bool, range]]
+) -> None:
+    assert hunks(changed, context=context) == expected

@@ -21,6 +21,7 @@ from ._state import CliState
 COMMAND_MODULES = (
     "newsarchive.cli.analysis",
     "newsarchive.cli.core",
+    "newsarchive.cli.report",
     "newsarchive.cli.scrape",
 )
 

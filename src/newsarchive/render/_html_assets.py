@@ -70,7 +70,11 @@ border-top:1px solid var(--line);overflow-wrap:anywhere}
 .fields th{width:8rem;font-weight:600}
 .fields .headline td{font-size:1.1rem}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;margin:0}
-.diff-inline .text{background:var(--panel);padding:.75rem;border-radius:.4rem}
+.diff-inline{background:var(--panel);padding:.1rem .75rem;border-radius:.4rem}
+.diff-inline .text{margin:.6rem 0}
+details.same{margin:.3rem 0;color:var(--muted)}
+details.same>summary{cursor:pointer;font-size:.85rem;padding:.2rem 0}
+details.same[open]{color:inherit}
 .diff-side{width:100%;border-collapse:collapse;table-layout:fixed}
 .diff-side th{text-align:left;font-size:.9rem;padding:.3rem .5rem}
 .diff-side td{vertical-align:top;padding:.4rem .5rem;border-top:1px solid var(--line);width:50%}
@@ -104,7 +108,7 @@ body{max-width:none;padding:0;font-size:11pt}
 nav,.view-switch,.view-toggle{display:none}
 a{color:inherit}
 .diff{break-inside:auto;border:none;padding:0}
-.diff-inline .text{padding:0}
+.diff-inline{padding:0}
 h2,h3{break-after:avoid}
 ins,del,.cell,.timeline li::before{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
 """

@@ -4,23 +4,55 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
-from typing import TypedDict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
-from ..models import DELETE, INSERT, DiffOp, FieldChange
+from ..models import DELETE, INSERT, DiffOp, FieldChange, Version
 
 
 class ChangeSummary(TypedDict, total=False):
     """How significant one version's change was, as the change analysis judged it.
 
-    ``level`` is one of none / cosmetic / minor / substantive, ``reasons`` are short reason
-    codes, and ``stealth`` marks a substantive change made without a visible correction notice.
+    ``level`` is one of none / cosmetic / minor / substantive, and ``stealth`` marks a
+    substantive change made without a visible correction notice. ``reasons`` are reason codes,
+    either plain strings or mappings with ``code`` and optional ``count`` and ``detail``, as
+    in the summaries the change analysis stores with each version.
     """
 
     level: str
-    reasons: Sequence[str]
+    reasons: Sequence[str | Mapping[str, Any]]
     stealth: bool
+
+
+def summary_of(
+    version: Version, analysis: Mapping[int, ChangeSummary] | None = None
+) -> ChangeSummary | None:
+    """The change summary to show for ``version``: from ``analysis``, else the stored one."""
+    if analysis is not None and version.number in analysis:
+        return analysis[version.number]
+    stored = version.analysis
+    if not stored:
+        return None
+    return {
+        "level": str(stored.get("level", "")),
+        "reasons": list(stored.get("reasons", ())),
+        "stealth": bool(stored.get("stealth", False)),
+    }
+
+
+def reason_text(reason: str | Mapping[str, Any]) -> str:
+    """A reason code as words, with its count and detail when it has them."""
+    if isinstance(reason, str):
+        return reason.replace("_", " ").replace("-", " ")
+    text = reason_text(str(reason.get("code", "")))
+    count = reason.get("count", 1)
+    if isinstance(count, int) and count > 1:
+        text += f" ×{count}"
+    detail = reason.get("detail")
+    if detail:
+        text += f": {detail}"
+    return text
 
 
 # Characters that XML 1.0 forbids and HTML treats as parse errors, plus lone surrogates (which
@@ -105,6 +137,38 @@ def line_ops(block: Sequence[DiffOp], keep: tuple[int, ...]) -> list[_Line]:
             if piece:
                 lines[-1].append(DiffOp(op.op, piece))
     return lines
+
+
+def hunks(changed: Sequence[bool], *, context: int) -> list[tuple[bool, range]]:
+    """Group items into shown and folded runs: changed items plus ``context`` either side show.
+
+    A folded run of a single item is shown instead: folding it would save nothing.
+
+    Args:
+        changed: Whether each item changed.
+        context: How many unchanged items to show next to each changed one.
+
+    Returns:
+        ``(shown, indices)`` runs covering every item in order.
+    """
+    shown = [False] * len(changed)
+    for n, is_changed in enumerate(changed):
+        if is_changed:
+            for m in range(max(0, n - context), min(len(changed), n + context + 1)):
+                shown[m] = True
+    runs: list[tuple[bool, range]] = []
+    start = 0
+    for n in range(1, len(changed) + 1):
+        if n == len(changed) or shown[n] != shown[start]:
+            runs.append((shown[start] or n - start == 1, range(start, n)))
+            start = n
+    merged: list[tuple[bool, range]] = []
+    for run in runs:
+        if merged and merged[-1][0] == run[0]:
+            merged[-1] = (run[0], range(merged[-1][1].start, run[1].stop))
+        else:
+            merged.append(run)
+    return merged
 
 
 def _field_value(value: str | None) -> str:

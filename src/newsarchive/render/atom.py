@@ -24,10 +24,19 @@ from ._markup import (
     field_changes_html,
     line_ops,
     ops_html,
+    reason_text,
     safe_href,
+    summary_of,
 )
 
-__all__ = ["ATOM_NAMESPACE", "FeedEntry", "article_feed_id", "render_feed", "version_entry_id"]
+__all__ = [
+    "ATOM_NAMESPACE",
+    "FeedEntry",
+    "archive_feed_id",
+    "article_feed_id",
+    "render_feed",
+    "version_entry_id",
+]
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 # Namespace for the name-based UUIDs of entry and feed ids; fixed forever, as ids must be.
@@ -38,7 +47,10 @@ _CONTEXT_LINES = 1
 
 @attrs.frozen(kw_only=True)
 class FeedEntry:
-    """One new version: the diff from its predecessor (None for a first version)."""
+    """One new version: the diff from its predecessor (None for a first version).
+
+    ``summary`` defaults to the change analysis stored with the version.
+    """
 
     version: Version
     diff: VersionDiff | None = None
@@ -94,9 +106,12 @@ def _summary_text(entry: FeedEntry) -> str:
             parts.append(f"+{stats.words_added}/-{stats.words_removed} words")
         else:
             parts.append("no text change")
-    summary = entry.summary or {}
+    summary = entry.summary
+    if summary is None and d is not None and d.old.number == entry.version.number - 1:
+        summary = summary_of(entry.version)
+    summary = summary or {}
     if summary.get("level"):
-        reasons = ", ".join(str(r).replace("_", " ") for r in summary.get("reasons", ()))
+        reasons = ", ".join(reason_text(r) for r in summary.get("reasons", ()))
         parts.append(f"{summary['level']}" + (f" ({reasons})" if reasons else ""))
     if summary.get("stealth"):
         parts.append("stealth edit")

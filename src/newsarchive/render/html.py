@@ -26,10 +26,13 @@ from ._markup import (
     clean_text,
     escape,
     field_changes_html,
+    hunks,
     line_ops,
     link_html,
     ops_html,
+    reason_text,
     safe_href,
+    summary_of,
 )
 from ._paragraphs import ParagraphMap, Status, build_paragraph_map
 
@@ -54,6 +57,9 @@ _STATUS_MARKS: dict[Status, tuple[str, str]] = {
 }
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 _PARAGRAPH_PREVIEW = 240
+# Unchanged paragraphs shown next to each change; longer unchanged runs fold into <details>.
+_CONTEXT = 1
+_CHANGED_ROW = ' class="changed"'
 
 
 def _time(value: datetime | None) -> str:
@@ -153,7 +159,7 @@ def _reasons_html(summary: ChangeSummary | None) -> str:
     reasons = list((summary or {}).get("reasons", ()))
     if not reasons:
         return ""
-    items = "".join(f"<li>{escape(str(reason).replace('_', ' '))}</li>" for reason in reasons)
+    items = "".join(f"<li>{escape(reason_text(reason))}</li>" for reason in reasons)
     return f'<ul class="reasons" aria-label="Reasons">{items}</ul>'
 
 
@@ -196,29 +202,54 @@ def render_diff_fragment(
     old, new = d.old, d.new
     h = f"h{heading_level}"
     lang = _lang(new)
-    inline = (
-        f'<div class="diff-inline"><p class="text" dir="auto"{lang}>'
-        f"{ops_html(d.body.ops)}</p></div>"
-    )
-    rows = []
-    for old_lines, new_lines in _side_rows(d.body.ops):
-        changed = any(op.op != EQUAL for line in old_lines + new_lines for op in line)
-        css = ' class="changed"' if changed else ""
-        rows.append(f"<tr{css}>{_cell(old_lines, lang)}{_cell(new_lines, lang)}</tr>")
-    side = (
-        '<table class="diff-side"><thead><tr>'
-        f'<th scope="col">Version {old.number} (before)</th>'
-        f'<th scope="col">Version {new.number} (after)</th>'
-        "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
-    )
     return (
         f'<article class="diff" id="{_diff_id(d)}" aria-labelledby="{_diff_id(d)}-h">'
         f'<{h} id="{_diff_id(d)}-h">Version {old.number} → version {new.number}'
         f"{_summary_badges(summary, new)}</{h}>"
         f'<p class="meta">{_time(old.first_captured_at)} → {_time(new.first_captured_at)}</p>'
         f"{_reasons_html(summary)}{field_changes_html(d.fields)}{_stats_html(d)}"
-        f"{inline}{side}</article>"
+        f"{_inline_html(d, lang)}{_side_html(d, lang)}</article>"
     )
+
+
+def _changed(line: Sequence[DiffOp]) -> bool:
+    return any(op.op != EQUAL for op in line)
+
+
+def _folded(count: int, inner: str) -> str:
+    noun = "paragraph" if count == 1 else "paragraphs"
+    return f'<details class="same"><summary>{count} unchanged {noun}</summary>{inner}</details>'
+
+
+def _inline_html(d: VersionDiff, lang: str) -> str:
+    lines = [line for line in line_ops(d.body.ops, (DELETE, EQUAL, INSERT)) if not _is_blank(line)]
+    parts = []
+    for shown, indices in hunks([_changed(line) for line in lines], context=_CONTEXT):
+        inner = "".join(
+            f'<p class="text" dir="auto"{lang}>{ops_html(lines[n])}</p>' for n in indices
+        )
+        parts.append(inner if shown else _folded(len(indices), inner))
+    return f'<div class="diff-inline">{"".join(parts)}</div>'
+
+
+def _side_html(d: VersionDiff, lang: str) -> str:
+    rows = _side_rows(d.body.ops)
+    changed = [any(_changed(line) for line in old + new) for old, new in rows]
+    head = (
+        '<table class="diff-side" aria-hidden="true"><thead><tr>'
+        f'<th scope="col">Version {d.old.number} (before)</th>'
+        f'<th scope="col">Version {d.new.number} (after)</th></tr></thead></table>'
+    )
+    parts = [head]
+    for shown, indices in hunks(changed, context=_CONTEXT):
+        body = "".join(
+            f"<tr{_CHANGED_ROW if changed[n] else ''}>"
+            f"{_cell(rows[n][0], lang)}{_cell(rows[n][1], lang)}</tr>"
+            for n in indices
+        )
+        table = f'<table class="diff-side"><tbody>{body}</tbody></table>'
+        parts.append(table if shown else _folded(len(indices), table))
+    return f'<div class="diff-side">{"".join(parts)}</div>'
 
 
 def _page(*, title: str, body: str) -> str:
@@ -254,11 +285,14 @@ def render_diff_page(d: VersionDiff, *, summary: ChangeSummary | None = None) ->
 
     Args:
         d: The diff to show.
-        summary: The change analysis of ``d.new``, if any.
+        summary: The change analysis of ``d.new``; by default the analysis stored with
+            ``d.new``, when ``d.old`` is the version just before it.
 
     Returns:
         The page as a string, ending in a newline.
     """
+    if summary is None and d.new.number == d.old.number + 1:
+        summary = summary_of(d.new)
     title = _display_title(d.new)
     body = (
         '<header><p class="eyebrow">Changes</p>'
@@ -290,7 +324,7 @@ def _timeline_html(
 ) -> str:
     items = []
     for version in versions:
-        summary = analysis.get(version.number)
+        summary = summary_of(version, analysis)
         level = _level_class(str(summary.get("level", ""))) if summary else ""
         css = f' class="{level}"' if level else ""
         captures = (
@@ -397,7 +431,7 @@ def render_report(
     )
     diff_html = "\n".join(
         render_diff_fragment(
-            d, summary=analysis.get(d.new.number) if d.new.number == d.old.number + 1 else None
+            d, summary=summary_of(d.new, analysis) if d.new.number == d.old.number + 1 else None
         )
         for d in diffs
     )
