@@ -250,16 +250,33 @@ def _pair_leftovers(
 def _heaviest_increasing(
     pairs: list[tuple[int, int]], a: list[str], b: list[str]
 ) -> set[tuple[int, int]]:
-    """The subset of pairs increasing in both indices with most weight (identical pairs weigh 2)."""
-    ordered = sorted(pairs, key=lambda p: (p[1], p[0]))
-    weight = [2 if a[i] == b[j] else 1 for i, j in ordered]
-    best = weight[:]
-    back = [-1] * len(ordered)
-    for k, (i, _) in enumerate(ordered):
-        for m in range(k):
-            if ordered[m][0] < i and best[m] + weight[k] > best[k]:
-                best[k] = best[m] + weight[k]
-                back[k] = m
+    """The subset of pairs increasing in both indices with most weight (identical pairs weigh 2).
+
+    Each new index occurs in one pair at most, so walking pairs by new index and
+    keeping a prefix maximum over old indices (a Fenwick tree) finds the chain in
+    O(n log n).
+    """
+    ordered = sorted(pairs, key=lambda p: p[1])
+    size = len(a)
+    tree: list[tuple[int, int]] = [(0, -1)] * (size + 1)
+    best: list[int] = []
+    back: list[int] = []
+    for k, (i, j) in enumerate(ordered):
+        # Best chain ending at an old index below i (tree positions are 1-based).
+        top, prev = 0, -1
+        pos = i
+        while pos > 0:
+            if tree[pos][0] > top:
+                top, prev = tree[pos]
+            pos -= pos & -pos
+        value = top + (2 if a[i] == b[j] else 1)
+        best.append(value)
+        back.append(prev)
+        pos = i + 1
+        while pos <= size:
+            if value > tree[pos][0]:
+                tree[pos] = (value, k)
+            pos += pos & -pos
     k = max(range(len(ordered)), key=lambda x: (best[x], -x))
     chosen = set()
     while k != -1:

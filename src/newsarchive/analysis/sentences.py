@@ -175,7 +175,8 @@ def _strip_span(text: str, lo: int, hi: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _sentence_spans(para: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=4096)
+def _sentence_spans(para: str) -> tuple[tuple[int, int], ...]:
     """Spans of the sentences of one stripped, non-empty paragraph."""
     quotes = _quote_spans(para)
     spans: list[tuple[int, int]] = []
@@ -195,7 +196,7 @@ def _sentence_spans(para: str) -> list[tuple[int, int]]:
         spans.append((start, end))
         start = nxt
     spans.append((start, len(para)))
-    return spans
+    return tuple(spans)
 
 
 def _is_boundary(para: str, term_start: int, term: str, nxt: int) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import attrs
@@ -304,8 +305,8 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
                 found.add("sentence-moved", _quote(change.new))
             _classify_edit(change.old, change.new, rules, verbs, found)
     _add_paragraphs(alignment, added_paras, deleted_paras, is_boilerplate, note, found)
-    old_words = len(_words(old))
-    new_words = len(_words(new))
+    old_words = sum(_word_count(s.text) for s in alignment.old_sentences)
+    new_words = sum(_word_count(s.text) for s in alignment.new_sentences)
     if (
         old_words
         and new_words
@@ -564,6 +565,12 @@ def _strip_punct(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text)
+
+
+@lru_cache(maxsize=8192)
+def _word_count(sentence: str) -> int:
+    # Successive versions share most sentences, so counts are worth keeping.
+    return len(_WORD.findall(sentence))
 
 
 def _quote(text: str | None, limit: int = 80) -> str:
