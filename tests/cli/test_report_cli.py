@@ -184,3 +184,14 @@ def test_commands_are_listed_in_help(runner: CliRunner) -> None:
     assert "report" in result.stdout and "feed" in result.stdout
     for command in ("report", "feed"):
         assert "Example:" in runner.invoke(cli, [command, "--help"]).stdout
+
+
+def test_report_and_feed_show_the_change_analysis(runner: CliRunner, loaded: Path) -> None:
+    page = run(runner, loaded, "report", URL).stdout
+    assert '<li class="minor" id="v2">' in page
+    assert "<li>typo: “poeple” → “people”</li>" in page
+    assert '<span class="badge substantive">substantive</span>' in page
+    entries = feedparser.parse(run(runner, loaded, "feed", URL).stdout).entries
+    by_title = {e.title: e for e in entries}
+    v2 = by_title["Sessions Offered to Resign as Relationship With Trump Soured (version 2)"]
+    assert v2.summary == "+1/-1 words; minor (typo: “poeple” → “people”)"

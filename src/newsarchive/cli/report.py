@@ -9,11 +9,12 @@ from typing import Any, TypeVar
 
 import click
 
+from ..analysis.significance import analyse
 from ..archive import Archive
 from ..errors import InputError
 from ..models import Version, VersionDiff
 from ..render.atom import FeedEntry, archive_feed_id, article_feed_id, render_feed
-from ..render.html import render_report
+from ..render.html import ChangeSummary, render_report
 from ..times import utc_now
 from . import cli
 from ._state import pass_archive
@@ -42,6 +43,23 @@ def _output_option(what: str) -> Callable[[F], F]:
         metavar="FILE",
         help=f"Write the {what} to FILE ('-' for standard output).",
     )
+
+
+def _summaries(versions: list[Version]) -> dict[int, ChangeSummary]:
+    """Change analysis per version number, computed where none is stored with the version."""
+    summaries: dict[int, ChangeSummary] = {}
+    for index in range(1, len(versions)):
+        version = versions[index]
+        if not version.analysis:
+            found = analyse(versions[index - 1], version, history=versions[:index])
+            summaries[version.number] = {
+                "level": found.level,
+                "reasons": [
+                    {"code": r.code, "count": r.count, "detail": r.detail} for r in found.reasons
+                ],
+                "stealth": found.stealth,
+            }
+    return summaries
 
 
 def _pair(
@@ -86,7 +104,7 @@ def report(
         ]
     else:
         diffs = [_pair(archive, url, versions, from_ref, to_ref)]
-    _write(output, render_report(versions, diffs), "report")
+    _write(output, render_report(versions, diffs, analysis=_summaries(versions)), "report")
 
 
 def _entries(archive: Archive, histories: list[list[Version]], limit: int) -> list[FeedEntry]:
@@ -103,8 +121,12 @@ def _entries(archive: Archive, histories: list[list[Version]], limit: int) -> li
     entries = []
     for history, index in newest:
         version = history[index]
-        d = archive.diff(version.url, history[index - 1], version) if index else None
-        entries.append(FeedEntry(version=version, diff=d))
+        if index == 0:
+            entries.append(FeedEntry(version=version))
+            continue
+        summary = _summaries(history[: index + 1][-2:]).get(version.number)
+        d = archive.diff(version.url, history[index - 1], version)
+        entries.append(FeedEntry(version=version, diff=d, summary=summary))
     return entries
 
 
