@@ -73,6 +73,9 @@ class Store(Protocol):
 
     def set_analysis(self, version_id: str, summary: Mapping[str, Any] | None) -> None: ...
 
+    def schema_version(self) -> int:
+        """The number of the latest schema migration applied (opening applies them all)."""
+
     def close(self) -> None: ...
 
 

@@ -64,6 +64,10 @@ class SQLStore:
     def close(self) -> None:
         raise NotImplementedError
 
+    def schema_version(self) -> int:
+        """The number of the latest schema migration applied to this archive."""
+        return int(self._one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0])
+
     # -- helpers -----------------------------------------------------------------------
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
