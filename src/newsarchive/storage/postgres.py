@@ -1,0 +1,294 @@
+"""The shared store: one PostgreSQL database written by many scraping machines at once.
+
+Saves to the same article are serialised by transaction-scoped advisory locks on a
+64-bit hash of the article's URL, taken in sorted order, so concurrent writers never
+duplicate a version, lose a capture or leave a gap in the numbering. A save that still
+meets a transient conflict (a deadlock, a serialization failure, a unique-key race) is
+re-run as a whole; saves are idempotent, so re-running is safe.
+
+Locations are libpq URLs; whatever they omit comes from the standard ``PG*`` environment
+variables. Two extras: ``?schema=NAME`` keeps the archive in that schema (created if
+missing), as does ``?options=-csearch_path%3DNAME`` with an existing schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from functools import partial
+from typing import Any, TypeVar
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit
+
+import psycopg
+from psycopg import errors as pg_errors
+from psycopg import sql
+
+from ..errors import SchemaError, StorageError
+from ..models import SaveResult
+from ..times import to_micros, utc_now
+from . import CaptureRecord, _migrations
+from ._sql import SQLStore
+
+__all__ = ["PostgresStore", "lock_key"]
+
+logger = logging.getLogger(__name__)
+
+# Conflicts that a re-run resolves: everything they touched was rolled back.
+_TRANSIENT = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected,
+              pg_errors.UniqueViolation)
+MAX_ATTEMPTS = 12
+CONNECT_TIMEOUT_SECONDS = 10
+
+T = TypeVar("T")
+
+
+def lock_key(namespace: str, key: str) -> int:
+    """A stable signed 64-bit advisory-lock key for ``key`` within ``namespace``."""
+    digest = hashlib.blake2b(f"{namespace}\0{key}".encode("utf-8", "surrogatepass"),
+                             digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _split_location(url: str) -> tuple[str, str | None, str]:
+    """Return (libpq URL, schema or None, location safe to show) for an archive URL."""
+    try:
+        parts = urlsplit(url)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+    except ValueError as exc:
+        raise StorageError(f"cannot open PostgreSQL archive: bad URL ({exc})") from None
+    schema = None
+    kept = []
+    for name, value in query:
+        if name == "schema":
+            schema = value
+        else:
+            kept.append((name, value))
+    if schema is not None and not schema:
+        raise StorageError("cannot open PostgreSQL archive: the schema parameter is empty")
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, _, host = netloc.rpartition("@")
+        if ":" in user:
+            user = user.split(":", 1)[0] + ":***"
+        netloc = f"{user}@{host}"
+    return _join(parts, parts.netloc, urlencode(kept)), schema, _join(parts, netloc, parts.query)
+
+
+def _join(parts: SplitResult, netloc: str, query: str) -> str:
+    # Not urlunsplit: it drops the "//" of "postgresql://", which libpq needs.
+    return f"{parts.scheme}://{netloc}{parts.path}{'?' if query else ''}{query}"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text.removeprefix("connection failed: ")
+
+
+class PostgresStore(SQLStore):
+    """An archive in a PostgreSQL database (``postgresql://user@host:port/dbname``).
+
+    Opening applies any pending schema migrations.
+
+    Raises:
+        StorageError: the URL is bad or the server cannot be reached.
+        SchemaError: the database's schema is newer than this code, or a migration failed.
+    """
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        conninfo, schema, self.location = _split_location(url)
+        self._depth = 0
+        self._queries: dict[str, str] = {}
+        try:
+            # Autocommit: transactions are opened explicitly, so a lone read never leaves
+            # one idle and holding a snapshot.
+            self._conn = psycopg.connect(conninfo, autocommit=True,
+                                         connect_timeout=CONNECT_TIMEOUT_SECONDS)
+        except psycopg.Error as exc:
+            raise StorageError(
+                f"cannot open PostgreSQL archive {self.location}: {_first_line(exc)}"
+            ) from None
+        try:
+            if schema is not None:
+                self._conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                    sql.Identifier(schema)))
+                self._conn.execute(sql.SQL("SET search_path TO {}").format(
+                    sql.Identifier(schema)))
+            current = self._conn.execute("SELECT current_schema()").fetchone()
+            if current is None or current[0] is None:
+                raise StorageError(
+                    f"PostgreSQL archive {self.location}: its search_path names no existing "
+                    "schema; create the schema or use ?schema=NAME"
+                )
+            self.schema: str = str(current[0])
+            self._migrate()
+        except psycopg.Error as exc:
+            self._conn.close()
+            raise StorageError(
+                f"cannot open PostgreSQL archive {self.location}: {_first_line(exc)}"
+            ) from None
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- what SQLStore needs -----------------------------------------------------------
+
+    def _execute(self, query: str, params: Sequence[Any] = ()) -> Any:
+        rewritten = self._queries.get(query)
+        if rewritten is None:
+            # The shared queries use "?" placeholders and no literal "?" or "%".
+            rewritten = self._queries[query] = query.replace("%", "%%").replace("?", "%s")
+        return self._conn.execute(rewritten, params)
+
+    @contextmanager
+    def _write(self, lock_keys: Sequence[str]) -> Iterator[None]:
+        with self._transaction("BEGIN ISOLATION LEVEL READ COMMITTED"):
+            if self._depth == 1:
+                self._lock(lock_keys)
+            yield
+
+    @contextmanager
+    def _read(self) -> Iterator[None]:
+        outermost = not self._depth
+        try:
+            with self._transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"):
+                yield
+        except psycopg.Error as exc:
+            if not outermost:
+                raise
+            raise StorageError(f"reading archive {self.location} failed: {_first_line(exc)}") \
+                from None
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # -- transactions and locks --------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        try:
+            self._conn.execute(begin)
+        except psycopg.OperationalError as exc:
+            raise StorageError(f"archive {self.location} is unavailable: {_first_line(exc)}") \
+                from None
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            # If the connection is gone, the transaction went with it.
+            with suppress(psycopg.Error):
+                self._conn.rollback()
+            raise
+        self._depth = 0
+        self._conn.execute("COMMIT")
+
+    def _lock(self, keys: Iterable[str]) -> None:
+        # Sorted numeric order: every writer takes overlapping locks in the same order,
+        # so they queue instead of deadlocking.
+        numbers = sorted({lock_key(self.schema, k) for k in keys})
+        if numbers:
+            self._conn.execute(
+                "SELECT pg_advisory_xact_lock(k) FROM unnest(%s::bigint[]) AS k", (numbers,)
+            )
+
+    def _retrying(self, what: str, work: Callable[[], T]) -> T:
+        """Run ``work()`` in its own transaction, again after a transient conflict."""
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                return work()
+            except _TRANSIENT as exc:
+                if self._depth or attempt == MAX_ATTEMPTS:
+                    raise StorageError(
+                        f"{what} in {self.location} kept conflicting with other writers: "
+                        f"{_first_line(exc)}"
+                    ) from None
+                logger.debug("retrying %s after %s", what, type(exc).__name__)
+                # Jittered backoff so colliding writers do not collide again in step.
+                time.sleep(random.uniform(0, 0.005 * 2 ** min(attempt, 7)))
+            except psycopg.OperationalError as exc:
+                raise StorageError(
+                    f"archive {self.location} is unavailable: {_first_line(exc)}"
+                ) from None
+            except psycopg.Error as exc:
+                raise StorageError(f"{what} in {self.location} failed: {_first_line(exc)}") \
+                    from None
+        raise AssertionError("unreachable")
+
+    # -- saving ------------------------------------------------------------------------
+
+    def save(self, records: Iterable[CaptureRecord]) -> list[SaveResult]:
+        batch = list(records)
+        keys = frozenset(r.url for r in batch)
+        while True:
+            outcome = self._retrying("saving captures", partial(self._save_locked, batch, keys))
+            if isinstance(outcome, list):
+                return outcome
+            keys = keys | outcome
+
+    def _save_locked(self, batch: list[CaptureRecord],
+                     keys: frozenset[str]) -> list[SaveResult] | set[str]:
+        """Save under locks on ``keys``, or return the article URLs that need locking too.
+
+        A URL may be an alias filed under another article: that article's lock is needed,
+        so the save starts over holding it.
+        """
+        with self._write(sorted(keys)):
+            missing = set()
+            for url in keys:
+                row = self._article_row(url)
+                if row is not None and row[1] not in keys:
+                    missing.add(row[1])
+            if missing:
+                return missing
+            return [self._save_one(record) for record in batch]
+
+    def set_analysis(self, version_id: str, summary: Mapping[str, Any] | None) -> None:
+        parent = super().set_analysis
+        self._retrying("saving an analysis", lambda: parent(version_id, summary))
+
+    # -- schema ------------------------------------------------------------------------
+
+    def _migrate(self) -> None:
+        with self._transaction("BEGIN"):
+            # Two processes opening a fresh database at once: the second waits here, then
+            # finds the schema already migrated.
+            self._conn.execute("SELECT pg_advisory_xact_lock(%s)",
+                               (lock_key(self.schema, "schema_migrations"),))
+            exists = self._conn.execute("SELECT to_regclass('schema_migrations')").fetchone()
+            if exists is None or exists[0] is None:
+                self._conn.execute(
+                    "CREATE TABLE schema_migrations"
+                    " (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"
+                )
+            current = self.schema_version()
+            known = len(_migrations.POSTGRES)
+            if current > known:
+                raise SchemaError(
+                    f"archive {self.location} has schema version {current}, newer than this "
+                    f"newsarchive understands ({known}): upgrade newsarchive"
+                )
+            for number in range(current + 1, known + 1):
+                try:
+                    for statement in _migrations.POSTGRES[number - 1]:
+                        self._conn.execute(statement)
+                except psycopg.Error as exc:
+                    raise SchemaError(
+                        f"migrating archive {self.location} to schema version {number} "
+                        f"failed: {_first_line(exc)}"
+                    ) from None
+                self._conn.execute(
+                    "INSERT INTO schema_migrations (version, applied_at) VALUES (%s, %s)",
+                    (number, to_micros(utc_now())),
+                )

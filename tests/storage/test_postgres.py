@@ -1,0 +1,242 @@
+"""PostgreSQL specifics: locations, schema and migrations, locks and retries, errors.
+
+The archive behaviour itself runs on every backend through the shared ``archive`` fixture.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from _pg import fresh_schema, pg_location, run_sql, server_url, with_schema
+
+from newsarchive import Archive
+from newsarchive.errors import SchemaError, StorageError
+from newsarchive.storage import _blobs, _migrations
+
+pytestmark = pytest.mark.postgres
+
+URL = "https://example.com/story"
+T0 = datetime(2017, 6, 6, 20, 0, tzinfo=UTC)
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+@pytest.fixture
+def location() -> Iterator[str]:
+    with pg_location() as found:
+        yield found
+
+
+def _tables(url: str, schema: str) -> set[str]:
+    rows = run_sql(url, "SELECT table_name FROM information_schema.tables"
+                        " WHERE table_schema = %s", (schema,))
+    return {r[0] for r in rows}
+
+
+def test_schema_parameter_creates_the_schema_and_keeps_everything_in_it() -> None:
+    with fresh_schema() as (url, schema):
+        with Archive.open(with_schema(url, schema)) as archive:
+            archive.save(URL, text="Hello.")
+            assert archive.store.schema_version() == len(_migrations.POSTGRES)
+        assert _tables(url, schema) == {"schema_migrations", "blobs", "articles", "aliases",
+                                        "captures", "versions"}
+        assert run_sql(url, f'SELECT version FROM "{schema}".schema_migrations') == [(1,)]
+        assert run_sql(url, f'SELECT url FROM "{schema}".articles') == [(URL,)]
+
+
+def test_search_path_option_selects_an_existing_schema() -> None:
+    with fresh_schema() as (url, schema):
+        run_sql(url, f'CREATE SCHEMA "{schema}"')
+        location = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+        with Archive.open(location) as archive:
+            archive.save(URL, text="Hello.")
+        assert "captures" in _tables(url, schema)
+
+
+def test_search_path_naming_no_schema_is_a_clear_error() -> None:
+    with fresh_schema() as (url, schema):
+        location = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+        with pytest.raises(StorageError, match="names no existing schema"):
+            Archive.open(location)
+
+
+def test_connection_settings_come_from_pg_environment_variables(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    parts = urlsplit(server_url())
+    with fresh_schema() as (url, schema):
+        for name, value in (("PGHOST", parts.hostname), ("PGPORT", parts.port),
+                            ("PGUSER", parts.username), ("PGDATABASE", parts.path.lstrip("/"))):
+            if value:
+                monkeypatch.setenv(name, str(value))
+        with Archive.open(f"postgresql://?schema={schema}") as archive:
+            archive.save(URL, text="From the environment.")
+        assert run_sql(url, f'SELECT count(*) FROM "{schema}".captures') == [(1,)]
+
+
+def test_schema_snapshot(location: str) -> None:
+    Archive.open(location).close()
+    schema = location.rpartition("schema=")[2]
+    rows = run_sql(server_url(), "SELECT table_name, column_name, data_type"
+                                 " FROM information_schema.columns WHERE table_schema = %s"
+                                 " ORDER BY table_name, ordinal_position", (schema,))
+    columns: dict[str, list[str]] = {}
+    for table, column, kind in rows:
+        columns.setdefault(table, []).append(f"{column} {kind}")
+    assert columns == {
+        "schema_migrations": ["version integer", "applied_at bigint"],
+        "blobs": ["hash bytea", "base bytea", "depth integer", "size integer", "data bytea"],
+        "articles": ["id bigint", "url text", "created_at bigint"],
+        "aliases": ["url text", "article_id bigint"],
+        "captures": ["id bigint", "article_id bigint", "captured_at bigint",
+                     "content_hash bytea", "text_hash bytea", "html_hash bytea", "title text",
+                     "byline text", "published_at bigint", "modified_at bigint", "source text",
+                     "fetched_url text", "http_status integer", "http_headers text",
+                     "quality text", "metadata text"],
+        "versions": ["article_id bigint", "number integer", "id text", "content_hash bytea",
+                     "capture_id bigint", "first_captured_at bigint", "last_captured_at bigint",
+                     "capture_count integer", "reverted_to integer", "analysis text"],
+    }
+
+
+def test_database_newer_than_the_code_is_a_schema_error(location: str) -> None:
+    Archive.open(location).close()
+    schema = location.rpartition("schema=")[2]
+    run_sql(server_url(), f'INSERT INTO "{schema}".schema_migrations VALUES (99, 0)')
+    with pytest.raises(SchemaError, match="schema version 99, newer than"):
+        Archive.open(location)
+
+
+OPENER = textwrap.dedent(
+    """
+    import sys, time
+    from newsarchive import Archive
+    location, start = sys.argv[1], float(sys.argv[2])
+    time.sleep(max(0.0, start - time.time()))
+    with Archive.open(location) as archive:
+        print(archive.store.schema_version())
+    """
+)
+
+
+def test_processes_opening_a_fresh_database_at_once_migrate_it_once(location: str) -> None:
+    import time
+
+    start = str(time.time() + 1.5)
+    procs = [subprocess.Popen([sys.executable, "-c", OPENER, location, start],
+                              env={"PYTHONPATH": SRC}, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+             for _ in range(6)]
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err.decode()
+        assert out.decode().strip() == str(len(_migrations.POSTGRES))
+    schema = location.rpartition("schema=")[2]
+    assert run_sql(server_url(), f'SELECT version FROM "{schema}".schema_migrations') == [(1,)]
+
+
+@pytest.mark.parametrize("bad", [
+    "postgresql://[oops",
+    "postgresql://localhost/test?no_such_option=1",
+    "postgresql://user:secret@127.0.0.1:1/test",
+])
+def test_bad_or_unreachable_location_is_a_one_line_storage_error(bad: str) -> None:
+    with pytest.raises(StorageError) as caught:
+        Archive.open(bad)
+    message = str(caught.value)
+    assert message.startswith("cannot open PostgreSQL archive")
+    assert "\n" not in message
+    assert "secret" not in message
+
+
+def test_missing_database_is_named_in_the_error() -> None:
+    parts = urlsplit(server_url())
+    missing = parts._replace(path="/na_no_such_database").geturl()
+    with pytest.raises(StorageError, match='database "na_no_such_database" does not exist'):
+        Archive.open(missing)
+
+
+def test_urls_sort_byte_wise_as_on_sqlite(location: str, tmp_path: Path) -> None:
+    urls = ["https://example.com/b", "https://example.com/B", "https://example.com/a-1",
+            "https://example.com/a_1", "https://example.com/a/1", "https://example.com/é"]
+    listed = []
+    for where in (location, str(tmp_path / "a")):
+        with Archive.open(where) as archive:
+            for url in urls:
+                archive.save(url, text=url, captured_at=T0)
+            listed.append([a.url for a in archive.articles()])
+    assert listed[0] == listed[1]
+
+
+def test_saving_under_an_alias_files_the_capture_with_its_article(location: str) -> None:
+    with Archive.open(location) as archive:
+        archive.save("https://example.com/amp/story", canonical_url=URL, text="One.",
+                     captured_at=T0)
+        result = archive.save("https://example.com/amp/story", text="Two.",
+                              captured_at=T0 + timedelta(minutes=1))
+        assert result.capture.url == URL
+        assert [v.text for v in archive.history(URL)] == ["One.", "Two."]
+
+
+def test_versions_are_stored_as_small_deltas_in_the_database(location: str) -> None:
+    base = " ".join(f"Sentence {i} of the report says something new." for i in range(200))
+    with Archive.open(location) as archive:
+        for i in range(20):
+            archive.save(URL, text=f"{base} Update {i}.", captured_at=T0 + timedelta(minutes=i))
+        assert archive.get(URL, 20).text == f"{base} Update 19."
+    schema = location.rpartition("schema=")[2]
+    rows = run_sql(server_url(), f'SELECT depth, length(data) FROM "{schema}".blobs')
+    assert len(rows) == 20
+    assert max(r[0] for r in rows) == _blobs.KEYFRAME_INTERVAL - 1
+    assert max(r[1] for r in rows if r[0] > 0) < 100 < min(r[1] for r in rows if r[0] == 0)
+
+
+def test_a_transient_conflict_is_retried_and_a_persistent_one_reported(location: str) -> None:
+    """A real serialization failure raised by the server is retried, then given up on."""
+    with Archive.open(location) as archive:
+        store = archive.store
+        calls = []
+
+        def conflict_once() -> str:
+            calls.append(1)
+            with store._write(["k"]):  # type: ignore[attr-defined]
+                if len(calls) == 1:
+                    store._execute(  # type: ignore[attr-defined]
+                        "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$")
+                return "done"
+
+        assert store._retrying("testing", conflict_once) == "done"  # type: ignore[attr-defined]
+        assert len(calls) == 2
+
+        def always_deadlocks() -> None:
+            with store._write(["k"]):  # type: ignore[attr-defined]
+                store._execute(  # type: ignore[attr-defined]
+                    "DO $$ BEGIN RAISE EXCEPTION 'stuck' USING ERRCODE = '40P01'; END $$")
+
+        with pytest.raises(StorageError, match="kept conflicting with other writers: stuck"):
+            store._retrying("testing", always_deadlocks)  # type: ignore[attr-defined]
+        # The connection is usable afterwards.
+        archive.save(URL, text="Still fine.")
+        assert archive.get(URL).text == "Still fine."
+
+
+def test_text_that_postgresql_cannot_hold_is_a_storage_error_and_saves_nothing(
+        location: str) -> None:
+    with Archive.open(location) as archive:
+        with pytest.raises(StorageError, match="cannot contain NUL"):
+            archive.save(URL, text="Body.", title="Bad\x00title")
+        assert archive.articles() == []
+
+
+def test_lock_keys_are_stable_across_processes_and_releases() -> None:
+    """Machines running different releases must agree on which lock guards an article."""
+    from newsarchive.storage.postgres import lock_key
+
+    assert lock_key("public", URL) == lock_key("public", URL)
+    assert lock_key("public", URL) != lock_key("other", URL)
+    assert lock_key("public", URL) == -8341500209131764893
