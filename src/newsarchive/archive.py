@@ -15,7 +15,7 @@ import attrs
 from .errors import InputError, NotFoundError
 from .htmltext import html_to_text
 from .models import GRANULARITIES, Article, Capture, Granularity, SaveResult, Version, VersionDiff
-from .normalize import content_hash
+from .normalize import content_hash, text_hash
 from .storage import CaptureRecord, Store, open_store
 from .times import as_utc, format_time, parse_time, utc_now
 from .urls import canonical_url as make_canonical
@@ -165,10 +165,12 @@ class Archive:
             text = page.text
             title = title if title is not None else page.title
         metadata = dict(metadata or {})
-        try:
-            json.dumps(metadata)
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"metadata must be JSON-serialisable: {exc}") from None
+        if metadata:
+            try:
+                json.dumps(metadata)
+            except (TypeError, ValueError) as exc:
+                raise InputError(f"metadata must be JSON-serialisable: {exc}") from None
+        raw_hash = text_hash(text)
         published_at = as_utc(published_at) if published_at else None
         modified_at = as_utc(modified_at) if modified_at else None
         return CaptureRecord(
@@ -184,7 +186,9 @@ class Archive:
             modified_at=modified_at,
             metadata=metadata,
             content_hash=content_hash(text=text, title=title, byline=byline,
-                                      published_at=published_at, modified_at=modified_at),
+                                      published_at=published_at, modified_at=modified_at,
+                                      raw_text_hash=raw_hash),
+            text_hash=raw_hash,
             fetched_url=fetched_url,
             http_status=http_status,
             http_headers=tuple((str(k), str(v)) for k, v in (http_headers or ())),

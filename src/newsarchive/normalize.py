@@ -14,14 +14,25 @@ from datetime import datetime
 
 from .times import format_time
 
-_BLANK_LINES = re.compile(r"\n{3,}")
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*(?:\n\s*)+")
 
 
 def normalize_text(text: str) -> str:
-    """NFC, ``\\n`` line endings, single spaces, at most one blank line between paragraphs."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    """NFC text with whitespace runs as single spaces and paragraphs split by one blank line.
+
+    A single line break counts as a space (line wrapping is not content); a blank line,
+    however many, separates paragraphs.
+    """
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def text_hash(text: str) -> str:
+    """Hex sha256 of text exactly as given: the key its blob is stored under."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def content_hash(
@@ -31,10 +42,17 @@ def content_hash(
     byline: str | None = None,
     published_at: datetime | None = None,
     modified_at: datetime | None = None,
+    raw_text_hash: str | None = None,
 ) -> str:
-    """Hex sha256 of the normalised fields that make up a version's content."""
+    """Hex sha256 of the normalised fields that make up a version's content.
+
+    ``raw_text_hash`` (the sha256 of ``text`` as given) saves hashing the text twice
+    when it is already in normal form, as most text is.
+    """
+    normal = normalize_text(text)
+    body_hash = raw_text_hash if raw_text_hash and normal == text else text_hash(normal)
     fields = [
-        normalize_text(text),
+        body_hash,
         normalize_text(title) if title else None,
         normalize_text(byline) if byline else None,
         format_time(published_at),

@@ -35,6 +35,7 @@ class CaptureRecord:
     modified_at: datetime | None = None
     metadata: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
     content_hash: str
+    text_hash: str
     fetched_url: str | None = None
     http_status: int | None = None
     http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)

@@ -107,20 +107,21 @@ class SQLStore:
         with self._read():
             return self._blob_bytes(bytes.fromhex(hex_hash))
 
-    def _put_blob(self, data: bytes, base: bytes | None) -> bytes:
-        """Store ``data`` once under its sha256, as a delta against ``base`` where that pays."""
-        key = bytes.fromhex(sha256_hex(data))
+    def _put_blob(self, data: bytes, key: bytes, base: bytes | None,
+                  base_depth: int | None = None) -> None:
+        """Store ``data`` once under its sha256 ``key``, as a delta against ``base`` where that pays."""
         if self._one("SELECT 1 FROM blobs WHERE hash = ?", (key,)) is not None:
-            return key
+            return
         frame, depth = None, 0
         if base is not None and base != key:
-            row = self._one("SELECT depth FROM blobs WHERE hash = ?", (base,))
-            if row is not None and row[0] + 1 < _blobs.KEYFRAME_INTERVAL:
+            if base_depth is None:
+                row = self._one("SELECT depth FROM blobs WHERE hash = ?", (base,))
+                base_depth = None if row is None else int(row[0])
+            if base_depth is not None and base_depth + 1 < _blobs.KEYFRAME_INTERVAL:
                 delta = _blobs.compress_delta(data, self._blob_bytes(base))
                 if len(delta) <= _blobs.DELTA_MAX_RATIO * len(data):
-                    frame, depth = delta, row[0] + 1
+                    frame, depth = delta, base_depth + 1
         if frame is None:
-            base = None
             frame = _blobs.compress_keyframe(data)
         self._execute(
             "INSERT INTO blobs (hash, base, depth, size, data) VALUES (?, ?, ?, ?, ?)"
@@ -128,7 +129,6 @@ class SQLStore:
             (key, base if depth else None, depth, len(data), frame),
         )
         self._cache.put(key, data)
-        return key
 
     # -- saving ------------------------------------------------------------------------
 
@@ -169,22 +169,26 @@ class SQLStore:
                               is_new_capture=False)
 
         latest = self._one(
-            "SELECT v.number, v.content_hash, v.last_captured_at, c.text_hash FROM versions v"
-            " JOIN captures c ON c.id = v.capture_id WHERE v.article_id = ?"
-            " ORDER BY v.number DESC LIMIT 1",
+            "SELECT v.number, v.content_hash, v.last_captured_at, c.text_hash, b.depth"
+            " FROM versions v JOIN captures c ON c.id = v.capture_id"
+            " JOIN blobs b ON b.hash = c.text_hash"
+            " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1",
             (article_id,),
         )
-        text_key = self._put_blob(record.text.encode("utf-8", "surrogatepass"),
-                                  None if latest is None else bytes(latest[3]))
+        text_key = bytes.fromhex(record.text_hash)
+        self._put_blob(record.text.encode("utf-8", "surrogatepass"), text_key,
+                       None if latest is None else bytes(latest[3]),
+                       None if latest is None else int(latest[4]))
         html_key = None
         if record.html is not None:
+            html = record.html.encode("utf-8", "surrogatepass")
+            html_key = bytes.fromhex(sha256_hex(html))
             html_base = self._one(
                 "SELECT html_hash FROM captures WHERE article_id = ? AND html_hash IS NOT NULL"
                 " ORDER BY captured_at DESC, id DESC LIMIT 1",
                 (article_id,),
             )
-            html_key = self._put_blob(record.html.encode("utf-8", "surrogatepass"),
-                                      None if html_base is None else bytes(html_base[0]))
+            self._put_blob(html, html_key, None if html_base is None else bytes(html_base[0]))
         capture_id = int(self._one(
             "INSERT INTO captures (article_id, captured_at, content_hash, text_hash, html_hash,"
             " title, byline, published_at, modified_at, source, fetched_url, http_status,"
@@ -197,42 +201,74 @@ class SQLStore:
              _json(dict(record.metadata))),
         )[0])
 
-        is_new_version = False
-        if record.quality is None:
-            if latest is None or at >= latest[2]:
-                is_new_version = self._append(url, article_id, capture_id, at, chash, latest)
-            else:
-                before = {v.id for v in self._versions(url, article_id)}
-                self._rebuild(url, article_id)
-                is_new_version = any(v.id not in before for v in self._versions(url, article_id))
-        capture = self._capture_by_id(url, article_id, capture_id)
-        version = self._version_by_id(url, capture.version_id) if capture.version_id else None
-        if version is None and record.quality is not None:
+        if record.quality is not None:
             version = self._version_at(url, article_id, at)
-        return SaveResult(capture=capture, version=version, is_new_version=is_new_version)
+            capture = self._capture_from_record(record, url, capture_id, html_key, None)
+            return SaveResult(capture=capture, version=version, is_new_version=False)
+        if latest is not None and at < latest[2]:
+            # A backfill: the capture lands inside the timeline, which is rebuilt around it.
+            before = {str(r[0]) for r in self._all(
+                "SELECT id FROM versions WHERE article_id = ?", (article_id,))}
+            self._rebuild(url, article_id)
+            capture = self._capture_by_id(url, article_id, capture_id)
+            version = self._version_by_id(url, capture.version_id)
+            assert version is not None
+            return SaveResult(capture=capture, version=version,
+                              is_new_version=version.id not in before)
+        version = self._append(url, article_id, capture_id, at, chash, latest, record)
+        capture = self._capture_from_record(record, url, capture_id, html_key, version)
+        return SaveResult(capture=capture, version=version,
+                          is_new_version=version.first_captured_at == record.captured_at
+                          and version.capture_count == 1)
+
+    def _capture_from_record(self, record: CaptureRecord, url: str, capture_id: int,
+                             html_key: bytes | None, version: Version | None) -> Capture:
+        return Capture(
+            id=capture_id, url=url, captured_at=from_micros(to_micros(record.captured_at)),
+            source=record.source, version_id=version.id if version else "",
+            version=version.number if version else 0, content_hash=record.content_hash,
+            text_hash=record.text_hash, html_hash=html_key.hex() if html_key else None,
+            title=record.title, byline=record.byline, published_at=record.published_at,
+            modified_at=record.modified_at, fetched_url=record.fetched_url,
+            http_status=record.http_status, http_headers=record.http_headers,
+            quality=record.quality, metadata=json.loads(_json(dict(record.metadata)) or "{}"),
+        )
 
     def _append(self, url: str, article_id: int, capture_id: int, at: int, chash: bytes,
-                latest: Any) -> bool:
+                latest: Any, record: CaptureRecord) -> Version:
+        """Add a capture at or after the latest one: a new version, or one more capture."""
         if latest is not None and bytes(latest[1]) == chash:
             self._execute(
                 "UPDATE versions SET last_captured_at = ?, capture_count = capture_count + 1"
                 " WHERE article_id = ? AND number = ?",
                 (at, article_id, latest[0]),
             )
-            return False
+            version = self._version_where(url, "v.article_id = ? AND v.number = ?",
+                                          (article_id, latest[0]))
+            assert version is not None
+            return version
         number = 1 if latest is None else int(latest[0]) + 1
         earlier = self._one(
             "SELECT MIN(number) FROM versions WHERE article_id = ? AND content_hash = ?",
             (article_id, chash),
         )
+        reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
+        vid = _timeline.version_id(url, at, chash)
         self._execute(
             "INSERT INTO versions (article_id, number, id, content_hash, capture_id,"
             " first_captured_at, last_captured_at, capture_count, reverted_to)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
-            (article_id, number, _timeline.version_id(url, at, chash), chash, capture_id, at, at,
-             earlier[0] if earlier else None),
+            (article_id, number, vid, chash, capture_id, at, at, reverted_to),
         )
-        return True
+        when = from_micros(at)
+        return Version(
+            id=vid, url=url, number=number, text=record.text, title=record.title,
+            byline=record.byline, published_at=record.published_at,
+            modified_at=record.modified_at, metadata=dict(record.metadata),
+            content_hash=record.content_hash, text_hash=record.text_hash,
+            first_captured_at=when, last_captured_at=when, capture_count=1,
+            reverted_to=reverted_to,
+        )
 
     def _rebuild(self, url: str, article_id: int) -> None:
         captures = [
