@@ -329,3 +329,13 @@ def test_diff_versions_body_and_summary() -> None:
 def test_diff_versions_of_different_articles_is_an_input_error() -> None:
     with pytest.raises(InputError, match="different articles"):
         diff_versions(_version(1, "a"), _version(2, "b", url="https://example.com/other"))
+
+
+def test_many_repeated_lines_pair_in_order() -> None:
+    """Repeated identical lines (a common page artefact) pair with their neighbours."""
+    old = "same line\n" * 3000
+    new = "same line\nother\n" * 1500
+    d = diff_texts(old, new, granularity="paragraph")
+    assert d.old_text == old and d.new_text == new
+    assert d.stats.chars_removed == len("same line\n") * 1500
+    assert d.stats.chars_added == len("other\n") * 1500

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -54,6 +55,9 @@ _PAIR_THRESHOLD = 0.4
 # Candidate partners looked at per unit, and rare words used to find them.
 _PAIR_CANDIDATES = 3
 _PAIR_PROBE_WORDS = 8
+# Occurrences of a probe word considered, those nearest the unit's position:
+# this keeps very common words and repeated lines from costing quadratic time.
+_PAIR_POSTINGS = 16
 
 _WORD_RE = re.compile(r"\w+")
 _WORD_TOKEN_RE = re.compile(r"\w+|\s+|.", re.DOTALL)
@@ -246,14 +250,14 @@ def _pair_units(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
     for i, unit in enumerate(a):
         diagonal = i * scale
         if unit in by_text:
-            near = sorted(by_text[unit], key=lambda j: (abs(j - diagonal), j))
-            candidates.extend((i, j, 1.0) for j in near[:_PAIR_CANDIDATES])
+            near = _nearest(by_text[unit], diagonal, _PAIR_CANDIDATES)
+            candidates.extend((i, j, 1.0) for j in near)
             continue
         words = words_a[i]
         probes = sorted((w for w in words if w in by_word), key=lambda w: (len(by_word[w]), w))
         hits: Counter[int] = Counter()
         for word in probes[:_PAIR_PROBE_WORDS]:
-            hits.update(by_word[word])
+            hits.update(_nearest(by_word[word], diagonal, _PAIR_POSTINGS))
         ranked = sorted(hits, key=lambda j: (-hits[j], abs(j - diagonal), j))
         for j in ranked[:_PAIR_CANDIDATES]:
             shared = len(words & words_b[j])
@@ -261,6 +265,25 @@ def _pair_units(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
             if score >= _PAIR_THRESHOLD:
                 candidates.append((i, j, score))
     return _heaviest_chain(candidates, len(b))
+
+
+def _nearest(positions: list[int], target: float, count: int) -> list[int]:
+    """The ``count`` entries of a sorted list closest to ``target`` (ties: the smaller)."""
+    if len(positions) <= count:
+        return positions
+    lo = bisect_left(positions, target)
+    left, right = lo - 1, lo
+    chosen: list[int] = []
+    while len(chosen) < count:
+        if right >= len(positions) or (
+            left >= 0 and target - positions[left] <= positions[right] - target
+        ):
+            chosen.append(positions[left])
+            left -= 1
+        else:
+            chosen.append(positions[right])
+            right += 1
+    return chosen
 
 
 def _heaviest_chain(candidates: list[tuple[int, int, float]], size: int) -> list[tuple[int, int]]:
