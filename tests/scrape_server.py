@@ -118,13 +118,15 @@ class ScrapeServer:
         return self.route(path, *(Reply(body=b, **kwargs) for b in bodies))  # type: ignore[arg-type]
 
     def hits(self, path: str) -> list[Request]:
+        """Requests for ``path``, whatever their query string (unless ``path`` has one)."""
         with self._lock:
-            return [r for r in self.requests if r.path == path]
+            return [r for r in self.requests
+                    if r.path == path or ("?" not in path and r.path.split("?")[0] == path)]
 
     def _next(self, path: str, headers: Mapping[str, str]) -> Reply:
         with self._lock:
             self.requests.append(Request(path, headers))
-            replies = self.routes.get(path)
+            replies = self.routes.get(path) or self.routes.get(path.split("?", 1)[0])
             if not replies:
                 return Reply(status=404, body=b"<html><title>Not here</title></html>")
             return replies.pop(0) if len(replies) > 1 else replies[0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,12 @@ from scrape_server import page as page_bytes
 
 from newsarchive import Archive
 from newsarchive.fetch.http import FetchOptions, HttpFetcher
-from newsarchive.jobs import fetch_pages
+from newsarchive.errors import ArchiveBusyError
+from newsarchive.jobs import due_articles, fetch_pages, reextract, run_lock, run_watch
+from newsarchive.times import utc_now
+from newsarchive.watch_config import Schedule, WatchConfig
+
+T0 = datetime(2024, 3, 5, 9, 0, tzinfo=UTC)
 
 __all__ = ["scrape_server"]
 
@@ -243,3 +248,226 @@ def test_broken_encoding_is_decoded_before_extraction(
     assert version.title == "Gebühr abgelehnt"
     assert "Die Bürgermeisterin lehnte" in version.text
     assert archive.captures(url)[0].metadata["encoding"] == "cp1252"
+
+
+# -- reextract -----------------------------------------------------------------------------
+
+OLD_EXTRACTOR = {"name": "trafilatura", "version": "0.9.0", "options": {}}
+
+
+def seed_old_extraction(archive: Archive, url: str, html: str) -> None:
+    """Archive a page as an older extractor read it: with a footer line in the text."""
+    text = "\n\n".join(["Council approves budget", *STORY,
+                        "Copyright Example Gazette. All rights reserved."])
+    archive.save(url, text=text, html=html, title="Council approves budget",
+                 byline="Ada Reporter", source="fetch", fetched_url=url, http_status=200,
+                 metadata={"extractor": OLD_EXTRACTOR}, captured_at=T0)
+
+
+def test_reextract_saves_an_extractor_change_once(archive: Archive) -> None:
+    url = "http://example.test/news/budget"
+    seed_old_extraction(archive, url, page().decode())
+
+    [first] = reextract(archive)
+    [second] = reextract(archive, [url])
+
+    assert (first.outcome, first.version) == ("changed", 2)
+    assert second.outcome == "unchanged"
+    old, new = archive.history(url)
+    assert "Copyright" in old.text and "Copyright" not in new.text
+    capture = archive.captures(url)[-1]
+    assert capture.source == "reextract"
+    assert capture.metadata["reason"] == "extractor-changed"
+    assert capture.metadata["previous_extractor"] == OLD_EXTRACTOR
+    assert capture.metadata["extractor"]["version"] != "0.9.0"
+    assert archive.raw_html(capture) == page().decode()
+
+
+def test_reextract_skips_versions_without_html(archive: Archive) -> None:
+    archive.save("http://example.test/manual", text="Typed in by hand. " * 10)
+    [result] = reextract(archive)
+    assert result.outcome == "skipped"
+
+
+def test_fetch_after_an_extractor_upgrade_is_not_counted_as_an_edit(
+    archive: Archive, fetcher: HttpFetcher, scrape_server: ScrapeServer
+) -> None:
+    url = scrape_server.html("/news/budget", page())
+    seed_old_extraction(archive, url, page().decode())
+
+    [result] = fetch_pages(archive, [url], fetcher=fetcher)
+
+    assert (result.outcome, result.reextracted, result.version) == ("unchanged", True, 2)
+    sources = [c.source for c in archive.captures(url)]
+    assert sources == ["fetch", "reextract", "fetch"]
+    # The re-check clock starts at the newsroom's last change (T0, long ago, so no
+    # longer watched), not at the re-extraction an hour ago.
+    an_hour_later = utc_now() + timedelta(hours=1)
+    assert archive.article(url).last_changed_at > an_hour_later - timedelta(hours=2)
+    assert list(due_articles(archive, Schedule(), now=an_hour_later)) == []
+
+
+# -- schedule ------------------------------------------------------------------------------
+
+HOUR, DAY = 3600, 86400
+
+
+@pytest.mark.parametrize(
+    ("since_change", "interval"),
+    [(0, 900), (3 * HOUR - 1, 900), (3 * HOUR, HOUR), (DAY, 3 * HOUR), (6 * DAY, 3 * HOUR),
+     (7 * DAY, 3 * DAY), (29 * DAY, 3 * DAY), (45 * DAY, 3 * DAY), (60 * DAY, None),
+     (400 * DAY, None)],
+)
+def test_default_schedule(since_change: float, interval: float | None) -> None:
+    assert Schedule().interval(since_change) == interval
+
+
+def test_due_articles_most_overdue_first_and_a_change_resets_the_clock(archive: Archive) -> None:
+    # a: changed at T0, checked at T0+1h. b: changed at T0, checked at T0+2h50.
+    # c: changed again at T0+2h50, so it is fresh. d: not from a scrape.
+    for name, times in {"a": [0, 60], "b": [0, 170], "c": [0, 170]}.items():
+        for minutes in times:
+            text = "\n\n".join(STORY) + (" Updated." if name == "c" and minutes else "")
+            archive.save(f"http://example.test/{name}", text=text, source="watch",
+                         captured_at=T0 + timedelta(minutes=minutes))
+    archive.save("http://example.test/d", text="x " * 50, captured_at=T0)
+
+    now = T0 + timedelta(hours=3, minutes=30)
+    due = list(due_articles(archive, Schedule(), now=now))
+
+    # a and b are 3h30 past their change: hourly. c changed 40 min ago: every 15 min.
+    assert [(d.url.rsplit("/", 1)[1], d.interval_seconds, d.overdue_seconds) for d in due] == [
+        ("a", HOUR, 2.5 * HOUR - HOUR),
+        ("c", 900, 40 * 60 - 900),
+    ]
+    # d was never edited and never re-checked: the most overdue of all.
+    assert [d.url[-1] for d in due_articles(archive, Schedule(), now=now, recheck="all")] == [
+        "d", "a", "c"]
+    assert list(due_articles(archive, Schedule(), now=now, recheck="none")) == []
+
+
+# -- watch ---------------------------------------------------------------------------------
+
+
+def watch_config(server: ScrapeServer, **extra: object) -> WatchConfig:
+    data: dict[str, object] = {
+        "user_agent": "GazetteWatcher/2.0",
+        "limits": {"timeout_seconds": 2, "retries": 1, "backoff_seconds": 0.01,
+                   "max_retry_wait_seconds": 0.05, "per_host_interval_seconds": 0},
+        "feeds": [{"url": server.url("/rss.xml"), "exclude": ["/live/"]}],
+    }
+    data.update(extra)
+    return WatchConfig.from_dict(data)
+
+
+def serve_site(server: ScrapeServer) -> None:
+    server.route("/rss.xml", Reply(body=page_bytes("feed.rss"),
+                                   content_type="application/rss+xml"))
+    server.html("/news/budget", page())
+    server.html("/news/storm", page_bytes("dates_jsonld.html"))
+    server.html("/live/election", page(title="Live"))
+
+
+def test_watch_discovers_feed_articles_and_a_second_run_adds_nothing(
+    archive: Archive, scrape_server: ScrapeServer
+) -> None:
+    serve_site(scrape_server)
+    config = watch_config(scrape_server)
+
+    first = run_watch(archive, config)
+    second = run_watch(archive, config)
+
+    assert [(i.url, i.outcome, i.origin) for i in first.items] == [
+        (scrape_server.url("/news/budget?utm_source=rss"), "new", "discovered"),
+        (scrape_server.url("/news/storm"), "new", "discovered"),
+    ]
+    assert (first.feeds_read, first.discovered, first.new_versions, first.failures) == (1, 2, 2, 0)
+    assert second.items == () and second.discovered == 0 and not second.has_failures
+    assert scrape_server.hits("/live/election") == []
+    assert [a.url for a in archive.articles()] == [scrape_server.url("/news/budget"),
+                                                   scrape_server.url("/news/storm")]
+    capture = archive.captures(scrape_server.url("/news/storm"))[0]
+    assert capture.source == "watch"
+    assert capture.metadata["watch_source"] == scrape_server.url("/rss.xml")
+    assert scrape_server.hits("/news/storm")[0].headers["user-agent"] == "GazetteWatcher/2.0"
+
+
+def test_watch_rechecks_due_articles_and_records_edits(
+    archive: Archive, scrape_server: ScrapeServer
+) -> None:
+    serve_site(scrape_server)
+    config = watch_config(scrape_server)
+    run_watch(archive, config)
+    edited = [*STORY[:3], "The mayor vetoed the budget on Wednesday."]
+    scrape_server.html("/news/budget", page(paragraphs=edited))
+
+    later = run_watch(archive, config, now=utc_now() + timedelta(minutes=20))
+
+    assert sorted((i.url.rsplit("/", 1)[1], i.outcome, i.origin) for i in later.items) == [
+        ("budget", "changed", "due"), ("storm", "unchanged", "due"),
+    ]
+    assert (later.checked, later.new_versions, later.unchanged, later.due) == (2, 1, 1, 2)
+    # Not due yet five minutes later: the budget story just changed, the storm was just checked.
+    assert run_watch(archive, config, now=utc_now() + timedelta(minutes=5)).items == ()
+
+
+def test_watch_never_fetches_an_article_twice_in_one_run(
+    archive: Archive, scrape_server: ScrapeServer
+) -> None:
+    serve_site(scrape_server)
+    config = watch_config(scrape_server, urls=[{"url": scrape_server.url("/news/storm")},
+                                               {"url": scrape_server.url("/news/budget")}])
+    run_watch(archive, config)
+    assert len(scrape_server.hits("/news/budget")) == 1
+    assert len(scrape_server.hits("/news/storm")) == 1
+
+    run_watch(archive, config, now=utc_now() + timedelta(hours=1))
+    assert len(scrape_server.hits("/news/budget")) == 2
+    assert len(scrape_server.hits("/news/storm")) == 2
+
+
+def test_watch_max_items_takes_new_articles_first_then_the_most_overdue(
+    archive: Archive, scrape_server: ScrapeServer
+) -> None:
+    serve_site(scrape_server)
+    report = run_watch(archive, watch_config(scrape_server), max_items=1)
+    assert [i.url for i in report.items] == [scrape_server.url("/news/budget?utm_source=rss")]
+    assert report.stopped == "max-items"
+    report = run_watch(archive, watch_config(scrape_server), max_seconds=0)
+    assert report.items == () and report.stopped is None
+
+
+def test_watch_reports_a_failed_feed_and_carries_on(
+    archive: Archive, scrape_server: ScrapeServer
+) -> None:
+    serve_site(scrape_server)
+    scrape_server.route("/broken.xml", Reply(status=500))
+    config = watch_config(scrape_server, feeds=[{"url": scrape_server.url("/broken.xml")},
+                                                {"url": scrape_server.url("/rss.xml"), "exclude": ["/live/"]}])
+    report = run_watch(archive, config)
+    assert [f.is_failure for f in report.feeds] == [True, False]
+    assert report.new_versions == 2 and report.failures == 1 and report.has_failures
+    assert "HTTP 500" in (report.feeds[0].message or "")
+
+
+def test_per_source_headers_and_boilerplate_apply_to_later_rechecks(
+    archive: Archive, scrape_server: ScrapeServer
+) -> None:
+    serve_site(scrape_server)
+    scrape_server.html("/news/budget", page(paragraphs=[*STORY, "Share this story on Mastodon"]))
+    config = watch_config(scrape_server, feeds=[{
+        "url": scrape_server.url("/rss.xml"), "exclude": ["/live/"],
+        "headers": {"Cookie": "consent=1"}, "boilerplate": ["^share this story"]}])
+
+    run_watch(archive, config)
+    run_watch(archive, config, now=utc_now() + timedelta(hours=1))
+
+    assert [h.headers.get("cookie") for h in scrape_server.hits("/news/budget")] == [
+        "consent=1", "consent=1"]
+    assert "Mastodon" not in archive.get(scrape_server.url("/news/budget")).text
+
+
+def test_a_second_run_on_a_busy_archive_fails_fast(archive: Archive) -> None:
+    with run_lock(archive, wait=False), pytest.raises(ArchiveBusyError, match="--wait"):
+        run_watch(archive, WatchConfig(), wait=False)
+    assert run_watch(archive, WatchConfig()).items == ()

@@ -286,7 +286,8 @@ class Scraper:
             html=html,
             title=extracted.title,
             byline=extracted.byline,
-            captured_at=response.fetched_at,
+            # After a re-extraction, this capture must come later in the timeline.
+            captured_at=utc_now() if reextracted else response.fetched_at,
             published_at=extracted.published_at,
             modified_at=extracted.modified_at,
             metadata=metadata,
