@@ -68,6 +68,8 @@ def _exit_on_failures(failed: bool) -> None:
               help="Seconds to wait for a server.")
 @click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True,
               help="Retries on 429, 5xx and connection errors.")
+@click.option("--min-interval", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds between two requests to one host.")
 @click.option("--header", "headers", multiple=True, metavar="NAME:VALUE",
               help="Extra request header (repeatable).")
 @click.option("--boilerplate", multiple=True, metavar="REGEX",
@@ -77,7 +79,7 @@ def _exit_on_failures(failed: bool) -> None:
 @_quiet_option
 @pass_archive
 def fetch(archive: Archive, urls: tuple[str, ...], user_agent: str | None, timeout: float,
-          retries: int, headers: tuple[str, ...], boilerplate: tuple[str, ...],
+          retries: int, min_interval: float, headers: tuple[str, ...], boilerplate: tuple[str, ...],
           ignore_robots: bool, as_json: bool, quiet: bool) -> None:
     """Fetch pages now and archive them; a new version when the text changed.
 
@@ -92,6 +94,7 @@ def fetch(archive: Archive, urls: tuple[str, ...], user_agent: str | None, timeo
     from ..jobs import fetch_pages
 
     options = FetchOptions(timeout_seconds=timeout, retries=retries,
+                           per_host_interval_seconds=min_interval,
                            respect_robots=not ignore_robots)
     if user_agent:
         options = attrs.evolve(options, user_agent=user_agent)
