@@ -27,10 +27,23 @@ def archive(tmp_path: Path) -> Archive:
 def fill(archive: Archive) -> None:
     html = "<html><body><p>Same page.</p></body></html>"
     for url in ("https://www.example.com/b", "https://example.com/a?z=1&y=2"):
-        archive.save(url, html=html, captured_at=T0, source="fetch", http_status=200,
-                     fetched_url=url, http_headers=[("Content-Type", "text/html")])
-        archive.save(url, html=html, captured_at=T0 + timedelta(hours=1), source="fetch",
-                     http_status=200, fetched_url=url)
+        archive.save(
+            url,
+            html=html,
+            captured_at=T0,
+            source="fetch",
+            http_status=200,
+            fetched_url=url,
+            http_headers=[("Content-Type", "text/html")],
+        )
+        archive.save(
+            url,
+            html=html,
+            captured_at=T0 + timedelta(hours=1),
+            source="fetch",
+            http_status=200,
+            fetched_url=url,
+        )
     archive.save("https://example.com/c", text="Text only.", captured_at=T0 - timedelta(days=1))
 
 
@@ -57,13 +70,20 @@ def test_lines_point_at_their_records(archive: Archive, tmp_path: Path) -> None:
         member = data[start : start + length]
         [record] = list(ArchiveIterator(io.BytesIO(member)))
         assert record.rec_headers.get_header("WARC-Target-URI") == fields["url"]
-        assert record.rec_headers.get_header("WARC-Date").replace("-", "").replace(":", "")\
-            .replace("T", "")[:14] == timestamp
+        assert (
+            record.rec_headers.get_header("WARC-Date")
+            .replace("-", "")
+            .replace(":", "")
+            .replace("T", "")[:14]
+            == timestamp
+        )
         digest = record.rec_headers.get_header("WARC-Payload-Digest")
         assert digest == "sha1:" + fields["digest"]
         kind = record.rec_type
-        assert fields["mime"] == {"response": "text/html", "revisit": "warc/revisit",
-                                  "resource": "text/plain"}[kind]
+        assert (
+            fields["mime"]
+            == {"response": "text/html", "revisit": "warc/revisit", "resource": "text/plain"}[kind]
+        )
         assert ("status" in fields) == (kind != "resource")
     assert lines == sorted(lines)
     assert [line.split(" ", 2)[:2] for line in lines] == [
@@ -84,7 +104,9 @@ def test_several_files_sort_together(archive: Archive, tmp_path: Path) -> None:
     lines = out.getvalue().splitlines()
     assert lines == sorted(lines)
     assert [json.loads(line.split(" ", 2)[2])["filename"] for line in lines] == [
-        "two.warc.gz", "two.warc.gz", "one.warc.gz",
+        "two.warc.gz",
+        "two.warc.gz",
+        "one.warc.gz",
     ]
 
 
@@ -92,8 +114,9 @@ def test_damaged_record_is_reported_and_the_rest_indexed(archive: Archive, tmp_p
     fill(archive)
     data = export(archive, tmp_path / "ok.warc.gz").read_bytes()
     damaged = tmp_path / "damaged.warc.gz"
-    damaged.write_bytes(data + gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\n"
-                                             b"Content-Length: 900\r\n\r\ncut"))
+    damaged.write_bytes(
+        data + gzip.compress(b"WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 900\r\n\r\ncut")
+    )
     out = io.StringIO()
     report = write_cdxj([damaged], out)
     assert report.lines == 5

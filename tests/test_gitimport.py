@@ -26,14 +26,25 @@ class Repo:
         self.git("init", "-q", "-b", "main")
 
     def git(self, *args: str, when: datetime | None = None) -> str:
-        env = {**os.environ, "GIT_AUTHOR_NAME": "Scraper", "GIT_AUTHOR_EMAIL": "s@example.com",
-               "GIT_COMMITTER_NAME": "Scraper", "GIT_COMMITTER_EMAIL": "s@example.com",
-               "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(self.path)}
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "Scraper",
+            "GIT_AUTHOR_EMAIL": "s@example.com",
+            "GIT_COMMITTER_NAME": "Scraper",
+            "GIT_COMMITTER_EMAIL": "s@example.com",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": str(self.path),
+        }
         if when is not None:
             stamp = when.strftime("%Y-%m-%dT%H:%M:%S+0000")
             env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = stamp
-        done = subprocess.run(["git", "-C", str(self.path), *args], env=env, check=True,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            ["git", "-C", str(self.path), *args],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         return done.stdout
 
     def commit(self, name: str, content: str | None, when: datetime) -> str:
@@ -65,8 +76,9 @@ def test_each_commit_of_a_text_file_is_a_capture(archive: Archive, repo: Repo) -
     repo.commit("story.txt", "Second draft.", T0 + timedelta(hours=1))
     last = repo.commit("story.txt", "First draft.", T0 + timedelta(hours=2))
     progress: list[tuple[int, int]] = []
-    report = import_git(archive, repo.path, "story.txt", url=URL,
-                        on_progress=lambda d, t: progress.append((d, t)))
+    report = import_git(
+        archive, repo.path, "story.txt", url=URL, on_progress=lambda d, t: progress.append((d, t))
+    )
     assert report.ok and report.commits == 3 and progress[-1] == (3, 3)
     captures = archive.captures(URL)
     assert [(c.captured_at, c.source, archive.text_of(c)) for c in captures] == [
@@ -92,9 +104,11 @@ def test_importing_again_adds_only_new_commits(archive: Archive, repo: Repo) -> 
 
 
 def test_html_file_is_extracted_and_kept(archive: Archive, repo: Repo) -> None:
-    html = ("<html><head><title>Budget passes</title></head><body><article>"
-            "<h1>Budget passes</h1><p>The city council passed the budget on Tuesday night "
-            "after a long debate.</p><p>The vote was seven to two.</p></article></body></html>")
+    html = (
+        "<html><head><title>Budget passes</title></head><body><article>"
+        "<h1>Budget passes</h1><p>The city council passed the budget on Tuesday night "
+        "after a long debate.</p><p>The vote was seven to two.</p></article></body></html>"
+    )
     repo.commit("page.html", html, T0)
     import_git(archive, repo.path, "page.html", url=URL)
     [capture] = archive.captures(URL)
@@ -104,36 +118,59 @@ def test_html_file_is_extracted_and_kept(archive: Archive, repo: Repo) -> None:
 
 
 def feed(*entries: tuple[str, str, str]) -> str:
-    return json.dumps({"generated": "x", "articles": {
-        key: {"link": url, "headline": title, "body": text} for key, url, title, text in entries
-    }})
+    return json.dumps(
+        {
+            "generated": "x",
+            "articles": {
+                key: {"link": url, "headline": title, "body": text}
+                for key, url, title, text in entries
+            },
+        }
+    )
 
 
 def test_json_file_of_many_articles(archive: Archive, repo: Repo) -> None:
     a, b = "https://news.example.com/a", "https://news.example.com/b"
     repo.commit("feed.json", feed(("1", a, "A", "Text A.")), T0)
-    repo.commit("feed.json", feed(("1", a, "A", "Text A."), ("2", b, "B", "Text B.")),
-                T0 + timedelta(hours=1))
-    repo.commit("feed.json", feed(("1", a, "A", "Text A, edited."), ("2", b, "B", "Text B.")),
-                T0 + timedelta(hours=2))
-    report = import_git(archive, repo.path, "feed.json", url_pointer="/link",
-                        items_pointer="/articles")
+    repo.commit(
+        "feed.json",
+        feed(("1", a, "A", "Text A."), ("2", b, "B", "Text B.")),
+        T0 + timedelta(hours=1),
+    )
+    repo.commit(
+        "feed.json",
+        feed(("1", a, "A", "Text A, edited."), ("2", b, "B", "Text B.")),
+        T0 + timedelta(hours=2),
+    )
+    report = import_git(
+        archive, repo.path, "feed.json", url_pointer="/link", items_pointer="/articles"
+    )
     assert report.ok, report.problems
     # Unchanged entries are not saved again at later commits.
     assert [(c.url, c.captured_at) for c in report.captures] == [
-        (a, T0), (b, T0 + timedelta(hours=1)), (a, T0 + timedelta(hours=2)),
+        (a, T0),
+        (b, T0 + timedelta(hours=1)),
+        (a, T0 + timedelta(hours=2)),
     ]
     assert [v.text for v in archive.history(a)] == ["Text A.", "Text A, edited."]
     assert archive.get(b).title == "B"
     assert archive.captures(a)[0].metadata["git"]["id"] == "1"
-    assert import_git(archive, repo.path, "feed.json", url_pointer="/link",
-                      items_pointer="/articles").captures_added == 0
+    assert (
+        import_git(
+            archive, repo.path, "feed.json", url_pointer="/link", items_pointer="/articles"
+        ).captures_added
+        == 0
+    )
 
 
 def test_json_array_and_bad_entries(archive: Archive, repo: Repo) -> None:
     entries = [
-        {"url": "https://news.example.com/a", "text": "Alpha.", "author": ["X", "Y"],
-         "published": "2021-02-28T10:00:00Z"},
+        {
+            "url": "https://news.example.com/a",
+            "text": "Alpha.",
+            "author": ["X", "Y"],
+            "published": "2021-02-28T10:00:00Z",
+        },
         {"text": "No URL."},
         {"url": "https://news.example.com/c"},
     ]
@@ -181,3 +218,23 @@ def test_resolve_pointer() -> None:
         resolve_pointer(doc, "/missing")
     with pytest.raises(InputError):
         resolve_pointer(doc, "a")
+
+
+def test_cli_import_git(tmp_path: Path, repo: Repo) -> None:
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    repo.commit("story.txt", "First.", T0)
+    repo.commit("story.txt", "Second.", T0 + timedelta(hours=1))
+    location = str(tmp_path / "cli-archive")
+    runner = CliRunner()
+    result = runner.invoke(
+        cli,
+        ["--archive", location, "import-git", str(repo.path), "story.txt", "--url", URL, "--json"],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["captures_added"] == 2
+    result = runner.invoke(cli, ["--archive", location, "import-git", str(repo.path), "story.txt"])
+    assert result.exit_code == 2
+    assert "--url" in result.stderr

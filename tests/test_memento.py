@@ -21,8 +21,9 @@ def archive(tmp_path: Path) -> Archive:
 
 def fill(archive: Archive) -> None:
     archive.save(URL, text="First.", captured_at=T0)
-    archive.save(URL, text="First.", captured_at=T0 + timedelta(hours=1),
-                 fetched_url=URL + "?ref=home")
+    archive.save(
+        URL, text="First.", captured_at=T0 + timedelta(hours=1), fetched_url=URL + "?ref=home"
+    )
     archive.save(URL, text="Not found", captured_at=T0 + timedelta(hours=2), quality="soft-404")
     archive.save(URL, text="Second.", captured_at=T0 + timedelta(days=1, microseconds=7))
 
@@ -36,11 +37,11 @@ def test_timemap_in_link_format(archive: Archive) -> None:
         'type="application/link-format"; from="Tue, 06 Jun 2017 12:00:00 GMT"; '
         'until="Wed, 07 Jun 2017 12:00:00 GMT",\n'
         '<http://wb.test/coll/https://example.com/news/story>; rel="timegate",\n'
-        '<http://wb.test/coll/20170606120000/https://example.com/news/story>; '
+        "<http://wb.test/coll/20170606120000/https://example.com/news/story>; "
         'rel="first memento"; datetime="Tue, 06 Jun 2017 12:00:00 GMT",\n'
-        '<http://wb.test/coll/20170606130000/https://example.com/news/story?ref=home>; '
+        "<http://wb.test/coll/20170606130000/https://example.com/news/story?ref=home>; "
         'rel="memento"; datetime="Tue, 06 Jun 2017 13:00:00 GMT",\n'
-        '<http://wb.test/coll/20170607120000/https://example.com/news/story>; '
+        "<http://wb.test/coll/20170607120000/https://example.com/news/story>; "
         'rel="last memento"; datetime="Wed, 07 Jun 2017 12:00:00 GMT"\n'
     )
 
@@ -49,10 +50,14 @@ def test_timemap_parses_back(archive: Archive) -> None:
     fill(archive)
     links = parse_link_format(timemap(archive, URL).to_link_format())
     mementos = [link for link in links if "memento" in link.rel]
-    assert [link.rel for link in mementos] == [("first", "memento"), ("memento",),
-                                               ("last", "memento")]
+    assert [link.rel for link in mementos] == [
+        ("first", "memento"),
+        ("memento",),
+        ("last", "memento"),
+    ]
     assert [link.params["datetime"] for link in mementos] == [
-        format_http_date(T0), format_http_date(T0 + timedelta(hours=1)),
+        format_http_date(T0),
+        format_http_date(T0 + timedelta(hours=1)),
         format_http_date(T0 + timedelta(days=1)),
     ]
     assert links[0].rel == ("original",) and links[0].uri == URL
@@ -67,7 +72,8 @@ def test_timemap_json(archive: Archive) -> None:
     fill(archive)
     data = timemap(archive, URL).to_dict()
     assert [(m["datetime"], m["version"]) for m in data["mementos"]] == [
-        ("2017-06-06T12:00:00Z", 1), ("2017-06-06T13:00:00Z", 1),
+        ("2017-06-06T12:00:00Z", 1),
+        ("2017-06-06T13:00:00Z", 1),
         ("2017-06-07T12:00:00.000007Z", 2),
     ]
 
@@ -94,3 +100,27 @@ def test_timegate_before_first_capture_says_when_it_was(archive: Archive) -> Non
     fill(archive)
     with pytest.raises(InputError, match="2017-06-06T12:00:00Z"):
         archive.resolve(URL, "@2017-06-06T11:59Z")
+
+
+def test_cli_timemap(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    location = tmp_path / "archive"
+    with Archive.open(location) as archive:
+        fill(archive)
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["--archive", str(location), "timemap", URL, "--base-url", "http://wb.test/coll/"]
+    )
+    assert result.exit_code == 0, result.output
+    links = parse_link_format(result.stdout)
+    assert [link.rel for link in links][-1] == ("last", "memento")
+    result = runner.invoke(cli, ["--archive", str(location), "timemap", URL, "--json"])
+    assert len(json.loads(result.stdout)["mementos"]) == 3
+    result = runner.invoke(cli, ["--archive", str(location), "timemap", "https://nope.example/"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: ")

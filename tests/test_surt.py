@@ -110,7 +110,9 @@ def test_empty_url_has_dash_key() -> None:
 
 
 def test_canonicalize_keeps_forward_form() -> None:
-    assert canonicalize("HTTP://www.Archive.org:80/goo/?b=1&a=2#x") == "http://archive.org/goo?a=2&b=1"
+    assert (
+        canonicalize("HTTP://www.Archive.org:80/goo/?b=1&a=2#x") == "http://archive.org/goo?a=2&b=1"
+    )
 
 
 def test_variants_of_one_article_share_a_key() -> None:
@@ -123,9 +125,7 @@ def test_variants_of_one_article_share_a_key() -> None:
     assert {surt(v) for v in variants} == {"com,example)/news/story-1"}
 
 
-_url_chars = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20
-)
+_url_chars = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20)
 
 
 @given(host=st.from_regex(r"[a-z]{1,8}(\.[a-z]{1,8}){0,3}", fullmatch=True), path=_url_chars)

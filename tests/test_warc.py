@@ -71,8 +71,9 @@ def fill(archive: Archive) -> None:
     )
     archive.save(
         URL,
-        html=page("Storm hits coast, two dead", "The storm hit the coast on Monday.",
-                  "Two people died."),
+        html=page(
+            "Storm hits coast, two dead", "The storm hit the coast on Monday.", "Two people died."
+        ),
         text="The storm hit the coast on Monday.\n\nTwo people died.",
         title="Storm hits coast, two dead",
         byline="A. Reporter",
@@ -107,16 +108,39 @@ def snapshot(archive: Archive) -> dict[str, object]:
     for article in archive.articles():
         captures = [
             (
-                c.url, c.captured_at, c.source, c.version, c.version_id, c.content_hash,
-                c.text_hash, c.html_hash, c.fetched_url, c.http_status, c.http_headers,
-                c.quality, dict(c.metadata), archive.text_of(c), archive.raw_html(c),
+                c.url,
+                c.captured_at,
+                c.source,
+                c.version,
+                c.version_id,
+                c.content_hash,
+                c.text_hash,
+                c.html_hash,
+                c.fetched_url,
+                c.http_status,
+                c.http_headers,
+                c.quality,
+                dict(c.metadata),
+                archive.text_of(c),
+                archive.raw_html(c),
             )
             for c in archive.captures(article.url)
         ]
         versions = [
-            (v.id, v.number, v.text, v.title, v.byline, v.published_at, v.modified_at,
-             dict(v.metadata), v.content_hash, v.first_captured_at, v.last_captured_at,
-             v.capture_count)
+            (
+                v.id,
+                v.number,
+                v.text,
+                v.title,
+                v.byline,
+                v.published_at,
+                v.modified_at,
+                dict(v.metadata),
+                v.content_hash,
+                v.first_captured_at,
+                v.last_captured_at,
+                v.capture_count,
+            )
             for v in archive.history(article.url)
         ]
         result[article.url] = (article.aliases, captures, versions)
@@ -140,10 +164,16 @@ def test_export_writes_the_expected_records(archive: Archive) -> None:
     kinds = [r[0] for r in records]
     assert kinds == [
         "warcinfo",
-        "resource", "metadata",  # the backfilled text-only capture comes first in time
-        "response", "conversion", "metadata",
-        "revisit", "metadata",
-        "response", "conversion", "metadata",
+        "resource",
+        "metadata",  # the backfilled text-only capture comes first in time
+        "response",
+        "conversion",
+        "metadata",
+        "revisit",
+        "metadata",
+        "response",
+        "conversion",
+        "metadata",
     ]
     info = records[0][3].decode()
     assert "software: newsarchive/" in info
@@ -196,9 +226,17 @@ def test_export_passes_warcio_check(archive: Archive, tmp_path: Path) -> None:
         report = export_warc(archive, stream)
     assert (report.articles, report.captures, report.revisits) == (2, 7, 2)
     checked = subprocess.run(
-        [sys.executable, "-c", "import sys; from warcio.cli import main; main()", "check", "-v",
-         str(target)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import sys; from warcio.cli import main; main()",
+            "check",
+            "-v",
+            str(target),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "digest pass" in checked.stdout
@@ -221,7 +259,9 @@ def test_round_trip_gives_same_versions_and_captures(archive: Archive, tmp_path:
     data = export_bytes(archive)
     with Archive.open(tmp_path / "copy") as copy:
         progress: list[tuple[int, int]] = []
-        report = import_warc(copy, io.BytesIO(data), on_progress=lambda d, t: progress.append((d, t)))
+        report = import_warc(
+            copy, io.BytesIO(data), on_progress=lambda d, t: progress.append((d, t))
+        )
         assert report.ok, report.problems
         assert report.captures_added == 7
         assert snapshot(copy) == snapshot(archive)
@@ -291,27 +331,53 @@ def http_response(status: str, headers: list[tuple[str, str]], body: bytes) -> b
 
 
 def response_record(
-    url: str, date: str, body: bytes, *, status: str = "200 OK", ctype: str = "text/html",
+    url: str,
+    date: str,
+    body: bytes,
+    *,
+    status: str = "200 OK",
+    ctype: str = "text/html",
     record_id: str = "<urn:uuid:00000000-0000-0000-0000-000000000001>",
     extra: list[tuple[str, str]] = (),  # type: ignore[assignment]
 ) -> bytes:
     block = http_response(status, [("Content-Type", ctype), *extra], body)
-    return warc_record("response", {
-        "WARC-Target-URI": url, "WARC-Date": date, "WARC-Record-ID": record_id,
-        "Content-Type": "application/http; msgtype=response",
-        "WARC-Payload-Digest": sha1(body), "WARC-Block-Digest": sha1(block),
-    }, block)
+    return warc_record(
+        "response",
+        {
+            "WARC-Target-URI": url,
+            "WARC-Date": date,
+            "WARC-Record-ID": record_id,
+            "Content-Type": "application/http; msgtype=response",
+            "WARC-Payload-Digest": sha1(body),
+            "WARC-Block-Digest": sha1(block),
+        },
+        block,
+    )
 
 
-def revisit_record(url: str, date: str, body: bytes, refers_url: str, refers_date: str,
-                   record_id: str = "<urn:uuid:00000000-0000-0000-0000-0000000000ff>") -> bytes:
+def revisit_record(
+    url: str,
+    date: str,
+    body: bytes,
+    refers_url: str,
+    refers_date: str,
+    record_id: str = "<urn:uuid:00000000-0000-0000-0000-0000000000ff>",
+) -> bytes:
     block = http_response("200 OK", [("Content-Type", "text/html")], b"")
-    return warc_record("revisit", {
-        "WARC-Target-URI": url, "WARC-Date": date, "WARC-Record-ID": record_id,
-        "WARC-Profile": "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest",
-        "WARC-Refers-To-Target-URI": refers_url, "WARC-Refers-To-Date": refers_date,
-        "WARC-Payload-Digest": sha1(body), "Content-Type": "application/http; msgtype=response",
-    }, block)
+    return warc_record(
+        "revisit",
+        {
+            "WARC-Target-URI": url,
+            "WARC-Date": date,
+            "WARC-Record-ID": record_id,
+            "WARC-Profile": "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest",
+            "WARC-Refers-To-Target-URI": refers_url,
+            "WARC-Refers-To-Date": refers_date,
+            "WARC-Payload-Digest": sha1(body),
+            "Content-Type": "application/http; msgtype=response",
+        },
+        block,
+    )
 
 
 def record_offsets(data: bytes) -> list[int]:
@@ -332,30 +398,61 @@ def wget_warc() -> bytes:
     """What ``wget --warc-file`` writes: uncompressed here, chunked and gzip-encoded body."""
     body = ARTICLE_HTML.encode("iso-8859-1")
     wire = chunked(gzip.compress(body, mtime=0))
-    block = http_response("200 OK", [
-        ("Content-Type", "text/html; charset=ISO-8859-1"),
-        ("Content-Encoding", "gzip"), ("Transfer-Encoding", "chunked"),
-    ], wire)
+    block = http_response(
+        "200 OK",
+        [
+            ("Content-Type", "text/html; charset=ISO-8859-1"),
+            ("Content-Encoding", "gzip"),
+            ("Transfer-Encoding", "chunked"),
+        ],
+        wire,
+    )
     info = b"software: Wget/1.21.3 (linux-gnu)\r\nformat: WARC File Format 1.0\r\n"
     request = b"GET /cafe HTTP/1.1\r\nHost: town.example.org\r\n\r\n"
-    return b"".join([
-        warc_record("warcinfo", {"WARC-Date": "2019-03-01T10:00:00Z",
-                                 "WARC-Record-ID": "<urn:uuid:a0000000-0000-0000-0000-000000000000>",
-                                 "Content-Type": "application/warc-fields"}, info),
-        warc_record("request", {"WARC-Target-URI": "http://town.example.org/cafe",
-                                "WARC-Date": "2019-03-01T10:00:01Z",
-                                "WARC-Record-ID": "<urn:uuid:a0000000-0000-0000-0000-000000000001>",
-                                "Content-Type": "application/http;msgtype=request"}, request),
-        warc_record("response", {"WARC-Target-URI": "http://town.example.org/cafe",
-                                 "WARC-Date": "2019-03-01T10:00:01Z",
-                                 "WARC-Record-ID": "<urn:uuid:a0000000-0000-0000-0000-000000000002>",
-                                 "WARC-Block-Digest": sha1(block),
-                                 "Content-Type": "application/http;msgtype=response"}, block),
-        warc_record("resource", {"WARC-Target-URI": "urn:X-wget-log",
-                                 "WARC-Date": "2019-03-01T10:00:02Z",
-                                 "WARC-Record-ID": "<urn:uuid:a0000000-0000-0000-0000-000000000003>",
-                                 "Content-Type": "text/plain"}, b"FINISHED --2019-03-01--\n"),
-    ])
+    return b"".join(
+        [
+            warc_record(
+                "warcinfo",
+                {
+                    "WARC-Date": "2019-03-01T10:00:00Z",
+                    "WARC-Record-ID": "<urn:uuid:a0000000-0000-0000-0000-000000000000>",
+                    "Content-Type": "application/warc-fields",
+                },
+                info,
+            ),
+            warc_record(
+                "request",
+                {
+                    "WARC-Target-URI": "http://town.example.org/cafe",
+                    "WARC-Date": "2019-03-01T10:00:01Z",
+                    "WARC-Record-ID": "<urn:uuid:a0000000-0000-0000-0000-000000000001>",
+                    "Content-Type": "application/http;msgtype=request",
+                },
+                request,
+            ),
+            warc_record(
+                "response",
+                {
+                    "WARC-Target-URI": "http://town.example.org/cafe",
+                    "WARC-Date": "2019-03-01T10:00:01Z",
+                    "WARC-Record-ID": "<urn:uuid:a0000000-0000-0000-0000-000000000002>",
+                    "WARC-Block-Digest": sha1(block),
+                    "Content-Type": "application/http;msgtype=response",
+                },
+                block,
+            ),
+            warc_record(
+                "resource",
+                {
+                    "WARC-Target-URI": "urn:X-wget-log",
+                    "WARC-Date": "2019-03-01T10:00:02Z",
+                    "WARC-Record-ID": "<urn:uuid:a0000000-0000-0000-0000-000000000003>",
+                    "Content-Type": "text/plain",
+                },
+                b"FINISHED --2019-03-01--\n",
+            ),
+        ]
+    )
 
 
 def test_imports_a_wget_warc(archive: Archive) -> None:
@@ -381,27 +478,54 @@ def heritrix_warc(*, second_changed: bool = False) -> bytes:
     url = "https://town.example.org/cafe"
     records = [
         response_record(url, "2019-03-01T10:00:00Z", body, ctype="text/html; charset=iso-8859-1"),
-        warc_record("metadata", {"WARC-Target-URI": url, "WARC-Date": "2019-03-01T10:00:00Z",
-                                 "WARC-Refers-To": "<urn:uuid:00000000-0000-0000-0000-000000000001>",
-                                 "Content-Type": "application/warc-fields"},
-                    b"outlink: https://town.example.org/ L a/@href\r\n"),
-        response_record("https://town.example.org/logo.png", "2019-03-01T10:00:01Z",
-                        b"\x89PNG...", ctype="image/png",
-                        record_id="<urn:uuid:00000000-0000-0000-0000-000000000002>"),
-        response_record("https://town.example.org/missing", "2019-03-01T10:00:02Z",
-                        b"<html>gone</html>", status="404 Not Found",
-                        record_id="<urn:uuid:00000000-0000-0000-0000-000000000003>"),
-        warc_record("response", {"WARC-Target-URI": "dns:town.example.org",
-                                 "WARC-Date": "2019-03-01T10:00:00Z",
-                                 "Content-Type": "text/dns"}, b"20190301100000\ntown. 300 IN A 1.2.3.4\n"),
+        warc_record(
+            "metadata",
+            {
+                "WARC-Target-URI": url,
+                "WARC-Date": "2019-03-01T10:00:00Z",
+                "WARC-Refers-To": "<urn:uuid:00000000-0000-0000-0000-000000000001>",
+                "Content-Type": "application/warc-fields",
+            },
+            b"outlink: https://town.example.org/ L a/@href\r\n",
+        ),
+        response_record(
+            "https://town.example.org/logo.png",
+            "2019-03-01T10:00:01Z",
+            b"\x89PNG...",
+            ctype="image/png",
+            record_id="<urn:uuid:00000000-0000-0000-0000-000000000002>",
+        ),
+        response_record(
+            "https://town.example.org/missing",
+            "2019-03-01T10:00:02Z",
+            b"<html>gone</html>",
+            status="404 Not Found",
+            record_id="<urn:uuid:00000000-0000-0000-0000-000000000003>",
+        ),
+        warc_record(
+            "response",
+            {
+                "WARC-Target-URI": "dns:town.example.org",
+                "WARC-Date": "2019-03-01T10:00:00Z",
+                "Content-Type": "text/dns",
+            },
+            b"20190301100000\ntown. 300 IN A 1.2.3.4\n",
+        ),
     ]
     if second_changed:
-        records.append(response_record(url, "2019-03-02T10:00:00Z", later,
-                                       ctype="text/html; charset=iso-8859-1",
-                                       record_id="<urn:uuid:00000000-0000-0000-0000-000000000004>"))
+        records.append(
+            response_record(
+                url,
+                "2019-03-02T10:00:00Z",
+                later,
+                ctype="text/html; charset=iso-8859-1",
+                record_id="<urn:uuid:00000000-0000-0000-0000-000000000004>",
+            )
+        )
     else:
-        records.append(revisit_record(url, "2019-03-02T10:00:00Z", body, url,
-                                      "2019-03-01T10:00:00Z"))
+        records.append(
+            revisit_record(url, "2019-03-02T10:00:00Z", body, url, "2019-03-01T10:00:00Z")
+        )
     return b"".join(gzip.compress(r, mtime=0) for r in records)
 
 
@@ -428,8 +552,9 @@ def test_revisit_resolves_against_an_earlier_import(archive: Archive) -> None:
     body = ARTICLE_HTML.encode("iso-8859-1")
     url = "https://town.example.org/cafe"
     first = gzip.compress(response_record(url, "2019-03-01T10:00:00Z", body))
-    second = gzip.compress(revisit_record(url, "2019-03-05T10:00:00Z", body, url,
-                                          "2019-03-01T10:00:00Z"))
+    second = gzip.compress(
+        revisit_record(url, "2019-03-05T10:00:00Z", body, url, "2019-03-01T10:00:00Z")
+    )
     lonely = import_warc(archive, io.BytesIO(second))
     assert lonely.captures_added == 0
     [problem] = lonely.problems
@@ -462,11 +587,15 @@ def test_truncated_uncompressed_file_is_reported(archive: Archive) -> None:
 def test_bad_gzip_member_is_skipped_and_the_rest_imports(archive: Archive) -> None:
     body = ARTICLE_HTML.encode("iso-8859-1")
     members = [
-        gzip.compress(response_record(f"https://town.example.org/a{i}",
-                                      f"2019-03-0{i + 1}T10:00:00Z",
-                                      body.replace(b"Saturday", b"day %d" % i),
-                                      record_id=f"<urn:uuid:00000000-0000-0000-0000-00000000000{i}>"),
-                      mtime=0)
+        gzip.compress(
+            response_record(
+                f"https://town.example.org/a{i}",
+                f"2019-03-0{i + 1}T10:00:00Z",
+                body.replace(b"Saturday", b"day %d" % i),
+                record_id=f"<urn:uuid:00000000-0000-0000-0000-00000000000{i}>",
+            ),
+            mtime=0,
+        )
         for i in range(3)
     ]
     broken = bytearray(members[1])
@@ -475,7 +604,8 @@ def test_bad_gzip_member_is_skipped_and_the_rest_imports(archive: Archive) -> No
     data = members[0] + bytes(broken) + members[2]
     report = import_warc(archive, io.BytesIO(data))
     assert sorted(c.url for c in report.captures) == [
-        "https://town.example.org/a0", "https://town.example.org/a2",
+        "https://town.example.org/a0",
+        "https://town.example.org/a2",
     ]
     [problem] = report.problems
     assert problem.offset == len(members[0])
@@ -497,10 +627,16 @@ def arc_file() -> bytes:
     body = ARTICLE_HTML.encode("iso-8859-1")
     block = http_response("200 OK", [("Content-Type", "text/html")], body)
     header_body = b"1 0 Example\nURL IP-address Archive-date Content-type Archive-length\n"
-    first = (f"filedesc://sample.arc 0.0.0.0 20050614070144 text/plain {len(header_body)}\n"
-             .encode() + header_body + b"\n")
-    second = (f"http://town.example.org/cafe 1.2.3.4 20050614070159 text/html {len(block)}\n"
-              .encode() + block + b"\n")
+    first = (
+        f"filedesc://sample.arc 0.0.0.0 20050614070144 text/plain {len(header_body)}\n".encode()
+        + header_body
+        + b"\n"
+    )
+    second = (
+        f"http://town.example.org/cafe 1.2.3.4 20050614070159 text/html {len(block)}\n".encode()
+        + block
+        + b"\n"
+    )
     return gzip.compress(first, mtime=0) + gzip.compress(second, mtime=0)
 
 
@@ -527,7 +663,68 @@ def test_sample_files_import(archive: Archive) -> None:
         assert (DATA / name).read_bytes() == content, name
     report = import_warc(archive, [DATA / name for name in expected])
     last = record_offsets(heritrix_warc(second_changed=True))[-1]
-    assert [(Path(p.file).name, p.offset) for p in report.problems] == [
-        ("truncated.warc.gz", last)
-    ]
+    assert [(Path(p.file).name, p.offset) for p in report.problems] == [("truncated.warc.gz", last)]
     assert report.captures_added == 4
+
+
+# -- command line -------------------------------------------------------------------------
+
+
+def test_cli_export_then_import_round_trip(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    source, copy = tmp_path / "source", tmp_path / "copy"
+    with Archive.open(source) as archive:
+        fill(archive)
+        expected = snapshot(archive)
+    runner = CliRunner()
+    out = tmp_path / "news.warc.gz"
+    result = runner.invoke(cli, ["--archive", str(source), "export", "--warc", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "exported 7 captures of 2 articles" in result.stderr
+    result = runner.invoke(
+        cli, ["--archive", str(copy), "import", "--warc", str(out), str(DATA / "wget.warc")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "imported 8 captures" in result.stderr
+    with Archive.open(copy) as archive:
+        restored = snapshot(archive)
+    assert {k: v for k, v in restored.items() if k in expected} == expected
+    result = runner.invoke(cli, ["--archive", str(copy), "import", "--warc", str(out)])
+    assert "imported 0 captures (0 new versions, 7 already archived)" in result.stderr
+
+
+def test_cli_import_reports_damage_and_exits_1(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    result = CliRunner().invoke(
+        cli, ["--archive", str(tmp_path / "a"), "import", "--warc", str(DATA / "truncated.warc.gz")]
+    )
+    assert result.exit_code == 1
+    assert "truncated.warc.gz at offset" in result.stderr
+    assert "record truncated" in result.stderr
+    assert "imported 1 captures" in result.stderr
+
+
+def test_cli_cdxj(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["cdxj", str(DATA / "heritrix.warc.gz")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == 4 and lines == sorted(lines)
+    assert json.loads(lines[0].split(" ", 2)[2])["filename"] == "heritrix.warc.gz"
+    out = tmp_path / "index.cdxj"
+    result = runner.invoke(cli, ["cdxj", "-o", str(out), str(DATA / "truncated.warc.gz")])
+    assert result.exit_code == 1
+    # The page, the image and the 404; the truncated last record is left out.
+    assert len(out.read_text().splitlines()) == 3
+    assert "skipped: truncated.warc.gz at offset" in result.stderr

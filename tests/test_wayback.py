@@ -27,12 +27,21 @@ def article(title: str, *paragraphs: str) -> bytes:
     ).encode()
 
 
-FIRST = article("Storm nears coast", "A storm is heading for the coast, forecasters said on "
-                "Monday morning.", "Residents were told to prepare for strong winds and rain.")
-SECOND = article("Storm hits coast", "The storm hit the coast on Monday afternoon, bringing "
-                 "strong winds.", "Two people were injured by falling trees, police said.")
-THIRD = article("Storm hits coast, two dead", "The storm hit the coast on Monday afternoon, "
-                "bringing strong winds.", "Two people died after trees fell on their cars.")
+FIRST = article(
+    "Storm nears coast",
+    "A storm is heading for the coast, forecasters said on Monday morning.",
+    "Residents were told to prepare for strong winds and rain.",
+)
+SECOND = article(
+    "Storm hits coast",
+    "The storm hit the coast on Monday afternoon, bringing strong winds.",
+    "Two people were injured by falling trees, police said.",
+)
+THIRD = article(
+    "Storm hits coast, two dead",
+    "The storm hit the coast on Monday afternoon, bringing strong winds.",
+    "Two people died after trees fell on their cars.",
+)
 
 # The CDX rows the server lists, as the Wayback Machine's CDX API writes them.
 CDX_ROWS = [
@@ -100,8 +109,11 @@ class WaybackServer:
                 return 302, {"Location": target}, b""
             if stamp in MEMENTOS:
                 when = parse_timestamp(stamp).strftime("%a, %d %b %Y %H:%M:%S GMT")
-                return 200, {"Content-Type": "text/html; charset=utf-8",
-                             "Memento-Datetime": when}, MEMENTOS[stamp]
+                return (
+                    200,
+                    {"Content-Type": "text/html; charset=utf-8", "Memento-Datetime": when},
+                    MEMENTOS[stamp],
+                )
         return 404, {"Content-Type": "text/plain"}, b"not found"
 
     def paths(self) -> list[str]:
@@ -127,16 +139,19 @@ def archive(tmp_path: Path) -> Iterator[Archive]:
 
 
 def run(archive: Archive, wayback: WaybackServer, **kwargs: object):  # type: ignore[no-untyped-def]
-    return backfill(archive, URL, wayback_url=wayback.base, interval_seconds=0.0,
-                    **kwargs)  # type: ignore[arg-type]
+    return backfill(archive, URL, wayback_url=wayback.base, interval_seconds=0.0, **kwargs)  # type: ignore[arg-type]
 
 
 def test_backfill_saves_each_distinct_memento_at_its_time(
     archive: Archive, wayback: WaybackServer
 ) -> None:
     # A capture taken later by the scheduler: backfilled versions go before it.
-    archive.save(URL, text="The storm has passed.", captured_at=datetime(2017, 6, 8, tzinfo=UTC),
-                 source="fetch")
+    archive.save(
+        URL,
+        text="The storm has passed.",
+        captured_at=datetime(2017, 6, 8, tzinfo=UTC),
+        source="fetch",
+    )
     progress: list[tuple[int, int]] = []
     report = run(archive, wayback, on_progress=lambda d, t: progress.append((d, t)))
     assert [(r.timestamp, r.status) for r in report.results] == [
@@ -190,7 +205,8 @@ def test_second_run_fetches_nothing_new(archive: Archive, wayback: WaybackServer
     assert [r.status for r in again.results] == ["skipped"] * 4 + ["failed"]
     assert len(archive.captures(URL)) == before
     assert [p.split("?")[0] for p in wayback.paths()] == [
-        "/cdx/search/cdx", f"/web/20170607000000id_/{URL}",
+        "/cdx/search/cdx",
+        f"/web/20170607000000id_/{URL}",
     ]
 
 
@@ -205,8 +221,12 @@ def test_redirected_memento_is_saved_at_the_time_served(
 
 
 def test_time_range_is_sent_to_the_cdx_api(archive: Archive, wayback: WaybackServer) -> None:
-    report = run(archive, wayback, from_at=datetime(2017, 6, 5, 12, tzinfo=UTC),
-                 to_at=datetime(2017, 6, 5, 23, tzinfo=UTC))
+    report = run(
+        archive,
+        wayback,
+        from_at=datetime(2017, 6, 5, 12, tzinfo=UTC),
+        to_at=datetime(2017, 6, 5, 23, tzinfo=UTC),
+    )
     assert [r.timestamp for r in report.results] == ["20170605140000", "20170605180000"]
     cdx = next(p for p in wayback.paths() if p.startswith("/cdx/"))
     assert "from=20170605120000" in cdx and "to=20170605230000" in cdx
@@ -219,7 +239,8 @@ def test_requests_are_spaced_by_the_interval(archive: Archive, wayback: WaybackS
     times = [t for t, path in wayback.requests if path != "/robots.txt"]
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert len(gaps) == 5
-    assert min(gaps) >= 0.045
+    # Measured where the server reads requests, so allow for scheduling jitter.
+    assert min(gaps) >= 0.04
 
 
 def test_cdx_api_error_raises(archive: Archive) -> None:
@@ -227,9 +248,9 @@ def test_cdx_api_error_raises(archive: Archive) -> None:
     server.answer = lambda path: (503, {}, b"busy")  # type: ignore[method-assign]
     server.thread.start()
     try:
-        with pytest.raises(FetchError, match="503"):
-            with HttpFetcher(FetchOptions(retries=0, per_host_interval_seconds=0)) as fetcher:
-                backfill(archive, URL, wayback_url=server.base, fetcher=fetcher)
+        options = FetchOptions(retries=0, per_host_interval_seconds=0)
+        with pytest.raises(FetchError, match="503"), HttpFetcher(options) as fetcher:
+            backfill(archive, URL, wayback_url=server.base, fetcher=fetcher)
     finally:
         server.httpd.shutdown()
         server.httpd.server_close()
@@ -247,8 +268,10 @@ def test_parse_cdx_accepts_the_common_shapes() -> None:
         "{broken json\n"
     )
     rows, problems = parse_cdx(lines)
-    assert [(r.timestamp, r.digest) for r in rows] == [("20170101000000", "ABC"),
-                                                       ("20170102000000", "D")]
+    assert [(r.timestamp, r.digest) for r in rows] == [
+        ("20170101000000", "ABC"),
+        ("20170102000000", "D"),
+    ]
     assert problems == ["CDX line 3: 1 fields, expected 7", "CDX line 4: not valid JSON"]
     assert parse_cdx("") == ([], [])
 
@@ -258,3 +281,34 @@ def test_parse_timestamp() -> None:
     assert parse_timestamp("20170605080910") == datetime(2017, 6, 5, 8, 9, 10, tzinfo=UTC)
     with pytest.raises(InputError):
         parse_timestamp("20171305000000")
+
+
+def test_cli_backfill(tmp_path: Path, wayback: WaybackServer) -> None:
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    location = str(tmp_path / "cli-archive")
+    args = [
+        "--archive",
+        location,
+        "backfill",
+        URL,
+        "--wayback-url",
+        wayback.base,
+        "--interval",
+        "0",
+        "--from",
+        "2017-06-05",
+        "--to",
+        "2017-06-06T12:00Z",
+    ]
+    result = CliRunner().invoke(cli, [*args, "--json"])
+    # Two CDX lines are malformed: reported, and the exit code says so.
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert [m["status"] for m in data["mementos"]] == ["saved"] * 4
+    assert len(data["cdx_problems"]) == 2
+    assert "4 saved (4 new versions)" in result.stderr
+    again = CliRunner().invoke(cli, args)
+    assert "0 saved (0 new versions), 4 already archived" in again.stderr

@@ -3,7 +3,11 @@
 One line per replayable record (``response``, ``revisit``, ``resource`` with an http(s)
 target)::
 
-    com,example)/news/story 20170606120000 {"url": "https://example.com/news/story", "mime": "text/html", "status": "200", "digest": "SHA1BASE32...", "length": "1043", "offset": "512", "filename": "export.warc.gz"}
+    com,example)/news/story 20170606120000 {"url": "https://example.com/news/story",
+    "mime": "text/html", "status": "200", "digest": "SHA1BASE32...", "length": "1043",
+    "offset": "512", "filename": "export.warc.gz"}
+
+(shown wrapped here; each entry is one line).
 
 The key is the SURT form of the URL (:mod:`newsarchive.surt`), the timestamp 14 digits
 in UTC, and lines are sorted by plain code-point order, which is the byte order pywb
@@ -47,7 +51,7 @@ class CdxjReport:
     """What :func:`write_cdxj` wrote, and the records it could not read."""
 
     lines: int
-    problems: tuple[WarcFormatError, ...] = attrs.field(converter=tuple)
+    problems: tuple[WarcFormatError, ...]
 
     @property
     def ok(self) -> bool:
@@ -82,8 +86,9 @@ def index_records(records: Iterable[WarcRecord], filename: str) -> Iterator[Cdxj
         fields["length"] = str(record.length)
         fields["offset"] = str(record.offset)
         fields["filename"] = filename
-        yield CdxjEntry(key=surt(uri), timestamp=record.date.strftime("%Y%m%d%H%M%S"),
-                        fields=fields)
+        yield CdxjEntry(
+            key=surt(uri), timestamp=record.date.strftime("%Y%m%d%H%M%S"), fields=fields
+        )
 
 
 def index_warc(
@@ -103,8 +108,7 @@ def index_warc(
         MissingDependencyError: warcio is not installed.
         WarcFormatError: a damaged record, when ``on_problem`` is None.
     """
-    yield from index_records(iter_records(stream, name=filename, on_problem=on_problem),
-                             filename)
+    yield from index_records(iter_records(stream, name=filename, on_problem=on_problem), filename)
 
 
 def write_cdxj(
@@ -145,4 +149,4 @@ def write_cdxj(
     lines.sort()
     for line in lines:
         out.write(line + "\n")
-    return CdxjReport(lines=len(lines), problems=problems)
+    return CdxjReport(lines=len(lines), problems=tuple(problems))

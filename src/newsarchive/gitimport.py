@@ -16,6 +16,7 @@ already imported and adds only the new ones. git itself is run as a subprocess.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -87,8 +88,8 @@ class GitImportReport:
 
     commits: int
     skipped_commits: int
-    captures: tuple[GitImportedCapture, ...] = attrs.field(converter=tuple, repr=False)
-    problems: tuple[GitImportProblem, ...] = attrs.field(converter=tuple)
+    captures: tuple[GitImportedCapture, ...] = attrs.field(repr=False)
+    problems: tuple[GitImportProblem, ...]
 
     @property
     def captures_added(self) -> int:
@@ -166,8 +167,14 @@ def import_git(
     git = _Git(Path(repo))
     commits = git.commits(path)
     reader = _Reader(
-        archive, path, url=url, url_pointer=url_pointer, items_pointer=items_pointer,
-        text_pointer=text_pointer, html_pointer=html_pointer, title_pointer=title_pointer,
+        archive,
+        path,
+        url=url,
+        url_pointer=url_pointer,
+        items_pointer=items_pointer,
+        text_pointer=text_pointer,
+        html_pointer=html_pointer,
+        title_pointer=title_pointer,
     )
     if on_progress:
         on_progress(0, len(commits))
@@ -176,8 +183,12 @@ def import_git(
             reader.read(commit, blobs.get(commit.sha, path))
             if on_progress:
                 on_progress(done, len(commits))
-    return GitImportReport(commits=len(commits), skipped_commits=reader.skipped,
-                           captures=reader.captures, problems=reader.problems)
+    return GitImportReport(
+        commits=len(commits),
+        skipped_commits=reader.skipped,
+        captures=tuple(reader.captures),
+        problems=tuple(reader.problems),
+    )
 
 
 class _Git:
@@ -195,7 +206,8 @@ class _Git:
         assert self.executable is not None
         done = subprocess.run(
             [self.executable, "-C", str(self.repo), *args],
-            capture_output=True, check=False,
+            capture_output=True,
+            check=False,
         )
         if done.returncode != 0:
             message = done.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -212,8 +224,7 @@ class _Git:
         commits = []
         for line in output.splitlines():
             sha, _, stamp = line.partition(" ")
-            commits.append(GitCommit(sha=sha, committed_at=datetime.fromtimestamp(int(stamp),
-                                                                                  UTC)))
+            commits.append(GitCommit(sha=sha, committed_at=datetime.fromtimestamp(int(stamp), UTC)))
         # git log lists newest first; ties keep git's topological order, reversed.
         commits.reverse()
         commits.sort(key=lambda c: c.committed_at)
@@ -230,7 +241,8 @@ class _Blobs:
     def __init__(self, executable: str, repo: Path) -> None:
         self.process = subprocess.Popen(
             [executable, "-C", str(repo), "cat-file", "--batch"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
 
     def __enter__(self) -> _Blobs:
@@ -270,9 +282,18 @@ def _read_exactly(stream: IO[bytes], size: int) -> bytes:
 
 
 class _Reader:
-    def __init__(self, archive: Archive, path: str, *, url: str | None,
-                 url_pointer: str | None, items_pointer: str, text_pointer: str | None,
-                 html_pointer: str | None, title_pointer: str | None) -> None:
+    def __init__(
+        self,
+        archive: Archive,
+        path: str,
+        *,
+        url: str | None,
+        url_pointer: str | None,
+        items_pointer: str,
+        text_pointer: str | None,
+        html_pointer: str | None,
+        title_pointer: str | None,
+    ) -> None:
         self.archive = archive
         self.path = path
         self.url = url
@@ -294,8 +315,11 @@ class _Reader:
         try:
             content = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            self.problems.append(GitImportProblem(
-                commit=commit.sha, reason=f"{self.path} is not UTF-8 (byte {exc.start})"))
+            self.problems.append(
+                GitImportProblem(
+                    commit=commit.sha, reason=f"{self.path} is not UTF-8 (byte {exc.start})"
+                )
+            )
             return
         if self.url is not None:
             self._read_file(commit, content)
@@ -334,20 +358,25 @@ class _Reader:
             document = json.loads(content)
             entries = resolve_pointer(document, self.items_pointer)
         except ValueError as exc:
-            self.problems.append(GitImportProblem(commit=commit.sha,
-                                                  reason=f"not valid JSON: {exc}"))
+            self.problems.append(
+                GitImportProblem(commit=commit.sha, reason=f"not valid JSON: {exc}")
+            )
             return
         except KeyError:
-            self.problems.append(GitImportProblem(
-                commit=commit.sha, reason=f"nothing at {self.items_pointer!r}"))
+            self.problems.append(
+                GitImportProblem(commit=commit.sha, reason=f"nothing at {self.items_pointer!r}")
+            )
             return
         if isinstance(entries, dict):
             pairs: Iterator[tuple[str | None, Any]] = iter(entries.items())
         elif isinstance(entries, list):
             pairs = ((None, entry) for entry in entries)
         else:
-            self.problems.append(GitImportProblem(
-                commit=commit.sha, reason="the entries are neither an object nor an array"))
+            self.problems.append(
+                GitImportProblem(
+                    commit=commit.sha, reason="the entries are neither an object nor an array"
+                )
+            )
             return
         current: dict[str, str] = {}
         any_new = False
@@ -356,12 +385,18 @@ class _Reader:
             try:
                 url = resolve_pointer(entry, self.url_pointer)
             except (KeyError, TypeError):
-                self.problems.append(GitImportProblem(
-                    commit=commit.sha, item=label, reason=f"no URL at {self.url_pointer!r}"))
+                self.problems.append(
+                    GitImportProblem(
+                        commit=commit.sha, item=label, reason=f"no URL at {self.url_pointer!r}"
+                    )
+                )
                 continue
             if not isinstance(url, str):
-                self.problems.append(GitImportProblem(commit=commit.sha, item=label,
-                                                      reason="the URL is not a string"))
+                self.problems.append(
+                    GitImportProblem(
+                        commit=commit.sha, item=label, reason="the URL is not a string"
+                    )
+                )
                 continue
             identity = key if key is not None else url
             state = json.dumps(entry, sort_keys=True, ensure_ascii=False)
@@ -374,8 +409,9 @@ class _Reader:
             try:
                 fields = self._fields(entry, url)
             except InputError as exc:
-                self.problems.append(GitImportProblem(commit=commit.sha, item=label,
-                                                      reason=str(exc)))
+                self.problems.append(
+                    GitImportProblem(commit=commit.sha, item=label, reason=str(exc))
+                )
                 continue
             self._save(commit, url, fields, item=key)
         if not any_new:
@@ -403,30 +439,36 @@ class _Reader:
             if value is not None:
                 from newsarchive.times import parse_time
 
-                try:
+                # An unreadable date is left out rather than losing the entry.
+                with contextlib.suppress(InputError):
                     fields[name] = parse_time(value, what=name)
-                except InputError:
-                    pass  # an unreadable date is left out rather than losing the entry
         return fields
 
-    def _save(self, commit: GitCommit, url: str, fields: dict[str, Any],
-              item: str | None) -> None:
+    def _save(self, commit: GitCommit, url: str, fields: dict[str, Any], item: str | None) -> None:
         info: dict[str, Any] = {"commit": commit.sha, "path": self.path}
         if item is not None:
             info["id"] = item
         try:
-            result = self.archive.save(url, captured_at=commit.committed_at, source=SOURCE,
-                                       metadata={SOURCE: info}, **fields)
+            result = self.archive.save(
+                url,
+                captured_at=commit.committed_at,
+                source=SOURCE,
+                metadata={SOURCE: info},
+                **fields,
+            )
         except NewsArchiveError as exc:
-            self.problems.append(GitImportProblem(commit=commit.sha, item=item,
-                                                  reason=str(exc)))
+            self.problems.append(GitImportProblem(commit=commit.sha, item=item, reason=str(exc)))
             return
         self._commits_of(url).add(commit.sha)
-        self.captures.append(GitImportedCapture(
-            commit=commit.sha, url=result.capture.url, captured_at=result.capture.captured_at,
-            is_new_capture=result.is_new_capture,
-            is_new_version=bool(result.is_new_version and result.is_new_capture),
-        ))
+        self.captures.append(
+            GitImportedCapture(
+                commit=commit.sha,
+                url=result.capture.url,
+                captured_at=result.capture.captured_at,
+                is_new_capture=result.is_new_capture,
+                is_new_version=bool(result.is_new_version and result.is_new_capture),
+            )
+        )
 
 
 def _pick(entry: Any, pointer: str | None, keys: tuple[str, ...]) -> str | None:

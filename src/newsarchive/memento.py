@@ -59,15 +59,17 @@ class TimeMap:
     original: str
     self_uri: str
     timegate_uri: str
-    mementos: tuple[Memento, ...] = attrs.field(converter=tuple)
+    mementos: tuple[Memento, ...]
 
     def to_link_format(self) -> str:
         """Serialise as ``application/link-format``, one link per line."""
         links = [f'<{self.original}>; rel="original"']
         timemap = f'<{self.self_uri}>; rel="self"; type="application/link-format"'
         if self.mementos:
-            timemap += (f'; from="{format_http_date(self.mementos[0].datetime)}"'
-                        f'; until="{format_http_date(self.mementos[-1].datetime)}"')
+            timemap += (
+                f'; from="{format_http_date(self.mementos[0].datetime)}"'
+                f'; until="{format_http_date(self.mementos[-1].datetime)}"'
+            )
         links.append(timemap)
         links.append(f'<{self.timegate_uri}>; rel="timegate"')
         last = len(self.mementos) - 1
@@ -89,8 +91,12 @@ class TimeMap:
             "timemap_uri": self.self_uri,
             "timegate_uri": self.timegate_uri,
             "mementos": [
-                {"uri": m.uri, "datetime": format_time(m.datetime), "version": m.version,
-                 "capture_id": m.capture_id}
+                {
+                    "uri": m.uri,
+                    "datetime": format_time(m.datetime),
+                    "version": m.version,
+                    "capture_id": m.capture_id,
+                }
                 for m in self.mementos
             ],
         }
@@ -126,16 +132,21 @@ def timemap(archive: Archive, url: str, *, base_url: str = DEFAULT_BASE_URL) -> 
         if uri in seen:
             continue
         seen.add(uri)
-        mementos.append(Memento(uri=uri, datetime=capture.captured_at,
-                                version=numbers.get(capture.version_id),
-                                capture_id=capture.id))
+        mementos.append(
+            Memento(
+                uri=uri,
+                datetime=capture.captured_at,
+                version=numbers.get(capture.version_id),
+                capture_id=capture.id,
+            )
+        )
     if not mementos:
         raise NotFoundError(f"{url} has no captures to list")
     return TimeMap(
         original=article.url,
         self_uri=f"{base}timemap/link/{article.url}",
         timegate_uri=f"{base}{article.url}",
-        mementos=mementos,
+        mementos=tuple(mementos),
     )
 
 
@@ -144,7 +155,7 @@ class Link:
     """One link of a link-format document: its target, relation types and parameters."""
 
     uri: str
-    rel: tuple[str, ...] = attrs.field(converter=tuple)
+    rel: tuple[str, ...]
     params: dict[str, str] = attrs.field(eq=True, hash=False)
 
 
@@ -171,8 +182,10 @@ def parse_link_format(text: str) -> list[Link]:
         match = _LINK.match(text, position)
         if match is None or match.end() == position:
             raise InputError(f"not application/link-format at character {position}")
-        params = {m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
-                  for m in _PARAM.finditer(match.group(2))}
+        params = {
+            m.group(1).lower(): m.group(2) if m.group(2) is not None else m.group(3)
+            for m in _PARAM.finditer(match.group(2))
+        }
         rel = tuple(params.pop("rel", "").split())
         links.append(Link(uri=match.group(1), rel=rel, params=params))
         position = match.end()

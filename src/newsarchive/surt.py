@@ -21,6 +21,7 @@ they are.
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 __all__ = ["surt", "canonicalize"]
@@ -173,10 +174,9 @@ def _canonical_host(host: str) -> str:
     raw = _unescape(host.encode("utf-8"))
     text = raw.decode("utf-8", "surrogateescape")
     text = re.sub(r"\.{2,}", ".", text).strip(".").lower()
-    try:
+    # Hosts the idna codec rejects stay as given, escaped below.
+    with contextlib.suppress(UnicodeError):
         text = text.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass  # hosts the idna codec rejects stay as given, escaped below
     ipv4 = _ipv4(text)
     if ipv4 is not None:
         return ipv4

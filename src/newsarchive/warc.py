@@ -31,8 +31,8 @@ import os
 import uuid
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
@@ -82,7 +82,7 @@ _SCAN_CHUNK = 1 << 16
 
 def _import_warcio() -> Any:
     try:
-        import warcio
+        import warcio  # type: ignore[import-untyped]
     except ImportError as exc:
         raise MissingDependencyError("WARC files", "warc") from exc
     return warcio
@@ -141,7 +141,7 @@ def export_warc(
         NotFoundError: one of ``urls`` is not in the archive.
     """
     _import_warcio()
-    from warcio.warcwriter import WARCWriter
+    from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
 
     writer = WARCWriter(stream, gzip=True, warc_version="1.1")
     exporter = _Exporter(archive, writer)
@@ -208,7 +208,7 @@ class _Exporter:
         self._write(builder.create_warcinfo_record(filename or "", info))
 
     def write_capture(self, capture: Capture, version: Version | None) -> None:
-        from warcio.statusandheaders import StatusAndHeaders
+        from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
 
         builder: Any = self.writer
         html = self.archive.raw_html(capture)
@@ -407,7 +407,7 @@ class WarcRecord:
     target_uri: str | None
     date: datetime | None
     content_type: str | None
-    headers: tuple[tuple[str, str], ...] = attrs.field(converter=tuple, repr=False)
+    headers: tuple[tuple[str, str], ...] = attrs.field(repr=False)
     http_status: int | None
     http_headers: tuple[tuple[str, str], ...] | None = attrs.field(repr=False)
     payload: bytes = attrs.field(repr=False)
@@ -465,7 +465,7 @@ def iter_records(
         WarcFormatError: a broken record, when ``on_problem`` is None.
     """
     _import_warcio()
-    from warcio.archiveiterator import ArchiveIterator
+    from warcio.archiveiterator import ArchiveIterator  # type: ignore[import-untyped]
 
     label = name or str(getattr(source, "name", "<stream>"))
     seekable = _is_seekable(source)
@@ -646,9 +646,9 @@ class WarcImportReport:
 
     files: int
     records: int
-    captures: tuple[ImportedCapture, ...] = attrs.field(converter=tuple, repr=False)
+    captures: tuple[ImportedCapture, ...] = attrs.field(repr=False)
     skipped: int
-    problems: tuple[ImportProblem, ...] = attrs.field(converter=tuple)
+    problems: tuple[ImportProblem, ...]
 
     @property
     def captures_added(self) -> int:
@@ -702,9 +702,10 @@ def import_warc(
     if isinstance(paths_or_streams, (str, os.PathLike)) or hasattr(paths_or_streams, "read"):
         sources = [paths_or_streams]  # type: ignore[list-item]
     else:
-        sources = list(paths_or_streams)  # type: ignore[arg-type]
+        sources = list(paths_or_streams)
     sizes = [_size_of(s) for s in sources]
-    total = sum(sizes) if all(s is not None for s in sizes) else 0
+    known = [s for s in sizes if s is not None]
+    total = sum(known) if len(known) == len(sizes) else 0
     importer = _Importer(archive)
     done_before = 0
     for source, size in zip(sources, sizes, strict=True):
@@ -713,22 +714,20 @@ def import_warc(
             try:
                 handle: BinaryIO = open(source, "rb")  # noqa: SIM115 - closed below
             except OSError as exc:
-                importer.problems.append(ImportProblem(file=label, offset=None,
-                                                       reason=exc.strerror or str(exc)))
+                importer.problems.append(
+                    ImportProblem(file=label, offset=None, reason=exc.strerror or str(exc))
+                )
                 continue
         else:
             handle = source
             label = str(getattr(source, "name", "<stream>"))
+
+        def on_record(offset: int, base: int = done_before) -> None:
+            if on_progress:
+                on_progress(base + offset, total)
+
         try:
-            importer.import_stream(
-                handle,
-                label,
-                on_record=(
-                    (lambda offset, base=done_before: on_progress(base + offset, total))
-                    if on_progress
-                    else None
-                ),
-            )
+            importer.import_stream(handle, label, on_record=on_record)
         finally:
             if handle is not source:
                 handle.close()
@@ -738,9 +737,9 @@ def import_warc(
     return WarcImportReport(
         files=len(sources),
         records=importer.records,
-        captures=importer.captures,
+        captures=tuple(importer.captures),
         skipped=importer.skipped,
-        problems=importer.problems,
+        problems=tuple(importer.problems),
     )
 
 
@@ -796,8 +795,7 @@ class _Importer:
             message = str(error)
             prefix = f"{label} at offset {error.offset}: "
             self.problems.append(
-                ImportProblem(file=label, offset=error.offset,
-                              reason=message.removeprefix(prefix))
+                ImportProblem(file=label, offset=error.offset, reason=message.removeprefix(prefix))
             )
 
         for record in iter_records(stream, name=label, on_problem=on_problem):
@@ -837,8 +835,9 @@ class _Importer:
                 self._save_foreign(pending.record)
         except (NewsArchiveError, ValueError) as exc:
             record = pending.record
-            self.problems.append(ImportProblem(file=record.file, offset=record.offset,
-                                               reason=str(exc)))
+            self.problems.append(
+                ImportProblem(file=record.file, offset=record.offset, reason=str(exc))
+            )
 
     # Records written by export_warc: restore exactly what was exported.
     def _save_exported(self, pending: _Pending) -> None:
@@ -894,8 +893,9 @@ class _Importer:
             return
         from newsarchive.fetch.decode import decode_html
 
-        html, _ = decode_html(record.payload, record.http_header("content-type")
-                              or record.content_type)
+        html, _ = decode_html(
+            record.payload, record.http_header("content-type") or record.content_type
+        )
         fields = _extract(html, uri)
         result = self.archive.save(
             uri,
@@ -1072,4 +1072,3 @@ def _extract(html: str, url: str) -> dict[str, Any]:
     if article.text.strip():
         fields["text"] = article.text
     return fields
-

@@ -14,6 +14,7 @@ than fetched again. Each memento gets one result; a failure does not stop the ot
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -85,8 +86,8 @@ class BackfillReport:
     """One result per memento listed, plus the CDX lines that could not be read."""
 
     url: str
-    results: tuple[MementoResult, ...] = attrs.field(converter=tuple)
-    cdx_problems: tuple[str, ...] = attrs.field(converter=tuple)
+    results: tuple[MementoResult, ...]
+    cdx_problems: tuple[str, ...]
     fetches: int
 
     def count(self, status: str) -> int:
@@ -136,7 +137,7 @@ def parse_cdx(text: str) -> tuple[list[CdxRow], list[str]]:
     except ValueError:
         table = None
     if isinstance(table, list):
-        header = _CDX_FIELDS
+        header: tuple[str, ...] = _CDX_FIELDS
         body: list[Any] = table
         if table and isinstance(table[0], list) and "timestamp" in table[0]:
             header, body = tuple(str(h) for h in table[0]), table[1:]
@@ -147,21 +148,22 @@ def parse_cdx(text: str) -> tuple[list[CdxRow], list[str]]:
         line = line.strip()
         if not line:
             continue
-        item: Any
+        parsed: Any
         if line.startswith(("{", "[")):
             try:
-                item = json.loads(line)
+                parsed = json.loads(line)
             except ValueError:
                 problems.append(f"CDX line {number}: not valid JSON")
                 continue
         else:
-            item = line.split(" ")
-        _add_row(item, _CDX_FIELDS, number, rows, problems)
+            parsed = line.split(" ")
+        _add_row(parsed, _CDX_FIELDS, number, rows, problems)
     return rows, problems
 
 
-def _add_row(item: Any, header: tuple[str, ...], number: int, rows: list[CdxRow],
-             problems: list[str]) -> None:
+def _add_row(
+    item: Any, header: tuple[str, ...], number: int, rows: list[CdxRow], problems: list[str]
+) -> None:
     if isinstance(item, list):
         if len(item) != len(header):
             problems.append(f"CDX line {number}: {len(item)} fields, expected {len(header)}")
@@ -170,8 +172,10 @@ def _add_row(item: Any, header: tuple[str, ...], number: int, rows: list[CdxRow]
     if not isinstance(item, dict):
         problems.append(f"CDX line {number}: not a row")
         return
-    timestamp, original = str(item.get("timestamp", "")), str(item.get("original") or
-                                                                item.get("url") or "")
+    timestamp, original = (
+        str(item.get("timestamp", "")),
+        str(item.get("original") or item.get("url") or ""),
+    )
     try:
         parse_timestamp(timestamp)
     except InputError as exc:
@@ -180,13 +184,15 @@ def _add_row(item: Any, header: tuple[str, ...], number: int, rows: list[CdxRow]
     if not original.startswith(("http://", "https://")):
         problems.append(f"CDX line {number}: bad original URL {original!r}")
         return
-    rows.append(CdxRow(
-        timestamp=timestamp,
-        original=original,
-        mimetype=_field(item, "mimetype", "mime"),
-        statuscode=_field(item, "statuscode", "status"),
-        digest=_field(item, "digest"),
-    ))
+    rows.append(
+        CdxRow(
+            timestamp=timestamp,
+            original=original,
+            mimetype=_field(item, "mimetype", "mime"),
+            statuscode=_field(item, "statuscode", "status"),
+            digest=_field(item, "digest"),
+        )
+    )
 
 
 def _field(item: dict[str, Any], *names: str) -> str | None:
@@ -261,8 +267,12 @@ class _Backfill:
         # CDX timestamps handled by earlier runs, redirected ones included.
         self.done: set[str] = set()
 
-    def run(self, from_at: datetime | None, to_at: datetime | None,
-            on_progress: Callable[[int, int], None] | None) -> BackfillReport:
+    def run(
+        self,
+        from_at: datetime | None,
+        to_at: datetime | None,
+        on_progress: Callable[[int, int], None] | None,
+    ) -> BackfillReport:
         rows, problems = self._list(from_at, to_at)
         self._load_known()
         results: list[MementoResult] = []
@@ -272,13 +282,19 @@ class _Backfill:
             results.append(self._one(row))
             if on_progress:
                 on_progress(done, len(rows))
-        return BackfillReport(url=self.url, results=results, cdx_problems=problems,
-                              fetches=self.fetches)
+        return BackfillReport(
+            url=self.url, results=tuple(results), cdx_problems=tuple(problems), fetches=self.fetches
+        )
 
-    def _list(self, from_at: datetime | None,
-              to_at: datetime | None) -> tuple[list[CdxRow], list[str]]:
-        params = [("url", self.url), ("output", "json"), ("collapse", "digest"),
-                  ("filter", "statuscode:200")]
+    def _list(
+        self, from_at: datetime | None, to_at: datetime | None
+    ) -> tuple[list[CdxRow], list[str]]:
+        params = [
+            ("url", self.url),
+            ("output", "json"),
+            ("collapse", "digest"),
+            ("filter", "statuscode:200"),
+        ]
         if from_at is not None:
             params.append(("from", _wayback_time(from_at)))
         if to_at is not None:
@@ -287,13 +303,19 @@ class _Backfill:
         response = self.fetcher.fetch(query)
         self.fetches += 1
         if response.status != 200:
-            raise FetchError(f"the CDX API answered {response.status} for {query}",
-                             url=query, status=response.status)
+            raise FetchError(
+                f"the CDX API answered {response.status} for {query}",
+                url=query,
+                status=response.status,
+            )
         rows, problems = parse_cdx(response.body.decode("utf-8", "replace"))
         # Servers ignoring from/to or collapse still get the range and order we asked for.
-        rows = [r for r in rows
-                if (from_at is None or r.captured_at >= from_at.replace(microsecond=0))
-                and (to_at is None or r.captured_at <= to_at)]
+        rows = [
+            r
+            for r in rows
+            if (from_at is None or r.captured_at >= from_at.replace(microsecond=0))
+            and (to_at is None or r.captured_at <= to_at)
+        ]
         rows.sort(key=lambda r: r.timestamp)
         return rows, problems
 
@@ -316,9 +338,13 @@ class _Backfill:
         at = row.captured_at
         existing = self.known.get(at)
         if row.timestamp in self.done or (existing is not None and existing.source == SOURCE):
-            return MementoResult(timestamp=row.timestamp, memento_url=memento_url,
-                                 status="skipped", captured_at=at,
-                                 reason="already in the archive")
+            return MementoResult(
+                timestamp=row.timestamp,
+                memento_url=memento_url,
+                status="skipped",
+                captured_at=at,
+                reason="already in the archive",
+            )
         try:
             earlier = self.by_digest.get(row.digest or "")
             if earlier is not None:
@@ -327,8 +353,13 @@ class _Backfill:
                 result = self._fetch_and_save(row, memento_url)
         except NewsArchiveError as exc:
             log.info("backfill of %s failed: %s", memento_url, exc)
-            return MementoResult(timestamp=row.timestamp, memento_url=memento_url,
-                                 status="failed", captured_at=at, reason=str(exc))
+            return MementoResult(
+                timestamp=row.timestamp,
+                memento_url=memento_url,
+                status="failed",
+                captured_at=at,
+                reason=str(exc),
+            )
         return result
 
     def _save_again(self, row: CdxRow, memento_url: str, earlier: Capture) -> MementoResult:
@@ -358,17 +389,21 @@ class _Backfill:
         response = self.fetcher.fetch(memento_url)
         self.fetches += 1
         if response.status != 200:
-            raise FetchError(f"the memento answered {response.status}", url=memento_url,
-                             status=response.status)
+            raise FetchError(
+                f"the memento answered {response.status}", url=memento_url, status=response.status
+            )
         at, original = self._replayed(response, row)
         if at != row.captured_at:
             # The service redirected to a neighbouring capture.
             existing = self.known.get(at)
             if existing is not None and existing.source == SOURCE:
-                return MementoResult(timestamp=row.timestamp, memento_url=memento_url,
-                                     status="skipped", captured_at=at,
-                                     reason=f"redirected to {response.final_url}, "
-                                            "already in the archive")
+                return MementoResult(
+                    timestamp=row.timestamp,
+                    memento_url=memento_url,
+                    status="skipped",
+                    captured_at=at,
+                    reason=f"redirected to {response.final_url}, already in the archive",
+                )
         html, _ = decode_html(response.body, response.header("content-type"))
         article = extract_article(html, original)
         metadata = _metadata(row, memento_url, reused=False)
@@ -406,14 +441,14 @@ class _Backfill:
         if header:
             import email.utils
 
-            try:
+            # An unreadable header keeps the time from the URL.
+            with contextlib.suppress(TypeError, ValueError):
                 at = email.utils.parsedate_to_datetime(header).astimezone(UTC)
-            except (TypeError, ValueError):
-                pass  # keep the time from the URL
         return at, original
 
-    def _result(self, row: CdxRow, memento_url: str, result: Any,
-                at: datetime | None = None) -> MementoResult:
+    def _result(
+        self, row: CdxRow, memento_url: str, result: Any, at: datetime | None = None
+    ) -> MementoResult:
         return MementoResult(
             timestamp=row.timestamp,
             memento_url=memento_url,
@@ -437,4 +472,3 @@ def _wayback_digest(capture: Capture) -> str | None:
     if isinstance(info, dict) and isinstance(info.get("digest"), str):
         return str(info["digest"])
     return None
-

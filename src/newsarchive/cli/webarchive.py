@@ -1,0 +1,347 @@
+"""Web-archive commands: cdxj, timemap, backfill, import-git, and the WARC side of
+import and export (``import --warc`` and ``export --warc`` call the helpers below)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..archive import Archive
+from ..times import format_time, parse_time
+from . import cli
+from ._output import echo_json, json_option, progress
+from ._state import pass_archive
+
+
+@contextmanager
+def _progress(label: str, *, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """Like ``_output.progress``, for work whose total is known only once it starts."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    bar: Any = None
+    shown = 0
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar, shown
+        if bar is None and total > 0:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(done - shown)
+            shown = done
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def import_warc_files(
+    archive: Archive, paths: Sequence[str], *, quiet: bool = False, as_json: bool = False
+) -> None:
+    """Run ``import --warc``: import WARC/ARC files, report, exit 1 on any problem."""
+    from ..warc import import_warc
+
+    total = sum(Path(p).stat().st_size for p in paths if Path(p).is_file())
+    with progress(total, "Importing", quiet=quiet) as on_progress:
+        report = import_warc(archive, list(paths), on_progress=on_progress)
+    if as_json:
+        echo_json(
+            {
+                "files": report.files,
+                "records": report.records,
+                "captures_added": report.captures_added,
+                "versions_added": report.versions_added,
+                "unchanged": report.unchanged,
+                "skipped": report.skipped,
+                "problems": [
+                    {"file": p.file, "offset": p.offset, "reason": p.reason}
+                    for p in report.problems
+                ],
+            }
+        )
+    for problem in report.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    click.echo(
+        f"imported {report.captures_added} captures ({report.versions_added} new versions, "
+        f"{report.unchanged} already archived) from {report.records} records in "
+        f"{report.files} files; {len(report.problems)} problems",
+        err=True,
+    )
+    if report.problems:
+        sys.exit(1)
+
+
+def export_warc_file(archive: Archive, output: str, urls: Sequence[str] | None) -> None:
+    """Run ``export --warc FILE``: write the WARC beside, then move it into place."""
+    from ..warc import export_warc
+
+    target = Path(output)
+    partial = target.with_name(target.name + ".partial")
+    total = sum(a.capture_count for a in archive.articles()) if not urls else 0
+    with partial.open("wb") as stream, progress(total, "Exporting") as on_progress:
+        report = export_warc(
+            archive,
+            stream,
+            list(urls) if urls else None,
+            on_progress=on_progress,
+            filename=target.name,
+        )
+    partial.replace(target)
+    click.echo(
+        f"exported {report.captures} captures of {report.articles} articles as "
+        f"{report.records} WARC records ({report.revisits} revisits) to {output}",
+        err=True,
+    )
+
+
+@cli.command()
+@click.argument("warcs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file instead of standard output.",
+)
+def cdxj(warcs: tuple[str, ...], output: str | None) -> None:
+    """Index WARC files as sorted CDXJ, the index pywb replays from.
+
+    Damaged records are reported on stderr and skipped (exit 1).
+
+    \b
+    Example:
+      newsarchive export --warc news.warc.gz
+      newsarchive cdxj -o index.cdxj news.warc.gz
+    """
+    from ..cdxj import write_cdxj
+
+    if output is None:
+        report = write_cdxj(warcs, sys.stdout)
+    else:
+        partial = Path(output + ".partial")
+        with partial.open("w", encoding="utf-8") as stream:
+            report = write_cdxj(warcs, stream)
+        partial.replace(output)
+    for problem in report.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    click.echo(f"indexed {report.lines} records", err=True)
+    if report.problems:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("url")
+@click.option(
+    "--base-url",
+    default=None,
+    metavar="URL",
+    help="Where the mementos are served (a pywb collection URL).",
+)
+@json_option
+@pass_archive
+def timemap(archive: Archive, url: str, base_url: str | None, as_json: bool) -> None:
+    """Print the Memento TimeMap of an article (application/link-format).
+
+    \b
+    Example:
+      newsarchive timemap https://example.com/story
+    """
+    from ..memento import DEFAULT_BASE_URL
+    from ..memento import timemap as build_timemap
+
+    result = build_timemap(archive, url, base_url=base_url or DEFAULT_BASE_URL)
+    if as_json:
+        echo_json(result.to_dict())
+    else:
+        click.echo(result.to_link_format(), nl=False)
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--from", "from_", metavar="DATE", help="Only captures at or after this time.")
+@click.option("--to", metavar="DATE", help="Only captures at or before this time.")
+@click.option(
+    "--wayback-url",
+    default=None,
+    metavar="BASE",
+    help="The Wayback service (default https://web.archive.org).",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds to wait between requests.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@json_option
+@pass_archive
+def backfill(
+    archive: Archive,
+    url: str,
+    from_: str | None,
+    to: str | None,
+    wayback_url: str | None,
+    interval: float,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Add an article's earlier versions from the Wayback Machine.
+
+    Each distinct capture is fetched once, in its original form, and saved at its
+    original time. Running again fetches only what is new.
+
+    \b
+    Example:
+      newsarchive backfill https://example.com/story --from 2017-06-01
+    """
+    from ..wayback import DEFAULT_WAYBACK_URL
+    from ..wayback import backfill as run_backfill
+
+    with _progress("Backfilling", quiet=quiet) as on_progress:
+        report = run_backfill(
+            archive,
+            url,
+            from_at=parse_time(from_, what="--from date") if from_ else None,
+            to_at=parse_time(to, what="--to date") if to else None,
+            wayback_url=wayback_url or DEFAULT_WAYBACK_URL,
+            interval_seconds=interval,
+            on_progress=on_progress,
+        )
+    if as_json:
+        echo_json(
+            {
+                "url": report.url,
+                "mementos": [
+                    {
+                        "timestamp": r.timestamp,
+                        "memento_url": r.memento_url,
+                        "status": r.status,
+                        "captured_at": format_time(r.captured_at),
+                        "new_version": r.is_new_version,
+                        "reason": r.reason,
+                    }
+                    for r in report.results
+                ],
+                "cdx_problems": list(report.cdx_problems),
+            }
+        )
+    for problem in report.cdx_problems:
+        click.echo(f"skipped: {problem}", err=True)
+    for result in report.results:
+        if result.status == "failed":
+            click.echo(f"failed: {result.memento_url}: {result.reason}", err=True)
+    click.echo(
+        f"{report.count('saved')} saved ({report.versions_added} new versions), "
+        f"{report.count('skipped') + report.count('unchanged')} already archived, "
+        f"{report.count('failed')} failed, of {len(report.results)} mementos",
+        err=True,
+    )
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command(name="import-git")
+@click.argument("repo", type=click.Path(exists=True, file_okay=False))
+@click.argument("path")
+@click.option("--url", help="The article the file holds.")
+@click.option(
+    "--url-from",
+    "url_pointer",
+    metavar="JSON-POINTER",
+    help="For a JSON file of many articles: each article's URL, e.g. /url.",
+)
+@click.option(
+    "--items-at",
+    "items_pointer",
+    default="",
+    metavar="JSON-POINTER",
+    help="Where the articles are in the JSON document (default: its root).",
+)
+@click.option(
+    "--text-from",
+    "text_pointer",
+    metavar="JSON-POINTER",
+    help="Each article's text (default: text, body or content).",
+)
+@click.option(
+    "--html-from",
+    "html_pointer",
+    metavar="JSON-POINTER",
+    help="Each article's HTML (default: html).",
+)
+@click.option(
+    "--title-from",
+    "title_pointer",
+    metavar="JSON-POINTER",
+    help="Each article's title (default: title or headline).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@json_option
+@pass_archive
+def import_git(
+    archive: Archive,
+    repo: str,
+    path: str,
+    url: str | None,
+    url_pointer: str | None,
+    items_pointer: str,
+    text_pointer: str | None,
+    html_pointer: str | None,
+    title_pointer: str | None,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Import every committed version of a file in a git repository.
+
+    Each commit that changed PATH becomes a capture at the commit's time. Importing
+    again after new commits adds only the new ones.
+
+    \b
+    Example:
+      newsarchive import-git ~/scrapes story.html --url https://example.com/story
+      newsarchive import-git ~/scrapes feed.json --url-from /url --items-at /articles
+    """
+    from ..gitimport import import_git as run_import
+
+    if (url is None) == (url_pointer is None):
+        raise click.UsageError("give exactly one of --url and --url-from")
+    kwargs: dict[str, Any] = {
+        "url": url,
+        "url_pointer": url_pointer,
+        "items_pointer": items_pointer,
+        "text_pointer": text_pointer,
+        "html_pointer": html_pointer,
+        "title_pointer": title_pointer,
+    }
+    with _progress("Importing", quiet=quiet) as on_progress:
+        report = run_import(archive, repo, path, on_progress=on_progress, **kwargs)
+    if as_json:
+        echo_json(
+            {
+                "commits": report.commits,
+                "skipped_commits": report.skipped_commits,
+                "captures_added": report.captures_added,
+                "versions_added": report.versions_added,
+                "problems": [
+                    {"commit": p.commit, "item": p.item, "reason": p.reason}
+                    for p in report.problems
+                ],
+            }
+        )
+    for problem in report.problems:
+        click.echo(f"skipped: {problem}", err=True)
+    click.echo(
+        f"imported {report.captures_added} captures ({report.versions_added} new versions) "
+        f"from {report.commits} commits, {report.skipped_commits} already imported",
+        err=True,
+    )
+    if report.problems:
+        sys.exit(1)
