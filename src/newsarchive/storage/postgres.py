@@ -103,6 +103,8 @@ class PostgresStore(SQLStore):
         conninfo, schema, self.location = _split_location(url)
         self._depth = 0
         self._queries: dict[str, str] = {}
+        #: How many times a transaction was re-run after a conflict with another writer.
+        self.conflicts_retried = 0
         try:
             # Autocommit: transactions are opened explicitly, so a lone read never leaves
             # one idle and holding a snapshot.
@@ -215,6 +217,7 @@ class PostgresStore(SQLStore):
                         f"{_first_line(exc)}"
                     ) from None
                 logger.debug("retrying %s after %s", what, type(exc).__name__)
+                self.conflicts_retried += 1
                 # Jittered backoff so colliding writers do not collide again in step.
                 time.sleep(random.uniform(0, 0.005 * 2 ** min(attempt, 7)))
             except psycopg.OperationalError as exc:
