@@ -72,6 +72,16 @@ def test_word_diff_inserted_word_keeps_its_space() -> None:
     assert _ops("The cat sat.", "The big cat sat.") == [(0, "The "), (1, "big "), (0, "cat sat.")]
 
 
+def test_inserted_word_keeps_its_space_next_to_unchanged_paragraphs() -> None:
+    old = "The bridge would reopen.\n\nWork began.\n"
+    new = "The bridge would not reopen.\n\nWork began.\n"
+    assert _ops(old, new) == [
+        (0, "The bridge would "),
+        (1, "not "),
+        (0, "reopen.\n\nWork began.\n"),
+    ]
+
+
 def test_word_diff_semantic_cleanup_merges_scattered_changes() -> None:
     """Changing every word shows one replacement, not a word-by-word stutter."""
     assert _ops("the cat sat", "a dog ran") == [(-1, "the cat sat"), (1, "a dog ran")]

@@ -59,6 +59,9 @@ _PAIR_PROBE_WORDS = 8
 # this keeps very common words and repeated lines from costing quadratic time.
 _PAIR_POSTINGS = 16
 
+# Unchanged tokens kept on each side of a changed middle for the clean-up.
+_CLEANUP_CONTEXT = 8
+
 _WORD_RE = re.compile(r"\w+")
 _WORD_TOKEN_RE = re.compile(r"\w+|\s+|.", re.DOTALL)
 # A sentence ends at terminal punctuation (plus closing quotes or brackets)
@@ -191,25 +194,23 @@ def _token_diff(a: Sequence[str], b: Sequence[str], *, cleanup: bool) -> _Ops | 
     """Diff two token sequences, or return None if that would exceed the budget."""
     prefix = _common_prefix(a, b)
     suffix = _common_suffix(a, b, min(len(a), len(b)) - prefix)
-    mid_a = a[prefix : len(a) - suffix]
-    mid_b = b[prefix : len(b) - suffix]
-    ops: _Ops = []
-    if prefix:
-        ops.append((EQUAL, "".join(a[:prefix])))
-    if mid_a and mid_b:
-        if min(len(mid_a), len(mid_b)) * (len(mid_a) + len(mid_b)) > _WORK_BUDGET:
-            return None
-        coded_a, coded_b, decode = _encode(mid_a, mid_b)
-        coded = _DMP.diff_main(coded_a, coded_b, False)
-        if cleanup:
-            _DMP.diff_cleanupSemantic(coded)
-        ops.extend((op, "".join([decode[c] for c in text])) for op, text in coded)
-    elif mid_a:
-        ops.append((DELETE, "".join(mid_a)))
-    elif mid_b:
-        ops.append((INSERT, "".join(mid_b)))
-    if suffix:
-        ops.append((EQUAL, "".join(a[len(a) - suffix :])))
+    n, m = len(a) - prefix - suffix, len(b) - prefix - suffix
+    if min(n, m) * (n + m) > _WORK_BUDGET:
+        return None
+    # Only the changed middle is encoded (so codes never run out), with a few
+    # unchanged tokens either side so the clean-up can slide edits to word
+    # boundaries ("would {+not +}reopen" rather than "would{+ not+} reopen").
+    start = max(0, prefix - _CLEANUP_CONTEXT)
+    tail = min(suffix, _CLEANUP_CONTEXT)
+    coded_a, coded_b, decode = _encode(
+        a[start : len(a) - suffix + tail], b[start : len(b) - suffix + tail]
+    )
+    coded = _DMP.diff_main(coded_a, coded_b, False)
+    if cleanup:
+        _DMP.diff_cleanupSemantic(coded)
+    ops: _Ops = [(EQUAL, "".join(a[:start]))]
+    ops.extend((op, "".join([decode[c] for c in text])) for op, text in coded)
+    ops.append((EQUAL, "".join(a[len(a) - suffix + tail :])))
     return ops
 
 
