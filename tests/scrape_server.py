@@ -93,8 +93,9 @@ class ScrapeServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def start(self) -> None:
         self._thread.start()
@@ -120,8 +121,11 @@ class ScrapeServer:
     def hits(self, path: str) -> list[Request]:
         """Requests for ``path``, whatever their query string (unless ``path`` has one)."""
         with self._lock:
-            return [r for r in self.requests
-                    if r.path == path or ("?" not in path and r.path.split("?")[0] == path)]
+            return [
+                r
+                for r in self.requests
+                if r.path == path or ("?" not in path and r.path.split("?")[0] == path)
+            ]
 
     def _next(self, path: str, headers: Mapping[str, str]) -> Reply:
         with self._lock:
@@ -173,15 +177,15 @@ def article_html(
         body = (
             '<header class="site-header"><nav><ul><li><a href="/">Front page</a></li>'
             '<li><a href="/world">World news</a></li><li><a href="/culture">Culture</a>'
-            '</li></ul></nav></header>'
+            "</li></ul></nav></header>"
             '<main><div class="layout-grid"><aside class="promo"><h3>Most read</h3><ul>'
             '<li><a href="/a">Something else happened</a></li></ul></aside>'
             f'<section class="story"><header><h1 class="headline">{title}</h1>'
             '<span class="byline">By Ada Reporter</span></header>'
             f'<div class="story-body">{body_paras}</div></section></div></main>'
-            '<footer><small>Copyright Example Gazette. All rights reserved.</small></footer>'
+            "<footer><small>Copyright Example Gazette. All rights reserved.</small></footer>"
         )
-    return f"<!doctype html><html lang=\"en\"><head>{head}</head><body>{body}</body></html>"
+    return f'<!doctype html><html lang="en"><head>{head}</head><body>{body}</body></html>'
 
 
 STORY = [

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from scrape_server import STORY, article_html, page
 
 from newsarchive.errors import ExtractionError
 from newsarchive.fetch.decode import decode_html
 from newsarchive.fetch.extract import extract_article, extractor_info, parse_datetime
+from scrape_server import STORY, article_html, page
 
 URL = "http://example.test/news/budget"
 
@@ -27,12 +27,12 @@ def test_extracts_text_title_byline_site_and_language() -> None:
 
 def test_redesigned_markup_gives_the_same_text() -> None:
     classic = extract_article(article_html("Council approves budget", STORY), URL)
-    redesign = extract_article(
-        article_html("Council approves budget", STORY, layout="modern"), URL
-    )
+    redesign = extract_article(article_html("Council approves budget", STORY, layout="modern"), URL)
 
     assert (redesign.text, redesign.title, redesign.byline) == (
-        classic.text, classic.title, classic.byline
+        classic.text,
+        classic.title,
+        classic.byline,
     )
 
 
@@ -47,8 +47,9 @@ def test_og_url_is_the_fallback_canonical() -> None:
 
 
 def test_canonical_link_wins_over_og_url() -> None:
-    html = article_html("T", STORY, canonical="/a",
-                        extra_head='<meta property="og:url" content="/b">')
+    html = article_html(
+        "T", STORY, canonical="/a", extra_head='<meta property="og:url" content="/b">'
+    )
     assert extract_article(html, URL).canonical_url == "http://example.test/a"
 
 
@@ -94,8 +95,15 @@ def test_pages_without_an_article_give_empty_text(html: str) -> None:
     assert extract_article(html, URL).text == ""
 
 
-@pytest.mark.parametrize("html", ["plain words \x00 and a NUL", "<?xml version='1.0'?><p>x</p>",
-                                  "<p>\ud800 lone surrogate</p>", "<" * 1000])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "plain words \x00 and a NUL",
+        "<?xml version='1.0'?><p>x</p>",
+        "<p>\ud800 lone surrogate</p>",
+        "<" * 1000,
+    ],
+)
 def test_odd_input_does_not_crash(html: str) -> None:
     assert isinstance(extract_article(html, URL).text, str)
 
@@ -134,7 +142,7 @@ def test_bom_wins_over_everything() -> None:
 
 
 def test_utf16_bom() -> None:
-    body = "\ufeff<p>" .encode("utf-16-le") + f"{TEXT}</p>".encode("utf-16-le")
+    body = "\ufeff<p>".encode("utf-16-le") + f"{TEXT}</p>".encode("utf-16-le")
     assert TEXT in decode_html(body)[0]
 
 

@@ -9,17 +9,22 @@ from email.utils import format_datetime
 
 import attrs
 import pytest
-from scrape_server import Reply, ScrapeServer, page, scrape_server
 
 from newsarchive.errors import FetchError
 from newsarchive.fetch.feeds import parse_feed
 from newsarchive.fetch.http import FetchOptions, HttpFetcher, parse_retry_after
+from scrape_server import Reply, ScrapeServer, page, scrape_server
 
 __all__ = ["scrape_server"]
 
-FAST = FetchOptions(timeout_seconds=1.0, retries=2, backoff_seconds=0.5,
-                    max_retry_wait_seconds=3.0, per_host_interval_seconds=0.0,
-                    user_agent="GazetteWatcher/2.0 (+mailto:news@example.test)")
+FAST = FetchOptions(
+    timeout_seconds=1.0,
+    retries=2,
+    backoff_seconds=0.5,
+    max_retry_wait_seconds=3.0,
+    per_host_interval_seconds=0.0,
+    user_agent="GazetteWatcher/2.0 (+mailto:news@example.test)",
+)
 
 
 class Sleeps(list[float]):
@@ -58,7 +63,9 @@ def test_redirect_chain_is_followed_and_recorded(
     fetcher: HttpFetcher, scrape_server: ScrapeServer
 ) -> None:
     scrape_server.route("/old", Reply(status=301, headers={"Location": "/older"}))
-    scrape_server.route("/older", Reply(status=302, headers={"Location": scrape_server.url("/new")}))
+    scrape_server.route(
+        "/older", Reply(status=302, headers={"Location": scrape_server.url("/new")})
+    )
     scrape_server.html("/new", b"<p>new</p>")
 
     response = fetcher.fetch(scrape_server.url("/old"))
@@ -119,11 +126,13 @@ def test_4xx_is_not_retried(fetcher: HttpFetcher, scrape_server: ScrapeServer) -
 
 def test_slow_response_times_out(scrape_server: ScrapeServer, sleeps: Sleeps) -> None:
     url = scrape_server.route("/slow", Reply(body=b"late", delay_seconds=0.6))
-    options = FetchOptions(timeout_seconds=0.2, retries=1, backoff_seconds=0.0,
-                           per_host_interval_seconds=0.0)
-    with HttpFetcher(options, sleep=sleeps) as client, pytest.raises(
-        FetchError, match="Timed out"
-    ) as caught:
+    options = FetchOptions(
+        timeout_seconds=0.2, retries=1, backoff_seconds=0.0, per_host_interval_seconds=0.0
+    )
+    with (
+        HttpFetcher(options, sleep=sleeps) as client,
+        pytest.raises(FetchError, match="Timed out") as caught,
+    ):
         client.fetch(url)
     assert caught.value.url == url and caught.value.status is None
     assert len(scrape_server.hits("/slow")) == 2
@@ -132,9 +141,7 @@ def test_slow_response_times_out(scrape_server: ScrapeServer, sleeps: Sleeps) ->
 def test_huge_body_is_refused(scrape_server: ScrapeServer, sleeps: Sleeps) -> None:
     url = scrape_server.route("/huge", Reply(body=b"x" * 200_000))
     options = FetchOptions(max_body_bytes=100_000, per_host_interval_seconds=0.0)
-    with HttpFetcher(options, sleep=sleeps) as client, pytest.raises(
-        FetchError, match="too large"
-    ):
+    with HttpFetcher(options, sleep=sleeps) as client, pytest.raises(FetchError, match="too large"):
         client.fetch(url)
 
 
@@ -153,8 +160,10 @@ def test_connection_refused_is_a_fetch_error(fetcher: HttpFetcher, sleeps: Sleep
     with pytest.raises(FetchError, match="robots.txt is unreachable") as caught:
         fetcher.fetch(f"http://127.0.0.1:{port}/x")
     assert caught.value.status is None
-    with HttpFetcher(attrs.evolve(FAST, respect_robots=False), sleep=sleeps) as client, \
-            pytest.raises(FetchError, match="Could not fetch") as caught:
+    with (
+        HttpFetcher(attrs.evolve(FAST, respect_robots=False), sleep=sleeps) as client,
+        pytest.raises(FetchError, match="Could not fetch") as caught,
+    ):
         client.fetch(f"http://127.0.0.1:{port}/x")
     assert caught.value.status is None
 
@@ -196,9 +205,13 @@ def test_per_host_interval_spaces_requests(scrape_server: ScrapeServer, sleeps: 
 
 
 def test_robots_disallow_is_respected(fetcher: HttpFetcher, scrape_server: ScrapeServer) -> None:
-    scrape_server.route("/robots.txt", Reply(
-        body=b"User-agent: GazetteWatcher\nDisallow: /private/\n\nUser-agent: *\nAllow: /\n",
-        content_type="text/plain"))
+    scrape_server.route(
+        "/robots.txt",
+        Reply(
+            body=b"User-agent: GazetteWatcher\nDisallow: /private/\n\nUser-agent: *\nAllow: /\n",
+            content_type="text/plain",
+        ),
+    )
     scrape_server.html("/private/x", b"secret")
     scrape_server.html("/public", b"open")
 
@@ -218,7 +231,9 @@ def test_redirect_into_a_disallowed_path_is_refused(
         fetcher.fetch(scrape_server.url("/r"))
 
 
-def test_missing_robots_allows_everything(fetcher: HttpFetcher, scrape_server: ScrapeServer) -> None:
+def test_missing_robots_allows_everything(
+    fetcher: HttpFetcher, scrape_server: ScrapeServer
+) -> None:
     scrape_server.route("/robots.txt", Reply(status=404))
     scrape_server.html("/a", b"x")
     assert fetcher.fetch(scrape_server.url("/a")).status == 200
@@ -260,10 +275,13 @@ def test_crawl_delay_raises_the_host_interval(scrape_server: ScrapeServer, sleep
 def test_parse_retry_after() -> None:
     now = datetime(2024, 1, 1, tzinfo=UTC)
     assert parse_retry_after("120") == 120.0
-    assert parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True),
-                             now=now) == 30.0
-    assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True),
-                             now=now) == 0.0
+    assert (
+        parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True), now=now)
+        == 30.0
+    )
+    assert (
+        parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now=now) == 0.0
+    )
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
 
@@ -287,14 +305,20 @@ def test_atom_alternate_link_is_used() -> None:
 
 
 def test_json_feed_items() -> None:
-    entries = parse_feed(page("feed.json"), url="https://example.test/feed.json",
-                         content_type="application/feed+json")
-    assert [e.url for e in entries] == ["https://example.test/news/one",
-                                        "https://example.test/news/two"]
+    entries = parse_feed(
+        page("feed.json"),
+        url="https://example.test/feed.json",
+        content_type="application/feed+json",
+    )
+    assert [e.url for e in entries] == [
+        "https://example.test/news/one",
+        "https://example.test/news/two",
+    ]
 
 
-@pytest.mark.parametrize("body", [b"<html><body>not a feed</body></html>", b"{\"items\": 3}",
-                                  b"{broken json", b""])
+@pytest.mark.parametrize(
+    "body", [b"<html><body>not a feed</body></html>", b'{"items": 3}', b"{broken json", b""]
+)
 def test_unreadable_feeds_are_fetch_errors(body: bytes) -> None:
     with pytest.raises(FetchError, match="Not a readable feed"):
         parse_feed(body, url="http://example.test/feed")

@@ -7,22 +7,25 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from scrape_server import STORY, Reply, ScrapeServer, article_html, scrape_server
-from scrape_server import page as page_bytes
 
 from newsarchive import Archive
-from newsarchive.fetch.http import FetchOptions, HttpFetcher
 from newsarchive.errors import ArchiveBusyError
+from newsarchive.fetch.http import FetchOptions, HttpFetcher
 from newsarchive.jobs import due_articles, fetch_pages, reextract, run_lock, run_watch
 from newsarchive.times import utc_now
 from newsarchive.watch_config import Schedule, WatchConfig
+from scrape_server import STORY, Reply, ScrapeServer, article_html, scrape_server
+from scrape_server import page as page_bytes
 
 T0 = datetime(2024, 3, 5, 9, 0, tzinfo=UTC)
 
 __all__ = ["scrape_server"]
 
 FAST = FetchOptions(
-    timeout_seconds=2.0, retries=1, backoff_seconds=0.01, max_retry_wait_seconds=0.05,
+    timeout_seconds=2.0,
+    retries=1,
+    backoff_seconds=0.01,
+    max_retry_wait_seconds=0.05,
     per_host_interval_seconds=0.0,
 )
 
@@ -39,8 +42,9 @@ def fetcher() -> Iterator[HttpFetcher]:
         yield client
 
 
-def page(title: str = "Council approves budget", paragraphs: list[str] | None = None,
-         **kwargs: object) -> bytes:
+def page(
+    title: str = "Council approves budget", paragraphs: list[str] | None = None, **kwargs: object
+) -> bytes:
     return article_html(title, paragraphs or STORY, **kwargs).encode()  # type: ignore[arg-type]
 
 
@@ -115,8 +119,9 @@ def test_canonical_pointing_to_the_home_page_or_another_site_is_ignored(
     archive: Archive, fetcher: HttpFetcher, scrape_server: ScrapeServer
 ) -> None:
     home = scrape_server.html("/news/a", page(canonical=scrape_server.url("/")))
-    other = scrape_server.html("/news/b", page(title="Other story",
-                                               canonical="https://elsewhere.test/b"))
+    other = scrape_server.html(
+        "/news/b", page(title="Other story", canonical="https://elsewhere.test/b")
+    )
 
     results = fetch_pages(archive, [home, other], fetcher=fetcher)
 
@@ -145,8 +150,9 @@ def test_last_modified_is_sent_back_as_if_modified_since(
     archive: Archive, fetcher: HttpFetcher, scrape_server: ScrapeServer
 ) -> None:
     stamp = "Tue, 05 Mar 2024 10:00:00 GMT"
-    url = scrape_server.route("/news/budget", Reply(body=page(), headers={"Last-Modified": stamp}),
-                              Reply(status=304))
+    url = scrape_server.route(
+        "/news/budget", Reply(body=page(), headers={"Last-Modified": stamp}), Reply(status=304)
+    )
     fetch_pages(archive, [url], fetcher=fetcher)
     assert fetch_pages(archive, [url], fetcher=fetcher)[0].outcome == "not-modified"
     assert scrape_server.hits("/news/budget")[1].headers["if-modified-since"] == stamp
@@ -168,8 +174,11 @@ def test_redesigned_markup_with_the_same_text_adds_no_version(
 @pytest.mark.parametrize(
     ("reply", "outcome", "flag"),
     [
-        (Reply(status=403, body=page_bytes("cloudflare_challenge.html")), "failed",
-         "bot-challenge"),
+        (
+            Reply(status=403, body=page_bytes("cloudflare_challenge.html")),
+            "failed",
+            "bot-challenge",
+        ),
         (Reply(status=200, body=page_bytes("aws_waf.html")), "failed", "bot-challenge"),
         (Reply(status=503, body=b"<html><title>Down</title></html>"), "failed", "http-error"),
         (Reply(status=404, body=page_bytes("soft404.html")), "flagged", "gone"),
@@ -178,8 +187,12 @@ def test_redesigned_markup_with_the_same_text_adds_no_version(
     ],
 )
 def test_bad_pages_are_flagged_captures_never_versions(
-    archive: Archive, fetcher: HttpFetcher, scrape_server: ScrapeServer,
-    reply: Reply, outcome: str, flag: str,
+    archive: Archive,
+    fetcher: HttpFetcher,
+    scrape_server: ScrapeServer,
+    reply: Reply,
+    outcome: str,
+    flag: str,
 ) -> None:
     url = scrape_server.route("/news/budget", Reply(body=page()), reply)
 
@@ -196,8 +209,9 @@ def test_bad_pages_are_flagged_captures_never_versions(
 def test_soft_404_redirect_to_the_home_page_stays_under_the_article(
     archive: Archive, fetcher: HttpFetcher, scrape_server: ScrapeServer
 ) -> None:
-    url = scrape_server.route("/news/budget", Reply(body=page()),
-                              Reply(status=302, headers={"Location": "/"}))
+    url = scrape_server.route(
+        "/news/budget", Reply(body=page()), Reply(status=302, headers={"Location": "/"})
+    )
     scrape_server.html("/", page(title="Example Gazette front page"))
 
     fetch_pages(archive, [url], fetcher=fetcher)
@@ -237,8 +251,7 @@ def test_a_failed_fetch_saves_nothing_and_other_urls_still_run(
 def test_broken_encoding_is_decoded_before_extraction(
     archive: Archive, fetcher: HttpFetcher, scrape_server: ScrapeServer
 ) -> None:
-    story = ["Die Bürgermeisterin lehnte die Gebühr ab, sagte sie am Dienstag vor dem Rat.",
-             *STORY]
+    story = ["Die Bürgermeisterin lehnte die Gebühr ab, sagte sie am Dienstag vor dem Rat.", *STORY]
     body = article_html("Gebühr abgelehnt", story, charset="utf-8").encode("cp1252")
     url = scrape_server.route("/news/gebuehr", Reply(body=body, content_type="text/html"))
 
@@ -257,11 +270,21 @@ OLD_EXTRACTOR = {"name": "trafilatura", "version": "0.9.0", "options": {}}
 
 def seed_old_extraction(archive: Archive, url: str, html: str) -> None:
     """Archive a page as an older extractor read it: with a footer line in the text."""
-    text = "\n\n".join(["Council approves budget", *STORY,
-                        "Copyright Example Gazette. All rights reserved."])
-    archive.save(url, text=text, html=html, title="Council approves budget",
-                 byline="Ada Reporter", source="fetch", fetched_url=url, http_status=200,
-                 metadata={"extractor": OLD_EXTRACTOR}, captured_at=T0)
+    text = "\n\n".join(
+        ["Council approves budget", *STORY, "Copyright Example Gazette. All rights reserved."]
+    )
+    archive.save(
+        url,
+        text=text,
+        html=html,
+        title="Council approves budget",
+        byline="Ada Reporter",
+        source="fetch",
+        fetched_url=url,
+        http_status=200,
+        metadata={"extractor": OLD_EXTRACTOR},
+        captured_at=T0,
+    )
 
 
 def test_reextract_saves_an_extractor_change_once(archive: Archive) -> None:
@@ -314,9 +337,18 @@ HOUR, DAY = 3600, 86400
 
 @pytest.mark.parametrize(
     ("since_change", "interval"),
-    [(0, 900), (3 * HOUR - 1, 900), (3 * HOUR, HOUR), (DAY, 3 * HOUR), (6 * DAY, 3 * HOUR),
-     (7 * DAY, 3 * DAY), (29 * DAY, 3 * DAY), (45 * DAY, 3 * DAY), (60 * DAY, None),
-     (400 * DAY, None)],
+    [
+        (0, 900),
+        (3 * HOUR - 1, 900),
+        (3 * HOUR, HOUR),
+        (DAY, 3 * HOUR),
+        (6 * DAY, 3 * HOUR),
+        (7 * DAY, 3 * DAY),
+        (29 * DAY, 3 * DAY),
+        (45 * DAY, 3 * DAY),
+        (60 * DAY, None),
+        (400 * DAY, None),
+    ],
 )
 def test_default_schedule(since_change: float, interval: float | None) -> None:
     assert Schedule().interval(since_change) == interval
@@ -328,8 +360,12 @@ def test_due_articles_most_overdue_first_and_a_change_resets_the_clock(archive: 
     for name, times in {"a": [0, 60], "b": [0, 170], "c": [0, 170]}.items():
         for minutes in times:
             text = "\n\n".join(STORY) + (" Updated." if name == "c" and minutes else "")
-            archive.save(f"http://example.test/{name}", text=text, source="watch",
-                         captured_at=T0 + timedelta(minutes=minutes))
+            archive.save(
+                f"http://example.test/{name}",
+                text=text,
+                source="watch",
+                captured_at=T0 + timedelta(minutes=minutes),
+            )
     archive.save("http://example.test/d", text="x " * 50, captured_at=T0)
 
     now = T0 + timedelta(hours=3, minutes=30)
@@ -342,7 +378,10 @@ def test_due_articles_most_overdue_first_and_a_change_resets_the_clock(archive: 
     ]
     # d was never edited and never re-checked: the most overdue of all.
     assert [d.url[-1] for d in due_articles(archive, Schedule(), now=now, recheck="all")] == [
-        "d", "a", "c"]
+        "d",
+        "a",
+        "c",
+    ]
     assert list(due_articles(archive, Schedule(), now=now, recheck="none")) == []
 
 
@@ -352,8 +391,13 @@ def test_due_articles_most_overdue_first_and_a_change_resets_the_clock(archive: 
 def watch_config(server: ScrapeServer, **extra: object) -> WatchConfig:
     data: dict[str, object] = {
         "user_agent": "GazetteWatcher/2.0",
-        "limits": {"timeout_seconds": 2, "retries": 1, "backoff_seconds": 0.01,
-                   "max_retry_wait_seconds": 0.05, "per_host_interval_seconds": 0},
+        "limits": {
+            "timeout_seconds": 2,
+            "retries": 1,
+            "backoff_seconds": 0.01,
+            "max_retry_wait_seconds": 0.05,
+            "per_host_interval_seconds": 0,
+        },
         "feeds": [{"url": server.url("/rss.xml"), "exclude": ["/live/"]}],
     }
     data.update(extra)
@@ -361,8 +405,7 @@ def watch_config(server: ScrapeServer, **extra: object) -> WatchConfig:
 
 
 def serve_site(server: ScrapeServer) -> None:
-    server.route("/rss.xml", Reply(body=page_bytes("feed.rss"),
-                                   content_type="application/rss+xml"))
+    server.route("/rss.xml", Reply(body=page_bytes("feed.rss"), content_type="application/rss+xml"))
     server.html("/news/budget", page())
     server.html("/news/storm", page_bytes("dates_jsonld.html"))
     server.html("/live/election", page(title="Live"))
@@ -384,8 +427,10 @@ def test_watch_discovers_feed_articles_and_a_second_run_adds_nothing(
     assert (first.feeds_read, first.discovered, first.new_versions, first.failures) == (1, 2, 2, 0)
     assert second.items == () and second.discovered == 0 and not second.has_failures
     assert scrape_server.hits("/live/election") == []
-    assert [a.url for a in archive.articles()] == [scrape_server.url("/news/budget"),
-                                                   scrape_server.url("/news/storm")]
+    assert [a.url for a in archive.articles()] == [
+        scrape_server.url("/news/budget"),
+        scrape_server.url("/news/storm"),
+    ]
     capture = archive.captures(scrape_server.url("/news/storm"))[0]
     assert capture.source == "watch"
     assert capture.metadata["watch_source"] == scrape_server.url("/rss.xml")
@@ -404,7 +449,8 @@ def test_watch_rechecks_due_articles_and_records_edits(
     later = run_watch(archive, config, now=utc_now() + timedelta(minutes=20))
 
     assert sorted((i.url.rsplit("/", 1)[1], i.outcome, i.origin) for i in later.items) == [
-        ("budget", "changed", "due"), ("storm", "unchanged", "due"),
+        ("budget", "changed", "due"),
+        ("storm", "unchanged", "due"),
     ]
     assert (later.checked, later.new_versions, later.unchanged, later.due) == (2, 1, 1, 2)
     # Not due yet five minutes later: the budget story just changed, the storm was just checked.
@@ -415,8 +461,13 @@ def test_watch_never_fetches_an_article_twice_in_one_run(
     archive: Archive, scrape_server: ScrapeServer
 ) -> None:
     serve_site(scrape_server)
-    config = watch_config(scrape_server, urls=[{"url": scrape_server.url("/news/storm")},
-                                               {"url": scrape_server.url("/news/budget")}])
+    config = watch_config(
+        scrape_server,
+        urls=[
+            {"url": scrape_server.url("/news/storm")},
+            {"url": scrape_server.url("/news/budget")},
+        ],
+    )
     run_watch(archive, config)
     assert len(scrape_server.hits("/news/budget")) == 1
     assert len(scrape_server.hits("/news/storm")) == 1
@@ -442,8 +493,13 @@ def test_watch_reports_a_failed_feed_and_carries_on(
 ) -> None:
     serve_site(scrape_server)
     scrape_server.route("/broken.xml", Reply(status=500))
-    config = watch_config(scrape_server, feeds=[{"url": scrape_server.url("/broken.xml")},
-                                                {"url": scrape_server.url("/rss.xml"), "exclude": ["/live/"]}])
+    config = watch_config(
+        scrape_server,
+        feeds=[
+            {"url": scrape_server.url("/broken.xml")},
+            {"url": scrape_server.url("/rss.xml"), "exclude": ["/live/"]},
+        ],
+    )
     report = run_watch(archive, config)
     assert [f.is_failure for f in report.feeds] == [True, False]
     assert report.new_versions == 2 and report.failures == 1 and report.has_failures
@@ -455,15 +511,25 @@ def test_per_source_headers_and_boilerplate_apply_to_later_rechecks(
 ) -> None:
     serve_site(scrape_server)
     scrape_server.html("/news/budget", page(paragraphs=[*STORY, "Share this story on Mastodon"]))
-    config = watch_config(scrape_server, feeds=[{
-        "url": scrape_server.url("/rss.xml"), "exclude": ["/live/"],
-        "headers": {"Cookie": "consent=1"}, "boilerplate": ["^share this story"]}])
+    config = watch_config(
+        scrape_server,
+        feeds=[
+            {
+                "url": scrape_server.url("/rss.xml"),
+                "exclude": ["/live/"],
+                "headers": {"Cookie": "consent=1"},
+                "boilerplate": ["^share this story"],
+            }
+        ],
+    )
 
     run_watch(archive, config)
     run_watch(archive, config, now=utc_now() + timedelta(hours=1))
 
     assert [h.headers.get("cookie") for h in scrape_server.hits("/news/budget")] == [
-        "consent=1", "consent=1"]
+        "consent=1",
+        "consent=1",
+    ]
     assert "Mastodon" not in archive.get(scrape_server.url("/news/budget")).text
 
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from scrape_server import STORY, page
 
 from newsarchive.fetch.quality import QualityOptions, assess, detect_challenge
+from scrape_server import STORY, page
 
 URL = "http://example.test/news/budget"
 TEXT = "\n\n".join(STORY)
 
 
 def judge(**kwargs: object) -> tuple[str | None, str | None]:
-    args: dict[str, object] = {"status": 200, "requested_url": URL, "final_url": URL,
-                               "title": "Council approves budget", "text": TEXT}
+    args: dict[str, object] = {
+        "status": 200,
+        "requested_url": URL,
+        "final_url": URL,
+        "title": "Council approves budget",
+        "text": TEXT,
+    }
     args.update(kwargs)
     verdict = assess(**args)  # type: ignore[arg-type]
     return verdict.flag, verdict.reason
@@ -79,8 +84,10 @@ def test_ordinary_article_is_not_a_challenge() -> None:
 
 
 def test_paywall_stub_is_flagged() -> None:
-    text = ("Council approves budget\n\nThe city council voted on Tuesday night.\n\n"
-            "Subscribe to continue reading. Already a subscriber? Log in.")
+    text = (
+        "Council approves budget\n\nThe city council voted on Tuesday night.\n\n"
+        "Subscribe to continue reading. Already a subscriber? Log in."
+    )
     assert judge(text=text)[0] == "paywall"
 
 
@@ -95,8 +102,10 @@ def test_empty_extraction_is_flagged() -> None:
 def test_text_shrinking_to_a_fraction_is_truncated() -> None:
     flag, reason = judge(text=TEXT, previous_text=TEXT * 4)
     assert flag == "truncated-extraction" and "below 40%" in (reason or "")
-    assert judge(text=TEXT, previous_text=TEXT * 4,
-                 options=QualityOptions(min_fraction=0.2))[0] is None
+    assert (
+        judge(text=TEXT, previous_text=TEXT * 4, options=QualityOptions(min_fraction=0.2))[0]
+        is None
+    )
 
 
 def test_not_found_text_in_a_short_page_is_a_soft_404() -> None:

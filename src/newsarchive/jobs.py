@@ -45,10 +45,10 @@ from newsarchive.errors import (
     NotFoundError,
 )
 from newsarchive.fetch.decode import decode_html
-from newsarchive.fetch.extract import ExtractedArticle, extract_article, extractor_info
+from newsarchive.fetch.extract import ExtractedArticle, extract_article
 from newsarchive.fetch.feeds import parse_feed
 from newsarchive.fetch.http import Fetcher, FetchOptions, HttpFetcher, Response
-from newsarchive.fetch.quality import GOOD, QualityOptions, Verdict, assess
+from newsarchive.fetch.quality import QualityOptions, Verdict, assess
 from newsarchive.models import Article, Capture, Version
 from newsarchive.normalize import content_hash
 from newsarchive.times import format_time, utc_now
@@ -123,8 +123,8 @@ class RunReport:
 
     started_at: datetime
     finished_at: datetime
-    feeds: tuple[FeedResult, ...] = attrs.field(default=(), converter=tuple)
-    items: tuple[ItemResult, ...] = attrs.field(default=(), converter=tuple)
+    feeds: tuple[FeedResult, ...] = ()
+    items: tuple[ItemResult, ...] = ()
     due: int = 0
     stopped: str | None = None
 
@@ -221,8 +221,9 @@ class Scraper:
             return self._capture(url, origin=origin, source=source)
         except (FetchError, ExtractionError, InputError) as exc:
             status = exc.status if isinstance(exc, FetchError) else None
-            return ItemResult(url=url, outcome="failed", origin=origin, http_status=status,
-                              message=str(exc))
+            return ItemResult(
+                url=url, outcome="failed", origin=origin, http_status=status, message=str(exc)
+            )
 
     def _capture(self, url: str, *, origin: Origin, source: Source | None) -> ItemResult:
         known = _find_article(self.archive, url)
@@ -245,8 +246,9 @@ class Scraper:
 
         if response.is_not_modified:
             if current is None or known is None:
-                raise FetchError(f"{url} answered 304 to an unconditional request", url=url,
-                                 status=304)
+                raise FetchError(
+                    f"{url} answered 304 to an unconditional request", url=url, status=304
+                )
             return self._save_not_modified(url, known, current, response, base_metadata, origin)
 
         html, encoding = decode_html(response.body, response.header("content-type"))
@@ -255,18 +257,28 @@ class Scraper:
         if current is None and target != url:
             current = _latest(self.archive, target)
         verdict = assess(
-            status=response.status, headers=response.headers, html=html, requested_url=url,
-            final_url=response.final_url, title=extracted.title, text=extracted.text,
-            previous_text=current.text if current else None, options=self.quality,
+            status=response.status,
+            headers=response.headers,
+            html=html,
+            requested_url=url,
+            final_url=response.final_url,
+            title=extracted.title,
+            text=extracted.text,
+            previous_text=current.text if current else None,
+            options=self.quality,
         )
         reextracted = False
-        if verdict.is_good and current is not None and _hash(extracted) != current.content_hash:
-            # Before calling this an edit, make sure it is not just a newer extractor.
-            if _extractor_key(current.metadata) != _extractor_key(extracted.extractor):
-                redone = reextract_article(self.archive, current.url)
-                if redone.outcome == "changed":
-                    reextracted = True
-                    current = _latest(self.archive, current.url)
+        # Before calling a difference an edit, make sure it is not just a newer extractor.
+        if (
+            verdict.is_good
+            and current is not None
+            and _hash(extracted) != current.content_hash
+            and _extractor_key(current.metadata) != _extractor_key(extracted.extractor)
+        ):
+            redone = reextract_article(self.archive, current.url)
+            if redone.outcome == "changed":
+                reextracted = True
+                current = _latest(self.archive, current.url)
 
         metadata = {
             **base_metadata,
@@ -298,14 +310,32 @@ class Scraper:
             http_headers=response.headers,
             quality=verdict.flag,
         )
-        return _result(url, origin, result.capture, result.version, result.is_new_version,
-                       verdict, response.status, extracted.title, reextracted)
+        return _result(
+            url,
+            origin,
+            result.capture,
+            result.version,
+            result.is_new_version,
+            verdict,
+            response.status,
+            extracted.title,
+            reextracted,
+        )
 
-    def _save_not_modified(self, url: str, known: Article, current: Version,
-                           response: Response, metadata: dict[str, Any],
-                           origin: Origin) -> ItemResult:
-        metadata = {**metadata, "not_modified": True, "extractor": dict(current.metadata.get(
-            "extractor", {}))}
+    def _save_not_modified(
+        self,
+        url: str,
+        known: Article,
+        current: Version,
+        response: Response,
+        metadata: dict[str, Any],
+        origin: Origin,
+    ) -> ItemResult:
+        metadata = {
+            **metadata,
+            "not_modified": True,
+            "extractor": dict(current.metadata.get("extractor", {})),
+        }
         result = self.archive.save(
             known.url,
             text=current.text,
@@ -320,14 +350,28 @@ class Scraper:
             http_status=304,
             http_headers=response.headers,
         )
-        return ItemResult(url=url, outcome="not-modified", origin=origin,
-                          article_url=result.capture.url, version=result.version.number
-                          if result.version else None, http_status=304, title=current.title)
+        return ItemResult(
+            url=url,
+            outcome="not-modified",
+            origin=origin,
+            article_url=result.capture.url,
+            version=result.version.number if result.version else None,
+            http_status=304,
+            title=current.title,
+        )
 
 
-def _result(url: str, origin: Origin, capture: Capture, version: Version | None,
-            is_new_version: bool, verdict: Verdict, status: int, title: str | None,
-            reextracted: bool) -> ItemResult:
+def _result(
+    url: str,
+    origin: Origin,
+    capture: Capture,
+    version: Version | None,
+    is_new_version: bool,
+    verdict: Verdict,
+    status: int,
+    title: str | None,
+    reextracted: bool,
+) -> ItemResult:
     outcome: Outcome
     if not verdict.is_good:
         outcome = "failed" if verdict.is_failure else "flagged"
@@ -336,9 +380,16 @@ def _result(url: str, origin: Origin, capture: Capture, version: Version | None,
     else:
         outcome = "unchanged"
     return ItemResult(
-        url=url, outcome=outcome, origin=origin, article_url=capture.url,
-        version=version.number if version else None, http_status=status,
-        quality=verdict.flag, message=verdict.reason, title=title, reextracted=reextracted,
+        url=url,
+        outcome=outcome,
+        origin=origin,
+        article_url=capture.url,
+        version=version.number if version else None,
+        http_status=status,
+        quality=verdict.flag,
+        message=verdict.reason,
+        title=title,
+        reextracted=reextracted,
     )
 
 
@@ -357,16 +408,26 @@ def _latest(archive: Archive, url: str) -> Version | None:
 
 
 def _hash(extracted: ExtractedArticle) -> str:
-    return content_hash(text=extracted.text, title=extracted.title, byline=extracted.byline,
-                        published_at=extracted.published_at, modified_at=extracted.modified_at)
+    return content_hash(
+        text=extracted.text,
+        title=extracted.title,
+        byline=extracted.byline,
+        published_at=extracted.published_at,
+        modified_at=extracted.modified_at,
+    )
 
 
 def _extractor_key(info: Mapping[str, Any]) -> Any:
     extractor = info.get("extractor", info)
     if not isinstance(extractor, Mapping):
         return None
-    return (extractor.get("name"), extractor.get("version"), repr(extractor.get("options")),
-            repr(extractor.get("dates")), repr(extractor.get("boilerplate")))
+    return (
+        extractor.get("name"),
+        extractor.get("version"),
+        repr(extractor.get("options")),
+        repr(extractor.get("dates")),
+        repr(extractor.get("boilerplate")),
+    )
 
 
 def _conditional_headers(captures: Sequence[Capture], current: Version) -> dict[str, str]:
@@ -394,8 +455,9 @@ def _same_site(a: str, b: str) -> bool:
     return host(a) == host(b) and bool(host(a))
 
 
-def _filing_url(url: str, response: Response, extracted: ExtractedArticle,
-                known: Article | None) -> str:
+def _filing_url(
+    url: str, response: Response, extracted: ExtractedArticle, known: Article | None
+) -> str:
     """Where to file the page: the known article, else its canonical URL, else where it landed."""
     if known is not None:
         return known.url
@@ -411,8 +473,9 @@ def _filing_url(url: str, response: Response, extracted: ExtractedArticle,
 # -- reextract -----------------------------------------------------------------------------
 
 
-def reextract_article(archive: Archive, url: str, *,
-                      quality: QualityOptions | None = None) -> ItemResult:
+def reextract_article(
+    archive: Archive, url: str, *, quality: QualityOptions | None = None
+) -> ItemResult:
     """Re-run the current extractor over the raw HTML behind an article's current version.
 
     A different result is saved as a capture with source ``reextract`` and
@@ -433,53 +496,97 @@ def reextract_article(archive: Archive, url: str, *,
     except NotFoundError as exc:
         return ItemResult(url=url, outcome="failed", message=str(exc))
     basis = next(
-        (c for c in reversed(captures)
-         if c.version_id == current.id and c.quality is None and c.html_hash is not None),
+        (
+            c
+            for c in reversed(captures)
+            if c.version_id == current.id and c.quality is None and c.html_hash is not None
+        ),
         None,
     )
     if basis is None:
-        return ItemResult(url=url, outcome="skipped", article_url=current.url,
-                          version=current.number, message="no stored HTML for this version")
+        return ItemResult(
+            url=url,
+            outcome="skipped",
+            article_url=current.url,
+            version=current.number,
+            message="no stored HTML for this version",
+        )
     html = archive.raw_html(basis) or ""
     boilerplate = tuple(basis.metadata.get("boilerplate", ()))
     try:
-        extracted = extract_article(html, basis.fetched_url or current.url,
-                                    boilerplate=boilerplate)
+        extracted = extract_article(html, basis.fetched_url or current.url, boilerplate=boilerplate)
     except ExtractionError as exc:
         return ItemResult(url=url, outcome="failed", article_url=current.url, message=str(exc))
     if _hash(extracted) == current.content_hash:
-        return ItemResult(url=url, outcome="unchanged", article_url=current.url,
-                          version=current.number, title=current.title)
-    verdict = assess(status=200, html=html, requested_url=current.url,
-                     final_url=current.url, title=extracted.title, text=extracted.text,
-                     previous_text=current.text, options=quality)
+        return ItemResult(
+            url=url,
+            outcome="unchanged",
+            article_url=current.url,
+            version=current.number,
+            title=current.title,
+        )
+    verdict = assess(
+        status=200,
+        html=html,
+        requested_url=current.url,
+        final_url=current.url,
+        title=extracted.title,
+        text=extracted.text,
+        previous_text=current.text,
+        options=quality,
+    )
     if not verdict.is_good:
-        return ItemResult(url=url, outcome="flagged", article_url=current.url,
-                          version=current.number, quality=verdict.flag, message=verdict.reason)
-    metadata = {k: v for k, v in basis.metadata.items()
-                if k not in ("extractor", "quality_reason", "not_modified")}
-    metadata.update({
-        "reason": EXTRACTOR_CHANGED,
-        "extractor": dict(extracted.extractor),
-        "previous_extractor": dict(current.metadata.get("extractor", {})),
-        "reextracted_capture": basis.id,
-    })
+        return ItemResult(
+            url=url,
+            outcome="flagged",
+            article_url=current.url,
+            version=current.number,
+            quality=verdict.flag,
+            message=verdict.reason,
+        )
+    metadata = {
+        k: v
+        for k, v in basis.metadata.items()
+        if k not in ("extractor", "quality_reason", "not_modified")
+    }
+    metadata.update(
+        {
+            "reason": EXTRACTOR_CHANGED,
+            "extractor": dict(extracted.extractor),
+            "previous_extractor": dict(current.metadata.get("extractor", {})),
+            "reextracted_capture": basis.id,
+        }
+    )
     result = archive.save(
-        current.url, text=extracted.text, html=html, title=extracted.title,
-        byline=extracted.byline, published_at=extracted.published_at,
-        modified_at=extracted.modified_at, metadata=metadata, source=SOURCE_REEXTRACT,
-        fetched_url=basis.fetched_url, http_status=basis.http_status,
+        current.url,
+        text=extracted.text,
+        html=html,
+        title=extracted.title,
+        byline=extracted.byline,
+        published_at=extracted.published_at,
+        modified_at=extracted.modified_at,
+        metadata=metadata,
+        source=SOURCE_REEXTRACT,
+        fetched_url=basis.fetched_url,
+        http_status=basis.http_status,
         http_headers=basis.http_headers,
     )
-    return ItemResult(url=url, outcome="changed" if result.is_new_version else "unchanged",
-                      article_url=result.capture.url,
-                      version=result.version.number if result.version else None,
-                      title=extracted.title)
+    return ItemResult(
+        url=url,
+        outcome="changed" if result.is_new_version else "unchanged",
+        article_url=result.capture.url,
+        version=result.version.number if result.version else None,
+        title=extracted.title,
+    )
 
 
-def reextract(archive: Archive, urls: Iterable[str] | None = None, *,
-              quality: QualityOptions | None = None,
-              on_progress: ProgressCallback | None = None) -> list[ItemResult]:
+def reextract(
+    archive: Archive,
+    urls: Iterable[str] | None = None,
+    *,
+    quality: QualityOptions | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> list[ItemResult]:
     """Re-extract the current version of the given articles (default: all).
 
     Args:
@@ -491,9 +598,9 @@ def reextract(archive: Archive, urls: Iterable[str] | None = None, *,
     Returns:
         One result per article.
     """
-    targets = list(urls) if urls is not None else [
-        a.url for a in archive.articles() if a.version_count
-    ]
+    targets = (
+        list(urls) if urls is not None else [a.url for a in archive.articles() if a.version_count]
+    )
     results = []
     for done, url in enumerate(targets, 1):
         results.append(reextract_article(archive, url, quality=quality))
@@ -535,8 +642,9 @@ def fetch_pages(
         MissingDependencyError: the ``scrape`` extra is not installed.
     """
     targets = _unique(urls)
-    source = Source(url="", kind="url", name="", boilerplate=tuple(boilerplate),
-                    headers=dict(headers or {}))
+    source = Source(
+        url="", kind="url", name="", boilerplate=tuple(boilerplate), headers=dict(headers or {})
+    )
     own = fetcher is None
     active = fetcher if fetcher is not None else HttpFetcher(options)
     scraper = Scraper(archive, active, quality or QualityOptions(), SOURCE_FETCH)
@@ -582,8 +690,9 @@ class Due:
     interval_seconds: float
 
 
-def next_check_interval(schedule: Schedule, *, last_changed_at: datetime,
-                        now: datetime) -> float | None:
+def next_check_interval(
+    schedule: Schedule, *, last_changed_at: datetime, now: datetime
+) -> float | None:
     """Return the re-check interval for an article, or None once it is no longer watched.
 
     Args:
@@ -594,8 +703,9 @@ def next_check_interval(schedule: Schedule, *, last_changed_at: datetime,
     return schedule.interval(max(0.0, (now - last_changed_at).total_seconds()))
 
 
-def due_articles(archive: Archive, schedule: Schedule, *, now: datetime,
-                 recheck: str = "watched") -> Iterator[Due]:
+def due_articles(
+    archive: Archive, schedule: Schedule, *, now: datetime, recheck: str = "watched"
+) -> Iterator[Due]:
     """Yield the known articles due for a re-check, most overdue first.
 
     The clock is the time since the content last changed; a change that came
@@ -611,8 +721,12 @@ def due_articles(archive: Archive, schedule: Schedule, *, now: datetime,
         return
     candidates = []
     for article in archive.articles():
-        due = _due(schedule, article.last_changed_at or article.first_captured_at,
-                   article.last_captured_at, now)
+        due = _due(
+            schedule,
+            article.last_changed_at or article.first_captured_at,
+            article.last_captured_at,
+            now,
+        )
         if due is not None:
             candidates.append((article.url, due))
     # Most overdue first; the URL breaks ties so runs are repeatable.
@@ -628,8 +742,9 @@ def due_articles(archive: Archive, schedule: Schedule, *, now: datetime,
             yield Due(url=url, overdue_seconds=due[0], interval_seconds=due[1])
 
 
-def _due(schedule: Schedule, changed: datetime | None, checked: datetime | None,
-         now: datetime) -> tuple[float, float] | None:
+def _due(
+    schedule: Schedule, changed: datetime | None, checked: datetime | None, now: datetime
+) -> tuple[float, float] | None:
     if changed is None or checked is None:
         return None
     interval = next_check_interval(schedule, last_changed_at=changed, now=now)
@@ -754,16 +869,33 @@ def run_watch(
         own = fetcher is None
         active = fetcher if fetcher is not None else HttpFetcher(config.fetch)
         try:
-            return _run(archive, config, active, started_at, clock_start, now, max_items,
-                        max_seconds, on_progress)
+            return _run(
+                archive,
+                config,
+                active,
+                started_at,
+                clock_start,
+                now,
+                max_items,
+                max_seconds,
+                on_progress,
+            )
         finally:
             if own:
                 active.close()
 
 
-def _run(archive: Archive, config: WatchConfig, fetcher: Fetcher, started_at: datetime,
-         clock_start: float, now: datetime, max_items: int | None, max_seconds: float | None,
-         on_progress: ProgressCallback | None) -> RunReport:
+def _run(
+    archive: Archive,
+    config: WatchConfig,
+    fetcher: Fetcher,
+    started_at: datetime,
+    clock_start: float,
+    now: datetime,
+    max_items: int | None,
+    max_seconds: float | None,
+    on_progress: ProgressCallback | None,
+) -> RunReport:
     seen: set[str] = set()
     tasks: list[_Task] = []
     feeds: list[FeedResult] = []
@@ -808,20 +940,34 @@ def _run(archive: Archive, config: WatchConfig, fetcher: Fetcher, started_at: da
         items.append(result)
         if on_progress:
             on_progress(len(items), limit)
-    return RunReport(started_at=started_at, finished_at=utc_now(), feeds=feeds, items=items,
-                     due=len(due), stopped=stopped)
+    return RunReport(
+        started_at=started_at,
+        finished_at=utc_now(),
+        feeds=tuple(feeds),
+        items=tuple(items),
+        due=len(due),
+        stopped=stopped,
+    )
 
 
-def _read_feed(archive: Archive, fetcher: Fetcher, feed: Source,
-               add: Callable[[str, Origin, Source | None], bool],
-               seen: set[str]) -> FeedResult:
+def _read_feed(
+    archive: Archive,
+    fetcher: Fetcher,
+    feed: Source,
+    add: Callable[[str, Origin, Source | None], bool],
+    seen: set[str],
+) -> FeedResult:
     try:
         response = fetcher.fetch(feed.url, headers=feed.headers)
         if response.status != 200:
-            raise FetchError(f"feed {feed.url} answered HTTP {response.status}", url=feed.url,
-                             status=response.status)
-        entries = parse_feed(response.body, url=response.final_url,
-                             content_type=response.header("content-type"))
+            raise FetchError(
+                f"feed {feed.url} answered HTTP {response.status}",
+                url=feed.url,
+                status=response.status,
+            )
+        entries = parse_feed(
+            response.body, url=response.final_url, content_type=response.header("content-type")
+        )
     except FetchError as exc:
         return FeedResult(url=feed.url, message=str(exc))
     discovered = 0

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -87,12 +87,20 @@ def parse_duration(value: object, *, key: str = "duration") -> float:
     raise InputError(f"{key}: expected a duration such as '15m', '3h' or '2d', got {value!r}")
 
 
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
 @attrs.frozen
 class Tier:
-    """Articles that last changed less than ``within_seconds`` ago are checked every ``every_seconds``."""
+    """Check articles that changed less than ``within_seconds`` ago every ``every_seconds``."""
 
     within_seconds: float
     every_seconds: float
+
+
+def _tiers(values: Iterable[Tier]) -> tuple[Tier, ...]:
+    return tuple(values)
 
 
 @attrs.frozen(kw_only=True)
@@ -106,7 +114,7 @@ class Schedule:
             Tier(7 * 86400, 3 * 3600),
             Tier(30 * 86400, 3 * 86400),
         ),
-        converter=tuple,
+        converter=_tiers,
     )
     stop_after_seconds: float = 60 * 86400
 
@@ -135,9 +143,9 @@ class Source:
     url: str
     kind: Literal["feed", "url"]
     name: str
-    include: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    exclude: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    boilerplate: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    include: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    exclude: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    boilerplate: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     headers: Mapping[str, str] = attrs.field(factory=dict, hash=False)
 
     def accepts(self, url: str) -> bool:
@@ -147,11 +155,15 @@ class Source:
         return not any(re.search(p, url) for p in self.exclude)
 
 
+def _sources(values: Iterable[Source]) -> tuple[Source, ...]:
+    return tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class WatchConfig:
     """Everything one ``watch`` run needs besides the archive."""
 
-    sources: tuple[Source, ...] = attrs.field(default=(), converter=tuple)
+    sources: tuple[Source, ...] = attrs.field(default=(), converter=_sources)
     schedule: Schedule = attrs.field(factory=Schedule)
     fetch: FetchOptions = attrs.field(factory=FetchOptions)
     quality: QualityOptions = attrs.field(factory=QualityOptions)
@@ -169,7 +181,7 @@ class WatchConfig:
         return tuple(s for s in self.sources if s.kind == "url")
 
     def source_named(self, name: str | None) -> Source | None:
-        """Return the source with this name (as recorded in capture metadata), if still configured."""
+        """Return the configured source of this name (as recorded in capture metadata)."""
         for source in self.sources:
             if source.name == name:
                 return source
@@ -216,36 +228,60 @@ class WatchConfig:
         Raises:
             InputError: an unknown key or a bad value.
         """
-        _known(data, {"user_agent", "recheck", "limits", "schedule", "defaults", "feeds", "urls"},
-               "top level")
+        _known(
+            data,
+            {"user_agent", "recheck", "limits", "schedule", "defaults", "feeds", "urls"},
+            "top level",
+        )
         limits = _table(data, "limits")
-        _known(limits, {"max_items", "max_seconds", "timeout_seconds", "retries",
-                        "backoff_seconds", "max_retry_wait_seconds",
-                        "per_host_interval_seconds", "max_body_bytes", "respect_robots",
-                        "min_fraction", "max_redirects"}, "[limits]")
+        _known(
+            limits,
+            {
+                "max_items",
+                "max_seconds",
+                "timeout_seconds",
+                "retries",
+                "backoff_seconds",
+                "max_retry_wait_seconds",
+                "per_host_interval_seconds",
+                "max_body_bytes",
+                "respect_robots",
+                "min_fraction",
+                "max_redirects",
+            },
+            "[limits]",
+        )
         defaults_table = _table(data, "defaults")
         _known(defaults_table, {"include", "exclude", "boilerplate", "headers"}, "[defaults]")
-        defaults = _source({**defaults_table, "url": "", "name": "defaults"}, "url", None,
-                           "[defaults]")
+        defaults = _source(
+            {**defaults_table, "url": "", "name": "defaults"}, "url", None, "[defaults]"
+        )
 
         fetch_kwargs: dict[str, Any] = {}
         if "user_agent" in data:
             fetch_kwargs["user_agent"] = _string(data["user_agent"], "user_agent")
-        for key in ("timeout_seconds", "backoff_seconds", "max_retry_wait_seconds",
-                    "per_host_interval_seconds"):
+        for key in (
+            "timeout_seconds",
+            "backoff_seconds",
+            "max_retry_wait_seconds",
+            "per_host_interval_seconds",
+        ):
             if key in limits:
                 fetch_kwargs[key] = parse_duration(limits[key], key=f"limits.{key}")
         for key in ("retries", "max_body_bytes", "max_redirects"):
             if key in limits:
                 fetch_kwargs[key] = _int(limits[key], f"limits.{key}", minimum=0)
         if "respect_robots" in limits:
-            fetch_kwargs["respect_robots"] = _bool(limits["respect_robots"],
-                                                   "limits.respect_robots")
+            fetch_kwargs["respect_robots"] = _bool(
+                limits["respect_robots"], "limits.respect_robots"
+            )
         quality = QualityOptions()
         if "min_fraction" in limits:
             fraction = limits["min_fraction"]
-            if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not (
-                0 <= fraction <= 1
+            if (
+                isinstance(fraction, bool)
+                or not isinstance(fraction, int | float)
+                or not (0 <= fraction <= 1)
             ):
                 raise InputError("limits.min_fraction: expected a number from 0 to 1")
             quality = attrs.evolve(quality, min_fraction=float(fraction))
@@ -255,7 +291,8 @@ class WatchConfig:
             raise InputError("recheck: expected 'watched', 'all' or 'none'")
 
         sources: list[Source] = []
-        for kind, key in (("feed", "feeds"), ("url", "urls")):
+        kinds: tuple[tuple[Literal["feed", "url"], str], ...] = (("feed", "feeds"), ("url", "urls"))
+        for kind, key in kinds:
             entries = data.get(key, [])
             if not isinstance(entries, list):
                 raise InputError(f"{key}: expected an array of tables ([[{key}]])")
@@ -279,9 +316,11 @@ class WatchConfig:
             fetch=fetch,
             quality=quality,
             max_items=_int(limits["max_items"], "limits.max_items", minimum=1)
-            if "max_items" in limits else None,
+            if "max_items" in limits
+            else None,
             max_seconds=parse_duration(limits["max_seconds"], key="limits.max_seconds")
-            if "max_seconds" in limits else None,
+            if "max_seconds" in limits
+            else None,
             recheck=recheck,
             defaults=defaults,
         )
@@ -294,7 +333,7 @@ def _schedule(table: Mapping[str, Any]) -> Schedule:
         raw = table["tiers"]
         if not isinstance(raw, list) or not raw:
             raise InputError("schedule.tiers: expected a non-empty array of {within, every}")
-        tiers = []
+        tiers: list[Tier] = []
         for index, tier in enumerate(raw):
             where = f"schedule.tiers[{index}]"
             if not isinstance(tier, dict) or set(tier) != {"within", "every"}:
@@ -309,19 +348,20 @@ def _schedule(table: Mapping[str, Any]) -> Schedule:
         schedule = attrs.evolve(schedule, tiers=tuple(tiers))
     if "stop_after" in table:
         schedule = attrs.evolve(
-            schedule, stop_after_seconds=parse_duration(table["stop_after"],
-                                                        key="schedule.stop_after")
+            schedule,
+            stop_after_seconds=parse_duration(table["stop_after"], key="schedule.stop_after"),
         )
     return schedule
 
 
-def _source(entry: Mapping[str, Any], kind: Literal["feed", "url"], defaults: Source | None,
-            where: str) -> Source:
+def _source(
+    entry: Mapping[str, Any], kind: Literal["feed", "url"], defaults: Source | None, where: str
+) -> Source:
     _known(entry, {"url", "name", "include", "exclude", "boilerplate", "headers"}, where)
     url = entry.get("url")
-    if not isinstance(url, str) or (where != "[defaults]" and not url.startswith(
-        ("http://", "https://")
-    )):
+    if not isinstance(url, str) or (
+        where != "[defaults]" and not url.startswith(("http://", "https://"))
+    ):
         raise InputError(f"{where}.url: expected an http(s) URL")
     patterns = {}
     for key in ("include", "exclude", "boilerplate"):
@@ -332,7 +372,9 @@ def _source(entry: Mapping[str, Any], kind: Literal["feed", "url"], defaults: So
             try:
                 re.compile(value)
             except re.error as exc:
-                raise InputError(f"{where}.{key}: bad regular expression {value!r}: {exc}") from None
+                raise InputError(
+                    f"{where}.{key}: bad regular expression {value!r}: {exc}"
+                ) from None
         patterns[key] = tuple(values)
     headers = entry.get("headers", {})
     if not isinstance(headers, dict) or not all(

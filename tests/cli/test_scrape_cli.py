@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from scrape_server import STORY, Reply, ScrapeServer, article_html, scrape_server
 
 from newsarchive import Archive
 from newsarchive.cli import cli
+from scrape_server import STORY, Reply, ScrapeServer, article_html, scrape_server
 
 __all__ = ["scrape_server"]
 
@@ -46,12 +46,16 @@ def write_config(path: Path, server: ScrapeServer, *, feed: str = "/feed.json") 
 
 def serve_feed(server: ScrapeServer, count: int, *, delay: float = 0.0) -> list[str]:
     urls = [server.url(f"/news/story-{n}") for n in range(count)]
-    for n, url in enumerate(urls):
+    for n in range(count):
         server.route(f"/news/story-{n}", Reply(body=page(f"Story number {n}"), delay_seconds=delay))
-    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Gazette",
-            "items": [{"id": str(n), "url": url} for n, url in enumerate(urls)]}
-    server.route("/feed.json", Reply(body=json.dumps(feed).encode(),
-                                     content_type="application/feed+json"))
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Gazette",
+        "items": [{"id": str(n), "url": url} for n, url in enumerate(urls)],
+    }
+    server.route(
+        "/feed.json", Reply(body=json.dumps(feed).encode(), content_type="application/feed+json")
+    )
     return urls
 
 
@@ -74,8 +78,20 @@ def test_fetch_tries_every_url_then_exits_1(tmp_path: Path, scrape_server: Scrap
     bad = scrape_server.url("/missing-host-page")
     scrape_server.route("/missing-host-page", Reply(status=500))
     good = scrape_server.html("/news/a", page("Council approves budget"))
-    result = CliRunner().invoke(cli, ["--archive", str(tmp_path / "a"), "fetch", "--retries",
-                                      "0", "--min-interval", "0", bad, good])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "--archive",
+            str(tmp_path / "a"),
+            "fetch",
+            "--retries",
+            "0",
+            "--min-interval",
+            "0",
+            bad,
+            good,
+        ],
+    )
 
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
@@ -85,14 +101,17 @@ def test_fetch_tries_every_url_then_exits_1(tmp_path: Path, scrape_server: Scrap
 
 
 def test_fetch_bad_header_is_a_usage_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["--archive", str(tmp_path / "a"), "fetch",
-                                      "--header", "nocolon", "http://127.0.0.1:9/x"])
+    result = CliRunner().invoke(
+        cli,
+        ["--archive", str(tmp_path / "a"), "fetch", "--header", "nocolon", "http://127.0.0.1:9/x"],
+    )
     assert result.exit_code == 2
     assert "expected NAME:VALUE" in result.stderr
 
 
-def test_reextract_with_nothing_new_adds_nothing(tmp_path: Path,
-                                                 scrape_server: ScrapeServer) -> None:
+def test_reextract_with_nothing_new_adds_nothing(
+    tmp_path: Path, scrape_server: ScrapeServer
+) -> None:
     url = scrape_server.html("/news/a", page("Council approves budget"))
     runner = CliRunner()
     assert runner.invoke(cli, ["--archive", str(tmp_path / "a"), "fetch", url]).exit_code == 0
@@ -108,10 +127,12 @@ def test_watch_summary_goes_to_stderr_and_json_to_stdout(
     config = write_config(tmp_path / "watch.toml", scrape_server)
     runner = CliRunner()
 
-    first = runner.invoke(cli, ["--archive", str(tmp_path / "a"), "watch", "--config",
-                                str(config), "--once"])
-    second = runner.invoke(cli, ["--archive", str(tmp_path / "a"), "watch", "--config",
-                                 str(config), "--json"])
+    first = runner.invoke(
+        cli, ["--archive", str(tmp_path / "a"), "watch", "--config", str(config), "--once"]
+    )
+    second = runner.invoke(
+        cli, ["--archive", str(tmp_path / "a"), "watch", "--config", str(config), "--json"]
+    )
 
     assert first.exit_code == 0, first.output
     assert first.stdout == ""
@@ -137,12 +158,19 @@ def test_watch_uses_watch_toml_in_the_archive_by_default(
 
 def test_watch_exits_1_when_an_item_fails(tmp_path: Path, scrape_server: ScrapeServer) -> None:
     serve_feed(scrape_server, 2)
-    scrape_server.route("/news/story-1", Reply(status=403,
-                                               body=(Path(__file__).parents[1] / "data" / "pages"
-                                                     / "cloudflare_challenge.html").read_bytes()))
+    scrape_server.route(
+        "/news/story-1",
+        Reply(
+            status=403,
+            body=(
+                Path(__file__).parents[1] / "data" / "pages" / "cloudflare_challenge.html"
+            ).read_bytes(),
+        ),
+    )
     config = write_config(tmp_path / "watch.toml", scrape_server)
-    result = CliRunner().invoke(cli, ["--archive", str(tmp_path / "a"), "watch", "--config",
-                                      str(config)])
+    result = CliRunner().invoke(
+        cli, ["--archive", str(tmp_path / "a"), "watch", "--config", str(config)]
+    )
     assert result.exit_code == 1
     assert "failed: " in result.stderr and "Cloudflare challenge" in result.stderr
     assert "1 new versions" in result.stderr and "1 failures" in result.stderr
@@ -162,16 +190,18 @@ def test_watch_exits_1_when_an_item_fails(tmp_path: Path, scrape_server: ScrapeS
 def test_bad_config_is_a_usage_error(tmp_path: Path, content: str, message: str) -> None:
     config = tmp_path / "watch.toml"
     config.write_text(content, encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--archive", str(tmp_path / "a"), "watch", "--config",
-                                      str(config)])
+    result = CliRunner().invoke(
+        cli, ["--archive", str(tmp_path / "a"), "watch", "--config", str(config)]
+    )
     assert result.exit_code == 2
     assert message in result.stderr
     assert "Traceback" not in result.output
 
 
 def test_missing_config_is_a_usage_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli, ["--archive", str(tmp_path / "a"), "watch", "--config",
-                                      str(tmp_path / "nope.toml")])
+    result = CliRunner().invoke(
+        cli, ["--archive", str(tmp_path / "a"), "watch", "--config", str(tmp_path / "nope.toml")]
+    )
     assert result.exit_code == 2 and "config file not found" in result.stderr
 
 
@@ -181,9 +211,22 @@ def test_missing_config_is_a_usage_error(tmp_path: Path) -> None:
 def start_watch(archive: Path, config: Path, *extra: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     return subprocess.Popen(
-        [sys.executable, "-m", "newsarchive.cli", "--archive", str(archive), "watch",
-         "--config", str(config), "--json", *extra],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "newsarchive.cli",
+            "--archive",
+            str(archive),
+            "watch",
+            "--config",
+            str(config),
+            "--json",
+            *extra,
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

@@ -22,30 +22,32 @@ CONFIG_ENV = "NEWSARCHIVE_WATCH_CONFIG"
 
 
 def _quiet_option(command: Any) -> Any:
-    return click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")(
-        command
-    )
+    return click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")(command)
 
 
 @contextmanager
 def _progress(label: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
     """A progress callback drawing a bar on stderr, only on a terminal."""
-    state: dict[str, Any] = {"bar": None, "shown": 0}
+    bars: list[Any] = []
+    shown = 0
 
     def update(done: int, total: int) -> None:
+        nonlocal shown
         if quiet or not sys.stderr.isatty() or total <= 0:
             return
-        if state["bar"] is None:
-            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
-            state["bar"].__enter__()
-        state["bar"].update(done - state["shown"])
-        state["shown"] = done
+        if not bars:
+            # The total is known only once the run has planned its work.
+            bar = click.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+            bars.append(bar)
+        bars[0].update(done - shown)
+        shown = done
 
     try:
         yield update
     finally:
-        if state["bar"] is not None:
-            state["bar"].__exit__(None, None, None)
+        for bar in bars:
+            bar.__exit__(None, None, None)
 
 
 def _item_line(item: Any) -> str:
@@ -64,23 +66,57 @@ def _exit_on_failures(failed: bool) -> None:
 @cli.command()
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
 @click.option("--user-agent", help="User-Agent header to send.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True,
-              help="Seconds to wait for a server.")
-@click.option("--retries", type=click.IntRange(min=0), default=2, show_default=True,
-              help="Retries on 429, 5xx and connection errors.")
-@click.option("--min-interval", type=click.FloatRange(min=0), default=1.0, show_default=True,
-              help="Seconds between two requests to one host.")
-@click.option("--header", "headers", multiple=True, metavar="NAME:VALUE",
-              help="Extra request header (repeatable).")
-@click.option("--boilerplate", multiple=True, metavar="REGEX",
-              help="Drop text lines matching this pattern (repeatable).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=20.0,
+    show_default=True,
+    help="Seconds to wait for a server.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=2,
+    show_default=True,
+    help="Retries on 429, 5xx and connection errors.",
+)
+@click.option(
+    "--min-interval",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds between two requests to one host.",
+)
+@click.option(
+    "--header",
+    "headers",
+    multiple=True,
+    metavar="NAME:VALUE",
+    help="Extra request header (repeatable).",
+)
+@click.option(
+    "--boilerplate",
+    multiple=True,
+    metavar="REGEX",
+    help="Drop text lines matching this pattern (repeatable).",
+)
 @click.option("--ignore-robots", is_flag=True, help="Do not read or obey robots.txt.")
 @json_option
 @_quiet_option
 @pass_archive
-def fetch(archive: Archive, urls: tuple[str, ...], user_agent: str | None, timeout: float,
-          retries: int, min_interval: float, headers: tuple[str, ...], boilerplate: tuple[str, ...],
-          ignore_robots: bool, as_json: bool, quiet: bool) -> None:
+def fetch(
+    archive: Archive,
+    urls: tuple[str, ...],
+    user_agent: str | None,
+    timeout: float,
+    retries: int,
+    min_interval: float,
+    headers: tuple[str, ...],
+    boilerplate: tuple[str, ...],
+    ignore_robots: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
     """Fetch pages now and archive them; a new version when the text changed.
 
     Prints one line per URL: outcome, version and the URL the article is filed
@@ -93,15 +129,23 @@ def fetch(archive: Archive, urls: tuple[str, ...], user_agent: str | None, timeo
     from ..fetch.http import FetchOptions
     from ..jobs import fetch_pages
 
-    options = FetchOptions(timeout_seconds=timeout, retries=retries,
-                           per_host_interval_seconds=min_interval,
-                           respect_robots=not ignore_robots)
+    options = FetchOptions(
+        timeout_seconds=timeout,
+        retries=retries,
+        per_host_interval_seconds=min_interval,
+        respect_robots=not ignore_robots,
+    )
     if user_agent:
         options = attrs.evolve(options, user_agent=user_agent)
     with _progress("Fetching", quiet or as_json) as on_progress:
-        results = fetch_pages(archive, urls, options=options,
-                              headers=_parse_headers(headers), boilerplate=boilerplate,
-                              on_progress=on_progress)
+        results = fetch_pages(
+            archive,
+            urls,
+            options=options,
+            headers=_parse_headers(headers),
+            boilerplate=boilerplate,
+            on_progress=on_progress,
+        )
     if as_json:
         echo_json({"items": [r.to_dict() for r in results]})
     else:
@@ -139,22 +183,40 @@ def reextract(archive: Archive, urls: tuple[str, ...], as_json: bool, quiet: boo
 
 
 @cli.command()
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              envvar=CONFIG_ENV,
-              help="Watch config (TOML). Default: watch.toml in the archive directory, "
-                   f"or env {CONFIG_ENV}; without one, only known articles are re-checked.")
-@click.option("--once", is_flag=True,
-              help="Run once and exit (what every run does; for clarity in crontabs).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar=CONFIG_ENV,
+    help="Watch config (TOML). Default: watch.toml in the archive directory, "
+    f"or env {CONFIG_ENV}; without one, only known articles are re-checked.",
+)
+@click.option(
+    "--once", is_flag=True, help="Run once and exit (what every run does; for clarity in crontabs)."
+)
 @click.option("--max-items", type=click.IntRange(min=1), help="Fetch at most N pages.")
-@click.option("--max-seconds", type=click.FloatRange(min=0),
-              help="Start no new page after S seconds.")
-@click.option("--wait/--no-wait", default=False, show_default=True,
-              help="If another watch run holds the archive, wait for it (or exit at once).")
+@click.option(
+    "--max-seconds", type=click.FloatRange(min=0), help="Start no new page after S seconds."
+)
+@click.option(
+    "--wait/--no-wait",
+    default=False,
+    show_default=True,
+    help="If another watch run holds the archive, wait for it (or exit at once).",
+)
 @json_option
 @_quiet_option
 @pass_archive
-def watch(archive: Archive, config_path: Path | None, once: bool, max_items: int | None,
-          max_seconds: float | None, wait: bool, as_json: bool, quiet: bool) -> None:
+def watch(
+    archive: Archive,
+    config_path: Path | None,
+    once: bool,
+    max_items: int | None,
+    max_seconds: float | None,
+    wait: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
     """Read the feeds, fetch new articles, re-check those that are due, then exit.
 
     Made to be run from cron or a systemd timer; see docs/scraping.md. A
@@ -171,8 +233,14 @@ def watch(archive: Archive, config_path: Path | None, once: bool, max_items: int
 
     config = _load_config(archive, config_path, WatchConfig)
     with _progress("Watching", quiet or as_json) as on_progress:
-        report = run_watch(archive, config, max_items=max_items, max_seconds=max_seconds,
-                           wait=wait, on_progress=on_progress)
+        report = run_watch(
+            archive,
+            config,
+            max_items=max_items,
+            max_seconds=max_seconds,
+            wait=wait,
+            on_progress=on_progress,
+        )
     if as_json:
         echo_json(report.to_dict())
     elif not quiet:
@@ -210,7 +278,6 @@ def _parse_headers(pairs: Sequence[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition(":")
         if not sep or not name.strip():
-            raise click.BadParameter(f"expected NAME:VALUE, got {pair!r}",
-                                     param_hint="'--header'")
+            raise click.BadParameter(f"expected NAME:VALUE, got {pair!r}", param_hint="'--header'")
         headers[name.strip()] = value.strip()
     return headers

@@ -24,8 +24,19 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 # Labels that the HTML standard maps to windows-1252, which is a superset.
-_WINDOWS_1252_ALIASES = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "ascii",
-                                   "us-ascii", "l1", "cp819", "iso_8859-1"})
+_WINDOWS_1252_ALIASES = frozenset(
+    {
+        "iso-8859-1",
+        "iso8859-1",
+        "latin-1",
+        "latin1",
+        "ascii",
+        "us-ascii",
+        "l1",
+        "cp819",
+        "iso_8859-1",
+    }
+)
 
 _CONTENT_TYPE_CHARSET = re.compile(r"""charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
@@ -93,9 +104,10 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         _normalise(charset_from_content_type(content_type)),
         _normalise(_meta_charset(body)),
     ]
-    for encoding in candidates:
-        if encoding is None:
+    for candidate in candidates:
+        if candidate is None:
             continue
+        encoding = candidate
         # A meta tag claiming UTF-16 in an ASCII-readable document is always wrong.
         if encoding.startswith("utf-16") or encoding.startswith("utf-32"):
             encoding = "utf-8"
@@ -118,10 +130,20 @@ def _meta_charset(body: bytes) -> str | None:
 _LANGUAGE_ENCODINGS = {
     **dict.fromkeys(("pl", "cs", "sk", "hu", "hr", "sl", "ro", "bs"), "cp1250"),
     **dict.fromkeys(("ru", "uk", "bg", "sr", "be", "mk"), "cp1251"),
-    "el": "cp1253", "tr": "cp1254", "he": "cp1255", "ar": "cp1256", "fa": "cp1256",
+    "el": "cp1253",
+    "tr": "cp1254",
+    "he": "cp1255",
+    "ar": "cp1256",
+    "fa": "cp1256",
     **dict.fromkeys(("lt", "lv", "et"), "cp1257"),
-    "vi": "cp1258", "th": "cp874", "ja": "shift_jis", "ko": "euc_kr",
-    "zh-cn": "gb18030", "zh-tw": "big5", "zh-hk": "big5", "zh": "gb18030",
+    "vi": "cp1258",
+    "th": "cp874",
+    "ja": "shift_jis",
+    "ko": "euc_kr",
+    "zh-cn": "gb18030",
+    "zh-tw": "big5",
+    "zh-hk": "big5",
+    "zh": "gb18030",
 }
 _HTML_LANG = re.compile(rb"""<html[^>]*\slang\s*=\s*["']?([a-zA-Z-]+)""", re.IGNORECASE)
 # Western text has a few accented letters among many plain ones; other scripts

@@ -72,8 +72,11 @@ def extractor_info(boilerplate: Sequence[str] = ()) -> dict[str, Any]:
         "name": "trafilatura",
         "version": str(trafilatura.__version__),
         "options": dict(TRAFILATURA_OPTIONS),
-        "dates": {"name": "htmldate", "version": str(htmldate.__version__),
-                  "options": dict(HTMLDATE_OPTIONS)},
+        "dates": {
+            "name": "htmldate",
+            "version": str(htmldate.__version__),
+            "options": dict(HTMLDATE_OPTIONS),
+        },
         "boilerplate": list(DEFAULT_BOILERPLATE) + list(boilerplate),
     }
 
@@ -87,9 +90,7 @@ def _import() -> tuple[Any, Any]:
     return trafilatura, htmldate
 
 
-def extract_article(
-    html: str, url: str, *, boilerplate: Sequence[str] = ()
-) -> ExtractedArticle:
+def extract_article(html: str, url: str, *, boilerplate: Sequence[str] = ()) -> ExtractedArticle:
     """Extract the article from a page.
 
     Args:
@@ -153,8 +154,8 @@ def _compile(patterns: Sequence[str], *, url: str) -> list[re.Pattern[str]]:
 
 
 def _parse(html: str, url: str) -> Any:
-    import lxml.etree
-    import lxml.html
+    import lxml.etree  # type: ignore[import-untyped]
+    import lxml.html  # type: ignore[import-untyped]
 
     if not html.strip():
         return None
@@ -207,10 +208,22 @@ def _absolute(href: str, base: str) -> str | None:
 
 # -- dates ------------------------------------------------------------------
 
-_PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished",
-                   "dc.date.issued", "publish-date", "pubdate")
-_MODIFIED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time",
-                  "datemodified", "dc.date.modified", "last-modified")
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "dc.date.issued",
+    "publish-date",
+    "pubdate",
+)
+_MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "og:article:modified_time",
+    "datemodified",
+    "dc.date.modified",
+    "last-modified",
+)
 
 
 def _dates(html: str, tree: Any, url: str) -> tuple[datetime | None, datetime | None]:

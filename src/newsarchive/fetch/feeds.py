@@ -55,7 +55,7 @@ def parse_feed(body: bytes, *, url: str, content_type: str | None = None) -> lis
 
 def _parse_xml_feed(body: bytes, *, url: str, content_type: str | None) -> list[FeedEntry]:
     try:
-        import feedparser
+        import feedparser  # type: ignore[import-untyped]
     except ImportError as exc:
         raise MissingDependencyError("Reading feeds", "scrape") from exc
     headers = {"content-location": url}

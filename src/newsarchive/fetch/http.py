@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-
 def _default_user_agent() -> str:
     try:
         from importlib.metadata import PackageNotFoundError, version
@@ -83,9 +82,9 @@ class Response:
     url: str
     final_url: str
     status: int
-    headers: tuple[tuple[str, str], ...] = attrs.field(converter=tuple)
+    headers: tuple[tuple[str, str], ...]
     body: bytes = attrs.field(repr=False)
-    redirects: tuple[Redirect, ...] = attrs.field(default=(), converter=tuple)
+    redirects: tuple[Redirect, ...] = ()
     fetched_at: datetime
     attempts: int = 1
 
@@ -164,10 +163,10 @@ class HttpFetcher:
         *,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        httpx = _import_httpx()
+        client_module = _import_httpx()
         self.options = options or FetchOptions()
         self._sleep = sleep
-        self._client: httpx.Client = httpx.Client(
+        self._client: httpx.Client = client_module.Client(
             follow_redirects=False,
             timeout=self.options.timeout_seconds,
             headers={"User-Agent": self.options.user_agent},
@@ -227,7 +226,7 @@ class HttpFetcher:
                 status=status,
                 headers=resp_headers,
                 body=body,
-                redirects=redirects,
+                redirects=tuple(redirects),
                 fetched_at=datetime.now(UTC),
                 attempts=attempts_total,
             )
@@ -241,8 +240,9 @@ class HttpFetcher:
         if not self._robots.allowed(url):
             problem = self._robots.problem(url)
             if problem:
-                raise FetchError(f"Could not fetch {url}: {problem} (RFC 9309 says stay away)",
-                                 url=original)
+                raise FetchError(
+                    f"Could not fetch {url}: {problem} (RFC 9309 says stay away)", url=original
+                )
             raise FetchError(f"robots.txt disallows fetching {url}", url=original)
         delay = self._robots.crawl_delay(url)
         if delay:
@@ -317,8 +317,7 @@ class HttpFetcher:
             declared = resp.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise FetchError(
-                    f"Page too large: {url} declares {int(declared)} bytes "
-                    f"(limit {limit})",
+                    f"Page too large: {url} declares {int(declared)} bytes (limit {limit})",
                     url=url,
                     status=resp.status_code,
                 )

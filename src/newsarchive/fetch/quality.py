@@ -40,22 +40,43 @@ _NOT_FOUND_TEXT = re.compile(
 # (name, where, pattern): where is "body" or a lower-case header name.
 _CHALLENGE_SIGNATURES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     ("Cloudflare challenge", "cf-mitigated", re.compile(r"challenge", re.I)),
-    ("Cloudflare challenge", "body", re.compile(
-        r"<title>\s*(just a moment\.\.\.|attention required! \| cloudflare)|"
-        r"cdn-cgi/challenge-platform|cf-browser-verification|cf_chl_opt|"
-        r"challenges\.cloudflare\.com", re.I)),
-    ("Akamai access denied", "body", re.compile(
-        r"<title>\s*access denied\s*</title>.*?you don't have permission to access|"
-        r"errors\.edgesuite\.net|reference\s*#\d+\.[0-9a-f]+\.\d+", re.I | re.S)),
+    (
+        "Cloudflare challenge",
+        "body",
+        re.compile(
+            r"<title>\s*(just a moment\.\.\.|attention required! \| cloudflare)|"
+            r"cdn-cgi/challenge-platform|cf-browser-verification|cf_chl_opt|"
+            r"challenges\.cloudflare\.com",
+            re.I,
+        ),
+    ),
+    (
+        "Akamai access denied",
+        "body",
+        re.compile(
+            r"<title>\s*access denied\s*</title>.*?you don't have permission to access|"
+            r"errors\.edgesuite\.net|reference\s*#\d+\.[0-9a-f]+\.\d+",
+            re.I | re.S,
+        ),
+    ),
     ("AWS WAF challenge", "x-amzn-waf-action", re.compile(r".+")),
-    ("AWS WAF challenge", "body", re.compile(
-        r"awswaf|aws-waf-token|token\.awswaf\.com|gokuprops", re.I)),
+    (
+        "AWS WAF challenge",
+        "body",
+        re.compile(r"awswaf|aws-waf-token|token\.awswaf\.com|gokuprops", re.I),
+    ),
     ("DataDome captcha", "body", re.compile(r"captcha-delivery\.com|geo\.captcha-delivery", re.I)),
     ("PerimeterX captcha", "body", re.compile(r"px-captcha|_pxCaptcha|perimeterx", re.I)),
     ("Imperva challenge", "body", re.compile(r"_Incapsula_Resource|incapsula incident id", re.I)),
-    ("Access denied page", "title", re.compile(
-        r"^\s*(access denied|403 forbidden|forbidden|are you a robot\??|"
-        r"verify you are human|bot verification|please verify you are a human)\s*$", re.I)),
+    (
+        "Access denied page",
+        "title",
+        re.compile(
+            r"^\s*(access denied|403 forbidden|forbidden|are you a robot\??|"
+            r"verify you are human|bot verification|please verify you are a human)\s*$",
+            re.I,
+        ),
+    ),
 )
 
 _PAYWALL = re.compile(

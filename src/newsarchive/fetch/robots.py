@@ -51,7 +51,8 @@ class RobotsCache:
             else:
                 text = "User-agent: *\nDisallow: /\n"
                 self._problems[key] = (
-                    "its robots.txt is unreachable" if status is None
+                    "its robots.txt is unreachable"
+                    if status is None
                     else f"its robots.txt answered HTTP {status}"
                 )
             self._rules[key] = self._protego.parse(text)
