@@ -63,7 +63,7 @@ font-size:.8rem;margin-left:.3rem;white-space:nowrap}
 .badge.stealth,.badge.revert{font-weight:600}
 .reasons{margin:.2rem 0 0;padding-left:1.2rem;font-size:.9rem;color:var(--muted)}
 .diff{border:1px solid var(--line);border-radius:.5rem;padding:1rem;margin:0 0 1.5rem;\
-background:var(--bg)}
+background:var(--bg);position:relative}
 .fields{border-collapse:collapse;margin:0 0 .75rem;width:100%}
 .fields th,.fields td{text-align:left;vertical-align:top;padding:.3rem .5rem;\
 border-top:1px solid var(--line);overflow-wrap:anywhere}
@@ -79,7 +79,8 @@ details.same[open]{color:inherit}
 .diff-side th{text-align:left;font-size:.9rem;padding:.3rem .5rem}
 .diff-side td{vertical-align:top;padding:.4rem .5rem;border-top:1px solid var(--line);width:50%}
 .diff-side tr.changed td{background:var(--panel)}
-.scroll{overflow-x:auto}
+/* Positioned, so the visually hidden labels inside stay within the scrolling box. */
+.scroll{overflow-x:auto;position:relative}
 .heatmap{border-collapse:collapse;font-size:.85rem}
 .heatmap th,.heatmap td{border:1px solid var(--line);padding:.2rem .35rem}
 .heatmap thead th{font-weight:600;text-align:center}
@@ -102,6 +103,8 @@ h1{font-size:1.3rem}
 .diff-side thead{display:none}
 .diff-side,.diff-side tbody,.diff-side tr,.diff-side td{display:block;width:100%}
 .diff-side td+td{border-top:1px dashed var(--line)}
+.diff-side tr:not(.changed) td:first-child{display:none}
+.heatmap td.para{min-width:9rem;font-size:.8rem}
 .fields th{width:5.5rem}}
 @media print{:root{--bg:#fff;--fg:#000;--panel:#fff}
 body{max-width:none;padding:0;font-size:11pt}
