@@ -4,11 +4,13 @@ import importlib
 import random
 from datetime import UTC, datetime
 from types import SimpleNamespace
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsarchive import diff as diff_module
 from newsarchive.diff import diff_summary, diff_texts, diff_versions
 from newsarchive.errors import InputError
 from newsarchive.models import GRANULARITIES, DiffStats, Version
@@ -227,6 +229,15 @@ def _edited(draw: st.DrawFn) -> str:
 def test_edits_of_an_article_reconstruct(new: str, granularity: str) -> None:
     _assert_reconstructs(_BASE, new, granularity)
     _assert_reconstructs(new, _BASE, granularity)
+
+
+@settings(max_examples=150, deadline=None)
+@given(old=_edited(), new=_edited(), granularity=st.sampled_from(GRANULARITIES))
+def test_bounded_work_paths_reconstruct(old: str, new: str, granularity: str) -> None:
+    """With a tiny work budget every change goes through paragraph and sentence pairing."""
+    with mock.patch.object(diff_module, "_WORK_BUDGET", 2):
+        _assert_reconstructs(old, new, granularity)
+        _assert_reconstructs(old, _BASE.replace(".", " indeed."), granularity)
 
 
 # --- determinism and bounded work ------------------------------------------------------
