@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsarchive.diff import diff_texts, diff_versions
+from newsarchive.errors import InputError
 from newsarchive.models import Article, Capture, Version, VersionDiff
 from newsarchive.render import (
     article_to_dict,
@@ -165,6 +166,29 @@ def test_stat_prints_counts_only() -> None:
 def test_text_without_final_newline_still_ends_the_output_with_one() -> None:
     out = render_text(_diff("one two", "one three"), color=False)
     assert out == HEADER + "\none [-two-]{+three+}\n"
+
+
+def test_control_characters_cannot_reach_the_terminal() -> None:
+    """Escape sequences in archived text are shown as symbols, never sent to the terminal."""
+    d = _diff(
+        "Safe \x1b]0;pwned\x07 text\rover\n",
+        "Safe \x1b[2J text\x9b\x00\r\n",
+        title="T\x1b[31m\nitle",
+    )
+    out = render_text(d, color=False)
+    assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out and "\x00" not in out
+    assert "title: [-Bridge to reopen-]{+T␛[31m itle+}\n" in out
+    assert "Safe ␛" in out and "␍" in out
+    assert "\r\n" in out, "CRLF line ends are kept"
+    colored = render_text(d, color=True)
+    assert "\x1b]" not in colored and "\x1b[2J" not in colored
+
+
+def test_negative_context_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="context"):
+        render_text(_diff(), color=False, context=-1)
+    with pytest.raises(InputError, match="context"):
+        render_unified(_diff(), context=-1)
 
 
 # --- unified diff applied with patch -----------------------------------------------------

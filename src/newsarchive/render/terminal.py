@@ -4,6 +4,9 @@ Deleted text is shown as ``[-text-]`` and inserted text as ``{+text+}``; with
 colour, deletions are red and struck through and insertions green instead.
 Markers and colour codes never span a line break, so every line stands alone
 in a pager. Unchanged paragraphs far from any change are folded.
+
+Archived text is untrusted: control characters in it (an escape sequence could
+retitle or reprogram the terminal) are shown as visible symbols instead.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..errors import InputError
 from ..models import DELETE, EQUAL, INSERT, DiffOp, FieldChange, Version, VersionDiff
 from .json import format_utc
 
@@ -27,6 +31,17 @@ _MARKERS = {DELETE: ("[-", "-]"), INSERT: ("{+", "+}")}
 _PARAGRAPH_RE = re.compile(r"[^\n]*(?:\n(?:[ \t\r\f\v]*\n)*)?")
 _LINE_BREAK_RE = re.compile(r"(\r?\n)")
 
+# C0 controls other than tab and line breaks become their Unicode "control
+# pictures" (ESC shows as ␛); DEL and C1 controls become U+FFFD.
+_VISIBLE_CONTROLS = {c: 0x2400 + c for c in range(0x20) if chr(c) not in "\t\n\r"}
+_VISIBLE_CONTROLS.update({c: 0xFFFD for c in range(0x7F, 0xA0)})
+_LONE_CR_RE = re.compile(r"\r(?!\n)")
+
+
+def _visible(text: str) -> str:
+    """Make text safe to write to a terminal."""
+    return _LONE_CR_RE.sub("\u240d", text.translate(_VISIBLE_CONTROLS))
+
 
 def _paint(text: str, style: str, color: bool) -> str:
     return f"{style}{text}{_RESET}" if color else text
@@ -37,7 +52,8 @@ def _is_break_only(text: str) -> bool:
 
 
 def _mark(op: int, text: str, color: bool, *, pilcrow: bool = False) -> str:
-    """Wrap changed text in markers or colour, line by line."""
+    """Make text visible, and wrap changed text in markers or colour, line by line."""
+    text = _visible(text)
     if op == EQUAL:
         return text
     opening, closing = _MARKERS[op]
@@ -75,9 +91,13 @@ def _header(d: VersionDiff, color: bool) -> list[str]:
     return [line + "\n" for line in lines]
 
 
+def _one_line(value: str) -> str:
+    return " ".join(value.splitlines())
+
+
 def _field_line(change: FieldChange, color: bool) -> str:
-    old = _mark(DELETE, change.old, color) if change.old else ""
-    new = _mark(INSERT, change.new, color) if change.new else ""
+    old = _mark(DELETE, _one_line(change.old), color) if change.old else ""
+    new = _mark(INSERT, _one_line(change.new), color) if change.new else ""
     return f"{change.field}: {old}{new}\n"
 
 
@@ -159,7 +179,12 @@ def render_text(d: VersionDiff, *, color: bool, context: int | None = 1, stat: b
     Returns:
         Lines ending in a newline: a header naming both versions, the changed
         fields, then the text (or its counts).
+
+    Raises:
+        InputError: If ``context`` is negative.
     """
+    if context is not None and context < 0:
+        raise InputError(f"context must be 0 or more, not {context}")
     out = _header(d, color)
     if stat:
         if d.fields:

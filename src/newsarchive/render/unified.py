@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 
+from ..errors import InputError
 from ..models import VersionDiff
 
 __all__ = ["render_unified"]
@@ -33,7 +34,12 @@ def render_unified(d: VersionDiff, *, context: int = 3) -> str:
     Returns:
         The diff, with ``--- a/<url> v<old>`` and ``+++ b/<url> v<new>``
         headers, or an empty string when the text did not change.
+
+    Raises:
+        InputError: If ``context`` is negative.
     """
+    if context < 0:
+        raise InputError(f"context must be 0 or more, not {context}")
     old, new = d.body.old_text, d.body.new_text
     out = []
     for line in difflib.unified_diff(
