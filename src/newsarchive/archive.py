@@ -8,19 +8,32 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
 from .errors import InputError, NotFoundError
 from .htmltext import html_to_text
-from .models import GRANULARITIES, Article, Capture, Granularity, SaveResult, Version, VersionDiff
+from .models import (
+    GRANULARITIES,
+    Article,
+    Capture,
+    Change,
+    Granularity,
+    SaveResult,
+    Version,
+    VersionDiff,
+)
 from .normalize import content_hash, text_hash
 from .storage import CaptureRecord, Store, open_store
 from .times import as_utc, format_time, parse_time, utc_now
 from .urls import canonical_url as make_canonical
 
+if TYPE_CHECKING:
+    from .analysis import Analysis, BlameLine, Rules
+
 ProgressCallback = Callable[[int, int], None]
+SIGNIFICANCE_LEVELS = ("none", "cosmetic", "minor", "substantive")
 
 _VERSION_ID = re.compile(r"[0-9a-f]{16}")
 # Captures per transaction when importing: large enough to amortise commits.
@@ -50,18 +63,22 @@ class Archive:
     """
 
     store: Store
+    #: The change-analysis rules; None means the defaults.
+    rules: Rules | None = None
 
     @classmethod
-    def open(cls, location: str | Path = "archive") -> Archive:
+    def open(cls, location: str | Path = "archive", *, rules: Rules | None = None) -> Archive:
         """Open the archive at ``location``, creating it if needed.
 
         Args:
             location: a directory (SQLite database inside it), or a ``postgresql://`` URL.
+            rules: change-analysis rules (see :mod:`newsarchive.analysis`); the defaults
+                when None.
 
         Raises:
             StorageError: the archive cannot be opened, or its schema is newer than this code.
         """
-        return cls(open_store(location))
+        return cls(open_store(location), rules)
 
     @property
     def location(self) -> str:
@@ -128,9 +145,20 @@ class Archive:
             http_status=http_status, http_headers=http_headers, quality=quality,
         )])[0]
 
-    def save_many(self, records: Iterable[CaptureRecord]) -> list[SaveResult]:
-        """Save prepared captures (see :meth:`prepare`) in one transaction."""
-        return self.store.save(records)
+    def save_many(self, records: Iterable[CaptureRecord], *,
+                  analyse: bool = True) -> list[SaveResult]:
+        """Save prepared captures (see :meth:`prepare`) in one transaction.
+
+        With ``analyse``, each new version's change analysis is computed and stored (see
+        :meth:`reanalyse`); without it, :meth:`reanalyse` fills them in later.
+        """
+        results = self.store.save(records)
+        if analyse:
+            changed = sorted({r.version.url for r in results
+                              if r.is_new_version and r.version is not None})
+            if changed:
+                self.reanalyse(changed, missing_only=True)
+        return results
 
     def prepare(self, url: str, **fields: Any) -> CaptureRecord:
         """Validate and hash a capture without saving it; takes :meth:`save`'s arguments."""
@@ -340,9 +368,99 @@ class Archive:
             return None
         return self.store.blob(capture.html_hash).decode("utf-8", "surrogatepass")
 
+    # -- change analysis ----------------------------------------------------------------
+
+    @property
+    def _rules(self) -> Rules:
+        from .analysis import DEFAULT_RULES
+
+        return self.rules or DEFAULT_RULES
+
+    def analyse(self, url: str, old: int | str | Version | None = None,
+                new: int | str | Version | None = None) -> Analysis:
+        """The change analysis between two versions (default: the latest and its predecessor).
+
+        Returns:
+            Significance level, reasons, counts, stealth flag and the sentence alignment.
+
+        Raises:
+            NotFoundError: no such article or version.
+        """
+        from .analysis import analyse
+
+        new_version = self._version(url, new) if new is not None else self.get(url)
+        if old is None:
+            old_version = self.get(url, new_version.number - 1) if new_version.number > 1 else None
+        else:
+            old_version = self._version(url, old)
+        return analyse(old_version, new_version, rules=self._rules)
+
+    def blame(self, url: str, version: int | str | None = None) -> list[BlameLine]:
+        """Each sentence of a version (default: the latest) with the version it came from."""
+        from .analysis import blame
+
+        history = self.history(url)
+        target = self._version(url, version) if version is not None else history[-1]
+        return blame(history, target.number)
+
+    def reanalyse(self, urls: Iterable[str] | None = None, *, missing_only: bool = False,
+                  on_progress: ProgressCallback | None = None) -> int:
+        """Recompute and store the change analysis of every version of these articles.
+
+        A stored analysis is kept when it was made by the current rules against the same
+        previous version, unless ``missing_only`` is False, which recomputes every one.
+
+        Returns:
+            The number of versions whose analysis was stored.
+        """
+        from .analysis import analyse
+
+        rules = self._rules
+        targets = [self.article(u).url for u in urls] if urls is not None else [
+            a.url for a in self.articles()]
+        stored = 0
+        for done, url in enumerate(targets, start=1):
+            history = self.history(url)
+            items = []
+            for index, version in enumerate(history):
+                previous = history[index - 1] if index else None
+                against = previous.id if previous else None
+                current = version.analysis or {}
+                if (missing_only and current.get("rules_id") == rules.rules_id
+                        and current.get("against", "") == against):
+                    continue
+                summary = analyse(previous, version, rules=rules, history=history[:index])
+                items.append((version.id, {**summary.to_summary(), "against": against}))
+            self.store.set_analyses(items)
+            stored += len(items)
+            if on_progress:
+                on_progress(done, len(targets))
+        return stored
+
+    def changes(self, *, since: datetime | None = None, min_significance: str | None = None,
+                stealth: bool = False, limit: int = 100) -> list[Change]:
+        """Changes (versions after the first) across all articles, newest first.
+
+        Args:
+            since: only versions first captured at or after this time.
+            min_significance: only versions at least this significant
+                (``none``, ``cosmetic``, ``minor``, ``substantive``).
+            stealth: only stealth edits (substantive, with no declared update or note).
+            limit: at most this many.
+
+        Raises:
+            InputError: an unknown significance level.
+        """
+        if min_significance is not None and min_significance not in SIGNIFICANCE_LEVELS:
+            raise InputError(f"unknown significance {min_significance!r}: use "
+                             + ", ".join(SIGNIFICANCE_LEVELS))
+        return self.store.changes(since=as_utc(since) if since else None,
+                                  min_level=min_significance, stealth_only=stealth, limit=limit)
+
     # -- JSON Lines import and export --------------------------------------------------
 
     def import_jsonl(self, stream: IO[bytes], *, total: int = 0, source: str = "import",
+                     analyse: bool = True,
                      on_progress: ProgressCallback | None = None) -> ImportReport:
         """Import captures from JSON Lines, one capture per line; see ``docs/cli.md``.
 
@@ -352,6 +470,8 @@ class Archive:
         Args:
             stream: a binary stream of UTF-8 JSON Lines.
             total: the stream's size in bytes, if known, for ``on_progress``.
+            analyse: compute the change analysis of new versions as they are saved;
+                without it, run :meth:`reanalyse` afterwards.
             on_progress: called with (bytes read, total) after each batch.
         """
         from . import _jsonl
@@ -362,7 +482,7 @@ class Archive:
         done = 0
 
         def flush() -> None:
-            for result in self.save_many(batch):
+            for result in self.save_many(batch, analyse=analyse):
                 counts["captures_added" if result.is_new_capture else "unchanged"] += 1
                 counts["versions_added"] += result.is_new_version
             batch.clear()

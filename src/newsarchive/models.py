@@ -101,6 +101,21 @@ class Version:
 
 
 @attrs.frozen(kw_only=True)
+class Change:
+    """A version as listed among recent changes: where, when, and how much it matters."""
+
+    url: str
+    title: str | None
+    version: int
+    version_id: str
+    captured_at: datetime = attrs.field(validator=_aware)
+    reverted_to: int | None = None
+    level: str | None = None
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    stealth: bool = False
+
+
+@attrs.frozen(kw_only=True)
 class SaveResult:
     """What one save stored: the capture, and the version it is now part of."""
 

@@ -20,7 +20,7 @@ def test_archive_is_one_database_file_in_wal_mode(tmp_path: Path) -> None:
     assert (tmp_path / "a" / "newsarchive.db").is_file()
     with sqlite3.connect(tmp_path / "a" / "newsarchive.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("SELECT version FROM schema_migrations").fetchall() == [(1,)]
+        assert conn.execute("SELECT version FROM schema_migrations").fetchall() == [(1,), (2,)]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {"schema_migrations", "blobs", "articles", "aliases", "captures", "versions"}
 
@@ -41,7 +41,7 @@ def test_schema_snapshot(tmp_path: Path) -> None:
                      "http_status", "http_headers", "quality", "metadata"],
         "versions": ["article_id", "number", "id", "content_hash", "capture_id",
                      "first_captured_at", "last_captured_at", "capture_count", "reverted_to",
-                     "analysis"],
+                     "analysis", "significance", "stealth"],
     }
 
 

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "newsarchive.cli.core",
     "newsarchive.cli.report",
     "newsarchive.cli.scrape",
+    "newsarchive.cli.webarchive",
 )
 
 
@@ -65,17 +66,24 @@ class _Group(click.Group):
     metavar="LOCATION",
     help="Archive directory or postgresql:// URL (env NEWSARCHIVE_ARCHIVE).",
 )
+@click.option(
+    "--rules",
+    "rules_path",
+    envvar="NEWSARCHIVE_RULES",
+    type=click.Path(dir_okay=False),
+    help="Change-analysis rules file, TOML (env NEWSARCHIVE_RULES); see docs/analysis.md.",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.version_option(__version__, prog_name="newsarchive")
 @click.pass_context
-def cli(ctx: click.Context, location: str, debug: bool) -> None:
+def cli(ctx: click.Context, location: str, rules_path: str | None, debug: bool) -> None:
     """Keep every version of news articles and show what changed.
 
     \b
     Exit codes: 0 success; 1 an error (or, with diff --exit-code,
     differences found); 2 a usage error.
     """
-    ctx.obj = CliState(location=location, debug=debug)
+    ctx.obj = CliState(location=location, debug=debug, rules_path=rules_path)
 
 
 def main() -> None:

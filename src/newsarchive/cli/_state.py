@@ -18,11 +18,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 class CliState:
     location: str
     debug: bool = False
+    rules_path: str | None = None
     _archive: Archive | None = None
 
     def archive(self, ctx: click.Context) -> Archive:
         if self._archive is None:
-            self._archive = Archive.open(self.location)
+            rules = None
+            if self.rules_path:
+                from ..analysis import Rules
+
+                rules = Rules.from_toml(self.rules_path)
+            self._archive = Archive.open(self.location, rules=rules)
             ctx.call_on_close(self._archive.close)
         return self._archive
 

@@ -1,13 +1,13 @@
-"""Change-analysis commands: which version wrote each sentence."""
+"""Change-analysis commands: blame, recent changes across the archive, reanalysis."""
 
 from __future__ import annotations
 
 import click
 
-from ..analysis import blame as blame_sentences
-from ..archive import Archive
+from ..archive import SIGNIFICANCE_LEVELS, Archive
+from ..times import format_time, parse_time
 from . import cli
-from ._output import echo_json, json_option
+from ._output import echo_json, json_option, progress
 from ._state import pass_archive
 
 
@@ -26,9 +26,8 @@ def blame(archive: Archive, url: str, version: str | None, as_json: bool) -> Non
     Example:
       newsarchive blame https://example.com/story 3 --json
     """
-    history = archive.history(url)
     target = archive.resolve(url, version) if version is not None else archive.get(url)
-    lines = blame_sentences(history, target.number)
+    lines = archive.blame(url, target)
     if as_json:
         echo_json(
             {
@@ -57,3 +56,55 @@ def blame(archive: Archive, url: str, version: str | None, as_json: bool) -> Non
         where = f"v{b.version}" + (f" (from v{b.origin_version})" if b.is_edited else "")
         day = b.captured_at.strftime("%Y-%m-%d %H:%M")
         click.echo(f"{where:<{width}} {day}  {b.text}")
+
+
+@cli.command()
+@click.option("--since", metavar="ISO8601", help="Only changes first seen at or after this time.")
+@click.option("--min-significance", type=click.Choice(SIGNIFICANCE_LEVELS),
+              help="Only changes at least this significant.")
+@click.option("--stealth", is_flag=True, help="Only stealth edits.")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@json_option
+@pass_archive
+def changes(archive: Archive, since: str | None, min_significance: str | None, stealth: bool,
+            limit: int, as_json: bool) -> None:
+    """List changes across all articles, newest first: a daily review of what changed.
+
+    \b
+    Example:
+      newsarchive changes --since 2017-06-06 --min-significance substantive
+    """
+    found = archive.changes(since=parse_time(since, what="--since") if since else None,
+                            min_significance=min_significance, stealth=stealth, limit=limit)
+    if as_json:
+        echo_json([
+            {"url": c.url, "title": c.title, "version": c.version, "version_id": c.version_id,
+             "captured_at": format_time(c.captured_at), "significance": c.level,
+             "reasons": list(c.reasons), "stealth": c.stealth, "reverted_to": c.reverted_to}
+            for c in found
+        ])
+        return
+    for c in found:
+        flags = " STEALTH" if c.stealth else ""
+        reasons = ", ".join(c.reasons) or "-"
+        click.echo(f"{format_time(c.captured_at)}  v{c.version:<3} {c.level or '?':<11}{flags}"
+                   f"  {c.url}")
+        click.echo(f"{'':22}{c.title or '(no title)'}  [{reasons}]")
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, metavar="[URL]...")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@pass_archive
+def reanalyse(archive: Archive, urls: tuple[str, ...], quiet: bool) -> None:
+    """Recompute the change analysis of every version, e.g. after changing the rules.
+
+    \b
+    Example:
+      newsarchive --rules rules.toml reanalyse
+    """
+    targets = list(urls) or None
+    total = len(targets) if targets else len(archive.articles())
+    with progress(total, "Analysing", quiet=quiet) as on_progress:
+        count = archive.reanalyse(targets, on_progress=on_progress)
+    click.echo(f"analysed {count} versions", err=True)

@@ -9,7 +9,7 @@ from typing import IO, Any
 
 import click
 
-from ..archive import Archive, ImportReport
+from ..archive import SIGNIFICANCE_LEVELS, Archive, ImportReport
 from ..errors import InputError
 from ..models import GRANULARITIES, SaveResult, Version
 from ..times import format_time, parse_time
@@ -115,42 +115,63 @@ def _save_to_dict(result: SaveResult) -> dict[str, Any]:
     }
 
 
+def _significance(v: Version) -> tuple[str | None, list[str], bool]:
+    summary = v.analysis or {}
+    reasons = [r["code"] for r in summary.get("reasons", ())]
+    return summary.get("level"), reasons, bool(summary.get("stealth"))
+
+
 @cli.command()
 @click.argument("url")
+@click.option("--min-significance", type=click.Choice(SIGNIFICANCE_LEVELS),
+              help="Only versions at least this significant (the first always shows).")
+@click.option("--stealth", is_flag=True, help="Only stealth edits.")
 @json_option
 @pass_archive
-def log(archive: Archive, url: str, as_json: bool) -> None:
-    """List the versions of an article with what changed in each.
+def log(archive: Archive, url: str, min_significance: str | None, stealth: bool,
+        as_json: bool) -> None:
+    """List the versions of an article with what changed in each and how much it matters.
 
     \b
     Example:
-      newsarchive log https://example.com/story
+      newsarchive log https://example.com/story --min-significance substantive
     """
     from ..diff import diff_summary, diff_versions
     from ..render.json import version_to_dict
 
     versions = archive.history(url)
-    summaries = [
-        "first version" if i == 0 else diff_summary(diff_versions(versions[i - 1], v))
-        for i, v in enumerate(versions)
-    ]
+    rows = []
+    for i, v in enumerate(versions):
+        level, reasons, is_stealth = _significance(v)
+        if stealth and not is_stealth:
+            continue
+        if (min_significance and i > 0 and SIGNIFICANCE_LEVELS.index(level or "none")
+                < SIGNIFICANCE_LEVELS.index(min_significance)):
+            continue
+        summary = "first version" if i == 0 else diff_summary(diff_versions(versions[i - 1], v))
+        rows.append((v, summary, level, reasons, is_stealth))
     if as_json:
         echo_json({
             "url": archive.article(url).url,
             "versions": [
-                {**version_to_dict(v, text=False), "size": len(v.text), "summary": s}
-                for v, s in zip(versions, summaries, strict=True)
+                {**version_to_dict(v, text=False), "size": len(v.text), "summary": summary,
+                 "significance": level, "reasons": reasons, "stealth": is_stealth}
+                for v, summary, level, reasons, is_stealth in rows
             ],
         })
         return
-    for v, summary in zip(versions, summaries, strict=True):
+    for v, summary, level, reasons, is_stealth in rows:
         seen = format_time(v.first_captured_at)
         if v.capture_count > 1:
             seen += f" … {format_time(v.last_captured_at)} ({v.capture_count} captures)"
         revert = f"  [reverts to {v.reverted_to}]" if v.reverted_to else ""
         click.echo(f"{v.number:>3}  {v.id}  {seen}{revert}")
         click.echo(f"     {v.title or '(no title)'}  ·  {len(v.text):,} chars")
-        click.echo(f"     {summary}")
+        judged = ""
+        if v.number > 1 and level:
+            judged = f"{level}{' · STEALTH' if is_stealth else ''}: {', '.join(reasons) or '-'}"
+            judged = f"  ·  {judged}"
+        click.echo(f"     {summary}{judged}")
 
 
 @cli.command()
@@ -209,9 +230,12 @@ def diff(archive: Archive, url: str, old: str | None, new: str | None, granulari
     """
     d = archive.diff(url, old, new, granularity=granularity)  # type: ignore[arg-type]
     if fmt == "json":
-        from ..render.json import render_json
+        from ..render.json import diff_to_dict
 
-        click.echo(render_json(d))
+        data = diff_to_dict(d)
+        if granularity == "sentence":
+            data["alignment"] = _alignment_to_list(archive, url, d.old, d.new)
+        echo_json(data)
     elif fmt == "unified":
         from ..render.unified import render_unified
 
@@ -220,12 +244,31 @@ def diff(archive: Archive, url: str, old: str | None, new: str | None, granulari
         from ..render.html import render_diff_page
 
         click.echo(render_diff_page(d), nl=False)
+    elif granularity == "sentence" and not stat:
+        from ..analysis import render_alignment_text
+        from ..render.terminal import render_text
+
+        header = render_text(d, color=use_color(color), stat=True)
+        alignment = archive.analyse(url, d.old, d.new).alignment
+        assert alignment is not None
+        click.echo(header + render_alignment_text(alignment, color=use_color(color)), nl=False)
     else:
         from ..render.terminal import render_text
 
         click.echo(render_text(d, color=use_color(color), context=context, stat=stat), nl=False)
     if exit_code and d.has_changes:
         sys.exit(1)
+
+
+def _alignment_to_list(archive: Archive, url: str, old: Version, new: Version) -> list[Any]:
+    alignment = archive.analyse(url, old, new).alignment
+    assert alignment is not None
+    return [
+        {"kind": c.kind, "old": c.old, "new": c.new,
+         "old_index": c.old_index, "new_index": c.new_index,
+         "ops": [[o.op, o.text] for o in c.diff.ops] if c.diff else None}
+        for c in alignment.changes
+    ]
 
 
 @cli.command(name="list")
@@ -267,10 +310,12 @@ def _report(report: ImportReport, what: str) -> None:
 
 
 @cli.command(name="import")
-@click.argument("source", metavar="FILE|DIR|-")
+@click.argument("sources", nargs=-1, required=True, metavar="FILE|DIR|-")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--warc", "is_warc", is_flag=True,
+              help="The inputs are WARC or ARC files (several allowed); see docs/warc.md.")
 @pass_archive
-def import_(archive: Archive, source: str, quiet: bool) -> None:
+def import_(archive: Archive, sources: tuple[str, ...], quiet: bool, is_warc: bool) -> None:
     """Import captures from JSON Lines (a file or -), or a directory of capture files.
 
     Importing the same input twice adds nothing. See docs/cli.md for both formats.
@@ -278,7 +323,16 @@ def import_(archive: Archive, source: str, quiet: bool) -> None:
     \b
     Example:
       newsarchive import archive/sample
+      newsarchive import --warc crawl.warc.gz
     """
+    if is_warc:
+        from .webarchive import import_warc_files
+
+        import_warc_files(archive, sources, quiet=quiet)
+        return
+    if len(sources) != 1:
+        raise click.UsageError("give one FILE, DIR or - (several files only with --warc)")
+    source = sources[0]
     if source != "-" and Path(source).is_dir():
         files = sorted(Path(source).glob("*.txt"))
         if not files:
@@ -302,15 +356,24 @@ def import_(archive: Archive, source: str, quiet: bool) -> None:
 @click.argument("urls", nargs=-1, metavar="[URL]...")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file instead of standard output.")
+@click.option("--warc", "warc_output", type=click.Path(dir_okay=False, writable=True),
+              metavar="FILE.warc.gz", help="Write a WARC file instead; see docs/warc.md.")
 @pass_archive
-def export(archive: Archive, urls: tuple[str, ...], output: str | None) -> None:
+def export(archive: Archive, urls: tuple[str, ...], output: str | None,
+           warc_output: str | None) -> None:
     """Export captures as JSON Lines (all articles, or the URLs given).
 
     \b
     Example:
       newsarchive export -o backup.jsonl
+      newsarchive export --warc news.warc.gz
     """
     targets = list(urls) or None
+    if warc_output is not None:
+        from .webarchive import export_warc_file
+
+        export_warc_file(archive, warc_output, targets)
+        return
     if output is None:
         count = archive.export_jsonl(sys.stdout, targets)
     else:

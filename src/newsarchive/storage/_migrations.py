@@ -54,8 +54,14 @@ SQLITE: list[list[str]] = [
         ) WITHOUT ROWID""",
         "CREATE INDEX versions_by_time ON versions (article_id, first_captured_at)",
     ],
+    [
+        # Change analysis: the level as a number (0 none … 3 substantive) and the stealth
+        # flag beside the stored summary, so cross-archive change listings filter by index.
+        "ALTER TABLE versions ADD COLUMN significance INTEGER",
+        "ALTER TABLE versions ADD COLUMN stealth INTEGER",
+        "CREATE INDEX versions_by_change ON versions (first_captured_at)",
+    ],
 ]
-
 # URLs sort byte-wise ("C"), as SQLite sorts them, so both backends list articles alike.
 POSTGRES: list[list[str]] = [
     [
@@ -110,5 +116,12 @@ POSTGRES: list[list[str]] = [
         "CREATE INDEX versions_by_time ON versions (article_id, first_captured_at)",
         # Blobs are zstd frames already: spare TOAST a second, futile compression pass.
         "ALTER TABLE blobs ALTER COLUMN data SET STORAGE EXTERNAL",
+    ],
+    [
+        # Change analysis: the level as a number (0 none … 3 substantive) and the stealth
+        # flag beside the stored summary, so cross-archive change listings filter by index.
+        "ALTER TABLE versions ADD COLUMN significance INTEGER",
+        "ALTER TABLE versions ADD COLUMN stealth INTEGER",
+        "CREATE INDEX versions_by_change ON versions (first_captured_at)",
     ],
 ]

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import NotFoundError
-from ..models import Article, Capture, SaveResult, Version
+from ..models import Article, Capture, Change, SaveResult, Version
 from ..normalize import sha256_hex
 from ..times import from_micros, to_micros
 from . import _blobs, _timeline
@@ -26,6 +26,10 @@ _VERSION_COLUMNS = """v.number, v.id, v.content_hash, v.first_captured_at, v.las
 _CAPTURE_COLUMNS = """c.id, c.captured_at, c.source, c.content_hash, c.text_hash, c.html_hash,
     c.fetched_url, c.http_status, c.http_headers, c.quality, c.metadata,
     c.title, c.byline, c.published_at, c.modified_at"""
+
+
+# Significance levels as stored numbers, so that "at least minor" is one comparison.
+_LEVELS = {"none": 0, "cosmetic": 1, "minor": 2, "substantive": 3}
 
 
 def _micros(value: datetime | None) -> int | None:
@@ -457,11 +461,51 @@ class SQLStore:
             rows = self._all("SELECT id, url FROM articles ORDER BY url")
             return [self._article(int(r[0]), str(r[1])) for r in rows]
 
+    def set_analyses(self, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
+        """Store analysis summaries (by version id) in one transaction."""
+        if not items:
+            return
+        with self._write([]):
+            for version_id, summary in items:
+                level = None if not summary else _LEVELS.get(str(summary.get("level")))
+                stealth = None if not summary else int(bool(summary.get("stealth")))
+                self._execute(
+                    "UPDATE versions SET analysis = ?, significance = ?, stealth = ? WHERE id = ?",
+                    (_json(dict(summary)) if summary else None, level, stealth, version_id),
+                )
+
     def set_analysis(self, version_id: str, summary: Mapping[str, Any] | None) -> None:
-        row = self._one("SELECT a.url FROM versions v JOIN articles a ON a.id = v.article_id"
-                        " WHERE v.id = ?", (version_id,))
-        if row is None:
-            raise NotFoundError(f"no version {version_id}")
-        with self._write([str(row[0])]):
-            self._execute("UPDATE versions SET analysis = ? WHERE id = ?",
-                          (_json(dict(summary)) if summary else None, version_id))
+        self.set_analyses([(version_id, summary)])
+
+    def changes(self, *, since: datetime | None = None, min_level: str | None = None,
+                stealth_only: bool = False, limit: int = 100) -> list[Change]:
+        """Versions across all articles, newest first, filtered by their stored analysis."""
+        where, params = ["v.number > 1"], []
+        if since is not None:
+            where.append("v.first_captured_at >= ?")
+            params.append(to_micros(since))
+        if min_level is not None:
+            where.append("v.significance >= ?")
+            params.append(_LEVELS[min_level])
+        if stealth_only:
+            where.append("v.stealth = 1")
+        with self._read():
+            rows = self._all(
+                "SELECT a.url, c.title, v.number, v.id, v.first_captured_at, v.reverted_to,"
+                " v.analysis FROM versions v JOIN articles a ON a.id = v.article_id"
+                " JOIN captures c ON c.id = v.capture_id"
+                f" WHERE {' AND '.join(where)}"
+                " ORDER BY v.first_captured_at DESC, a.url, v.number DESC LIMIT ?",
+                (*params, limit),
+            )
+        result = []
+        for row in rows:
+            summary = json.loads(row[6]) if row[6] else {}
+            result.append(Change(
+                url=row[0], title=row[1], version=int(row[2]), version_id=row[3],
+                captured_at=from_micros(row[4]), reverted_to=row[5],
+                level=summary.get("level"),
+                reasons=tuple(r["code"] for r in summary.get("reasons", ())),
+                stealth=bool(summary.get("stealth")),
+            ))
+        return result
