@@ -19,6 +19,7 @@ from ._state import CliState
 
 # Each module adds its commands to `cli`; imported lazily so `--version` stays fast.
 COMMAND_MODULES = (
+    "newsarchive.cli.admin",
     "newsarchive.cli.analysis",
     "newsarchive.cli.core",
     "newsarchive.cli.report",

@@ -1,0 +1,90 @@
+"""Archive administration: schema migrations and copies between locations."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+import click
+
+from ..archive import Archive
+from ..copy import copy_archive
+from . import cli
+from ._output import echo_json, json_option
+from ._state import pass_archive
+
+
+@cli.command()
+@json_option
+@pass_archive
+def migrate(archive: Archive, as_json: bool) -> None:
+    """Bring the archive's schema up to date and print its version.
+
+    Opening an archive migrates it anyway; this command does only that, e.g. before
+    starting many scrapers against a new PostgreSQL database.
+
+    \b
+    Example:
+      newsarchive --archive postgresql://scraper@db.example/news migrate
+    """
+    version = archive.store.schema_version()
+    if as_json:
+        echo_json({"location": archive.location, "schema_version": version})
+    else:
+        click.echo(f"{archive.location}: schema version {version}")
+
+
+@contextmanager
+def _lazy_progress(label: str, *, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A progress callback whose bar appears once the total is known (stderr TTY only)."""
+    with ExitStack() as stack:
+        bar: Any = None
+        shown = 0
+
+        def update(done: int, total: int) -> None:
+            nonlocal bar, shown
+            if quiet or total <= 0 or not sys.stderr.isatty():
+                return
+            if bar is None:
+                bar = stack.enter_context(
+                    click.progressbar(length=total, label=label, file=sys.stderr))
+            bar.update(done - shown)
+            shown = done
+
+        yield update
+
+
+@cli.command(name="copy")
+@click.argument("source", metavar="SOURCE")
+@click.argument("destination", metavar="DEST")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@json_option
+@click.pass_context
+def copy_(ctx: click.Context, source: str, destination: str, quiet: bool,
+          as_json: bool) -> None:
+    """Copy every capture of archive SOURCE into archive DEST (directories or URLs).
+
+    The copy keeps raw HTML, headers, metadata, aliases, version ids and analyses, so
+    exporting DEST gives what exporting SOURCE gives. Re-running an interrupted copy
+    carries on where it stopped. The global --archive option is not used.
+
+    \b
+    Example:
+      newsarchive copy ./archive postgresql://scraper@db.example/news
+    """
+    source_archive = ctx.with_resource(Archive.open(source))
+    destination_archive = ctx.with_resource(Archive.open(destination))
+    with _lazy_progress("Copying", quiet=quiet) as on_progress:
+        report = copy_archive(source_archive, destination_archive, on_progress=on_progress)
+    if as_json:
+        echo_json(report.to_dict())
+        return
+    articles = f"{report.articles} article{'' if report.articles == 1 else 's'}"
+    click.echo(
+        f"{report.captures} captures of {articles} copied: "
+        f"{report.captures_added} added ({report.versions_added} new versions), "
+        f"{report.captures - report.captures_added} already there",
+        err=True,
+    )
