@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 
 import attrs
 import pytest
 
-from newsarchive.errors import FetchError
+from newsarchive.errors import FetchError, MissingDependencyError
 from newsarchive.fetch.feeds import parse_feed
 from newsarchive.fetch.http import FetchOptions, HttpFetcher, parse_retry_after
 from scrape_server import Reply, ScrapeServer, page, scrape_server
@@ -322,3 +326,41 @@ def test_json_feed_items() -> None:
 def test_unreadable_feeds_are_fetch_errors(body: bytes) -> None:
     with pytest.raises(FetchError, match="Not a readable feed"):
         parse_feed(body, url="http://example.test/feed")
+
+
+# -- without the scrape extra ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("module", ["httpx", "protego"])
+def test_fetcher_without_the_extra_names_it(monkeypatch: pytest.MonkeyPatch, module: str) -> None:
+    monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(MissingDependencyError, match=r"newsarchive\[scrape\]"):
+        HttpFetcher(FAST)
+
+
+@pytest.mark.parametrize("module", ["trafilatura", "htmldate"])
+def test_extraction_without_the_extra_names_it(
+    monkeypatch: pytest.MonkeyPatch, module: str
+) -> None:
+    from newsarchive.fetch.extract import extract_article
+
+    monkeypatch.setitem(sys.modules, module, None)
+    with pytest.raises(MissingDependencyError, match=r"newsarchive\[scrape\]"):
+        extract_article("<p>x</p>", "http://example.test/")
+
+
+def test_importing_newsarchive_loads_no_scraping_dependency() -> None:
+    code = (
+        "import sys, newsarchive, newsarchive.jobs, newsarchive.cli.scrape; "
+        "print(sorted(m for m in ('httpx', 'trafilatura', 'htmldate', 'feedparser', 'protego', "
+        "'charset_normalizer', 'lxml') if m in sys.modules))"
+    )
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "PYTHONPATH": src},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.strip() == "[]"

@@ -311,3 +311,15 @@ def test_killed_run_leaves_a_consistent_archive_and_the_next_run_carries_on(
         hits = len(scrape_server.hits(f"/news/story-{n}"))
         # Saved before the kill: not fetched again. In flight when killed: fetched once more.
         assert hits == 1 if url in saved_urls else hits in (1, 2)
+
+
+def test_quiet_watch_prints_only_failures(tmp_path: Path, scrape_server: ScrapeServer) -> None:
+    serve_feed(scrape_server, 2)
+    scrape_server.route("/news/story-1", Reply(status=500))
+    config = write_config(tmp_path / "watch.toml", scrape_server)
+    result = CliRunner().invoke(
+        cli, ["--archive", str(tmp_path / "a"), "watch", "--config", str(config), "--quiet"]
+    )
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [f"failed: {scrape_server.url('/news/story-1')}: HTTP 500"]

@@ -243,13 +243,15 @@ def watch(
         )
     if as_json:
         echo_json(report.to_dict())
-    elif not quiet:
-        for feed in report.feeds:
-            if feed.is_failure:
-                click.echo(f"failed feed: {feed.message}", err=True)
-        for item in report.items:
-            if item.outcome in ("failed", "flagged"):
-                click.echo(f"{item.outcome}: {item.url}: {item.message}", err=True)
+        _exit_on_failures(report.has_failures)
+        return
+    for feed in report.feeds:
+        if feed.is_failure:
+            click.echo(f"failed feed: {feed.message}", err=True)
+    for item in report.items:
+        if item.is_failure or (item.outcome == "flagged" and not quiet):
+            click.echo(f"{item.outcome}: {item.url}: {item.message}", err=True)
+    if not quiet:
         stopped = f" (stopped at {report.stopped})" if report.stopped else ""
         click.echo(
             f"watch: {report.feeds_read} feeds read, {report.discovered} discovered, "
