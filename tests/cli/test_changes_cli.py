@@ -1,0 +1,79 @@
+"""Significance in log, the changes listing, reanalyse with a rules file, sentence diffs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from newsarchive.cli import cli
+
+URL = "https://news.example.com/2017/06/06/sessions-offered-to-resign"
+
+
+def run(runner: CliRunner, archive: Path, *args: str) -> Result:
+    return runner.invoke(cli, ["--archive", str(archive), *args])
+
+
+@pytest.fixture
+def loaded(runner: CliRunner, tmp_path: Path, sample_dir: Path) -> Path:
+    archive = tmp_path / "archive"
+    assert run(runner, archive, "import", str(sample_dir)).exit_code == 0
+    return archive
+
+
+def test_sample_story_levels_and_reasons(runner: CliRunner, loaded: Path) -> None:
+    versions = json.loads(run(runner, loaded, "log", URL, "--json").stdout)["versions"]
+    assert [v["significance"] for v in versions] == [
+        "none", "minor", "substantive", "substantive", "substantive", "substantive", "substantive"]
+    reasons = [set(v["reasons"]) for v in versions]
+    assert reasons[1] == {"typo"}
+    assert "paragraph-added" in reasons[2]
+    assert "headline-changed" in reasons[3]
+    assert {"headline-changed", "reverted"} <= reasons[4]
+    assert "quote-changed" in reasons[5]
+    assert {"correction-note", "dates-changed"} <= reasons[6]
+    assert [v["stealth"] for v in versions] == [False, False, True, True, True, True, False]
+
+
+def test_log_filters(runner: CliRunner, loaded: Path) -> None:
+    stealth = json.loads(run(runner, loaded, "log", URL, "--stealth", "--json").stdout)
+    assert [v["number"] for v in stealth["versions"]] == [3, 4, 5, 6]
+    minor = json.loads(run(runner, loaded, "log", URL, "--min-significance", "substantive",
+                           "--json").stdout)
+    assert [v["number"] for v in minor["versions"]] == [1, 3, 4, 5, 6, 7]
+    text = run(runner, loaded, "log", URL).stdout
+    assert "minor: typo" in text and "STEALTH" in text
+
+
+def test_changes_command(runner: CliRunner, loaded: Path) -> None:
+    result = run(runner, loaded, "changes", "--since", "2017-06-07", "--json")
+    assert result.exit_code == 0
+    assert [(c["version"], c["significance"]) for c in json.loads(result.stdout)] == [
+        (7, "substantive"), (6, "substantive")]
+    assert run(runner, loaded, "changes", "--since", "someday").exit_code == 1
+
+
+def test_reanalyse_with_a_rules_file(runner: CliRunner, loaded: Path, tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[levels]\ntypo = "cosmetic"\n')
+    result = runner.invoke(cli, ["--archive", str(loaded), "--rules", str(rules), "reanalyse"])
+    assert result.exit_code == 0 and "analysed 7 versions" in result.stderr
+    versions = json.loads(run(runner, loaded, "log", URL, "--json").stdout)["versions"]
+    assert versions[1]["significance"] == "cosmetic"
+    bad = tmp_path / "bad.toml"
+    bad.write_text("levels = [")
+    broken = runner.invoke(cli, ["--archive", str(loaded), "--rules", str(bad), "reanalyse"])
+    assert broken.exit_code == 1 and broken.stderr.startswith("Error: ")
+
+
+def test_sentence_diff_shows_the_alignment(runner: CliRunner, loaded: Path) -> None:
+    text = run(runner, loaded, "diff", URL, "5", "6", "-g", "sentence", "--color", "never")
+    assert text.exit_code == 0
+    assert "~ " in text.stdout and "{+any+}" in text.stdout
+    data = json.loads(run(runner, loaded, "diff", URL, "2", "3", "-g", "sentence",
+                          "--format", "json").stdout)
+    kinds = [c["kind"] for c in data["alignment"]]
+    assert kinds.count("added") == 6 and "deleted" not in kinds  # two new paragraphs

@@ -1,0 +1,109 @@
+"""Change analysis stored with versions: log, changes, reanalyse, rules — on every backend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import at
+from newsarchive import Archive, InputError
+from newsarchive.analysis import Rules
+
+URL = "https://news.example.com/story"
+OTHER = "https://news.example.com/other"
+BASE = ("The council approved the budget on Monday.\n\n"
+        "Three members voted against it, officials said.")
+
+
+def levels(archive: Archive, url: str = URL) -> list[str | None]:
+    return [(v.analysis or {}).get("level") for v in archive.history(url)]
+
+
+def test_each_new_version_is_analysed_when_saved(archive: Archive) -> None:
+    archive.save(URL, text=BASE, captured_at=at(0))
+    archive.save(URL, text=BASE.replace("on Monday", "on  Monday"), captured_at=at(5))  # same content
+    archive.save(URL, text=BASE.replace("budget", "bugdet"), captured_at=at(10))
+    archive.save(URL, text=BASE + "\n\nThe vote was 6-3 after a long debate about taxes.",
+                 captured_at=at(20))
+    history = archive.history(URL)
+    assert len(history) == 3
+    assert levels(archive) == ["none", "minor", "substantive"]
+    assert "typo" in [r["code"] for r in history[1].analysis["reasons"]]
+    assert history[2].analysis["stealth"] is True  # no declared modification, no note
+
+
+def test_declared_update_is_not_stealth(archive: Archive) -> None:
+    archive.save(URL, text=BASE, captured_at=at(0), modified_at=at(0))
+    archive.save(URL, text=BASE + "\n\nThe mayor resigned hours later, her office said.",
+                 captured_at=at(30), modified_at=at(25))
+    latest = archive.get(URL)
+    assert latest.analysis["level"] == "substantive" and latest.analysis["stealth"] is False
+
+
+def test_backfill_reanalyses_the_neighbours(archive: Archive) -> None:
+    archive.save(URL, text=BASE, captured_at=at(0))
+    final = BASE + "\n\nThe vote was 6-3 after a long debate about taxes."
+    archive.save(URL, text=final, captured_at=at(30))
+    archive.save(URL, text=BASE.replace("Monday", "Tuesday"), captured_at=at(15))
+    history = archive.history(URL)
+    assert [v.analysis["against"] for v in history] == [None, history[0].id, history[1].id]
+    assert "date-changed" in [r["code"] for r in history[1].analysis["reasons"]]
+
+
+def test_changes_lists_newest_first_with_filters(archive: Archive) -> None:
+    archive.save(URL, text=BASE, captured_at=at(0))
+    archive.save(OTHER, text=BASE, captured_at=at(1))
+    archive.save(URL, text=BASE.replace("budget", "bugdet"), captured_at=at(10))
+    archive.save(OTHER, text=BASE + "\n\nA new paragraph of reporting on the vote.",
+                 captured_at=at(20))
+    found = archive.changes()
+    assert [(c.url, c.version, c.level) for c in found] == [
+        (OTHER, 2, "substantive"), (URL, 2, "minor")]
+    assert [c.url for c in archive.changes(min_significance="substantive")] == [OTHER]
+    assert [c.url for c in archive.changes(stealth=True)] == [OTHER]
+    assert [c.url for c in archive.changes(since=at(15))] == [OTHER]
+    assert archive.changes(limit=1)[0].url == OTHER
+    with pytest.raises(InputError):
+        archive.changes(min_significance="huge")
+
+
+def test_reanalyse_applies_new_rules_and_records_them(archive_location: str) -> None:
+    with Archive.open(archive_location) as archive:
+        archive.save(URL, text=BASE, captured_at=at(0))
+        archive.save(URL, text=BASE.replace("budget", "bugdet"), captured_at=at(10))
+        default_id = archive.get(URL).analysis["rules_id"]
+        strict = Rules.from_mapping({"levels": {"typo": "substantive"}})
+        archive.rules = strict
+        assert archive.reanalyse(missing_only=True) == 2  # made by other rules: recomputed
+        assert archive.reanalyse(missing_only=True) == 0
+        latest = archive.get(URL)
+        assert latest.analysis["level"] == "substantive"
+        assert latest.analysis["rules_id"] == strict.rules_id != default_id
+
+
+def test_bulk_import_can_defer_analysis(tmp_path: Path) -> None:
+    import io
+    import json
+
+    lines = "".join(
+        json.dumps({"url": URL, "captured_at": at(m).isoformat(), "text": t}) + "\n"
+        for m, t in [(0, BASE), (5, BASE.replace("budget", "bugdet"))]
+    ).encode()
+    with Archive.open(tmp_path / "a") as archive:
+        archive.import_jsonl(io.BytesIO(lines), analyse=False)
+        assert levels(archive) == [None, None]
+        assert archive.changes() and archive.changes()[0].level is None
+        assert archive.reanalyse() == 2
+        assert levels(archive) == ["none", "minor"]
+
+
+def test_analyse_and_blame_through_the_archive(archive: Archive) -> None:
+    archive.save(URL, text=BASE, captured_at=at(0))
+    archive.save(URL, text=BASE + "\n\nA new paragraph of reporting on the vote.",
+                 captured_at=at(10))
+    result = archive.analyse(URL)
+    assert result.level == "substantive" and result.alignment is not None
+    assert result.alignment.apply(BASE) == archive.get(URL).text
+    lines = archive.blame(URL)
+    assert [line.version for line in lines] == [1, 1, 2]
