@@ -62,6 +62,11 @@ _PAIR_POSTINGS = 16
 # Unchanged tokens kept on each side of a changed middle for the clean-up.
 _CLEANUP_CONTEXT = 8
 
+# Unchanged characters kept on each side of a change before word tokenizing,
+# and how far to look for a word boundary beyond them.
+_WINDOW_MARGIN = 64
+_BOUNDARY_SCAN = 256
+
 _WORD_RE = re.compile(r"\w+")
 _WORD_TOKEN_RE = re.compile(r"\w+|\s+|.", re.DOTALL)
 # A sentence ends at terminal punctuation (plus closing quotes or brackets)
@@ -355,10 +360,53 @@ def _diff_paired(
 # --- assembling the levels ---------------------------------------------------
 
 
+def _is_word_boundary(text: str, i: int) -> bool:
+    """Whether a word token starts at ``i``: whitespace after something else, or an end."""
+    if i <= 0 or i >= len(text):
+        return True
+    return text[i].isspace() and not text[i - 1].isspace() and text[i - 1] != _ZWJ
+
+
+def _word_window(old: str, new: str) -> tuple[int, int, int]:
+    """Where the changed part of two texts starts and ends, widened to word boundaries.
+
+    Returns ``(start, end_old, end_new)``: ``old[:start] == new[:start]`` and
+    ``old[end_old:] == new[end_new:]``, with _WINDOW_MARGIN characters or more
+    of unchanged text kept inside the window for the clean-up to look at.
+    """
+    prefix = _DMP.diff_commonPrefix(old, new)
+    suffix = _DMP.diff_commonSuffix(old[prefix:], new[prefix:])
+    start = max(0, prefix - _WINDOW_MARGIN)
+    floor = max(0, start - _BOUNDARY_SCAN)
+    while start > floor and not (_is_word_boundary(old, start) and _is_word_boundary(new, start)):
+        start -= 1
+    if start == floor:
+        start = 0
+    shift = len(new) - len(old)
+    end = min(len(old), len(old) - suffix + _WINDOW_MARGIN)
+    ceiling = min(len(old), end + _BOUNDARY_SCAN)
+    while end < ceiling and not (
+        _is_word_boundary(old, end) and _is_word_boundary(new, end + shift)
+    ):
+        end += 1
+    if end == ceiling:
+        end = len(old)
+    return start, end, end + shift
+
+
 def _fine_diff(old: str, new: str, tokenize: _Tokenizer | None) -> _Ops | None:
     if tokenize is None:
         return _char_diff(old, new)
-    return _token_diff(tokenize(old), tokenize(new), cleanup=True)
+    if tokenize is not _split_words:
+        return _token_diff(tokenize(old), tokenize(new), cleanup=True)
+    # Tokenize only around the change: most of a changed paragraph is unchanged.
+    start, end_old, end_new = _word_window(old, new)
+    ops = _token_diff(
+        _split_words(old[start:end_old]), _split_words(new[start:end_new]), cleanup=True
+    )
+    if ops is None:
+        return None
+    return [(EQUAL, old[:start]), *ops, (EQUAL, old[end_old:])]
 
 
 def _bounded_diff(
