@@ -1,75 +1,76 @@
-"""newsarchive: keep every version of a news article and see exactly what changed."""
+"""newsarchive: keep every version of a news article and see exactly what changed.
+
+The names below load on first use, so that ``import newsarchive`` (and every CLI call
+made by a scheduled job) stays fast.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 from typing import TYPE_CHECKING, Any
 
-from .archive import Archive, ImportReport
-from .errors import (
-    ExtractionError,
-    FetchError,
-    InputError,
-    MissingDependencyError,
-    NewsArchiveError,
-    NotFoundError,
-    SchemaError,
-    StorageError,
-    WarcFormatError,
-)
-from .models import (
-    Article,
-    Capture,
-    DiffOp,
-    DiffStats,
-    FieldChange,
-    SaveResult,
-    TextDiff,
-    Version,
-    VersionDiff,
-)
-from .urls import canonical_url
-
 if TYPE_CHECKING:
+    from .archive import Archive, ImportReport
     from .diff import diff_texts, diff_versions
+    from .errors import (
+        ExtractionError,
+        FetchError,
+        InputError,
+        MissingDependencyError,
+        NewsArchiveError,
+        NotFoundError,
+        SchemaError,
+        StorageError,
+        WarcFormatError,
+    )
+    from .models import (
+        Article,
+        Capture,
+        Change,
+        DiffOp,
+        DiffStats,
+        FieldChange,
+        SaveResult,
+        TextDiff,
+        Version,
+        VersionDiff,
+    )
+    from .urls import canonical_url
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Archive",
-    "Article",
-    "Capture",
-    "DiffOp",
-    "DiffStats",
-    "ExtractionError",
-    "FetchError",
-    "FieldChange",
-    "ImportReport",
-    "InputError",
-    "MissingDependencyError",
-    "NewsArchiveError",
-    "NotFoundError",
-    "SaveResult",
-    "SchemaError",
-    "StorageError",
-    "TextDiff",
-    "Version",
-    "VersionDiff",
-    "WarcFormatError",
-    "__version__",
-    "canonical_url",
-    "diff_texts",
-    "diff_versions",
-]
+_EXPORTS = {
+    "Archive": "archive",
+    "ImportReport": "archive",
+    "diff_texts": "diff",
+    "diff_versions": "diff",
+    "canonical_url": "urls",
+    **dict.fromkeys(
+        ["ExtractionError", "FetchError", "InputError", "MissingDependencyError",
+         "NewsArchiveError", "NotFoundError", "SchemaError", "StorageError", "WarcFormatError"],
+        "errors",
+    ),
+    **dict.fromkeys(
+        ["Article", "Capture", "Change", "DiffOp", "DiffStats", "FieldChange", "SaveResult",
+         "TextDiff", "Version", "VersionDiff"],
+        "models",
+    ),
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
 def __getattr__(name: str) -> Any:
-    # The diff engine loads diff-match-patch; keep it out of `import newsarchive`
-    # so that short CLI calls start fast.
-    if name in ("diff_texts", "diff_versions"):
-        from . import diff
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'newsarchive' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
 
-        return getattr(diff, name)
-    raise AttributeError(f"module 'newsarchive' has no attribute {name!r}")
+
+def __dir__() -> list[str]:
+    return __all__

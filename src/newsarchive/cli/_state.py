@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import click
 
-from ..archive import Archive
+if TYPE_CHECKING:
+    from ..archive import Archive
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +29,8 @@ class CliState:
                 from ..analysis import Rules
 
                 rules = Rules.from_toml(self.rules_path)
+            from ..archive import Archive
+
             self._archive = Archive.open(self.location, rules=rules)
             ctx.call_on_close(self._archive.close)
         return self._archive
