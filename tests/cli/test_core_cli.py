@@ -68,8 +68,7 @@ def test_diff_exit_code(runner: CliRunner, loaded: Path) -> None:
 
 
 def test_no_color_env_and_color_always(runner: CliRunner, loaded: Path) -> None:
-    coloured = runner.invoke(cli, ["--archive", str(loaded), "diff", URL, "--color", "always"],
-                             color=True)
+    coloured = runner.invoke(cli, ["--archive", str(loaded), "diff", URL, "--color", "always"])
     assert "\x1b[" in coloured.stdout
     plain = runner.invoke(cli, ["--archive", str(loaded), "diff", URL], color=True,
                           env={"NO_COLOR": "1"})

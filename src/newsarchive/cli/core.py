@@ -248,14 +248,19 @@ def diff(archive: Archive, url: str, old: str | None, new: str | None, granulari
         from ..analysis import render_alignment_text
         from ..render.terminal import render_text
 
-        header = render_text(d, color=use_color(color), stat=True)
+        colored = use_color(color)
+        header = render_text(d, color=colored, stat=True)
         alignment = archive.analyse(url, d.old, d.new).alignment
         assert alignment is not None
-        click.echo(header + render_alignment_text(alignment, color=use_color(color)), nl=False)
+        click.echo(header + render_alignment_text(alignment, color=colored), nl=False,
+                   color=colored)
     else:
         from ..render.terminal import render_text
 
-        click.echo(render_text(d, color=use_color(color), context=context, stat=stat), nl=False)
+        colored = use_color(color)
+        # color= keeps click from stripping the codes when --color always meets a pipe.
+        click.echo(render_text(d, color=colored, context=context, stat=stat), nl=False,
+                   color=colored)
     if exit_code and d.has_changes:
         sys.exit(1)
 
