@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsarchive.normalize import content_hash, normalize_text
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("", ""),
+        ("  one  two\tthree \n", "one two three"),
+        ("a\r\nb", "a b"),
+        ("a\n\n\n\nb", "a\n\nb"),
+        ("a \n \n b", "a\n\nb"),
+        ("e\u0301", "\u00e9"),
+        ("a\u00a0b", "a b"),
+        ("already normal.\n\nSecond paragraph.", "already normal.\n\nSecond paragraph."),
+    ],
+)
+def test_normalize_text(given: str, expected: str) -> None:
+    assert normalize_text(given) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab .\n\r\t\u00a0\u2003é")), max_size=40))
+def test_normalisation_is_idempotent(text: str) -> None:
+    assert normalize_text(normalize_text(text)) == normalize_text(text)
+
+
+def test_content_hash_ignores_spacing_but_not_words() -> None:
+    base = content_hash(text="Hello world.\n\nMore.", title="T")
+    assert content_hash(text="Hello  world.\r\n\r\nMore.\n", title=" T ") == base
+    assert content_hash(text="Hello world.\n\nMore!", title="T") != base
+    assert content_hash(text="Hello world.\n\nMore.", title="T2") != base
