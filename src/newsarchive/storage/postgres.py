@@ -30,7 +30,7 @@ from psycopg import sql
 from ..errors import SchemaError, StorageError
 from ..models import SaveResult
 from ..times import to_micros, utc_now
-from . import CaptureRecord, _migrations
+from . import CaptureRecord, _blobs, _migrations
 from ._sql import SQLStore
 
 __all__ = ["PostgresStore", "lock_key"]
@@ -167,6 +167,23 @@ class PostgresStore(SQLStore):
 
     def close(self) -> None:
         self._conn.close()
+
+    def _blob_bytes(self, key: bytes) -> bytes:
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        # One round trip for the whole delta chain (at most KEYFRAME_INTERVAL frames)
+        # instead of one per frame.
+        rows = self._conn.execute(
+            "WITH RECURSIVE chain (hash, base, data, depth) AS ("
+            " SELECT hash, base, data, depth FROM blobs WHERE hash = %s"
+            " UNION ALL SELECT b.hash, b.base, b.data, b.depth FROM blobs b"
+            " JOIN chain c ON b.hash = c.base)"
+            " SELECT hash, base, data FROM chain", (key,)).fetchall()
+        frames = {bytes(r[0]): (None if r[1] is None else bytes(r[1]), bytes(r[2]))
+                  for r in rows}
+        return _blobs.decode_chain(
+            key, lambda k: frames[k] if k in frames else self._load_frame(k), self._cache)
 
     # -- transactions and locks --------------------------------------------------------
 
