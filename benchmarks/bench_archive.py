@@ -1,12 +1,13 @@
 """Speed and size of the core archive on a generated corpus; prints figures and targets.
 
-    python benchmarks/bench_archive.py            # 10k versions, plus lookups at 1M
-    python benchmarks/bench_archive.py --small    # 10k versions only (a minute or two)
+python benchmarks/bench_archive.py            # 10k versions, plus lookups at 1M
+python benchmarks/bench_archive.py --small    # 10k versions only (a minute or two)
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import os
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from corpus import histories  # noqa: E402
 
-from newsarchive import Archive  # noqa: E402
+from newsarchive import Archive, NewsArchiveError  # noqa: E402
 from newsarchive.diff import diff_texts  # noqa: E402
 from newsarchive.times import parse_time  # noqa: E402
 
@@ -63,8 +64,12 @@ def save_rate(rows: list[dict[str, str]], work: Path) -> float:
     with Archive.open(location) as archive:
         start = time.perf_counter()
         for row in rows:
-            archive.save(row["url"], text=row["text"], title=row["title"],
-                         captured_at=parse_time(row["captured_at"]))
+            archive.save(
+                row["url"],
+                text=row["text"],
+                title=row["title"],
+                captured_at=parse_time(row["captured_at"]),
+            )
         elapsed = time.perf_counter() - start
     shutil.rmtree(location)
     return len(rows) / elapsed
@@ -75,7 +80,7 @@ def git_size(rows: list[dict[str, str]], work: Path) -> int:
     repo = work / "git"
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     stream = io.BytesIO()
-    for mark, row in enumerate(rows, start=1):
+    for row in rows:
         body = f"{row['title']}\n\n{row['text']}\n".encode()
         path = row["url"].rsplit("/", 1)[1] + ".txt"
         stamp = int(parse_time(row["captured_at"]).timestamp())
@@ -85,8 +90,9 @@ def git_size(rows: list[dict[str, str]], work: Path) -> int:
         stream.write(b"data %d\n%s\n" % (len(message), message))
         stream.write(f"M 100644 inline {path}\n".encode())
         stream.write(b"data %d\n%s\n" % (len(body), body))
-    subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], input=stream.getvalue(),
-                   check=True)
+    subprocess.run(
+        ["git", "-C", str(repo), "fast-import", "--quiet"], input=stream.getvalue(), check=True
+    )
     subprocess.run(["git", "-C", str(repo), "gc", "--aggressive", "--prune=now", "-q"], check=True)
     return sum(f.stat().st_size for f in (repo / ".git").rglob("*") if f.is_file())
 
@@ -95,8 +101,12 @@ def diff_times(rows: list[dict[str, str]]) -> list[float]:
     by_url: dict[str, list[str]] = {}
     for row in rows:
         by_url.setdefault(row["url"], []).append(row["text"])
-    pairs = [(a, b) for texts in by_url.values() for a, b in zip(texts, texts[1:])
-             if 9_000 <= len(b) <= 11_000]
+    pairs = [
+        (a, b)
+        for texts in by_url.values()
+        for a, b in zip(texts, texts[1:], strict=False)
+        if 9_000 <= len(b) <= 11_000
+    ]
     times = []
     for a, b in pairs:
         start = time.perf_counter()
@@ -131,10 +141,9 @@ def lookup_times(location: Path, urls: list[str], t0: datetime) -> tuple[float, 
         for url in sample:
             when = t0 + timedelta(minutes=rng.randrange(0, 60 * 24 * 365))
             start = time.perf_counter()
-            try:
+            # A time before the article's first capture raises after a full lookup.
+            with contextlib.suppress(NewsArchiveError):
                 archive.get(url, at=when)
-            except Exception:  # before the article's first capture: still a full lookup
-                pass
             asof.append(time.perf_counter() - start)
     return statistics.median(latest), statistics.median(asof)
 
@@ -144,8 +153,14 @@ def build_big(location: Path, n: int) -> list[str]:
     with Archive.open(location) as archive:
         batch = []
         for row in histories(n, seed=99):
-            batch.append(archive.prepare(row["url"], text=row["text"], title=row["title"],
-                                         captured_at=parse_time(row["captured_at"])))
+            batch.append(
+                archive.prepare(
+                    row["url"],
+                    text=row["text"],
+                    title=row["title"],
+                    captured_at=parse_time(row["captured_at"]),
+                )
+            )
             if len(batch) == 2000:
                 archive.save_many(batch)
                 batch = []
@@ -157,8 +172,12 @@ def build_big(location: Path, n: int) -> list[str]:
 def startup_time() -> float:
     def once() -> float:
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "newsarchive.cli", "--version"], check=True,
-                       capture_output=True, env={**os.environ, "PYTHONPATH": sys.path[1]})
+        subprocess.run(
+            [sys.executable, "-m", "newsarchive.cli", "--version"],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONPATH": sys.path[1]},
+        )
         return time.perf_counter() - start
 
     return statistics.median(once() for _ in range(15))
@@ -170,59 +189,103 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=1_000_000)
     parser.add_argument("--small", action="store_true", help="skip the 1M-version archive")
     args = parser.parse_args()
-    print(f"machine: {platform.machine()} {platform.processor() or ''}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+    print(
+        f"machine: {platform.machine()} {platform.processor() or ''}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
     rows = list(histories(args.versions))
     raw = sum(len(r["text"].encode()) + len(r["title"].encode()) for r in rows)
     jsonl = "".join(json.dumps(r) + "\n" for r in rows).encode()
-    print(f"corpus: {len(rows):,} versions of {len({r['url'] for r in rows}):,} articles, "
-          f"{raw / 1e6:.1f} MB of text")
+    print(
+        f"corpus: {len(rows):,} versions of {len({r['url'] for r in rows}):,} articles, "
+        f"{raw / 1e6:.1f} MB of text"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        rates, locations = zip(*(import_rate(jsonl, len(rows), work) for _ in range(3)))
+        runs = [import_rate(jsonl, len(rows), work) for _ in range(3)]
+        rates, locations = zip(*runs, strict=True)
         rate = statistics.median(rates)
         line("import (versions/s, median of 3)", f"{rate:,.0f}", "target ≥ 8,000", rate >= 8000)
         saves = median_of(3, lambda: save_rate(rows[:3000], work))
-        line("save, one transaction each (saves/s)", f"{saves:,.0f}", "target ≥ 2,500",
-             saves >= 2500)
+        line(
+            "save, one transaction each (saves/s)", f"{saves:,.0f}", "target ≥ 2,500", saves >= 2500
+        )
         size = db_size(locations[0])
         gsize = git_size(rows, work)
         line("archive size / raw text", f"{100 * size / raw:.1f}%", f"({size / 1e6:.2f} MB)")
-        line("git gc --aggressive size / raw text", f"{100 * gsize / raw:.1f}%",
-             f"({gsize / 1e6:.2f} MB)")
-        line("archive size / git size", f"{100 * size / gsize:.1f}%", "target ≤ 60%",
-             size <= 0.6 * gsize)
+        line(
+            "git gc --aggressive size / raw text",
+            f"{100 * gsize / raw:.1f}%",
+            f"({gsize / 1e6:.2f} MB)",
+        )
+        line(
+            "archive size / git size",
+            f"{100 * size / gsize:.1f}%",
+            "target ≤ 60%",
+            size <= 0.6 * gsize,
+        )
         times = diff_times(rows)
         med, worst = statistics.median(times) * 1e3, max(times) * 1e3
-        line(f"word diff per 10 KB pair (ms, {len(times)} pairs)", f"{med:.3f}", "target ≤ 0.3",
-             med <= 0.3)
+        line(
+            f"word diff per 10 KB pair (ms, {len(times)} pairs)",
+            f"{med:.3f}",
+            "target ≤ 0.3",
+            med <= 0.3,
+        )
         line("word diff slowest pair (ms)", f"{worst:.1f}", "target ≤ 100", worst <= 100)
         rw = rewrite_time()
         line("200 KB full rewrite diff (s)", f"{rw:.3f}", "target ≤ 0.5", rw <= 0.5)
         t0 = parse_time(rows[0]["captured_at"])
         urls = sorted({r["url"] for r in rows})
         small_latest, small_asof = lookup_times(locations[0], urls, t0)
-        line("latest version at 10k (ms, median)", f"{small_latest * 1e3:.3f}", "target ≤ 0.5",
-             small_latest <= 0.0005)
-        line("as-of lookup at 10k (ms, median)", f"{small_asof * 1e3:.3f}", "target ≤ 0.5",
-             small_asof <= 0.0005)
+        line(
+            "latest version at 10k (ms, median)",
+            f"{small_latest * 1e3:.3f}",
+            "target ≤ 0.5",
+            small_latest <= 0.0005,
+        )
+        line(
+            "as-of lookup at 10k (ms, median)",
+            f"{small_asof * 1e3:.3f}",
+            "target ≤ 0.5",
+            small_asof <= 0.0005,
+        )
         if not args.small:
             start = time.perf_counter()
             big_urls = build_big(work / "big", args.big)
-            print(f"  (built {args.big:,} versions in {time.perf_counter() - start:.0f} s, "
-                  f"{db_size(work / 'big') / 1e9:.2f} GB)")
+            print(
+                f"  (built {args.big:,} versions in {time.perf_counter() - start:.0f} s, "
+                f"{db_size(work / 'big') / 1e9:.2f} GB)"
+            )
             big_latest, big_asof = lookup_times(work / "big", big_urls, t0)
-            line(f"latest version at {args.big:,} (ms)", f"{big_latest * 1e3:.3f}",
-                 "target ≤ 0.5", big_latest <= 0.0005)
-            line(f"as-of lookup at {args.big:,} (ms)", f"{big_asof * 1e3:.3f}", "target ≤ 0.5",
-                 big_asof <= 0.0005)
-            line("latest: 1M time / 10k time", f"{big_latest / small_latest:.2f}×",
-                 "target ≤ 1.5×", big_latest <= 1.5 * small_latest)
-            line("as-of: 1M time / 10k time", f"{big_asof / small_asof:.2f}×", "target ≤ 1.5×",
-                 big_asof <= 1.5 * small_asof)
+            line(
+                f"latest version at {args.big:,} (ms)",
+                f"{big_latest * 1e3:.3f}",
+                "target ≤ 0.5",
+                big_latest <= 0.0005,
+            )
+            line(
+                f"as-of lookup at {args.big:,} (ms)",
+                f"{big_asof * 1e3:.3f}",
+                "target ≤ 0.5",
+                big_asof <= 0.0005,
+            )
+            line(
+                "latest: 1M time / 10k time",
+                f"{big_latest / small_latest:.2f}×",
+                "target ≤ 1.5×",
+                big_latest <= 1.5 * small_latest,
+            )
+            line(
+                "as-of: 1M time / 10k time",
+                f"{big_asof / small_asof:.2f}×",
+                "target ≤ 1.5×",
+                big_asof <= 1.5 * small_asof,
+            )
     start_s = startup_time()
-    line("newsarchive --version (ms, median)", f"{start_s * 1e3:.0f}", "target ≤ 100",
-         start_s <= 0.1)
+    line(
+        "newsarchive --version (ms, median)", f"{start_s * 1e3:.0f}", "target ≤ 100", start_s <= 0.1
+    )
 
 
 if __name__ == "__main__":

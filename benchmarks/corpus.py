@@ -11,7 +11,7 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-WORDS = (
+WORDS = (  # noqa: SIM905 (a word list reads better as prose)
     "the of and to in a is that for on said was with he it as at by from his an have has "
     "are were but not they be this which one after who had their been would its officials "
     "president department government election campaign investigation report statement "

@@ -39,8 +39,9 @@ def test_unchanged_content_adds_a_capture_not_a_version(archive: Archive) -> Non
 
 def test_whitespace_and_line_endings_do_not_make_a_version(archive: Archive) -> None:
     archive.save(URL, text=A, captured_at=at(0))
-    result = archive.save(URL, text="  " + A.replace("\n", "\r\n").replace(" ", "  ") + "\n",
-                          captured_at=at(5))
+    result = archive.save(
+        URL, text="  " + A.replace("\n", "\r\n").replace(" ", "  ") + "\n", captured_at=at(5)
+    )
     assert not result.is_new_version
     assert len(archive.history(URL)) == 1
 
@@ -65,8 +66,9 @@ def test_title_byline_and_dates_are_part_of_the_content(archive: Archive) -> Non
     archive.save(URL, text=A, title="One", captured_at=at(0))
     assert archive.save(URL, text=A, title="Two", captured_at=at(1)).is_new_version
     assert archive.save(URL, text=A, title="Two", byline="Ann", captured_at=at(2)).is_new_version
-    assert archive.save(URL, text=A, title="Two", byline="Ann", modified_at=at(3),
-                        captured_at=at(3)).is_new_version
+    assert archive.save(
+        URL, text=A, title="Two", byline="Ann", modified_at=at(3), captured_at=at(3)
+    ).is_new_version
     assert len(archive.history(URL)) == 4
 
 
@@ -115,9 +117,11 @@ def test_stored_text_comes_back_byte_identical(archive: Archive) -> None:
 
 
 def test_raw_html_is_kept_and_text_extracted(archive: Archive) -> None:
-    html = ("<html><head><title>Site | Story</title><script>x()</script></head><body>"
-            "<nav>Home</nav><h1>Sessions offered to resign</h1><p>First &amp; <b>bold</b>.</p>"
-            "<p>Second.</p></body></html>")
+    html = (
+        "<html><head><title>Site | Story</title><script>x()</script></head><body>"
+        "<nav>Home</nav><h1>Sessions offered to resign</h1><p>First &amp; <b>bold</b>.</p>"
+        "<p>Second.</p></body></html>"
+    )
     result = archive.save(URL, html=html, captured_at=at(0))
     assert result.version is not None
     assert result.version.title == "Sessions offered to resign"
@@ -134,8 +138,12 @@ def test_many_versions_decode_through_delta_chains(archive: Archive) -> None:
 
 
 def test_canonical_url_and_aliases(archive: Archive) -> None:
-    archive.save("https://m.example.com/s?utm_source=x", text=A, captured_at=at(0),
-                 canonical_url="https://www.example.com/s")
+    archive.save(
+        "https://m.example.com/s?utm_source=x",
+        text=A,
+        captured_at=at(0),
+        canonical_url="https://www.example.com/s",
+    )
     article = archive.article("https://m.example.com/s")
     assert article.url == "https://www.example.com/s"
     assert article.aliases == ("https://m.example.com/s",)
@@ -200,11 +208,22 @@ def test_diff_between_versions(archive: Archive) -> None:
 
 def test_export_then_import_gives_the_same_versions(archive: Archive, tmp_path) -> None:
     archive.save(URL, text=A, title="T", byline="Ann", captured_at=at(0), metadata={"k": [1]})
-    archive.save(URL + "?utm_source=x", text=A, captured_at=at(5), title="T", byline="Ann",
-                 metadata={"k": [1]})
-    archive.save("https://m.example.com/x", html="<p>Hi</p>", captured_at=at(6),
-                 canonical_url="https://example.com/x", http_status=200,
-                 http_headers=[("ETag", '"1"')])
+    archive.save(
+        URL + "?utm_source=x",
+        text=A,
+        captured_at=at(5),
+        title="T",
+        byline="Ann",
+        metadata={"k": [1]},
+    )
+    archive.save(
+        "https://m.example.com/x",
+        html="<p>Hi</p>",
+        captured_at=at(6),
+        canonical_url="https://example.com/x",
+        http_status=200,
+        http_headers=[("ETag", '"1"')],
+    )
     archive.save(URL, text=B, title="T", byline="Ann", captured_at=at(10), modified_at=at(9))
     archive.save(URL, text="oops", captured_at=at(11), quality="soft-404")
     buffer = io.StringIO()
@@ -226,13 +245,18 @@ def test_export_then_import_gives_the_same_versions(archive: Archive, tmp_path) 
 
 def test_import_reports_bad_lines_and_keeps_going(archive: Archive) -> None:
     good = json.dumps({"url": URL, "captured_at": "2017-06-06T20:00:00Z", "text": A})
-    data = "\n".join([
-        good,
-        "{not json",
-        json.dumps({"url": URL, "text": A}),
-        json.dumps({"url": URL, "captured_at": "yesterday", "text": A}),
-        json.dumps({"url": URL, "captured_at": "2017-06-06T20:10:00Z", "text": B}),
-    ]).encode() + b"\n\xff\xfe\n"
+    data = (
+        "\n".join(
+            [
+                good,
+                "{not json",
+                json.dumps({"url": URL, "text": A}),
+                json.dumps({"url": URL, "captured_at": "yesterday", "text": A}),
+                json.dumps({"url": URL, "captured_at": "2017-06-06T20:10:00Z", "text": B}),
+            ]
+        ).encode()
+        + b"\n\xff\xfe\n"
+    )
     report = archive.import_jsonl(io.BytesIO(data))
     assert [n for n, _ in report.errors] == [2, 3, 4, 6]
     assert "UTF-8" in report.errors[-1][1]
@@ -242,7 +266,8 @@ def test_import_reports_bad_lines_and_keeps_going(archive: Archive) -> None:
 def test_import_in_any_order_builds_the_timeline(archive: Archive) -> None:
     rows = [(20, C), (0, A), (10, B), (30, A)]
     data = "".join(
-        json.dumps({"url": URL, "captured_at": at(m).isoformat(), "text": t}) + "\n" for m, t in rows
+        json.dumps({"url": URL, "captured_at": at(m).isoformat(), "text": t}) + "\n"
+        for m, t in rows
     ).encode()
     archive.import_jsonl(io.BytesIO(data))
     assert [v.text for v in archive.history(URL)] == [A, B, C, A]

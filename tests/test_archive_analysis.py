@@ -12,8 +12,9 @@ from newsarchive.analysis import Rules
 
 URL = "https://news.example.com/story"
 OTHER = "https://news.example.com/other"
-BASE = ("The council approved the budget on Monday.\n\n"
-        "Three members voted against it, officials said.")
+BASE = (
+    "The council approved the budget on Monday.\n\nThree members voted against it, officials said."
+)
 
 
 def levels(archive: Archive, url: str = URL) -> list[str | None]:
@@ -22,10 +23,13 @@ def levels(archive: Archive, url: str = URL) -> list[str | None]:
 
 def test_each_new_version_is_analysed_when_saved(archive: Archive) -> None:
     archive.save(URL, text=BASE, captured_at=at(0))
-    archive.save(URL, text=BASE.replace("on Monday", "on  Monday"), captured_at=at(5))  # same content
+    archive.save(
+        URL, text=BASE.replace("on Monday", "on  Monday"), captured_at=at(5)
+    )  # same content
     archive.save(URL, text=BASE.replace("budget", "bugdet"), captured_at=at(10))
-    archive.save(URL, text=BASE + "\n\nThe vote was 6-3 after a long debate about taxes.",
-                 captured_at=at(20))
+    archive.save(
+        URL, text=BASE + "\n\nThe vote was 6-3 after a long debate about taxes.", captured_at=at(20)
+    )
     history = archive.history(URL)
     assert len(history) == 3
     assert levels(archive) == ["none", "minor", "substantive"]
@@ -35,8 +39,12 @@ def test_each_new_version_is_analysed_when_saved(archive: Archive) -> None:
 
 def test_declared_update_is_not_stealth(archive: Archive) -> None:
     archive.save(URL, text=BASE, captured_at=at(0), modified_at=at(0))
-    archive.save(URL, text=BASE + "\n\nThe mayor resigned hours later, her office said.",
-                 captured_at=at(30), modified_at=at(25))
+    archive.save(
+        URL,
+        text=BASE + "\n\nThe mayor resigned hours later, her office said.",
+        captured_at=at(30),
+        modified_at=at(25),
+    )
     latest = archive.get(URL)
     assert latest.analysis["level"] == "substantive" and latest.analysis["stealth"] is False
 
@@ -55,11 +63,14 @@ def test_changes_lists_newest_first_with_filters(archive: Archive) -> None:
     archive.save(URL, text=BASE, captured_at=at(0))
     archive.save(OTHER, text=BASE, captured_at=at(1))
     archive.save(URL, text=BASE.replace("budget", "bugdet"), captured_at=at(10))
-    archive.save(OTHER, text=BASE + "\n\nA new paragraph of reporting on the vote.",
-                 captured_at=at(20))
+    archive.save(
+        OTHER, text=BASE + "\n\nA new paragraph of reporting on the vote.", captured_at=at(20)
+    )
     found = archive.changes()
     assert [(c.url, c.version, c.level) for c in found] == [
-        (OTHER, 2, "substantive"), (URL, 2, "minor")]
+        (OTHER, 2, "substantive"),
+        (URL, 2, "minor"),
+    ]
     assert [c.url for c in archive.changes(min_significance="substantive")] == [OTHER]
     assert [c.url for c in archive.changes(stealth=True)] == [OTHER]
     assert [c.url for c in archive.changes(since=at(15))] == [OTHER]
@@ -100,8 +111,9 @@ def test_bulk_import_can_defer_analysis(tmp_path: Path) -> None:
 
 def test_analyse_and_blame_through_the_archive(archive: Archive) -> None:
     archive.save(URL, text=BASE, captured_at=at(0))
-    archive.save(URL, text=BASE + "\n\nA new paragraph of reporting on the vote.",
-                 captured_at=at(10))
+    archive.save(
+        URL, text=BASE + "\n\nA new paragraph of reporting on the vote.", captured_at=at(10)
+    )
     result = archive.analyse(URL)
     assert result.level == "substantive" and result.alignment is not None
     assert result.alignment.apply(BASE) == archive.get(URL).text

@@ -97,11 +97,18 @@ def test_importing_the_package_loads_no_heavy_dependency() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, newsarchive.cli; "
-            "print(sorted(m for m in ('diff_match_patch', 'zstandard', 'sqlite3', 'httpx', "
-            "'trafilatura', 'psycopg', 'warcio') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": str(SRC.parent)})
+    code = (
+        "import sys, newsarchive.cli; "
+        "print(sorted(m for m in ('diff_match_patch', 'zstandard', 'sqlite3', 'httpx', "
+        "'trafilatura', 'psycopg', 'warcio') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(SRC.parent)},
+    )
     assert out.stdout.strip() == "[]"
 
 
@@ -121,8 +128,19 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
     assert "Example" in command.help, f"{name} --help has no example"
 
 
-@pytest.mark.parametrize("doc", ["cli.md", "python-api.md", "storage.md", "diff-format.md",
-                                 "analysis.md", "scraping.md", "report.md", "warc.md"])
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "cli.md",
+        "python-api.md",
+        "storage.md",
+        "diff-format.md",
+        "analysis.md",
+        "scraping.md",
+        "report.md",
+        "warc.md",
+    ],
+)
 def test_readme_links_resolve(doc: str) -> None:
     assert (DOCS / doc).is_file()
     assert f"docs/{doc}" in (DOCS.parent / "README.md").read_text(encoding="utf-8")

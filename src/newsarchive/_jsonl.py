@@ -10,8 +10,17 @@ from .models import Capture
 from .times import format_time, parse_time
 
 _TIMES = ("captured_at", "published_at", "modified_at")
-_TEXTS = ("url", "canonical_url", "title", "byline", "text", "html", "source", "fetched_url",
-          "quality")
+_TEXTS = (
+    "url",
+    "canonical_url",
+    "title",
+    "byline",
+    "text",
+    "html",
+    "source",
+    "fetched_url",
+    "quality",
+)
 KNOWN = frozenset({*_TIMES, *_TEXTS, "metadata", "http_status", "http_headers"})
 
 
@@ -59,8 +68,9 @@ def parse_line(line: bytes, *, default_source: str) -> dict[str, Any]:
         fields["http_status"] = data["http_status"]
     headers = data.get("http_headers")
     if headers is not None:
-        if not (isinstance(headers, list)
-                and all(isinstance(h, list) and len(h) == 2 for h in headers)):
+        if not (
+            isinstance(headers, list) and all(isinstance(h, list) and len(h) == 2 for h in headers)
+        ):
             raise InputError("'http_headers' must be a list of [name, value] pairs")
         fields["http_headers"] = [tuple(h) for h in headers]
     return fields

@@ -90,8 +90,12 @@ class Archive:
     def __enter__(self) -> Archive:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
     # -- saving ------------------------------------------------------------------------
@@ -138,15 +142,31 @@ class Archive:
             InputError: no text or HTML, a bad URL, or metadata that is not JSON.
             StorageError: the archive could not be written; nothing was saved.
         """
-        return self.save_many([self._record(
-            url, text=text, html=html, title=title, byline=byline, captured_at=captured_at,
-            published_at=published_at, modified_at=modified_at, metadata=metadata,
-            canonical_url=canonical_url, source=source, fetched_url=fetched_url,
-            http_status=http_status, http_headers=http_headers, quality=quality,
-        )])[0]
+        return self.save_many(
+            [
+                self._record(
+                    url,
+                    text=text,
+                    html=html,
+                    title=title,
+                    byline=byline,
+                    captured_at=captured_at,
+                    published_at=published_at,
+                    modified_at=modified_at,
+                    metadata=metadata,
+                    canonical_url=canonical_url,
+                    source=source,
+                    fetched_url=fetched_url,
+                    http_status=http_status,
+                    http_headers=http_headers,
+                    quality=quality,
+                )
+            ]
+        )[0]
 
-    def save_many(self, records: Iterable[CaptureRecord], *,
-                  analyse: bool = True) -> list[SaveResult]:
+    def save_many(
+        self, records: Iterable[CaptureRecord], *, analyse: bool = True
+    ) -> list[SaveResult]:
         """Save prepared captures (see :meth:`prepare`) in one transaction.
 
         With ``analyse``, each new version's change analysis is computed and stored (see
@@ -154,8 +174,9 @@ class Archive:
         """
         results = self.store.save(records)
         if analyse:
-            changed = sorted({r.version.url for r in results
-                              if r.is_new_version and r.version is not None})
+            changed = sorted(
+                {r.version.url for r in results if r.is_new_version and r.version is not None}
+            )
             if changed:
                 self.reanalyse(changed, missing_only=True)
         return results
@@ -213,9 +234,14 @@ class Archive:
             published_at=published_at,
             modified_at=modified_at,
             metadata=metadata,
-            content_hash=content_hash(text=text, title=title, byline=byline,
-                                      published_at=published_at, modified_at=modified_at,
-                                      raw_text_hash=raw_hash),
+            content_hash=content_hash(
+                text=text,
+                title=title,
+                byline=byline,
+                published_at=published_at,
+                modified_at=modified_at,
+                raw_text_hash=raw_hash,
+            ),
             text_hash=raw_hash,
             fetched_url=fetched_url,
             http_status=http_status,
@@ -258,8 +284,9 @@ class Archive:
         """Every capture of the article in time order, flagged ones included."""
         return self.store.captures(self._lookup_url(url))
 
-    def get(self, url: str, version: int | str | None = None, *,
-            at: datetime | None = None) -> Version:
+    def get(
+        self, url: str, version: int | str | None = None, *, at: datetime | None = None
+    ) -> Version:
         """One version of an article: the latest by default.
 
         Args:
@@ -328,9 +355,14 @@ class Archive:
             f"bad version reference {ref!r}: use a number, -N from the latest, @TIME or an id"
         )
 
-    def diff(self, url: str, old: int | str | Version | None = None,
-             new: int | str | Version | None = None, *,
-             granularity: Granularity = "word") -> VersionDiff:
+    def diff(
+        self,
+        url: str,
+        old: int | str | Version | None = None,
+        new: int | str | Version | None = None,
+        *,
+        granularity: Granularity = "word",
+    ) -> VersionDiff:
         """What changed between two versions (default: the two latest).
 
         Versions may be given as numbers, references (see :meth:`resolve`) or values.
@@ -376,8 +408,12 @@ class Archive:
 
         return self.rules or DEFAULT_RULES
 
-    def analyse(self, url: str, old: int | str | Version | None = None,
-                new: int | str | Version | None = None) -> Analysis:
+    def analyse(
+        self,
+        url: str,
+        old: int | str | Version | None = None,
+        new: int | str | Version | None = None,
+    ) -> Analysis:
         """The change analysis between two versions (default: the latest and its predecessor).
 
         Returns:
@@ -403,8 +439,13 @@ class Archive:
         target = self._version(url, version) if version is not None else history[-1]
         return blame(history, target.number)
 
-    def reanalyse(self, urls: Iterable[str] | None = None, *, missing_only: bool = False,
-                  on_progress: ProgressCallback | None = None) -> int:
+    def reanalyse(
+        self,
+        urls: Iterable[str] | None = None,
+        *,
+        missing_only: bool = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> int:
         """Recompute and store the change analysis of every version of these articles.
 
         A stored analysis is kept when it was made by the current rules against the same
@@ -416,8 +457,11 @@ class Archive:
         from .analysis import analyse
 
         rules = self._rules
-        targets = [self.article(u).url for u in urls] if urls is not None else [
-            a.url for a in self.articles()]
+        targets = (
+            [self.article(u).url for u in urls]
+            if urls is not None
+            else [a.url for a in self.articles()]
+        )
         stored = 0
         for done, url in enumerate(targets, start=1):
             history = self.history(url)
@@ -426,8 +470,11 @@ class Archive:
                 previous = history[index - 1] if index else None
                 against = previous.id if previous else None
                 current = version.analysis or {}
-                if (missing_only and current.get("rules_id") == rules.rules_id
-                        and current.get("against", "") == against):
+                if (
+                    missing_only
+                    and current.get("rules_id") == rules.rules_id
+                    and current.get("against", "") == against
+                ):
                     continue
                 summary = analyse(previous, version, rules=rules, history=history[:index])
                 items.append((version.id, {**summary.to_summary(), "against": against}))
@@ -437,8 +484,14 @@ class Archive:
                 on_progress(done, len(targets))
         return stored
 
-    def changes(self, *, since: datetime | None = None, min_significance: str | None = None,
-                stealth: bool = False, limit: int = 100) -> list[Change]:
+    def changes(
+        self,
+        *,
+        since: datetime | None = None,
+        min_significance: str | None = None,
+        stealth: bool = False,
+        limit: int = 100,
+    ) -> list[Change]:
         """Changes (versions after the first) across all articles, newest first.
 
         Args:
@@ -452,16 +505,27 @@ class Archive:
             InputError: an unknown significance level.
         """
         if min_significance is not None and min_significance not in SIGNIFICANCE_LEVELS:
-            raise InputError(f"unknown significance {min_significance!r}: use "
-                             + ", ".join(SIGNIFICANCE_LEVELS))
-        return self.store.changes(since=as_utc(since) if since else None,
-                                  min_level=min_significance, stealth_only=stealth, limit=limit)
+            raise InputError(
+                f"unknown significance {min_significance!r}: use " + ", ".join(SIGNIFICANCE_LEVELS)
+            )
+        return self.store.changes(
+            since=as_utc(since) if since else None,
+            min_level=min_significance,
+            stealth_only=stealth,
+            limit=limit,
+        )
 
     # -- JSON Lines import and export --------------------------------------------------
 
-    def import_jsonl(self, stream: IO[bytes], *, total: int = 0, source: str = "import",
-                     analyse: bool = True,
-                     on_progress: ProgressCallback | None = None) -> ImportReport:
+    def import_jsonl(
+        self,
+        stream: IO[bytes],
+        *,
+        total: int = 0,
+        source: str = "import",
+        analyse: bool = True,
+        on_progress: ProgressCallback | None = None,
+    ) -> ImportReport:
         """Import captures from JSON Lines, one capture per line; see ``docs/cli.md``.
 
         Runs in constant memory. A line that cannot be used is reported and skipped; the
@@ -504,8 +568,13 @@ class Archive:
         flush()
         return ImportReport(errors=tuple(errors), **counts)
 
-    def import_capture_files(self, paths: Iterable[Path], *, source: str = "import",
-                             on_progress: ProgressCallback | None = None) -> ImportReport:
+    def import_capture_files(
+        self,
+        paths: Iterable[Path],
+        *,
+        source: str = "import",
+        on_progress: ProgressCallback | None = None,
+    ) -> ImportReport:
         """Import capture files (see :mod:`newsarchive.capturefile`), one capture each.
 
         A file that cannot be used is reported (its index in ``paths``) and skipped.

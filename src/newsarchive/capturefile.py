@@ -27,7 +27,11 @@ _FIELDS = {
     "byline": "byline",
     "source": "source",
 }
-_TIMES = {"captured-at": "captured_at", "published-at": "published_at", "modified-at": "modified_at"}
+_TIMES = {
+    "captured-at": "captured_at",
+    "published-at": "published_at",
+    "modified-at": "modified_at",
+}
 
 
 def parse_capture_file(content: str, *, default_source: str = "import") -> dict[str, Any]:

@@ -5,7 +5,7 @@ Messages are written to be shown to a user as they are.
     NewsArchiveError
     ├── StorageError
     │   ├── NotFoundError(StorageError, LookupError)   article or version missing
-    │   ├── SchemaError                                database newer than the code, failed migration
+    │   ├── SchemaError                                database newer than the code
     │   └── ArchiveBusyError                           another process holds the archive
     ├── InputError(NewsArchiveError, ValueError)       bad text, date, URL or version reference
     ├── FetchError                                     .url, .status (None if no response)

@@ -11,12 +11,44 @@ from html.parser import HTMLParser
 import attrs
 
 _BLOCKS = frozenset(
-    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption",
-     "div", "section", "article", "tr", "br", "dd", "dt", "main"}
+    {
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "blockquote",
+        "pre",
+        "figcaption",
+        "div",
+        "section",
+        "article",
+        "tr",
+        "br",
+        "dd",
+        "dt",
+        "main",
+    }
 )
 _SKIPPED = frozenset(
-    {"script", "style", "noscript", "template", "nav", "header", "footer", "aside", "svg",
-     "form", "button", "iframe", "head"}
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "header",
+        "footer",
+        "aside",
+        "svg",
+        "form",
+        "button",
+        "iframe",
+        "head",
+    }
 )
 
 

@@ -26,9 +26,16 @@ def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return dict(value or {})
 
 
-_metadata_field = attrs.field(
-    factory=dict, converter=_frozen_mapping, eq=True, hash=False, repr=False
-)
+def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _header_tuple(value: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(name), str(text)) for name, text in value)
+
+
+def _metadata_field() -> Any:
+    return attrs.field(factory=dict, converter=_frozen_mapping, eq=True, hash=False, repr=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -36,7 +43,7 @@ class Article:
     """One story, identified by its canonical URL."""
 
     url: str
-    aliases: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     title: str | None = None
     version_count: int = 0
     capture_count: int = 0
@@ -68,9 +75,9 @@ class Capture:
     modified_at: datetime | None = attrs.field(default=None, validator=_aware)
     fetched_url: str | None = None
     http_status: int | None = None
-    http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
+    http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_header_tuple)
     quality: str | None = None
-    metadata: Mapping[str, Any] = _metadata_field
+    metadata: Mapping[str, Any] = _metadata_field()
 
 
 @attrs.frozen(kw_only=True)
@@ -89,7 +96,7 @@ class Version:
     byline: str | None = None
     published_at: datetime | None = attrs.field(default=None, validator=_aware)
     modified_at: datetime | None = attrs.field(default=None, validator=_aware)
-    metadata: Mapping[str, Any] = _metadata_field
+    metadata: Mapping[str, Any] = _metadata_field()
     content_hash: str
     text_hash: str
     first_captured_at: datetime = attrs.field(validator=_aware)
@@ -111,7 +118,7 @@ class Change:
     captured_at: datetime = attrs.field(validator=_aware)
     reverted_to: int | None = None
     level: str | None = None
-    reasons: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     stealth: bool = False
 
 

@@ -21,7 +21,9 @@ def parse_time(value: str, *, what: str = "time") -> datetime:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        raise InputError(f"bad {what} {value!r}: expected ISO 8601, e.g. 2017-06-06T14:30:00Z") from None
+        raise InputError(
+            f"bad {what} {value!r}: expected ISO 8601, e.g. 2017-06-06T14:30:00Z"
+        ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)

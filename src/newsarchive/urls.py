@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -10,10 +11,40 @@ from .errors import InputError
 # Query parameters that identify a campaign or a click, never the article.
 _TRACKING_NAMES = frozenset(
     {
-        "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
-        "igshid", "mc_cid", "mc_eid", "ocid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok",
-        "ref_src", "ref_url", "smid", "smtyp", "cmpid", "cmp", "spm", "soc_src", "soc_trk",
-        "at_medium", "at_campaign", "wt.mc_id", "s_cid", "ito", "share", "xtor",
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "ocid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "ref_src",
+        "ref_url",
+        "smid",
+        "smtyp",
+        "cmpid",
+        "cmp",
+        "spm",
+        "soc_src",
+        "soc_trk",
+        "at_medium",
+        "at_campaign",
+        "wt.mc_id",
+        "s_cid",
+        "ito",
+        "share",
+        "xtor",
     }
 )
 _TRACKING_PREFIXES = ("utm_", "ns_", "pk_", "mtm_", "hmb_")
@@ -53,10 +84,9 @@ def canonical_url(url: str) -> str:
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
         raise InputError(f"not an absolute http(s) URL: {url!r}")
     host = parts.hostname.rstrip(".")
-    try:
+    # Hosts the idna codec rejects are kept as given, lowercased.
+    with contextlib.suppress(UnicodeError):
         host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass  # keep hosts the idna codec rejects as they were given, lowercased
     netloc = host
     if parts.username:
         userinfo = parts.username + (f":{parts.password}" if parts.password else "")

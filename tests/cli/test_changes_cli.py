@@ -27,7 +27,14 @@ def loaded(runner: CliRunner, tmp_path: Path, sample_dir: Path) -> Path:
 def test_sample_story_levels_and_reasons(runner: CliRunner, loaded: Path) -> None:
     versions = json.loads(run(runner, loaded, "log", URL, "--json").stdout)["versions"]
     assert [v["significance"] for v in versions] == [
-        "none", "minor", "substantive", "substantive", "substantive", "substantive", "substantive"]
+        "none",
+        "minor",
+        "substantive",
+        "substantive",
+        "substantive",
+        "substantive",
+        "substantive",
+    ]
     reasons = [set(v["reasons"]) for v in versions]
     assert reasons[1] == {"typo"}
     assert "paragraph-added" in reasons[2]
@@ -41,8 +48,9 @@ def test_sample_story_levels_and_reasons(runner: CliRunner, loaded: Path) -> Non
 def test_log_filters(runner: CliRunner, loaded: Path) -> None:
     stealth = json.loads(run(runner, loaded, "log", URL, "--stealth", "--json").stdout)
     assert [v["number"] for v in stealth["versions"]] == [3, 4, 5, 6]
-    minor = json.loads(run(runner, loaded, "log", URL, "--min-significance", "substantive",
-                           "--json").stdout)
+    minor = json.loads(
+        run(runner, loaded, "log", URL, "--min-significance", "substantive", "--json").stdout
+    )
     assert [v["number"] for v in minor["versions"]] == [1, 3, 4, 5, 6, 7]
     text = run(runner, loaded, "log", URL).stdout
     assert "minor: typo" in text and "STEALTH" in text
@@ -52,7 +60,9 @@ def test_changes_command(runner: CliRunner, loaded: Path) -> None:
     result = run(runner, loaded, "changes", "--since", "2017-06-07", "--json")
     assert result.exit_code == 0
     assert [(c["version"], c["significance"]) for c in json.loads(result.stdout)] == [
-        (7, "substantive"), (6, "substantive")]
+        (7, "substantive"),
+        (6, "substantive"),
+    ]
     assert run(runner, loaded, "changes", "--since", "someday").exit_code == 1
 
 
@@ -73,7 +83,8 @@ def test_sentence_diff_shows_the_alignment(runner: CliRunner, loaded: Path) -> N
     text = run(runner, loaded, "diff", URL, "5", "6", "-g", "sentence", "--color", "never")
     assert text.exit_code == 0
     assert "~ " in text.stdout and "{+any+}" in text.stdout
-    data = json.loads(run(runner, loaded, "diff", URL, "2", "3", "-g", "sentence",
-                          "--format", "json").stdout)
+    data = json.loads(
+        run(runner, loaded, "diff", URL, "2", "3", "-g", "sentence", "--format", "json").stdout
+    )
     kinds = [c["kind"] for c in data["alignment"]]
     assert kinds.count("added") == 6 and "deleted" not in kinds  # two new paragraphs

@@ -26,7 +26,9 @@ def loaded(runner: CliRunner, tmp_path: Path, sample_dir: Path) -> Path:
     return archive
 
 
-def test_import_sample_twice_changes_nothing(runner: CliRunner, loaded: Path, sample_dir: Path) -> None:
+def test_import_sample_twice_changes_nothing(
+    runner: CliRunner, loaded: Path, sample_dir: Path
+) -> None:
     again = run(runner, loaded, "import", str(sample_dir))
     assert again.exit_code == 0
     assert "0 captures added (0 new versions), 8 already archived" in again.stderr
@@ -70,21 +72,43 @@ def test_diff_exit_code(runner: CliRunner, loaded: Path) -> None:
 def test_no_color_env_and_color_always(runner: CliRunner, loaded: Path) -> None:
     coloured = runner.invoke(cli, ["--archive", str(loaded), "diff", URL, "--color", "always"])
     assert "\x1b[" in coloured.stdout
-    plain = runner.invoke(cli, ["--archive", str(loaded), "diff", URL], color=True,
-                          env={"NO_COLOR": "1"})
+    plain = runner.invoke(
+        cli, ["--archive", str(loaded), "diff", URL], color=True, env={"NO_COLOR": "1"}
+    )
     assert "\x1b[" not in plain.stdout
 
 
 def test_save_from_stdin_then_show(runner: CliRunner, tmp_path: Path) -> None:
     archive = tmp_path / "a"
-    first = run(runner, archive, "save", URL, "-", "--title", "T", "--captured-at",
-                "2017-06-06T20:00:00Z", "--meta", "desk=politics", "--json",
-                input="First text.\n")
+    first = run(
+        runner,
+        archive,
+        "save",
+        URL,
+        "-",
+        "--title",
+        "T",
+        "--captured-at",
+        "2017-06-06T20:00:00Z",
+        "--meta",
+        "desk=politics",
+        "--json",
+        input="First text.\n",
+    )
     assert first.exit_code == 0, first.output
     data = json.loads(first.stdout)
     assert data["is_new_version"] and data["version"]["number"] == 1
-    same = run(runner, archive, "save", URL, "--captured-at", "2017-06-06T20:05:00Z",
-               "--title", "T", input="First text.\n")
+    same = run(
+        runner,
+        archive,
+        "save",
+        URL,
+        "--captured-at",
+        "2017-06-06T20:05:00Z",
+        "--title",
+        "T",
+        input="First text.\n",
+    )
     assert same.exit_code == 0 and same.stdout.startswith("unchanged")
     shown = json.loads(run(runner, archive, "show", URL, "1", "--json").stdout)
     assert shown["text"] == "First text.\n" and shown["metadata"] == {"desk": "politics"}
@@ -127,8 +151,9 @@ def test_export_import_round_trip(runner: CliRunner, loaded: Path, tmp_path: Pat
         (["import", "/nonexistent.jsonl"], None, "cannot read"),
     ],
 )
-def test_bad_input_gives_one_line_and_exit_1(runner: CliRunner, loaded: Path, args: list[str],
-                                            input: bytes | str | None, message: str) -> None:
+def test_bad_input_gives_one_line_and_exit_1(
+    runner: CliRunner, loaded: Path, args: list[str], input: bytes | str | None, message: str
+) -> None:
     before = run(runner, loaded, "export").stdout
     result = run(runner, loaded, *args, input=input)
     assert result.exit_code == 1

@@ -36,12 +36,38 @@ def test_schema_snapshot(tmp_path: Path) -> None:
         "blobs": ["hash", "base", "depth", "size", "data"],
         "articles": ["id", "url", "created_at"],
         "aliases": ["url", "article_id"],
-        "captures": ["id", "article_id", "captured_at", "content_hash", "text_hash", "html_hash",
-                     "title", "byline", "published_at", "modified_at", "source", "fetched_url",
-                     "http_status", "http_headers", "quality", "metadata"],
-        "versions": ["article_id", "number", "id", "content_hash", "capture_id",
-                     "first_captured_at", "last_captured_at", "capture_count", "reverted_to",
-                     "analysis", "significance", "stealth"],
+        "captures": [
+            "id",
+            "article_id",
+            "captured_at",
+            "content_hash",
+            "text_hash",
+            "html_hash",
+            "title",
+            "byline",
+            "published_at",
+            "modified_at",
+            "source",
+            "fetched_url",
+            "http_status",
+            "http_headers",
+            "quality",
+            "metadata",
+        ],
+        "versions": [
+            "article_id",
+            "number",
+            "id",
+            "content_hash",
+            "capture_id",
+            "first_captured_at",
+            "last_captured_at",
+            "capture_count",
+            "reverted_to",
+            "analysis",
+            "significance",
+            "stealth",
+        ],
     }
 
 
@@ -61,8 +87,8 @@ def test_versions_are_stored_as_small_deltas_with_periodic_keyframes(tmp_path: P
 
 
 def test_delta_frames_round_trip() -> None:
-    base = "The quick brown fox.".encode() * 50
-    new = base + " An update.".encode()
+    base = b"The quick brown fox." * 50
+    new = base + b" An update."
     frame = _blobs.compress_delta(new, base)
     assert len(frame) < 60
     assert _blobs.decompress(frame, base) == new
@@ -92,8 +118,11 @@ def test_two_processes_saving_at_once_lose_and_duplicate_nothing(tmp_path: Path)
     Archive.open(location).close()
     env_path = str(Path(__file__).resolve().parents[2] / "src")
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, location, str(offset)],
-                         env={"PYTHONPATH": env_path}, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, location, str(offset)],
+            env={"PYTHONPATH": env_path},
+            stderr=subprocess.PIPE,
+        )
         for offset in (10, 20)
     ]
     for proc in procs:

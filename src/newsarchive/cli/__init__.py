@@ -8,7 +8,6 @@ Exit codes: 0 success (differences found included, unless ``diff --exit-code``);
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Any
 
 import click
@@ -92,4 +91,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

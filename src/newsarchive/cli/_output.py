@@ -44,7 +44,9 @@ def use_color(choice: str) -> bool:
 
 
 @contextmanager
-def progress(total: int, label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int], None]]:
+def progress(
+    total: int, label: str, *, quiet: bool = False
+) -> Iterator[Callable[[int, int], None]]:
     """An ``on_progress(done, total)`` callback drawing a bar on stderr, only on a terminal."""
     if quiet or not sys.stderr.isatty() or total <= 0:
         yield lambda done, total: None

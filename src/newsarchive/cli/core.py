@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -17,8 +18,10 @@ from . import cli
 from ._output import color_option, echo_json, json_option, progress, use_color
 from ._state import pass_archive
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def _time_option(name: str, help: str) -> Any:
+
+def _time_option(name: str, help: str) -> Callable[[F], F]:
     return click.option(name, metavar="ISO8601", help=help)
 
 
@@ -65,10 +68,20 @@ def _version_line(v: Version) -> str:
 @click.option("--meta", multiple=True, metavar="KEY=VALUE", help="Metadata to keep (repeatable).")
 @json_option
 @pass_archive
-def save(archive: Archive, url: str, file: str | None, is_html: bool, title: str | None,
-         byline: str | None, captured_at: str | None, published_at: str | None,
-         modified_at: str | None, canonical_url: str | None, meta: tuple[str, ...],
-         as_json: bool) -> None:
+def save(
+    archive: Archive,
+    url: str,
+    file: str | None,
+    is_html: bool,
+    title: str | None,
+    byline: str | None,
+    captured_at: str | None,
+    published_at: str | None,
+    modified_at: str | None,
+    canonical_url: str | None,
+    meta: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Save a capture of an article from FILE or standard input.
 
     \b
@@ -97,8 +110,10 @@ def save(archive: Archive, url: str, file: str | None, is_html: bool, title: str
         note = f", reverts to version {result.reverted_to}" if result.reverted_to else ""
         click.echo(f"new {_version_line(result.version)} of {result.version.url}{note}")
     elif result.is_new_capture:
-        click.echo(f"unchanged: capture recorded for {_version_line(result.version)} of "
-                   f"{result.version.url}")
+        click.echo(
+            f"unchanged: capture recorded for {_version_line(result.version)} of "
+            f"{result.version.url}"
+        )
     else:
         click.echo(f"already archived: {_version_line(result.version)} of {result.version.url}")
 
@@ -123,13 +138,17 @@ def _significance(v: Version) -> tuple[str | None, list[str], bool]:
 
 @cli.command()
 @click.argument("url")
-@click.option("--min-significance", type=click.Choice(SIGNIFICANCE_LEVELS),
-              help="Only versions at least this significant (the first always shows).")
+@click.option(
+    "--min-significance",
+    type=click.Choice(SIGNIFICANCE_LEVELS),
+    help="Only versions at least this significant (the first always shows).",
+)
 @click.option("--stealth", is_flag=True, help="Only stealth edits.")
 @json_option
 @pass_archive
-def log(archive: Archive, url: str, min_significance: str | None, stealth: bool,
-        as_json: bool) -> None:
+def log(
+    archive: Archive, url: str, min_significance: str | None, stealth: bool, as_json: bool
+) -> None:
     """List the versions of an article with what changed in each and how much it matters.
 
     \b
@@ -145,23 +164,35 @@ def log(archive: Archive, url: str, min_significance: str | None, stealth: bool,
         level, reasons, is_stealth = _significance(v)
         if stealth and not is_stealth:
             continue
-        if (min_significance and i > 0 and SIGNIFICANCE_LEVELS.index(level or "none")
-                < SIGNIFICANCE_LEVELS.index(min_significance)):
+        if (
+            min_significance
+            and i > 0
+            and SIGNIFICANCE_LEVELS.index(level or "none")
+            < SIGNIFICANCE_LEVELS.index(min_significance)
+        ):
             continue
         summary = "first version" if i == 0 else diff_summary(diff_versions(versions[i - 1], v))
         rows.append((v, summary, level, reasons, is_stealth))
     if as_json:
-        echo_json({
-            "url": archive.article(url).url,
-            "versions": [
-                {**version_to_dict(v, text=False), "size": len(v.text), "summary": summary,
-                 "significance": level, "reasons": reasons, "stealth": is_stealth}
-                for v, summary, level, reasons, is_stealth in rows
-            ],
-        })
+        echo_json(
+            {
+                "url": archive.article(url).url,
+                "versions": [
+                    {
+                        **version_to_dict(v, text=False),
+                        "size": len(v.text),
+                        "summary": summary,
+                        "significance": level,
+                        "reasons": reasons,
+                        "stealth": is_stealth,
+                    }
+                    for v, summary, level, reasons, is_stealth in rows
+                ],
+            }
+        )
         return
     for v, summary, level, reasons, is_stealth in rows:
-        seen = format_time(v.first_captured_at)
+        seen = format_time(v.first_captured_at) or ""
         if v.capture_count > 1:
             seen += f" … {format_time(v.last_captured_at)} ({v.capture_count} captures)"
         revert = f"  [reverts to {v.reverted_to}]" if v.reverted_to else ""
@@ -197,8 +228,9 @@ def show(archive: Archive, url: str, version: str, as_json: bool) -> None:
     click.echo(f"{v.title or '(no title)'}")
     if v.byline:
         click.echo(f"By {v.byline}")
-    click.echo(f"{v.url} · version {v.number} ({v.id}) · first captured "
-               f"{format_time(v.first_captured_at)}")
+    click.echo(
+        f"{v.url} · version {v.number} ({v.id}) · first captured {format_time(v.first_captured_at)}"
+    )
     click.echo()
     click.echo(v.text)
 
@@ -207,18 +239,39 @@ def show(archive: Archive, url: str, version: str, as_json: bool) -> None:
 @click.argument("url")
 @click.argument("old", required=False)
 @click.argument("new", required=False)
-@click.option("--granularity", "-g", type=click.Choice(GRANULARITIES), default="word",
-              show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "unified", "json", "html"]),
-              default="text", show_default=True)
-@click.option("--context", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Unchanged paragraphs shown around each change (text format).")
+@click.option(
+    "--granularity", "-g", type=click.Choice(GRANULARITIES), default="word", show_default=True
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "unified", "json", "html"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--context",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Unchanged paragraphs shown around each change (text format).",
+)
 @click.option("--stat", is_flag=True, help="Print counts only.")
 @color_option
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the versions differ, like git diff.")
 @pass_archive
-def diff(archive: Archive, url: str, old: str | None, new: str | None, granularity: str,
-         fmt: str, context: int, stat: bool, color: str, exit_code: bool) -> None:
+def diff(
+    archive: Archive,
+    url: str,
+    old: str | None,
+    new: str | None,
+    granularity: str,
+    fmt: str,
+    context: int,
+    stat: bool,
+    color: str,
+    exit_code: bool,
+) -> None:
     """Show what changed between two versions (default: the two latest).
 
     OLD and NEW are numbers, -N counting back from the latest, @TIME or version ids.
@@ -252,15 +305,17 @@ def diff(archive: Archive, url: str, old: str | None, new: str | None, granulari
         header = render_text(d, color=colored, stat=True)
         alignment = archive.analyse(url, d.old, d.new).alignment
         assert alignment is not None
-        click.echo(header + render_alignment_text(alignment, color=colored), nl=False,
-                   color=colored)
+        click.echo(
+            header + render_alignment_text(alignment, color=colored), nl=False, color=colored
+        )
     else:
         from ..render.terminal import render_text
 
         colored = use_color(color)
         # color= keeps click from stripping the codes when --color always meets a pipe.
-        click.echo(render_text(d, color=colored, context=context, stat=stat), nl=False,
-                   color=colored)
+        click.echo(
+            render_text(d, color=colored, context=context, stat=stat), nl=False, color=colored
+        )
     if exit_code and d.has_changes:
         sys.exit(1)
 
@@ -269,9 +324,14 @@ def _alignment_to_list(archive: Archive, url: str, old: Version, new: Version) -
     alignment = archive.analyse(url, old, new).alignment
     assert alignment is not None
     return [
-        {"kind": c.kind, "old": c.old, "new": c.new,
-         "old_index": c.old_index, "new_index": c.new_index,
-         "ops": [[o.op, o.text] for o in c.diff.ops] if c.diff else None}
+        {
+            "kind": c.kind,
+            "old": c.old,
+            "new": c.new,
+            "old_index": c.old_index,
+            "new_index": c.new_index,
+            "ops": [[o.op, o.text] for o in c.diff.ops] if c.diff else None,
+        }
         for c in alignment.changes
     ]
 
@@ -288,18 +348,26 @@ def list_(archive: Archive, as_json: bool) -> None:
     """
     articles = archive.articles()
     if as_json:
-        echo_json([
-            {"url": a.url, "title": a.title, "aliases": list(a.aliases),
-             "versions": a.version_count, "captures": a.capture_count,
-             "first_captured_at": format_time(a.first_captured_at),
-             "last_captured_at": format_time(a.last_captured_at),
-             "last_changed_at": format_time(a.last_changed_at)}
-            for a in articles
-        ])
+        echo_json(
+            [
+                {
+                    "url": a.url,
+                    "title": a.title,
+                    "aliases": list(a.aliases),
+                    "versions": a.version_count,
+                    "captures": a.capture_count,
+                    "first_captured_at": format_time(a.first_captured_at),
+                    "last_captured_at": format_time(a.last_captured_at),
+                    "last_changed_at": format_time(a.last_changed_at),
+                }
+                for a in articles
+            ]
+        )
         return
     for a in articles:
-        click.echo(f"{a.version_count:>4} versions  last change {format_time(a.last_changed_at)}"
-                   f"  {a.url}")
+        click.echo(
+            f"{a.version_count:>4} versions  last change {format_time(a.last_changed_at)}  {a.url}"
+        )
 
 
 def _report(report: ImportReport, what: str) -> None:
@@ -317,8 +385,12 @@ def _report(report: ImportReport, what: str) -> None:
 @cli.command(name="import")
 @click.argument("sources", nargs=-1, required=True, metavar="FILE|DIR|-")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.option("--warc", "is_warc", is_flag=True,
-              help="The inputs are WARC or ARC files (several allowed); see docs/warc.md.")
+@click.option(
+    "--warc",
+    "is_warc",
+    is_flag=True,
+    help="The inputs are WARC or ARC files (several allowed); see docs/warc.md.",
+)
 @pass_archive
 def import_(archive: Archive, sources: tuple[str, ...], quiet: bool, is_warc: bool) -> None:
     """Import captures from JSON Lines (a file or -), or a directory of capture files.
@@ -359,13 +431,23 @@ def import_(archive: Archive, sources: tuple[str, ...], quiet: bool, is_warc: bo
 
 @cli.command()
 @click.argument("urls", nargs=-1, metavar="[URL]...")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file instead of standard output.")
-@click.option("--warc", "warc_output", type=click.Path(dir_okay=False, writable=True),
-              metavar="FILE.warc.gz", help="Write a WARC file instead; see docs/warc.md.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "--warc",
+    "warc_output",
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE.warc.gz",
+    help="Write a WARC file instead; see docs/warc.md.",
+)
 @pass_archive
-def export(archive: Archive, urls: tuple[str, ...], output: str | None,
-           warc_output: str | None) -> None:
+def export(
+    archive: Archive, urls: tuple[str, ...], output: str | None, warc_output: str | None
+) -> None:
     """Export captures as JSON Lines (all articles, or the URLs given).
 
     \b

@@ -6,7 +6,7 @@ the embedded SQLite store, a ``postgresql://`` URL for the shared PostgreSQL sto
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import attrs
 
 from ..errors import MissingDependencyError
-from ..models import Article, Capture, SaveResult, Version
+from ..models import Article, Capture, Change, SaveResult, Version, _header_tuple, _str_tuple
 
 __all__ = ["CaptureRecord", "Store", "open_store"]
 
@@ -24,7 +24,7 @@ class CaptureRecord:
     """One capture as the archive hands it to a store: canonical URL and hashed content."""
 
     url: str
-    aliases: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
     captured_at: datetime
     source: str
     text: str = attrs.field(repr=False)
@@ -38,7 +38,7 @@ class CaptureRecord:
     text_hash: str
     fetched_url: str | None = None
     http_status: int | None = None
-    http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=tuple)
+    http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_header_tuple)
     quality: str | None = None
 
 
@@ -73,6 +73,19 @@ class Store(Protocol):
         """The raw bytes stored under a sha256."""
 
     def set_analysis(self, version_id: str, summary: Mapping[str, Any] | None) -> None: ...
+
+    def set_analyses(self, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
+        """Store analysis summaries by version id, in one transaction."""
+
+    def changes(
+        self,
+        *,
+        since: datetime | None = None,
+        min_level: str | None = None,
+        stealth_only: bool = False,
+        limit: int = 100,
+    ) -> list[Change]:
+        """Versions after the first across all articles, newest first, by stored analysis."""
 
     def schema_version(self) -> int:
         """The number of the latest schema migration applied (opening applies them all)."""

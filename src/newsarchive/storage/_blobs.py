@@ -28,8 +28,12 @@ _keyframe_compressors: dict[int, zstandard.ZstdCompressor] = {}
 def _params(level: int, size: int, dict_size: int = 0) -> zstandard.ZstdCompressionParameters:
     # Sizing the window to the input keeps context set-up cheap for small texts.
     return zstandard.ZstdCompressionParameters.from_level(
-        level, source_size=size, dict_size=dict_size,
-        write_checksum=0, write_dict_id=0, write_content_size=1,
+        level,
+        source_size=size,
+        dict_size=dict_size,
+        write_checksum=0,
+        write_dict_id=0,
+        write_content_size=1,
     )
 
 
@@ -37,7 +41,9 @@ def compress_keyframe(data: bytes) -> bytes:
     bucket = max(len(data), 1).bit_length()
     compressor = _keyframe_compressors.get(bucket)
     if compressor is None:
-        compressor = zstandard.ZstdCompressor(compression_params=_params(KEYFRAME_LEVEL, 1 << bucket))
+        compressor = zstandard.ZstdCompressor(
+            compression_params=_params(KEYFRAME_LEVEL, 1 << bucket)
+        )
         _keyframe_compressors[bucket] = compressor
     return compressor.compress(data)
 

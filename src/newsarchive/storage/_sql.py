@@ -16,8 +16,7 @@ from ..errors import NotFoundError
 from ..models import Article, Capture, Change, SaveResult, Version
 from ..normalize import sha256_hex
 from ..times import from_micros, to_micros
-from . import _blobs, _timeline
-from . import CaptureRecord
+from . import CaptureRecord, _blobs, _timeline
 
 _VERSION_COLUMNS = """v.number, v.id, v.content_hash, v.first_captured_at, v.last_captured_at,
     v.capture_count, v.reverted_to, v.analysis, c.text_hash, c.title, c.byline,
@@ -111,9 +110,10 @@ class SQLStore:
         with self._read():
             return self._blob_bytes(bytes.fromhex(hex_hash))
 
-    def _put_blob(self, data: bytes, key: bytes, base: bytes | None,
-                  base_depth: int | None = None) -> None:
-        """Store ``data`` once under its sha256 ``key``, as a delta against ``base`` where that pays."""
+    def _put_blob(
+        self, data: bytes, key: bytes, base: bytes | None, base_depth: int | None = None
+    ) -> None:
+        """Store ``data`` once under its sha256 ``key``: a delta against ``base`` if it pays."""
         if self._one("SELECT 1 FROM blobs WHERE hash = ?", (key,)) is not None:
             return
         frame, depth = None, 0
@@ -153,7 +153,8 @@ class SQLStore:
         for alias in record.aliases:
             if alias != found[1]:
                 self._execute(
-                    "INSERT INTO aliases (url, article_id) VALUES (?, ?) ON CONFLICT (url) DO NOTHING",
+                    "INSERT INTO aliases (url, article_id) VALUES (?, ?)"
+                    " ON CONFLICT (url) DO NOTHING",
                     (alias, found[0]),
                 )
         return found
@@ -169,8 +170,9 @@ class SQLStore:
         if existing is not None:
             capture = self._capture_by_id(url, article_id, int(existing[0]))
             version = self._version_by_id(url, capture.version_id) if capture.version_id else None
-            return SaveResult(capture=capture, version=version, is_new_version=False,
-                              is_new_capture=False)
+            return SaveResult(
+                capture=capture, version=version, is_new_version=False, is_new_capture=False
+            )
 
         latest = self._one(
             "SELECT v.number, v.content_hash, v.last_captured_at, c.text_hash, b.depth"
@@ -180,9 +182,12 @@ class SQLStore:
             (article_id,),
         )
         text_key = bytes.fromhex(record.text_hash)
-        self._put_blob(record.text.encode("utf-8", "surrogatepass"), text_key,
-                       None if latest is None else bytes(latest[3]),
-                       None if latest is None else int(latest[4]))
+        self._put_blob(
+            record.text.encode("utf-8", "surrogatepass"),
+            text_key,
+            None if latest is None else bytes(latest[3]),
+            None if latest is None else int(latest[4]),
+        )
         html_key = None
         if record.html is not None:
             html = record.html.encode("utf-8", "surrogatepass")
@@ -193,17 +198,32 @@ class SQLStore:
                 (article_id,),
             )
             self._put_blob(html, html_key, None if html_base is None else bytes(html_base[0]))
-        capture_id = int(self._one(
-            "INSERT INTO captures (article_id, captured_at, content_hash, text_hash, html_hash,"
-            " title, byline, published_at, modified_at, source, fetched_url, http_status,"
-            " http_headers, quality, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " RETURNING id",
-            (article_id, at, chash, text_key, html_key, record.title, record.byline,
-             _micros(record.published_at), _micros(record.modified_at), record.source,
-             record.fetched_url, record.http_status,
-             _json([list(h) for h in record.http_headers]), record.quality,
-             _json(dict(record.metadata))),
-        )[0])
+        capture_id = int(
+            self._one(
+                "INSERT INTO captures (article_id, captured_at, content_hash, text_hash, html_hash,"
+                " title, byline, published_at, modified_at, source, fetched_url, http_status,"
+                " http_headers, quality, metadata)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
+                (
+                    article_id,
+                    at,
+                    chash,
+                    text_key,
+                    html_key,
+                    record.title,
+                    record.byline,
+                    _micros(record.published_at),
+                    _micros(record.modified_at),
+                    record.source,
+                    record.fetched_url,
+                    record.http_status,
+                    _json([list(h) for h in record.http_headers]),
+                    record.quality,
+                    _json(dict(record.metadata)),
+                ),
+            )[0]
+        )
 
         if record.quality is not None:
             version = self._version_at(url, article_id, at)
@@ -211,35 +231,65 @@ class SQLStore:
             return SaveResult(capture=capture, version=version, is_new_version=False)
         if latest is not None and at < latest[2]:
             # A backfill: the capture lands inside the timeline, which is rebuilt around it.
-            before = {str(r[0]) for r in self._all(
-                "SELECT id FROM versions WHERE article_id = ?", (article_id,))}
+            before = {
+                str(r[0])
+                for r in self._all("SELECT id FROM versions WHERE article_id = ?", (article_id,))
+            }
             self._rebuild(url, article_id)
             capture = self._capture_by_id(url, article_id, capture_id)
             version = self._version_by_id(url, capture.version_id)
             assert version is not None
-            return SaveResult(capture=capture, version=version,
-                              is_new_version=version.id not in before)
+            return SaveResult(
+                capture=capture, version=version, is_new_version=version.id not in before
+            )
         version = self._append(url, article_id, capture_id, at, chash, latest, record)
         capture = self._capture_from_record(record, url, capture_id, html_key, version)
-        return SaveResult(capture=capture, version=version,
-                          is_new_version=version.first_captured_at == record.captured_at
-                          and version.capture_count == 1)
-
-    def _capture_from_record(self, record: CaptureRecord, url: str, capture_id: int,
-                             html_key: bytes | None, version: Version | None) -> Capture:
-        return Capture(
-            id=capture_id, url=url, captured_at=from_micros(to_micros(record.captured_at)),
-            source=record.source, version_id=version.id if version else "",
-            version=version.number if version else 0, content_hash=record.content_hash,
-            text_hash=record.text_hash, html_hash=html_key.hex() if html_key else None,
-            title=record.title, byline=record.byline, published_at=record.published_at,
-            modified_at=record.modified_at, fetched_url=record.fetched_url,
-            http_status=record.http_status, http_headers=record.http_headers,
-            quality=record.quality, metadata=json.loads(_json(dict(record.metadata)) or "{}"),
+        return SaveResult(
+            capture=capture,
+            version=version,
+            is_new_version=version.first_captured_at == record.captured_at
+            and version.capture_count == 1,
         )
 
-    def _append(self, url: str, article_id: int, capture_id: int, at: int, chash: bytes,
-                latest: Any, record: CaptureRecord) -> Version:
+    def _capture_from_record(
+        self,
+        record: CaptureRecord,
+        url: str,
+        capture_id: int,
+        html_key: bytes | None,
+        version: Version | None,
+    ) -> Capture:
+        return Capture(
+            id=capture_id,
+            url=url,
+            captured_at=from_micros(to_micros(record.captured_at)),
+            source=record.source,
+            version_id=version.id if version else "",
+            version=version.number if version else 0,
+            content_hash=record.content_hash,
+            text_hash=record.text_hash,
+            html_hash=html_key.hex() if html_key else None,
+            title=record.title,
+            byline=record.byline,
+            published_at=record.published_at,
+            modified_at=record.modified_at,
+            fetched_url=record.fetched_url,
+            http_status=record.http_status,
+            http_headers=record.http_headers,
+            quality=record.quality,
+            metadata=json.loads(_json(dict(record.metadata)) or "{}"),
+        )
+
+    def _append(
+        self,
+        url: str,
+        article_id: int,
+        capture_id: int,
+        at: int,
+        chash: bytes,
+        latest: Any,
+        record: CaptureRecord,
+    ) -> Version:
         """Add a capture at or after the latest one: a new version, or one more capture."""
         if latest is not None and bytes(latest[1]) == chash:
             self._execute(
@@ -247,8 +297,9 @@ class SQLStore:
                 " WHERE article_id = ? AND number = ?",
                 (at, article_id, latest[0]),
             )
-            version = self._version_where(url, "v.article_id = ? AND v.number = ?",
-                                          (article_id, latest[0]))
+            version = self._version_where(
+                url, "v.article_id = ? AND v.number = ?", (article_id, latest[0])
+            )
             assert version is not None
             return version
         number = 1 if latest is None else int(latest[0]) + 1
@@ -266,11 +317,20 @@ class SQLStore:
         )
         when = from_micros(at)
         return Version(
-            id=vid, url=url, number=number, text=record.text, title=record.title,
-            byline=record.byline, published_at=record.published_at,
-            modified_at=record.modified_at, metadata=dict(record.metadata),
-            content_hash=record.content_hash, text_hash=record.text_hash,
-            first_captured_at=when, last_captured_at=when, capture_count=1,
+            id=vid,
+            url=url,
+            number=number,
+            text=record.text,
+            title=record.title,
+            byline=record.byline,
+            published_at=record.published_at,
+            modified_at=record.modified_at,
+            metadata=dict(record.metadata),
+            content_hash=record.content_hash,
+            text_hash=record.text_hash,
+            first_captured_at=when,
+            last_captured_at=when,
+            capture_count=1,
             reverted_to=reverted_to,
         )
 
@@ -293,8 +353,9 @@ class SQLStore:
         ]
         analyses = {
             str(r[0]): r[1]
-            for r in self._all("SELECT id, analysis FROM versions WHERE article_id = ?",
-                               (article_id,))
+            for r in self._all(
+                "SELECT id, analysis FROM versions WHERE article_id = ?", (article_id,)
+            )
         }
         runs = _timeline.rebuild(url, captures, old)
         self._execute("DELETE FROM versions WHERE article_id = ?", (article_id,))
@@ -303,9 +364,18 @@ class SQLStore:
                 "INSERT INTO versions (article_id, number, id, content_hash, capture_id,"
                 " first_captured_at, last_captured_at, capture_count, reverted_to, analysis)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, run.number, run.id, run.content_hash, run.capture_id,
-                 run.first_captured_at, run.last_captured_at, run.capture_count,
-                 run.reverted_to, analyses.get(run.id)),
+                (
+                    article_id,
+                    run.number,
+                    run.id,
+                    run.content_hash,
+                    run.capture_id,
+                    run.first_captured_at,
+                    run.last_captured_at,
+                    run.capture_count,
+                    run.reverted_to,
+                    analyses.get(run.id),
+                ),
             )
 
     # -- reading -----------------------------------------------------------------------
@@ -313,13 +383,22 @@ class SQLStore:
     def _version_from_row(self, url: str, row: Any) -> Version:
         text = self._blob_bytes(bytes(row[8])).decode("utf-8", "surrogatepass")
         return Version(
-            id=row[1], url=url, number=row[0], text=text, title=row[9], byline=row[10],
-            published_at=_time(row[11]), modified_at=_time(row[12]),
+            id=row[1],
+            url=url,
+            number=row[0],
+            text=text,
+            title=row[9],
+            byline=row[10],
+            published_at=_time(row[11]),
+            modified_at=_time(row[12]),
             metadata=json.loads(row[13]) if row[13] else {},
             analysis=json.loads(row[7]) if row[7] else None,
-            content_hash=bytes(row[2]).hex(), text_hash=bytes(row[8]).hex(),
-            first_captured_at=from_micros(row[3]), last_captured_at=from_micros(row[4]),
-            capture_count=row[5], reverted_to=row[6],
+            content_hash=bytes(row[2]).hex(),
+            text_hash=bytes(row[8]).hex(),
+            first_captured_at=from_micros(row[3]),
+            last_captured_at=from_micros(row[4]),
+            capture_count=row[5],
+            reverted_to=row[6],
         )
 
     def _versions(self, url: str, article_id: int) -> list[Version]:
@@ -357,8 +436,9 @@ class SQLStore:
     def version(self, url: str, number: int) -> Version | None:
         with self._read():
             article_id, canonical = self._require_article(url)
-            return self._version_where(canonical, "v.article_id = ? AND v.number = ?",
-                                       (article_id, number))
+            return self._version_where(
+                canonical, "v.article_id = ? AND v.number = ?", (article_id, number)
+            )
 
     def latest_version(self, url: str) -> Version | None:
         with self._read():
@@ -372,8 +452,9 @@ class SQLStore:
             article_id, canonical = self._require_article(url)
             return self._version_at(canonical, article_id, to_micros(at))
 
-    def _captures(self, url: str, article_id: int, where: str = "",
-                  params: Sequence[Any] = ()) -> list[Capture]:
+    def _captures(
+        self, url: str, article_id: int, where: str = "", params: Sequence[Any] = ()
+    ) -> list[Capture]:
         versions = self._all(
             "SELECT v.number, v.id, c.captured_at, c.id FROM versions v"
             " JOIN captures c ON c.id = v.capture_id WHERE v.article_id = ? ORDER BY v.number",
@@ -397,13 +478,23 @@ class SQLStore:
 
     def _capture_from_row(self, url: str, row: Any, number: int, vid: str) -> Capture:
         return Capture(
-            id=int(row[0]), url=url, captured_at=from_micros(row[1]), source=row[2],
-            version_id=vid, version=number, content_hash=bytes(row[3]).hex(),
-            text_hash=bytes(row[4]).hex(), html_hash=None if row[5] is None else bytes(row[5]).hex(),
-            fetched_url=row[6], http_status=row[7],
+            id=int(row[0]),
+            url=url,
+            captured_at=from_micros(row[1]),
+            source=row[2],
+            version_id=vid,
+            version=number,
+            content_hash=bytes(row[3]).hex(),
+            text_hash=bytes(row[4]).hex(),
+            html_hash=None if row[5] is None else bytes(row[5]).hex(),
+            fetched_url=row[6],
+            http_status=row[7],
             http_headers=tuple(tuple(h) for h in json.loads(row[8])) if row[8] else (),
-            quality=row[9], metadata=json.loads(row[10]) if row[10] else {},
-            title=row[11], byline=row[12], published_at=_time(row[13]),
+            quality=row[9],
+            metadata=json.loads(row[10]) if row[10] else {},
+            title=row[11],
+            byline=row[12],
+            published_at=_time(row[13]),
             modified_at=_time(row[14]),
         )
 
@@ -418,8 +509,10 @@ class SQLStore:
     def iter_captures(self, urls: Iterable[str] | None = None) -> Iterator[Capture]:
         if urls is None:
             with self._read():
-                targets = [(int(r[0]), str(r[1]))
-                           for r in self._all("SELECT id, url FROM articles ORDER BY url")]
+                targets = [
+                    (int(r[0]), str(r[1]))
+                    for r in self._all("SELECT id, url FROM articles ORDER BY url")
+                ]
         else:
             with self._read():
                 targets = [self._require_article(u) for u in urls]
@@ -434,14 +527,20 @@ class SQLStore:
             return None if row is None else self._article(*row)
 
     def _article(self, article_id: int, url: str) -> Article:
-        aliases = [str(r[0]) for r in self._all(
-            "SELECT url FROM aliases WHERE article_id = ? ORDER BY url", (article_id,))]
+        aliases = [
+            str(r[0])
+            for r in self._all(
+                "SELECT url FROM aliases WHERE article_id = ? ORDER BY url", (article_id,)
+            )
+        ]
         stats = self._one(
-            "SELECT COUNT(*), MAX(first_captured_at), MAX(number) FROM versions WHERE article_id = ?",
+            "SELECT COUNT(*), MAX(first_captured_at), MAX(number) FROM versions"
+            " WHERE article_id = ?",
             (article_id,),
         )
         captures = self._one(
-            "SELECT COUNT(*), MIN(captured_at), MAX(captured_at) FROM captures WHERE article_id = ?",
+            "SELECT COUNT(*), MIN(captured_at), MAX(captured_at) FROM captures"
+            " WHERE article_id = ?",
             (article_id,),
         )
         title_row = self._one(
@@ -450,9 +549,13 @@ class SQLStore:
             (article_id,),
         )
         return Article(
-            url=url, aliases=tuple(aliases), title=title_row[0] if title_row else None,
-            version_count=int(stats[0]), capture_count=int(captures[0]),
-            first_captured_at=_time(captures[1]), last_captured_at=_time(captures[2]),
+            url=url,
+            aliases=tuple(aliases),
+            title=title_row[0] if title_row else None,
+            version_count=int(stats[0]),
+            capture_count=int(captures[0]),
+            first_captured_at=_time(captures[1]),
+            last_captured_at=_time(captures[2]),
             last_changed_at=_time(stats[1]),
         )
 
@@ -477,8 +580,14 @@ class SQLStore:
     def set_analysis(self, version_id: str, summary: Mapping[str, Any] | None) -> None:
         self.set_analyses([(version_id, summary)])
 
-    def changes(self, *, since: datetime | None = None, min_level: str | None = None,
-                stealth_only: bool = False, limit: int = 100) -> list[Change]:
+    def changes(
+        self,
+        *,
+        since: datetime | None = None,
+        min_level: str | None = None,
+        stealth_only: bool = False,
+        limit: int = 100,
+    ) -> list[Change]:
         """Versions across all articles, newest first, filtered by their stored analysis."""
         where, params = ["v.number > 1"], []
         if since is not None:
@@ -501,11 +610,17 @@ class SQLStore:
         result = []
         for row in rows:
             summary = json.loads(row[6]) if row[6] else {}
-            result.append(Change(
-                url=row[0], title=row[1], version=int(row[2]), version_id=row[3],
-                captured_at=from_micros(row[4]), reverted_to=row[5],
-                level=summary.get("level"),
-                reasons=tuple(r["code"] for r in summary.get("reasons", ())),
-                stealth=bool(summary.get("stealth")),
-            ))
+            result.append(
+                Change(
+                    url=row[0],
+                    title=row[1],
+                    version=int(row[2]),
+                    version_id=row[3],
+                    captured_at=from_micros(row[4]),
+                    reverted_to=row[5],
+                    level=summary.get("level"),
+                    reasons=tuple(r["code"] for r in summary.get("reasons", ())),
+                    stealth=bool(summary.get("stealth")),
+                )
+            )
         return result

@@ -32,13 +32,16 @@ class SQLiteStore(SQLStore):
             try:
                 directory.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StorageError(f"cannot create archive directory {directory}: {exc.strerror}") from None
+                raise StorageError(
+                    f"cannot create archive directory {directory}: {exc.strerror}"
+                ) from None
             path = str(directory / DATABASE_NAME)
         self.location = str(directory)
         self._depth = 0
         try:
-            self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False,
-                                         timeout=BUSY_TIMEOUT_MS / 1000)
+            self._conn = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+            )
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if not memory:
                 self._conn.execute("PRAGMA journal_mode = WAL")
