@@ -243,3 +243,22 @@ def test_lock_keys_are_stable_across_processes_and_releases() -> None:
     assert lock_key("public", URL) == lock_key("public", URL)
     assert lock_key("public", URL) != lock_key("other", URL)
     assert lock_key("public", URL) == -8341500209131764893
+
+
+def test_without_psycopg_a_postgresql_location_names_the_extra_to_install() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        sys.modules["psycopg"] = None  # as if the extra were not installed
+        from newsarchive import Archive
+        from newsarchive.errors import MissingDependencyError
+        try:
+            Archive.open("postgresql://localhost/news")
+        except MissingDependencyError as exc:
+            print(exc)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": SRC},
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == ("A PostgreSQL archive needs an optional dependency: "
+                                   "pip install 'newsarchive[postgres]'")
