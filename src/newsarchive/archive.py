@@ -118,6 +118,7 @@ class Archive:
         http_status: int | None = None,
         http_headers: Iterable[tuple[str, str]] | None = None,
         quality: str | None = None,
+        analyse: bool = True,
     ) -> SaveResult:
         """Record a capture of an article, and a new version if its content changed.
 
@@ -134,6 +135,8 @@ class Archive:
             fetched_url, http_status, http_headers: how it was fetched, when it was.
             quality: a flag (e.g. ``soft-404``) recording a capture that must not become a
                 version; None for a good capture.
+            analyse: compute and store the change analysis of a new version (see
+                :meth:`reanalyse`).
 
         Returns:
             The stored capture and the version it belongs to.
@@ -161,7 +164,8 @@ class Archive:
                     http_headers=http_headers,
                     quality=quality,
                 )
-            ]
+            ],
+            analyse=analyse,
         )[0]
 
     def save_many(
