@@ -69,7 +69,7 @@ def _import(location: str, corpus: list[dict[str, str]]) -> float:
     with Archive.open(location) as archive:
         start = time.perf_counter()
         for i in range(0, len(corpus), BATCH):
-            archive.save_many([archive.prepare(**_fields(c)) for c in corpus[i:i + BATCH]])
+            archive.save_many([archive.prepare(**_fields(c)) for c in corpus[i : i + BATCH]])
         return len(corpus) / (time.perf_counter() - start)
 
 
@@ -89,8 +89,7 @@ def _per_save(location: str, corpus: list[dict[str, str]], writers: int) -> floa
         shares[int(capture["url"].rsplit("/", 1)[1]) % writers].append(capture)
     context = multiprocessing.get_context("spawn")
     ready, go = context.Queue(), context.Event()
-    procs = [context.Process(target=_writer, args=(location, share, ready, go))
-             for share in shares]
+    procs = [context.Process(target=_writer, args=(location, share, ready, go)) for share in shares]
     for proc in procs:
         proc.start()
     for _ in procs:
@@ -148,8 +147,10 @@ def main() -> None:
     corpus = list(histories(args.versions))
     articles = len({c["url"] for c in corpus})
     size = sum(len(c["text"]) for c in corpus) / len(corpus) / 1024
-    print(f"{platform.node()}  {platform.machine()}  {os.cpu_count()} CPUs  "
-          f"Python {platform.python_version()}")
+    print(
+        f"{platform.node()}  {platform.machine()}  {os.cpu_count()} CPUs  "
+        f"Python {platform.python_version()}"
+    )
     print(f"corpus: {len(corpus)} captures of {articles} articles, {size:.1f} KB of text each")
     with tempfile.TemporaryDirectory() as tmp, _postgres(args.url) as fresh_pg:
         counter = iter(range(1_000_000))
@@ -163,8 +164,10 @@ def main() -> None:
             print(f"  import, batches of {BATCH}:      {_import(imported, corpus):8.0f} captures/s")
             for writers in (1, WRITERS):
                 rate = _per_save(fresh(), corpus, writers)
-                print(f"  one save per transaction, {writers} writer{'s' if writers > 1 else ' '}:"
-                      f"{rate:8.0f} saves/s")
+                print(
+                    f"  one save per transaction, {writers} writer{'s' if writers > 1 else ' '}:"
+                    f"{rate:8.0f} saves/s"
+                )
             latest, as_of = _lookups(imported, corpus)
             print(f"  latest version text:  {_ms(latest)}")
             print(f"  as-of lookup:         {_ms(as_of)}")

@@ -23,8 +23,22 @@ WORDS = (  # noqa: SIM905 (a word list reads better as prose)
     "emergency hospital patients doctors school students teachers budget tax plan policy "
     "council mayor residents officers fire storm flood weather season team coach players game"
 ).split()
-NAMES = ["Sessions", "Kislyak", "Trump", "Comey", "Rosenstein", "Mueller", "Whitfield",
-         "Moreno", "Okafor", "Lindqvist", "Washington", "Cleveland", "Moscow", "Brussels"]
+NAMES = [
+    "Sessions",
+    "Kislyak",
+    "Trump",
+    "Comey",
+    "Rosenstein",
+    "Mueller",
+    "Whitfield",
+    "Moreno",
+    "Okafor",
+    "Lindqvist",
+    "Washington",
+    "Cleveland",
+    "Moscow",
+    "Brussels",
+]
 
 
 def _sentence(rng: random.Random) -> str:
@@ -56,7 +70,7 @@ def _typo(rng: random.Random, sentence: str) -> str:
     w = words[i]
     if len(w) > 3:
         j = rng.randrange(len(w) - 2)
-        words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2:]
+        words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
     return " ".join(words)
 
 

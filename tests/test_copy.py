@@ -25,25 +25,49 @@ def at(minutes: float) -> datetime:
 
 def build_source(archive: Archive) -> None:
     """A history with every kind of thing a copy must carry."""
-    archive.save("https://m.news.example/2017/06/story", canonical_url=STORY,
-                 html="<html><head><title>Fire</title></head><body><p>A fire.</p></body></html>",
-                 captured_at=at(0), source="fetch", fetched_url="https://m.news.example/s?x=1",
-                 http_status=200, http_headers=[("Content-Type", "text/html"), ("X-A", "1")],
-                 metadata={"feed": "front", "rank": 3})
-    archive.save(STORY, text="A fire.\n\nThree hurt.", title="Fire", captured_at=at(10),
-                 published_at=at(-5), modified_at=at(9))
+    archive.save(
+        "https://m.news.example/2017/06/story",
+        canonical_url=STORY,
+        html="<html><head><title>Fire</title></head><body><p>A fire.</p></body></html>",
+        captured_at=at(0),
+        source="fetch",
+        fetched_url="https://m.news.example/s?x=1",
+        http_status=200,
+        http_headers=[("Content-Type", "text/html"), ("X-A", "1")],
+        metadata={"feed": "front", "rank": 3},
+    )
+    archive.save(
+        STORY,
+        text="A fire.\n\nThree hurt.",
+        title="Fire",
+        captured_at=at(10),
+        published_at=at(-5),
+        modified_at=at(9),
+    )
     archive.save(STORY, text="A fire.", title="Fire", captured_at=at(20))  # a revert
-    archive.save(STORY, text="Access denied", captured_at=at(25), quality="bot-challenge",
-                 http_status=403)
+    archive.save(
+        STORY, text="Access denied", captured_at=at(25), quality="bot-challenge", http_status=403
+    )
     archive.save(STORY, text="A fire.\n\nTwo hurt.", title="Fire", captured_at=at(5))  # backfill
     # A backfill that moves the start of a version: it keeps the id it was given first.
-    archive.save(STORY, text="A fire.\n\nThree hurt.", title="Fire", captured_at=at(7),
-                 published_at=at(-5), modified_at=at(9))
-    archive.save("https://news.example/other", text="Emoji 👩‍👩‍👧 RTL مرحبا CRLF\r\nNUL\x00 end",
-                 byline="By Ann", captured_at=at(1))
+    archive.save(
+        STORY,
+        text="A fire.\n\nThree hurt.",
+        title="Fire",
+        captured_at=at(7),
+        published_at=at(-5),
+        modified_at=at(9),
+    )
+    archive.save(
+        "https://news.example/other",
+        text="Emoji 👩‍👩‍👧 RTL مرحبا CRLF\r\nNUL\x00 end",
+        byline="By Ann",
+        captured_at=at(1),
+    )
     archive.save("https://news.example/other", text="Second.", captured_at=at(2))
-    archive.save("https://news.example/other", text="Second.", captured_at=at(2),
-                 source="again")  # identical capture: a no-op
+    archive.save(
+        "https://news.example/other", text="Second.", captured_at=at(2), source="again"
+    )  # identical capture: a no-op
     first = archive.history(STORY)[1]
     archive.store.set_analysis(first.id, {"level": "minor", "reasons": ["casualties"]})
 
@@ -57,11 +81,17 @@ def export(archive: Archive) -> str:
 def snapshot(archive: Archive) -> list[Any]:
     """Everything observable about an archive's articles and versions."""
     return [
-        (article,
-         [(v.id, v.number, v.text, v.title, v.reverted_to, v.capture_count, v.analysis)
-          for v in archive.history(article.url)],
-         [(c.captured_at, c.version, c.version_id, c.content_hash, c.html_hash, c.quality)
-          for c in archive.captures(article.url)])
+        (
+            article,
+            [
+                (v.id, v.number, v.text, v.title, v.reverted_to, v.capture_count, v.analysis)
+                for v in archive.history(article.url)
+            ],
+            [
+                (c.captured_at, c.version, c.version_id, c.content_hash, c.html_hash, c.quality)
+                for c in archive.captures(article.url)
+            ],
+        )
         for article in archive.articles()
     ]
 
@@ -75,15 +105,17 @@ def source(tmp_path: Path) -> Iterator[Archive]:
 
 def test_copy_into_every_backend_is_lossless(source: Archive, archive: Archive) -> None:
     report = copy_archive(source, archive)
-    assert report == CopyReport(articles=2, captures=8, captures_added=8, versions_added=6,
-                                analyses_copied=1)
+    assert report == CopyReport(
+        articles=2, captures=8, captures_added=8, versions_added=6, analyses_copied=1
+    )
     assert export(archive) == export(source)
     assert snapshot(archive) == snapshot(source)
     assert archive.article("https://m.news.example/2017/06/story").url == STORY
 
 
-def test_sqlite_to_postgres_to_sqlite_round_trip(source: Archive, postgres_location: str,
-                                                 tmp_path: Path) -> None:
+def test_sqlite_to_postgres_to_sqlite_round_trip(
+    source: Archive, postgres_location: str, tmp_path: Path
+) -> None:
     with Archive.open(postgres_location) as middle, Archive.open(tmp_path / "back") as back:
         copy_archive(source, middle)
         copy_archive(middle, back)
@@ -95,12 +127,14 @@ def test_copying_again_adds_nothing(source: Archive, tmp_path: Path) -> None:
     with Archive.open(tmp_path / "copy") as target:
         copy_archive(source, target)
         again = copy_archive(source, target)
-    assert again == CopyReport(articles=2, captures=8, captures_added=0, versions_added=0,
-                               analyses_copied=0)
+    assert again == CopyReport(
+        articles=2, captures=8, captures_added=0, versions_added=0, analyses_copied=0
+    )
 
 
 def test_an_interrupted_copy_resumes_where_it_stopped(
-        source: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(copying, "BATCH_CAPTURES", 2)
     seen = []
 
@@ -120,14 +154,15 @@ def test_an_interrupted_copy_resumes_where_it_stopped(
         assert snapshot(target) == snapshot(source)
 
 
-def test_copy_merges_into_an_archive_with_other_articles(source: Archive,
-                                                         tmp_path: Path) -> None:
+def test_copy_merges_into_an_archive_with_other_articles(source: Archive, tmp_path: Path) -> None:
     with Archive.open(tmp_path / "copy") as target:
         target.save("https://elsewhere.example/a", text="Mine.", captured_at=at(0))
         copy_archive(source, target)
         assert [a.url for a in target.articles()] == [
-            "https://elsewhere.example/a", "https://news.example/2017/06/story",
-            "https://news.example/other"]
+            "https://elsewhere.example/a",
+            "https://news.example/2017/06/story",
+            "https://news.example/other",
+        ]
 
 
 def test_copying_an_archive_onto_itself_is_refused(source: Archive) -> None:

@@ -87,8 +87,9 @@ def copy_archive(
     return CopyReport(articles=len(articles), **counts)
 
 
-def _batches(source: Archive, destination: Archive, captures: list[Capture],
-             aliases: tuple[str, ...]) -> Iterator[list[CaptureRecord]]:
+def _batches(
+    source: Archive, destination: Archive, captures: list[Capture], aliases: tuple[str, ...]
+) -> Iterator[list[CaptureRecord]]:
     batch: list[CaptureRecord] = []
     size = 0
     for capture in captures:
@@ -102,8 +103,9 @@ def _batches(source: Archive, destination: Archive, captures: list[Capture],
         yield batch
 
 
-def _record(source: Archive, destination: Archive, capture: Capture,
-            aliases: tuple[str, ...]) -> CaptureRecord:
+def _record(
+    source: Archive, destination: Archive, capture: Capture, aliases: tuple[str, ...]
+) -> CaptureRecord:
     record = destination.prepare(
         capture.url,
         text=source.text_of(capture),

@@ -56,13 +56,15 @@ def _captures() -> list[dict[str, Any]]:
     for article in range(ARTICLES):
         for slot in range(SLOTS):
             state = (slot // 3) % 4 if article % 2 else slot // 4
-            captures.append({
-                "url": f"https://news.example/{article:02d}/story",
-                "text": f"Article {article}, state {state}. " * (1 + article % 3),
-                "title": f"Story {article}" if state < 3 else f"Story {article} (updated)",
-                "at": (T0 + timedelta(minutes=slot, seconds=article)).isoformat(),
-                "slot": slot,
-            })
+            captures.append(
+                {
+                    "url": f"https://news.example/{article:02d}/story",
+                    "text": f"Article {article}, state {state}. " * (1 + article % 3),
+                    "title": f"Story {article}" if state < 3 else f"Story {article} (updated)",
+                    "at": (T0 + timedelta(minutes=slot, seconds=article)).isoformat(),
+                    "slot": slot,
+                }
+            )
     return captures
 
 
@@ -99,8 +101,18 @@ def _state(archive: Archive) -> dict[str, Any]:
     # depend on the order captures arrived in; everything else must not.
     return {
         article.url: (
-            [(v.number, v.text, v.title, v.capture_count, v.first_captured_at,
-              v.last_captured_at, v.reverted_to) for v in archive.history(article.url)],
+            [
+                (
+                    v.number,
+                    v.text,
+                    v.title,
+                    v.capture_count,
+                    v.first_captured_at,
+                    v.last_captured_at,
+                    v.reverted_to,
+                )
+                for v in archive.history(article.url)
+            ],
             [(c.captured_at, c.content_hash, c.version) for c in archive.captures(article.url)],
         )
         for article in archive.articles()
@@ -108,7 +120,8 @@ def _state(archive: Archive) -> dict[str, Any]:
 
 
 def test_eight_processes_saving_the_same_articles_lose_and_duplicate_nothing(
-        location: str, tmp_path: Path) -> None:
+    location: str, tmp_path: Path
+) -> None:
     captures = _captures()
     plans = _plans(captures, random.Random(20170606))
     Archive.open(location).close()
@@ -117,10 +130,22 @@ def test_eight_processes_saving_the_same_articles_lose_and_duplicate_nothing(
     for index, plan in enumerate(plans):
         plan_path = tmp_path / f"plan{index}.json"
         plan_path.write_text(json.dumps(plan))
-        procs.append(subprocess.Popen(
-            [sys.executable, "-c", WORKER, location, str(plan_path),
-             str(tmp_path / f"ready{index}"), str(go)],
-            env={"PYTHONPATH": SRC}, stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    WORKER,
+                    location,
+                    str(plan_path),
+                    str(tmp_path / f"ready{index}"),
+                    str(go),
+                ],
+                env={"PYTHONPATH": SRC},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        )
     deadline = time.monotonic() + 60
     while not all((tmp_path / f"ready{i}").exists() for i in range(WORKERS)):
         assert time.monotonic() < deadline, "workers did not start"
@@ -136,8 +161,13 @@ def test_eight_processes_saving_the_same_articles_lose_and_duplicate_nothing(
     # The same captures saved one by one, in time order, by a single writer.
     with Archive.open(tmp_path / "reference") as reference:
         for capture in captures:
-            reference.save(capture["url"], text=capture["text"], title=capture["title"],
-                           captured_at=datetime.fromisoformat(capture["at"]), source="worker")
+            reference.save(
+                capture["url"],
+                text=capture["text"],
+                title=capture["title"],
+                captured_at=datetime.fromisoformat(capture["at"]),
+                source="worker",
+            )
         expected = _state(reference)
         expected_export = list(reference.iter_export())
 

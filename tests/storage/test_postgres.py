@@ -34,8 +34,9 @@ def location() -> Iterator[str]:
 
 
 def _tables(url: str, schema: str) -> set[str]:
-    rows = run_sql(url, "SELECT table_name FROM information_schema.tables"
-                        " WHERE table_schema = %s", (schema,))
+    rows = run_sql(
+        url, "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (schema,)
+    )
     return {r[0] for r in rows}
 
 
@@ -44,10 +45,17 @@ def test_schema_parameter_creates_the_schema_and_keeps_everything_in_it() -> Non
         with Archive.open(with_schema(url, schema)) as archive:
             archive.save(URL, text="Hello.")
             assert archive.store.schema_version() == len(_migrations.POSTGRES)
-        assert _tables(url, schema) == {"schema_migrations", "blobs", "articles", "aliases",
-                                        "captures", "versions"}
+        assert _tables(url, schema) == {
+            "schema_migrations",
+            "blobs",
+            "articles",
+            "aliases",
+            "captures",
+            "versions",
+        }
         assert run_sql(url, f'SELECT version FROM "{schema}".schema_migrations') == [
-            (n,) for n in range(1, len(_migrations.POSTGRES) + 1)]
+            (n,) for n in range(1, len(_migrations.POSTGRES) + 1)
+        ]
         assert run_sql(url, f'SELECT url FROM "{schema}".articles') == [(URL,)]
 
 
@@ -68,11 +76,16 @@ def test_search_path_naming_no_schema_is_a_clear_error() -> None:
 
 
 def test_connection_settings_come_from_pg_environment_variables(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     parts = urlsplit(server_url())
     with fresh_schema() as (url, schema):
-        for name, value in (("PGHOST", parts.hostname), ("PGPORT", parts.port),
-                            ("PGUSER", parts.username), ("PGDATABASE", parts.path.lstrip("/"))):
+        for name, value in (
+            ("PGHOST", parts.hostname),
+            ("PGPORT", parts.port),
+            ("PGUSER", parts.username),
+            ("PGDATABASE", parts.path.lstrip("/")),
+        ):
             if value:
                 monkeypatch.setenv(name, str(value))
         with Archive.open(f"postgresql://?schema={schema}") as archive:
@@ -83,9 +96,13 @@ def test_connection_settings_come_from_pg_environment_variables(
 def test_schema_snapshot(location: str) -> None:
     Archive.open(location).close()
     schema = location.rpartition("schema=")[2]
-    rows = run_sql(server_url(), "SELECT table_name, column_name, data_type"
-                                 " FROM information_schema.columns WHERE table_schema = %s"
-                                 " ORDER BY table_name, ordinal_position", (schema,))
+    rows = run_sql(
+        server_url(),
+        "SELECT table_name, column_name, data_type"
+        " FROM information_schema.columns WHERE table_schema = %s"
+        " ORDER BY table_name, ordinal_position",
+        (schema,),
+    )
     columns: dict[str, list[str]] = {}
     for table, column, kind in rows:
         columns.setdefault(table, []).append(f"{column} {kind}")
@@ -94,15 +111,38 @@ def test_schema_snapshot(location: str) -> None:
         "blobs": ["hash bytea", "base bytea", "depth integer", "size integer", "data bytea"],
         "articles": ["id bigint", "url text", "created_at bigint"],
         "aliases": ["url text", "article_id bigint"],
-        "captures": ["id bigint", "article_id bigint", "captured_at bigint",
-                     "content_hash bytea", "text_hash bytea", "html_hash bytea", "title text",
-                     "byline text", "published_at bigint", "modified_at bigint", "source text",
-                     "fetched_url text", "http_status integer", "http_headers text",
-                     "quality text", "metadata text"],
-        "versions": ["article_id bigint", "number integer", "id text", "content_hash bytea",
-                     "capture_id bigint", "first_captured_at bigint", "last_captured_at bigint",
-                     "capture_count integer", "reverted_to integer", "analysis text",
-                     "significance integer", "stealth integer"],
+        "captures": [
+            "id bigint",
+            "article_id bigint",
+            "captured_at bigint",
+            "content_hash bytea",
+            "text_hash bytea",
+            "html_hash bytea",
+            "title text",
+            "byline text",
+            "published_at bigint",
+            "modified_at bigint",
+            "source text",
+            "fetched_url text",
+            "http_status integer",
+            "http_headers text",
+            "quality text",
+            "metadata text",
+        ],
+        "versions": [
+            "article_id bigint",
+            "number integer",
+            "id text",
+            "content_hash bytea",
+            "capture_id bigint",
+            "first_captured_at bigint",
+            "last_captured_at bigint",
+            "capture_count integer",
+            "reverted_to integer",
+            "analysis text",
+            "significance integer",
+            "stealth integer",
+        ],
     }
 
 
@@ -130,24 +170,33 @@ def test_processes_opening_a_fresh_database_at_once_migrate_it_once(location: st
     import time
 
     start = str(time.time() + 1.5)
-    procs = [subprocess.Popen([sys.executable, "-c", OPENER, location, start],
-                              env={"PYTHONPATH": SRC}, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE)
-             for _ in range(6)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPENER, location, start],
+            env={"PYTHONPATH": SRC},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(6)
+    ]
     for proc in procs:
         out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err.decode()
         assert out.decode().strip() == str(len(_migrations.POSTGRES))
     schema = location.rpartition("schema=")[2]
     assert run_sql(server_url(), f'SELECT version FROM "{schema}".schema_migrations') == [
-        (n,) for n in range(1, len(_migrations.POSTGRES) + 1)]
+        (n,) for n in range(1, len(_migrations.POSTGRES) + 1)
+    ]
 
 
-@pytest.mark.parametrize("bad", [
-    "postgresql://[oops",
-    "postgresql://localhost/test?no_such_option=1",
-    "postgresql://user:secret@127.0.0.1:1/test",
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "postgresql://[oops",
+        "postgresql://localhost/test?no_such_option=1",
+        "postgresql://user:secret@127.0.0.1:1/test",
+    ],
+)
 def test_bad_or_unreachable_location_is_a_one_line_storage_error(bad: str) -> None:
     with pytest.raises(StorageError) as caught:
         Archive.open(bad)
@@ -165,8 +214,14 @@ def test_missing_database_is_named_in_the_error() -> None:
 
 
 def test_urls_sort_byte_wise_as_on_sqlite(location: str, tmp_path: Path) -> None:
-    urls = ["https://example.com/b", "https://example.com/B", "https://example.com/a-1",
-            "https://example.com/a_1", "https://example.com/a/1", "https://example.com/é"]
+    urls = [
+        "https://example.com/b",
+        "https://example.com/B",
+        "https://example.com/a-1",
+        "https://example.com/a_1",
+        "https://example.com/a/1",
+        "https://example.com/é",
+    ]
     listed = []
     for where in (location, str(tmp_path / "a")):
         with Archive.open(where) as archive:
@@ -178,10 +233,12 @@ def test_urls_sort_byte_wise_as_on_sqlite(location: str, tmp_path: Path) -> None
 
 def test_saving_under_an_alias_files_the_capture_with_its_article(location: str) -> None:
     with Archive.open(location) as archive:
-        archive.save("https://example.com/amp/story", canonical_url=URL, text="One.",
-                     captured_at=T0)
-        result = archive.save("https://example.com/amp/story", text="Two.",
-                              captured_at=T0 + timedelta(minutes=1))
+        archive.save(
+            "https://example.com/amp/story", canonical_url=URL, text="One.", captured_at=T0
+        )
+        result = archive.save(
+            "https://example.com/amp/story", text="Two.", captured_at=T0 + timedelta(minutes=1)
+        )
         assert result.capture.url == URL
         assert [v.text for v in archive.history(URL)] == ["One.", "Two."]
 
@@ -210,7 +267,8 @@ def test_a_transient_conflict_is_retried_and_a_persistent_one_reported(location:
             with store._write(["k"]):  # type: ignore[attr-defined]
                 if len(calls) == 1:
                     store._execute(  # type: ignore[attr-defined]
-                        "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$")
+                        "DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$"
+                    )
                 return "done"
 
         assert store._retrying("testing", conflict_once) == "done"  # type: ignore[attr-defined]
@@ -219,7 +277,8 @@ def test_a_transient_conflict_is_retried_and_a_persistent_one_reported(location:
         def always_deadlocks() -> None:
             with store._write(["k"]):  # type: ignore[attr-defined]
                 store._execute(  # type: ignore[attr-defined]
-                    "DO $$ BEGIN RAISE EXCEPTION 'stuck' USING ERRCODE = '40P01'; END $$")
+                    "DO $$ BEGIN RAISE EXCEPTION 'stuck' USING ERRCODE = '40P01'; END $$"
+                )
 
         with pytest.raises(StorageError, match="kept conflicting with other writers: stuck"):
             store._retrying("testing", always_deadlocks)  # type: ignore[attr-defined]
@@ -229,7 +288,8 @@ def test_a_transient_conflict_is_retried_and_a_persistent_one_reported(location:
 
 
 def test_text_that_postgresql_cannot_hold_is_a_storage_error_and_saves_nothing(
-        location: str) -> None:
+    location: str,
+) -> None:
     with Archive.open(location) as archive:
         with pytest.raises(StorageError, match="cannot contain NUL"):
             archive.save(URL, text="Body.", title="Bad\x00title")
@@ -258,7 +318,14 @@ def test_without_psycopg_a_postgresql_location_names_the_extra_to_install() -> N
             print(exc)
         """
     )
-    done = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": SRC},
-                          capture_output=True, text=True, timeout=60, check=True)
-    assert done.stdout.strip() == ("A PostgreSQL archive needs an optional dependency: "
-                                   "pip install 'newsarchive[postgres]'")
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PYTHONPATH": SRC},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == (
+        "A PostgreSQL archive needs an optional dependency: pip install 'newsarchive[postgres]'"
+    )

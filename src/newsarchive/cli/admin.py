@@ -49,7 +49,8 @@ def _lazy_progress(label: str, *, quiet: bool) -> Iterator[Callable[[int, int], 
                 return
             if bar is None:
                 bar = stack.enter_context(
-                    click.progressbar(length=total, label=label, file=sys.stderr))
+                    click.progressbar(length=total, label=label, file=sys.stderr)
+                )
             bar.update(done - shown)
             shown = done
 
@@ -62,8 +63,7 @@ def _lazy_progress(label: str, *, quiet: bool) -> Iterator[Callable[[int, int], 
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @json_option
 @click.pass_context
-def copy_(ctx: click.Context, source: str, destination: str, quiet: bool,
-          as_json: bool) -> None:
+def copy_(ctx: click.Context, source: str, destination: str, quiet: bool, as_json: bool) -> None:
     """Copy every capture of archive SOURCE into archive DEST (directories or URLs).
 
     The copy keeps raw HTML, headers, metadata, aliases, version ids and analyses, so

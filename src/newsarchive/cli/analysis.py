@@ -60,35 +60,59 @@ def blame(archive: Archive, url: str, version: str | None, as_json: bool) -> Non
 
 @cli.command()
 @click.option("--since", metavar="ISO8601", help="Only changes first seen at or after this time.")
-@click.option("--min-significance", type=click.Choice(SIGNIFICANCE_LEVELS),
-              help="Only changes at least this significant.")
+@click.option(
+    "--min-significance",
+    type=click.Choice(SIGNIFICANCE_LEVELS),
+    help="Only changes at least this significant.",
+)
 @click.option("--stealth", is_flag=True, help="Only stealth edits.")
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
 @json_option
 @pass_archive
-def changes(archive: Archive, since: str | None, min_significance: str | None, stealth: bool,
-            limit: int, as_json: bool) -> None:
+def changes(
+    archive: Archive,
+    since: str | None,
+    min_significance: str | None,
+    stealth: bool,
+    limit: int,
+    as_json: bool,
+) -> None:
     """List changes across all articles, newest first: a daily review of what changed.
 
     \b
     Example:
       newsarchive changes --since 2017-06-06 --min-significance substantive
     """
-    found = archive.changes(since=parse_time(since, what="--since") if since else None,
-                            min_significance=min_significance, stealth=stealth, limit=limit)
+    found = archive.changes(
+        since=parse_time(since, what="--since") if since else None,
+        min_significance=min_significance,
+        stealth=stealth,
+        limit=limit,
+    )
     if as_json:
-        echo_json([
-            {"url": c.url, "title": c.title, "version": c.version, "version_id": c.version_id,
-             "captured_at": format_time(c.captured_at), "significance": c.level,
-             "reasons": list(c.reasons), "stealth": c.stealth, "reverted_to": c.reverted_to}
-            for c in found
-        ])
+        echo_json(
+            [
+                {
+                    "url": c.url,
+                    "title": c.title,
+                    "version": c.version,
+                    "version_id": c.version_id,
+                    "captured_at": format_time(c.captured_at),
+                    "significance": c.level,
+                    "reasons": list(c.reasons),
+                    "stealth": c.stealth,
+                    "reverted_to": c.reverted_to,
+                }
+                for c in found
+            ]
+        )
         return
     for c in found:
         flags = " STEALTH" if c.stealth else ""
         reasons = ", ".join(c.reasons) or "-"
-        click.echo(f"{format_time(c.captured_at)}  v{c.version:<3} {c.level or '?':<11}{flags}"
-                   f"  {c.url}")
+        click.echo(
+            f"{format_time(c.captured_at)}  v{c.version:<3} {c.level or '?':<11}{flags}  {c.url}"
+        )
         click.echo(f"{'':22}{c.title or '(no title)'}  [{reasons}]")
 
 

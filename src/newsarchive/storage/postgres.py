@@ -38,8 +38,7 @@ __all__ = ["PostgresStore", "lock_key"]
 logger = logging.getLogger(__name__)
 
 # Conflicts that a re-run resolves: everything they touched was rolled back.
-_TRANSIENT = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected,
-              pg_errors.UniqueViolation)
+_TRANSIENT = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.UniqueViolation)
 MAX_ATTEMPTS = 12
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -48,8 +47,9 @@ T = TypeVar("T")
 
 def lock_key(namespace: str, key: str) -> int:
     """A stable signed 64-bit advisory-lock key for ``key`` within ``namespace``."""
-    digest = hashlib.blake2b(f"{namespace}\0{key}".encode("utf-8", "surrogatepass"),
-                             digest_size=8).digest()
+    digest = hashlib.blake2b(
+        f"{namespace}\0{key}".encode("utf-8", "surrogatepass"), digest_size=8
+    ).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
@@ -108,18 +108,19 @@ class PostgresStore(SQLStore):
         try:
             # Autocommit: transactions are opened explicitly, so a lone read never leaves
             # one idle and holding a snapshot.
-            self._conn = psycopg.connect(conninfo, autocommit=True,
-                                         connect_timeout=CONNECT_TIMEOUT_SECONDS)
+            self._conn = psycopg.connect(
+                conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
+            )
         except psycopg.Error as exc:
             raise StorageError(
                 f"cannot open PostgreSQL archive {self.location}: {_first_line(exc)}"
             ) from None
         try:
             if schema is not None:
-                self._conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
-                    sql.Identifier(schema)))
-                self._conn.execute(sql.SQL("SET search_path TO {}").format(
-                    sql.Identifier(schema)))
+                self._conn.execute(
+                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
+                )
+                self._conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
             current = self._conn.execute("SELECT current_schema()").fetchone()
             if current is None or current[0] is None:
                 raise StorageError(
@@ -162,8 +163,9 @@ class PostgresStore(SQLStore):
         except psycopg.Error as exc:
             if not outermost:
                 raise
-            raise StorageError(f"reading archive {self.location} failed: {_first_line(exc)}") \
-                from None
+            raise StorageError(
+                f"reading archive {self.location} failed: {_first_line(exc)}"
+            ) from None
 
     def close(self) -> None:
         self._conn.close()
@@ -179,11 +181,13 @@ class PostgresStore(SQLStore):
             " SELECT hash, base, data, depth FROM blobs WHERE hash = %s"
             " UNION ALL SELECT b.hash, b.base, b.data, b.depth FROM blobs b"
             " JOIN chain c ON b.hash = c.base)"
-            " SELECT hash, base, data FROM chain", (key,)).fetchall()
-        frames = {bytes(r[0]): (None if r[1] is None else bytes(r[1]), bytes(r[2]))
-                  for r in rows}
+            " SELECT hash, base, data FROM chain",
+            (key,),
+        ).fetchall()
+        frames = {bytes(r[0]): (None if r[1] is None else bytes(r[1]), bytes(r[2])) for r in rows}
         return _blobs.decode_chain(
-            key, lambda k: frames[k] if k in frames else self._load_frame(k), self._cache)
+            key, lambda k: frames[k] if k in frames else self._load_frame(k), self._cache
+        )
 
     # -- transactions and locks --------------------------------------------------------
 
@@ -199,8 +203,9 @@ class PostgresStore(SQLStore):
         try:
             self._conn.execute(begin)
         except psycopg.OperationalError as exc:
-            raise StorageError(f"archive {self.location} is unavailable: {_first_line(exc)}") \
-                from None
+            raise StorageError(
+                f"archive {self.location} is unavailable: {_first_line(exc)}"
+            ) from None
         self._depth = 1
         try:
             yield
@@ -242,8 +247,9 @@ class PostgresStore(SQLStore):
                     f"archive {self.location} is unavailable: {_first_line(exc)}"
                 ) from None
             except psycopg.Error as exc:
-                raise StorageError(f"{what} in {self.location} failed: {_first_line(exc)}") \
-                    from None
+                raise StorageError(
+                    f"{what} in {self.location} failed: {_first_line(exc)}"
+                ) from None
         raise AssertionError("unreachable")
 
     # -- saving ------------------------------------------------------------------------
@@ -257,8 +263,9 @@ class PostgresStore(SQLStore):
                 return outcome
             keys = keys | outcome
 
-    def _save_locked(self, batch: list[CaptureRecord],
-                     keys: frozenset[str]) -> list[SaveResult] | set[str]:
+    def _save_locked(
+        self, batch: list[CaptureRecord], keys: frozenset[str]
+    ) -> list[SaveResult] | set[str]:
         """Save under locks on ``keys``, or return the article URLs that need locking too.
 
         A URL may be an alias filed under another article: that article's lock is needed,
@@ -281,9 +288,14 @@ class PostgresStore(SQLStore):
         # Lock the articles, or a concurrent backfill rebuilding their versions could
         # swallow the update.
         with self._read():
-            keys = [str(r[0]) for r in self._all(
-                "SELECT DISTINCT a.url FROM versions v JOIN articles a ON a.id = v.article_id"
-                " WHERE v.id = ANY(?)", ([version_id for version_id, _ in items],))]
+            keys = [
+                str(r[0])
+                for r in self._all(
+                    "SELECT DISTINCT a.url FROM versions v JOIN articles a ON a.id = v.article_id"
+                    " WHERE v.id = ANY(?)",
+                    ([version_id for version_id, _ in items],),
+                )
+            ]
         parent = super().set_analyses
 
         def locked() -> None:
@@ -298,8 +310,9 @@ class PostgresStore(SQLStore):
         with self._transaction("BEGIN"):
             # Two processes opening a fresh database at once: the second waits here, then
             # finds the schema already migrated.
-            self._conn.execute("SELECT pg_advisory_xact_lock(%s)",
-                               (lock_key(self.schema, "schema_migrations"),))
+            self._conn.execute(
+                "SELECT pg_advisory_xact_lock(%s)", (lock_key(self.schema, "schema_migrations"),)
+            )
             exists = self._conn.execute("SELECT to_regclass('schema_migrations')").fetchone()
             if exists is None or exists[0] is None:
                 self._conn.execute(
