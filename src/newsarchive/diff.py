@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextvars import ContextVar
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -48,7 +49,19 @@ _Tokenizer = Callable[[str], list[str]]
 # 0.1 s at this bound, in CPython, when nothing matches); past it the text is
 # split into paragraphs or sentences, which are paired by similarity instead.
 # The bound counts tokens, never time, so results do not depend on the machine.
+# The budget is for one whole diff, summed over its hunks: a text rewritten in every
+# paragraph falls back to whole-paragraph changes once it is spent.
 _WORK_BUDGET = 320_000
+_budget_left: ContextVar[list[int]] = ContextVar("_budget_left")
+
+
+def _spend(cost: int) -> bool:
+    """Take ``cost`` from this diff's budget; False (taking nothing) if too little is left."""
+    left = _budget_left.get([_WORK_BUDGET])
+    if cost > left[0]:
+        return False
+    left[0] -= cost
+    return True
 
 # Similarity (Dice coefficient of word sets) from which two units are paired.
 _PAIR_THRESHOLD = 0.4
@@ -200,7 +213,7 @@ def _token_diff(a: Sequence[str], b: Sequence[str], *, cleanup: bool) -> _Ops | 
     prefix = _common_prefix(a, b)
     suffix = _common_suffix(a, b, min(len(a), len(b)) - prefix)
     n, m = len(a) - prefix - suffix, len(b) - prefix - suffix
-    if min(n, m) * (n + m) > _WORK_BUDGET:
+    if not _spend(min(n, m) * (n + m)):
         return None
     # Only the changed middle is encoded (so codes never run out), with a few
     # unchanged tokens either side so the clean-up can slide edits to word
@@ -224,7 +237,7 @@ def _char_diff(a: str, b: str) -> _Ops | None:
     prefix = _DMP.diff_commonPrefix(a, b)
     suffix = _DMP.diff_commonSuffix(a[prefix:], b[prefix:])
     n, m = len(a) - prefix - suffix, len(b) - prefix - suffix
-    if min(n, m) * (n + m) > _WORK_BUDGET:
+    if not _spend(min(n, m) * (n + m)):
         return None
     ops: _Ops = _DMP.diff_main(a, b, False)
     _DMP.diff_cleanupSemantic(ops)
@@ -552,7 +565,11 @@ def diff_texts(old: str, new: str, *, granularity: Granularity = "word") -> Text
         raise InputError(
             f"Unknown diff granularity {granularity!r}; use one of: {', '.join(GRANULARITIES)}"
         )
-    ops = _normalize(_compute_ops(old, new, granularity))
+    token = _budget_left.set([_WORK_BUDGET])
+    try:
+        ops = _normalize(_compute_ops(old, new, granularity))
+    finally:
+        _budget_left.reset(token)
     return TextDiff(granularity=granularity, ops=ops, stats=_stats(ops, old, new))
 
 

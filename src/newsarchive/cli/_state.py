@@ -6,7 +6,6 @@ import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import attrs
 import click
 
 if TYPE_CHECKING:
@@ -15,12 +14,15 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@attrs.define
 class CliState:
-    location: str
-    debug: bool = False
-    rules_path: str | None = None
-    _archive: Archive | None = None
+    """Global options, and the archive once a command asks for it."""
+
+    # A plain class rather than attrs: every CLI call pays for what this module imports.
+    def __init__(self, location: str, *, debug: bool = False, rules_path: str | None = None):
+        self.location = location
+        self.debug = debug
+        self.rules_path = rules_path
+        self._archive: Archive | None = None
 
     def archive(self, ctx: click.Context) -> Archive:
         if self._archive is None:
