@@ -307,12 +307,12 @@ class Archive:
         if at is not None:
             found = self.store.version_at(key, as_utc(at))
             if found is None:
-                first = self.history(url)
-                if not first:
+                first = self.store.version(key, 1)
+                if first is None:
                     raise NotFoundError(f"{url} has no versions")
                 raise InputError(
                     f"{format_time(at)} is before the first capture of {url}"
-                    f" ({format_time(first[0].first_captured_at)})"
+                    f" ({format_time(first.first_captured_at)})"
                 )
             return found
         if version is None or version == -1:
