@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from contextvars import ContextVar
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import partial
 
@@ -62,6 +62,7 @@ def _spend(cost: int) -> bool:
         return False
     left[0] -= cost
     return True
+
 
 # Similarity (Dice coefficient of word sets) from which two units are paired.
 _PAIR_THRESHOLD = 0.4

@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -50,11 +50,40 @@ class SQLStore:
 
     def __init__(self) -> None:
         self._cache = _blobs.BlobCache()
+        self._depth = 0
 
     # -- what a backend provides -------------------------------------------------------
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         raise NotImplementedError
+
+    def _begin(self, statement: str) -> None:
+        """Start a transaction; a failure is a StorageError naming the archive."""
+        raise NotImplementedError
+
+    def _rollback(self) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[None]:
+        """One transaction; a nested call joins the outermost one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._begin(begin)
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._rollback()
+            raise
+        self._depth = 0
+        self._execute("COMMIT")
 
     def _write(self, lock_keys: Sequence[str]) -> AbstractContextManager[None]:
         """A write transaction holding the locks that serialise saves to these articles."""

@@ -101,7 +101,6 @@ class PostgresStore(SQLStore):
     def __init__(self, url: str) -> None:
         super().__init__()
         conninfo, schema, self.location = _split_location(url)
-        self._depth = 0
         self._queries: dict[str, str] = {}
         #: How many times a transaction was re-run after a conflict with another writer.
         self.conflicts_retried = 0
@@ -191,32 +190,18 @@ class PostgresStore(SQLStore):
 
     # -- transactions and locks --------------------------------------------------------
 
-    @contextmanager
-    def _transaction(self, begin: str) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
+    def _begin(self, statement: str) -> None:
         try:
-            self._conn.execute(begin)
+            self._conn.execute(statement)
         except psycopg.OperationalError as exc:
             raise StorageError(
                 f"archive {self.location} is unavailable: {_first_line(exc)}"
             ) from None
-        self._depth = 1
-        try:
-            yield
-        except BaseException:
-            self._depth = 0
-            # If the connection is gone, the transaction went with it.
-            with suppress(psycopg.Error):
-                self._conn.rollback()
-            raise
-        self._depth = 0
-        self._conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        # If the connection is gone, the transaction went with it.
+        with suppress(psycopg.Error):
+            self._conn.rollback()
 
     def _lock(self, keys: Iterable[str]) -> None:
         # Sorted numeric order: every writer takes overlapping locks in the same order,

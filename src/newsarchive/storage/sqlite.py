@@ -37,7 +37,6 @@ class SQLiteStore(SQLStore):
                 ) from None
             path = str(directory / DATABASE_NAME)
         self.location = str(directory)
-        self._depth = 0
         try:
             self._conn = sqlite3.connect(
                 path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
@@ -66,28 +65,14 @@ class SQLiteStore(SQLStore):
         with self._transaction("BEGIN"):
             yield
 
-    @contextmanager
-    def _transaction(self, begin: str) -> Iterator[None]:
-        if self._depth:
-            self._depth += 1
-            try:
-                yield
-            finally:
-                self._depth -= 1
-            return
+    def _begin(self, statement: str) -> None:
         try:
-            self._conn.execute(begin)
+            self._conn.execute(statement)
         except sqlite3.OperationalError as exc:
             raise StorageError(f"archive {self.location} is unavailable: {exc}") from None
-        self._depth = 1
-        try:
-            yield
-        except BaseException:
-            self._depth = 0
-            self._conn.execute("ROLLBACK")
-            raise
-        self._depth = 0
-        self._conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        self._conn.execute("ROLLBACK")
 
     def _migrate(self) -> None:
         with self._transaction("BEGIN IMMEDIATE"):
