@@ -17,6 +17,24 @@ from .times import format_time
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*(?:\n\s*)+")
 
 
+def _is_normal_spacing(text: str) -> bool:
+    """Whether the whitespace is already as normalising leaves it (cheap C-level scans).
+
+    Normal text is paragraphs separated by exactly one blank line, words by one space.
+    ``isprintable()`` is False for every whitespace but the ASCII space.
+    """
+    for paragraph in text.split("\n\n"):
+        if (
+            not paragraph
+            or paragraph[0] == " "
+            or paragraph[-1] == " "
+            or "  " in paragraph
+            or not paragraph.isprintable()
+        ):
+            return False
+    return True
+
+
 def normalize_text(text: str) -> str:
     """NFC text with whitespace runs as single spaces and paragraphs split by one blank line.
 
@@ -25,6 +43,8 @@ def normalize_text(text: str) -> str:
     """
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
+    if _is_normal_spacing(text):
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     paragraphs = (" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text))
     return "\n\n".join(p for p in paragraphs if p)
