@@ -60,3 +60,8 @@ def progress(
             shown = done
 
         yield update
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 article``, ``2 articles``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -12,7 +12,7 @@ import click
 from ..archive import Archive
 from ..copy import copy_archive
 from . import cli
-from ._output import echo_json, json_option
+from ._output import echo_json, json_option, plural
 from ._state import pass_archive
 
 
@@ -81,9 +81,8 @@ def copy_(ctx: click.Context, source: str, destination: str, quiet: bool, as_jso
     if as_json:
         echo_json(report.to_dict())
         return
-    articles = f"{report.articles} article{'' if report.articles == 1 else 's'}"
     click.echo(
-        f"{report.captures} captures of {articles} copied: "
+        f"{plural(report.captures, 'capture')} of {plural(report.articles, 'article')} copied: "
         f"{report.captures_added} added ({report.versions_added} new versions), "
         f"{report.captures - report.captures_added} already there",
         err=True,

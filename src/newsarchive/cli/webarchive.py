@@ -14,7 +14,7 @@ import click
 from ..archive import Archive
 from ..times import format_time, parse_time
 from . import cli
-from ._output import echo_json, json_option, progress
+from ._output import echo_json, json_option, plural, progress
 from ._state import pass_archive
 
 
@@ -96,7 +96,7 @@ def export_warc_file(archive: Archive, output: str, urls: Sequence[str] | None) 
         )
     partial.replace(target)
     click.echo(
-        f"exported {report.captures} captures of {report.articles} articles as "
+        f"exported {plural(report.captures, 'capture')} of {plural(report.articles, 'article')} as "
         f"{report.records} WARC records ({report.revisits} revisits) to {output}",
         err=True,
     )
