@@ -88,3 +88,17 @@ def test_sentence_diff_shows_the_alignment(runner: CliRunner, loaded: Path) -> N
     )
     kinds = [c["kind"] for c in data["alignment"]]
     assert kinds.count("added") == 6 and "deleted" not in kinds  # two new paragraphs
+
+
+def test_import_can_defer_analysis(runner: CliRunner, tmp_path: Path, sample_dir: Path) -> None:
+    export = tmp_path / "sample.jsonl"
+    loaded = tmp_path / "loaded"
+    assert run(runner, loaded, "import", str(sample_dir)).exit_code == 0
+    assert run(runner, loaded, "export", "-o", str(export)).exit_code == 0
+    fresh = tmp_path / "fresh"
+    assert run(runner, fresh, "import", "--no-analyse", str(export)).exit_code == 0
+    versions = json.loads(run(runner, fresh, "log", URL, "--json").stdout)["versions"]
+    assert {v["significance"] for v in versions} == {None}
+    assert run(runner, fresh, "reanalyse").exit_code == 0
+    versions = json.loads(run(runner, fresh, "log", URL, "--json").stdout)["versions"]
+    assert versions[1]["significance"] == "minor"

@@ -391,8 +391,16 @@ def _report(report: ImportReport, what: str) -> None:
     is_flag=True,
     help="The inputs are WARC or ARC files (several allowed); see docs/warc.md.",
 )
+@click.option(
+    "--analyse/--no-analyse",
+    default=True,
+    show_default=True,
+    help="Analyse new versions while importing (--no-analyse: run reanalyse later).",
+)
 @pass_archive
-def import_(archive: Archive, sources: tuple[str, ...], quiet: bool, is_warc: bool) -> None:
+def import_(
+    archive: Archive, sources: tuple[str, ...], quiet: bool, is_warc: bool, analyse: bool
+) -> None:
     """Import captures from JSON Lines (a file or -), or a directory of capture files.
 
     Importing the same input twice adds nothing. See docs/cli.md for both formats.
@@ -425,7 +433,7 @@ def import_(archive: Archive, sources: tuple[str, ...], quiet: bool, is_warc: bo
         except OSError as exc:
             raise InputError(f"cannot read {source}: {exc.strerror}") from None
     with stream, progress(total, "Importing", quiet=quiet) as on_progress:
-        report = archive.import_jsonl(stream, total=total, on_progress=on_progress)
+        report = archive.import_jsonl(stream, total=total, analyse=analyse, on_progress=on_progress)
     _report(report, "line")
 
 
