@@ -199,7 +199,7 @@ def attach_analyses(location: Path, rows: list[dict[str, str]]) -> None:
             for version in archive.history(article.url):
                 items.append((version.id, summaries[n % len(summaries)]))
                 n += 1
-            archive.store.set_analyses(items)
+            archive.store.set_analyses(article.url, items)
 
 
 def changes_time(location: Path) -> dict[str, float]:

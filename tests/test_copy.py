@@ -69,7 +69,7 @@ def build_source(archive: Archive) -> None:
         "https://news.example/other", text="Second.", captured_at=at(2), source="again"
     )  # identical capture: a no-op
     first = archive.history(STORY)[1]
-    archive.store.set_analysis(first.id, {"level": "minor", "reasons": ["casualties"]})
+    archive.store.set_analyses(STORY, [(first.id, {"level": "minor", "reasons": ["casualties"]})])
 
 
 def export(archive: Archive) -> str:

@@ -482,7 +482,7 @@ class Archive:
                     continue
                 summary = analyse(previous, version, rules=rules, history=history[:index])
                 items.append((version.id, {**summary.to_summary(), "against": against}))
-            self.store.set_analyses(items)
+            self.store.set_analyses(url, items)
             stored += len(items)
             if on_progress:
                 on_progress(done, len(targets))

@@ -141,6 +141,5 @@ def _copy_analyses(source: Archive, destination: Archive, url: str) -> int:
         mine = theirs.get(version.number)
         if mine is not None and mine.analysis and version.analysis != mine.analysis:
             items.append((version.id, dict(mine.analysis)))
-    for version_id, summary in items:
-        destination.store.set_analysis(version_id, summary)
+    destination.store.set_analyses(url, items)
     return len(items)

@@ -72,10 +72,8 @@ class Store(Protocol):
     def blob(self, hex_hash: str) -> bytes:
         """The raw bytes stored under a sha256."""
 
-    def set_analysis(self, version_id: str, summary: Mapping[str, Any] | None) -> None: ...
-
-    def set_analyses(self, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
-        """Store analysis summaries by version id, in one transaction."""
+    def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
+        """Store analysis summaries of one article's versions (by id), in one transaction."""
 
     def changes(
         self,

@@ -42,7 +42,7 @@ SQLITE: list[list[str]] = [
         """CREATE TABLE versions (
             article_id INTEGER NOT NULL REFERENCES articles (id),
             number INTEGER NOT NULL,
-            id TEXT NOT NULL UNIQUE,
+            id TEXT NOT NULL,
             content_hash BLOB NOT NULL,
             capture_id INTEGER NOT NULL REFERENCES captures (id),
             first_captured_at INTEGER NOT NULL,
@@ -103,7 +103,7 @@ POSTGRES: list[list[str]] = [
         """CREATE TABLE versions (
             article_id BIGINT NOT NULL REFERENCES articles (id),
             number INTEGER NOT NULL,
-            id TEXT NOT NULL UNIQUE,
+            id TEXT NOT NULL,
             content_hash BYTEA NOT NULL,
             capture_id BIGINT NOT NULL REFERENCES captures (id),
             first_captured_at BIGINT NOT NULL,

@@ -198,7 +198,11 @@ class SQLStore:
         )
         if existing is not None:
             capture = self._capture_by_id(url, article_id, int(existing[0]))
-            version = self._version_by_id(url, capture.version_id) if capture.version_id else None
+            version = (
+                self._version_by_id(url, article_id, capture.version_id)
+                if capture.version_id
+                else None
+            )
             return SaveResult(
                 capture=capture, version=version, is_new_version=False, is_new_capture=False
             )
@@ -266,7 +270,7 @@ class SQLStore:
             }
             self._rebuild(url, article_id)
             capture = self._capture_by_id(url, article_id, capture_id)
-            version = self._version_by_id(url, capture.version_id)
+            version = self._version_by_id(url, article_id, capture.version_id)
             assert version is not None
             return SaveResult(
                 capture=capture, version=version, is_new_version=version.id not in before
@@ -446,8 +450,8 @@ class SQLStore:
         )
         return None if row is None else self._version_from_row(url, row)
 
-    def _version_by_id(self, url: str, version_id: str) -> Version | None:
-        return self._version_where(url, "v.id = ?", (version_id,))
+    def _version_by_id(self, url: str, article_id: int, version_id: str) -> Version | None:
+        return self._version_where(url, "v.article_id = ? AND v.id = ?", (article_id, version_id))
 
     def _version_at(self, url: str, article_id: int, at: int) -> Version | None:
         return self._version_where(
@@ -593,21 +597,26 @@ class SQLStore:
             rows = self._all("SELECT id, url FROM articles ORDER BY url")
             return [self._article(int(r[0]), str(r[1])) for r in rows]
 
-    def set_analyses(self, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
-        """Store analysis summaries (by version id) in one transaction."""
+    def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
+        """Store analysis summaries of one article's versions (by id) in one transaction."""
         if not items:
             return
-        with self._write([]):
+        with self._write([url]):
+            article_id, _ = self._require_article(url)
             for version_id, summary in items:
                 level = None if not summary else _LEVELS.get(str(summary.get("level")))
                 stealth = None if not summary else int(bool(summary.get("stealth")))
                 self._execute(
-                    "UPDATE versions SET analysis = ?, significance = ?, stealth = ? WHERE id = ?",
-                    (_json(dict(summary)) if summary else None, level, stealth, version_id),
+                    "UPDATE versions SET analysis = ?, significance = ?, stealth = ?"
+                    " WHERE article_id = ? AND id = ?",
+                    (
+                        _json(dict(summary)) if summary else None,
+                        level,
+                        stealth,
+                        article_id,
+                        version_id,
+                    ),
                 )
-
-    def set_analysis(self, version_id: str, summary: Mapping[str, Any] | None) -> None:
-        self.set_analyses([(version_id, summary)])
 
     def changes(
         self,

@@ -266,28 +266,11 @@ class PostgresStore(SQLStore):
                 return missing
             return [self._save_one(record) for record in batch]
 
-    def set_analyses(self, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
-        items = list(items)
-        if not items:
-            return
-        # Lock the articles, or a concurrent backfill rebuilding their versions could
-        # swallow the update.
-        with self._read():
-            keys = [
-                str(r[0])
-                for r in self._all(
-                    "SELECT DISTINCT a.url FROM versions v JOIN articles a ON a.id = v.article_id"
-                    " WHERE v.id = ANY(?)",
-                    ([version_id for version_id, _ in items],),
-                )
-            ]
+    def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
+        # Retried like a save: a concurrent backfill rebuilding the article's versions
+        # holds its lock, and the update waits for it.
         parent = super().set_analyses
-
-        def locked() -> None:
-            with self._write(keys):
-                parent(items)
-
-        self._retrying("saving analyses", locked)
+        self._retrying("saving analyses", lambda: parent(url, list(items)))
 
     # -- schema ------------------------------------------------------------------------
 
