@@ -32,6 +32,7 @@ from corpus import histories  # noqa: E402
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 from newsarchive import Archive, NewsArchiveError  # noqa: E402
+from newsarchive._records import default_workers  # noqa: E402
 from newsarchive.diff import diff_texts  # noqa: E402
 from newsarchive.times import parse_time  # noqa: E402
 
@@ -55,7 +56,9 @@ def import_rate(jsonl: bytes, n: int, work: Path) -> tuple[float, Path]:
     location = work / f"import-{time.monotonic_ns()}"
     with Archive.open(location) as archive:
         start = time.perf_counter()
-        report = archive.import_jsonl(io.BytesIO(jsonl), analyse=False)
+        report = archive.import_jsonl(
+            io.BytesIO(jsonl), analyse=False, workers=default_workers(len(jsonl))
+        )
         elapsed = time.perf_counter() - start
     assert report.captures_added == n and not report.errors, report
     return report.versions_added / elapsed, location

@@ -272,3 +272,26 @@ def test_import_in_any_order_builds_the_timeline(archive: Archive) -> None:
     archive.import_jsonl(io.BytesIO(data))
     assert [v.text for v in archive.history(URL)] == [A, B, C, A]
     assert archive.history(URL)[3].reverted_to == 1
+
+
+def test_parallel_import_gives_the_same_archive_as_a_serial_one(tmp_path) -> None:
+    """Lines prepared in worker processes are saved in input order, errors included."""
+    rows = [(m, t) for m in range(0, 40, 5) for t in (A, B, C)]
+    lines = [
+        json.dumps({"url": f"{URL}/{m % 3}", "captured_at": at(m + i).isoformat(), "text": text})
+        for i, (m, text) in enumerate(rows)
+    ]
+    lines.insert(7, "{broken")
+    data = ("\n".join(lines) + "\n").encode()
+    exports = []
+    for workers in (0, 2):
+        with Archive.open(tmp_path / f"w{workers}") as archive:
+            report = archive.import_jsonl(io.BytesIO(data), workers=workers, analyse=False)
+            assert report.errors == (
+                (8, "line is not valid JSON: Expecting property name enclosed in double quotes"),
+            )
+            assert report.lines == len(lines)
+            out = io.StringIO()
+            archive.export_jsonl(out)
+            exports.append(out.getvalue())
+    assert exports[0] == exports[1] and exports[0].count("\n") == len(rows)

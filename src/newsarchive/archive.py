@@ -12,8 +12,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
+from ._records import prepare_record
 from .errors import InputError, NotFoundError
-from .htmltext import html_to_text
 from .models import (
     GRANULARITIES,
     Article,
@@ -24,9 +24,8 @@ from .models import (
     Version,
     VersionDiff,
 )
-from .normalize import content_hash, text_hash
 from .storage import CaptureRecord, Store, open_store
-from .times import as_utc, format_time, parse_time, utc_now
+from .times import as_utc, format_time, parse_time
 from .urls import canonical_url as make_canonical
 
 if TYPE_CHECKING:
@@ -147,7 +146,7 @@ class Archive:
         """
         return self.save_many(
             [
-                self._record(
+                prepare_record(
                     url,
                     text=text,
                     html=html,
@@ -187,71 +186,7 @@ class Archive:
 
     def prepare(self, url: str, **fields: Any) -> CaptureRecord:
         """Validate and hash a capture without saving it; takes :meth:`save`'s arguments."""
-        return self._record(url, **fields)
-
-    def _record(
-        self,
-        url: str,
-        *,
-        text: str | None = None,
-        html: str | None = None,
-        title: str | None = None,
-        byline: str | None = None,
-        captured_at: datetime | None = None,
-        published_at: datetime | None = None,
-        modified_at: datetime | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        canonical_url: str | None = None,
-        source: str = "manual",
-        fetched_url: str | None = None,
-        http_status: int | None = None,
-        http_headers: Iterable[tuple[str, str]] | None = None,
-        quality: str | None = None,
-    ) -> CaptureRecord:
-        seen = make_canonical(url)
-        canonical = make_canonical(canonical_url) if canonical_url else seen
-        aliases = {seen} | ({make_canonical(fetched_url)} if fetched_url else set())
-        if text is None:
-            if html is None:
-                raise InputError("nothing to save: give the article's text or its HTML")
-            page = html_to_text(html)
-            text = page.text
-            title = title if title is not None else page.title
-        metadata = dict(metadata or {})
-        if metadata:
-            try:
-                json.dumps(metadata)
-            except (TypeError, ValueError) as exc:
-                raise InputError(f"metadata must be JSON-serialisable: {exc}") from None
-        raw_hash = text_hash(text)
-        published_at = as_utc(published_at) if published_at else None
-        modified_at = as_utc(modified_at) if modified_at else None
-        return CaptureRecord(
-            url=canonical,
-            aliases=tuple(sorted(aliases - {canonical})),
-            captured_at=as_utc(captured_at) if captured_at else utc_now(),
-            source=source,
-            text=text,
-            html=html,
-            title=title,
-            byline=byline,
-            published_at=published_at,
-            modified_at=modified_at,
-            metadata=metadata,
-            content_hash=content_hash(
-                text=text,
-                title=title,
-                byline=byline,
-                published_at=published_at,
-                modified_at=modified_at,
-                raw_text_hash=raw_hash,
-            ),
-            text_hash=raw_hash,
-            fetched_url=fetched_url,
-            http_status=http_status,
-            http_headers=tuple((str(k), str(v)) for k, v in (http_headers or ())),
-            quality=quality,
-        )
+        return prepare_record(url, **fields)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -528,6 +463,7 @@ class Archive:
         total: int = 0,
         source: str = "import",
         analyse: bool = True,
+        workers: int = 0,
         on_progress: ProgressCallback | None = None,
     ) -> ImportReport:
         """Import captures from JSON Lines, one capture per line; see ``docs/cli.md``.
@@ -540,9 +476,13 @@ class Archive:
             total: the stream's size in bytes, if known, for ``on_progress``.
             analyse: compute the change analysis of new versions as they are saved;
                 without it, run :meth:`reanalyse` afterwards.
+            workers: processes that parse and hash lines while this one writes (see
+                :func:`newsarchive._records.default_workers`). They start from a clean
+                interpreter that imports the main module, so a script that passes
+                ``workers`` must guard its entry point with ``if __name__ == "__main__"``.
             on_progress: called with (bytes read, total) after each batch.
         """
-        from . import _jsonl
+        from ._records import prepare_lines
 
         counts = {"lines": 0, "captures_added": 0, "versions_added": 0, "unchanged": 0}
         errors: list[tuple[int, str]] = []
@@ -557,18 +497,15 @@ class Archive:
             if on_progress:
                 on_progress(done, total)
 
-        for number, line in enumerate(stream, start=1):
-            done += len(line)
-            counts["lines"] += 1
-            if not line.strip():
-                continue
-            try:
-                batch.append(self.prepare(**_jsonl.parse_line(line, default_source=source)))
-            except InputError as exc:
-                errors.append((number, str(exc)))
-                continue
-            if len(batch) >= IMPORT_BATCH:
-                flush()
+        for read, lines, prepared in prepare_lines(stream, source=source, workers=workers):
+            done, counts["lines"] = read, lines
+            for number, record in prepared:
+                if isinstance(record, str):
+                    errors.append((number, record))
+                    continue
+                batch.append(record)
+                if len(batch) >= IMPORT_BATCH:
+                    flush()
         flush()
         return ImportReport(errors=tuple(errors), **counts)
 

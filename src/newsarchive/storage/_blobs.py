@@ -14,8 +14,9 @@ from collections.abc import Callable
 import zstandard
 
 KEYFRAME_INTERVAL = 16
-# Levels chosen by measurement on article-sized texts: higher levels cost several times
-# the time for a few percent of size.
+# Levels chosen by measurement on 10 KB article revisions: lower delta levels save a few
+# microseconds for up to three times the bytes on small edits; higher keyframe levels
+# cost several times the time for a few percent of size.
 KEYFRAME_LEVEL = 6
 DELTA_LEVEL = 6
 # A delta larger than this share of the text is not worth its decoding chain.

@@ -310,7 +310,7 @@ class SQLStore:
             http_status=record.http_status,
             http_headers=record.http_headers,
             quality=record.quality,
-            metadata=json.loads(_json(dict(record.metadata)) or "{}"),
+            metadata=dict(record.metadata),
         )
 
     def _append(

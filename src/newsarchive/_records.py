@@ -1,0 +1,166 @@
+"""Preparing captures for the store: validation, canonical URLs, hashes.
+
+Pure functions of their input, so that a large import can prepare lines in worker
+processes while the main process writes to the store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import datetime
+from typing import IO, Any
+
+from ._jsonl import parse_line
+from .errors import InputError
+from .htmltext import html_to_text
+from .normalize import content_hash, text_hash
+from .storage import CaptureRecord
+from .times import as_utc, utc_now
+from .urls import canonical_url as make_canonical
+
+# Lines a worker prepares at a time: large enough to amortise passing them between
+# processes, small enough to keep memory constant.
+CHUNK_LINES = 200
+# Below this many bytes of input, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 4_000_000
+
+Prepared = list[tuple[int, "CaptureRecord | str"]]
+
+
+def prepare_record(
+    url: str,
+    *,
+    text: str | None = None,
+    html: str | None = None,
+    title: str | None = None,
+    byline: str | None = None,
+    captured_at: datetime | None = None,
+    published_at: datetime | None = None,
+    modified_at: datetime | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    canonical_url: str | None = None,
+    source: str = "manual",
+    fetched_url: str | None = None,
+    http_status: int | None = None,
+    http_headers: Iterable[tuple[str, str]] | None = None,
+    quality: str | None = None,
+) -> CaptureRecord:
+    """Validate, canonicalise and hash one capture; the arguments of ``Archive.save``.
+
+    Raises:
+        InputError: no text or HTML, a bad URL, or metadata that is not JSON.
+    """
+    seen = make_canonical(url)
+    canonical = make_canonical(canonical_url) if canonical_url else seen
+    aliases = {seen} | ({make_canonical(fetched_url)} if fetched_url else set())
+    if text is None:
+        if html is None:
+            raise InputError("nothing to save: give the article's text or its HTML")
+        page = html_to_text(html)
+        text = page.text
+        title = title if title is not None else page.title
+    metadata = dict(metadata or {})
+    if metadata:
+        try:
+            json.dumps(metadata)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"metadata must be JSON-serialisable: {exc}") from None
+    raw_hash = text_hash(text)
+    published_at = as_utc(published_at) if published_at else None
+    modified_at = as_utc(modified_at) if modified_at else None
+    return CaptureRecord(
+        url=canonical,
+        aliases=tuple(sorted(aliases - {canonical})),
+        captured_at=as_utc(captured_at) if captured_at else utc_now(),
+        source=source,
+        text=text,
+        html=html,
+        title=title,
+        byline=byline,
+        published_at=published_at,
+        modified_at=modified_at,
+        metadata=metadata,
+        content_hash=content_hash(
+            text=text,
+            title=title,
+            byline=byline,
+            published_at=published_at,
+            modified_at=modified_at,
+            raw_text_hash=raw_hash,
+        ),
+        text_hash=raw_hash,
+        fetched_url=fetched_url,
+        http_status=http_status,
+        http_headers=tuple((str(k), str(v)) for k, v in (http_headers or ())),
+        quality=quality,
+    )
+
+
+def _prepare_chunk(chunk: list[tuple[int, bytes]], source: str) -> Prepared:
+    """Each line's record, or the reason it cannot be imported."""
+    out: Prepared = []
+    for number, line in chunk:
+        if not line.strip():
+            continue
+        try:
+            out.append((number, prepare_record(**parse_line(line, default_source=source))))
+        except InputError as exc:
+            out.append((number, str(exc)))
+    return out
+
+
+def _chunks(stream: IO[bytes]) -> Iterator[tuple[int, list[tuple[int, bytes]]]]:
+    """Numbered lines in chunks, with the bytes read so far."""
+    chunk: list[tuple[int, bytes]] = []
+    done = 0
+    for number, line in enumerate(stream, start=1):
+        done += len(line)
+        chunk.append((number, line))
+        if len(chunk) == CHUNK_LINES:
+            yield done, chunk
+            chunk = []
+    if chunk:
+        yield done, chunk
+
+
+def default_workers(total_bytes: int) -> int:
+    """Worker processes worth starting for an input of this size (0: prepare in-process)."""
+    cores = os.cpu_count() or 1
+    if total_bytes < PARALLEL_MIN_BYTES or cores < 2:
+        return 0
+    return min(4, cores - 1)
+
+
+def prepare_lines(
+    stream: IO[bytes], *, source: str, workers: int
+) -> Iterator[tuple[int, int, Prepared]]:
+    """Prepare JSON Lines chunk by chunk, in order.
+
+    Yields the bytes and lines read so far, and each line's record or error.
+
+    With ``workers``, chunks are prepared in that many processes, a bounded number at a
+    time, so memory stays constant however long the input.
+    """
+    if workers <= 0:
+        for done, chunk in _chunks(stream):
+            yield done, chunk[-1][0], _prepare_chunk(chunk, source)
+        return
+    import multiprocessing
+
+    # forkserver: workers start clean, never inheriting the parent's database connection.
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    pending: deque[tuple[int, int, Future[Prepared]]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for done, chunk in _chunks(stream):
+            pending.append((done, chunk[-1][0], pool.submit(_prepare_chunk, chunk, source)))
+            if len(pending) > 2 * workers:
+                read, lines, future = pending.popleft()
+                yield read, lines, future.result()
+        while pending:
+            read, lines, future = pending.popleft()
+            yield read, lines, future.result()
