@@ -132,7 +132,8 @@ def default_workers(total_bytes: int) -> int:
     cores = os.cpu_count() or 1
     if total_bytes < PARALLEL_MIN_BYTES or cores < 2:
         return 0
-    return min(4, cores - 1)
+    # As many as there are cores: the writer waits on the database part of the time.
+    return min(4, cores)
 
 
 def prepare_lines(
