@@ -66,18 +66,22 @@ class Archive:
     rules: Rules | None = None
 
     @classmethod
-    def open(cls, location: str | Path = "archive", *, rules: Rules | None = None) -> Archive:
+    def open(
+        cls, location: str | Path = "archive", *, rules: Rules | None = None, create: bool = True
+    ) -> Archive:
         """Open the archive at ``location``, creating it if needed.
 
         Args:
             location: a directory (SQLite database inside it), or a ``postgresql://`` URL.
             rules: change-analysis rules (see :mod:`newsarchive.analysis`); the defaults
                 when None.
+            create: create the archive if there is none; when False, a missing SQLite
+                archive raises StorageError.
 
         Raises:
             StorageError: the archive cannot be opened, or its schema is newer than this code.
         """
-        return cls(open_store(location), rules)
+        return cls(open_store(location, create=create), rules)
 
     @property
     def location(self) -> str:

@@ -197,3 +197,14 @@ def test_newer_schema_is_refused(runner: CliRunner, loaded: Path) -> None:
 def test_version_flag(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("newsarchive, version ")
+
+
+@pytest.mark.parametrize("command", [["list"], ["log", URL], ["diff", URL], ["export"]])
+def test_reading_a_missing_archive_is_an_error_and_creates_nothing(
+    runner: CliRunner, tmp_path: Path, command: list[str]
+) -> None:
+    missing = tmp_path / "typo"
+    result = run(runner, missing, *command)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: no archive at {missing}: nothing has been saved there\n"
+    assert not missing.exists()

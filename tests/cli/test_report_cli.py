@@ -10,6 +10,7 @@ import feedparser
 import pytest
 from click.testing import CliRunner, Result
 
+from newsarchive import Archive
 from newsarchive.cli import cli
 
 URL = "https://news.example.com/2017/06/06/sessions-offered-to-resign"
@@ -151,6 +152,7 @@ def test_feed_of_whole_archive_keeps_newest_versions(
 
 
 def test_feed_of_empty_archive_is_valid(runner: CliRunner, tmp_path: Path) -> None:
+    Archive.open(tmp_path / "empty").close()
     result = run(runner, tmp_path / "empty", "feed")
     assert result.exit_code == 0, result.output
     parsed = feedparser.parse(result.stdout)

@@ -24,7 +24,7 @@ class CliState:
         self.rules_path = rules_path
         self._archive: Archive | None = None
 
-    def archive(self, ctx: click.Context) -> Archive:
+    def archive(self, ctx: click.Context, *, create: bool = True) -> Archive:
         if self._archive is None:
             rules = None
             if self.rules_path:
@@ -33,19 +33,31 @@ class CliState:
                 rules = Rules.from_toml(self.rules_path)
             from ..archive import Archive
 
-            self._archive = Archive.open(self.location, rules=rules)
+            self._archive = Archive.open(self.location, rules=rules, create=create)
             ctx.call_on_close(self._archive.close)
         return self._archive
 
 
-def pass_archive(command: F) -> F:
-    """Pass the (lazily opened) archive as the command's first argument."""
-
+def _passing_archive(command: F, *, create: bool) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         state = ctx.find_object(CliState)
         assert state is not None, "commands run inside the newsarchive group"
-        return command(state.archive(ctx.find_root()), *args, **kwargs)
+        return command(state.archive(ctx.find_root(), create=create), *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def pass_archive(command: F) -> F:
+    """Pass the archive, created if it does not exist yet, as the first argument."""
+    return _passing_archive(command, create=True)
+
+
+def pass_existing_archive(command: F) -> F:
+    """Pass the archive as the first argument; a missing archive is an error.
+
+    For commands that only read: a mistyped --archive then says so instead of
+    answering from a new, empty archive.
+    """
+    return _passing_archive(command, create=False)

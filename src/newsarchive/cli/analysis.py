@@ -8,14 +8,14 @@ from ..archive import SIGNIFICANCE_LEVELS, Archive
 from ..times import format_time, parse_time
 from . import cli
 from ._output import echo_json, json_option, progress
-from ._state import pass_archive
+from ._state import pass_existing_archive
 
 
 @cli.command()
 @click.argument("url")
 @click.argument("version", required=False)
 @json_option
-@pass_archive
+@pass_existing_archive
 def blame(archive: Archive, url: str, version: str | None, as_json: bool) -> None:
     """Show which version introduced each sentence of a version (default: the latest).
 
@@ -68,7 +68,7 @@ def blame(archive: Archive, url: str, version: str | None, as_json: bool) -> Non
 @click.option("--stealth", is_flag=True, help="Only stealth edits.")
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
 @json_option
-@pass_archive
+@pass_existing_archive
 def changes(
     archive: Archive,
     since: str | None,
@@ -119,7 +119,7 @@ def changes(
 @cli.command()
 @click.argument("urls", nargs=-1, metavar="[URL]...")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@pass_archive
+@pass_existing_archive
 def reanalyse(archive: Archive, urls: tuple[str, ...], quiet: bool) -> None:
     """Recompute the change analysis of every version, e.g. after changing the rules.
 

@@ -16,7 +16,7 @@ from ..models import GRANULARITIES, SaveResult, Version
 from ..times import format_time, parse_time
 from . import cli
 from ._output import color_option, echo_json, json_option, progress, use_color
-from ._state import pass_archive
+from ._state import pass_archive, pass_existing_archive
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -145,7 +145,7 @@ def _significance(v: Version) -> tuple[str | None, list[str], bool]:
 )
 @click.option("--stealth", is_flag=True, help="Only stealth edits.")
 @json_option
-@pass_archive
+@pass_existing_archive
 def log(
     archive: Archive, url: str, min_significance: str | None, stealth: bool, as_json: bool
 ) -> None:
@@ -209,7 +209,7 @@ def log(
 @click.argument("url")
 @click.argument("version", required=False, default="-1")
 @json_option
-@pass_archive
+@pass_existing_archive
 def show(archive: Archive, url: str, version: str, as_json: bool) -> None:
     """Print one version of an article (default: the latest).
 
@@ -259,7 +259,7 @@ def show(archive: Archive, url: str, version: str, as_json: bool) -> None:
 @click.option("--stat", is_flag=True, help="Print counts only.")
 @color_option
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the versions differ, like git diff.")
-@pass_archive
+@pass_existing_archive
 def diff(
     archive: Archive,
     url: str,
@@ -338,7 +338,7 @@ def _alignment_to_list(archive: Archive, url: str, old: Version, new: Version) -
 
 @cli.command(name="list")
 @json_option
-@pass_archive
+@pass_existing_archive
 def list_(archive: Archive, as_json: bool) -> None:
     """List the archived articles with version counts and last change.
 
@@ -452,7 +452,7 @@ def import_(
     metavar="FILE.warc.gz",
     help="Write a WARC file instead; see docs/warc.md.",
 )
-@pass_archive
+@pass_existing_archive
 def export(
     archive: Archive, urls: tuple[str, ...], output: str | None, warc_output: str | None
 ) -> None:

@@ -17,7 +17,7 @@ from ..render.atom import FeedEntry, archive_feed_id, article_feed_id, render_fe
 from ..render.html import ChangeSummary, render_report
 from ..times import utc_now
 from . import cli
-from ._state import pass_archive
+from ._state import pass_existing_archive
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,7 +78,7 @@ def _pair(
 @_output_option("page")
 @click.option("--from", "from_ref", metavar="REF", help="Show only the diff from this version.")
 @click.option("--to", "to_ref", metavar="REF", help="Show only the diff to this version.")
-@pass_archive
+@pass_existing_archive
 def report(
     archive: Archive, url: str, output: str, from_ref: str | None, to_ref: str | None
 ) -> None:
@@ -147,7 +147,7 @@ def _entries(archive: Archive, histories: list[list[Version]], limit: int) -> li
     help="The feed's permanent id (default: derived from the URL or archive).",
 )
 @click.option("--self-link", metavar="URL", help="Where the feed will be published.")
-@pass_archive
+@pass_existing_archive
 def feed(
     archive: Archive,
     url: str | None,

@@ -15,7 +15,7 @@ from ..archive import Archive
 from ..times import format_time, parse_time
 from . import cli
 from ._output import echo_json, json_option, plural, progress
-from ._state import pass_archive
+from ._state import pass_archive, pass_existing_archive
 
 
 @contextmanager
@@ -145,7 +145,7 @@ def cdxj(warcs: tuple[str, ...], output: str | None) -> None:
     help="Where the mementos are served (a pywb collection URL).",
 )
 @json_option
-@pass_archive
+@pass_existing_archive
 def timemap(archive: Archive, url: str, base_url: str | None, as_json: bool) -> None:
     """Print the Memento TimeMap of an article (application/link-format).
 

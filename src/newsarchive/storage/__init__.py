@@ -91,12 +91,14 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-def open_store(location: str | Path) -> Store:
+def open_store(location: str | Path, *, create: bool = True) -> Store:
     """Open (creating and migrating if needed) the store at ``location``.
 
     Args:
         location: a directory (SQLite database inside it), ``sqlite:///path/to/dir`` or a
             ``postgresql://`` URL.
+        create: create a SQLite archive that does not exist yet; when False, a missing
+            one is an error (so a mistyped location is not silently a new, empty archive).
 
     Raises:
         StorageError: the store cannot be opened.
@@ -113,4 +115,4 @@ def open_store(location: str | Path) -> Store:
         return PostgresStore(text)
     from .sqlite import SQLiteStore
 
-    return SQLiteStore(Path(text.removeprefix("sqlite://")))
+    return SQLiteStore(Path(text.removeprefix("sqlite://")), create=create)

@@ -21,7 +21,7 @@ BUSY_TIMEOUT_MS = 60_000
 class SQLiteStore(SQLStore):
     """A SQLite archive at ``directory/newsarchive.db``; ``:memory:`` keeps it in memory."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, create: bool = True) -> None:
         super().__init__()
         memory = str(directory) == ":memory:"
         if memory:
@@ -29,6 +29,8 @@ class SQLiteStore(SQLStore):
         else:
             if directory.exists() and not directory.is_dir():
                 raise StorageError(f"archive location {directory} is not a directory")
+            if not create and not (directory / DATABASE_NAME).is_file():
+                raise StorageError(f"no archive at {directory}: nothing has been saved there")
             try:
                 directory.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
