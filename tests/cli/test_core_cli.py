@@ -208,3 +208,14 @@ def test_reading_a_missing_archive_is_an_error_and_creates_nothing(
     assert result.exit_code == 1
     assert result.stderr == f"Error: no archive at {missing}: nothing has been saved there\n"
     assert not missing.exists()
+
+
+@pytest.mark.parametrize("option", ["-o", "--warc"])
+def test_export_to_an_unwritable_place_is_one_line(
+    runner: CliRunner, loaded: Path, tmp_path: Path, option: str
+) -> None:
+    target = tmp_path / "no" / "such" / "dir" / "out"
+    result = run(runner, loaded, "export", option, str(target))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot write {target}")
+    assert "Traceback" not in result.stderr

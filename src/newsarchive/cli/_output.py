@@ -6,8 +6,9 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any, TypeVar
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -65,3 +66,28 @@ def progress(
 def plural(count: int, noun: str) -> str:
     """``1 article``, ``2 articles``."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+@contextmanager
+def output_file(path: str, mode: str = "w") -> Iterator[IO[Any]]:
+    """A file that appears at ``path`` only once completely written.
+
+    Raises:
+        InputError: the file cannot be written (one line for the user, not a traceback).
+    """
+    from ..errors import InputError
+
+    target = Path(path)
+    partial = target.with_name(target.name + ".partial")
+    try:
+        stream = partial.open(mode, encoding=None if "b" in mode else "utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with stream:
+            yield stream
+        partial.replace(target)
+    except BaseException:
+        with suppress(OSError):
+            partial.unlink()
+        raise

@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..models import GRANULARITIES, SaveResult, Version
 from ..times import format_time, parse_time
 from . import cli
-from ._output import color_option, echo_json, json_option, progress, use_color
+from ._output import color_option, echo_json, json_option, output_file, progress, use_color
 from ._state import pass_archive, pass_existing_archive
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -472,8 +472,6 @@ def export(
     if output is None:
         count = archive.export_jsonl(sys.stdout, targets)
     else:
-        partial = Path(output + ".partial")
-        with partial.open("w", encoding="utf-8") as stream:
+        with output_file(output) as stream:
             count = archive.export_jsonl(stream, targets)
-        partial.replace(output)
     click.echo(f"exported {count} captures", err=True)

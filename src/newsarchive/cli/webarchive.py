@@ -7,14 +7,14 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 import click
 
 from ..archive import Archive
 from ..times import format_time, parse_time
 from . import cli
-from ._output import echo_json, json_option, plural, progress
+from ._output import echo_json, json_option, output_file, plural, progress
 from ._state import pass_archive, pass_existing_archive
 
 
@@ -83,18 +83,15 @@ def export_warc_file(archive: Archive, output: str, urls: Sequence[str] | None) 
     """Run ``export --warc FILE``: write the WARC beside, then move it into place."""
     from ..warc import export_warc
 
-    target = Path(output)
-    partial = target.with_name(target.name + ".partial")
     total = sum(a.capture_count for a in archive.articles()) if not urls else 0
-    with partial.open("wb") as stream, progress(total, "Exporting") as on_progress:
+    with output_file(output, "wb") as stream, progress(total, "Exporting") as on_progress:
         report = export_warc(
             archive,
-            stream,
+            cast(BinaryIO, stream),
             list(urls) if urls else None,
             on_progress=on_progress,
-            filename=target.name,
+            filename=Path(output).name,
         )
-    partial.replace(target)
     click.echo(
         f"exported {plural(report.captures, 'capture')} of {plural(report.articles, 'article')} as "
         f"{report.records} WARC records ({report.revisits} revisits) to {output}",
