@@ -275,14 +275,9 @@ class SQLStore:
             return SaveResult(
                 capture=capture, version=version, is_new_version=version.id not in before
             )
-        version = self._append(url, article_id, capture_id, at, chash, latest, record)
+        version, is_new = self._append(url, article_id, capture_id, at, chash, latest, record)
         capture = self._capture_from_record(record, url, capture_id, html_key, version)
-        return SaveResult(
-            capture=capture,
-            version=version,
-            is_new_version=version.first_captured_at == record.captured_at
-            and version.capture_count == 1,
-        )
+        return SaveResult(capture=capture, version=version, is_new_version=is_new)
 
     def _capture_from_record(
         self,
@@ -322,8 +317,11 @@ class SQLStore:
         chash: bytes,
         latest: Any,
         record: CaptureRecord,
-    ) -> Version:
-        """Add a capture at or after the latest one: a new version, or one more capture."""
+    ) -> tuple[Version, bool]:
+        """Add a capture at or after the latest one: a new version, or one more capture.
+
+        Returns the version it belongs to, and whether that version is new.
+        """
         if latest is not None and bytes(latest[1]) == chash:
             self._execute(
                 "UPDATE versions SET last_captured_at = ?, capture_count = capture_count + 1"
@@ -334,7 +332,7 @@ class SQLStore:
                 url, "v.article_id = ? AND v.number = ?", (article_id, latest[0])
             )
             assert version is not None
-            return version
+            return version, False
         number = 1 if latest is None else int(latest[0]) + 1
         earlier = self._one(
             "SELECT MIN(number) FROM versions WHERE article_id = ? AND content_hash = ?",
@@ -365,7 +363,7 @@ class SQLStore:
             last_captured_at=when,
             capture_count=1,
             reverted_to=reverted_to,
-        )
+        ), True
 
     def _rebuild(self, url: str, article_id: int) -> None:
         captures = [
