@@ -137,3 +137,37 @@ def test_two_processes_saving_at_once_lose_and_duplicate_nothing(tmp_path: Path)
     assert [v.number for v in history] == list(range(1, 21))
     assert [v.text for v in history] == [f"text {i}" for i in range(20)]
     assert sum(v.capture_count for v in history) == 180
+
+
+OPENER = textwrap.dedent(
+    """
+    import sys
+    from datetime import UTC, datetime
+    from newsarchive import Archive
+
+    with Archive.open(sys.argv[1]) as archive:
+        archive.save("https://example.com/" + sys.argv[2], text="Hello.",
+                     captured_at=datetime(2017, 6, 6, tzinfo=UTC))
+    """
+)
+
+
+def test_processes_opening_a_fresh_archive_at_once_all_succeed(tmp_path: Path) -> None:
+    """Overlapping cron jobs on a new archive: both create it, neither fails as locked."""
+    location = str(tmp_path / "fresh")
+    env_path = str(Path(__file__).resolve().parents[2] / "src")
+    for attempt in range(5):
+        target = f"{location}-{attempt}"
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPENER, target, str(n)],
+                env={"PYTHONPATH": env_path},
+                stderr=subprocess.PIPE,
+            )
+            for n in range(6)
+        ]
+        for proc in procs:
+            _, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err.decode()
+        with Archive.open(target) as archive:
+            assert len(archive.articles()) == 6
