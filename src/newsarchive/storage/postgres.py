@@ -116,9 +116,12 @@ class PostgresStore(SQLStore):
             ) from None
         try:
             if schema is not None:
-                self._conn.execute(
-                    sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
-                )
+                # IF NOT EXISTS is no guard against another process creating it this
+                # very moment: that one wins, and this one goes on with the schema.
+                with suppress(psycopg.errors.UniqueViolation):
+                    self._conn.execute(
+                        sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema))
+                    )
                 self._conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
             current = self._conn.execute("SELECT current_schema()").fetchone()
             if current is None or current[0] is None:
