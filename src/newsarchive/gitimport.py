@@ -28,6 +28,7 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 from newsarchive.errors import InputError, NewsArchiveError
+from newsarchive.models import SavedCaptures
 
 if TYPE_CHECKING:
     from newsarchive.archive import Archive
@@ -83,21 +84,13 @@ class GitImportProblem:
 
 
 @attrs.frozen(kw_only=True)
-class GitImportReport:
+class GitImportReport(SavedCaptures):
     """One entry per capture saved and per problem, in commit order."""
 
     commits: int
     skipped_commits: int
     captures: tuple[GitImportedCapture, ...] = attrs.field(repr=False)
     problems: tuple[GitImportProblem, ...]
-
-    @property
-    def captures_added(self) -> int:
-        return sum(1 for c in self.captures if c.is_new_capture)
-
-    @property
-    def versions_added(self) -> int:
-        return sum(1 for c in self.captures if c.is_new_version)
 
     @property
     def ok(self) -> bool:

@@ -122,6 +122,27 @@ class Change:
     stealth: bool = False
 
 
+class SavedCaptures:
+    """Counts over a batch report's ``captures``: values with ``is_new_capture`` and
+    ``is_new_version``, one per capture the batch saved or found saved already."""
+
+    __slots__ = ()
+    captures: tuple[Any, ...]
+
+    @property
+    def captures_added(self) -> int:
+        return sum(1 for c in self.captures if c.is_new_capture)
+
+    @property
+    def versions_added(self) -> int:
+        return sum(1 for c in self.captures if c.is_new_version)
+
+    @property
+    def unchanged(self) -> int:
+        """Captures the archive already held."""
+        return sum(1 for c in self.captures if not c.is_new_capture)
+
+
 @attrs.frozen(kw_only=True)
 class SaveResult:
     """What one save stored: the capture, and the version it is now part of."""

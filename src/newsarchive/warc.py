@@ -45,7 +45,7 @@ from newsarchive.errors import (
     NewsArchiveError,
     WarcFormatError,
 )
-from newsarchive.models import Capture, Version
+from newsarchive.models import Capture, SavedCaptures, Version
 from newsarchive.times import as_utc, format_time, parse_time
 
 if TYPE_CHECKING:
@@ -641,7 +641,7 @@ class ImportedCapture:
 
 
 @attrs.frozen(kw_only=True)
-class WarcImportReport:
+class WarcImportReport(SavedCaptures):
     """The outcome of :func:`import_warc`: one entry per capture or problem."""
 
     files: int
@@ -649,19 +649,6 @@ class WarcImportReport:
     captures: tuple[ImportedCapture, ...] = attrs.field(repr=False)
     skipped: int
     problems: tuple[ImportProblem, ...]
-
-    @property
-    def captures_added(self) -> int:
-        return sum(1 for c in self.captures if c.is_new_capture)
-
-    @property
-    def versions_added(self) -> int:
-        return sum(1 for c in self.captures if c.is_new_version)
-
-    @property
-    def unchanged(self) -> int:
-        """Captures the archive already held."""
-        return sum(1 for c in self.captures if not c.is_new_capture)
 
     @property
     def ok(self) -> bool:
