@@ -34,6 +34,15 @@ def _header_tuple(value: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ..
     return tuple((str(name), str(text)) for name, text in value)
 
 
+def header_value(headers: Iterable[tuple[str, str]], name: str) -> str | None:
+    """The first value of header ``name`` in ``(name, value)`` pairs, case-insensitively."""
+    lowered = name.lower()
+    for key, value in headers:
+        if key.lower() == lowered:
+            return value
+    return None
+
+
 def _metadata_field() -> Any:
     return attrs.field(factory=dict, converter=_frozen_mapping, eq=True, hash=False, repr=False)
 

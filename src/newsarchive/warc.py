@@ -45,7 +45,7 @@ from newsarchive.errors import (
     NewsArchiveError,
     WarcFormatError,
 )
-from newsarchive.models import Capture, SavedCaptures, Version
+from newsarchive.models import Capture, SavedCaptures, Version, header_value
 from newsarchive.times import as_utc, format_time, parse_time
 
 if TYPE_CHECKING:
@@ -415,19 +415,11 @@ class WarcRecord:
 
     def header(self, name: str) -> str | None:
         """Return the first WARC header called ``name`` (case-insensitive), or None."""
-        lowered = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lowered:
-                return value
-        return None
+        return header_value(self.headers, name)
 
     def http_header(self, name: str) -> str | None:
         """Return the first HTTP header called ``name`` (case-insensitive), or None."""
-        lowered = name.lower()
-        for key, value in self.http_headers or ():
-            if key.lower() == lowered:
-                return value
-        return None
+        return header_value(self.http_headers or (), name)
 
     @property
     def mime(self) -> str | None:

@@ -23,6 +23,7 @@ import attrs
 
 from newsarchive.errors import FetchError, MissingDependencyError
 from newsarchive.fetch.decode import decode_html
+from newsarchive.models import header_value
 
 if TYPE_CHECKING:
     import httpx
@@ -90,11 +91,7 @@ class Response:
 
     def header(self, name: str) -> str | None:
         """Return the first value of header ``name`` (case-insensitive), or None."""
-        lowered = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lowered:
-                return value
-        return None
+        return header_value(self.headers, name)
 
     @property
     def is_not_modified(self) -> bool:
@@ -213,7 +210,7 @@ class HttpFetcher:
             self._check_robots(current, original=url)
             status, resp_headers, body, attempts = self._get_with_retries(current, headers)
             attempts_total += attempts
-            location = _header(resp_headers, "location")
+            location = header_value(resp_headers, "location")
             if status in REDIRECT_STATUSES and location:
                 target = urljoin(current, location)
                 _check_url(target, original=url)
@@ -257,7 +254,7 @@ class HttpFetcher:
                 status, resp_headers, body, _ = self._get_with_retries(current, None)
             except FetchError:
                 return None, b""
-            location = _header(resp_headers, "location")
+            location = header_value(resp_headers, "location")
             if status in REDIRECT_STATUSES and location:
                 current = urljoin(current, location)
                 continue
@@ -297,7 +294,7 @@ class HttpFetcher:
             if error is None:
                 if status not in RETRY_STATUSES or attempt > self.options.retries:
                     return status, resp_headers, body, attempt
-                wait = parse_retry_after(_header(resp_headers, "retry-after"))
+                wait = parse_retry_after(header_value(resp_headers, "retry-after"))
                 if wait is None:
                     wait = self.options.backoff_seconds * 2 ** (attempt - 1)
                 log.info("HTTP %s from %s; retrying in %.2fs", status, url, wait)
@@ -333,13 +330,6 @@ class HttpFetcher:
                     )
                 chunks.append(chunk)
             return resp.status_code, resp_headers, b"".join(chunks)
-
-
-def _header(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
-    for key, value in headers:
-        if key.lower() == name:
-            return value
-    return None
 
 
 def _host_key(url: str) -> str:
