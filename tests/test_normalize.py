@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,10 +35,22 @@ def test_normalize_text(given: str, expected: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab .\n\r\t\x00\u00a0\u2003\u2028é")), max_size=40))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab .\n\r\t\x00\x1c\x85\u00a0\u2003\u2028\u3000é“e\u0301")),
+        max_size=40,
+    )
+)
 def test_normalisation_is_idempotent_and_its_shortcut_exact(text: str) -> None:
     assert normalize_text(text) == _full_normalisation(text)
     assert normalize_text(normalize_text(text)) == normalize_text(text)
+
+
+def test_every_unicode_space_counts_as_a_space() -> None:
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace() and chr(c) not in " \n"]
+    for space in spaces:
+        text = f"one{space}two"
+        assert normalize_text(text) == "one two"
 
 
 def test_content_hash_ignores_spacing_but_not_words() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
 from typing import IO, Any
@@ -17,8 +17,9 @@ from typing import IO, Any
 from ._jsonl import parse_line
 from .errors import InputError
 from .htmltext import html_to_text
-from .normalize import content_hash, text_hash
-from .storage import CaptureRecord
+from .normalize import content_hash, sha256_hex
+from .storage import CaptureRecord, TextFrame
+from .storage._blobs import encode
 from .times import as_utc, utc_now
 from .urls import canonical_url as make_canonical
 
@@ -29,6 +30,7 @@ CHUNK_LINES = 200
 PARALLEL_MIN_BYTES = 4_000_000
 
 Prepared = list[tuple[int, "CaptureRecord | str"]]
+Framer = Callable[[str, str, bytes], TextFrame | None]
 
 
 def prepare_record(
@@ -48,8 +50,12 @@ def prepare_record(
     http_status: int | None = None,
     http_headers: Iterable[tuple[str, str]] | None = None,
     quality: str | None = None,
+    framer: Framer | None = None,
 ) -> CaptureRecord:
     """Validate, canonicalise and hash one capture; the arguments of ``Archive.save``.
+
+    ``framer(url, text_hash, utf8_text)``, if given, compresses the text ahead of saving
+    (see ``_Framer``).
 
     Raises:
         InputError: no text or HTML, a bad URL, or metadata that is not JSON.
@@ -69,7 +75,8 @@ def prepare_record(
             json.dumps(metadata)
         except (TypeError, ValueError) as exc:
             raise InputError(f"metadata must be JSON-serialisable: {exc}") from None
-    raw_hash = text_hash(text)
+    data = text.encode("utf-8", "surrogatepass")
+    raw_hash = sha256_hex(data)
     published_at = as_utc(published_at) if published_at else None
     modified_at = as_utc(modified_at) if modified_at else None
     return CaptureRecord(
@@ -90,9 +97,10 @@ def prepare_record(
             byline=byline,
             published_at=published_at,
             modified_at=modified_at,
-            raw_text_hash=raw_hash,
+            encoded=data,
         ),
         text_hash=raw_hash,
+        text_frame=None if framer is None else framer(canonical, raw_hash, data),
         fetched_url=fetched_url,
         http_status=http_status,
         http_headers=tuple((str(k), str(v)) for k, v in (http_headers or ())),
@@ -100,17 +108,43 @@ def prepare_record(
     )
 
 
-def _prepare_chunk(chunk: list[tuple[int, bytes]], source: str) -> Prepared:
-    """Each line's record, or the reason it cannot be imported."""
+def _prepare_chunk(chunk: list[tuple[int, bytes]], source: str, frames: bool = False) -> Prepared:
+    """Each line's record, or the reason it cannot be imported.
+
+    With ``frames``, each new text comes with its compressed frame (see ``_Framer``).
+    """
+    framer = _Framer() if frames else None
     out: Prepared = []
     for number, line in chunk:
         if not line.strip():
             continue
         try:
-            out.append((number, prepare_record(**parse_line(line, default_source=source))))
+            record = prepare_record(**parse_line(line, default_source=source), framer=framer)
         except InputError as exc:
             out.append((number, str(exc)))
+            continue
+        out.append((number, record))
     return out
+
+
+class _Framer:
+    """Compresses each text against the previous text of its URL in a run of captures.
+
+    Compressing is the costliest step of saving; done here, it runs in the worker
+    processes of an import, and the store keeps a frame when it would have chosen the
+    same base (the article's latest text), as it does when captures come in order.
+    """
+
+    def __init__(self) -> None:
+        self._previous: dict[str, tuple[str, bytes]] = {}
+
+    def __call__(self, url: str, key: str, data: bytes) -> TextFrame | None:
+        previous = self._previous.get(url)
+        if previous is not None and previous[0] == key:
+            return None
+        self._previous[url] = (key, data)
+        frame, is_delta = encode(data, None if previous is None else previous[1])
+        return TextFrame(None if previous is None else previous[0], frame, is_delta, len(data))
 
 
 def _chunks(stream: IO[bytes]) -> Iterator[tuple[int, list[tuple[int, bytes]]]]:
@@ -158,7 +192,8 @@ def prepare_lines(
     pending: deque[tuple[int, int, Future[Prepared]]] = deque()
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         for done, chunk in _chunks(stream):
-            pending.append((done, chunk[-1][0], pool.submit(_prepare_chunk, chunk, source)))
+            future = pool.submit(_prepare_chunk, chunk, source, True)
+            pending.append((done, chunk[-1][0], future))
             if len(pending) > 2 * workers:
                 read, lines, future = pending.popleft()
                 yield read, lines, future.result()

@@ -494,9 +494,14 @@ class Archive:
         done = 0
 
         def flush() -> None:
-            for result in self.save_many(batch, analyse=analyse):
-                counts["captures_added" if result.is_new_capture else "unchanged"] += 1
-                counts["versions_added"] += result.is_new_version
+            changed = set()
+            for outcome in self.store.ingest(batch):
+                counts["captures_added" if outcome.is_new_capture else "unchanged"] += 1
+                counts["versions_added"] += outcome.is_new_version
+                if outcome.is_new_version:
+                    changed.add(outcome.url)
+            if analyse and changed:
+                self.reanalyse(sorted(changed), missing_only=True)
             batch.clear()
             if on_progress:
                 on_progress(done, total)

@@ -62,15 +62,17 @@ def content_hash(
     byline: str | None = None,
     published_at: datetime | None = None,
     modified_at: datetime | None = None,
-    raw_text_hash: str | None = None,
+    encoded: bytes | None = None,
 ) -> str:
     """Hex sha256 of the normalised fields that make up a version's content.
 
-    ``raw_text_hash`` (the sha256 of ``text`` as given) saves hashing the text twice
-    when it is already in normal form, as most text is.
+    ``encoded``, the text's UTF-8 if at hand, saves encoding it again.
     """
     normal = normalize_text(text)
-    body_hash = raw_text_hash if raw_text_hash and normal == text else text_hash(normal)
+    if normal is not text:
+        body_hash = text_hash(normal)
+    else:
+        body_hash = sha256_hex(encoded or text.encode("utf-8", "surrogatepass"))
     fields = [
         body_hash,
         normalize_text(title) if title else None,
@@ -78,8 +80,8 @@ def content_hash(
         format_time(published_at),
         format_time(modified_at),
     ]
-    encoded = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode("utf-8", "surrogatepass")).hexdigest()
+    dumped = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return sha256_hex(dumped.encode("utf-8", "surrogatepass"))
 
 
 def sha256_hex(data: bytes) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
@@ -58,6 +59,8 @@ def _is_tracking(name: str) -> bool:
     return lowered in _TRACKING_NAMES or lowered.startswith(_TRACKING_PREFIXES)
 
 
+# Cached: a scraping job or an import sees the same few URLs again and again.
+@functools.lru_cache(maxsize=4096)
 def canonical_url(url: str) -> str:
     """Return the canonical form of an article URL.
 

@@ -10,6 +10,7 @@ from typing import IO, Any, TypeVar
 
 import click
 
+from .._records import default_workers
 from ..archive import SIGNIFICANCE_LEVELS, Archive, ImportReport
 from ..errors import InputError
 from ..models import GRANULARITIES, SaveResult, Version
@@ -433,7 +434,13 @@ def import_(
         except OSError as exc:
             raise InputError(f"cannot read {source}: {exc.strerror}") from None
     with stream, progress(total, "Importing", quiet=quiet) as on_progress:
-        report = archive.import_jsonl(stream, total=total, analyse=analyse, on_progress=on_progress)
+        report = archive.import_jsonl(
+            stream,
+            total=total,
+            analyse=analyse,
+            workers=default_workers(total),
+            on_progress=on_progress,
+        )
     _report(report, "line")
 
 

@@ -16,7 +16,21 @@ import attrs
 from ..errors import MissingDependencyError
 from ..models import Article, Capture, Change, SaveResult, Version, _header_tuple, _str_tuple
 
-__all__ = ["CaptureRecord", "Store", "open_store"]
+__all__ = ["CaptureRecord", "Ingested", "Store", "TextFrame", "open_store"]
+
+
+@attrs.frozen
+class TextFrame:
+    """A text's zstd frame computed ahead of saving, by a worker process of a bulk import.
+
+    ``base`` is the hex hash of the text it is a delta against (None for a keyframe); a
+    store uses the frame only when it would have chosen that same base itself.
+    """
+
+    base: str | None
+    data: bytes = attrs.field(repr=False)
+    is_delta: bool
+    size: int  # of the text's UTF-8 bytes
 
 
 @attrs.frozen(kw_only=True)
@@ -40,12 +54,25 @@ class CaptureRecord:
     http_status: int | None = None
     http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_header_tuple)
     quality: str | None = None
+    text_frame: TextFrame | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Ingested:
+    """What saving one record of a bulk import did, without building its results."""
+
+    url: str
+    is_new_capture: bool
+    is_new_version: bool
 
 
 class Store(Protocol):
     """What the archive needs from a storage backend. Every backend passes the contract tests."""
 
     location: str
+
+    def ingest(self, records: Iterable[CaptureRecord]) -> list[Ingested]:
+        """Save records as ``save`` does, in one transaction, reporting only what changed."""
 
     def save(self, records: Iterable[CaptureRecord]) -> list[SaveResult]:
         """Save captures in one transaction, each idempotent on (article, time, content)."""

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
+
+import attrs
 
 from ..errors import NotFoundError
 from ..models import Article, Capture, Change, SaveResult, Version
 from ..normalize import sha256_hex
 from ..times import from_micros, to_micros
-from . import CaptureRecord, _blobs, _timeline
+from . import CaptureRecord, Ingested, TextFrame, _blobs, _timeline
 
 _VERSION_COLUMNS = """v.number, v.id, v.content_hash, v.first_captured_at, v.last_captured_at,
     v.capture_count, v.reverted_to, v.analysis, c.text_hash, c.title, c.byline,
@@ -26,6 +28,8 @@ _CAPTURE_COLUMNS = """c.id, c.captured_at, c.source, c.content_hash, c.text_hash
     c.fetched_url, c.http_status, c.http_headers, c.quality, c.metadata,
     c.title, c.byline, c.published_at, c.modified_at"""
 
+
+T = TypeVar("T")
 
 # Significance levels as stored numbers, so that "at least minor" is one comparison.
 _LEVELS = {"none": 0, "cosmetic": 1, "minor": 2, "substantive": 3}
@@ -41,6 +45,27 @@ def _time(value: int | None) -> datetime | None:
 
 def _json(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else None
+
+
+@attrs.frozen
+class _Latest:
+    """An article's latest version, as saving the next capture needs it."""
+
+    number: int
+    content_hash: bytes
+    last_captured_at: int
+    text_key: bytes
+    depth: int  # of its text blob in the delta chain
+
+
+@attrs.define
+class _Tip:
+    """An article as a bulk import leaves it: its newest capture and latest version."""
+
+    article_id: int
+    url: str
+    last_capture_at: int
+    latest: _Latest | None
 
 
 class SQLStore:
@@ -140,36 +165,55 @@ class SQLStore:
             return self._blob_bytes(bytes.fromhex(hex_hash))
 
     def _put_blob(
-        self, data: bytes, key: bytes, base: bytes | None, base_depth: int | None = None
-    ) -> None:
-        """Store ``data`` once under its sha256 ``key``: a delta against ``base`` if it pays."""
-        if self._one("SELECT 1 FROM blobs WHERE hash = ?", (key,)) is not None:
-            return
-        frame, depth = None, 0
-        if base is not None and base != key:
-            if base_depth is None:
-                row = self._one("SELECT depth FROM blobs WHERE hash = ?", (base,))
-                base_depth = None if row is None else int(row[0])
-            if base_depth is not None and base_depth + 1 < _blobs.KEYFRAME_INTERVAL:
-                delta = _blobs.compress_delta(data, self._blob_bytes(base))
-                if len(delta) <= _blobs.DELTA_MAX_RATIO * len(data):
-                    frame, depth = delta, base_depth + 1
-        if frame is None:
-            frame = _blobs.compress_keyframe(data)
+        self,
+        key: bytes,
+        content: str | bytes,
+        base: bytes | None,
+        base_depth: int | None = None,
+        hint: TextFrame | None = None,
+    ) -> int:
+        """Store ``content`` once under its sha256 ``key``: a delta against ``base`` if it pays.
+
+        ``hint`` is a frame computed ahead, used when it has the base chosen here. Returns
+        the blob's depth in its delta chain.
+        """
+        row = self._one("SELECT depth FROM blobs WHERE hash = ?", (key,))
+        if row is not None:
+            return int(row[0])
+        if base is not None and base_depth is None:
+            row = self._one("SELECT depth FROM blobs WHERE hash = ?", (base,))
+            base_depth = None if row is None else int(row[0])
+        if base_depth is None or base_depth + 1 >= _blobs.KEYFRAME_INTERVAL:
+            base = None
+        if hint is not None and hint.base == (None if base is None else base.hex()):
+            frame, is_delta, size = hint.data, hint.is_delta, hint.size
+        else:
+            data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+            frame, is_delta = _blobs.encode(data, None if base is None else self._blob_bytes(base))
+            size = len(data)
+            self._cache.put(key, data)
+        depth = base_depth + 1 if is_delta and base_depth is not None else 0
         self._execute(
             "INSERT INTO blobs (hash, base, depth, size, data) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (hash) DO NOTHING",
-            (key, base if depth else None, depth, len(data), frame),
+            (key, base if is_delta else None, depth, size, frame),
         )
-        self._cache.put(key, data)
+        return depth
 
     # -- saving ------------------------------------------------------------------------
 
     def save(self, records: Iterable[CaptureRecord]) -> list[SaveResult]:
-        batch = list(records)
-        keys = sorted({r.url for r in batch})
-        with self._write(keys):
-            return [self._save_one(record) for record in batch]
+        return self._locked_batch(list(records), self._save_all)
+
+    def _locked_batch(
+        self, batch: list[CaptureRecord], work: Callable[[list[CaptureRecord]], list[T]]
+    ) -> list[T]:
+        """Run ``work(batch)`` in one write transaction that serialises saves to its articles."""
+        with self._write(sorted({r.url for r in batch})):
+            return work(batch)
+
+    def _save_all(self, batch: list[CaptureRecord]) -> list[SaveResult]:
+        return [self._save_one(record) for record in batch]
 
     def _ensure_article(self, record: CaptureRecord) -> tuple[int, str]:
         found = self._article_row(record.url)
@@ -187,6 +231,18 @@ class SQLStore:
                     (alias, found[0]),
                 )
         return found
+
+    def _latest(self, article_id: int) -> _Latest | None:
+        row = self._one(
+            "SELECT v.number, v.content_hash, v.last_captured_at, c.text_hash, b.depth"
+            " FROM versions v JOIN captures c ON c.id = v.capture_id"
+            " JOIN blobs b ON b.hash = c.text_hash"
+            " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1",
+            (article_id,),
+        )
+        if row is None:
+            return None
+        return _Latest(int(row[0]), bytes(row[1]), int(row[2]), bytes(row[3]), int(row[4]))
 
     def _save_one(self, record: CaptureRecord) -> SaveResult:
         article_id, url = self._ensure_article(record)
@@ -207,19 +263,67 @@ class SQLStore:
                 capture=capture, version=version, is_new_version=False, is_new_capture=False
             )
 
-        latest = self._one(
-            "SELECT v.number, v.content_hash, v.last_captured_at, c.text_hash, b.depth"
-            " FROM versions v JOIN captures c ON c.id = v.capture_id"
-            " JOIN blobs b ON b.hash = c.text_hash"
-            " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1",
-            (article_id,),
-        )
+        latest = self._latest(article_id)
+        capture_id, html_key, _ = self._store_capture(article_id, at, chash, record, latest)
+        if record.quality is not None:
+            version = self._version_at(url, article_id, at)
+            capture = self._capture_from_record(record, url, capture_id, html_key, None)
+            return SaveResult(capture=capture, version=version, is_new_version=False)
+        if latest is not None and at < latest.last_captured_at:
+            # A backfill: the capture lands inside the timeline, which is rebuilt around it.
+            before = {
+                str(r[0])
+                for r in self._all("SELECT id FROM versions WHERE article_id = ?", (article_id,))
+            }
+            self._rebuild(url, article_id)
+            capture = self._capture_by_id(url, article_id, capture_id)
+            version = self._version_by_id(url, article_id, capture.version_id)
+            assert version is not None
+            return SaveResult(
+                capture=capture, version=version, is_new_version=version.id not in before
+            )
+        number, is_new, reverted_to = self._append(url, article_id, capture_id, at, chash, latest)
+        if is_new:
+            when = from_micros(at)
+            version = Version(
+                id=_timeline.version_id(url, at, chash),
+                url=url,
+                number=number,
+                text=record.text,
+                title=record.title,
+                byline=record.byline,
+                published_at=record.published_at,
+                modified_at=record.modified_at,
+                metadata=dict(record.metadata),
+                content_hash=record.content_hash,
+                text_hash=record.text_hash,
+                first_captured_at=when,
+                last_captured_at=when,
+                capture_count=1,
+                reverted_to=reverted_to,
+            )
+        else:
+            version = self._version_where(
+                url, "v.article_id = ? AND v.number = ?", (article_id, number)
+            )
+        assert version is not None
+        capture = self._capture_from_record(record, url, capture_id, html_key, version)
+        return SaveResult(capture=capture, version=version, is_new_version=is_new)
+
+    def _store_capture(
+        self, article_id: int, at: int, chash: bytes, record: CaptureRecord, latest: _Latest | None
+    ) -> tuple[int, bytes | None, int]:
+        """Store a capture's text and HTML blobs and its row.
+
+        Returns the capture's id, its HTML blob's key and its text blob's chain depth.
+        """
         text_key = bytes.fromhex(record.text_hash)
-        self._put_blob(
-            record.text.encode("utf-8", "surrogatepass"),
+        depth = self._put_blob(
             text_key,
-            None if latest is None else bytes(latest[3]),
-            None if latest is None else int(latest[4]),
+            record.text,
+            None if latest is None else latest.text_key,
+            None if latest is None else latest.depth,
+            record.text_frame,
         )
         html_key = None
         if record.html is not None:
@@ -230,7 +334,7 @@ class SQLStore:
                 " ORDER BY captured_at DESC, id DESC LIMIT 1",
                 (article_id,),
             )
-            self._put_blob(html, html_key, None if html_base is None else bytes(html_base[0]))
+            self._put_blob(html_key, html, None if html_base is None else bytes(html_base[0]))
         capture_id = int(
             self._one(
                 "INSERT INTO captures (article_id, captured_at, content_hash, text_hash, html_hash,"
@@ -257,27 +361,7 @@ class SQLStore:
                 ),
             )[0]
         )
-
-        if record.quality is not None:
-            version = self._version_at(url, article_id, at)
-            capture = self._capture_from_record(record, url, capture_id, html_key, None)
-            return SaveResult(capture=capture, version=version, is_new_version=False)
-        if latest is not None and at < latest[2]:
-            # A backfill: the capture lands inside the timeline, which is rebuilt around it.
-            before = {
-                str(r[0])
-                for r in self._all("SELECT id FROM versions WHERE article_id = ?", (article_id,))
-            }
-            self._rebuild(url, article_id)
-            capture = self._capture_by_id(url, article_id, capture_id)
-            version = self._version_by_id(url, article_id, capture.version_id)
-            assert version is not None
-            return SaveResult(
-                capture=capture, version=version, is_new_version=version.id not in before
-            )
-        version, is_new = self._append(url, article_id, capture_id, at, chash, latest, record)
-        capture = self._capture_from_record(record, url, capture_id, html_key, version)
-        return SaveResult(capture=capture, version=version, is_new_version=is_new)
+        return capture_id, html_key, depth
 
     def _capture_from_record(
         self,
@@ -315,55 +399,85 @@ class SQLStore:
         capture_id: int,
         at: int,
         chash: bytes,
-        latest: Any,
-        record: CaptureRecord,
-    ) -> tuple[Version, bool]:
+        latest: _Latest | None,
+    ) -> tuple[int, bool, int | None]:
         """Add a capture at or after the latest one: a new version, or one more capture.
 
-        Returns the version it belongs to, and whether that version is new.
+        Returns the number of the version it belongs to, whether that version is new, and
+        the earlier version it reverts to.
         """
-        if latest is not None and bytes(latest[1]) == chash:
+        if latest is not None and latest.content_hash == chash:
             self._execute(
                 "UPDATE versions SET last_captured_at = ?, capture_count = capture_count + 1"
                 " WHERE article_id = ? AND number = ?",
-                (at, article_id, latest[0]),
+                (at, article_id, latest.number),
             )
-            version = self._version_where(
-                url, "v.article_id = ? AND v.number = ?", (article_id, latest[0])
-            )
-            assert version is not None
-            return version, False
-        number = 1 if latest is None else int(latest[0]) + 1
+            return latest.number, False, None
+        number = 1 if latest is None else latest.number + 1
         earlier = self._one(
             "SELECT MIN(number) FROM versions WHERE article_id = ? AND content_hash = ?",
             (article_id, chash),
         )
         reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
-        vid = _timeline.version_id(url, at, chash)
         self._execute(
             "INSERT INTO versions (article_id, number, id, content_hash, capture_id,"
             " first_captured_at, last_captured_at, capture_count, reverted_to)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
-            (article_id, number, vid, chash, capture_id, at, at, reverted_to),
+            (
+                article_id,
+                number,
+                _timeline.version_id(url, at, chash),
+                chash,
+                capture_id,
+                at,
+                at,
+                reverted_to,
+            ),
         )
-        when = from_micros(at)
-        return Version(
-            id=vid,
-            url=url,
-            number=number,
-            text=record.text,
-            title=record.title,
-            byline=record.byline,
-            published_at=record.published_at,
-            modified_at=record.modified_at,
-            metadata=dict(record.metadata),
-            content_hash=record.content_hash,
-            text_hash=record.text_hash,
-            first_captured_at=when,
-            last_captured_at=when,
-            capture_count=1,
-            reverted_to=reverted_to,
-        ), True
+        return number, True, reverted_to
+
+    # -- bulk import ------------------------------------------------------------------
+
+    def ingest(self, records: Iterable[CaptureRecord]) -> list[Ingested]:
+        """Save records as ``save`` does, without building results: the bulk import path.
+
+        A capture later than every other of its article (the common case of an import)
+        is appended knowing the article's latest version from the one before, which saves
+        most of the queries; any other goes through ``save``'s own path.
+        """
+        return self._locked_batch(list(records), self._ingest_all)
+
+    def _ingest_all(self, batch: list[CaptureRecord]) -> list[Ingested]:
+        done: list[Ingested] = []
+        tips: dict[str, _Tip] = {}
+        for record in batch:
+            tip = tips.get(record.url)
+            if tip is None:
+                tip = tips[record.url] = self._tip(record)
+            elif record.aliases:
+                self._ensure_article(record)
+            at = to_micros(record.captured_at)
+            if record.quality is None and at > tip.last_capture_at:
+                done.append(self._append_tip(tip, record, at))
+                continue
+            result = self._save_one(record)
+            del tips[record.url]
+            done.append(Ingested(tip.url, result.is_new_capture, result.is_new_version))
+        return done
+
+    def _tip(self, record: CaptureRecord) -> _Tip:
+        article_id, url = self._ensure_article(record)
+        row = self._one("SELECT MAX(captured_at) FROM captures WHERE article_id = ?", (article_id,))
+        last = -(2**63) if row is None or row[0] is None else int(row[0])
+        return _Tip(article_id, url, last, self._latest(article_id))
+
+    def _append_tip(self, tip: _Tip, record: CaptureRecord, at: int) -> Ingested:
+        chash = bytes.fromhex(record.content_hash)
+        capture_id, _, depth = self._store_capture(tip.article_id, at, chash, record, tip.latest)
+        number, is_new, _ = self._append(tip.url, tip.article_id, capture_id, at, chash, tip.latest)
+        tip.latest = _Latest(number, chash, at, bytes.fromhex(record.text_hash), depth)
+        tip.last_capture_at = at
+        return Ingested(tip.url, True, is_new)
 
     def _rebuild(self, url: str, article_id: int) -> None:
         captures = [

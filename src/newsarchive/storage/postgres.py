@@ -28,7 +28,6 @@ from psycopg import errors as pg_errors
 from psycopg import sql
 
 from ..errors import SchemaError, StorageError
-from ..models import SaveResult
 from ..times import to_micros, utc_now
 from . import CaptureRecord, _blobs, _migrations
 from ._sql import SQLStore
@@ -242,19 +241,24 @@ class PostgresStore(SQLStore):
 
     # -- saving ------------------------------------------------------------------------
 
-    def save(self, records: Iterable[CaptureRecord]) -> list[SaveResult]:
-        batch = list(records)
+    def _locked_batch(
+        self, batch: list[CaptureRecord], work: Callable[[list[CaptureRecord]], list[T]]
+    ) -> list[T]:
         keys = frozenset(r.url for r in batch)
         while True:
-            outcome = self._retrying("saving captures", partial(self._save_locked, batch, keys))
+            attempt = partial(self._run_locked, batch, keys, work)
+            outcome = self._retrying("saving captures", attempt)
             if isinstance(outcome, list):
                 return outcome
             keys = keys | outcome
 
-    def _save_locked(
-        self, batch: list[CaptureRecord], keys: frozenset[str]
-    ) -> list[SaveResult] | set[str]:
-        """Save under locks on ``keys``, or return the article URLs that need locking too.
+    def _run_locked(
+        self,
+        batch: list[CaptureRecord],
+        keys: frozenset[str],
+        work: Callable[[list[CaptureRecord]], list[T]],
+    ) -> list[T] | set[str]:
+        """Run ``work(batch)`` under locks on ``keys``, or return the URLs to lock too.
 
         A URL may be an alias filed under another article: that article's lock is needed,
         so the save starts over holding it.
@@ -267,7 +271,7 @@ class PostgresStore(SQLStore):
                     missing.add(row[1])
             if missing:
                 return missing
-            return [self._save_one(record) for record in batch]
+            return work(batch)
 
     def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
         # Retried like a save: a concurrent backfill rebuilding the article's versions
