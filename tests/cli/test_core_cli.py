@@ -173,6 +173,36 @@ def test_import_with_bad_lines_reports_each_and_exits_1(runner: CliRunner, tmp_p
     assert "1 captures added" in result.stderr
 
 
+def test_a_file_large_enough_for_workers_imports_every_line(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Above 4 MB the lines are prepared in worker processes; bad lines still report."""
+    paragraph = " ".join(f"Sentence {i} of the report." for i in range(300))
+    lines = [
+        json.dumps(
+            {
+                "url": f"{URL}/{n % 40}",
+                "captured_at": f"2017-06-06T{n // 60:02d}:{n % 60:02d}:00Z",
+                "text": f"{paragraph} Update {n // 80}.",
+            }
+        )
+        for n in range(600)
+    ]
+    lines.insert(300, "{oops")
+    source = tmp_path / "big.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    assert source.stat().st_size >= 4_000_000
+    result = run(runner, tmp_path / "a", "import", "--no-analyse", str(source))
+    assert result.exit_code == 1
+    assert "Error: line 301: line is not valid JSON" in result.stderr
+    assert "600 captures added (320 new versions)" in result.stderr
+    exported = run(runner, tmp_path / "a", "export").stdout.splitlines()
+    assert len(exported) == 600
+    assert {json.loads(x)["text"].rsplit(" ", 1)[1] for x in exported} == {
+        f"{k}." for k in range(8)
+    }
+
+
 def test_usage_error_exits_2(runner: CliRunner, tmp_path: Path) -> None:
     result = run(runner, tmp_path / "a", "diff", URL, "--granularity", "letter")
     assert result.exit_code == 2
