@@ -66,6 +66,8 @@ class _Tip:
     url: str
     last_capture_at: int
     latest: _Latest | None
+    # The first number of each content hash, for an article the import started.
+    firsts: dict[bytes, int] | None
 
 
 class SQLStore:
@@ -400,8 +402,12 @@ class SQLStore:
         at: int,
         chash: bytes,
         latest: _Latest | None,
+        firsts: dict[bytes, int] | None = None,
     ) -> tuple[int, bool, int | None]:
         """Add a capture at or after the latest one: a new version, or one more capture.
+
+        ``firsts`` maps the content hash of each of the article's versions to its first
+        number, when the caller knows them all; it is kept up to date.
 
         Returns the number of the version it belongs to, whether that version is new, and
         the earlier version it reverts to.
@@ -414,11 +420,18 @@ class SQLStore:
             )
             return latest.number, False, None
         number = 1 if latest is None else latest.number + 1
-        earlier = self._one(
-            "SELECT MIN(number) FROM versions WHERE article_id = ? AND content_hash = ?",
-            (article_id, chash),
-        )
-        reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
+        reverted_to: int | None
+        if firsts is not None:
+            first = firsts.setdefault(chash, number)
+            reverted_to = None if first == number else first
+        elif latest is None:
+            reverted_to = None
+        else:
+            earlier = self._one(
+                "SELECT MIN(number) FROM versions WHERE article_id = ? AND content_hash = ?",
+                (article_id, chash),
+            )
+            reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
         self._execute(
             "INSERT INTO versions (article_id, number, id, content_hash, capture_id,"
             " first_captured_at, last_captured_at, capture_count, reverted_to)"
@@ -469,12 +482,15 @@ class SQLStore:
         article_id, url = self._ensure_article(record)
         row = self._one("SELECT MAX(captured_at) FROM captures WHERE article_id = ?", (article_id,))
         last = -(2**63) if row is None or row[0] is None else int(row[0])
-        return _Tip(article_id, url, last, self._latest(article_id))
+        latest = self._latest(article_id)
+        return _Tip(article_id, url, last, latest, {} if latest is None else None)
 
     def _append_tip(self, tip: _Tip, record: CaptureRecord, at: int) -> Ingested:
         chash = bytes.fromhex(record.content_hash)
         capture_id, _, depth = self._store_capture(tip.article_id, at, chash, record, tip.latest)
-        number, is_new, _ = self._append(tip.url, tip.article_id, capture_id, at, chash, tip.latest)
+        number, is_new, _ = self._append(
+            tip.url, tip.article_id, capture_id, at, chash, tip.latest, tip.firsts
+        )
         tip.latest = _Latest(number, chash, at, bytes.fromhex(record.text_hash), depth)
         tip.last_capture_at = at
         return Ingested(tip.url, True, is_new)
