@@ -98,6 +98,26 @@ def test_word_diff_does_not_split_words() -> None:
     ]
 
 
+def test_word_diff_keeps_quotes_and_accents_as_typed() -> None:
+    old = "“We will not resign,” the café’s owner said."
+    new = "“We will resign,” the café’s owner said."
+    assert _ops(old, new) == [
+        (0, "“We will "),
+        (-1, "not "),
+        (0, "resign,” the café’s owner said."),
+    ]
+
+
+def test_one_pass_tokenizing_is_only_skipped_where_nothing_can_join() -> None:
+    """Text without a character the joining rules look at is tokenized by the regex alone."""
+    skipped = (chr(c) for c in range(0x110000) if not diff_module._MAYBE_JOINING_RE.match(chr(c)))
+    assert not [
+        c
+        for c in skipped
+        if diff_module._is_extender(c) or diff_module._is_regional_indicator(c) or c == "\u200d"
+    ]
+
+
 def test_char_diff_marks_single_characters() -> None:
     assert _ops("Officials said 12 died.", "Officials said 14 died.", "char") == [
         (0, "Officials said 1"),
