@@ -307,15 +307,16 @@ def main() -> None:
         print(f"    (MB by table: {size_breakdown(locations[0])})")
         floor = text_floor(rows)
         line("  text alone, zstd -19 per article / git", f"{100 * floor / gsize:.1f}%")
-        times = diff_times(rows)
-        med, worst = statistics.median(times) * 1e3, max(times) * 1e3
+        passes = [diff_times(rows) for _ in range(3)]
+        med = statistics.median(statistics.median(times) for times in passes) * 1e3
+        worst = max(max(times) for times in passes) * 1e3
         line(
-            f"word diff per 10 KB pair (ms, {len(times)} pairs)",
+            f"word diff per 10 KB pair (ms, {len(passes[0])} pairs, 3 passes)",
             f"{med:.3f}",
             "target ≤ 0.3",
             med <= 0.3,
         )
-        line("word diff slowest pair (ms)", f"{worst:.1f}", "target ≤ 100", worst <= 100)
+        line("word diff slowest pair, any pass (ms)", f"{worst:.1f}", "target ≤ 100", worst <= 100)
         rw = rewrite_time()
         line("200 KB full rewrite diff (s)", f"{rw:.3f}", "target ≤ 0.5", rw <= 0.5)
         t0 = parse_time(rows[0]["captured_at"])
