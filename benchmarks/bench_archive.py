@@ -311,12 +311,12 @@ def main() -> None:
         med = statistics.median(statistics.median(times) for times in passes) * 1e3
         worst = max(max(times) for times in passes) * 1e3
         line(
-            f"word diff per 10 KB pair (ms, {len(passes[0])} pairs, 3 passes)",
+            f"word diff, 10 KB pair (ms, {len(passes[0])} pairs ×3)",
             f"{med:.3f}",
             "target ≤ 0.3",
             med <= 0.3,
         )
-        line("word diff slowest pair, any pass (ms)", f"{worst:.1f}", "target ≤ 100", worst <= 100)
+        line("word diff, slowest pair (ms)", f"{worst:.1f}", "target ≤ 100", worst <= 100)
         rw = rewrite_time()
         line("200 KB full rewrite diff (s)", f"{rw:.3f}", "target ≤ 0.5", rw <= 0.5)
         t0 = parse_time(rows[0]["captured_at"])
