@@ -47,6 +47,19 @@ def _json(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else None
 
 
+def _content_fields(record: CaptureRecord) -> dict[str, Any]:
+    """What a capture and the version it makes both carry of the record's content."""
+    return {
+        "title": record.title,
+        "byline": record.byline,
+        "published_at": record.published_at,
+        "modified_at": record.modified_at,
+        "metadata": dict(record.metadata),
+        "content_hash": record.content_hash,
+        "text_hash": record.text_hash,
+    }
+
+
 @attrs.frozen
 class _Latest:
     """An article's latest version, as saving the next capture needs it."""
@@ -292,13 +305,7 @@ class SQLStore:
                 url=url,
                 number=number,
                 text=record.text,
-                title=record.title,
-                byline=record.byline,
-                published_at=record.published_at,
-                modified_at=record.modified_at,
-                metadata=dict(record.metadata),
-                content_hash=record.content_hash,
-                text_hash=record.text_hash,
+                **_content_fields(record),
                 first_captured_at=when,
                 last_captured_at=when,
                 capture_count=1,
@@ -380,18 +387,12 @@ class SQLStore:
             source=record.source,
             version_id=version.id if version else "",
             version=version.number if version else 0,
-            content_hash=record.content_hash,
-            text_hash=record.text_hash,
             html_hash=html_key.hex() if html_key else None,
-            title=record.title,
-            byline=record.byline,
-            published_at=record.published_at,
-            modified_at=record.modified_at,
             fetched_url=record.fetched_url,
             http_status=record.http_status,
             http_headers=record.http_headers,
             quality=record.quality,
-            metadata=dict(record.metadata),
+            **_content_fields(record),
         )
 
     def _append(
