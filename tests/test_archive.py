@@ -298,6 +298,10 @@ def test_import_gives_the_same_archive_as_saving_each_capture(archive: Archive, 
             "canonical_url": other,
         },
         {"url": other, "captured_at": at(9), "text": A + " More."},
+        # The same article by its alias, then by its own URL again.
+        {"url": "https://m.example.com/x", "captured_at": at(10), "text": B},
+        {"url": other, "captured_at": at(11), "text": C},
+        {"url": "https://m.example.com/x", "captured_at": at(12), "text": B},
     ]
     lines = "".join(
         json.dumps({k: v.isoformat() if k == "captured_at" else v for k, v in row.items()}) + "\n"
@@ -315,6 +319,7 @@ def test_import_gives_the_same_archive_as_saving_each_capture(archive: Archive, 
             sum(r.is_new_version for r in results),
         )
         assert len(saved.history(URL)) == 6
+        assert [v.text for v in saved.history(other)][-3:] == [B, C, B]
         for url in (URL, other):
             assert archive.history(url) == saved.history(url)
             assert archive.captures(url) == [

@@ -463,24 +463,26 @@ class SQLStore:
 
     def _ingest_all(self, batch: list[CaptureRecord]) -> list[Ingested]:
         done: list[Ingested] = []
-        tips: dict[str, _Tip] = {}
+        # By article, not by URL: a batch may name one article by several of its URLs.
+        articles: dict[str, tuple[int, str]] = {}
+        tips: dict[int, _Tip] = {}
         for record in batch:
-            tip = tips.get(record.url)
+            if record.url not in articles or record.aliases:
+                articles[record.url] = self._ensure_article(record)
+            article_id, url = articles[record.url]
+            tip = tips.get(article_id)
             if tip is None:
-                tip = tips[record.url] = self._tip(record)
-            elif record.aliases:
-                self._ensure_article(record)
+                tip = tips[article_id] = self._tip(article_id, url)
             at = to_micros(record.captured_at)
             if record.quality is None and at > tip.last_capture_at:
                 done.append(self._append_tip(tip, record, at))
                 continue
             result = self._save_one(record)
-            del tips[record.url]
-            done.append(Ingested(tip.url, result.is_new_capture, result.is_new_version))
+            del tips[article_id]
+            done.append(Ingested(url, result.is_new_capture, result.is_new_version))
         return done
 
-    def _tip(self, record: CaptureRecord) -> _Tip:
-        article_id, url = self._ensure_article(record)
+    def _tip(self, article_id: int, url: str) -> _Tip:
         row = self._one("SELECT MAX(captured_at) FROM captures WHERE article_id = ?", (article_id,))
         last = -(2**63) if row is None or row[0] is None else int(row[0])
         latest = self._latest(article_id)
