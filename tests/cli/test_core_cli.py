@@ -217,6 +217,18 @@ def test_unreadable_archive_is_one_line(runner: CliRunner, tmp_path: Path) -> No
     assert (bad / "newsarchive.db").read_bytes() == b"this is not a database" * 100
 
 
+def test_a_damaged_archive_is_one_line_not_a_traceback(runner: CliRunner, loaded: Path) -> None:
+    database = loaded / "newsarchive.db"
+    with database.open("r+b") as f:
+        f.seek(4 * 4096)
+        f.write(bytes(range(256)) * 64)  # four pages of garbage past the schema
+    for args, stdin in ((("export",), None), (("save", URL, "-"), "text")):
+        result = run(runner, loaded, *args, input=stdin)
+        assert result.exit_code == 1, result.output
+        assert result.stderr.startswith(f"Error: archive {loaded} cannot be used: database disk")
+        assert result.stderr.count("\n") == 1
+
+
 def test_newer_schema_is_refused(runner: CliRunner, loaded: Path) -> None:
     with sqlite3.connect(loaded / "newsarchive.db") as conn:
         conn.execute("INSERT INTO schema_migrations VALUES (999, 0)")

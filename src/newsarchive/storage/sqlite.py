@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -76,13 +76,24 @@ class SQLiteStore(SQLStore):
     def _write(self, lock_keys: Sequence[str]) -> Iterator[None]:
         # BEGIN IMMEDIATE takes the database's write lock up front, so two processes
         # saving at once queue instead of both reading a stale "latest version".
-        with self._transaction("BEGIN IMMEDIATE"):
+        with self._failures_as_errors(), self._transaction("BEGIN IMMEDIATE"):
             yield
 
     @contextmanager
     def _read(self) -> Iterator[None]:
-        with self._transaction("BEGIN"):
+        with self._failures_as_errors(), self._transaction("BEGIN"):
             yield
+
+    @contextmanager
+    def _failures_as_errors(self) -> Iterator[None]:
+        """A damaged file, a full disk or an I/O error is a StorageError naming the archive.
+
+        The transaction it struck is rolled back, so nothing already archived changes.
+        """
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise StorageError(f"archive {self.location} cannot be used: {exc}") from exc
 
     def _begin(self, statement: str) -> None:
         try:
@@ -91,7 +102,9 @@ class SQLiteStore(SQLStore):
             raise StorageError(f"archive {self.location} is unavailable: {exc}") from None
 
     def _rollback(self) -> None:
-        self._conn.execute("ROLLBACK")
+        # SQLite rolls back by itself after some errors (a full disk, an I/O error).
+        with suppress(sqlite3.Error):
+            self._conn.execute("ROLLBACK")
 
     def _migrate(self) -> None:
         with self._transaction("BEGIN IMMEDIATE"):
