@@ -54,6 +54,45 @@ def test_diff_defaults_to_the_two_latest_versions(runner: CliRunner, loaded: Pat
     assert "[-February-]{+January+}" in result.stdout
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["diff", URL, "-2", "-1", "--stat"],
+        ["diff", "--stat", URL, "-2"],
+        ["diff", URL, "6", "--stat", "-1"],
+        ["diff", "-g", "sentence", URL, "-2", "--stat", "--color", "never", "-1"],
+        ["diff", URL, "--stat", "--", "-2", "-1"],
+    ],
+)
+def test_negative_version_references_are_arguments_not_options(
+    runner: CliRunner, loaded: Path, args: list[str]
+) -> None:
+    result = run(runner, loaded, *args)
+    assert result.exit_code == 0, result.output
+    assert "--- version 6 " in result.stdout and "+++ version 7 " in result.stdout
+
+
+def test_show_and_blame_take_negative_references(runner: CliRunner, loaded: Path) -> None:
+    assert "version 1 " in run(runner, loaded, "show", URL, "-7").stdout
+    blame = run(runner, loaded, "blame", URL, "-2", "--json")
+    assert blame.exit_code == 0 and json.loads(blame.stdout)["version"] == 6
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["diff", URL, "-2", "-1", "--colour", "never"], "No such option '--colour'"),
+        (["diff", URL, "-2", "-1", "--format"], "Option '--format' requires an argument"),
+        (["diff", URL, "-2", "-1", "-9", "-3"], "Got unexpected extra argument"),
+    ],
+)
+def test_option_mistakes_beside_negative_references_are_usage_errors(
+    runner: CliRunner, loaded: Path, args: list[str], message: str
+) -> None:
+    result = run(runner, loaded, *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
 def test_diff_json_and_version_references(runner: CliRunner, loaded: Path) -> None:
     result = run(runner, loaded, "diff", URL, "1", "@2017-06-06T20:45:00Z", "--format", "json")
     assert result.exit_code == 0

@@ -9,9 +9,10 @@ from ..times import format_time, parse_time
 from . import cli
 from ._output import echo_json, json_option, progress
 from ._state import pass_existing_archive
+from ._versionargs import VersionArgsCommand
 
 
-@cli.command()
+@cli.command(cls=VersionArgsCommand)
 @click.argument("url")
 @click.argument("version", required=False)
 @json_option

@@ -18,6 +18,7 @@ from ..times import format_time, parse_time
 from . import cli
 from ._output import color_option, echo_json, json_option, output_file, progress, use_color
 from ._state import pass_archive, pass_existing_archive
+from ._versionargs import VersionArgsCommand
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -206,7 +207,7 @@ def log(
         click.echo(f"     {summary}{judged}")
 
 
-@cli.command()
+@cli.command(cls=VersionArgsCommand)
 @click.argument("url")
 @click.argument("version", required=False, default="-1")
 @json_option
@@ -236,7 +237,7 @@ def show(archive: Archive, url: str, version: str, as_json: bool) -> None:
     click.echo(v.text)
 
 
-@cli.command()
+@cli.command(cls=VersionArgsCommand)
 @click.argument("url")
 @click.argument("old", required=False)
 @click.argument("new", required=False)
