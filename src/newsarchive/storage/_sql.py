@@ -192,6 +192,8 @@ class SQLStore:
         ``hint`` is a frame computed ahead, used when it has the base chosen here. Returns
         the blob's depth in its delta chain.
         """
+        if key == base and base_depth is not None:
+            return base_depth  # the text did not change: the most common save of all
         row = self._one("SELECT depth FROM blobs WHERE hash = ?", (key,))
         if row is not None:
             return int(row[0])
