@@ -6,12 +6,16 @@ import io
 import json
 import sqlite3
 from typing import Any
+from unittest import mock
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import at
 from newsarchive import Archive, InputError, NotFoundError
+from newsarchive.times import parse_time
 
 URL = "https://news.example.com/2017/06/06/sessions"
 A = "Sessions offered to resign.\n\nThe recusal angered Trump."
@@ -355,3 +359,51 @@ def test_parallel_import_gives_the_same_archive_as_a_serial_one(tmp_path) -> Non
         with sqlite3.connect(tmp_path / f"w{workers}" / "newsarchive.db") as conn:
             blobs.append(conn.execute("SELECT * FROM blobs ORDER BY hash").fetchall())
     assert blobs[0] == blobs[1] and any(depth > 0 for _, _, depth, _, _ in blobs[0])
+
+
+_ALIAS = "https://m.example.com/sessions"
+_ROW = st.fixed_dictionaries(
+    {
+        "url": st.sampled_from([URL, _ALIAS, "https://example.com/other"]),
+        "captured_at": st.integers(0, 12).map(lambda m: at(m).isoformat()),
+        "text": st.sampled_from([A, B, C]),
+    },
+    optional={
+        "title": st.sampled_from(["T", "U"]),
+        "quality": st.just("soft-404"),
+        "canonical_url": st.just(URL),  # files the alias under URL's article
+    },
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(_ROW, max_size=12), batch=st.sampled_from([2, 3, 500]))
+def test_import_matches_saving_each_capture_whatever_the_order(
+    rows: list[dict[str, Any]], batch: int
+) -> None:
+    """Bulk import, in batches of any size, builds what saving one capture at a time does."""
+    lines = "".join(json.dumps(row) + "\n" for row in rows).encode()
+    with Archive.open(":memory:") as imported, Archive.open(":memory:") as saved:
+        with mock.patch("newsarchive.archive.IMPORT_BATCH", batch):
+            report = imported.import_jsonl(io.BytesIO(lines), analyse=False)
+        results = [
+            saved.save(
+                row["url"],
+                source="import",
+                analyse=False,
+                **{
+                    k: parse_time(v) if k == "captured_at" else v
+                    for k, v in row.items()
+                    if k != "url"
+                },
+            )
+            for row in rows
+        ]
+        assert report.versions_added == sum(r.is_new_version for r in results)
+        assert report.captures_added == sum(r.is_new_capture for r in results)
+        assert [a.url for a in imported.articles()] == [a.url for a in saved.articles()]
+        for article in saved.articles():
+            assert imported.history(article.url) == saved.history(article.url)
+            assert [attrs.evolve(c, id=0) for c in imported.captures(article.url)] == [
+                attrs.evolve(c, id=0) for c in saved.captures(article.url)
+            ]
