@@ -25,10 +25,14 @@ from newsarchive import InputError, canonical_url
         ("https://example.com/a?tag=x&page=2&tag=y", "https://example.com/a?page=2&tag=x&tag=y"),
         ("https://example.com/%7Euser/story", "https://example.com/~user/story"),
         ("https://example.com./a", "https://example.com/a"),
+        ("http://[::1]:8080/a", "http://[::1]:8080/a"),
+        ("https://[2001:DB8::1]:443/a", "https://[2001:db8::1]/a"),
+        ("https://Bücher.example/a", "https://xn--bcher-kva.example/a"),
     ],
 )
 def test_canonical_url(given: str, expected: str) -> None:
     assert canonical_url(given) == expected
+    assert canonical_url(expected) == expected
 
 
 @pytest.mark.parametrize(

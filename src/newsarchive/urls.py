@@ -87,9 +87,12 @@ def canonical_url(url: str) -> str:
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
         raise InputError(f"not an absolute http(s) URL: {url!r}")
     host = parts.hostname.rstrip(".")
-    # Hosts the idna codec rejects are kept as given, lowercased.
-    with contextlib.suppress(UnicodeError):
-        host = host.encode("idna").decode("ascii")
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address keeps its brackets, or its port is ambiguous
+    else:
+        # Hosts the idna codec rejects are kept as given, lowercased.
+        with contextlib.suppress(UnicodeError):
+            host = host.encode("idna").decode("ascii")
     netloc = host
     if parts.username:
         userinfo = parts.username + (f":{parts.password}" if parts.password else "")
