@@ -250,6 +250,37 @@ def test_export_then_import_gives_the_same_versions(archive: Archive, tmp_path) 
         assert [json.loads(x) for x in out.getvalue().splitlines()] == strip
 
 
+def test_a_lone_surrogate_survives_export_and_import(archive: Archive, tmp_path) -> None:
+    """Text is kept as given, even a broken surrogate pair that a scraper passed on."""
+    archive.save(URL, text="Broken \ud800 pair.", captured_at=at(0))
+    raw = io.BytesIO()
+    strict = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)
+    assert archive.export_jsonl(strict) == 1
+    assert "\\ud800" in raw.getvalue().decode("ascii")
+    with Archive.open(tmp_path / "copy") as copy:
+        copy.import_jsonl(io.BytesIO(raw.getvalue()))
+        assert copy.get(URL).text == "Broken \ud800 pair."
+        assert copy.history(URL) == archive.history(URL)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "T\udc00"),
+        ("byline", "\ud800"),
+        ("metadata", {"k": "\ud800"}),
+        ("http_headers", [("ETag", "\ud800")]),
+        ("canonical_url", "https://example.com/\ud800"),
+    ],
+)
+def test_a_lone_surrogate_outside_the_text_is_refused(
+    archive: Archive, field: str, value: Any
+) -> None:
+    with pytest.raises(InputError, match="lone surrogate"):
+        archive.save(URL, text=A, **{field: value})
+    assert archive.articles() == []
+
+
 def test_import_reports_bad_lines_and_keeps_going(archive: Archive) -> None:
     good = json.dumps({"url": URL, "captured_at": "2017-06-06T20:00:00Z", "text": A})
     data = (

@@ -72,9 +72,22 @@ def prepare_record(
     metadata = dict(metadata or {})
     if metadata:
         try:
-            json.dumps(metadata)
+            dumped = json.dumps(metadata, ensure_ascii=False)
         except (TypeError, ValueError) as exc:
             raise InputError(f"metadata must be JSON-serialisable: {exc}") from None
+        _require_unicode("metadata", dumped)
+    headers = tuple((str(k), str(v)) for k, v in (http_headers or ()))
+    # The text is stored as given, even a broken surrogate pair; these fields live in
+    # database text columns, which take only valid Unicode.
+    for what, value in (
+        ("title", title),
+        ("byline", byline),
+        ("source", source),
+        ("quality", quality),
+        *(("an HTTP header", f"{k}{v}") for k, v in headers),
+    ):
+        if value is not None:
+            _require_unicode(what, value)
     data = text.encode("utf-8", "surrogatepass")
     raw_hash = sha256_hex(data)
     published_at = as_utc(published_at) if published_at else None
@@ -103,9 +116,16 @@ def prepare_record(
         text_frame=None if framer is None else framer(canonical, raw_hash, data),
         fetched_url=fetched_url,
         http_status=http_status,
-        http_headers=tuple((str(k), str(v)) for k, v in (http_headers or ())),
+        http_headers=headers,
         quality=quality,
     )
+
+
+def _require_unicode(what: str, value: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"{what} holds a lone surrogate at position {exc.start}") from None
 
 
 def _prepare_chunk(chunk: list[tuple[int, bytes]], source: str, frames: bool = False) -> Prepared:

@@ -568,6 +568,11 @@ class Archive:
         """Write every capture (of ``urls``, or all) as JSON Lines; returns the count."""
         count = 0
         for line in self.iter_export(urls):
-            stream.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+            try:
+                stream.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+            except UnicodeEncodeError:
+                # A lone surrogate, stored as given, that the stream cannot encode: the
+                # ASCII form escapes it, and importing the line gives it back.
+                stream.write(json.dumps(line, sort_keys=True) + "\n")
             count += 1
         return count

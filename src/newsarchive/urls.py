@@ -79,8 +79,11 @@ def canonical_url(url: str) -> str:
     """
     text = url.strip()
     try:
+        text.encode("utf-8")
         parts = urlsplit(text)
         port = parts.port
+    except UnicodeEncodeError:
+        raise InputError(f"not a valid URL: {url!r} (a lone surrogate)") from None
     except ValueError as exc:
         raise InputError(f"not a valid URL: {url!r} ({exc})") from None
     scheme = parts.scheme.lower()

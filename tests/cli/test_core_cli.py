@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -266,6 +268,22 @@ def test_a_damaged_archive_is_one_line_not_a_traceback(runner: CliRunner, loaded
         assert result.exit_code == 1, result.output
         assert result.stderr.startswith(f"Error: archive {loaded} cannot be used: database disk")
         assert result.stderr.count("\n") == 1
+
+
+def test_stored_lone_surrogates_print_escaped(tmp_path: Path) -> None:
+    """The installed command writes text it cannot encode as \\udXXXX, not a traceback."""
+    from newsarchive import Archive
+
+    with Archive.open(tmp_path / "a") as archive:
+        archive.save(URL, text="Broken \ud800 pair.", title="T")
+        archive.save(URL, text="Broken \ud800 pair, still.", title="T")
+    for args in (["show", URL], ["show", URL, "--json"], ["diff", URL], ["export"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "newsarchive.cli", "--archive", str(tmp_path / "a"), *args],
+            capture_output=True,
+        )
+        assert done.returncode == 0, done.stderr
+        assert b"\\ud800" in done.stdout, args
 
 
 def test_newer_schema_is_refused(runner: CliRunner, loaded: Path) -> None:

@@ -8,6 +8,8 @@ Exit codes: 0 success (differences found included, unless ``diff --exit-code``);
 from __future__ import annotations
 
 import importlib
+import io
+import sys
 from typing import Any
 
 import click
@@ -87,6 +89,11 @@ def cli(ctx: click.Context, location: str, rules_path: str | None, debug: bool) 
 
 
 def main() -> None:
+    # Stored text may hold lone surrogates (kept as given): print them as \udXXXX, which
+    # is also their JSON escape, rather than fail on them.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     cli(prog_name="newsarchive")
 
 

@@ -80,7 +80,10 @@ def output_file(path: str, mode: str = "w") -> Iterator[IO[Any]]:
     target = Path(path)
     partial = target.with_name(target.name + ".partial")
     try:
-        stream = partial.open(mode, encoding=None if "b" in mode else "utf-8")
+        if "b" in mode:
+            stream = partial.open(mode)
+        else:  # lone surrogates in stored text are written as \udXXXX (see cli.main)
+            stream = partial.open(mode, encoding="utf-8", errors="backslashreplace")
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
     try:
