@@ -58,7 +58,8 @@ def prepare_record(
     (see ``_Framer``).
 
     Raises:
-        InputError: no text or HTML, a bad URL, or metadata that is not JSON.
+        InputError: no text or HTML, a bad URL, metadata that is not JSON, or a lone
+            surrogate outside the text.
     """
     seen = make_canonical(url)
     canonical = make_canonical(canonical_url) if canonical_url else seen

@@ -145,7 +145,8 @@ class Archive:
             The stored capture and the version it belongs to.
 
         Raises:
-            InputError: no text or HTML, a bad URL, or metadata that is not JSON.
+            InputError: no text or HTML, a bad URL, metadata that is not JSON, or a lone
+                surrogate outside the text.
             StorageError: the archive could not be written; nothing was saved.
         """
         return self.save_many(
