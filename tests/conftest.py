@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from newsarchive import Archive
 
@@ -72,3 +72,21 @@ def runner() -> CliRunner:
 @pytest.fixture
 def sample_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "archive" / "sample"
+
+
+def run_cli(
+    runner: CliRunner, archive: Path, *args: str, input: bytes | str | None = None
+) -> Result:
+    """The command line on one archive, through click's runner."""
+    from newsarchive.cli import cli
+
+    return runner.invoke(cli, ["--archive", str(archive), *args], input=input)
+
+
+@pytest.fixture
+def loaded(runner: CliRunner, tmp_path: Path, sample_dir: Path) -> Path:
+    """A SQLite archive holding the sample story, imported through the command line."""
+    archive = tmp_path / "archive"
+    result = run_cli(runner, archive, "import", str(sample_dir))
+    assert result.exit_code == 0, result.output
+    return archive

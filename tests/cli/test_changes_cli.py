@@ -5,23 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
+from conftest import run_cli as run
 from newsarchive.cli import cli
 
 URL = "https://news.example.com/2017/06/06/sessions-offered-to-resign"
-
-
-def run(runner: CliRunner, archive: Path, *args: str) -> Result:
-    return runner.invoke(cli, ["--archive", str(archive), *args])
-
-
-@pytest.fixture
-def loaded(runner: CliRunner, tmp_path: Path, sample_dir: Path) -> Path:
-    archive = tmp_path / "archive"
-    assert run(runner, archive, "import", str(sample_dir)).exit_code == 0
-    return archive
 
 
 def test_sample_story_levels_and_reasons(runner: CliRunner, loaded: Path) -> None:

@@ -9,23 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
+from conftest import run_cli as run
 from newsarchive.cli import cli
 
 URL = "https://news.example.com/2017/06/06/sessions-offered-to-resign"
-
-
-def run(runner: CliRunner, archive: Path, *args: str, input: bytes | str | None = None) -> Result:
-    return runner.invoke(cli, ["--archive", str(archive), *args], input=input)
-
-
-@pytest.fixture
-def loaded(runner: CliRunner, tmp_path: Path, sample_dir: Path) -> Path:
-    archive = tmp_path / "archive"
-    result = run(runner, archive, "import", str(sample_dir))
-    assert result.exit_code == 0, result.output
-    return archive
 
 
 def test_import_sample_twice_changes_nothing(

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
+from conftest import run_cli as run
 from newsarchive import Archive
 from newsarchive.cli import cli
 
@@ -17,20 +18,8 @@ URL = "https://news.example.com/2017/06/06/sessions-offered-to-resign"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def run(runner: CliRunner, archive: Path, *args: str, input: str | None = None) -> Result:
-    return runner.invoke(cli, ["--archive", str(archive), *args], input=input)
-
-
 def diff_ids(page: str) -> list[str]:
     return re.findall(r'<article class="diff" id="(diff-\d+-\d+)"', page)
-
-
-@pytest.fixture
-def loaded(runner: CliRunner, tmp_path: Path, sample_dir: Path) -> Path:
-    archive = tmp_path / "archive"
-    result = run(runner, archive, "import", str(sample_dir))
-    assert result.exit_code == 0, result.output
-    return archive
 
 
 def test_report_writes_one_self_contained_page(
