@@ -112,6 +112,7 @@ def prepare_record(
             published_at=published_at,
             modified_at=modified_at,
             encoded=data,
+            encoded_hash=raw_hash,
         ),
         text_hash=raw_hash,
         text_frame=None if framer is None else framer(canonical, raw_hash, data),
