@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import sqlite3
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import at
-from newsarchive import Archive, InputError, NotFoundError
+from newsarchive import Archive, InputError, NotFoundError, _records
 from newsarchive.times import parse_time
 
 URL = "https://news.example.com/2017/06/06/sessions"
@@ -392,6 +393,19 @@ def test_parallel_import_gives_the_same_archive_as_a_serial_one(tmp_path) -> Non
     assert blobs[0] == blobs[1] and any(depth > 0 for _, _, depth, _, _ in blobs[0])
 
 
+def test_a_record_sent_as_its_frame_alone_saves_its_text(tmp_path) -> None:
+    framer = _records._Framer()
+    records = [
+        _records.prepare_record(URL, text=text, captured_at=at(m), framer=framer)
+        for m, text in ((0, A), (1, B))
+    ]
+    assert [r.text for r in records] == ["", ""] and records[1].text_frame.is_delta
+    with Archive.open(tmp_path / "a") as archive:
+        results = archive.store.save(records)
+        assert [r.version.text for r in results] == [A, B]
+        assert [v.text for v in archive.history(URL)] == [A, B]
+
+
 _ALIAS = "https://m.example.com/sessions"
 _ROW = st.fixed_dictionaries(
     {
@@ -408,14 +422,30 @@ _ROW = st.fixed_dictionaries(
 
 
 @settings(max_examples=200, deadline=None)
-@given(rows=st.lists(_ROW, max_size=12), batch=st.sampled_from([2, 3, 500]))
+@given(
+    rows=st.lists(_ROW, max_size=12),
+    batch=st.sampled_from([2, 3, 500]),
+    framed=st.booleans(),
+)
 def test_import_matches_saving_each_capture_whatever_the_order(
-    rows: list[dict[str, Any]], batch: int
+    rows: list[dict[str, Any]], batch: int, framed: bool
 ) -> None:
-    """Bulk import, in batches of any size, builds what saving one capture at a time does."""
+    """Bulk import, in batches of any size, builds what saving one capture at a time does.
+
+    ``framed``: lines prepared as a worker process prepares them, each text sent as its
+    compressed frame alone, for the store to decode wherever it needs the text.
+    """
     lines = "".join(json.dumps(row) + "\n" for row in rows).encode()
     with Archive.open(":memory:") as imported, Archive.open(":memory:") as saved:
-        with mock.patch("newsarchive.archive.IMPORT_BATCH", batch):
+        with (
+            mock.patch("newsarchive.archive.IMPORT_BATCH", batch),
+            mock.patch.object(_records, "CHUNK_LINES", 4),
+            mock.patch.object(
+                _records,
+                "_prepare_chunk",
+                functools.partial(_records._prepare_chunk, frames=framed),
+            ),
+        ):
             report = imported.import_jsonl(io.BytesIO(lines), analyse=False)
         results = [
             saved.save(

@@ -24,7 +24,9 @@ class TextFrame:
     """A text's zstd frame computed ahead of saving, by a worker process of a bulk import.
 
     ``base`` is the hex hash of the text it is a delta against (None for a keyframe); a
-    store uses the frame only when it would have chosen that same base itself.
+    store uses the frame only when it would have chosen that same base itself. A record
+    with a frame may leave its ``text`` empty: the frame holds it, and a store decodes it
+    when it needs it (the base is the text of the URL's capture just before).
     """
 
     base: str | None
