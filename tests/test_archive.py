@@ -406,12 +406,33 @@ def test_a_record_sent_as_its_frame_alone_saves_its_text(tmp_path) -> None:
         assert [v.text for v in archive.history(URL)] == [A, B]
 
 
+def test_frames_after_a_repeated_capture_in_other_spacing_still_decode(tmp_path) -> None:
+    """A worker's next frame may be a delta against the repeat's text, not the stored one."""
+    long_a = A + "\n\n" + " ".join(f"word{i}" for i in range(300))
+    texts = [(0, long_a), (0, long_a.replace(" to", "  to")), (1, long_a + " More.")]
+    lines = "".join(
+        json.dumps({"url": URL, "captured_at": at(m).isoformat(), "text": t}) + "\n"
+        for m, t in texts
+    )
+    framed = functools.partial(_records._prepare_chunk, frames=True)
+    with (
+        Archive.open(tmp_path / "a") as archive,
+        mock.patch.object(_records, "_prepare_chunk", framed),
+    ):
+        report = archive.import_jsonl(io.BytesIO(lines.encode()), analyse=False)
+        assert (report.captures_added, report.unchanged, report.errors) == (2, 1, ())
+        assert [v.text for v in archive.history(URL)] == [long_a, long_a + " More."]
+
+
 _ALIAS = "https://m.example.com/sessions"
+_TAIL = "\n\n" + " ".join(f"word{i}" for i in range(300))
 _ROW = st.fixed_dictionaries(
     {
         "url": st.sampled_from([URL, _ALIAS, "https://example.com/other"]),
         "captured_at": st.integers(0, 12).map(lambda m: at(m).isoformat()),
-        "text": st.sampled_from([A, B, C]),
+        # Long enough that frames computed ahead are deltas; the last differs from A in
+        # spacing alone, so the same capture comes twice with two texts.
+        "text": st.sampled_from([A, B, C, A.replace(" to", "  to")]).map(lambda t: t + _TAIL),
     },
     optional={
         "title": st.sampled_from(["T", "U"]),

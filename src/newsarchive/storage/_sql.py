@@ -291,6 +291,12 @@ class SQLStore:
             (article_id, at, chash),
         )
         if existing is not None:
+            frame = record.text_frame
+            if frame is not None:
+                # The text may differ from the stored capture's in spacing alone, and frames
+                # computed after this one can be deltas against it: keep it for them.
+                base = None if frame.base is None else bytes.fromhex(frame.base)
+                self._put_blob(bytes.fromhex(record.text_hash), record.text, base, None, frame)
             capture = self._capture_by_id(url, article_id, int(existing[0]))
             version = (
                 self._version_by_id(url, article_id, capture.version_id)
