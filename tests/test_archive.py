@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
 import sqlite3
+import sys
+import threading
+from collections.abc import Iterator
 from typing import Any
 from unittest import mock
 
@@ -364,19 +368,55 @@ def test_import_gives_the_same_archive_as_saving_each_capture(archive: Archive, 
             ]
 
 
-def test_parallel_import_gives_the_same_archive_as_a_serial_one(tmp_path) -> None:
-    """Lines prepared in worker processes are saved in input order, errors included."""
+@contextlib.contextmanager
+def _another_thread() -> Iterator[None]:
+    """A second thread alive, as in a threaded application: workers are not forked then."""
+    done = threading.Event()
+    thread = threading.Thread(target=done.wait)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+
+
+def test_workers_are_forked_only_from_a_single_threaded_process() -> None:
+    with _another_thread():
+        assert _records._pool_context().get_start_method() in ("forkserver", "spawn")
+    if sys.platform == "linux" and _records._threads() == 1:
+        assert _records._pool_context().get_start_method() == "fork"
+
+
+@pytest.mark.parametrize("from_file", [False, True], ids=["stream", "file"])
+@pytest.mark.parametrize("forked", [True, False], ids=["fork", "forkserver"])
+def test_parallel_import_gives_the_same_archive_as_a_serial_one(
+    tmp_path, monkeypatch, from_file: bool, forked: bool
+) -> None:
+    """Lines prepared in worker processes are saved in input order, errors included.
+
+    Blocks of a few lines each, so that lines, articles and delta chains cross blocks;
+    from a file, workers read their blocks themselves.
+    """
     rows = [(m, t) for m in range(0, 40, 5) for t in (A, B, C)]
     lines = [
         json.dumps({"url": f"{URL}/{m % 3}", "captured_at": at(m + i).isoformat(), "text": text})
         for i, (m, text) in enumerate(rows)
     ]
     lines.insert(7, "{broken")
-    data = ("\n".join(lines) + "\n").encode()
+    lines.insert(12, "")
+    data = "\n".join(lines).encode()  # the last line has no line feed
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(data)
+    monkeypatch.setattr(_records, "BLOCK_BYTES", 300)
     exports = []
     for workers in (0, 2):
-        with Archive.open(tmp_path / f"w{workers}") as archive:
-            report = archive.import_jsonl(io.BytesIO(data), workers=workers, analyse=False)
+        with (
+            Archive.open(tmp_path / f"w{workers}") as archive,
+            open(source, "rb") if from_file else io.BytesIO(data) as stream,
+            contextlib.nullcontext() if forked else _another_thread(),
+        ):
+            report = archive.import_jsonl(stream, workers=workers, analyse=False)
             assert report.errors == (
                 (8, "line is not valid JSON: Expecting property name enclosed in double quotes"),
             )
@@ -391,6 +431,17 @@ def test_parallel_import_gives_the_same_archive_as_a_serial_one(tmp_path) -> Non
         with sqlite3.connect(tmp_path / f"w{workers}" / "newsarchive.db") as conn:
             blobs.append(conn.execute("SELECT * FROM blobs ORDER BY hash").fetchall())
     assert blobs[0] == blobs[1] and any(depth > 0 for _, _, depth, _, _ in blobs[0])
+
+
+def test_a_worker_refuses_a_file_replaced_during_the_import(tmp_path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(b"{}\n")
+    with open(source, "rb") as stream:
+        identity = _records._identity(stream)
+    (tmp_path / "new.jsonl").write_bytes(b"{}\n")
+    (tmp_path / "new.jsonl").replace(source)
+    with pytest.raises(InputError, match="was replaced while it was being imported"):
+        _records._prepare_range(str(source), identity, 0, 3, "import")
 
 
 def test_a_record_sent_as_its_frame_alone_saves_its_text(tmp_path) -> None:

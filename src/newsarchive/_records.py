@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
+from multiprocessing.context import BaseContext
 from typing import IO, Any
 
 from ._jsonl import parse_line
@@ -19,13 +21,15 @@ from .errors import InputError
 from .htmltext import html_to_text
 from .normalize import content_hash, sha256_hex
 from .storage import CaptureRecord, TextFrame
-from .storage._blobs import encode
+from .storage._blobs import KEYFRAME_INTERVAL, encode
 from .times import as_utc, utc_now
 from .urls import canonical_url as make_canonical
 
-# Lines a worker prepares at a time: large enough to amortise passing them between
-# processes, small enough to keep memory constant.
+# Lines prepared at a time without workers: few enough to report progress often.
 CHUNK_LINES = 200
+# Bytes of lines a worker prepares at a time: large enough to amortise passing them
+# between processes, small enough to keep memory constant.
+BLOCK_BYTES = 2_000_000
 # Below this many bytes of input, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4_000_000
 
@@ -156,18 +160,23 @@ class _Framer:
 
     Compressing is the costliest step of saving; done here, it runs in the worker
     processes of an import, and the store keeps a frame when it would have chosen the
-    same base (the article's latest text), as it does when captures come in order.
+    same base (the article's latest text), as it does when captures come in order. It
+    cuts chains where the store does, counting from the URL's first text in this run.
     """
 
     def __init__(self) -> None:
-        self._previous: dict[str, tuple[str, bytes]] = {}
+        # Per URL: the previous text's key, its UTF-8 and its depth in its delta chain.
+        self._previous: dict[str, tuple[str, bytes, int]] = {}
 
     def __call__(self, url: str, key: str, data: bytes) -> TextFrame | None:
         previous = self._previous.get(url)
         if previous is not None and previous[0] == key:
             return None
-        self._previous[url] = (key, data)
+        if previous is not None and previous[2] + 1 >= KEYFRAME_INTERVAL:
+            previous = None
         frame, is_delta = encode(data, None if previous is None else previous[1])
+        depth = previous[2] + 1 if previous is not None and is_delta else 0
+        self._previous[url] = (key, data, depth)
         return TextFrame(None if previous is None else previous[0], frame, is_delta, len(data))
 
 
@@ -183,6 +192,64 @@ def _chunks(stream: IO[bytes]) -> Iterator[tuple[int, list[tuple[int, bytes]]]]:
             chunk = []
     if chunk:
         yield done, chunk
+
+
+def _prepare_block(data: bytes, source: str) -> tuple[int, Prepared]:
+    """The lines of a block of whole lines, prepared with frames and numbered from 1."""
+    lines = data.split(b"\n")
+    if lines[-1] == b"":
+        lines.pop()
+    return len(lines), _prepare_chunk(list(enumerate(lines, start=1)), source, True)
+
+
+def _prepare_range(
+    path: str, identity: tuple[int, int], start: int, end: int, source: str
+) -> tuple[int, Prepared]:
+    """``_prepare_block`` of bytes ``start`` to ``end`` of the file at ``path``."""
+    with open(path, "rb") as file:
+        if _identity(file) != identity:
+            raise InputError(f"{path} was replaced while it was being imported")
+        file.seek(start)
+        return _prepare_block(file.read(end - start), source)
+
+
+def _identity(file: IO[bytes]) -> tuple[int, int]:
+    status = os.fstat(file.fileno())
+    return status.st_dev, status.st_ino
+
+
+def _file_path(stream: IO[bytes]) -> str | None:
+    """The path of ``stream`` if it is a regular file that workers can read themselves."""
+    name = getattr(stream, "name", None)
+    try:
+        if isinstance(name, str) and stream.seekable() and os.path.isfile(name):
+            with open(name, "rb") as file:
+                return name if _identity(file) == _identity(stream) else None
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def _blocks(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """Blocks of about ``BLOCK_BYTES`` of whole lines, with their ends' offsets."""
+    done = 0
+    while data := stream.read(BLOCK_BYTES):
+        if not data.endswith(b"\n"):
+            data += stream.readline()
+        done += len(data)
+        yield done, data
+
+
+def _ranges(stream: IO[bytes]) -> Iterator[tuple[int, int, int]]:
+    """Like ``_blocks`` for a regular file, without reading it: offsets of the blocks."""
+    begin = start = stream.tell()
+    size = os.fstat(stream.fileno()).st_size
+    while start < size:
+        stream.seek(min(start + BLOCK_BYTES, size) - 1)
+        stream.readline()  # to the end of the line that crosses the block's end
+        end = stream.tell()
+        yield end - begin, start, end
+        start = end
 
 
 def default_workers(total_bytes: int) -> int:
@@ -201,26 +268,65 @@ def prepare_lines(
 
     Yields the bytes and lines read so far, and each line's record or error.
 
-    With ``workers``, chunks are prepared in that many processes, a bounded number at a
-    time, so memory stays constant however long the input.
+    With ``workers``, blocks of lines are prepared in that many processes, a bounded
+    number at a time, so memory stays constant however long the input. From a regular
+    file, the workers read their blocks themselves rather than through this process.
     """
     if workers <= 0:
         for done, chunk in _chunks(stream):
             yield done, chunk[-1][0], _prepare_chunk(chunk, source)
         return
+    path = _file_path(stream)
+    pending: deque[tuple[int, Future[tuple[int, Prepared]]]] = deque()
+    lines = 0
+
+    def next_result() -> tuple[int, int, Prepared]:
+        nonlocal lines
+        done, future = pending.popleft()
+        count, prepared = future.result()
+        numbered = [(lines + number, record) for number, record in prepared]
+        lines += count
+        return done, lines, numbered
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        jobs: Iterator[tuple[int, Future[tuple[int, Prepared]]]]
+        if path is None:
+            jobs = (
+                (done, pool.submit(_prepare_block, data, source)) for done, data in _blocks(stream)
+            )
+        else:
+            identity = _identity(stream)
+            jobs = (
+                (done, pool.submit(_prepare_range, path, identity, start, end, source))
+                for done, start, end in _ranges(stream)
+            )
+        for job in jobs:
+            pending.append(job)
+            if len(pending) > 2 * workers:
+                yield next_result()
+        while pending:
+            yield next_result()
+
+
+def _pool_context() -> BaseContext:
+    """How to start worker processes: by fork where that is safe, as it is fastest.
+
+    A forked worker starts in milliseconds; a fresh interpreter first spends a tenth of a
+    second importing this package. Forking is safe in a process of one thread, on Linux
+    (macOS's system libraries are not safe to fork). A forked worker never touches the
+    database connection it inherits, and leaves by ``os._exit``, which does not close it.
+    """
     import multiprocessing
 
-    # forkserver: workers start clean, never inheriting the parent's database connection.
+    if sys.platform == "linux" and _threads() == 1:
+        return multiprocessing.get_context("fork")
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    pending: deque[tuple[int, int, Future[Prepared]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for done, chunk in _chunks(stream):
-            future = pool.submit(_prepare_chunk, chunk, source, True)
-            pending.append((done, chunk[-1][0], future))
-            if len(pending) > 2 * workers:
-                read, lines, future = pending.popleft()
-                yield read, lines, future.result()
-        while pending:
-            read, lines, future = pending.popleft()
-            yield read, lines, future.result()
+    return multiprocessing.get_context(method)
+
+
+def _threads() -> int:
+    """This process's threads, as the system counts them (not only Python's)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 0

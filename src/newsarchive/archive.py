@@ -482,9 +482,11 @@ class Archive:
             analyse: compute the change analysis of new versions as they are saved;
                 without it, run :meth:`reanalyse` afterwards.
             workers: processes that parse and hash lines while this one writes (see
-                :func:`newsarchive._records.default_workers`). They start from a clean
-                interpreter that imports the main module, so a script that passes
-                ``workers`` must guard its entry point with ``if __name__ == "__main__"``.
+                :func:`newsarchive._records.default_workers`). From a regular file they
+                read their lines themselves. On Linux, from a process of one thread, they
+                are forked; elsewhere they start from a clean interpreter that imports the
+                main module, so a script that passes ``workers`` should guard its entry
+                point with ``if __name__ == "__main__"``.
             on_progress: called with (bytes read, total) after each batch.
         """
         from ._records import prepare_lines
