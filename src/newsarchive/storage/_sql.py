@@ -253,14 +253,18 @@ class SQLStore:
     def _save_all(self, batch: list[CaptureRecord]) -> list[SaveResult]:
         return [self._save_one(record) for record in batch]
 
-    def _ensure_article(self, record: CaptureRecord) -> tuple[int, str]:
+    def _ensure_article(self, record: CaptureRecord) -> tuple[int, str, bool]:
+        """The id and URL of the record's article, and whether this call created it."""
         found = self._article_row(record.url)
+        created = False
         if found is None:
-            self._execute(
-                "INSERT INTO articles (url, created_at) VALUES (?, ?) ON CONFLICT (url) DO NOTHING",
+            row = self._one(
+                "INSERT INTO articles (url, created_at) VALUES (?, ?) ON CONFLICT (url) DO NOTHING"
+                " RETURNING id",
                 (record.url, to_micros(record.captured_at)),
             )
-            found = self._require_article(record.url)
+            created = row is not None
+            found = (int(row[0]), record.url) if created else self._require_article(record.url)
         for alias in record.aliases:
             if alias != found[1]:
                 self._execute(
@@ -268,7 +272,7 @@ class SQLStore:
                     " ON CONFLICT (url) DO NOTHING",
                     (alias, found[0]),
                 )
-        return found
+        return found[0], found[1], created
 
     def _latest(self, article_id: int) -> _Latest | None:
         row = self._one(
@@ -283,7 +287,7 @@ class SQLStore:
         return _Latest(int(row[0]), bytes(row[1]), int(row[2]), bytes(row[3]), int(row[4]))
 
     def _save_one(self, record: CaptureRecord) -> SaveResult:
-        article_id, url = self._ensure_article(record)
+        article_id, url, _ = self._ensure_article(record)
         at = to_micros(record.captured_at)
         chash = bytes.fromhex(record.content_hash)
         existing = self._one(
@@ -497,7 +501,10 @@ class SQLStore:
         tips: dict[int, _Tip] = {}
         for record in batch:
             if record.url not in articles or record.aliases:
-                articles[record.url] = self._ensure_article(record)
+                article_id, url, created = self._ensure_article(record)
+                articles[record.url] = article_id, url
+                if created:  # nothing of it stored yet: no need to ask
+                    tips[article_id] = _Tip(article_id, url, -(2**63), None, {})
             article_id, url = articles[record.url]
             tip = tips.get(article_id)
             if tip is None:
