@@ -221,10 +221,13 @@ def _identity(file: IO[bytes]) -> tuple[int, int]:
 def _file_path(stream: IO[bytes]) -> str | None:
     """The path of ``stream`` if it is a regular file that workers can read themselves."""
     name = getattr(stream, "name", None)
+    if not isinstance(name, str):
+        return None  # a stream in memory, or a file opened by descriptor
+    path = os.path.abspath(name)  # workers may not share this process's directory
     try:
-        if isinstance(name, str) and stream.seekable() and os.path.isfile(name):
-            with open(name, "rb") as file:
-                return name if _identity(file) == _identity(stream) else None
+        if stream.seekable() and os.path.isfile(path):
+            with open(path, "rb") as file:
+                return path if _identity(file) == _identity(stream) else None
     except (OSError, ValueError):
         pass
     return None

@@ -204,9 +204,11 @@ def test_import_with_bad_lines_reports_each_and_exits_1(runner: CliRunner, tmp_p
 
 
 def test_a_file_large_enough_for_workers_imports_every_line(
-    runner: CliRunner, tmp_path: Path
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Above 4 MB the lines are prepared in worker processes; bad lines still report."""
+    """Above 4 MB the lines are prepared in worker processes, which read the file
+    themselves (here by a path relative to the working directory); bad lines still report.
+    """
     paragraph = " ".join(f"Sentence {i} of the report." for i in range(300))
     lines = [
         json.dumps(
@@ -222,7 +224,8 @@ def test_a_file_large_enough_for_workers_imports_every_line(
     source = tmp_path / "big.jsonl"
     source.write_text("\n".join(lines) + "\n")
     assert source.stat().st_size >= 4_000_000
-    result = run(runner, tmp_path / "a", "import", "--no-analyse", str(source))
+    monkeypatch.chdir(tmp_path)
+    result = run(runner, tmp_path / "a", "import", "--no-analyse", "big.jsonl")
     assert result.exit_code == 1
     assert "Error: line 301: line is not valid JSON" in result.stderr
     assert "600 captures added (320 new versions)" in result.stderr
