@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gzip
 import io
 import json
 import sqlite3
@@ -431,6 +432,22 @@ def test_parallel_import_gives_the_same_archive_as_a_serial_one(
         with sqlite3.connect(tmp_path / f"w{workers}" / "newsarchive.db") as conn:
             blobs.append(conn.execute("SELECT * FROM blobs ORDER BY hash").fetchall())
     assert blobs[0] == blobs[1] and any(depth > 0 for _, _, depth, _, _ in blobs[0])
+
+
+def test_workers_read_a_compressed_file_through_its_stream(tmp_path) -> None:
+    """A gzip stream has a file name and seeks, but its bytes are not the file's."""
+    lines = "".join(
+        json.dumps({"url": f"{URL}/{i % 3}", "captured_at": at(i).isoformat(), "text": text}) + "\n"
+        for i, text in enumerate([A, B, C] * 4)
+    )
+    with gzip.open(tmp_path / "in.jsonl.gz", "wt") as out:
+        out.write(lines)
+    with (
+        Archive.open(tmp_path / "a") as archive,
+        gzip.open(tmp_path / "in.jsonl.gz", "rb") as stream,
+    ):
+        report = archive.import_jsonl(stream, workers=2, analyse=False)
+        assert (report.lines, report.captures_added, report.errors) == (12, 12, ())
 
 
 def test_a_worker_refuses_a_file_replaced_during_the_import(tmp_path) -> None:

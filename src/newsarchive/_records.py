@@ -6,6 +6,7 @@ processes while the main process writes to the store.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -219,11 +220,18 @@ def _identity(file: IO[bytes]) -> tuple[int, int]:
 
 
 def _file_path(stream: IO[bytes]) -> str | None:
-    """The path of ``stream`` if it is a regular file that workers can read themselves."""
+    """The path of ``stream`` if it is a regular file that workers can read themselves.
+
+    Only a file opened as is: the bytes of a decompressing stream (``gzip.open``) are not
+    the file's, though it has the file's name and seeks.
+    """
+    raw = stream.raw if isinstance(stream, io.BufferedReader) else stream
     name = getattr(stream, "name", None)
-    if not isinstance(name, str):
-        return None  # a stream in memory, or a file opened by descriptor
-    path = os.path.abspath(name)  # workers may not share this process's directory
+    if not isinstance(raw, io.FileIO) or not isinstance(name, str):
+        return None  # a stream in memory or decoding another, or a file opened by descriptor
+    # Absolute, and through links: a worker may not share this process's directory, nor
+    # its standard input (/dev/stdin).
+    path = os.path.realpath(name)
     try:
         if stream.seekable() and os.path.isfile(path):
             with open(path, "rb") as file:
