@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -299,7 +300,9 @@ def prepare_lines(
         lines += count
         return done, lines, numbered
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=_pool_context(), initializer=_ignore_interrupts
+    ) as pool:
         jobs: Iterator[tuple[int, Future[tuple[int, Prepared]]]]
         if path is None:
             jobs = (
@@ -311,12 +314,22 @@ def prepare_lines(
                 (done, pool.submit(_prepare_range, path, identity, start, end, source))
                 for done, start, end in _ranges(stream)
             )
-        for job in jobs:
-            pending.append(job)
-            if len(pending) > 2 * workers:
+        try:
+            for job in jobs:
+                pending.append(job)
+                if len(pending) > 2 * workers:
+                    yield next_result()
+            while pending:
                 yield next_result()
-        while pending:
-            yield next_result()
+        except BaseException:
+            # Stopped (Ctrl-C, a failed write): drop the blocks not started yet.
+            pool.shutdown(cancel_futures=True)
+            raise
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches every process of the group; the importing one stops the import."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _pool_context() -> BaseContext:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -234,6 +239,50 @@ def test_a_file_large_enough_for_workers_imports_every_line(
     assert {json.loads(x)["text"].rsplit(" ", 1)[1] for x in exported} == {
         f"{k}." for k in range(8)
     }
+
+
+def test_ctrl_c_stops_an_import_with_workers_in_one_line(tmp_path: Path) -> None:
+    """Ctrl-C reaches the workers too; only "Aborted!" is printed, no worker's traceback,
+    and importing again adds exactly what the interrupted import had not."""
+    lines = [
+        json.dumps(
+            {
+                "url": f"{URL}/{n % 500}",
+                "captured_at": f"2017-06-06T{n // 3600:02d}:{n // 60 % 60:02d}:{n % 60:02d}Z",
+                "text": f"Report {n}: " + "Sessions offered to resign, officials said. " * 8,
+            }
+        )
+        for n in range(10000)
+    ]
+    source = tmp_path / "big.jsonl"
+    source.write_text("\n".join(lines) + "\n")
+    assert source.stat().st_size >= 4_000_000
+    database = tmp_path / "a" / "newsarchive.db"
+    command = [sys.executable, "-m", "newsarchive.cli", "--archive", str(tmp_path / "a")]
+    importing = subprocess.Popen(
+        [*command, "import", "--no-analyse", str(source)],
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # a process group of its own, as a terminal's job is
+    )
+    stored = 0
+    while stored == 0 and importing.poll() is None:  # until the first batch is in
+        time.sleep(0.01)
+        if database.exists():
+            with contextlib.suppress(sqlite3.Error), sqlite3.connect(database) as conn:
+                stored = conn.execute("SELECT COUNT(*) FROM captures").fetchone()[0]
+    os.killpg(importing.pid, signal.SIGINT)
+    stderr = importing.communicate(timeout=60)[1].decode()
+    assert "Traceback" not in stderr, stderr
+    if importing.returncode == 0:
+        pytest.skip("the import finished before Ctrl-C reached it")
+    assert (importing.returncode, stderr.strip()) == (1, "Aborted!")
+    again = subprocess.run(
+        [*command, "import", "--no-analyse", str(source)], capture_output=True, text=True
+    )
+    added, kept = (
+        int(x) for x in re.findall(r"(\d+) captures added .*, (\d+) already", again.stderr)[0]
+    )
+    assert (again.returncode, added + kept) == (0, 10000) and 0 < kept < 10000
 
 
 def test_usage_error_exits_2(runner: CliRunner, tmp_path: Path) -> None:
