@@ -71,6 +71,9 @@ class _Latest:
     depth: int  # of its text blob in the delta chain
 
 
+_BEFORE_ANY_CAPTURE = -(2**63)
+
+
 @attrs.define
 class _Tip:
     """An article as a bulk import leaves it: its newest capture and latest version."""
@@ -81,6 +84,11 @@ class _Tip:
     latest: _Latest | None
     # The first number of each content hash, for an article the import started.
     firsts: dict[bytes, int] | None
+
+    @classmethod
+    def empty(cls, article_id: int, url: str) -> _Tip:
+        """An article with nothing stored yet."""
+        return cls(article_id, url, _BEFORE_ANY_CAPTURE, None, {})
 
 
 class SQLStore:
@@ -504,7 +512,7 @@ class SQLStore:
                 article_id, url, created = self._ensure_article(record)
                 articles[record.url] = article_id, url
                 if created:  # nothing of it stored yet: no need to ask
-                    tips[article_id] = _Tip(article_id, url, -(2**63), None, {})
+                    tips[article_id] = _Tip.empty(article_id, url)
             article_id, url = articles[record.url]
             tip = tips.get(article_id)
             if tip is None:
@@ -520,7 +528,7 @@ class SQLStore:
 
     def _tip(self, article_id: int, url: str) -> _Tip:
         row = self._one("SELECT MAX(captured_at) FROM captures WHERE article_id = ?", (article_id,))
-        last = -(2**63) if row is None or row[0] is None else int(row[0])
+        last = _BEFORE_ANY_CAPTURE if row is None or row[0] is None else int(row[0])
         latest = self._latest(article_id)
         return _Tip(article_id, url, last, latest, {} if latest is None else None)
 
