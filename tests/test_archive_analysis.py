@@ -59,6 +59,18 @@ def test_backfill_reanalyses_the_neighbours(archive: Archive) -> None:
     assert "date-changed" in [r["code"] for r in history[1].analysis["reasons"]]
 
 
+def test_backfill_keeps_the_filters_of_versions_it_does_not_touch(archive: Archive) -> None:
+    archive.save(URL, text=BASE, captured_at=at(0))
+    archive.save(
+        URL, text=BASE + "\n\nA new paragraph of reporting on the vote.", captured_at=at(20)
+    )
+    archive.save(URL, text=BASE, captured_at=at(10))  # seen again: v1 lasted longer
+    assert [(c.version, c.stealth) for c in archive.changes(min_significance="substantive")] == [
+        (2, True)
+    ]
+    assert [c.version for c in archive.changes(stealth=True)] == [2]
+
+
 def test_changes_lists_newest_first_with_filters(archive: Archive) -> None:
     archive.save(URL, text=BASE, captured_at=at(0))
     archive.save(OTHER, text=BASE, captured_at=at(1))

@@ -551,27 +551,23 @@ class SQLStore:
                 (article_id,),
             )
         ]
-        old = [
-            _timeline.OldVersion(str(r[0]), (int(r[1]), int(r[2])))
-            for r in self._all(
-                "SELECT v.id, c.captured_at, c.id, v.analysis FROM versions v"
-                " JOIN captures c ON c.id = v.capture_id WHERE v.article_id = ? ORDER BY v.number",
-                (article_id,),
-            )
-        ]
-        analyses = {
-            str(r[0]): r[1]
-            for r in self._all(
-                "SELECT id, analysis FROM versions WHERE article_id = ?", (article_id,)
-            )
-        }
+        rows = self._all(
+            "SELECT v.id, c.captured_at, c.id, v.analysis, v.significance, v.stealth"
+            " FROM versions v JOIN captures c ON c.id = v.capture_id"
+            " WHERE v.article_id = ? ORDER BY v.number",
+            (article_id,),
+        )
+        old = [_timeline.OldVersion(str(r[0]), (int(r[1]), int(r[2]))) for r in rows]
+        # A version that keeps its id keeps its stored analysis and what it is filtered by.
+        analyses = {str(r[0]): (r[3], r[4], r[5]) for r in rows}
         runs = _timeline.rebuild(url, captures, old)
         self._execute("DELETE FROM versions WHERE article_id = ?", (article_id,))
         for run in runs:
             self._execute(
                 "INSERT INTO versions (article_id, number, id, content_hash, capture_id,"
-                " first_captured_at, last_captured_at, capture_count, reverted_to, analysis)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " first_captured_at, last_captured_at, capture_count, reverted_to, analysis,"
+                " significance, stealth)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
                     run.number,
@@ -582,7 +578,7 @@ class SQLStore:
                     run.last_captured_at,
                     run.capture_count,
                     run.reverted_to,
-                    analyses.get(run.id),
+                    *analyses.get(run.id, (None, None, None)),
                 ),
             )
 
