@@ -24,7 +24,7 @@ class TimelineCapture:
 
     @property
     def key(self) -> tuple[int, int]:
-        """Its place in the timeline; a later insertion sorts after one at the same time."""
+        """Its place in the timeline: capture time, then capture id."""
         return self.captured_at, self.id
 
 
@@ -172,18 +172,14 @@ def _renumber(url: str, runs: list[Run]) -> list[Run]:
     done: list[Run] = []
     for number, run in enumerate(runs, start=1):
         run_id = run.id
-        if not run_id or run_id in used:
+        if not run_id or run_id in used:  # (taken by a new version: as unlikely as a clash)
             run_id = version_id(url, run.first_captured_at, run.content_hash)
             while run_id in used:
                 run_id = version_id(url + "#", run.first_captured_at + number, run.content_hash)
         used.add(run_id)
-        reverted_to = first_number.setdefault(run.content_hash, number)
-        done.append(
-            attrs.evolve(
-                run,
-                number=number,
-                id=run_id,
-                reverted_to=None if reverted_to == number else reverted_to,
-            )
-        )
+        first = first_number.setdefault(run.content_hash, number)
+        reverted_to = None if first == number else first
+        if (run.number, run.id, run.reverted_to) != (number, run_id, reverted_to):
+            run = attrs.evolve(run, number=number, id=run_id, reverted_to=reverted_to)
+        done.append(run)
     return done
