@@ -11,6 +11,7 @@ import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -20,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import at
-from newsarchive import Archive, InputError, NotFoundError, _records
+from newsarchive import Archive, InputError, NotFoundError, StorageError, _records
 from newsarchive.times import parse_time
 
 URL = "https://news.example.com/2017/06/06/sessions"
@@ -120,6 +121,20 @@ def test_backfill_joining_a_neighbour_adds_no_version(archive: Archive) -> None:
     assert not result.is_new_version
     assert numbers(archive) == [(1, None, 1), (2, None, 2)]
     assert archive.get(URL, 2).first_captured_at == at(20)
+
+
+def test_backfill_into_versions_that_disagree_with_their_captures_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    with Archive.open(tmp_path) as archive:
+        archive.save(URL, text=A, captured_at=at(0))
+        archive.save(URL, text=A, captured_at=at(30))
+    with sqlite3.connect(tmp_path / "newsarchive.db") as conn:
+        conn.execute("UPDATE versions SET capture_count = 3")  # damaged by hand
+    with Archive.open(tmp_path) as archive:
+        with pytest.raises(StorageError, match="versions of .* do not match its captures"):
+            archive.save(URL, text=B, captured_at=at(15))
+        assert len(archive.captures(URL)) == 2 and numbers(archive) == [(1, None, 3)]
 
 
 def test_stored_text_comes_back_byte_identical(archive: Archive) -> None:

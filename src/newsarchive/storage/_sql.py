@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ..errors import NotFoundError
+from ..errors import NotFoundError, StorageError
 from ..models import Article, Capture, Change, SaveResult, Version
 from ..normalize import sha256_hex
 from ..times import from_micros, to_micros
@@ -577,7 +577,12 @@ class SQLStore:
             members = [
                 m for m in members if m.key >= split.head and (not after or m.key < after[0].head)
             ]
-        placed, run = _timeline.place(url, runs, capture, members)
+        try:
+            placed, run = _timeline.place(url, runs, capture, members)
+        except ValueError as error:  # never from versions this code wrote
+            raise StorageError(
+                f"archive {self.location}: the versions of {url} do not match its captures"
+            ) from error
         self._write_runs(article_id, runs, placed)
         return _Placed(run.id, run.id not in {r.id for r in runs})
 
