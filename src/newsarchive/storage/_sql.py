@@ -72,6 +72,22 @@ class _Latest:
 
 
 @attrs.frozen
+class _Stored:
+    """What saving one capture did: enough to build what ``save`` returns, when asked."""
+
+    url: str
+    article_id: int
+    capture_id: int
+    html_key: bytes | None
+    is_new_capture: bool = True
+    is_new_version: bool = False
+    # The version it joined or made: by id after a backfill, by number after an append.
+    version_id: str | None = None
+    number: int = 0
+    reverted_to: int | None = None
+
+
+@attrs.frozen
 class _Placed:
     """Where a backfilled capture landed: its version, and whether that is new."""
 
@@ -303,6 +319,10 @@ class SQLStore:
         return _Latest(int(row[0]), bytes(row[1]), int(row[2]), bytes(row[3]), int(row[4]))
 
     def _save_one(self, record: CaptureRecord) -> SaveResult:
+        return self._result(record, self._store_one(record))
+
+    def _store_one(self, record: CaptureRecord) -> _Stored:
+        """Save one capture: the writes of ``save``, without building its result."""
         article_id, url, _ = self._ensure_article(record)
         at = to_micros(record.captured_at)
         chash = bytes.fromhex(record.content_hash)
@@ -317,7 +337,25 @@ class SQLStore:
                 # computed after this one can be deltas against it: keep it for them.
                 base = None if frame.base is None else bytes.fromhex(frame.base)
                 self._put_blob(bytes.fromhex(record.text_hash), record.text, base, None, frame)
-            capture = self._capture_by_id(url, article_id, int(existing[0]))
+            return _Stored(url, article_id, int(existing[0]), None, is_new_capture=False)
+
+        latest = self._latest(article_id)
+        capture_id, html_key, _ = self._store_capture(article_id, at, chash, record, latest)
+        stored = _Stored(url, article_id, capture_id, html_key)
+        if record.quality is not None:
+            return stored
+        if latest is not None and at <= latest.last_captured_at:
+            # A backfill: the capture lands inside the timeline (or may, at the same time).
+            placed = self._place(url, article_id, _timeline.TimelineCapture(capture_id, at, chash))
+            return attrs.evolve(stored, version_id=placed.version_id, is_new_version=placed.is_new)
+        number, is_new, reverted_to = self._append(url, article_id, capture_id, at, chash, latest)
+        return attrs.evolve(stored, number=number, is_new_version=is_new, reverted_to=reverted_to)
+
+    def _result(self, record: CaptureRecord, stored: _Stored) -> SaveResult:
+        """What ``save`` returns for a capture ``_store_one`` has just saved."""
+        url, article_id = stored.url, stored.article_id
+        if not stored.is_new_capture:
+            capture = self._capture_by_id(url, article_id, stored.capture_id)
             version = (
                 self._version_by_id(url, article_id, capture.version_id)
                 if capture.version_id
@@ -326,41 +364,37 @@ class SQLStore:
             return SaveResult(
                 capture=capture, version=version, is_new_version=False, is_new_capture=False
             )
-
-        latest = self._latest(article_id)
-        capture_id, html_key, _ = self._store_capture(article_id, at, chash, record, latest)
+        at = to_micros(record.captured_at)
         if record.quality is not None:
             version = self._version_at(url, article_id, at)
-            capture = self._capture_from_record(record, url, capture_id, html_key, None)
+            capture = self._capture_from_record(
+                record, url, stored.capture_id, stored.html_key, None
+            )
             return SaveResult(capture=capture, version=version, is_new_version=False)
-        if latest is not None and at <= latest.last_captured_at:
-            # A backfill: the capture lands inside the timeline (or may, at the same time).
-            placed = self._place(url, article_id, _timeline.TimelineCapture(capture_id, at, chash))
-            version = self._version_by_id(url, article_id, placed.version_id)
-            assert version is not None
-            capture = self._capture_from_record(record, url, capture_id, html_key, version)
-            return SaveResult(capture=capture, version=version, is_new_version=placed.is_new)
-        number, is_new, reverted_to = self._append(url, article_id, capture_id, at, chash, latest)
-        if is_new:
+        if stored.version_id is not None:
+            version = self._version_by_id(url, article_id, stored.version_id)
+        elif stored.is_new_version:
             when = from_micros(at)
             version = Version(
-                id=_timeline.version_id(url, at, chash),
+                id=_timeline.version_id(url, at, bytes.fromhex(record.content_hash)),
                 url=url,
-                number=number,
+                number=stored.number,
                 text=self._record_text(record),
                 **_content_fields(record),
                 first_captured_at=when,
                 last_captured_at=when,
                 capture_count=1,
-                reverted_to=reverted_to,
+                reverted_to=stored.reverted_to,
             )
         else:
             version = self._version_where(
-                url, "v.article_id = ? AND v.number = ?", (article_id, number)
+                url, "v.article_id = ? AND v.number = ?", (article_id, stored.number)
             )
         assert version is not None
-        capture = self._capture_from_record(record, url, capture_id, html_key, version)
-        return SaveResult(capture=capture, version=version, is_new_version=is_new)
+        capture = self._capture_from_record(
+            record, url, stored.capture_id, stored.html_key, version
+        )
+        return SaveResult(capture=capture, version=version, is_new_version=stored.is_new_version)
 
     def _store_capture(
         self, article_id: int, at: int, chash: bytes, record: CaptureRecord, latest: _Latest | None
@@ -523,9 +557,10 @@ class SQLStore:
             if record.quality is None and at > tip.last_capture_at:
                 done.append(self._append_tip(tip, record, at))
                 continue
-            result = self._save_one(record)
-            del tips[article_id]
-            done.append(Ingested(url, result.is_new_capture, result.is_new_version))
+            stored = self._store_one(record)
+            if stored.is_new_capture:  # the article's tip may have moved
+                del tips[article_id]
+            done.append(Ingested(url, stored.is_new_capture, stored.is_new_version))
         return done
 
     def _tip(self, article_id: int, url: str) -> _Tip:
