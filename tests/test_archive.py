@@ -271,6 +271,23 @@ def test_export_then_import_gives_the_same_versions(archive: Archive, tmp_path) 
         assert [json.loads(x) for x in out.getvalue().splitlines()] == strip
 
 
+def test_export_then_import_keeps_the_ids_of_versions_a_backfill_reshaped(
+    archive: Archive, tmp_path: Path
+) -> None:
+    archive.save(URL, text=A, captured_at=at(20))
+    archive.save(URL, text=C, captured_at=at(40))
+    archive.save(URL, text=A, captured_at=at(10))  # version 1 now starts earlier
+    archive.save(URL, text=B, captured_at=at(30))  # a new version between the two
+    archive.save(URL, text=A, captured_at=at(25))  # one more capture of version 1
+    archive.save(URL, text=C, captured_at=at(22))  # splits version 1 in two
+    buffer = io.StringIO()
+    archive.export_jsonl(buffer)
+    with Archive.open(tmp_path / "restored") as restored:
+        restored.import_jsonl(io.BytesIO(buffer.getvalue().encode()))
+        assert restored.history(URL) == archive.history(URL)
+        assert numbers(restored) == [(1, None, 2), (2, None, 1), (3, 1, 1), (4, None, 1), (5, 2, 1)]
+
+
 def test_a_lone_surrogate_survives_export_and_import(archive: Archive, tmp_path) -> None:
     """Text is kept as given, even a broken surrogate pair that a scraper passed on."""
     archive.save(URL, text="Broken \ud800 pair.", captured_at=at(0))

@@ -560,7 +560,12 @@ class Archive:
         )
 
     def iter_export(self, urls: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
-        """One JSON-ready dict per capture, in the import format, article by article."""
+        """One JSON-ready dict per capture, in the import format, article by article.
+
+        Each article's captures come in the order they were saved (time order, unless
+        some were backfilled), so that importing them replays its history: the same
+        versions, with the same ids.
+        """
         from . import _jsonl
 
         keys = None if urls is None else [self.article(u).url for u in urls]

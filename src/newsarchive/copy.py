@@ -72,10 +72,10 @@ def copy_archive(
     counts = {"captures": 0, "captures_added": 0, "versions_added": 0, "analyses_copied": 0}
     aliases = {a.url: a.aliases for a in articles}
     done = 0
+    # Each article's captures come in the order they were saved, which replays the
+    # source's own history, backfills included.
     for url, group in itertools.groupby(source.store.iter_captures(), key=lambda c: c.url):
-        # Insertion order (capture ids) replays the source's own history, backfills included.
-        captures = sorted(group, key=lambda c: c.id)
-        for batch in _batches(source, destination, captures, aliases.get(url, ())):
+        for batch in _batches(source, destination, list(group), aliases.get(url, ())):
             for result in destination.save_many(batch):
                 counts["captures_added"] += result.is_new_capture
                 counts["versions_added"] += result.is_new_version

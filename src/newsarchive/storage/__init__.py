@@ -96,7 +96,11 @@ class Store(Protocol):
     def captures(self, url: str) -> list[Capture]: ...
 
     def iter_captures(self, urls: Iterable[str] | None = None) -> Iterator[Capture]:
-        """Every capture of the given articles (all if None), article by article, in time order."""
+        """Every capture of the given articles (all if None), article by article.
+
+        Each article's come in the order they were saved, so that saving them again in
+        that order replays its history: the same versions, with the same ids.
+        """
 
     def blob(self, hex_hash: str) -> bytes:
         """The raw bytes stored under a sha256."""

@@ -754,7 +754,12 @@ class SQLStore:
             return self._version_at(canonical, article_id, to_micros(at))
 
     def _captures(
-        self, url: str, article_id: int, where: str = "", params: Sequence[Any] = ()
+        self,
+        url: str,
+        article_id: int,
+        where: str = "",
+        params: Sequence[Any] = (),
+        order: str = "c.captured_at, c.id",
     ) -> list[Capture]:
         versions = self._all(
             "SELECT v.number, v.id, c.captured_at, c.id FROM versions v"
@@ -764,7 +769,7 @@ class SQLStore:
         starts = [(int(r[2]), int(r[3])) for r in versions]
         rows = self._all(
             f"SELECT {_CAPTURE_COLUMNS} FROM captures c WHERE c.article_id = ? {where}"
-            " ORDER BY c.captured_at, c.id",
+            f" ORDER BY {order}",
             (article_id, *params),
         )
         result = []
@@ -819,7 +824,7 @@ class SQLStore:
                 targets = [self._require_article(u) for u in urls]
         for article_id, url in targets:
             with self._read():
-                chunk = self._captures(url, article_id)
+                chunk = self._captures(url, article_id, order="c.id")
             yield from chunk
 
     def find_article(self, url: str) -> Article | None:
