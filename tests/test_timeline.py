@@ -10,10 +10,11 @@ of its captures starts a run, and a new one takes its id from its head capture.
 from __future__ import annotations
 
 import bisect
+import itertools
 import random
 from collections.abc import Sequence
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import at
@@ -123,36 +124,40 @@ def test_placing_each_capture_gives_the_defined_timeline(
         runs = placed
 
 
-@settings(max_examples=150, deadline=None)
+# Each example saves into an article of its own, so one archive serves them all.
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(captures=_CAPTURES)
 def test_captures_saved_in_any_order_form_the_defined_versions(
-    captures: list[tuple[int, str]],
+    archive: Archive, captures: list[tuple[int, str]]
 ) -> None:
     """The store writes exactly the versions the definition gives, after every save."""
-    with Archive.open(":memory:") as archive:
-        hashes = {
-            k: bytes.fromhex(archive.prepare(URL, text=t).content_hash) for k, t in TEXTS.items()
-        }
-        seen: list[TimelineCapture] = []
-        expected: list[Run] = []
-        for minute, letter in captures:
-            result = archive.save(URL, text=TEXTS[letter], captured_at=at(minute))
-            seen.append(TimelineCapture(result.capture.id, to_micros(at(minute)), hashes[letter]))
-            before = {r.id for r in expected}
-            expected = defined(seen, expected)
-            assert [_run(v) for v in archive.history(URL)] == [
-                (
-                    r.number,
-                    r.id,
-                    r.first_captured_at,
-                    r.last_captured_at,
-                    r.capture_count,
-                    r.reverted_to,
-                )
-                for r in expected
-            ]
-            assert result.version is not None
-            assert result.is_new_version == (result.version.id not in before)
+    url = f"{URL}?example={next(_EXAMPLES)}"
+    hashes = {k: bytes.fromhex(archive.prepare(url, text=t).content_hash) for k, t in TEXTS.items()}
+    seen: list[TimelineCapture] = []
+    expected: list[Run] = []
+    for minute, letter in captures:
+        result = archive.save(url, text=TEXTS[letter], captured_at=at(minute))
+        seen.append(TimelineCapture(result.capture.id, to_micros(at(minute)), hashes[letter]))
+        before = {r.id for r in expected}
+        expected = defined(seen, expected, url)
+        assert [_run(v) for v in archive.history(url)] == [
+            (
+                r.number,
+                r.id,
+                r.first_captured_at,
+                r.last_captured_at,
+                r.capture_count,
+                r.reverted_to,
+            )
+            for r in expected
+        ]
+        assert result.version is not None
+        assert result.is_new_version == (result.version.id not in before)
+
+
+_EXAMPLES = itertools.count()
 
 
 def _run(version: Version) -> tuple[int, str, int, int, int, int | None]:
