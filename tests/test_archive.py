@@ -288,6 +288,39 @@ def test_export_then_import_keeps_the_ids_of_versions_a_backfill_reshaped(
         assert numbers(restored) == [(1, None, 2), (2, None, 1), (3, 1, 1), (4, None, 1), (5, 2, 1)]
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from([URL, "https://example.com/other"]),
+            st.integers(0, 8),
+            st.sampled_from([A, B, C]),
+            st.booleans(),
+        ),
+        max_size=14,
+    )
+)
+def test_export_then_import_restores_any_history(rows: list[tuple[str, int, str, bool]]) -> None:
+    """Saved in any order, flagged captures included: the restored archive is the same,
+    down to version ids, and exports the same file again."""
+    with Archive.open(":memory:") as archive, Archive.open(":memory:") as restored:
+        for url, minute, text, flagged in rows:
+            quality = "soft-404" if flagged else None
+            archive.save(url, text=text, title=text[:9], captured_at=at(minute), quality=quality)
+        exported = io.StringIO()
+        archive.export_jsonl(exported)
+        report = restored.import_jsonl(io.BytesIO(exported.getvalue().encode()), analyse=False)
+        assert report.errors == ()
+        for article in archive.articles():
+            assert restored.history(article.url) == archive.history(article.url)
+            assert [attrs.evolve(c, id=0) for c in restored.captures(article.url)] == [
+                attrs.evolve(c, id=0) for c in archive.captures(article.url)
+            ]
+        again = io.StringIO()
+        restored.export_jsonl(again)
+        assert again.getvalue() == exported.getvalue()
+
+
 def test_a_lone_surrogate_survives_export_and_import(archive: Archive, tmp_path) -> None:
     """Text is kept as given, even a broken surrogate pair that a scraper passed on."""
     archive.save(URL, text="Broken \ud800 pair.", captured_at=at(0))
