@@ -71,7 +71,7 @@ class _Latest:
     depth: int  # of its text blob in the delta chain
 
 
-@attrs.frozen
+@attrs.frozen(kw_only=True)
 class _Stored:
     """What saving one capture did: enough to build what ``save`` returns, when asked."""
 
@@ -337,11 +337,17 @@ class SQLStore:
                 # computed after this one can be deltas against it: keep it for them.
                 base = None if frame.base is None else bytes.fromhex(frame.base)
                 self._put_blob(bytes.fromhex(record.text_hash), record.text, base, None, frame)
-            return _Stored(url, article_id, int(existing[0]), None, is_new_capture=False)
+            return _Stored(
+                url=url,
+                article_id=article_id,
+                capture_id=int(existing[0]),
+                html_key=None,
+                is_new_capture=False,
+            )
 
         latest = self._latest(article_id)
         capture_id, html_key, _ = self._store_capture(article_id, at, chash, record, latest)
-        stored = _Stored(url, article_id, capture_id, html_key)
+        stored = _Stored(url=url, article_id=article_id, capture_id=capture_id, html_key=html_key)
         if record.quality is not None:
             return stored
         if latest is not None and at <= latest.last_captured_at:
