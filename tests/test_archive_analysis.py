@@ -59,6 +59,21 @@ def test_backfill_reanalyses_the_neighbours(archive: Archive) -> None:
     assert "date-changed" in [r["code"] for r in history[1].analysis["reasons"]]
 
 
+def test_backfill_that_makes_a_later_version_a_revert_reanalyses_it(archive: Archive) -> None:
+    four = BASE.replace("Three", "Four")
+    archive.save(URL, text=BASE, captured_at=at(0))
+    archive.save(URL, text=BASE + "\n\nThe mayor praised the vote.", captured_at=at(20))
+    archive.save(URL, text=four, captured_at=at(40))
+    archive.save(URL, text=four, captured_at=at(10))  # the text of version 3, seen earlier
+    archive.save(URL, text=BASE.replace("budget", "bugdet"), captured_at=at(5))  # renumbers
+    latest = archive.get(URL)
+    assert (latest.number, latest.reverted_to) == (5, 3)
+    assert [(r["code"], r["detail"]) for r in latest.analysis["reasons"]][-1] == (
+        "reverted",
+        "returned to version 3",
+    )
+
+
 def test_backfill_keeps_the_filters_of_versions_it_does_not_touch(archive: Archive) -> None:
     archive.save(URL, text=BASE, captured_at=at(0))
     archive.save(

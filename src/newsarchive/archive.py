@@ -392,8 +392,9 @@ class Archive:
     ) -> int:
         """Recompute and store the change analysis of every version of these articles.
 
-        A stored analysis is kept when it was made by the current rules against the same
-        previous version, unless ``missing_only`` is False, which recomputes every one.
+        With ``missing_only``, a stored analysis is kept when it was made by the current
+        rules, against the same previous version, for the same revert mark; otherwise
+        every one is recomputed.
 
         Returns:
             The number of versions whose analysis was stored.
@@ -412,16 +413,21 @@ class Archive:
             items = []
             for index, version in enumerate(history):
                 previous = history[index - 1] if index else None
-                against = previous.id if previous else None
+                # What an analysis depends on beyond the two texts: a backfill can change
+                # a version's predecessor, or what (and which number) it reverts to.
+                basis = {
+                    "against": previous.id if previous else None,
+                    "reverted_to": version.reverted_to,
+                }
                 current = version.analysis or {}
                 if (
                     missing_only
                     and current.get("rules_id") == rules.rules_id
-                    and current.get("against", "") == against
+                    and all(current.get(k, "") == v for k, v in basis.items())
                 ):
                     continue
                 summary = analyse(previous, version, rules=rules, history=history[:index])
-                items.append((version.id, {**summary.to_summary(), "against": against}))
+                items.append((version.id, {**summary.to_summary(), **basis}))
             self.store.set_analyses(url, items)
             stored += len(items)
             if on_progress:
