@@ -311,6 +311,17 @@ def test_a_damaged_archive_is_one_line_not_a_traceback(runner: CliRunner, loaded
         assert result.stderr.count("\n") == 1
 
 
+def test_a_damaged_text_frame_is_one_line_not_a_traceback(runner: CliRunner, loaded: Path) -> None:
+    with sqlite3.connect(loaded / "newsarchive.db") as conn:
+        (key,) = conn.execute("SELECT text_hash FROM captures ORDER BY id DESC LIMIT 1").fetchone()
+        conn.execute("UPDATE blobs SET data = x'28b52ffd0000deadbeef' WHERE hash = ?", (key,))
+    result = run(runner, loaded, "show", URL)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"Error: stored blob {key.hex()} is damaged (")
+    assert result.stderr.count("\n") == 1
+    assert run(runner, loaded, "show", URL, "1").exit_code == 0  # other versions still read
+
+
 def test_stored_lone_surrogates_print_escaped(tmp_path: Path) -> None:
     """The installed command writes text it cannot encode as \\udXXXX, not a traceback."""
     from newsarchive import Archive

@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 import zstandard
 
+from ..errors import StorageError
+
 KEYFRAME_INTERVAL = 16
 # Keyframes: level 3, by measurement on 10 KB article revisions, is 3.5 times as fast as
 # level 6 for 2% more bytes.
@@ -125,7 +127,10 @@ def decode_chain(
         pending.append((current, base, frame))
         current = base
     for blob_key, base, frame in reversed(pending):
-        decoded = decompress(frame, decoded if base is not None else None)
+        try:
+            decoded = decompress(frame, decoded if base is not None else None)
+        except zstandard.ZstdError as error:
+            raise StorageError(f"stored blob {blob_key.hex()} is damaged ({error})") from error
         cache.put(blob_key, decoded)
     assert decoded is not None
     return decoded
