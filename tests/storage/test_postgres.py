@@ -128,6 +128,7 @@ def test_schema_snapshot(location: str) -> None:
             "http_headers text",
             "quality text",
             "metadata text",
+            "http_headers_zstd bytea",
         ],
         "versions": [
             "article_id bigint",

@@ -61,6 +61,10 @@ SQLITE: list[list[str]] = [
         "ALTER TABLE versions ADD COLUMN stealth INTEGER",
         "CREATE INDEX versions_by_change ON versions (first_captured_at)",
     ],
+    [
+        # Response headers as a zstd frame (see _headers.py); older rows keep their JSON.
+        "ALTER TABLE captures ADD COLUMN http_headers_zstd BLOB",
+    ],
 ]
 # URLs sort byte-wise ("C"), as SQLite sorts them, so both backends list articles alike.
 POSTGRES: list[list[str]] = [
@@ -123,5 +127,9 @@ POSTGRES: list[list[str]] = [
         "ALTER TABLE versions ADD COLUMN significance INTEGER",
         "ALTER TABLE versions ADD COLUMN stealth INTEGER",
         "CREATE INDEX versions_by_change ON versions (first_captured_at)",
+    ],
+    [
+        # Response headers as a zstd frame (see _headers.py); older rows keep their JSON.
+        "ALTER TABLE captures ADD COLUMN http_headers_zstd BYTEA",
     ],
 ]

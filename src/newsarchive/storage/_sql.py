@@ -18,7 +18,7 @@ from ..errors import NotFoundError, StorageError
 from ..models import Article, Capture, Change, SaveResult, Version
 from ..normalize import sha256_hex
 from ..times import from_micros, to_micros
-from . import CaptureRecord, Ingested, TextFrame, _blobs, _timeline
+from . import CaptureRecord, Ingested, TextFrame, _blobs, _headers, _timeline
 
 _VERSION_COLUMNS = """v.number, v.id, v.content_hash, v.first_captured_at, v.last_captured_at,
     v.capture_count, v.reverted_to, v.analysis, c.text_hash, c.title, c.byline,
@@ -26,7 +26,7 @@ _VERSION_COLUMNS = """v.number, v.id, v.content_hash, v.first_captured_at, v.las
 
 _CAPTURE_COLUMNS = """c.id, c.captured_at, c.source, c.content_hash, c.text_hash, c.html_hash,
     c.fetched_url, c.http_status, c.http_headers, c.quality, c.metadata,
-    c.title, c.byline, c.published_at, c.modified_at"""
+    c.title, c.byline, c.published_at, c.modified_at, c.http_headers_zstd"""
 
 
 T = TypeVar("T")
@@ -45,6 +45,18 @@ def _time(value: int | None) -> datetime | None:
 
 def _json(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else None
+
+
+def _stored_headers(
+    capture_id: int, frame: bytes | None, legacy_json: str | None
+) -> _headers.Headers:
+    """A capture's headers: a compressed frame, or JSON text in rows saved before frames."""
+    try:
+        if frame is not None:
+            return _headers.decompress(bytes(frame))
+        return _headers.parse(legacy_json) if legacy_json else ()
+    except ValueError as error:
+        raise StorageError(f"the stored headers of capture {capture_id} are damaged") from error
 
 
 def _content_fields(record: CaptureRecord) -> dict[str, Any]:
@@ -431,7 +443,7 @@ class SQLStore:
             self._one(
                 "INSERT INTO captures (article_id, captured_at, content_hash, text_hash, html_hash,"
                 " title, byline, published_at, modified_at, source, fetched_url, http_status,"
-                " http_headers, quality, metadata)"
+                " http_headers_zstd, quality, metadata)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " RETURNING id",
                 (
@@ -447,7 +459,7 @@ class SQLStore:
                     record.source,
                     record.fetched_url,
                     record.http_status,
-                    _json([list(h) for h in record.http_headers]),
+                    _headers.compress(record.http_headers),
                     record.quality,
                     _json(dict(record.metadata)),
                 ),
@@ -801,7 +813,7 @@ class SQLStore:
             html_hash=None if row[5] is None else bytes(row[5]).hex(),
             fetched_url=row[6],
             http_status=row[7],
-            http_headers=tuple(tuple(h) for h in json.loads(row[8])) if row[8] else (),
+            http_headers=_stored_headers(int(row[0]), row[15], row[8]),
             quality=row[9],
             metadata=json.loads(row[10]) if row[10] else {},
             title=row[11],

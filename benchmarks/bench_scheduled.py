@@ -1,0 +1,137 @@
+"""What a scheduled job's captures cost on disk: one article fetched every 15 minutes.
+
+python benchmarks/bench_scheduled.py [--fetches 2000]
+
+Each fetch saves what a fetch job saves: the extracted text (edited now and then), the raw
+HTML (whose page furniture changes on every fetch: a timestamp, a nonce, ad slots), a news
+site's response headers (new date, age, request id and cookie each time) and the
+extraction metadata. Prints bytes per capture, by table, and the headers' share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from newsarchive import Archive  # noqa: E402
+from newsarchive.storage import _headers  # noqa: E402
+
+URL = "https://www.dailyledger.com/politics/2017/06/06/sessions-offered-to-resign"
+START = datetime(2017, 6, 6, 18, 0, tzinfo=UTC)
+
+
+def response_headers(rng: random.Random, at: datetime) -> list[tuple[str, str]]:
+    return [
+        ("content-type", "text/html; charset=utf-8"),
+        ("date", at.strftime("%a, %d %b %Y %H:%M:%S GMT")),
+        ("cache-control", "max-age=30, s-maxage=120, stale-while-revalidate=15"),
+        ("age", str(rng.randint(0, 120))),
+        ("etag", f'W/"{rng.getrandbits(48):x}"'),
+        ("vary", "Accept-Encoding, Origin"),
+        ("x-request-id", f"{rng.getrandbits(128):032x}"),
+        (
+            "content-security-policy",
+            "default-src 'self' https://*.dailyledger.com; script-src 'self' 'unsafe-inline'"
+            " https://static.dailyledger.com https://tags.adnetwork.net; img-src * data:;"
+            " frame-ancestors 'none'; upgrade-insecure-requests",
+        ),
+        ("strict-transport-security", "max-age=63072000; includeSubDomains"),
+        ("x-frame-options", "SAMEORIGIN"),
+        ("x-content-type-options", "nosniff"),
+        ("referrer-policy", "strict-origin-when-cross-origin"),
+        (
+            "set-cookie",
+            f"ledger_uid={rng.getrandbits(40):x}; Path=/; Domain=.dailyledger.com;"
+            " Max-Age=31536000; Secure; SameSite=Lax",
+        ),
+        ("x-served-by", f"cache-bos{rng.randint(1000, 9999)}-BOS, cache-ewr18140-EWR"),
+        ("x-cache", rng.choice(["HIT, HIT", "MISS, HIT", "HIT, MISS"])),
+        ("x-cache-hits", f"{rng.randint(0, 40)}, {rng.randint(0, 9)}"),
+        (
+            "x-timer",
+            f"S{int(at.timestamp())}.{rng.randint(0, 999999):06d},VS0,VE{rng.randint(0, 90)}",
+        ),
+        ("via", "1.1 varnish, 1.1 varnish"),
+        ("accept-ranges", "bytes"),
+        ("server", "nginx"),
+    ]
+
+
+def page(rng: random.Random, text: str, at: datetime) -> str:
+    furniture = "".join(f'<li><a href="/section/{i}">Section {i}</a></li>' for i in range(150))
+    ads = "".join(
+        f'<div class="ad" data-slot="{i}" data-creative="{rng.getrandbits(32):x}"></div>'
+        for i in range(6)
+    )
+    body = "".join(f"<p>{p}</p>" for p in text.split("\n\n"))
+    return (
+        f"<html><head><title>Sessions offered to resign</title>"
+        f'<script nonce="{rng.getrandbits(64):x}">window.renderedAt="{at.isoformat()}";</script>'
+        f"</head><body><nav><ul>{furniture}</ul></nav>{ads}<article>{body}</article>"
+        f"<footer>Rendered {at.isoformat()}</footer></body></html>"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fetches", type=int, default=2000)
+    args = parser.parse_args()
+    rng = random.Random(2017)
+    words = ["the", "attorney", "general", "said", "offered", "to", "resign", "after", "trump"]
+    paragraphs = [" ".join(rng.choice(words) for _ in range(60)) for _ in range(12)]
+    with tempfile.TemporaryDirectory() as tmp:
+        location = Path(tmp) / "archive"
+        header_json = header_frames = 0
+        with Archive.open(location) as archive:
+            for i in range(args.fetches):
+                at = START + timedelta(minutes=15 * i)
+                if i and i % 200 == 0:  # an edit now and then
+                    paragraphs.append(" ".join(rng.choice(words) for _ in range(40)))
+                text = "\n\n".join(paragraphs)
+                headers = response_headers(rng, at)
+                header_json += len(_headers.serialise(headers))
+                header_frames += len(_headers.compress(headers) or b"")
+                archive.save(
+                    URL,
+                    text=text,
+                    html=page(rng, text, at),
+                    title="Sessions offered to resign",
+                    captured_at=at,
+                    source="fetch",
+                    fetched_url=URL,
+                    http_status=200,
+                    http_headers=headers,
+                    metadata={
+                        "extractor": {"name": "trafilatura", "version": "2.0.0"},
+                        "encoding": "utf-8",
+                        "site_name": "The Daily Ledger",
+                        "language": "en",
+                        "description": "The attorney general offered to resign, people said.",
+                    },
+                )
+            versions = len(archive.history(URL))
+        db = location / "newsarchive.db"
+        with sqlite3.connect(db) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            tables = conn.execute(
+                "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 4"
+            ).fetchall()
+        n = args.fetches
+        print(f"{n:,} fetches of one article, {versions} versions")
+        print(f"  archive: {db.stat().st_size / n:,.0f} bytes a capture")
+        print("  by table: " + ", ".join(f"{name} {size / n:,.0f}" for name, size in tables))
+        print(
+            f"  response headers: {header_json / n:,.0f} bytes as JSON,"
+            f" {header_frames / n:,.0f} as stored ({header_json / header_frames:.1f}× smaller)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""Response headers stored as zstd frames: exact round trips, a frozen dictionary, and
+headers saved as JSON before frames existed still read back."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsarchive import Archive, StorageError
+from newsarchive.storage import _headers, _migrations
+
+URL = "https://news.example.com/2017/06/06/sessions"
+
+# A news site's response, in the shape httpx gives it: names lowercase, values as sent.
+# Written apart from the dictionary, with other hosts, cookies and policies.
+SITE = (
+    ("content-type", "text/html; charset=utf-8"),
+    ("date", "Wed, 07 Jun 2017 14:20:03 GMT"),
+    ("cache-control", "max-age=30, s-maxage=120, stale-while-revalidate=15"),
+    ("age", "41"),
+    ("etag", 'W/"5f2b-1a9c07d3e"'),
+    ("last-modified", "Wed, 07 Jun 2017 14:12:00 GMT"),
+    ("vary", "Accept-Encoding, Origin"),
+    ("x-request-id", "c3a1f9e0-5b7d-4e2a-9f1c-0d8e7b6a5c4d"),
+    (
+        "content-security-policy",
+        "default-src 'self' https://*.dailyledger.com; script-src 'self' 'unsafe-inline'"
+        " https://static.dailyledger.com https://tags.adnetwork.net; img-src * data:;"
+        " frame-ancestors 'none'; upgrade-insecure-requests",
+    ),
+    ("strict-transport-security", "max-age=63072000; includeSubDomains"),
+    ("x-frame-options", "SAMEORIGIN"),
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "strict-origin-when-cross-origin"),
+    (
+        "set-cookie",
+        "ledger_uid=8d41f0c2a7; Path=/; Domain=.dailyledger.com; Max-Age=31536000;"
+        " Secure; SameSite=Lax",
+    ),
+    ("x-served-by", "cache-bos4629-BOS, cache-ewr18140-EWR"),
+    ("x-cache", "HIT, HIT"),
+    ("x-cache-hits", "12, 3"),
+    ("x-timer", "S1496845203.512388,VS0,VE0"),
+    ("via", "1.1 varnish, 1.1 varnish"),
+    ("accept-ranges", "bytes"),
+    ("server", "nginx"),
+)
+
+header_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+
+
+@given(st.lists(st.tuples(header_text, header_text), max_size=12))
+def test_any_headers_come_back_exactly(headers: list[tuple[str, str]]) -> None:
+    stored = _headers.compress(headers)
+    if not headers:
+        assert stored is None
+    else:
+        assert stored is not None
+        assert _headers.decompress(stored) == tuple(headers)
+
+
+def test_a_news_sites_headers_take_under_a_third_of_their_json() -> None:
+    stored = _headers.compress(SITE)
+    assert stored is not None
+    assert len(stored) * 3 < len(_headers.serialise(SITE))
+
+
+def test_the_dictionary_never_changes() -> None:
+    # Frames already stored decode only against these exact bytes: a change needs a new
+    # format byte and dictionary, not an edit of this one.
+    digest = hashlib.sha256(_headers.dictionary_v1()).hexdigest()
+    assert digest == "45cdd3b09289dd8b849f6dc9ad87488d5c299b7724a3eb50568272821d7142e6"
+
+
+def test_an_unknown_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown headers format"):
+        _headers.decompress(b"\x02" + b"frame")
+
+
+def test_a_captures_headers_read_back_on_every_backend(archive: Archive) -> None:
+    archive.save(URL, text="Sessions offered to resign.", http_status=200, http_headers=SITE)
+    archive.save(URL, text="Sessions offered to resign.", captured_at=None)
+    first, second = archive.captures(URL)
+    assert first.http_headers == SITE
+    assert second.http_headers == ()
+
+
+def test_headers_saved_as_json_before_frames_still_read(tmp_path: Path) -> None:
+    """An archive made before frames existed: its migration adds the column, and the
+    headers it holds as JSON read back beside new ones stored as frames."""
+    db = tmp_path / "old" / "newsarchive.db"
+    db.parent.mkdir()
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at)")
+        for number, steps in enumerate(_migrations.SQLITE[:2], start=1):
+            for statement in steps:
+                conn.execute(statement)
+            conn.execute("INSERT INTO schema_migrations VALUES (?, 0)", (number,))
+    with Archive.open(db.parent) as archive:
+        archive.save(URL, text="First.", http_headers=[("ETag", '"1"')])
+    with sqlite3.connect(db) as conn:
+        # What the code before frames wrote for this capture.
+        conn.execute(
+            "UPDATE captures SET http_headers = ?, http_headers_zstd = NULL",
+            ('[["ETag", "\\"1\\""], ["Server", "nginx"]]',),
+        )
+    with Archive.open(db.parent) as archive:
+        archive.save(URL, text="Second.", http_headers=SITE)
+        old, new = archive.captures(URL)
+    assert old.http_headers == (("ETag", '"1"'), ("Server", "nginx"))
+    assert new.http_headers == SITE
+    with sqlite3.connect(db) as conn:
+        json_text, frame = conn.execute(
+            "SELECT http_headers, http_headers_zstd FROM captures WHERE id = ?", (new.id,)
+        ).fetchone()
+    assert json_text is None
+    assert len(frame) * 3 < len(_headers.serialise(SITE))
+
+
+def test_damaged_headers_are_a_storage_error(tmp_path: Path) -> None:
+    with Archive.open(tmp_path / "a") as archive:
+        archive.save(URL, text="First.", http_headers=SITE)
+    with sqlite3.connect(tmp_path / "a" / "newsarchive.db") as conn:
+        conn.execute("UPDATE captures SET http_headers_zstd = x'01deadbeef'")
+    with (
+        Archive.open(tmp_path / "a") as archive,
+        pytest.raises(StorageError, match="stored headers of capture 1 are damaged"),
+    ):
+        archive.captures(URL)
