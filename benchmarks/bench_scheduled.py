@@ -87,7 +87,7 @@ def main() -> None:
     paragraphs = [" ".join(rng.choice(words) for _ in range(60)) for _ in range(12)]
     with tempfile.TemporaryDirectory() as tmp:
         location = Path(tmp) / "archive"
-        header_json = header_frames = 0
+        header_json = 0
         with Archive.open(location) as archive:
             for i in range(args.fetches):
                 at = START + timedelta(minutes=15 * i)
@@ -96,7 +96,6 @@ def main() -> None:
                 text = "\n\n".join(paragraphs)
                 headers = response_headers(rng, at)
                 header_json += len(_headers.serialise(headers))
-                header_frames += len(_headers.compress(headers) or b"")
                 archive.save(
                     URL,
                     text=text,
@@ -122,13 +121,16 @@ def main() -> None:
             tables = conn.execute(
                 "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 4"
             ).fetchall()
+            (stored,) = conn.execute(
+                "SELECT SUM(LENGTH(http_headers_zstd)) FROM captures"
+            ).fetchone()
         n = args.fetches
         print(f"{n:,} fetches of one article, {versions} versions")
         print(f"  archive: {db.stat().st_size / n:,.0f} bytes a capture")
         print("  by table: " + ", ".join(f"{name} {size / n:,.0f}" for name, size in tables))
         print(
             f"  response headers: {header_json / n:,.0f} bytes as JSON,"
-            f" {header_frames / n:,.0f} as stored ({header_json / header_frames:.1f}× smaller)"
+            f" {stored / n:,.0f} as stored ({header_json / stored:.1f}× smaller)"
         )
 
 
