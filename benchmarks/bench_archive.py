@@ -56,7 +56,7 @@ _IMPORT = """
 import sys, time
 from pathlib import Path
 from newsarchive import Archive
-from newsarchive._records import default_workers
+from newsarchive.ingest.records import default_workers
 location, corpus, n = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 with Archive.open(location) as archive, open(corpus, "rb") as stream:
     start = time.perf_counter()

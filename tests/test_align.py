@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsarchive.analysis.align import align
-from newsarchive.analysis.render import render_alignment_text
 from newsarchive.errors import InputError
+from newsarchive.render.alignment import render_alignment_text
 
 OLD = (
     "The council met on Monday. It approved the budget.\n"

@@ -21,7 +21,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import at
-from newsarchive import Archive, InputError, NotFoundError, StorageError, _records
+from newsarchive import Archive, InputError, NotFoundError, StorageError
+from newsarchive.ingest import records as _records
 from newsarchive.times import parse_time
 
 URL = "https://news.example.com/2017/06/06/sessions"

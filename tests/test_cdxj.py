@@ -10,10 +10,10 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from newsarchive import Archive
-from newsarchive.cdxj import index_warc, write_cdxj
 from newsarchive.errors import WarcFormatError
-from newsarchive.surt import surt
-from newsarchive.warc import export_warc
+from newsarchive.interop.cdxj import index_warc, write_cdxj
+from newsarchive.interop.surt import surt
+from newsarchive.interop.warc import export_warc
 
 T0 = datetime(2017, 6, 6, 12, 0, tzinfo=UTC)
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from newsarchive import Archive
-from newsarchive import copy as copying
-from newsarchive.copy import CopyReport, copy_archive
 from newsarchive.errors import InputError
+from newsarchive.interop import transfer as copying
+from newsarchive.interop.transfer import CopyReport, copy_archive
 
 T0 = datetime(2017, 6, 6, 20, 0, tzinfo=UTC)
 STORY = "https://news.example/2017/06/story"

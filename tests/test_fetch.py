@@ -351,7 +351,7 @@ def test_extraction_without_the_extra_names_it(
 
 def test_importing_newsarchive_loads_no_scraping_dependency() -> None:
     code = (
-        "import sys, newsarchive, newsarchive.jobs, newsarchive.cli.scrape; "
+        "import sys, newsarchive, newsarchive.scrape.scraper, newsarchive.cli.scrape; "
         "print(sorted(m for m in ('httpx', 'trafilatura', 'htmldate', 'feedparser', 'protego', "
         "'charset_normalizer', 'lxml') if m in sys.modules))"
     )

@@ -11,7 +11,7 @@ import pytest
 
 from newsarchive import Archive
 from newsarchive.errors import InputError
-from newsarchive.gitimport import import_git, resolve_pointer
+from newsarchive.interop.git import import_git, resolve_pointer
 
 T0 = datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
 URL = "https://news.example.com/story"

@@ -7,7 +7,7 @@ import pytest
 
 from newsarchive import Archive
 from newsarchive.errors import InputError, NotFoundError
-from newsarchive.memento import format_http_date, parse_link_format, timemap
+from newsarchive.interop.memento import format_http_date, parse_link_format, timemap
 
 T0 = datetime(2017, 6, 6, 12, 0, tzinfo=UTC)
 URL = "https://example.com/news/story"

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsarchive.surt import canonicalize, surt
+from newsarchive.interop.surt import canonicalize, surt
 
 # Keys as the Wayback Machine and pywb write them for these URLs.
 KNOWN_KEYS = [

@@ -15,7 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newsarchive import Archive
 from newsarchive.errors import WarcFormatError
-from newsarchive.warc import export_warc, import_warc, iter_records
+from newsarchive.interop.warc import export_warc, import_warc, iter_records
 
 DATA = Path(__file__).parent / "data" / "warc"
 T0 = datetime(2017, 6, 6, 12, 0, tzinfo=UTC)

@@ -14,7 +14,7 @@ import pytest
 from newsarchive import Archive
 from newsarchive.errors import FetchError, InputError
 from newsarchive.fetch.http import FetchOptions, HttpFetcher
-from newsarchive.wayback import backfill, parse_cdx, parse_timestamp
+from newsarchive.interop.wayback import backfill, parse_cdx, parse_timestamp
 
 URL = "https://news.example.com/2017/06/storm"
 

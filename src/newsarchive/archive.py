@@ -12,8 +12,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
-from ._records import prepare_record
 from .errors import InputError, NotFoundError
+from .ingest.records import prepare_record
 from .models import (
     GRANULARITIES,
     Article,
@@ -488,14 +488,14 @@ class Archive:
             analyse: compute the change analysis of new versions as they are saved;
                 without it, run :meth:`reanalyse` afterwards.
             workers: processes that parse and hash lines while this one writes (see
-                :func:`newsarchive._records.default_workers`). From a regular file they
+                :func:`newsarchive.ingest.records.default_workers`). From a regular file they
                 read their lines themselves. On Linux, from a process of one thread, they
                 are forked; elsewhere they start from a clean interpreter that imports the
                 main module, so a script that passes ``workers`` should guard its entry
                 point with ``if __name__ == "__main__"``.
             on_progress: called with (bytes read, total) after each batch.
         """
-        from ._records import prepare_lines
+        from .ingest.records import prepare_lines
 
         counts = {"lines": 0, "captures_added": 0, "versions_added": 0, "unchanged": 0}
         errors: list[tuple[int, str]] = []
@@ -534,11 +534,11 @@ class Archive:
         source: str = "import",
         on_progress: ProgressCallback | None = None,
     ) -> ImportReport:
-        """Import capture files (see :mod:`newsarchive.capturefile`), one capture each.
+        """Import capture files (see :mod:`newsarchive.ingest.capturefile`), one capture each.
 
         A file that cannot be used is reported (its index in ``paths``) and skipped.
         """
-        from .capturefile import parse_capture_file
+        from .ingest.capturefile import parse_capture_file
 
         files = list(paths)
         records: list[CaptureRecord] = []
@@ -572,7 +572,7 @@ class Archive:
         some were backfilled), so that importing them replays its history: the same
         versions, with the same ids.
         """
-        from . import _jsonl
+        from .ingest import jsonl as _jsonl
 
         keys = None if urls is None else [self.article(u).url for u in urls]
         for capture in self.store.iter_captures(keys):

@@ -24,8 +24,8 @@ from functools import partial
 
 from diff_match_patch import diff_match_patch
 
-from newsarchive.errors import InputError
-from newsarchive.models import (
+from .errors import InputError
+from .models import (
     DELETE,
     EQUAL,
     GRANULARITIES,

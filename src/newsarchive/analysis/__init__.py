@@ -6,18 +6,17 @@ values, with no I/O.
 
 from __future__ import annotations
 
-from newsarchive.analysis.align import Alignment, AlignmentCounts, SentenceChange, align
-from newsarchive.analysis.blame import BlameLine, blame
-from newsarchive.analysis.render import render_alignment_text
-from newsarchive.analysis.rules import DEFAULT_LEVELS, DEFAULT_RULES, LEVELS, Level, Rules
-from newsarchive.analysis.sentences import (
+from .align import Alignment, AlignmentCounts, SentenceChange, align
+from .blame import BlameLine, blame
+from .rules import DEFAULT_LEVELS, DEFAULT_RULES, LEVELS, Level, Rules
+from .sentences import (
     Paragraph,
     Segmentation,
     Sentence,
     segment,
     split_sentences,
 )
-from newsarchive.analysis.significance import Analysis, Reason, analyse, analyse_texts
+from .significance import Analysis, Reason, analyse, analyse_texts
 
 __all__ = [
     "DEFAULT_LEVELS",
@@ -38,7 +37,6 @@ __all__ = [
     "analyse",
     "analyse_texts",
     "blame",
-    "render_alignment_text",
     "segment",
     "split_sentences",
 ]

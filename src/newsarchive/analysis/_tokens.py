@@ -7,8 +7,8 @@ from collections import Counter
 
 from diff_match_patch import diff_match_patch
 
-from newsarchive.diff import diff_texts
-from newsarchive.models import EQUAL, TextDiff
+from ..diff import diff_texts
+from ..models import EQUAL, TextDiff
 
 # Words keep inner apostrophes and hyphens so "don't" or "re-elect" change as one token.
 _TOKEN = re.compile(r"\w+(?:['’-]\w+)*|\s+|[^\w\s]")

@@ -24,10 +24,10 @@ from typing import Literal
 
 import attrs
 
-from newsarchive.analysis._tokens import dice, diff_sequences, word_diff, words
-from newsarchive.analysis.sentences import Segmentation, Sentence, segment
-from newsarchive.errors import InputError
-from newsarchive.models import DELETE, EQUAL, INSERT, TextDiff
+from ..errors import InputError
+from ..models import DELETE, EQUAL, INSERT, TextDiff
+from ._tokens import dice, diff_sequences, word_diff, words
+from .sentences import Segmentation, Sentence, segment
 
 __all__ = ["Alignment", "AlignmentCounts", "ChangeKind", "SentenceChange", "align"]
 

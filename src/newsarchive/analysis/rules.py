@@ -27,7 +27,7 @@ from typing import Any, Literal, cast
 
 import attrs
 
-from newsarchive.errors import InputError
+from ..errors import InputError
 
 __all__ = [
     "ANALYSIS_VERSION",

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import attrs
 
-from newsarchive.analysis._tokens import word_set
+from ._tokens import word_set
 
 __all__ = ["Paragraph", "Segmentation", "Sentence", "segment", "split_sentences"]
 

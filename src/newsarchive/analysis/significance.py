@@ -16,11 +16,11 @@ from typing import Any
 
 import attrs
 
-from newsarchive.analysis._tokens import diff_sequences, word_set
-from newsarchive.analysis.align import Alignment, AlignmentCounts, align
-from newsarchive.analysis.rules import DEFAULT_RULES, LEVELS, Level, Rules, compile_patterns
-from newsarchive.errors import InputError
-from newsarchive.models import DELETE, EQUAL, INSERT, Version
+from ..errors import InputError
+from ..models import DELETE, EQUAL, INSERT, Version
+from ._tokens import diff_sequences, word_set
+from .align import Alignment, AlignmentCounts, align
+from .rules import DEFAULT_RULES, LEVELS, Level, Rules, compile_patterns
 
 __all__ = ["SUMMARY_FORMAT_VERSION", "Analysis", "Reason", "analyse", "analyse_texts"]
 

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from ..archive import Archive
-from ..copy import copy_archive
+from ..interop.transfer import copy_archive
 from . import cli
 from ._output import echo_json, json_option, plural
 from ._state import pass_archive

@@ -10,9 +10,9 @@ from typing import IO, Any, TypeVar
 
 import click
 
-from .._records import default_workers
 from ..archive import SIGNIFICANCE_LEVELS, Archive, ImportReport
 from ..errors import InputError
+from ..ingest.records import default_workers
 from ..models import GRANULARITIES, SaveResult, Version
 from ..times import format_time, parse_time
 from . import cli
@@ -300,7 +300,7 @@ def diff(
 
         click.echo(render_diff_page(d), nl=False)
     elif granularity == "sentence" and not stat:
-        from ..analysis import render_alignment_text
+        from ..render.alignment import render_alignment_text
         from ..render.terminal import render_text
 
         colored = use_color(color)

@@ -47,7 +47,7 @@ def import_warc_files(
     archive: Archive, paths: Sequence[str], *, quiet: bool = False, as_json: bool = False
 ) -> None:
     """Run ``import --warc``: import WARC/ARC files, report, exit 1 on any problem."""
-    from ..warc import import_warc
+    from ..interop.warc import import_warc
 
     total = sum(Path(p).stat().st_size for p in paths if Path(p).is_file())
     with progress(total, "Importing", quiet=quiet) as on_progress:
@@ -81,7 +81,7 @@ def import_warc_files(
 
 def export_warc_file(archive: Archive, output: str, urls: Sequence[str] | None) -> None:
     """Run ``export --warc FILE``: write the WARC beside, then move it into place."""
-    from ..warc import export_warc
+    from ..interop.warc import export_warc
 
     total = sum(a.capture_count for a in archive.articles()) if not urls else 0
     with output_file(output, "wb") as stream, progress(total, "Exporting") as on_progress:
@@ -117,7 +117,7 @@ def cdxj(warcs: tuple[str, ...], output: str | None) -> None:
       newsarchive export --warc news.warc.gz
       newsarchive cdxj -o index.cdxj news.warc.gz
     """
-    from ..cdxj import write_cdxj
+    from ..interop.cdxj import write_cdxj
 
     if output is None:
         report = write_cdxj(warcs, sys.stdout)
@@ -150,8 +150,8 @@ def timemap(archive: Archive, url: str, base_url: str | None, as_json: bool) -> 
     Example:
       newsarchive timemap https://example.com/story
     """
-    from ..memento import DEFAULT_BASE_URL
-    from ..memento import timemap as build_timemap
+    from ..interop.memento import DEFAULT_BASE_URL
+    from ..interop.memento import timemap as build_timemap
 
     result = build_timemap(archive, url, base_url=base_url or DEFAULT_BASE_URL)
     if as_json:
@@ -199,8 +199,8 @@ def backfill(
     Example:
       newsarchive backfill https://example.com/story --from 2017-06-01
     """
-    from ..wayback import DEFAULT_WAYBACK_URL
-    from ..wayback import backfill as run_backfill
+    from ..interop.wayback import DEFAULT_WAYBACK_URL
+    from ..interop.wayback import backfill as run_backfill
 
     with _progress("Backfilling", quiet=quiet) as on_progress:
         report = run_backfill(
@@ -306,7 +306,7 @@ def import_git(
       newsarchive import-git ~/scrapes story.html --url https://example.com/story
       newsarchive import-git ~/scrapes feed.json --url-from /url --items-at /articles
     """
-    from ..gitimport import import_git as run_import
+    from ..interop.git import import_git as run_import
 
     if (url is None) == (url_pointer is None):
         raise click.UsageError("give exactly one of --url and --url-from")

@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 import attrs
 
-from newsarchive.errors import ExtractionError, MissingDependencyError
+from ..errors import ExtractionError, MissingDependencyError
 
 # Options passed to trafilatura; part of the extractor identity recorded with captures.
 TRAFILATURA_OPTIONS: Mapping[str, Any] = {

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 import attrs
 
-from newsarchive.errors import FetchError, MissingDependencyError
+from ..errors import FetchError, MissingDependencyError
 
 
 @attrs.frozen(kw_only=True)

@@ -21,14 +21,14 @@ from urllib.parse import urljoin, urlsplit
 
 import attrs
 
-from newsarchive.errors import FetchError, MissingDependencyError
-from newsarchive.fetch.decode import decode_html
-from newsarchive.models import header_value
+from ..errors import FetchError, MissingDependencyError
+from ..models import header_value
+from .decode import decode_html
 
 if TYPE_CHECKING:
     import httpx
 
-    from newsarchive.fetch.robots import RobotsCache
+    from .robots import RobotsCache
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ class HttpFetcher:
         self._lock = threading.Lock()
         self._robots: RobotsCache | None = None
         if self.options.respect_robots:
-            from newsarchive.fetch.robots import RobotsCache
+            from .robots import RobotsCache
 
             self._robots = RobotsCache(self._fetch_robots, user_agent=self.options.user_agent)
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from newsarchive.errors import MissingDependencyError
+from ..errors import MissingDependencyError
 
 RobotsGetter = Callable[[str], tuple[int | None, bytes]]
 

@@ -9,7 +9,7 @@ target)::
 
 (shown wrapped here; each entry is one line).
 
-The key is the SURT form of the URL (:mod:`newsarchive.surt`), the timestamp 14 digits
+The key is the SURT form of the URL (:mod:`newsarchive.interop.surt`), the timestamp 14 digits
 in UTC, and lines are sorted by plain code-point order, which is the byte order pywb
 binary-searches on.
 """
@@ -25,9 +25,9 @@ from typing import BinaryIO, TextIO
 
 import attrs
 
-from newsarchive.errors import WarcFormatError
-from newsarchive.surt import surt
-from newsarchive.warc import WarcRecord, iter_records
+from ..errors import WarcFormatError
+from .surt import surt
+from .warc import WarcRecord, iter_records
 
 __all__ = ["CdxjEntry", "CdxjReport", "index_records", "index_warc", "write_cdxj"]
 
@@ -62,7 +62,7 @@ def index_records(records: Iterable[WarcRecord], filename: str) -> Iterator[Cdxj
     """Yield a CDXJ entry for each replayable record, in file order.
 
     Args:
-        records: records as :func:`newsarchive.warc.iter_records` yields them.
+        records: records as :func:`newsarchive.interop.warc.iter_records` yields them.
         filename: the name written in each line's ``filename`` field.
     """
     for record in records:

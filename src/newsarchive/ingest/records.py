@@ -18,14 +18,14 @@ from datetime import datetime
 from multiprocessing.context import BaseContext
 from typing import IO, Any
 
-from ._jsonl import parse_line
-from .errors import InputError
+from ..errors import InputError
+from ..normalize import content_hash, sha256_hex
+from ..storage import CaptureRecord, TextFrame
+from ..storage._blobs import KEYFRAME_INTERVAL, encode
+from ..times import as_utc, utc_now
+from ..urls import canonical_url as make_canonical
 from .htmltext import html_to_text
-from .normalize import content_hash, sha256_hex
-from .storage import CaptureRecord, TextFrame
-from .storage._blobs import KEYFRAME_INTERVAL, encode
-from .times import as_utc, utc_now
-from .urls import canonical_url as make_canonical
+from .jsonl import parse_line
 
 # Lines prepared at a time without workers: few enough to report progress often.
 CHUNK_LINES = 200

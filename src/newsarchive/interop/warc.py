@@ -38,18 +38,18 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 import attrs
 
-from newsarchive.errors import (
+from ..errors import (
     ExtractionError,
     InputError,
     MissingDependencyError,
     NewsArchiveError,
     WarcFormatError,
 )
-from newsarchive.models import Capture, SavedCaptures, Version, header_value
-from newsarchive.times import as_utc, format_time, parse_time
+from ..models import Capture, SavedCaptures, Version, header_value
+from ..times import as_utc, format_time, parse_time
 
 if TYPE_CHECKING:
-    from newsarchive.archive import Archive
+    from ..archive import Archive
 
 log = logging.getLogger(__name__)
 
@@ -870,7 +870,7 @@ class _Importer:
         if record.type == "resource" and record.http_status is not None:
             self.skipped += 1
             return
-        from newsarchive.fetch.decode import decode_html
+        from ..fetch.decode import decode_html
 
         html, _ = decode_html(
             record.payload, record.http_header("content-type") or record.content_type
@@ -1033,7 +1033,7 @@ def _time_or_none(value: object) -> datetime | None:
 def _extract(html: str, url: str) -> dict[str, Any]:
     """Read article fields from a page; empty when no extractor is installed."""
     try:
-        from newsarchive.fetch.extract import extract_article
+        from ..fetch.extract import extract_article
 
         article = extract_article(html, url)
     except MissingDependencyError:

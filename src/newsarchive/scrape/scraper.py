@@ -36,24 +36,24 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from newsarchive.archive import Archive
-from newsarchive.errors import (
+from ..archive import Archive
+from ..errors import (
     ArchiveBusyError,
     ExtractionError,
     FetchError,
     InputError,
     NotFoundError,
 )
-from newsarchive.fetch.decode import decode_html
-from newsarchive.fetch.extract import ExtractedArticle, extract_article
-from newsarchive.fetch.feeds import parse_feed
-from newsarchive.fetch.http import Fetcher, FetchOptions, HttpFetcher, Response
-from newsarchive.fetch.quality import QualityOptions, Verdict, assess
-from newsarchive.models import Article, Capture, Version
-from newsarchive.normalize import content_hash
-from newsarchive.times import format_time, utc_now
-from newsarchive.urls import canonical_url
-from newsarchive.watch_config import Schedule, Source, WatchConfig
+from ..fetch.decode import decode_html
+from ..fetch.extract import ExtractedArticle, extract_article
+from ..fetch.feeds import parse_feed
+from ..fetch.http import Fetcher, FetchOptions, HttpFetcher, Response
+from ..fetch.quality import QualityOptions, Verdict, assess
+from ..models import Article, Capture, Version
+from ..normalize import content_hash
+from ..times import format_time, utc_now
+from ..urls import canonical_url
+from .config import Schedule, Source, WatchConfig
 
 log = logging.getLogger(__name__)
 

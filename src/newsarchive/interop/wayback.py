@@ -25,12 +25,12 @@ from urllib.parse import urlencode
 
 import attrs
 
-from newsarchive.errors import FetchError, InputError, NewsArchiveError, NotFoundError
-from newsarchive.models import Capture
+from ..errors import FetchError, InputError, NewsArchiveError, NotFoundError
+from ..models import Capture
 
 if TYPE_CHECKING:
-    from newsarchive.archive import Archive
-    from newsarchive.fetch.http import Fetcher
+    from ..archive import Archive
+    from ..fetch.http import Fetcher
 
 log = logging.getLogger(__name__)
 
@@ -239,13 +239,13 @@ def backfill(
         InputError: ``url`` is not an http(s) URL.
         MissingDependencyError: the ``scrape`` extra is missing.
     """
-    from newsarchive.urls import canonical_url
+    from ..urls import canonical_url
 
     canonical_url(url)  # reject a bad URL before any request
     base = wayback_url.rstrip("/")
     own_fetcher = fetcher is None
     if fetcher is None:
-        from newsarchive.fetch.http import FetchOptions, HttpFetcher
+        from ..fetch.http import FetchOptions, HttpFetcher
 
         fetcher = HttpFetcher(FetchOptions(per_host_interval_seconds=interval_seconds))
     try:
@@ -383,8 +383,8 @@ class _Backfill:
         return self._result(row, memento_url, result)
 
     def _fetch_and_save(self, row: CdxRow, memento_url: str) -> MementoResult:
-        from newsarchive.fetch.decode import decode_html
-        from newsarchive.fetch.extract import extract_article
+        from ..fetch.decode import decode_html
+        from ..fetch.extract import extract_article
 
         response = self.fetcher.fetch(memento_url)
         self.fetches += 1

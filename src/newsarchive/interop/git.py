@@ -27,11 +27,11 @@ from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
-from newsarchive.errors import InputError, NewsArchiveError
-from newsarchive.models import SavedCaptures
+from ..errors import InputError, NewsArchiveError
+from ..models import SavedCaptures
 
 if TYPE_CHECKING:
-    from newsarchive.archive import Archive
+    from ..archive import Archive
 
 __all__ = [
     "GitCommit",
@@ -430,7 +430,7 @@ class _Reader:
         for name, keys in (("published_at", _PUBLISHED_KEYS), ("modified_at", _MODIFIED_KEYS)):
             value = _pick(entry, None, keys)
             if value is not None:
-                from newsarchive.times import parse_time
+                from ..times import parse_time
 
                 # An unreadable date is left out rather than losing the entry.
                 with contextlib.suppress(InputError):
@@ -491,7 +491,7 @@ def _as_text(value: Any) -> str | None:
 
 
 def _extract(html: str, url: str) -> dict[str, Any]:
-    from newsarchive.warc import _extract as extract_fields
+    from .warc import _extract as extract_fields
 
     fields = extract_fields(html, url)
     fields.pop("canonical_url", None)  # the URL given is the article's identity here

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from newsarchive.analysis.align import Alignment, SentenceChange
-from newsarchive.models import DELETE, INSERT
+from ..analysis.align import Alignment, SentenceChange
+from ..models import DELETE, INSERT
 
 __all__ = ["render_alignment_text"]
 

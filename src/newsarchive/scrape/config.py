@@ -51,9 +51,9 @@ from typing import Any, Literal
 
 import attrs
 
-from newsarchive.errors import InputError
-from newsarchive.fetch.http import FetchOptions
-from newsarchive.fetch.quality import QualityOptions
+from ..errors import InputError
+from ..fetch.http import FetchOptions
+from ..fetch.quality import QualityOptions
 
 Recheck = Literal["watched", "all", "none"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .errors import InputError
-from .models import Capture
-from .times import format_time, parse_time
+from ..errors import InputError
+from ..models import Capture
+from ..times import format_time, parse_time
 
 _TIMES = ("captured_at", "published_at", "modified_at")
 _TEXTS = (

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from newsarchive.errors import InputError, NotFoundError
-from newsarchive.times import as_utc, format_time
+from ..errors import InputError, NotFoundError
+from ..times import as_utc, format_time
 
 if TYPE_CHECKING:
-    from newsarchive.archive import Archive
+    from ..archive import Archive
 
 __all__ = [
     "DEFAULT_BASE_URL",

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import InputError
-from .times import parse_time
+from ..errors import InputError
+from ..times import parse_time
 
 _FIELDS = {
     "url": "url",

@@ -15,10 +15,10 @@ from typing import Any
 
 import attrs
 
-from .archive import Archive
-from .errors import InputError
-from .models import Capture
-from .storage import CaptureRecord
+from ..archive import Archive
+from ..errors import InputError
+from ..models import Capture
+from ..storage import CaptureRecord
 
 __all__ = ["CopyReport", "copy_archive"]
 
