@@ -1,0 +1,315 @@
+"""Write the archive's captures as a gzip-per-record WARC/1.1 file."""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+
+import attrs
+
+from ...models import Capture, Version
+from ...times import as_utc, format_time
+from ._format import (
+    _RECORD_ID_NAMESPACE,
+    _WIRE_HEADERS,
+    HTML_CONTENT_TYPE,
+    METADATA_CONTENT_TYPE,
+    METADATA_FORMAT,
+    METADATA_FORMAT_VERSION,
+    TEXT_CONTENT_TYPE,
+    ProgressCallback,
+    _import_warcio,
+    _sha1_digest,
+    _software,
+)
+
+if TYPE_CHECKING:
+    from ...archive import Archive
+
+
+@attrs.frozen(kw_only=True)
+class ExportReport:
+    """What :func:`export_warc` wrote."""
+
+    articles: int
+    captures: int
+    records: int
+    responses: int
+    resources: int
+    revisits: int
+
+
+class _Writer(Protocol):
+    def write_record(self, record: Any) -> None: ...
+
+
+def export_warc(
+    archive: Archive,
+    stream: BinaryIO,
+    urls: Sequence[str] | None = None,
+    *,
+    on_progress: ProgressCallback | None = None,
+    filename: str | None = None,
+) -> ExportReport:
+    """Write captures to ``stream`` as a gzip-per-record WARC/1.1 file.
+
+    Args:
+        archive: the archive to read.
+        stream: a binary stream open for writing; it is not closed.
+        urls: the articles to export (any URL form the archive resolves); all when None.
+        on_progress: called as ``on_progress(captures_done, captures_total)``.
+        filename: the name recorded in the ``warcinfo`` record.
+
+    Returns:
+        Counts of what was written.
+
+    Raises:
+        MissingDependencyError: warcio is not installed.
+        NotFoundError: one of ``urls`` is not in the archive.
+    """
+    _import_warcio()
+    from warcio.warcwriter import WARCWriter  # type: ignore[import-untyped]
+
+    writer = WARCWriter(stream, gzip=True, warc_version="1.1")
+    exporter = _Exporter(archive, writer)
+    if urls is None:
+        targets = [a.url for a in archive.articles()]
+    else:
+        # Aliases name their article; each article is written once.
+        targets = list(dict.fromkeys(archive.article(u).url for u in urls))
+    plan = [(url, archive.captures(url)) for url in targets]
+    total = sum(len(captures) for _, captures in plan)
+    exporter.write_warcinfo(filename)
+    done = 0
+    if on_progress:
+        on_progress(0, total)
+    for url, captures in plan:
+        versions = {v.id: v for v in archive.history(url)}
+        for capture in sorted(captures, key=lambda c: (c.captured_at, c.id)):
+            exporter.write_capture(capture, versions.get(capture.version_id))
+            done += 1
+            if on_progress:
+                on_progress(done, total)
+    return ExportReport(
+        articles=len(plan),
+        captures=done,
+        records=exporter.records,
+        responses=exporter.responses,
+        resources=exporter.resources,
+        revisits=exporter.revisits,
+    )
+
+
+@attrs.define
+class _Written:
+    record_id: str
+    target_uri: str
+    warc_date: str
+
+
+class _Exporter:
+    def __init__(self, archive: Archive, writer: _Writer) -> None:
+        self.archive = archive
+        self.writer = writer
+        # Payload digests already written, so repeats become revisit records.
+        self.payloads: dict[str, _Written] = {}
+        self.texts: set[str] = set()
+        self.records = self.responses = self.resources = self.revisits = 0
+
+    def _write(self, record: Any) -> None:
+        self.writer.write_record(record)
+        self.records += 1
+
+    def write_warcinfo(self, filename: str | None) -> None:
+        from warcio.warcwriter import WARCWriter
+
+        builder: Any = self.writer
+        assert isinstance(builder, WARCWriter)
+        info = {
+            "software": _software(),
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
+            "warc-format/warc-1.1/",
+            "description": "Article captures exported from a newsarchive archive",
+        }
+        self._write(builder.create_warcinfo_record(filename or "", info))
+
+    def write_capture(self, capture: Capture, version: Version | None) -> None:
+        from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
+
+        builder: Any = self.writer
+        html = self.archive.raw_html(capture)
+        text = self.archive.text_of(capture)
+        target = capture.fetched_url or capture.url
+        date = _warc_date(capture.captured_at)
+        text_bytes = text.encode("utf-8", "surrogatepass")
+        text_digest = _sha1_digest(text_bytes)
+        base_headers = {"WARC-Date": date}
+
+        if html is not None:
+            body = html.encode("utf-8", "surrogatepass")
+            digest = _sha1_digest(body)
+            http = StatusAndHeaders(
+                _status_line(capture.http_status),
+                _http_headers(capture, len(body)),
+                protocol="HTTP/1.1",
+            )
+            kind = "response"
+        else:
+            body, digest, http, kind = text_bytes, text_digest, None, "resource"
+
+        primary_id = _record_id(capture, kind)
+        earlier = self.payloads.get(digest)
+        if earlier is not None:
+            record = builder.create_revisit_record(
+                target,
+                digest,
+                earlier.target_uri,
+                earlier.warc_date,
+                http_headers=http,
+                warc_headers_dict={
+                    **base_headers,
+                    "WARC-Record-ID": primary_id,
+                    "WARC-Refers-To": earlier.record_id,
+                },
+            )
+            if http is None:
+                record.content_type = TEXT_CONTENT_TYPE
+            self.revisits += 1
+        elif kind == "response":
+            record = builder.create_warc_record(
+                target,
+                "response",
+                payload=io.BytesIO(body),
+                length=len(body),
+                http_headers=http,
+                warc_headers_dict={**base_headers, "WARC-Record-ID": primary_id},
+            )
+            self.responses += 1
+        else:
+            record = builder.create_warc_record(
+                target,
+                "resource",
+                payload=io.BytesIO(body),
+                length=len(body),
+                warc_content_type=TEXT_CONTENT_TYPE,
+                warc_headers_dict={**base_headers, "WARC-Record-ID": primary_id},
+            )
+            self.resources += 1
+            self.texts.add(text_digest)
+        self._write(record)
+        if earlier is None:
+            self.payloads[digest] = _Written(primary_id, target, date)
+
+        if html is not None and text_digest not in self.texts:
+            self._write(
+                builder.create_warc_record(
+                    target,
+                    "conversion",
+                    payload=io.BytesIO(text_bytes),
+                    length=len(text_bytes),
+                    warc_content_type=TEXT_CONTENT_TYPE,
+                    warc_headers_dict={
+                        **base_headers,
+                        "WARC-Record-ID": _record_id(capture, "conversion"),
+                        "WARC-Refers-To": primary_id,
+                    },
+                )
+            )
+            self.texts.add(text_digest)
+
+        meta = json.dumps(
+            _capture_json(capture, version, text_digest=text_digest, has_html=html is not None),
+            ensure_ascii=False,
+            sort_keys=True,
+        ).encode("utf-8", "surrogatepass")
+        self._write(
+            builder.create_warc_record(
+                target,
+                "metadata",
+                payload=io.BytesIO(meta),
+                length=len(meta),
+                warc_content_type=METADATA_CONTENT_TYPE,
+                warc_headers_dict={
+                    **base_headers,
+                    "WARC-Record-ID": _record_id(capture, "metadata"),
+                    "WARC-Refers-To": primary_id,
+                },
+            )
+        )
+
+
+def _record_id(capture: Capture, kind: str) -> str:
+    # Derived from the capture, so exporting the same archive twice gives the same ids.
+    name = f"{capture.url}\n{capture.captured_at.isoformat()}\n{capture.content_hash}\n{kind}"
+    return f"<urn:uuid:{uuid.uuid5(_RECORD_ID_NAMESPACE, name)}>"
+
+
+def _warc_date(value: datetime) -> str:
+    value = as_utc(value)
+    if value.microsecond:
+        return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _status_line(status: int | None) -> str:
+    status = status or 200
+    try:
+        reason = HTTPStatus(status).phrase
+    except ValueError:
+        reason = "Unknown"
+    return f"{status} {reason}"
+
+
+def _http_headers(capture: Capture, length: int) -> list[tuple[str, str]]:
+    headers: list[tuple[str, str]] = []
+    has_type = False
+    for name, value in capture.http_headers:
+        lowered = name.lower()
+        if lowered in _WIRE_HEADERS:
+            continue
+        if lowered == "content-type":
+            has_type = True
+            mime = value.split(";", 1)[0].strip() or "text/html"
+            value = f"{mime}; charset=utf-8"
+        headers.append((name, value))
+    if not has_type:
+        headers.append(("Content-Type", HTML_CONTENT_TYPE))
+    headers.append(("Content-Length", str(length)))
+    return headers
+
+
+def _capture_json(
+    capture: Capture, version: Version | None, *, text_digest: str, has_html: bool
+) -> dict[str, Any]:
+    return {
+        "format": METADATA_FORMAT,
+        "format_version": METADATA_FORMAT_VERSION,
+        "url": capture.url,
+        "captured_at": format_time(capture.captured_at),
+        "source": capture.source,
+        "fetched_url": capture.fetched_url,
+        "http_status": capture.http_status,
+        "http_headers": [list(pair) for pair in capture.http_headers],
+        "quality": capture.quality,
+        "capture_metadata": dict(capture.metadata),
+        "content_hash": capture.content_hash,
+        "text_hash": capture.text_hash,
+        "text_digest": text_digest,
+        "has_html": has_html,
+        # A flagged capture (quality set) belongs to no version.
+        "version": None
+        if version is None
+        else {
+            "number": version.number,
+            "title": version.title,
+            "byline": version.byline,
+            "published_at": format_time(version.published_at),
+            "modified_at": format_time(version.modified_at),
+        },
+    }
