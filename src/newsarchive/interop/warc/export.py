@@ -142,28 +142,41 @@ class _Exporter:
     def write_capture(self, capture: Capture, version: Version | None) -> None:
         from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
 
-        builder: Any = self.writer
         html = self.archive.raw_html(capture)
         text = self.archive.text_of(capture)
-        target = capture.fetched_url or capture.url
-        date = _warc_date(capture.captured_at)
         text_bytes = text.encode("utf-8", "surrogatepass")
         text_digest = _sha1_digest(text_bytes)
-        base_headers = {"WARC-Date": date}
-
         if html is not None:
             body = html.encode("utf-8", "surrogatepass")
-            digest = _sha1_digest(body)
             http = StatusAndHeaders(
                 _status_line(capture.http_status),
                 _http_headers(capture, len(body)),
                 protocol="HTTP/1.1",
             )
-            kind = "response"
+            primary_id = self._write_payload(capture, body, _sha1_digest(body), http)
         else:
-            body, digest, http, kind = text_bytes, text_digest, None, "resource"
+            primary_id = self._write_payload(capture, text_bytes, text_digest, None)
+            self.texts.add(text_digest)
+        if html is not None and text_digest not in self.texts:
+            self._write_linked(
+                capture, "conversion", text_bytes, TEXT_CONTENT_TYPE, refers_to=primary_id
+            )
+            self.texts.add(text_digest)
+        meta = json.dumps(
+            _capture_json(capture, version, text_digest=text_digest, has_html=html is not None),
+            ensure_ascii=False,
+            sort_keys=True,
+        ).encode("utf-8", "surrogatepass")
+        self._write_linked(capture, "metadata", meta, METADATA_CONTENT_TYPE, refers_to=primary_id)
 
+    def _write_payload(self, capture: Capture, body: bytes, digest: str, http: Any) -> str:
+        """Write the capture's own record (response, resource or revisit); return its id."""
+        builder: Any = self.writer
+        target = capture.fetched_url or capture.url
+        date = _warc_date(capture.captured_at)
+        kind = "resource" if http is None else "response"
         primary_id = _record_id(capture, kind)
+        headers = {"WARC-Date": date, "WARC-Record-ID": primary_id}
         earlier = self.payloads.get(digest)
         if earlier is not None:
             record = builder.create_revisit_record(
@@ -172,11 +185,7 @@ class _Exporter:
                 earlier.target_uri,
                 earlier.warc_date,
                 http_headers=http,
-                warc_headers_dict={
-                    **base_headers,
-                    "WARC-Record-ID": primary_id,
-                    "WARC-Refers-To": earlier.record_id,
-                },
+                warc_headers_dict={**headers, "WARC-Refers-To": earlier.record_id},
             )
             if http is None:
                 record.content_type = TEXT_CONTENT_TYPE
@@ -188,7 +197,7 @@ class _Exporter:
                 payload=io.BytesIO(body),
                 length=len(body),
                 http_headers=http,
-                warc_headers_dict={**base_headers, "WARC-Record-ID": primary_id},
+                warc_headers_dict=headers,
             )
             self.responses += 1
         else:
@@ -198,47 +207,30 @@ class _Exporter:
                 payload=io.BytesIO(body),
                 length=len(body),
                 warc_content_type=TEXT_CONTENT_TYPE,
-                warc_headers_dict={**base_headers, "WARC-Record-ID": primary_id},
+                warc_headers_dict=headers,
             )
             self.resources += 1
-            self.texts.add(text_digest)
         self._write(record)
         if earlier is None:
             self.payloads[digest] = _Written(primary_id, target, date)
+        return primary_id
 
-        if html is not None and text_digest not in self.texts:
-            self._write(
-                builder.create_warc_record(
-                    target,
-                    "conversion",
-                    payload=io.BytesIO(text_bytes),
-                    length=len(text_bytes),
-                    warc_content_type=TEXT_CONTENT_TYPE,
-                    warc_headers_dict={
-                        **base_headers,
-                        "WARC-Record-ID": _record_id(capture, "conversion"),
-                        "WARC-Refers-To": primary_id,
-                    },
-                )
-            )
-            self.texts.add(text_digest)
-
-        meta = json.dumps(
-            _capture_json(capture, version, text_digest=text_digest, has_html=html is not None),
-            ensure_ascii=False,
-            sort_keys=True,
-        ).encode("utf-8", "surrogatepass")
+    def _write_linked(
+        self, capture: Capture, kind: str, payload: bytes, content_type: str, *, refers_to: str
+    ) -> None:
+        """Write a record about the capture's record (its text, or our metadata)."""
+        builder: Any = self.writer
         self._write(
             builder.create_warc_record(
-                target,
-                "metadata",
-                payload=io.BytesIO(meta),
-                length=len(meta),
-                warc_content_type=METADATA_CONTENT_TYPE,
+                capture.fetched_url or capture.url,
+                kind,
+                payload=io.BytesIO(payload),
+                length=len(payload),
+                warc_content_type=content_type,
                 warc_headers_dict={
-                    **base_headers,
-                    "WARC-Record-ID": _record_id(capture, "metadata"),
-                    "WARC-Refers-To": primary_id,
+                    "WARC-Date": _warc_date(capture.captured_at),
+                    "WARC-Record-ID": _record_id(capture, kind),
+                    "WARC-Refers-To": refers_to,
                 },
             )
         )
