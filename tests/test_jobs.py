@@ -11,8 +11,8 @@ import pytest
 from newsarchive import Archive
 from newsarchive.errors import ArchiveBusyError
 from newsarchive.fetch.http import FetchOptions, HttpFetcher
+from newsarchive.scrape import due_articles, fetch_pages, reextract, run_lock, run_watch
 from newsarchive.scrape.config import Schedule, WatchConfig
-from newsarchive.scrape.scraper import due_articles, fetch_pages, reextract, run_lock, run_watch
 from newsarchive.times import utc_now
 from scrape_server import STORY, Reply, ScrapeServer, article_html, scrape_server
 from scrape_server import page as page_bytes

@@ -127,7 +127,7 @@ def fetch(
       newsarchive fetch https://example.com/news/story --json
     """
     from ..fetch.http import FetchOptions
-    from ..scrape.scraper import fetch_pages
+    from ..scrape import fetch_pages
 
     options = FetchOptions(
         timeout_seconds=timeout,
@@ -170,7 +170,7 @@ def reextract(archive: Archive, urls: tuple[str, ...], as_json: bool, quiet: boo
     Example:
       newsarchive reextract https://example.com/news/story
     """
-    from ..scrape.scraper import reextract as run_reextract
+    from ..scrape import reextract as run_reextract
 
     with _progress("Re-extracting", quiet or as_json) as on_progress:
         results = run_reextract(archive, urls or None, on_progress=on_progress)
@@ -228,8 +228,8 @@ def watch(
     Example:
       newsarchive --archive ./archive watch --config watch.toml --max-seconds 600
     """
+    from ..scrape import run_watch
     from ..scrape.config import WatchConfig
-    from ..scrape.scraper import run_watch
 
     config = _load_config(archive, config_path, WatchConfig)
     with _progress("Watching", quiet or as_json) as on_progress:

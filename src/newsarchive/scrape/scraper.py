@@ -1,187 +1,25 @@
-"""Scheduled scraping: fetch, extract, judge and archive, one result per URL.
-
-Three entry points, each the library side of a CLI command:
-
-* :func:`fetch_pages` fetches given URLs now (``newsarchive fetch``).
-* :func:`reextract` re-runs the current extractor over stored raw HTML
-  (``newsarchive reextract``).
-* :func:`run_watch` is one unattended run (``newsarchive watch``): read the
-  feeds, fetch new articles, re-check known ones that are due, then return.
-
-Every page goes through :class:`Scraper.capture`: a conditional request built
-from the last capture's ``ETag``/``Last-Modified``; a 304 saved as an
-unchanged capture of the current version; decoding and extraction; the
-quality gate (a flagged page is kept as a capture, never as a version); and
-one ``Archive.save`` call, which is one transaction, so a run killed at any
-moment leaves the archive consistent and the next run carries on.
-
-Text that changes only because the extractor changed is never counted as an
-edit: such a change is saved first as a capture with source ``reextract`` and
-``metadata["reason"] == "extractor-changed"``, and the re-check clock ignores it.
-"""
+"""Capture one page: conditional fetch, extraction, the quality gate, one save."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import logging
-import os
-import tempfile
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
-from pathlib import Path
-from typing import Any, Literal
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 import attrs
 
 from ..archive import Archive
-from ..errors import (
-    ArchiveBusyError,
-    ExtractionError,
-    FetchError,
-    InputError,
-    NotFoundError,
-)
+from ..errors import ExtractionError, FetchError, InputError, NotFoundError
 from ..fetch.decode import decode_html
 from ..fetch.extract import ExtractedArticle, extract_article
-from ..fetch.feeds import parse_feed
 from ..fetch.http import Fetcher, FetchOptions, HttpFetcher, Response
 from ..fetch.quality import QualityOptions, Verdict, assess
 from ..models import Article, Capture, Version
-from ..normalize import content_hash
-from ..times import format_time, utc_now
+from ..times import utc_now
 from ..urls import canonical_url
-from .config import Schedule, Source, WatchConfig
-
-log = logging.getLogger(__name__)
-
-SOURCE_FETCH = "fetch"
-SOURCE_WATCH = "watch"
-SOURCE_REEXTRACT = "reextract"
-EXTRACTOR_CHANGED = "extractor-changed"
-# Captures from these sources make an article "watched" (re-checked by default).
-SCRAPED_SOURCES = frozenset({SOURCE_FETCH, SOURCE_WATCH, SOURCE_REEXTRACT})
-
-Outcome = Literal["new", "changed", "unchanged", "not-modified", "flagged", "failed", "skipped"]
-Origin = Literal["requested", "discovered", "listed", "due"]
-ProgressCallback = Callable[[int, int], None]
-
-
-@attrs.frozen(kw_only=True)
-class ItemResult:
-    """What happened to one URL.
-
-    ``outcome``: ``new`` (first version), ``changed`` (new version),
-    ``unchanged``, ``not-modified`` (a 304), ``flagged`` (kept as a capture
-    with a quality flag), ``failed`` (nothing usable; see ``message``) or
-    ``skipped`` (nothing to do).
-    """
-
-    url: str
-    outcome: Outcome
-    origin: Origin = "requested"
-    article_url: str | None = None
-    version: int | None = None
-    http_status: int | None = None
-    quality: str | None = None
-    message: str | None = None
-    title: str | None = None
-    reextracted: bool = False
-
-    @property
-    def is_failure(self) -> bool:
-        return self.outcome == "failed"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON shape of this result (snake_case keys)."""
-        return attrs.asdict(self)
-
-
-@attrs.frozen(kw_only=True)
-class FeedResult:
-    """One feed read during a watch run."""
-
-    url: str
-    entries: int = 0
-    discovered: int = 0
-    message: str | None = None
-
-    @property
-    def is_failure(self) -> bool:
-        return self.message is not None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON shape of this result."""
-        return attrs.asdict(self)
-
-
-@attrs.frozen(kw_only=True)
-class RunReport:
-    """The outcome of one watch run."""
-
-    started_at: datetime
-    finished_at: datetime
-    feeds: tuple[FeedResult, ...] = ()
-    items: tuple[ItemResult, ...] = ()
-    due: int = 0
-    stopped: str | None = None
-
-    @property
-    def feeds_read(self) -> int:
-        return sum(1 for f in self.feeds if not f.is_failure)
-
-    @property
-    def discovered(self) -> int:
-        return sum(1 for i in self.items if i.origin in ("discovered", "listed"))
-
-    @property
-    def checked(self) -> int:
-        return sum(1 for i in self.items if i.origin == "due")
-
-    @property
-    def unchanged(self) -> int:
-        return sum(1 for i in self.items if i.outcome in ("unchanged", "not-modified"))
-
-    @property
-    def new_versions(self) -> int:
-        return sum(1 for i in self.items if i.outcome in ("new", "changed"))
-
-    @property
-    def flagged(self) -> int:
-        return sum(1 for i in self.items if i.outcome == "flagged")
-
-    @property
-    def failures(self) -> int:
-        return sum(1 for i in self.items if i.is_failure) + sum(
-            1 for f in self.feeds if f.is_failure
-        )
-
-    @property
-    def has_failures(self) -> bool:
-        return self.failures > 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON shape of the report: counts, then every feed and item."""
-        return {
-            "started_at": format_time(self.started_at),
-            "finished_at": format_time(self.finished_at),
-            "feeds_read": self.feeds_read,
-            "discovered": self.discovered,
-            "due": self.due,
-            "checked": self.checked,
-            "unchanged": self.unchanged,
-            "new_versions": self.new_versions,
-            "flagged": self.flagged,
-            "failures": self.failures,
-            "stopped": self.stopped,
-            "feeds": [f.to_dict() for f in self.feeds],
-            "items": [i.to_dict() for i in self.items],
-        }
-
-
-# -- one page ------------------------------------------------------------------------------
+from .config import Source
+from .reextract import _hash, reextract_article
+from .results import SOURCE_FETCH, ItemResult, Origin, Outcome, ProgressCallback
 
 
 @attrs.define
@@ -235,14 +73,7 @@ class Scraper:
             headers.update(_conditional_headers(captures, current))
 
         response = self.fetcher.fetch(url, headers=headers)
-        base_metadata: dict[str, Any] = {
-            "requested_url": url,
-            "redirects": [attrs.asdict(r) for r in response.redirects],
-        }
-        if source is not None and source.name:
-            base_metadata["watch_source"] = source.name
-        if boilerplate:
-            base_metadata["boilerplate"] = list(boilerplate)
+        base_metadata = _request_metadata(url, response, source, boilerplate)
 
         if response.is_not_modified:
             if current is None or known is None:
@@ -269,29 +100,11 @@ class Scraper:
         )
         reextracted = False
         # Before calling a difference an edit, make sure it is not just a newer extractor.
-        if (
-            verdict.is_good
-            and current is not None
-            and _hash(extracted) != current.content_hash
-            and _extractor_key(current.metadata) != _extractor_key(extracted.extractor)
-        ):
-            redone = reextract_article(self.archive, current.url)
-            if redone.outcome == "changed":
-                reextracted = True
-                current = _latest(self.archive, current.url)
+        if verdict.is_good and current is not None and self._is_new_reading(current, extracted):
+            reextracted = True
+            current = _latest(self.archive, current.url)
 
-        metadata = {
-            **base_metadata,
-            "extractor": dict(extracted.extractor),
-            "encoding": encoding,
-            "site_name": extracted.site_name,
-            "language": extracted.language,
-            "description": extracted.description,
-            "declared_canonical_url": extracted.canonical_url,
-        }
-        if not verdict.is_good:
-            metadata["quality_reason"] = verdict.reason
-        metadata = {k: v for k, v in metadata.items() if v is not None}
+        metadata = _page_metadata(base_metadata, extracted, encoding, verdict)
         result = self.archive.save(
             url,
             text=extracted.text,
@@ -321,6 +134,14 @@ class Scraper:
             extracted.title,
             reextracted,
         )
+
+    def _is_new_reading(self, current: Version, extracted: ExtractedArticle) -> bool:
+        """Whether the stored page, read by today's extractor, already differs (and was saved)."""
+        if _hash(extracted) == current.content_hash:
+            return False
+        if _extractor_key(current.metadata) == _extractor_key(extracted.extractor):
+            return False
+        return reextract_article(self.archive, current.url).outcome == "changed"
 
     def _save_not_modified(
         self,
@@ -359,6 +180,38 @@ class Scraper:
             http_status=304,
             title=current.title,
         )
+
+
+def _request_metadata(
+    url: str, response: Response, source: Source | None, boilerplate: tuple[str, ...]
+) -> dict[str, Any]:
+    """What every capture of this request records, whatever the page turns out to be."""
+    metadata: dict[str, Any] = {
+        "requested_url": url,
+        "redirects": [attrs.asdict(r) for r in response.redirects],
+    }
+    if source is not None and source.name:
+        metadata["watch_source"] = source.name
+    if boilerplate:
+        metadata["boilerplate"] = list(boilerplate)
+    return metadata
+
+
+def _page_metadata(
+    base: dict[str, Any], extracted: ExtractedArticle, encoding: str | None, verdict: Verdict
+) -> dict[str, Any]:
+    metadata = {
+        **base,
+        "extractor": dict(extracted.extractor),
+        "encoding": encoding,
+        "site_name": extracted.site_name,
+        "language": extracted.language,
+        "description": extracted.description,
+        "declared_canonical_url": extracted.canonical_url,
+    }
+    if not verdict.is_good:
+        metadata["quality_reason"] = verdict.reason
+    return {k: v for k, v in metadata.items() if v is not None}
 
 
 def _result(
@@ -405,16 +258,6 @@ def _latest(archive: Archive, url: str) -> Version | None:
         return archive.get(url)
     except NotFoundError:
         return None
-
-
-def _hash(extracted: ExtractedArticle) -> str:
-    return content_hash(
-        text=extracted.text,
-        title=extracted.title,
-        byline=extracted.byline,
-        published_at=extracted.published_at,
-        modified_at=extracted.modified_at,
-    )
 
 
 def _extractor_key(info: Mapping[str, Any]) -> Any:
@@ -468,148 +311,6 @@ def _filing_url(
         if not declared_home or urlsplit(final).path in ("", "/"):
             return declared
     return final
-
-
-# -- reextract -----------------------------------------------------------------------------
-
-
-def reextract_article(
-    archive: Archive, url: str, *, quality: QualityOptions | None = None
-) -> ItemResult:
-    """Re-run the current extractor over the raw HTML behind an article's current version.
-
-    A different result is saved as a capture with source ``reextract`` and
-    ``metadata["reason"] = "extractor-changed"``; an equal one saves nothing.
-
-    Args:
-        archive: the archive.
-        url: the article (any of its URLs).
-        quality: thresholds; a re-extraction that fails the gate is not saved.
-
-    Returns:
-        ``changed``, ``unchanged``, ``flagged``, ``skipped`` (no stored HTML)
-        or ``failed``.
-    """
-    try:
-        current = archive.get(url)
-        captures = archive.captures(url)
-    except NotFoundError as exc:
-        return ItemResult(url=url, outcome="failed", message=str(exc))
-    basis = next(
-        (
-            c
-            for c in reversed(captures)
-            if c.version_id == current.id and c.quality is None and c.html_hash is not None
-        ),
-        None,
-    )
-    if basis is None:
-        return ItemResult(
-            url=url,
-            outcome="skipped",
-            article_url=current.url,
-            version=current.number,
-            message="no stored HTML for this version",
-        )
-    html = archive.raw_html(basis) or ""
-    boilerplate = tuple(basis.metadata.get("boilerplate", ()))
-    try:
-        extracted = extract_article(html, basis.fetched_url or current.url, boilerplate=boilerplate)
-    except ExtractionError as exc:
-        return ItemResult(url=url, outcome="failed", article_url=current.url, message=str(exc))
-    if _hash(extracted) == current.content_hash:
-        return ItemResult(
-            url=url,
-            outcome="unchanged",
-            article_url=current.url,
-            version=current.number,
-            title=current.title,
-        )
-    verdict = assess(
-        status=200,
-        html=html,
-        requested_url=current.url,
-        final_url=current.url,
-        title=extracted.title,
-        text=extracted.text,
-        previous_text=current.text,
-        options=quality,
-    )
-    if not verdict.is_good:
-        return ItemResult(
-            url=url,
-            outcome="flagged",
-            article_url=current.url,
-            version=current.number,
-            quality=verdict.flag,
-            message=verdict.reason,
-        )
-    metadata = {
-        k: v
-        for k, v in basis.metadata.items()
-        if k not in ("extractor", "quality_reason", "not_modified")
-    }
-    metadata.update(
-        {
-            "reason": EXTRACTOR_CHANGED,
-            "extractor": dict(extracted.extractor),
-            "previous_extractor": dict(current.metadata.get("extractor", {})),
-            "reextracted_capture": basis.id,
-        }
-    )
-    result = archive.save(
-        current.url,
-        text=extracted.text,
-        html=html,
-        title=extracted.title,
-        byline=extracted.byline,
-        published_at=extracted.published_at,
-        modified_at=extracted.modified_at,
-        metadata=metadata,
-        source=SOURCE_REEXTRACT,
-        fetched_url=basis.fetched_url,
-        http_status=basis.http_status,
-        http_headers=basis.http_headers,
-    )
-    return ItemResult(
-        url=url,
-        outcome="changed" if result.is_new_version else "unchanged",
-        article_url=result.capture.url,
-        version=result.version.number if result.version else None,
-        title=extracted.title,
-    )
-
-
-def reextract(
-    archive: Archive,
-    urls: Iterable[str] | None = None,
-    *,
-    quality: QualityOptions | None = None,
-    on_progress: ProgressCallback | None = None,
-) -> list[ItemResult]:
-    """Re-extract the current version of the given articles (default: all).
-
-    Args:
-        archive: the archive.
-        urls: articles to redo; None for every article with a version.
-        quality: thresholds for the quality gate.
-        on_progress: called as ``(done, total)``.
-
-    Returns:
-        One result per article.
-    """
-    targets = (
-        list(urls) if urls is not None else [a.url for a in archive.articles() if a.version_count]
-    )
-    results = []
-    for done, url in enumerate(targets, 1):
-        results.append(reextract_article(archive, url, quality=quality))
-        if on_progress:
-            on_progress(done, len(targets))
-    return results
-
-
-# -- fetch ---------------------------------------------------------------------------------
 
 
 def fetch_pages(
@@ -676,326 +377,3 @@ def _key(url: str) -> str:
         return canonical_url(url)
     except InputError:
         return url
-
-
-# -- watch ---------------------------------------------------------------------------------
-
-
-@attrs.frozen(kw_only=True)
-class Due:
-    """A known article due for a re-check: ``overdue_seconds`` past its next check time."""
-
-    url: str
-    overdue_seconds: float
-    interval_seconds: float
-
-
-def next_check_interval(
-    schedule: Schedule, *, last_changed_at: datetime, now: datetime
-) -> float | None:
-    """Return the re-check interval for an article, or None once it is no longer watched.
-
-    Args:
-        schedule: the tiers.
-        last_changed_at: when its content last changed (its first capture if never).
-        now: the current time.
-    """
-    return schedule.interval(max(0.0, (now - last_changed_at).total_seconds()))
-
-
-def due_articles(
-    archive: Archive, schedule: Schedule, *, now: datetime, recheck: str = "watched"
-) -> Iterator[Due]:
-    """Yield the known articles due for a re-check, most overdue first.
-
-    The clock is the time since the content last changed; a change that came
-    only from a new extractor (source ``reextract``) does not reset it.
-
-    Args:
-        archive: the archive.
-        schedule: the tiers.
-        now: the current time.
-        recheck: ``watched`` (articles captured by fetch or watch), ``all`` or ``none``.
-    """
-    if recheck == "none":
-        return
-    candidates = []
-    for article in archive.articles():
-        due = _due(
-            schedule,
-            article.last_changed_at or article.first_captured_at,
-            article.last_captured_at,
-            now,
-        )
-        if due is not None:
-            candidates.append((article.url, due))
-    # Most overdue first; the URL breaks ties so runs are repeatable.
-    candidates.sort(key=lambda item: (-item[1][0], item[0]))
-    for url, _ in candidates:
-        # Captures are read only for candidates: the cheap test above can only over-select.
-        captures = archive.captures(url)
-        if recheck == "watched" and not any(c.source in SCRAPED_SOURCES for c in captures):
-            continue
-        changed = _last_newsroom_change(captures)
-        due = _due(schedule, changed, captures[-1].captured_at if captures else None, now)
-        if due is not None:
-            yield Due(url=url, overdue_seconds=due[0], interval_seconds=due[1])
-
-
-def _due(
-    schedule: Schedule, changed: datetime | None, checked: datetime | None, now: datetime
-) -> tuple[float, float] | None:
-    if changed is None or checked is None:
-        return None
-    interval = next_check_interval(schedule, last_changed_at=changed, now=now)
-    if interval is None:
-        return None
-    overdue = (now - checked).total_seconds() - interval
-    return (overdue, interval) if overdue >= 0 else None
-
-
-def _last_newsroom_change(captures: Sequence[Capture]) -> datetime | None:
-    last: datetime | None = None
-    previous: str | None = None
-    for capture in captures:
-        if capture.quality is not None:
-            continue
-        if capture.source == SOURCE_REEXTRACT:
-            # Same page, new reading: the new hash is the baseline, not an edit.
-            previous = capture.content_hash
-            continue
-        if capture.content_hash != previous:
-            last = capture.captured_at
-            previous = capture.content_hash
-    if last is None and captures:
-        return captures[0].captured_at
-    return last
-
-
-@contextlib.contextmanager
-def run_lock(archive: Archive, *, wait: bool, name: str = "watch") -> Iterator[None]:
-    """Hold the archive's run lock, so two runs never overlap.
-
-    For an archive directory the lock is ``<dir>/<name>.lock`` (``flock``),
-    released by the kernel if the process dies.
-
-    Args:
-        archive: the archive.
-        wait: block until the other run ends, instead of failing at once.
-        name: which lock.
-
-    Raises:
-        ArchiveBusyError: another run holds the lock and ``wait`` is False.
-    """
-    path = _lock_path(archive.location, name)
-    if path is None:
-        yield
-        return
-    import fcntl
-
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            raise ArchiveBusyError(
-                f"another {name} run is using the archive {archive.location}; "
-                "it was left alone (use --wait to queue behind it)"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode())
-        yield
-    finally:
-        os.close(fd)
-
-
-def _lock_path(location: str, name: str) -> Path | None:
-    if location == ":memory:":
-        return None
-    directory = Path(location)
-    if directory.is_dir():
-        return directory / f"{name}.lock"
-    # A database server: serialise runs on this machine.
-    digest = hashlib.sha256(location.encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"newsarchive-{digest}-{name}.lock"
-
-
-@attrs.frozen(kw_only=True)
-class _Task:
-    url: str
-    origin: Origin
-    source: Source | None
-
-
-def run_watch(
-    archive: Archive,
-    config: WatchConfig,
-    *,
-    fetcher: Fetcher | None = None,
-    now: datetime | None = None,
-    max_items: int | None = None,
-    max_seconds: float | None = None,
-    wait: bool = False,
-    on_progress: ProgressCallback | None = None,
-) -> RunReport:
-    """One watch run: discover from feeds, check what is due, then return.
-
-    New articles (from feeds and listed URLs) come first, then known articles
-    most overdue first. Each article is fetched at most once per run.
-
-    Args:
-        archive: the archive.
-        config: sources, schedule and limits.
-        fetcher: how to fetch (default: an :class:`HttpFetcher` with ``config.fetch``).
-        now: the time used for the schedule (default: the clock).
-        max_items: most pages to fetch (default: ``config.max_items``).
-        max_seconds: start no page after this long (default: ``config.max_seconds``).
-        wait: if another run holds the archive, wait for it instead of failing.
-        on_progress: called as ``(done, total)`` after each page.
-
-    Returns:
-        The report; its ``has_failures`` decides the exit code of the CLI.
-
-    Raises:
-        ArchiveBusyError: another run holds the archive and ``wait`` is False.
-        MissingDependencyError: the ``scrape`` extra is not installed.
-    """
-    with run_lock(archive, wait=wait):
-        started_at = utc_now()
-        clock_start = time.monotonic()
-        now = now or started_at
-        max_items = max_items if max_items is not None else config.max_items
-        max_seconds = max_seconds if max_seconds is not None else config.max_seconds
-        own = fetcher is None
-        active = fetcher if fetcher is not None else HttpFetcher(config.fetch)
-        try:
-            return _run(
-                archive,
-                config,
-                active,
-                started_at,
-                clock_start,
-                now,
-                max_items,
-                max_seconds,
-                on_progress,
-            )
-        finally:
-            if own:
-                active.close()
-
-
-def _run(
-    archive: Archive,
-    config: WatchConfig,
-    fetcher: Fetcher,
-    started_at: datetime,
-    clock_start: float,
-    now: datetime,
-    max_items: int | None,
-    max_seconds: float | None,
-    on_progress: ProgressCallback | None,
-) -> RunReport:
-    seen: set[str] = set()
-    tasks: list[_Task] = []
-    feeds: list[FeedResult] = []
-
-    def out_of_time() -> bool:
-        return max_seconds is not None and time.monotonic() - clock_start >= max_seconds
-
-    def add(url: str, origin: Origin, source: Source | None) -> bool:
-        key = _key(url)
-        if key in seen:
-            return False
-        seen.add(key)
-        tasks.append(_Task(url=url, origin=origin, source=source))
-        return True
-
-    for feed in config.feeds:
-        if out_of_time():
-            break
-        feeds.append(_read_feed(archive, fetcher, feed, add, seen))
-    for listed in config.urls:
-        if _find_article(archive, listed.url) is None:
-            add(listed.url, "listed", listed)
-    due = list(due_articles(archive, config.schedule, now=now, recheck=config.recheck))
-    for item in due:
-        add(item.url, "due", None)
-
-    scraper = Scraper(archive, fetcher, config.quality, SOURCE_WATCH)
-    limit = len(tasks) if max_items is None else min(max_items, len(tasks))
-    items: list[ItemResult] = []
-    fetched: set[str] = set()
-    stopped = "max-items" if limit < len(tasks) else None
-    for task in tasks[:limit]:
-        if out_of_time():
-            stopped = "max-seconds"
-            break
-        if task.origin == "due" and _key(task.url) in fetched:
-            continue  # a discovered link turned out to be this article
-        source = task.source or _source_for(archive, config, task.url)
-        result = scraper.capture(task.url, origin=task.origin, source=source)
-        if result.article_url is not None:
-            fetched.add(_key(result.article_url))
-        items.append(result)
-        if on_progress:
-            on_progress(len(items), limit)
-    return RunReport(
-        started_at=started_at,
-        finished_at=utc_now(),
-        feeds=tuple(feeds),
-        items=tuple(items),
-        due=len(due),
-        stopped=stopped,
-    )
-
-
-def _read_feed(
-    archive: Archive,
-    fetcher: Fetcher,
-    feed: Source,
-    add: Callable[[str, Origin, Source | None], bool],
-    seen: set[str],
-) -> FeedResult:
-    try:
-        response = fetcher.fetch(feed.url, headers=feed.headers)
-        if response.status != 200:
-            raise FetchError(
-                f"feed {feed.url} answered HTTP {response.status}",
-                url=feed.url,
-                status=response.status,
-            )
-        entries = parse_feed(
-            response.body, url=response.final_url, content_type=response.header("content-type")
-        )
-    except FetchError as exc:
-        return FeedResult(url=feed.url, message=str(exc))
-    discovered = 0
-    for entry in entries:
-        if not feed.accepts(entry.url):
-            continue
-        if _find_article(archive, entry.url) is not None:
-            continue
-        if add(entry.url, "discovered", feed):
-            discovered += 1
-    return FeedResult(url=feed.url, entries=len(entries), discovered=discovered)
-
-
-def _source_for(archive: Archive, config: WatchConfig, url: str) -> Source | None:
-    """The options of a known article: those of the source that found it, if still configured."""
-    try:
-        captures = archive.captures(url)
-    except NotFoundError:
-        return config.defaults
-    for capture in reversed(captures):
-        name = capture.metadata.get("watch_source")
-        if name:
-            found = config.source_named(str(name))
-            if found is not None:
-                return found
-            break
-    key = _key(url)
-    for listed in config.urls:
-        if _key(listed.url) == key:
-            return listed
-    return config.defaults
