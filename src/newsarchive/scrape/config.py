@@ -257,54 +257,14 @@ class WatchConfig:
             {**defaults_table, "url": "", "name": "defaults"}, "url", None, "[defaults]"
         )
 
-        fetch_kwargs: dict[str, Any] = {}
-        if "user_agent" in data:
-            fetch_kwargs["user_agent"] = _string(data["user_agent"], "user_agent")
-        for key in (
-            "timeout_seconds",
-            "backoff_seconds",
-            "max_retry_wait_seconds",
-            "per_host_interval_seconds",
-        ):
-            if key in limits:
-                fetch_kwargs[key] = parse_duration(limits[key], key=f"limits.{key}")
-        for key in ("retries", "max_body_bytes", "max_redirects"):
-            if key in limits:
-                fetch_kwargs[key] = _int(limits[key], f"limits.{key}", minimum=0)
-        if "respect_robots" in limits:
-            fetch_kwargs["respect_robots"] = _bool(
-                limits["respect_robots"], "limits.respect_robots"
-            )
-        quality = QualityOptions()
-        if "min_fraction" in limits:
-            fraction = limits["min_fraction"]
-            if (
-                isinstance(fraction, bool)
-                or not isinstance(fraction, int | float)
-                or not (0 <= fraction <= 1)
-            ):
-                raise InputError("limits.min_fraction: expected a number from 0 to 1")
-            quality = attrs.evolve(quality, min_fraction=float(fraction))
+        fetch_kwargs = _fetch_kwargs(data, limits)
+        quality = _quality(limits)
 
         recheck = data.get("recheck", "watched")
         if recheck not in ("watched", "all", "none"):
             raise InputError("recheck: expected 'watched', 'all' or 'none'")
 
-        sources: list[Source] = []
-        kinds: tuple[tuple[Literal["feed", "url"], str], ...] = (("feed", "feeds"), ("url", "urls"))
-        for kind, key in kinds:
-            entries = data.get(key, [])
-            if not isinstance(entries, list):
-                raise InputError(f"{key}: expected an array of tables ([[{key}]])")
-            for index, entry in enumerate(entries):
-                where = f"{key}[{index}]"
-                if not isinstance(entry, dict):
-                    raise InputError(f"{where}: expected a table")
-                sources.append(_source(entry, kind, defaults, where))
-        names = [s.name for s in sources]
-        duplicates = sorted({n for n in names if names.count(n) > 1})
-        if duplicates:
-            raise InputError(f"source listed twice: {duplicates[0]}")
+        sources = _listed_sources(data, defaults)
 
         try:
             fetch = FetchOptions(**fetch_kwargs)
@@ -324,6 +284,61 @@ class WatchConfig:
             recheck=recheck,
             defaults=defaults,
         )
+
+
+def _fetch_kwargs(data: Mapping[str, Any], limits: Mapping[str, Any]) -> dict[str, Any]:
+    """The :class:`FetchOptions` keywords the file sets (checked when they are built)."""
+    fetch_kwargs: dict[str, Any] = {}
+    if "user_agent" in data:
+        fetch_kwargs["user_agent"] = _string(data["user_agent"], "user_agent")
+    for key in (
+        "timeout_seconds",
+        "backoff_seconds",
+        "max_retry_wait_seconds",
+        "per_host_interval_seconds",
+    ):
+        if key in limits:
+            fetch_kwargs[key] = parse_duration(limits[key], key=f"limits.{key}")
+    for key in ("retries", "max_body_bytes", "max_redirects"):
+        if key in limits:
+            fetch_kwargs[key] = _int(limits[key], f"limits.{key}", minimum=0)
+    if "respect_robots" in limits:
+        fetch_kwargs["respect_robots"] = _bool(limits["respect_robots"], "limits.respect_robots")
+    return fetch_kwargs
+
+
+def _quality(limits: Mapping[str, Any]) -> QualityOptions:
+    quality = QualityOptions()
+    if "min_fraction" in limits:
+        fraction = limits["min_fraction"]
+        if (
+            isinstance(fraction, bool)
+            or not isinstance(fraction, int | float)
+            or not (0 <= fraction <= 1)
+        ):
+            raise InputError("limits.min_fraction: expected a number from 0 to 1")
+        quality = attrs.evolve(quality, min_fraction=float(fraction))
+    return quality
+
+
+def _listed_sources(data: Mapping[str, Any], defaults: Source) -> list[Source]:
+    """The ``[[feeds]]`` then the ``[[urls]]``, each name used once."""
+    sources: list[Source] = []
+    kinds: tuple[tuple[Literal["feed", "url"], str], ...] = (("feed", "feeds"), ("url", "urls"))
+    for kind, key in kinds:
+        entries = data.get(key, [])
+        if not isinstance(entries, list):
+            raise InputError(f"{key}: expected an array of tables ([[{key}]])")
+        for index, entry in enumerate(entries):
+            where = f"{key}[{index}]"
+            if not isinstance(entry, dict):
+                raise InputError(f"{where}: expected a table")
+            sources.append(_source(entry, kind, defaults, where))
+    names = [s.name for s in sources]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise InputError(f"source listed twice: {duplicates[0]}")
+    return sources
 
 
 def _schedule(table: Mapping[str, Any]) -> Schedule:
