@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from conftest import at
 from newsarchive import Archive, InputError, NotFoundError, StorageError
 from newsarchive.ingest import records as _records
+from newsarchive.storage.framer import TextFramer
 from newsarchive.times import parse_time
 
 URL = "https://news.example.com/2017/06/06/sessions"
@@ -528,7 +529,7 @@ def test_a_worker_refuses_a_file_replaced_during_the_import(tmp_path) -> None:
 
 
 def test_a_record_sent_as_its_frame_alone_saves_its_text(tmp_path) -> None:
-    framer = _records._Framer()
+    framer = TextFramer()
     records = [
         _records.prepare_record(URL, text=text, captured_at=at(m), framer=framer)
         for m, text in ((0, A), (1, B))

@@ -26,11 +26,11 @@ def _frozen_mapping(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return dict(value or {})
 
 
-def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+def str_tuple(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _header_tuple(value: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+def header_tuple(value: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
     return tuple((str(name), str(text)) for name, text in value)
 
 
@@ -52,7 +52,7 @@ class Article:
     """One story, identified by its canonical URL."""
 
     url: str
-    aliases: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
     title: str | None = None
     version_count: int = 0
     capture_count: int = 0
@@ -84,7 +84,7 @@ class Capture:
     modified_at: datetime | None = attrs.field(default=None, validator=_aware)
     fetched_url: str | None = None
     http_status: int | None = None
-    http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_header_tuple)
+    http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=header_tuple)
     quality: str | None = None
     metadata: Mapping[str, Any] = _metadata_field()
 
@@ -127,7 +127,7 @@ class Change:
     captured_at: datetime = attrs.field(validator=_aware)
     reverted_to: int | None = None
     level: str | None = None
-    reasons: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
     stealth: bool = False
 
 

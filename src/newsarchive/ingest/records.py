@@ -21,7 +21,7 @@ from typing import IO, Any
 from ..errors import InputError
 from ..normalize import content_hash, sha256_hex
 from ..storage import CaptureRecord, TextFrame
-from ..storage._blobs import KEYFRAME_INTERVAL, encode
+from ..storage.framer import TextFramer
 from ..times import as_utc, utc_now
 from ..urls import canonical_url as make_canonical
 from .htmltext import html_to_text
@@ -61,7 +61,7 @@ def prepare_record(
     """Validate, canonicalise and hash one capture; the arguments of ``Archive.save``.
 
     ``framer(url, text_hash, utf8_text)``, if given, compresses the text ahead of saving
-    (see ``_Framer``). A record with a frame carries its text in the frame alone: sending
+    (see ``TextFramer``). A record with a frame carries its text in the frame alone: sending
     10 KB of text back from a worker process as well costs a fifth of an import's time.
 
     Raises:
@@ -71,19 +71,8 @@ def prepare_record(
     seen = make_canonical(url)
     canonical = make_canonical(canonical_url) if canonical_url else seen
     aliases = {seen} | ({make_canonical(fetched_url)} if fetched_url else set())
-    if text is None:
-        if html is None:
-            raise InputError("nothing to save: give the article's text or its HTML")
-        page = html_to_text(html)
-        text = page.text
-        title = title if title is not None else page.title
-    metadata = dict(metadata or {})
-    if metadata:
-        try:
-            dumped = json.dumps(metadata, ensure_ascii=False)
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"metadata must be JSON-serialisable: {exc}") from None
-        _require_unicode("metadata", dumped)
+    text, title = _text_and_title(text, html, title)
+    metadata = _checked_metadata(metadata)
     headers = tuple((str(k), str(v)) for k, v in (http_headers or ()))
     # The text is stored as given, even a broken surrogate pair; these fields live in
     # database text columns, which take only valid Unicode.
@@ -131,6 +120,30 @@ def prepare_record(
     )
 
 
+def _text_and_title(
+    text: str | None, html: str | None, title: str | None
+) -> tuple[str, str | None]:
+    """The text as given, else read from the HTML (with the page's title if none given)."""
+    if text is not None:
+        return text, title
+    if html is None:
+        raise InputError("nothing to save: give the article's text or its HTML")
+    page = html_to_text(html)
+    return page.text, title if title is not None else page.title
+
+
+def _checked_metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A copy of the capture's metadata, refused unless it is valid Unicode JSON."""
+    checked = dict(metadata or {})
+    if checked:
+        try:
+            dumped = json.dumps(checked, ensure_ascii=False)
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"metadata must be JSON-serialisable: {exc}") from None
+        _require_unicode("metadata", dumped)
+    return checked
+
+
 def _require_unicode(what: str, value: str) -> None:
     try:
         value.encode("utf-8")
@@ -141,9 +154,9 @@ def _require_unicode(what: str, value: str) -> None:
 def _prepare_chunk(chunk: list[tuple[int, bytes]], source: str, frames: bool = False) -> Prepared:
     """Each line's record, or the reason it cannot be imported.
 
-    With ``frames``, each new text comes with its compressed frame (see ``_Framer``).
+    With ``frames``, each new text comes with its compressed frame (see ``TextFramer``).
     """
-    framer = _Framer() if frames else None
+    framer = TextFramer() if frames else None
     out: Prepared = []
     for number, line in chunk:
         if not line.strip():
@@ -155,31 +168,6 @@ def _prepare_chunk(chunk: list[tuple[int, bytes]], source: str, frames: bool = F
             continue
         out.append((number, record))
     return out
-
-
-class _Framer:
-    """Compresses each text against the previous text of its URL in a run of captures.
-
-    Compressing is the costliest step of saving; done here, it runs in the worker
-    processes of an import, and the store keeps a frame when it would have chosen the
-    same base (the article's latest text), as it does when captures come in order. It
-    cuts chains where the store does, counting from the URL's first text in this run.
-    """
-
-    def __init__(self) -> None:
-        # Per URL: the previous text's key, its UTF-8 and its depth in its delta chain.
-        self._previous: dict[str, tuple[str, bytes, int]] = {}
-
-    def __call__(self, url: str, key: str, data: bytes) -> TextFrame | None:
-        previous = self._previous.get(url)
-        if previous is not None and previous[0] == key:
-            return None
-        if previous is not None and previous[2] + 1 >= KEYFRAME_INTERVAL:
-            previous = None
-        frame, is_delta = encode(data, None if previous is None else previous[1])
-        depth = previous[2] + 1 if previous is not None and is_delta else 0
-        self._previous[url] = (key, data, depth)
-        return TextFrame(None if previous is None else previous[0], frame, is_delta, len(data))
 
 
 def _chunks(stream: IO[bytes]) -> Iterator[tuple[int, list[tuple[int, bytes]]]]:

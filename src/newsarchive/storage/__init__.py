@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import attrs
 
 from ..errors import MissingDependencyError
-from ..models import Article, Capture, Change, SaveResult, Version, _header_tuple, _str_tuple
+from ..models import Article, Capture, Change, SaveResult, Version, header_tuple, str_tuple
 
 __all__ = ["CaptureRecord", "Ingested", "Store", "TextFrame", "open_store"]
 
@@ -40,7 +40,7 @@ class CaptureRecord:
     """One capture as the archive hands it to a store: canonical URL and hashed content."""
 
     url: str
-    aliases: tuple[str, ...] = attrs.field(default=(), converter=_str_tuple)
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
     captured_at: datetime
     source: str
     text: str = attrs.field(repr=False)
@@ -54,7 +54,7 @@ class CaptureRecord:
     text_hash: str
     fetched_url: str | None = None
     http_status: int | None = None
-    http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=_header_tuple)
+    http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=header_tuple)
     quality: str | None = None
     text_frame: TextFrame | None = attrs.field(default=None, eq=False, repr=False)
 
