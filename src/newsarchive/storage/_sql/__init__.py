@@ -1,0 +1,12 @@
+"""The storage logic both SQL backends share; each backend supplies connection and locking.
+
+Queries are written with ``?`` placeholders; a backend may rewrite them (``_sql``). The
+store is built in layers, each using only those below it: the connection and its
+transactions, blobs, reading, the timeline of backfills, and saving on top.
+"""
+
+from __future__ import annotations
+
+from .write import SQLStore
+
+__all__ = ["SQLStore"]

@@ -1,0 +1,92 @@
+"""Transactions and the queries every part runs; each backend supplies the connection."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+from ...errors import NotFoundError
+from .. import _blobs
+
+
+class SQLConnection:
+    """Transactions and query helpers over a DB-API connection."""
+
+    location: str
+
+    def __init__(self) -> None:
+        self._cache = _blobs.BlobCache()
+        self._depth = 0
+
+    # -- what a backend provides -------------------------------------------------------
+
+    def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        raise NotImplementedError
+
+    def _begin(self, statement: str) -> None:
+        """Start a transaction; a failure is a StorageError naming the archive."""
+        raise NotImplementedError
+
+    def _rollback(self) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[None]:
+        """One transaction; a nested call joins the outermost one."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._begin(begin)
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._rollback()
+            raise
+        self._depth = 0
+        self._execute("COMMIT")
+
+    def _write(self, lock_keys: Sequence[str]) -> AbstractContextManager[None]:
+        """A write transaction holding the locks that serialise saves to these articles."""
+        raise NotImplementedError
+
+    def _read(self) -> AbstractContextManager[None]:
+        """A consistent read (a snapshot where the backend has them)."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def schema_version(self) -> int:
+        """The number of the latest schema migration applied to this archive."""
+        return int(self._one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")[0])
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._execute(sql, params).fetchone()
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return list(self._execute(sql, params).fetchall())
+
+    def _article_row(self, url: str) -> tuple[int, str] | None:
+        row = self._one("SELECT id, url FROM articles WHERE url = ?", (url,))
+        if row is None:
+            row = self._one(
+                "SELECT a.id, a.url FROM aliases l JOIN articles a ON a.id = l.article_id"
+                " WHERE l.url = ?",
+                (url,),
+            )
+        return None if row is None else (int(row[0]), str(row[1]))
+
+    def _require_article(self, url: str) -> tuple[int, str]:
+        row = self._article_row(url)
+        if row is None:
+            raise NotFoundError(f"no article in the archive for {url}")
+        return row

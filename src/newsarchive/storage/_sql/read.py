@@ -1,0 +1,252 @@
+"""Reading articles, versions, captures and changes back as model values."""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from ...models import Article, Capture, Change, Version
+from ...times import from_micros, to_micros
+from .blobs import SQLBlobs
+from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _stored_headers, _time
+
+
+class SQLReader(SQLBlobs):
+    """The read side of the Store protocol."""
+
+    def _version_from_row(self, url: str, row: Any) -> Version:
+        text = self._blob_bytes(bytes(row[8])).decode("utf-8", "surrogatepass")
+        return Version(
+            id=row[1],
+            url=url,
+            number=row[0],
+            text=text,
+            title=row[9],
+            byline=row[10],
+            published_at=_time(row[11]),
+            modified_at=_time(row[12]),
+            metadata=json.loads(row[13]) if row[13] else {},
+            analysis=json.loads(row[7]) if row[7] else None,
+            content_hash=bytes(row[2]).hex(),
+            text_hash=bytes(row[8]).hex(),
+            first_captured_at=from_micros(row[3]),
+            last_captured_at=from_micros(row[4]),
+            capture_count=row[5],
+            reverted_to=row[6],
+        )
+
+    def _versions(self, url: str, article_id: int) -> list[Version]:
+        rows = self._all(
+            f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN captures c ON c.id = v.capture_id"
+            " WHERE v.article_id = ? ORDER BY v.number",
+            (article_id,),
+        )
+        return [self._version_from_row(url, r) for r in rows]
+
+    def _version_where(self, url: str, where: str, params: Sequence[Any]) -> Version | None:
+        row = self._one(
+            f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN captures c ON c.id = v.capture_id"
+            f" WHERE {where}",
+            params,
+        )
+        return None if row is None else self._version_from_row(url, row)
+
+    def _version_by_id(self, url: str, article_id: int, version_id: str) -> Version | None:
+        return self._version_where(url, "v.article_id = ? AND v.id = ?", (article_id, version_id))
+
+    def _version_at(self, url: str, article_id: int, at: int) -> Version | None:
+        return self._version_where(
+            url,
+            "v.article_id = ? AND v.first_captured_at <= ?"
+            " ORDER BY v.first_captured_at DESC, v.number DESC LIMIT 1",
+            (article_id, at),
+        )
+
+    def versions(self, url: str) -> list[Version]:
+        with self._read():
+            article_id, canonical = self._require_article(url)
+            return self._versions(canonical, article_id)
+
+    def version(self, url: str, number: int) -> Version | None:
+        with self._read():
+            article_id, canonical = self._require_article(url)
+            return self._version_where(
+                canonical, "v.article_id = ? AND v.number = ?", (article_id, number)
+            )
+
+    def latest_version(self, url: str) -> Version | None:
+        with self._read():
+            article_id, canonical = self._require_article(url)
+            return self._version_where(
+                canonical, "v.article_id = ? ORDER BY v.number DESC LIMIT 1", (article_id,)
+            )
+
+    def version_at(self, url: str, at: datetime) -> Version | None:
+        with self._read():
+            article_id, canonical = self._require_article(url)
+            return self._version_at(canonical, article_id, to_micros(at))
+
+    def _captures(
+        self,
+        url: str,
+        article_id: int,
+        where: str = "",
+        params: Sequence[Any] = (),
+        order: str = "c.captured_at, c.id",
+    ) -> list[Capture]:
+        versions = self._all(
+            "SELECT v.number, v.id, c.captured_at, c.id FROM versions v"
+            " JOIN captures c ON c.id = v.capture_id WHERE v.article_id = ? ORDER BY v.number",
+            (article_id,),
+        )
+        starts = [(int(r[2]), int(r[3])) for r in versions]
+        rows = self._all(
+            f"SELECT {_CAPTURE_COLUMNS} FROM captures c WHERE c.article_id = ? {where}"
+            f" ORDER BY {order}",
+            (article_id, *params),
+        )
+        result = []
+        for row in rows:
+            number, vid = 0, ""
+            if row[9] is None:
+                index = bisect.bisect_right(starts, (int(row[1]), int(row[0]))) - 1
+                if index >= 0:
+                    number, vid = int(versions[index][0]), str(versions[index][1])
+            result.append(self._capture_from_row(url, row, number, vid))
+        return result
+
+    def _capture_from_row(self, url: str, row: Any, number: int, vid: str) -> Capture:
+        return Capture(
+            id=int(row[0]),
+            url=url,
+            captured_at=from_micros(row[1]),
+            source=row[2],
+            version_id=vid,
+            version=number,
+            content_hash=bytes(row[3]).hex(),
+            text_hash=bytes(row[4]).hex(),
+            html_hash=None if row[5] is None else bytes(row[5]).hex(),
+            fetched_url=row[6],
+            http_status=row[7],
+            http_headers=_stored_headers(int(row[0]), row[15], row[8]),
+            quality=row[9],
+            metadata=json.loads(row[10]) if row[10] else {},
+            title=row[11],
+            byline=row[12],
+            published_at=_time(row[13]),
+            modified_at=_time(row[14]),
+        )
+
+    def _capture_by_id(self, url: str, article_id: int, capture_id: int) -> Capture:
+        return self._captures(url, article_id, "AND c.id = ?", (capture_id,))[0]
+
+    def captures(self, url: str) -> list[Capture]:
+        with self._read():
+            article_id, canonical = self._require_article(url)
+            return self._captures(canonical, article_id)
+
+    def iter_captures(self, urls: Iterable[str] | None = None) -> Iterator[Capture]:
+        if urls is None:
+            with self._read():
+                targets = [
+                    (int(r[0]), str(r[1]))
+                    for r in self._all("SELECT id, url FROM articles ORDER BY url")
+                ]
+        else:
+            with self._read():
+                targets = [self._require_article(u) for u in urls]
+        for article_id, url in targets:
+            with self._read():
+                chunk = self._captures(url, article_id, order="c.id")
+            yield from chunk
+
+    def find_article(self, url: str) -> Article | None:
+        with self._read():
+            row = self._article_row(url)
+            return None if row is None else self._article(*row)
+
+    def _article(self, article_id: int, url: str) -> Article:
+        aliases = [
+            str(r[0])
+            for r in self._all(
+                "SELECT url FROM aliases WHERE article_id = ? ORDER BY url", (article_id,)
+            )
+        ]
+        stats = self._one(
+            "SELECT COUNT(*), MAX(first_captured_at), MAX(number) FROM versions"
+            " WHERE article_id = ?",
+            (article_id,),
+        )
+        captures = self._one(
+            "SELECT COUNT(*), MIN(captured_at), MAX(captured_at) FROM captures"
+            " WHERE article_id = ?",
+            (article_id,),
+        )
+        title_row = self._one(
+            "SELECT c.title FROM versions v JOIN captures c ON c.id = v.capture_id"
+            " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1",
+            (article_id,),
+        )
+        return Article(
+            url=url,
+            aliases=tuple(aliases),
+            title=title_row[0] if title_row else None,
+            version_count=int(stats[0]),
+            capture_count=int(captures[0]),
+            first_captured_at=_time(captures[1]),
+            last_captured_at=_time(captures[2]),
+            last_changed_at=_time(stats[1]),
+        )
+
+    def articles(self) -> list[Article]:
+        with self._read():
+            rows = self._all("SELECT id, url FROM articles ORDER BY url")
+            return [self._article(int(r[0]), str(r[1])) for r in rows]
+
+    def changes(
+        self,
+        *,
+        since: datetime | None = None,
+        min_level: str | None = None,
+        stealth_only: bool = False,
+        limit: int = 100,
+    ) -> list[Change]:
+        """Versions across all articles, newest first, filtered by their stored analysis."""
+        where, params = ["v.number > 1"], []
+        if since is not None:
+            where.append("v.first_captured_at >= ?")
+            params.append(to_micros(since))
+        if min_level is not None:
+            where.append("v.significance >= ?")
+            params.append(_LEVELS[min_level])
+        if stealth_only:
+            where.append("v.stealth = 1")
+        with self._read():
+            rows = self._all(
+                "SELECT a.url, c.title, v.number, v.id, v.first_captured_at, v.reverted_to,"
+                " v.analysis FROM versions v JOIN articles a ON a.id = v.article_id"
+                " JOIN captures c ON c.id = v.capture_id"
+                f" WHERE {' AND '.join(where)}"
+                " ORDER BY v.first_captured_at DESC, a.url, v.number DESC LIMIT ?",
+                (*params, limit),
+            )
+        result = []
+        for row in rows:
+            summary = json.loads(row[6]) if row[6] else {}
+            result.append(
+                Change(
+                    url=row[0],
+                    title=row[1],
+                    version=int(row[2]),
+                    version_id=row[3],
+                    captured_at=from_micros(row[4]),
+                    reverted_to=row[5],
+                    level=summary.get("level"),
+                    reasons=tuple(r["code"] for r in summary.get("reasons", ())),
+                    stealth=bool(summary.get("stealth")),
+                )
+            )
+        return result

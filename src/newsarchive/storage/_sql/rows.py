@@ -1,0 +1,119 @@
+"""Row and value conversions the SQL parts share, and the small records they pass."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, TypeVar
+
+import attrs
+
+from ...errors import StorageError
+from ...times import from_micros, to_micros
+from .. import CaptureRecord, _headers
+
+_VERSION_COLUMNS = """v.number, v.id, v.content_hash, v.first_captured_at, v.last_captured_at,
+    v.capture_count, v.reverted_to, v.analysis, c.text_hash, c.title, c.byline,
+    c.published_at, c.modified_at, c.metadata"""
+
+_CAPTURE_COLUMNS = """c.id, c.captured_at, c.source, c.content_hash, c.text_hash, c.html_hash,
+    c.fetched_url, c.http_status, c.http_headers, c.quality, c.metadata,
+    c.title, c.byline, c.published_at, c.modified_at, c.http_headers_zstd"""
+
+
+T = TypeVar("T")
+
+# Significance levels as stored numbers, so that "at least minor" is one comparison.
+_LEVELS = {"none": 0, "cosmetic": 1, "minor": 2, "substantive": 3}
+
+
+def _micros(value: datetime | None) -> int | None:
+    return None if value is None else to_micros(value)
+
+
+def _time(value: int | None) -> datetime | None:
+    return None if value is None else from_micros(value)
+
+
+def _json(value: Any) -> str | None:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else None
+
+
+def _stored_headers(
+    capture_id: int, frame: bytes | None, legacy_json: str | None
+) -> _headers.Headers:
+    """A capture's headers: a compressed frame, or JSON text in rows saved before frames."""
+    try:
+        if frame is not None:
+            return _headers.decompress(bytes(frame))
+        return _headers.parse(legacy_json) if legacy_json else ()
+    except ValueError as error:
+        raise StorageError(f"the stored headers of capture {capture_id} are damaged") from error
+
+
+def _content_fields(record: CaptureRecord) -> dict[str, Any]:
+    """What a capture and the version it makes both carry of the record's content."""
+    return {
+        "title": record.title,
+        "byline": record.byline,
+        "published_at": record.published_at,
+        "modified_at": record.modified_at,
+        "metadata": dict(record.metadata),
+        "content_hash": record.content_hash,
+        "text_hash": record.text_hash,
+    }
+
+
+@attrs.frozen
+class _Latest:
+    """An article's latest version, as saving the next capture needs it."""
+
+    number: int
+    content_hash: bytes
+    last_captured_at: int
+    text_key: bytes
+    depth: int  # of its text blob in the delta chain
+
+
+@attrs.frozen(kw_only=True)
+class _Stored:
+    """What saving one capture did: enough to build what ``save`` returns, when asked."""
+
+    url: str
+    article_id: int
+    capture_id: int
+    html_key: bytes | None
+    is_new_capture: bool = True
+    is_new_version: bool = False
+    # The version it joined or made: by id after a backfill, by number after an append.
+    version_id: str | None = None
+    number: int = 0
+    reverted_to: int | None = None
+
+
+@attrs.frozen
+class _Placed:
+    """Where a backfilled capture landed: its version, and whether that is new."""
+
+    version_id: str
+    is_new: bool
+
+
+_BEFORE_ANY_CAPTURE = -(2**63)
+
+
+@attrs.define
+class _Tip:
+    """An article as a bulk import leaves it: its newest capture and latest version."""
+
+    article_id: int
+    url: str
+    last_capture_at: int
+    latest: _Latest | None
+    # The first number of each content hash, for an article the import started.
+    firsts: dict[bytes, int] | None
+
+    @classmethod
+    def empty(cls, article_id: int, url: str) -> _Tip:
+        """An article with nothing stored yet."""
+        return cls(article_id, url, _BEFORE_ANY_CAPTURE, None, {})

@@ -1,0 +1,115 @@
+"""Placing a capture that lands before the newest one (a backfill) in its article's timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ...errors import StorageError
+from .. import _timeline
+from .read import SQLReader
+from .rows import _Placed
+
+
+class SQLTimeline(SQLReader):
+    """Backfills: renumber only the versions around where a capture lands."""
+
+    def _place(self, url: str, article_id: int, capture: _timeline.TimelineCapture) -> _Placed:
+        """Add a backfilled capture to its article's versions, rewriting only what moves."""
+        at, cid = capture.key
+        # The version whose head comes last before the capture. Two lookups that follow
+        # the index are much faster than one that orders by the head's whole key.
+        heads = self._runs(article_id, "AND first_captured_at = ?", (at,)) + self._runs(
+            article_id,
+            "AND first_captured_at < ? ORDER BY first_captured_at DESC, number DESC LIMIT 1",
+            (at,),
+        )
+        before = sorted((r for r in heads if r.head < capture.key), key=lambda r: r.head)[-1:]
+        after = self._runs(article_id, "AND number = ?", (before[0].number + 1 if before else 1,))
+        joined = _timeline.join(before[0] if before else None, after[0] if after else None, capture)
+        if joined is not None:
+            self._write_runs(article_id, [*before, *after], [joined])
+            return _Placed(joined.id, False)
+        runs = self._runs(article_id, "ORDER BY number")
+        members: list[_timeline.TimelineCapture] = []
+        if before and _timeline.may_split(before[0], capture):
+            split = before[0]
+            rows = self._all(
+                "SELECT id, captured_at FROM captures WHERE article_id = ? AND quality IS NULL"
+                " AND captured_at BETWEEN ? AND ? AND id <> ?",
+                (article_id, split.first_captured_at, split.last_captured_at, cid),
+            )
+            # Of the captures in its time range, those from its head up to the next head.
+            members = sorted(
+                (_timeline.TimelineCapture(int(r[0]), int(r[1]), split.content_hash) for r in rows),
+                key=lambda m: m.key,
+            )
+            members = [
+                m for m in members if m.key >= split.head and (not after or m.key < after[0].head)
+            ]
+        try:
+            placed, run = _timeline.place(url, runs, capture, members)
+        except ValueError as error:  # never from versions this code wrote
+            raise StorageError(
+                f"archive {self.location}: the versions of {url} do not match its captures"
+            ) from error
+        self._write_runs(article_id, runs, placed)
+        return _Placed(run.id, run.id not in {r.id for r in runs})
+
+    def _runs(self, article_id: int, where: str, params: Sequence[Any] = ()) -> list[_timeline.Run]:
+        return [
+            _timeline.Run(
+                number=int(r[0]),
+                id=str(r[1]),
+                content_hash=bytes(r[2]),
+                capture_id=int(r[3]),
+                first_captured_at=int(r[4]),
+                last_captured_at=int(r[5]),
+                capture_count=int(r[6]),
+                reverted_to=None if r[7] is None else int(r[7]),
+            )
+            for r in self._all(
+                "SELECT number, id, content_hash, capture_id, first_captured_at,"
+                " last_captured_at, capture_count, reverted_to"
+                f" FROM versions WHERE article_id = ? {where}",
+                (article_id, *params),
+            )
+        ]
+
+    def _write_runs(
+        self, article_id: int, old: Sequence[_timeline.Run], new: Sequence[_timeline.Run]
+    ) -> None:
+        """Write the versions of ``new`` that differ from ``old``, matched by id.
+
+        Versions only ever move to higher numbers, so writing from the last one down never
+        needs a number that another row still holds. A row that stays keeps its analysis.
+        """
+        stored = {r.id: r for r in old}
+        for run in sorted(new, key=lambda r: -r.number):
+            was = stored.get(run.id)
+            if was == run:
+                continue
+            values = (
+                run.number,
+                run.id,
+                run.content_hash,
+                run.capture_id,
+                run.first_captured_at,
+                run.last_captured_at,
+                run.capture_count,
+                run.reverted_to,
+            )
+            if was is None:
+                self._execute(
+                    "INSERT INTO versions (number, id, content_hash, capture_id,"
+                    " first_captured_at, last_captured_at, capture_count, reverted_to,"
+                    " article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, article_id),
+                )
+            else:
+                self._execute(
+                    "UPDATE versions SET number = ?, id = ?, content_hash = ?, capture_id = ?,"
+                    " first_captured_at = ?, last_captured_at = ?, capture_count = ?,"
+                    " reverted_to = ? WHERE article_id = ? AND number = ?",
+                    (*values, article_id, was.number),
+                )

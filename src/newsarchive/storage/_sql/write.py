@@ -1,0 +1,363 @@
+"""Saving captures: one transaction per batch, a version only when the content changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ...models import Capture, SaveResult, Version
+from ...normalize import sha256_hex
+from ...times import from_micros, to_micros
+from .. import CaptureRecord, Ingested, _headers, _timeline
+from .rows import (
+    _BEFORE_ANY_CAPTURE,
+    _LEVELS,
+    T,
+    _content_fields,
+    _json,
+    _Latest,
+    _micros,
+    _Stored,
+    _Tip,
+)
+from .timeline import SQLTimeline
+
+
+class SQLStore(SQLTimeline):
+    """Shared implementation of the Store protocol over a DB-API connection."""
+
+    def save(self, records: Iterable[CaptureRecord]) -> list[SaveResult]:
+        return self._locked_batch(list(records), self._save_all)
+
+    def _locked_batch(
+        self, batch: list[CaptureRecord], work: Callable[[list[CaptureRecord]], list[T]]
+    ) -> list[T]:
+        """Run ``work(batch)`` in one write transaction that serialises saves to its articles."""
+        with self._write(sorted({r.url for r in batch})):
+            return work(batch)
+
+    def _save_all(self, batch: list[CaptureRecord]) -> list[SaveResult]:
+        return [self._save_one(record) for record in batch]
+
+    def _ensure_article(self, record: CaptureRecord) -> tuple[int, str, bool]:
+        """The id and URL of the record's article, and whether this call created it."""
+        found = self._article_row(record.url)
+        created = False
+        if found is None:
+            row = self._one(
+                "INSERT INTO articles (url, created_at) VALUES (?, ?) ON CONFLICT (url) DO NOTHING"
+                " RETURNING id",
+                (record.url, to_micros(record.captured_at)),
+            )
+            created = row is not None
+            found = (int(row[0]), record.url) if created else self._require_article(record.url)
+        for alias in record.aliases:
+            if alias != found[1]:
+                self._execute(
+                    "INSERT INTO aliases (url, article_id) VALUES (?, ?)"
+                    " ON CONFLICT (url) DO NOTHING",
+                    (alias, found[0]),
+                )
+        return found[0], found[1], created
+
+    def _latest(self, article_id: int) -> _Latest | None:
+        row = self._one(
+            "SELECT v.number, v.content_hash, v.last_captured_at, c.text_hash, b.depth"
+            " FROM versions v JOIN captures c ON c.id = v.capture_id"
+            " JOIN blobs b ON b.hash = c.text_hash"
+            " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1",
+            (article_id,),
+        )
+        if row is None:
+            return None
+        return _Latest(int(row[0]), bytes(row[1]), int(row[2]), bytes(row[3]), int(row[4]))
+
+    def _save_one(self, record: CaptureRecord) -> SaveResult:
+        return self._result(record, self._store_one(record))
+
+    def _store_one(self, record: CaptureRecord) -> _Stored:
+        """Save one capture: the writes of ``save``, without building its result."""
+        article_id, url, _ = self._ensure_article(record)
+        at = to_micros(record.captured_at)
+        chash = bytes.fromhex(record.content_hash)
+        existing = self._one(
+            "SELECT id FROM captures WHERE article_id = ? AND captured_at = ? AND content_hash = ?",
+            (article_id, at, chash),
+        )
+        if existing is not None:
+            frame = record.text_frame
+            if frame is not None:
+                # The text may differ from the stored capture's in spacing alone, and frames
+                # computed after this one can be deltas against it: keep it for them.
+                base = None if frame.base is None else bytes.fromhex(frame.base)
+                self._put_blob(bytes.fromhex(record.text_hash), record.text, base, None, frame)
+            return _Stored(
+                url=url,
+                article_id=article_id,
+                capture_id=int(existing[0]),
+                html_key=None,
+                is_new_capture=False,
+            )
+
+        latest = self._latest(article_id)
+        capture_id, html_key, _ = self._store_capture(article_id, at, chash, record, latest)
+        stored = _Stored(url=url, article_id=article_id, capture_id=capture_id, html_key=html_key)
+        if record.quality is not None:
+            return stored
+        if latest is not None and at <= latest.last_captured_at:
+            # A backfill: the capture lands inside the timeline (or may, at the same time).
+            placed = self._place(url, article_id, _timeline.TimelineCapture(capture_id, at, chash))
+            return attrs.evolve(stored, version_id=placed.version_id, is_new_version=placed.is_new)
+        number, is_new, reverted_to = self._append(url, article_id, capture_id, at, chash, latest)
+        return attrs.evolve(stored, number=number, is_new_version=is_new, reverted_to=reverted_to)
+
+    def _result(self, record: CaptureRecord, stored: _Stored) -> SaveResult:
+        """What ``save`` returns for a capture ``_store_one`` has just saved."""
+        url, article_id = stored.url, stored.article_id
+        if not stored.is_new_capture:
+            capture = self._capture_by_id(url, article_id, stored.capture_id)
+            version = (
+                self._version_by_id(url, article_id, capture.version_id)
+                if capture.version_id
+                else None
+            )
+            return SaveResult(
+                capture=capture, version=version, is_new_version=False, is_new_capture=False
+            )
+        at = to_micros(record.captured_at)
+        if record.quality is not None:
+            version = self._version_at(url, article_id, at)
+            capture = self._capture_from_record(
+                record, url, stored.capture_id, stored.html_key, None
+            )
+            return SaveResult(capture=capture, version=version, is_new_version=False)
+        if stored.version_id is not None:
+            version = self._version_by_id(url, article_id, stored.version_id)
+        elif stored.is_new_version:
+            when = from_micros(at)
+            version = Version(
+                id=_timeline.version_id(url, at, bytes.fromhex(record.content_hash)),
+                url=url,
+                number=stored.number,
+                text=self._record_text(record),
+                **_content_fields(record),
+                first_captured_at=when,
+                last_captured_at=when,
+                capture_count=1,
+                reverted_to=stored.reverted_to,
+            )
+        else:
+            version = self._version_where(
+                url, "v.article_id = ? AND v.number = ?", (article_id, stored.number)
+            )
+        assert version is not None
+        capture = self._capture_from_record(
+            record, url, stored.capture_id, stored.html_key, version
+        )
+        return SaveResult(capture=capture, version=version, is_new_version=stored.is_new_version)
+
+    def _store_capture(
+        self, article_id: int, at: int, chash: bytes, record: CaptureRecord, latest: _Latest | None
+    ) -> tuple[int, bytes | None, int]:
+        """Store a capture's text and HTML blobs and its row.
+
+        Returns the capture's id, its HTML blob's key and its text blob's chain depth.
+        """
+        text_key = bytes.fromhex(record.text_hash)
+        depth = self._put_blob(
+            text_key,
+            record.text,
+            None if latest is None else latest.text_key,
+            None if latest is None else latest.depth,
+            record.text_frame,
+        )
+        html_key = None
+        if record.html is not None:
+            html = record.html.encode("utf-8", "surrogatepass")
+            html_key = bytes.fromhex(sha256_hex(html))
+            html_base = self._one(
+                "SELECT html_hash FROM captures WHERE article_id = ? AND html_hash IS NOT NULL"
+                " ORDER BY captured_at DESC, id DESC LIMIT 1",
+                (article_id,),
+            )
+            self._put_blob(html_key, html, None if html_base is None else bytes(html_base[0]))
+        capture_id = int(
+            self._one(
+                "INSERT INTO captures (article_id, captured_at, content_hash, text_hash, html_hash,"
+                " title, byline, published_at, modified_at, source, fetched_url, http_status,"
+                " http_headers_zstd, quality, metadata)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id",
+                (
+                    article_id,
+                    at,
+                    chash,
+                    text_key,
+                    html_key,
+                    record.title,
+                    record.byline,
+                    _micros(record.published_at),
+                    _micros(record.modified_at),
+                    record.source,
+                    record.fetched_url,
+                    record.http_status,
+                    _headers.compress(record.http_headers),
+                    record.quality,
+                    _json(dict(record.metadata)),
+                ),
+            )[0]
+        )
+        return capture_id, html_key, depth
+
+    def _capture_from_record(
+        self,
+        record: CaptureRecord,
+        url: str,
+        capture_id: int,
+        html_key: bytes | None,
+        version: Version | None,
+    ) -> Capture:
+        return Capture(
+            id=capture_id,
+            url=url,
+            captured_at=from_micros(to_micros(record.captured_at)),
+            source=record.source,
+            version_id=version.id if version else "",
+            version=version.number if version else 0,
+            html_hash=html_key.hex() if html_key else None,
+            fetched_url=record.fetched_url,
+            http_status=record.http_status,
+            http_headers=record.http_headers,
+            quality=record.quality,
+            **_content_fields(record),
+        )
+
+    def _append(
+        self,
+        url: str,
+        article_id: int,
+        capture_id: int,
+        at: int,
+        chash: bytes,
+        latest: _Latest | None,
+        firsts: dict[bytes, int] | None = None,
+    ) -> tuple[int, bool, int | None]:
+        """Add a capture at or after the latest one: a new version, or one more capture.
+
+        ``firsts`` maps the content hash of each of the article's versions to its first
+        number, when the caller knows them all; it is kept up to date.
+
+        Returns the number of the version it belongs to, whether that version is new, and
+        the earlier version it reverts to.
+        """
+        if latest is not None and latest.content_hash == chash:
+            self._execute(
+                "UPDATE versions SET last_captured_at = ?, capture_count = capture_count + 1"
+                " WHERE article_id = ? AND number = ?",
+                (at, article_id, latest.number),
+            )
+            return latest.number, False, None
+        number = 1 if latest is None else latest.number + 1
+        reverted_to: int | None
+        if firsts is not None:
+            first = firsts.setdefault(chash, number)
+            reverted_to = None if first == number else first
+        elif latest is None:
+            reverted_to = None
+        else:
+            earlier = self._one(
+                "SELECT MIN(number) FROM versions WHERE article_id = ? AND content_hash = ?",
+                (article_id, chash),
+            )
+            reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
+        self._execute(
+            "INSERT INTO versions (article_id, number, id, content_hash, capture_id,"
+            " first_captured_at, last_captured_at, capture_count, reverted_to)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
+            (
+                article_id,
+                number,
+                _timeline.version_id(url, at, chash),
+                chash,
+                capture_id,
+                at,
+                at,
+                reverted_to,
+            ),
+        )
+        return number, True, reverted_to
+
+    # -- bulk import ------------------------------------------------------------------
+
+    def ingest(self, records: Iterable[CaptureRecord]) -> list[Ingested]:
+        """Save records as ``save`` does, without building results: the bulk import path.
+
+        A capture later than every other of its article (the common case of an import)
+        is appended knowing the article's latest version from the one before, which saves
+        most of the queries; any other goes through ``save``'s own path.
+        """
+        return self._locked_batch(list(records), self._ingest_all)
+
+    def _ingest_all(self, batch: list[CaptureRecord]) -> list[Ingested]:
+        done: list[Ingested] = []
+        # By article, not by URL: a batch may name one article by several of its URLs.
+        articles: dict[str, tuple[int, str]] = {}
+        tips: dict[int, _Tip] = {}
+        for record in batch:
+            if record.url not in articles or record.aliases:
+                article_id, url, created = self._ensure_article(record)
+                articles[record.url] = article_id, url
+                if created:  # nothing of it stored yet: no need to ask
+                    tips[article_id] = _Tip.empty(article_id, url)
+            article_id, url = articles[record.url]
+            tip = tips.get(article_id)
+            if tip is None:
+                tip = tips[article_id] = self._tip(article_id, url)
+            at = to_micros(record.captured_at)
+            if record.quality is None and at > tip.last_capture_at:
+                done.append(self._append_tip(tip, record, at))
+                continue
+            stored = self._store_one(record)
+            if stored.is_new_capture:  # the article's tip may have moved
+                del tips[article_id]
+            done.append(Ingested(url, stored.is_new_capture, stored.is_new_version))
+        return done
+
+    def _tip(self, article_id: int, url: str) -> _Tip:
+        row = self._one("SELECT MAX(captured_at) FROM captures WHERE article_id = ?", (article_id,))
+        last = _BEFORE_ANY_CAPTURE if row is None or row[0] is None else int(row[0])
+        latest = self._latest(article_id)
+        return _Tip(article_id, url, last, latest, {} if latest is None else None)
+
+    def _append_tip(self, tip: _Tip, record: CaptureRecord, at: int) -> Ingested:
+        chash = bytes.fromhex(record.content_hash)
+        capture_id, _, depth = self._store_capture(tip.article_id, at, chash, record, tip.latest)
+        number, is_new, _ = self._append(
+            tip.url, tip.article_id, capture_id, at, chash, tip.latest, tip.firsts
+        )
+        tip.latest = _Latest(number, chash, at, bytes.fromhex(record.text_hash), depth)
+        tip.last_capture_at = at
+        return Ingested(tip.url, True, is_new)
+
+    def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
+        """Store analysis summaries of one article's versions (by id) in one transaction."""
+        if not items:
+            return
+        with self._write([url]):
+            article_id, _ = self._require_article(url)
+            for version_id, summary in items:
+                level = None if not summary else _LEVELS.get(str(summary.get("level")))
+                stealth = None if not summary else int(bool(summary.get("stealth")))
+                self._execute(
+                    "UPDATE versions SET analysis = ?, significance = ?, stealth = ?"
+                    " WHERE article_id = ? AND id = ?",
+                    (
+                        _json(dict(summary)) if summary else None,
+                        level,
+                        stealth,
+                        article_id,
+                        version_id,
+                    ),
+                )
