@@ -196,21 +196,21 @@ def test_flagged_capture_is_recorded_but_never_a_version(archive: Archive) -> No
 def test_version_references(archive: Archive) -> None:
     for minute, text in [(0, A), (10, B), (20, C)]:
         archive.save(URL, text=text, captured_at=at(minute))
-    assert archive.resolve(URL, "1").text == A
-    assert archive.resolve(URL, "-1").text == C
-    assert archive.resolve(URL, "-2").text == B
-    assert archive.resolve(URL, "@2017-06-06T20:15:00Z").text == B
-    assert archive.resolve(URL, "@2017-06-06T20:20:00+00:00").text == C
+    assert archive.get(URL, "1").text == A
+    assert archive.get(URL, "-1").text == C
+    assert archive.get(URL, "-2").text == B
+    assert archive.get(URL, "@2017-06-06T20:15:00Z").text == B
+    assert archive.get(URL, "@2017-06-06T20:20:00+00:00").text == C
     v2 = archive.get(URL, 2)
-    assert archive.resolve(URL, v2.id) == v2
+    assert archive.get(URL, v2.id) == v2
     with pytest.raises(InputError, match="before the first capture"):
-        archive.resolve(URL, "@2017-06-06T19:00:00Z")
+        archive.get(URL, "@2017-06-06T19:00:00Z")
     with pytest.raises(NotFoundError, match="no version 4"):
-        archive.resolve(URL, "4")
+        archive.get(URL, "4")
     with pytest.raises(InputError):
-        archive.resolve(URL, "latest")
+        archive.get(URL, "latest")
     with pytest.raises(InputError):
-        archive.resolve(URL, "0")
+        archive.get(URL, "0")
 
 
 def test_unknown_article(archive: Archive) -> None:

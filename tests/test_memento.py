@@ -92,14 +92,14 @@ def test_timegate_picks_latest_at_or_before(archive: Archive) -> None:
     fill(archive)
     assert archive.get(URL, at=T0).number == 1
     assert archive.get(URL, at=T0 + timedelta(hours=23)).number == 1
-    assert archive.resolve(URL, "@2017-06-07T12:00:01Z").number == 2
-    assert archive.resolve(URL, "@2030-01-01T00:00Z").number == 2
+    assert archive.get(URL, "@2017-06-07T12:00:01Z").number == 2
+    assert archive.get(URL, "@2030-01-01T00:00Z").number == 2
 
 
 def test_timegate_before_first_capture_says_when_it_was(archive: Archive) -> None:
     fill(archive)
     with pytest.raises(InputError, match="2017-06-06T12:00:00Z"):
-        archive.resolve(URL, "@2017-06-06T11:59Z")
+        archive.get(URL, "@2017-06-06T11:59Z")
 
 
 def test_cli_timemap(tmp_path: Path) -> None:

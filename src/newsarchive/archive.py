@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -229,42 +229,56 @@ class Archive:
         return self.store.captures(self._lookup_url(url))
 
     def get(
-        self, url: str, version: int | str | None = None, *, at: datetime | None = None
+        self,
+        url: str,
+        version: int | str | Version | None = None,
+        *,
+        at: datetime | None = None,
     ) -> Version:
         """One version of an article: the latest by default.
 
+        This is the one way to name a version. ``version`` is a number (1-based; negative
+        counts back from the latest, -1 being the latest), a version id, a reference as
+        the command line writes it (``"3"``, ``"-1"``, ``"@2024-05-01T12:00Z"`` for the
+        version current then, or an id), or a :class:`Version`, returned as it is.
+
         Args:
             url: the article's URL or an alias.
-            version: a number (1-based; negative counts back from the latest, -1 being the
-                latest), or a version id.
+            version: which version (see above); the latest when None.
             at: instead of ``version``, the version current at this time.
+
+        Returns:
+            The version.
 
         Raises:
             NotFoundError: no such article or version.
-            InputError: ``at`` is before the article's first capture.
+            InputError: a reference that names no version, or ``at`` before the
+                article's first capture.
         """
+        if isinstance(version, Version):
+            return version
+        if isinstance(version, str):
+            text = version.strip()
+            if text.startswith("@"):
+                return self.get(url, at=parse_time(text[1:], what="version time"))
+            if _VERSION_ID.fullmatch(text):
+                return self._version_by_id(url, text)
+            if not re.fullmatch(r"-?\d+", text):
+                raise InputError(
+                    f"bad version reference {version!r}: use a number, -N from the latest,"
+                    " @TIME or an id"
+                )
+            version = int(text)
+            if version == 0:
+                raise InputError("version numbers start at 1 (use -1 for the latest)")
         key = self._lookup_url(url)
         if at is not None:
-            found = self.store.version_at(key, as_utc(at))
-            if found is None:
-                first = self.store.version(key, 1)
-                if first is None:
-                    raise NotFoundError(f"{url} has no versions")
-                raise InputError(
-                    f"{format_time(at)} is before the first capture of {url}"
-                    f" ({format_time(first.first_captured_at)})"
-                )
-            return found
+            return self._version_at(url, key, at)
         if version is None or version == -1:
             found = self.store.latest_version(key)
             if found is None:
                 raise NotFoundError(f"{url} has no versions")
             return found
-        if isinstance(version, str):
-            for candidate in self.history(url):
-                if candidate.id == version:
-                    return candidate
-            raise NotFoundError(f"{url} has no version with id {version}")
         number = version
         if version < 0:
             latest = self.store.latest_version(key)
@@ -275,29 +289,23 @@ class Archive:
             raise NotFoundError(f"{url} has no version {version} (it has {count})")
         return found
 
-    def resolve(self, url: str, ref: str) -> Version:
-        """A version named as the command line names it.
+    def _version_by_id(self, url: str, version_id: str) -> Version:
+        found = self.store.version_by_id(self._lookup_url(url), version_id)
+        if found is None:
+            raise NotFoundError(f"{url} has no version with id {version_id}")
+        return found
 
-        ``ref`` is a number (``3``), a negative number counting from the latest (``-1``),
-        ``@`` and an ISO 8601 time (the version current then), or a version id.
-
-        Raises:
-            InputError: ``ref`` is none of these.
-            NotFoundError: no such article or version.
-        """
-        text = ref.strip()
-        if text.startswith("@"):
-            return self.get(url, at=parse_time(text[1:], what="version time"))
-        if re.fullmatch(r"-?\d+", text):
-            number = int(text)
-            if number == 0:
-                raise InputError("version numbers start at 1 (use -1 for the latest)")
-            return self.get(url, number)
-        if _VERSION_ID.fullmatch(text):
-            return self.get(url, text)
-        raise InputError(
-            f"bad version reference {ref!r}: use a number, -N from the latest, @TIME or an id"
-        )
+    def _version_at(self, url: str, key: str, at: datetime) -> Version:
+        found = self.store.version_at(key, as_utc(at))
+        if found is None:
+            first = self.store.version(key, 1)
+            if first is None:
+                raise NotFoundError(f"{url} has no versions")
+            raise InputError(
+                f"{format_time(at)} is before the first capture of {url}"
+                f" ({format_time(first.first_captured_at)})"
+            )
+        return found
 
     def diff(
         self,
@@ -309,7 +317,7 @@ class Archive:
     ) -> VersionDiff:
         """What changed between two versions (default: the two latest).
 
-        Versions may be given as numbers, references (see :meth:`resolve`) or values.
+        Versions may be given as anything :meth:`get` takes.
 
         Raises:
             InputError: a bad reference or granularity.
@@ -319,20 +327,30 @@ class Archive:
 
         if granularity not in GRANULARITIES:
             raise InputError(f"unknown granularity {granularity!r}: use {', '.join(GRANULARITIES)}")
-        new_version = self._version(url, new) if new is not None else self.get(url)
+        new_version = self.get(url, new)
         if old is not None:
-            old_version = self._version(url, old)
+            old_version = self.get(url, old)
         else:
             previous = new_version.number - 1
             old_version = self.get(url, previous) if previous >= 1 else new_version
         return diff_versions(old_version, new_version, granularity=granularity)
 
-    def _version(self, url: str, ref: int | str | Version) -> Version:
-        if isinstance(ref, Version):
-            return ref
-        if isinstance(ref, int):
-            return self.get(url, ref)
-        return self.resolve(url, ref)
+    def iter_captures(self, urls: Iterable[str] | None = None) -> Iterator[Capture]:
+        """Every capture of the given articles (all when None), article by article.
+
+        Each article's captures come in the order they were saved (time order, unless
+        some were backfilled), so that saving them again in that order replays its
+        history: the same versions, with the same ids.
+
+        Raises:
+            NotFoundError: one of ``urls`` is not in the archive.
+        """
+        keys = None if urls is None else [self.article(u).url for u in urls]
+        return self.store.iter_captures(keys)
+
+    def schema_version(self) -> int:
+        """The number of the latest schema migration applied to this archive."""
+        return self.store.schema_version()
 
     def text_of(self, capture: Capture) -> str:
         """The text exactly as this capture saved it."""
@@ -368,11 +386,11 @@ class Archive:
         """
         from .analysis import analyse
 
-        new_version = self._version(url, new) if new is not None else self.get(url)
+        new_version = self.get(url, new)
         if old is None:
             old_version = self.get(url, new_version.number - 1) if new_version.number > 1 else None
         else:
-            old_version = self._version(url, old)
+            old_version = self.get(url, old)
         return analyse(old_version, new_version, rules=self._rules)
 
     def blame(self, url: str, version: int | str | None = None) -> list[BlameLine]:
@@ -380,7 +398,7 @@ class Archive:
         from .analysis import blame
 
         history = self.history(url)
-        target = self._version(url, version) if version is not None else history[-1]
+        target = self.get(url, version) if version is not None else history[-1]
         return blame(history, target.number)
 
     def reanalyse(
@@ -433,6 +451,18 @@ class Archive:
             if on_progress:
                 on_progress(done, len(targets))
         return stored
+
+    def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
+        """Store analysis summaries as given, e.g. copied from another archive.
+
+        Args:
+            url: the article.
+            items: ``(version id, summary)`` pairs; a None summary clears the stored one.
+
+        Raises:
+            NotFoundError: no such article.
+        """
+        self.store.set_analyses(self._lookup_url(url), items)
 
     def changes(
         self,
@@ -574,8 +604,7 @@ class Archive:
         """
         from .ingest import jsonl as _jsonl
 
-        keys = None if urls is None else [self.article(u).url for u in urls]
-        for capture in self.store.iter_captures(keys):
+        for capture in self.iter_captures(urls):
             yield _jsonl.capture_line(capture, self.text_of(capture), self.raw_html(capture))
 
     def export_jsonl(self, stream: IO[str], urls: Iterable[str] | None = None) -> int:

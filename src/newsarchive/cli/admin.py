@@ -29,7 +29,7 @@ def migrate(archive: Archive, as_json: bool) -> None:
     Example:
       newsarchive --archive postgresql://scraper@db.example/news migrate
     """
-    version = archive.store.schema_version()
+    version = archive.schema_version()
     if as_json:
         echo_json({"location": archive.location, "schema_version": version})
     else:

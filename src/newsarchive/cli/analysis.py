@@ -27,7 +27,7 @@ def blame(archive: Archive, url: str, version: str | None, as_json: bool) -> Non
     Example:
       newsarchive blame https://example.com/story 3 --json
     """
-    target = archive.resolve(url, version) if version is not None else archive.get(url)
+    target = archive.get(url, version) if version is not None else archive.get(url)
     lines = archive.blame(url, target.number)
     if as_json:
         echo_json(

@@ -223,7 +223,7 @@ def show(archive: Archive, url: str, version: str, as_json: bool) -> None:
     """
     from ..render.json import version_to_dict
 
-    v = archive.resolve(url, version)
+    v = archive.get(url, version)
     if as_json:
         echo_json(version_to_dict(v))
         return

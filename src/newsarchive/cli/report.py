@@ -65,9 +65,9 @@ def _summaries(versions: list[Version]) -> dict[int, ChangeSummary]:
 def _pair(
     archive: Archive, url: str, versions: list[Version], from_ref: str | None, to_ref: str | None
 ) -> VersionDiff:
-    new = archive.resolve(url, to_ref) if to_ref is not None else versions[-1]
+    new = archive.get(url, to_ref) if to_ref is not None else versions[-1]
     if from_ref is not None:
-        old = archive.resolve(url, from_ref)
+        old = archive.get(url, from_ref)
     else:
         old = versions[new.number - 2] if new.number > 1 else new
     return archive.diff(url, old, new)

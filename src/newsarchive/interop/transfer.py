@@ -74,7 +74,7 @@ def copy_archive(
     done = 0
     # Each article's captures come in the order they were saved, which replays the
     # source's own history, backfills included.
-    for url, group in itertools.groupby(source.store.iter_captures(), key=lambda c: c.url):
+    for url, group in itertools.groupby(source.iter_captures(), key=lambda c: c.url):
         for batch in _batches(source, destination, list(group), aliases.get(url, ())):
             for result in destination.save_many(batch):
                 counts["captures_added"] += result.is_new_capture
@@ -141,5 +141,5 @@ def _copy_analyses(source: Archive, destination: Archive, url: str) -> int:
         mine = theirs.get(version.number)
         if mine is not None and mine.analysis and version.analysis != mine.analysis:
             items.append((version.id, dict(mine.analysis)))
-    destination.store.set_analyses(url, items)
+    destination.set_analyses(url, items)
     return len(items)

@@ -88,6 +88,9 @@ class Store(Protocol):
 
     def version(self, url: str, number: int) -> Version | None: ...
 
+    def version_by_id(self, url: str, version_id: str) -> Version | None:
+        """The article's version with this id, without reading the others."""
+
     def latest_version(self, url: str) -> Version | None: ...
 
     def version_at(self, url: str, at: datetime) -> Version | None:

@@ -77,6 +77,11 @@ class SQLReader(SQLBlobs):
                 canonical, "v.article_id = ? AND v.number = ?", (article_id, number)
             )
 
+    def version_by_id(self, url: str, version_id: str) -> Version | None:
+        with self._read():
+            article_id, canonical = self._require_article(url)
+            return self._version_by_id(canonical, article_id, version_id)
+
     def latest_version(self, url: str) -> Version | None:
         with self._read():
             article_id, canonical = self._require_article(url)
