@@ -64,7 +64,7 @@ with Archive.open(location) as archive, open(corpus, "rb") as stream:
         stream, analyse=False, workers=default_workers(corpus.stat().st_size)
     )
     elapsed = time.perf_counter() - start
-assert report.captures_added == n and not report.errors, report
+assert report.captures_added == n and not report.problems, report
 print(report.versions_added / elapsed)
 """
 

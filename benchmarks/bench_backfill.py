@@ -49,7 +49,7 @@ def timed_import(rows: list[str]) -> tuple[float, int]:
         start = time.perf_counter()
         report = archive.import_jsonl(io.BytesIO("".join(rows).encode()), analyse=False)
         elapsed = time.perf_counter() - start
-        assert report.captures_added == len(rows) and not report.errors, report
+        assert report.captures_added == len(rows) and not report.problems, report
         return elapsed, len(archive.history(URL))
 
 

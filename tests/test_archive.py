@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import at
-from newsarchive import Archive, InputError, NotFoundError, StorageError
+from newsarchive import Archive, InputError, NotFoundError, Problem, StorageError
 from newsarchive.ingest import records as _records
 from newsarchive.storage.framer import TextFramer
 from newsarchive.times import parse_time
@@ -262,7 +262,7 @@ def test_export_then_import_gives_the_same_versions(archive: Archive, tmp_path) 
 
     with Archive.open(tmp_path / "copy") as copy:
         report = copy.import_jsonl(io.BytesIO(lines.encode()))
-        assert (report.captures_added, report.versions_added, report.errors) == (5, 3, ())
+        assert (report.captures_added, report.versions_added, report.problems) == (5, 3, ())
         again = copy.import_jsonl(io.BytesIO(lines.encode()))
         assert (again.captures_added, again.unchanged) == (0, 5)
         assert copy.history(URL) == archive.history(URL)
@@ -312,7 +312,7 @@ def test_export_then_import_restores_any_history(rows: list[tuple[str, int, str,
         exported = io.StringIO()
         archive.export_jsonl(exported)
         report = restored.import_jsonl(io.BytesIO(exported.getvalue().encode()), analyse=False)
-        assert report.errors == ()
+        assert report.problems == ()
         for article in archive.articles():
             assert restored.history(article.url) == archive.history(article.url)
             assert [attrs.evolve(c, id=0) for c in restored.captures(article.url)] == [
@@ -369,8 +369,8 @@ def test_import_reports_bad_lines_and_keeps_going(archive: Archive) -> None:
         + b"\n\xff\xfe\n"
     )
     report = archive.import_jsonl(io.BytesIO(data))
-    assert [n for n, _ in report.errors] == [2, 3, 4, 6]
-    assert "UTF-8" in report.errors[-1][1]
+    assert [p.line for p in report.problems] == [2, 3, 4, 6]
+    assert "UTF-8" in report.problems[-1].message
     assert (report.captures_added, report.versions_added) == (2, 2)
 
 
@@ -485,8 +485,12 @@ def test_parallel_import_gives_the_same_archive_as_a_serial_one(
             contextlib.nullcontext() if forked else _another_thread(),
         ):
             report = archive.import_jsonl(stream, workers=workers, analyse=False)
-            assert report.errors == (
-                (8, "line is not valid JSON: Expecting property name enclosed in double quotes"),
+            assert report.problems == (
+                Problem(
+                    line=8,
+                    message="line is not valid JSON: "
+                    "Expecting property name enclosed in double quotes",
+                ),
             )
             assert report.lines == len(lines)
             out = io.StringIO()
@@ -514,7 +518,7 @@ def test_workers_read_a_compressed_file_through_its_stream(tmp_path) -> None:
         gzip.open(tmp_path / "in.jsonl.gz", "rb") as stream,
     ):
         report = archive.import_jsonl(stream, workers=2, analyse=False)
-        assert (report.lines, report.captures_added, report.errors) == (12, 12, ())
+        assert (report.lines, report.captures_added, report.problems) == (12, 12, ())
 
 
 def test_a_worker_refuses_a_file_replaced_during_the_import(tmp_path) -> None:
@@ -555,7 +559,7 @@ def test_frames_after_a_repeated_capture_in_other_spacing_still_decode(tmp_path)
         mock.patch.object(_records, "_prepare_chunk", framed),
     ):
         report = archive.import_jsonl(io.BytesIO(lines.encode()), analyse=False)
-        assert (report.captures_added, report.unchanged, report.errors) == (2, 1, ())
+        assert (report.captures_added, report.unchanged, report.problems) == (2, 1, ())
         assert [v.text for v in archive.history(URL)] == [long_a, long_a + " More."]
 
 

@@ -504,6 +504,9 @@ def test_watch_reports_a_failed_feed_and_carries_on(
     assert [f.is_failure for f in report.feeds] == [True, False]
     assert report.new_versions == 2 and report.failures == 1 and report.has_failures
     assert "HTTP 500" in (report.feeds[0].message or "")
+    [problem] = report.problems
+    assert problem.url == scrape_server.url("/broken.xml") and "HTTP 500" in problem.message
+    assert not report.ok
 
 
 def test_per_source_headers_and_boilerplate_apply_to_later_rechecks(

@@ -558,7 +558,7 @@ def test_revisit_resolves_against_an_earlier_import(archive: Archive) -> None:
     lonely = import_warc(archive, io.BytesIO(second))
     assert lonely.captures_added == 0
     [problem] = lonely.problems
-    assert problem.offset == 0 and "revisit" in problem.reason
+    assert problem.offset == 0 and "revisit" in problem.message
     assert import_warc(archive, io.BytesIO(first)).captures_added == 1
     assert import_warc(archive, io.BytesIO(second)).captures_added == 1
     assert len(archive.history(url)) == 1
@@ -572,7 +572,7 @@ def test_truncated_gzip_file_keeps_the_complete_records(archive: Archive) -> Non
     assert report.captures_added == 1
     [problem] = report.problems
     assert problem.offset == record_offsets(data)[-1]
-    assert "truncated" in problem.reason
+    assert "truncated" in problem.message
 
 
 def test_truncated_uncompressed_file_is_reported(archive: Archive) -> None:
@@ -619,7 +619,7 @@ def test_digest_mismatch_is_reported(archive: Archive) -> None:
     report = import_warc(archive, io.BytesIO(gzip.compress(damaged)))
     assert report.captures_added == 0
     [problem] = report.problems
-    assert "digest" in problem.reason
+    assert "digest" in problem.message
 
 
 def arc_file() -> bytes:

@@ -164,6 +164,8 @@ def test_backfill_saves_each_distinct_memento_at_its_time(
     assert progress[-1] == (5, 5)
     assert len(report.cdx_problems) == 2
     assert not report.ok
+    # One problem per unreadable CDX line, then per memento that failed.
+    assert [p.url for p in report.problems] == [None, None, report.results[-1].memento_url]
     captures = archive.captures(URL)
     assert [(c.captured_at.strftime("%Y%m%d%H%M%S"), c.source, c.version) for c in captures] == [
         ("20170605080000", "wayback", 1),
@@ -272,7 +274,10 @@ def test_parse_cdx_accepts_the_common_shapes() -> None:
         ("20170101000000", "ABC"),
         ("20170102000000", "D"),
     ]
-    assert problems == ["CDX line 3: 1 fields, expected 7", "CDX line 4: not valid JSON"]
+    assert [str(p) for p in problems] == [
+        "CDX line 3: 1 fields, expected 7",
+        "CDX line 4: not valid JSON",
+    ]
     assert parse_cdx("") == ([], [])
 
 

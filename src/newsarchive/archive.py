@@ -17,9 +17,11 @@ from .ingest.records import prepare_record
 from .models import (
     GRANULARITIES,
     Article,
+    BatchReport,
     Capture,
     Change,
     Granularity,
+    Problem,
     SaveResult,
     Version,
     VersionDiff,
@@ -40,18 +42,17 @@ IMPORT_BATCH = 500
 
 
 @attrs.frozen(kw_only=True)
-class ImportReport:
-    """What an import did, line by line: counts, and the lines it could not use."""
+class ImportReport(BatchReport):
+    """What an import did, line by line: counts, and the lines it could not use.
+
+    Each problem names its line (or, for capture files, the file's place in the list).
+    """
 
     lines: int = 0
     captures_added: int = 0
     versions_added: int = 0
     unchanged: int = 0
-    errors: tuple[tuple[int, str], ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+    problems: tuple[Problem, ...] = ()
 
 
 @attrs.define
@@ -528,7 +529,7 @@ class Archive:
         from .ingest.records import prepare_lines
 
         counts = {"lines": 0, "captures_added": 0, "versions_added": 0, "unchanged": 0}
-        errors: list[tuple[int, str]] = []
+        problems: list[Problem] = []
         batch: list[CaptureRecord] = []
         done = 0
 
@@ -549,13 +550,13 @@ class Archive:
             done, counts["lines"] = read, lines
             for number, record in prepared:
                 if isinstance(record, str):
-                    errors.append((number, record))
+                    problems.append(Problem(line=number, message=record))
                     continue
                 batch.append(record)
                 if len(batch) >= IMPORT_BATCH:
                     flush()
         flush()
-        return ImportReport(errors=tuple(errors), **counts)
+        return ImportReport(problems=tuple(problems), **counts)
 
     def import_capture_files(
         self,
@@ -572,17 +573,17 @@ class Archive:
 
         files = list(paths)
         records: list[CaptureRecord] = []
-        errors: list[tuple[int, str]] = []
+        problems: list[Problem] = []
         for number, path in enumerate(files, start=1):
             try:
                 content = path.read_bytes().decode("utf-8-sig")
                 records.append(self.prepare(**parse_capture_file(content, default_source=source)))
             except UnicodeDecodeError:
-                errors.append((number, f"{path}: not valid UTF-8"))
+                problems.append(Problem(line=number, message=f"{path}: not valid UTF-8"))
             except OSError as exc:
-                errors.append((number, f"{path}: {exc.strerror}"))
+                problems.append(Problem(line=number, message=f"{path}: {exc.strerror}"))
             except InputError as exc:
-                errors.append((number, f"{path}: {exc}"))
+                problems.append(Problem(line=number, message=f"{path}: {exc}"))
         records.sort(key=lambda r: r.captured_at)
         results = self.save_many(records)
         if on_progress:
@@ -592,7 +593,7 @@ class Archive:
             captures_added=sum(r.is_new_capture for r in results),
             versions_added=sum(r.is_new_version for r in results),
             unchanged=sum(not r.is_new_capture for r in results),
-            errors=tuple(errors),
+            problems=tuple(problems),
         )
 
     def iter_export(self, urls: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:

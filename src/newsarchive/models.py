@@ -131,6 +131,54 @@ class Change:
     stealth: bool = False
 
 
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One item a batch operation could not use, and why; the batch went on without it.
+
+    Batches (JSON Lines, WARC and git imports, backfills, watch runs) all report their
+    problems as this value. The location fields say which item, as far as it applies:
+    ``file`` and ``offset`` or ``line`` in a file, ``commit`` (and ``item`` in it) in a git
+    history, ``url`` for a page.
+    """
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    offset: int | None = None
+    commit: str | None = None
+    item: str | None = None
+    url: str | None = None
+
+    @property
+    def where(self) -> str:
+        """The item as a reader would name it, e.g. ``news.warc.gz at offset 1024``."""
+        if self.commit is not None:
+            return f"commit {self.commit[:12]}" + (f" [{self.item}]" if self.item else "")
+        parts = [self.file or ""]
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.offset is not None:
+            parts.append(f"at offset {self.offset}")
+        if self.url is not None:
+            parts.append(self.url)
+        return " ".join(p for p in parts if p)
+
+    def __str__(self) -> str:
+        where = self.where
+        return f"{where}: {self.message}" if where else self.message
+
+
+class BatchReport:
+    """What every batch report has: the problems met, and whether there were none."""
+
+    __slots__ = ()
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
 class SavedCaptures:
     """Counts over a batch report's ``captures``: values with ``is_new_capture`` and
     ``is_new_version``, one per capture the batch saved or found saved already."""

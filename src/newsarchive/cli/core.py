@@ -373,14 +373,14 @@ def list_(archive: Archive, as_json: bool) -> None:
 
 
 def _report(report: ImportReport, what: str) -> None:
-    for number, message in report.errors:
-        click.echo(f"Error: {what} {number}: {message}", err=True)
+    for problem in report.problems:
+        click.echo(f"Error: {what} {problem.line}: {problem.message}", err=True)
     click.echo(
         f"{report.captures_added} captures added ({report.versions_added} new versions), "
-        f"{report.unchanged} already archived, {len(report.errors)} skipped",
+        f"{report.unchanged} already archived, {len(report.problems)} skipped",
         err=True,
     )
-    if report.errors:
+    if report.problems:
         sys.exit(1)
 
 

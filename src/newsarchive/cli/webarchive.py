@@ -62,7 +62,7 @@ def import_warc_files(
                 "unchanged": report.unchanged,
                 "skipped": report.skipped,
                 "problems": [
-                    {"file": p.file, "offset": p.offset, "reason": p.reason}
+                    {"file": p.file, "offset": p.offset, "reason": p.message}
                     for p in report.problems
                 ],
             }
@@ -227,7 +227,7 @@ def backfill(
                     }
                     for r in report.results
                 ],
-                "cdx_problems": list(report.cdx_problems),
+                "cdx_problems": [str(p) for p in report.cdx_problems],
             }
         )
     for problem in report.cdx_problems:

@@ -17,6 +17,7 @@ binary-searches on.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -26,8 +27,9 @@ from typing import BinaryIO, TextIO
 import attrs
 
 from ..errors import WarcFormatError
+from ..models import BatchReport, Problem
 from .surt import surt
-from .warc import WarcRecord, iter_records
+from .warc import WarcRecord, as_problem, iter_records
 
 __all__ = ["CdxjEntry", "CdxjReport", "index_records", "index_warc", "write_cdxj"]
 
@@ -47,15 +49,11 @@ class CdxjEntry:
 
 
 @attrs.frozen(kw_only=True)
-class CdxjReport:
+class CdxjReport(BatchReport):
     """What :func:`write_cdxj` wrote, and the records it could not read."""
 
     lines: int
-    problems: tuple[WarcFormatError, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+    problems: tuple[Problem, ...]
 
 
 def index_records(records: Iterable[WarcRecord], filename: str) -> Iterator[CdxjEntry]:
@@ -134,7 +132,7 @@ def write_cdxj(
         WarcFormatError: a file cannot be opened (``offset`` is None).
     """
     files = list(paths)
-    problems: list[WarcFormatError] = []
+    problems: list[Problem] = []
     lines: list[str] = []
     for done, path in enumerate(files, start=1):
         try:
@@ -143,10 +141,15 @@ def write_cdxj(
             raise WarcFormatError(f"cannot read {os.fspath(path)}: {exc.strerror}") from None
         with stream:
             name = os.path.basename(os.fspath(path))
-            lines.extend(e.to_line() for e in index_warc(stream, name, on_problem=problems.append))
+            collect = functools.partial(_collect, problems, name)
+            lines.extend(e.to_line() for e in index_warc(stream, name, on_problem=collect))
         if on_progress:
             on_progress(done, len(files))
     lines.sort()
     for line in lines:
         out.write(line + "\n")
     return CdxjReport(lines=len(lines), problems=tuple(problems))
+
+
+def _collect(problems: list[Problem], name: str, error: WarcFormatError) -> None:
+    problems.append(as_problem(error, name))

@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 import attrs
 
 from ..errors import FetchError, InputError, NewsArchiveError, NotFoundError
-from ..models import Capture
+from ..models import BatchReport, Capture, Problem
 
 if TYPE_CHECKING:
     from ..archive import Archive
@@ -82,12 +82,12 @@ class MementoResult:
 
 
 @attrs.frozen(kw_only=True)
-class BackfillReport:
+class BackfillReport(BatchReport):
     """One result per memento listed, plus the CDX lines that could not be read."""
 
     url: str
     results: tuple[MementoResult, ...]
-    cdx_problems: tuple[str, ...]
+    cdx_problems: tuple[Problem, ...]
     fetches: int
 
     def count(self, status: str) -> int:
@@ -98,8 +98,14 @@ class BackfillReport:
         return sum(1 for r in self.results if r.is_new_version)
 
     @property
-    def ok(self) -> bool:
-        return not self.cdx_problems and self.count("failed") == 0
+    def problems(self) -> tuple[Problem, ...]:  # type: ignore[override]
+        """The CDX lines that could not be read, then the mementos that failed."""
+        failed = tuple(
+            Problem(url=r.memento_url, message=r.reason or "failed")
+            for r in self.results
+            if r.status == "failed"
+        )
+        return self.cdx_problems + failed
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -118,17 +124,17 @@ def parse_timestamp(value: str) -> datetime:
         raise InputError(f"bad Wayback timestamp {value!r}") from None
 
 
-def parse_cdx(text: str) -> tuple[list[CdxRow], list[str]]:
+def parse_cdx(text: str) -> tuple[list[CdxRow], list[Problem]]:
     """Parse a CDX server answer: a JSON table, JSON lines, or space-separated lines.
 
     Args:
         text: the body of the answer.
 
     Returns:
-        The rows that could be read, and a message per line that could not.
+        The rows that could be read, and a problem per line that could not.
     """
     rows: list[CdxRow] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     stripped = text.strip()
     if not stripped:
         return rows, problems
@@ -153,7 +159,7 @@ def parse_cdx(text: str) -> tuple[list[CdxRow], list[str]]:
             try:
                 parsed = json.loads(line)
             except ValueError:
-                problems.append(f"CDX line {number}: not valid JSON")
+                problems.append(Problem(file="CDX", line=number, message="not valid JSON"))
                 continue
         else:
             parsed = line.split(" ")
@@ -162,15 +168,19 @@ def parse_cdx(text: str) -> tuple[list[CdxRow], list[str]]:
 
 
 def _add_row(
-    item: Any, header: tuple[str, ...], number: int, rows: list[CdxRow], problems: list[str]
+    item: Any, header: tuple[str, ...], number: int, rows: list[CdxRow], problems: list[Problem]
 ) -> None:
     if isinstance(item, list):
         if len(item) != len(header):
-            problems.append(f"CDX line {number}: {len(item)} fields, expected {len(header)}")
+            problems.append(
+                Problem(
+                    file="CDX", line=number, message=f"{len(item)} fields, expected {len(header)}"
+                )
+            )
             return
         item = dict(zip(header, item, strict=True))
     if not isinstance(item, dict):
-        problems.append(f"CDX line {number}: not a row")
+        problems.append(Problem(file="CDX", line=number, message="not a row"))
         return
     timestamp, original = (
         str(item.get("timestamp", "")),
@@ -179,10 +189,10 @@ def _add_row(
     try:
         parse_timestamp(timestamp)
     except InputError as exc:
-        problems.append(f"CDX line {number}: {exc}")
+        problems.append(Problem(file="CDX", line=number, message=str(exc)))
         return
     if not original.startswith(("http://", "https://")):
-        problems.append(f"CDX line {number}: bad original URL {original!r}")
+        problems.append(Problem(file="CDX", line=number, message=f"bad original URL {original!r}"))
         return
     rows.append(
         CdxRow(
@@ -288,7 +298,7 @@ class _Backfill:
 
     def _list(
         self, from_at: datetime | None, to_at: datetime | None
-    ) -> tuple[list[CdxRow], list[str]]:
+    ) -> tuple[list[CdxRow], list[Problem]]:
         params = [
             ("url", self.url),
             ("output", "json"),

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import attrs
 
+from ..models import BatchReport, Problem
 from ..times import format_time
 
 SOURCE_FETCH = "fetch"
@@ -71,7 +72,7 @@ class FeedResult:
 
 
 @attrs.frozen(kw_only=True)
-class RunReport:
+class RunReport(BatchReport):
     """The outcome of one watch run."""
 
     started_at: datetime
@@ -114,6 +115,14 @@ class RunReport:
     @property
     def has_failures(self) -> bool:
         return self.failures > 0
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:  # type: ignore[override]
+        """The feeds that could not be read, then the pages that failed."""
+        results: tuple[FeedResult | ItemResult, ...] = (*self.feeds, *self.items)
+        return tuple(
+            Problem(url=r.url, message=r.message or "failed") for r in results if r.is_failure
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON shape of the report: counts, then every feed and item."""

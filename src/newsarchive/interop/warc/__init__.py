@@ -24,19 +24,19 @@ from __future__ import annotations
 
 from .export import ExportReport, export_warc
 from .fields import extract_fields
-from .importer import ImportedCapture, ImportProblem, WarcImportReport, import_warc
-from .read import WarcRecord, iter_records
+from .importer import ImportedCapture, WarcImportReport, import_warc
+from .read import WarcRecord, as_problem, iter_records
 
 # The git importer reads page fields the same way; it names them by this older alias.
 _extract = extract_fields
 
 __all__ = [
     "ExportReport",
-    "ImportProblem",
     "WarcImportReport",
     "ImportedCapture",
     "export_warc",
     "import_warc",
     "iter_records",
     "WarcRecord",
+    "as_problem",
 ]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import attrs
 
 from ...errors import NewsArchiveError, WarcFormatError
-from ...models import Capture, SavedCaptures, Version
+from ...models import BatchReport, Capture, Problem, SavedCaptures, Version
 from ...times import parse_time
 from ._format import (
     _HTML_TYPES,
@@ -24,23 +24,10 @@ from ._format import (
     _time_or_none,
 )
 from .fields import extract_fields
-from .read import WarcRecord, iter_records
+from .read import WarcRecord, as_problem, iter_records
 
 if TYPE_CHECKING:
     from ...archive import Archive
-
-
-@attrs.frozen(kw_only=True)
-class ImportProblem:
-    """A record that could not be imported, and why."""
-
-    file: str
-    offset: int | None
-    reason: str
-
-    def __str__(self) -> str:
-        where = self.file if self.offset is None else f"{self.file} at offset {self.offset}"
-        return f"{where}: {self.reason}"
 
 
 @attrs.frozen(kw_only=True)
@@ -56,18 +43,17 @@ class ImportedCapture:
 
 
 @attrs.frozen(kw_only=True)
-class WarcImportReport(SavedCaptures):
-    """The outcome of :func:`import_warc`: one entry per capture or problem."""
+class WarcImportReport(SavedCaptures, BatchReport):
+    """The outcome of :func:`import_warc`: one entry per capture or problem.
+
+    Each problem names its ``file`` and, for a damaged record, its ``offset``.
+    """
 
     files: int
     records: int
     captures: tuple[ImportedCapture, ...] = attrs.field(repr=False)
     skipped: int
-    problems: tuple[ImportProblem, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+    problems: tuple[Problem, ...]
 
 
 Source = str | os.PathLike[str] | BinaryIO
@@ -116,9 +102,7 @@ def import_warc(
             try:
                 handle: BinaryIO = open(source, "rb")  # noqa: SIM115 - closed below
             except OSError as exc:
-                importer.problems.append(
-                    ImportProblem(file=label, offset=None, reason=exc.strerror or str(exc))
-                )
+                importer.problems.append(Problem(file=label, message=exc.strerror or str(exc)))
                 continue
         else:
             handle = source
@@ -184,7 +168,7 @@ class _Importer:
         self.records = 0
         self.skipped = 0
         self.captures: list[ImportedCapture] = []
-        self.problems: list[ImportProblem] = []
+        self.problems: list[Problem] = []
         self.payloads: dict[str, _Seen] = {}
         self.texts: dict[str, _Seen] = {}
         self.cache: OrderedDict[tuple[str, str], tuple[str, str | None]] = OrderedDict()
@@ -194,11 +178,7 @@ class _Importer:
         self, stream: BinaryIO, label: str, *, on_record: Callable[[int], None] | None
     ) -> None:
         def on_problem(error: WarcFormatError) -> None:
-            message = str(error)
-            prefix = f"{label} at offset {error.offset}: "
-            self.problems.append(
-                ImportProblem(file=label, offset=error.offset, reason=message.removeprefix(prefix))
-            )
+            self.problems.append(as_problem(error, label))
 
         for record in iter_records(stream, name=label, on_problem=on_problem):
             self.records += 1
@@ -237,9 +217,7 @@ class _Importer:
                 self._save_foreign(pending.record)
         except (NewsArchiveError, ValueError) as exc:
             record = pending.record
-            self.problems.append(
-                ImportProblem(file=record.file, offset=record.offset, reason=str(exc))
-            )
+            self.problems.append(Problem(file=record.file, offset=record.offset, message=str(exc)))
 
     # Records written by export_warc: restore exactly what was exported.
     def _save_exported(self, pending: _Pending) -> None:

@@ -10,7 +10,7 @@ from typing import Any, BinaryIO
 import attrs
 
 from ...errors import InputError, NewsArchiveError, WarcFormatError
-from ...models import header_value
+from ...models import Problem, header_value
 from ...times import parse_time
 from ._format import _GZIP_MAGIC, _SCAN_CHUNK, _import_warcio
 
@@ -121,6 +121,20 @@ def iter_records(
             return
         source.seek(resume)
         position = resume
+
+
+def as_problem(error: WarcFormatError, file: str) -> Problem:
+    """The batch problem a damaged record of ``file`` is, as :func:`iter_records` reported it.
+
+    Args:
+        error: the error passed to ``on_problem``.
+        file: the name ``iter_records`` was given.
+
+    Returns:
+        The problem, its message without the file and offset it names apart.
+    """
+    prefix = f"{file} at offset {error.offset}: "
+    return Problem(file=file, offset=error.offset, message=str(error).removeprefix(prefix))
 
 
 def _read_record(
