@@ -6,7 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -45,18 +45,24 @@ def use_color(choice: str) -> bool:
 
 
 @contextmanager
-def progress(
-    total: int, label: str, *, quiet: bool = False
-) -> Iterator[Callable[[int, int], None]]:
-    """An ``on_progress(done, total)`` callback drawing a bar on stderr, only on a terminal."""
-    if quiet or not sys.stderr.isatty() or total <= 0:
-        yield lambda done, total: None
-        return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+def progress(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int], None]]:
+    """An ``on_progress(done, total)`` callback drawing a bar on stderr, only on a terminal.
+
+    The bar appears at the first call with a total above 0: many operations know their
+    total only once they have planned their work. None appears with ``quiet``.
+    """
+    with ExitStack() as stack:
+        bar: Any = None
         shown = 0
 
-        def update(done: int, _total: int) -> None:
-            nonlocal shown
+        def update(done: int, total: int) -> None:
+            nonlocal bar, shown
+            if quiet or total <= 0 or not sys.stderr.isatty():
+                return
+            if bar is None:
+                bar = stack.enter_context(
+                    click.progressbar(length=total, label=label, file=sys.stderr)
+                )
             bar.update(done - shown)
             shown = done
 
@@ -69,8 +75,11 @@ def plural(count: int, noun: str) -> str:
 
 
 @contextmanager
-def output_file(path: str, mode: str = "w") -> Iterator[IO[Any]]:
+def output_file(path: str, mode: str = "w", *, newline: str | None = None) -> Iterator[IO[Any]]:
     """A file that appears at ``path`` only once completely written.
+
+    Written beside it as ``<path>.partial`` and moved into place at the end, so a reader
+    never sees half a file, and a failed write leaves an earlier file as it was.
 
     Raises:
         InputError: the file cannot be written (one line for the user, not a traceback).
@@ -83,7 +92,9 @@ def output_file(path: str, mode: str = "w") -> Iterator[IO[Any]]:
         if "b" in mode:
             stream = partial.open(mode)
         else:  # lone surrogates in stored text are written as \udXXXX (see cli.main)
-            stream = partial.open(mode, encoding="utf-8", errors="backslashreplace")
+            stream = partial.open(
+                mode, encoding="utf-8", errors="backslashreplace", newline=newline
+            )
     except OSError as exc:
         raise InputError(f"cannot write {path}: {exc.strerror}") from None
     try:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
-from typing import Any
-
 import click
 
 from ..archive import Archive
 from ..interop.transfer import copy_archive
 from . import cli
-from ._output import echo_json, json_option, plural
+from ._output import echo_json, json_option, plural, progress
 from ._state import pass_archive
 
 
@@ -36,27 +31,6 @@ def migrate(archive: Archive, as_json: bool) -> None:
         click.echo(f"{archive.location}: schema version {version}")
 
 
-@contextmanager
-def _lazy_progress(label: str, *, quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    """A progress callback whose bar appears once the total is known (stderr TTY only)."""
-    with ExitStack() as stack:
-        bar: Any = None
-        shown = 0
-
-        def update(done: int, total: int) -> None:
-            nonlocal bar, shown
-            if quiet or total <= 0 or not sys.stderr.isatty():
-                return
-            if bar is None:
-                bar = stack.enter_context(
-                    click.progressbar(length=total, label=label, file=sys.stderr)
-                )
-            bar.update(done - shown)
-            shown = done
-
-        yield update
-
-
 @cli.command(name="copy")
 @click.argument("source", metavar="SOURCE")
 @click.argument("destination", metavar="DEST")
@@ -76,7 +50,7 @@ def copy_(ctx: click.Context, source: str, destination: str, quiet: bool, as_jso
     """
     source_archive = ctx.with_resource(Archive.open(source))
     destination_archive = ctx.with_resource(Archive.open(destination))
-    with _lazy_progress("Copying", quiet=quiet) as on_progress:
+    with progress("Copying", quiet=quiet) as on_progress:
         report = copy_archive(source_archive, destination_archive, on_progress=on_progress)
     if as_json:
         echo_json(report.to_dict())

@@ -129,7 +129,6 @@ def reanalyse(archive: Archive, urls: tuple[str, ...], quiet: bool) -> None:
       newsarchive --rules rules.toml reanalyse
     """
     targets = list(urls) or None
-    total = len(targets) if targets else len(archive.articles())
-    with progress(total, "Analysing", quiet=quiet) as on_progress:
+    with progress("Analysing", quiet=quiet) as on_progress:
         count = archive.reanalyse(targets, on_progress=on_progress)
     click.echo(f"analysed {count} versions", err=True)

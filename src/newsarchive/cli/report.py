@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from ..analysis.significance import analyse
 from ..archive import Archive
-from ..errors import InputError
 from ..models import Version, VersionDiff
 from ..render.atom import FeedEntry, archive_feed_id, article_feed_id, render_feed
 from ..render.html import ChangeSummary, render_report
 from ..times import utc_now
 from . import cli
+from ._output import output_file
 from ._state import pass_existing_archive
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,10 +26,8 @@ def _write(output: str, text: str, what: str) -> None:
     if output == "-":
         click.echo(text, nl=False)
         return
-    try:
-        Path(output).write_text(text, encoding="utf-8", newline="")
-    except OSError as exc:
-        raise InputError(f"cannot write {output}: {exc.strerror}") from None
+    with output_file(output, newline="") as stream:
+        stream.write(text)
     click.echo(f"Wrote {what} to {output}", err=True)
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +13,7 @@ import click
 from ..archive import Archive
 from ..errors import InputError
 from . import cli
-from ._output import echo_json, json_option
+from ._output import echo_json, json_option, progress
 from ._state import pass_archive
 
 CONFIG_ENV = "NEWSARCHIVE_WATCH_CONFIG"
@@ -23,31 +21,6 @@ CONFIG_ENV = "NEWSARCHIVE_WATCH_CONFIG"
 
 def _quiet_option(command: Any) -> Any:
     return click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")(command)
-
-
-@contextmanager
-def _progress(label: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    """A progress callback drawing a bar on stderr, only on a terminal."""
-    bars: list[Any] = []
-    shown = 0
-
-    def update(done: int, total: int) -> None:
-        nonlocal shown
-        if quiet or not sys.stderr.isatty() or total <= 0:
-            return
-        if not bars:
-            # The total is known only once the run has planned its work.
-            bar = click.progressbar(length=total, label=label, file=sys.stderr)
-            bar.__enter__()
-            bars.append(bar)
-        bars[0].update(done - shown)
-        shown = done
-
-    try:
-        yield update
-    finally:
-        for bar in bars:
-            bar.__exit__(None, None, None)
 
 
 def _item_line(item: Any) -> str:
@@ -137,7 +110,7 @@ def fetch(
     )
     if user_agent:
         options = attrs.evolve(options, user_agent=user_agent)
-    with _progress("Fetching", quiet or as_json) as on_progress:
+    with progress("Fetching", quiet=quiet or as_json) as on_progress:
         results = fetch_pages(
             archive,
             urls,
@@ -172,7 +145,7 @@ def reextract(archive: Archive, urls: tuple[str, ...], as_json: bool, quiet: boo
     """
     from ..scrape import reextract as run_reextract
 
-    with _progress("Re-extracting", quiet or as_json) as on_progress:
+    with progress("Re-extracting", quiet=quiet or as_json) as on_progress:
         results = run_reextract(archive, urls or None, on_progress=on_progress)
     if as_json:
         echo_json({"items": [r.to_dict() for r in results]})
@@ -232,7 +205,7 @@ def watch(
     from ..scrape.config import WatchConfig
 
     config = _load_config(archive, config_path, WatchConfig)
-    with _progress("Watching", quiet or as_json) as on_progress:
+    with progress("Watching", quiet=quiet or as_json) as on_progress:
         report = run_watch(
             archive,
             config,

@@ -4,10 +4,9 @@ import and export (``import --warc`` and ``export --warc`` call the helpers belo
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import Any, BinaryIO, TextIO, cast
 
 import click
 
@@ -18,39 +17,13 @@ from ._output import echo_json, json_option, output_file, plural, progress
 from ._state import pass_archive, pass_existing_archive
 
 
-@contextmanager
-def _progress(label: str, *, quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    """Like ``_output.progress``, for work whose total is known only once it starts."""
-    if quiet or not sys.stderr.isatty():
-        yield lambda done, total: None
-        return
-    bar: Any = None
-    shown = 0
-
-    def update(done: int, total: int) -> None:
-        nonlocal bar, shown
-        if bar is None and total > 0:
-            bar = click.progressbar(length=total, label=label, file=sys.stderr)
-            bar.__enter__()
-        if bar is not None:
-            bar.update(done - shown)
-            shown = done
-
-    try:
-        yield update
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
-
-
 def import_warc_files(
     archive: Archive, paths: Sequence[str], *, quiet: bool = False, as_json: bool = False
 ) -> None:
     """Run ``import --warc``: import WARC/ARC files, report, exit 1 on any problem."""
     from ..interop.warc import import_warc
 
-    total = sum(Path(p).stat().st_size for p in paths if Path(p).is_file())
-    with progress(total, "Importing", quiet=quiet) as on_progress:
+    with progress("Importing", quiet=quiet) as on_progress:
         report = import_warc(archive, list(paths), on_progress=on_progress)
     if as_json:
         echo_json(
@@ -83,8 +56,7 @@ def export_warc_file(archive: Archive, output: str, urls: Sequence[str] | None) 
     """Run ``export --warc FILE``: write the WARC beside, then move it into place."""
     from ..interop.warc import export_warc
 
-    total = sum(a.capture_count for a in archive.articles()) if not urls else 0
-    with output_file(output, "wb") as stream, progress(total, "Exporting") as on_progress:
+    with output_file(output, "wb") as stream, progress("Exporting") as on_progress:
         report = export_warc(
             archive,
             cast(BinaryIO, stream),
@@ -122,10 +94,8 @@ def cdxj(warcs: tuple[str, ...], output: str | None) -> None:
     if output is None:
         report = write_cdxj(warcs, sys.stdout)
     else:
-        partial = Path(output + ".partial")
-        with partial.open("w", encoding="utf-8") as stream:
-            report = write_cdxj(warcs, stream)
-        partial.replace(output)
+        with output_file(output) as stream:
+            report = write_cdxj(warcs, cast(TextIO, stream))
     for problem in report.problems:
         click.echo(f"skipped: {problem}", err=True)
     click.echo(f"indexed {report.lines} records", err=True)
@@ -202,7 +172,7 @@ def backfill(
     from ..interop.wayback import DEFAULT_WAYBACK_URL
     from ..interop.wayback import backfill as run_backfill
 
-    with _progress("Backfilling", quiet=quiet) as on_progress:
+    with progress("Backfilling", quiet=quiet) as on_progress:
         report = run_backfill(
             archive,
             url,
@@ -318,7 +288,7 @@ def import_git(
         "html_pointer": html_pointer,
         "title_pointer": title_pointer,
     }
-    with _progress("Importing", quiet=quiet) as on_progress:
+    with progress("Importing", quiet=quiet) as on_progress:
         report = run_import(archive, repo, path, on_progress=on_progress, **kwargs)
     if as_json:
         echo_json(
