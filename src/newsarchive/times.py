@@ -44,6 +44,21 @@ def format_time(value: datetime | None) -> str | None:
     return text.removesuffix("+00:00") + "Z"
 
 
+def display_time(value: datetime | None, *, missing: str = "-") -> str:
+    """A time as people read it in listings: UTC to the second with its ``Z``.
+
+    Args:
+        value: the time, or None.
+        missing: what to show for None.
+
+    Returns:
+        e.g. ``2017-06-06T20:10:00Z``; ``missing`` for None.
+    """
+    if value is None:
+        return missing
+    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def to_micros(value: datetime) -> int:
     delta = as_utc(value) - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds

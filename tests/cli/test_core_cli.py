@@ -370,3 +370,27 @@ def test_export_to_an_unwritable_place_is_one_line(
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot write {target}")
     assert "Traceback" not in result.stderr
+
+
+def test_list_shows_titles_counts_and_times_to_the_second(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from newsarchive import Archive
+
+    location = tmp_path / "a"
+    with Archive.open(location) as archive:
+        archive.save(
+            "https://example.com/one",
+            text="One.",
+            captured_at=datetime(2024, 3, 5, 9, 0, 7, 123456, tzinfo=UTC),
+        )
+        archive.save("https://example.com/two", text="Two.", title="Second story")
+        archive.save("https://example.com/two", text="Two, edited.", title="Second story")
+    lines = run(runner, location, "list").stdout.splitlines()
+    assert lines[0] == "   1 version   last change 2024-03-05T09:00:07Z  https://example.com/one"
+    assert lines[1].strip() == "(no title)"
+    assert lines[2].startswith("   2 versions  last change ")
+    assert lines[3].strip() == "Second story"
+    assert "None" not in "\n".join(lines)

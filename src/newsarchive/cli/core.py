@@ -14,7 +14,7 @@ from ..archive import SIGNIFICANCE_LEVELS, Archive, ImportReport
 from ..errors import InputError
 from ..ingest.records import default_workers
 from ..models import GRANULARITIES, SaveResult, Version
-from ..times import format_time, parse_time
+from ..times import display_time, format_time, parse_time
 from . import cli
 from ._output import color_option, echo_json, json_option, output_file, progress, use_color
 from ._state import pass_archive, pass_existing_archive
@@ -367,9 +367,10 @@ def list_(archive: Archive, as_json: bool) -> None:
         )
         return
     for a in articles:
-        click.echo(
-            f"{a.version_count:>4} versions  last change {format_time(a.last_changed_at)}  {a.url}"
-        )
+        versions = "version " if a.version_count == 1 else "versions"
+        changed = display_time(a.last_changed_at, missing="never")
+        click.echo(f"{a.version_count:>4} {versions}  last change {changed}  {a.url}")
+        click.echo(f"{'':6}{a.title or '(no title)'}")
 
 
 def _report(report: ImportReport, what: str) -> None:
