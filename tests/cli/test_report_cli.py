@@ -186,3 +186,31 @@ def test_report_and_feed_show_the_change_analysis(runner: CliRunner, loaded: Pat
     by_title = {e.title: e for e in entries}
     v2 = by_title["Sessions Offered to Resign as Relationship With Trump Soured (version 2)"]
     assert v2.summary == "+1/-1 words; minor (typo: “poeple” → “people”)"
+
+
+def test_report_json_holds_what_the_page_shows(runner: CliRunner, loaded: Path) -> None:
+    import json
+
+    data = json.loads(run(runner, loaded, "report", URL, "--json").stdout)
+    assert data["url"] == URL
+    assert [v["number"] for v in data["versions"]] == [1, 2, 3, 4, 5, 6, 7]
+    assert [(d["old"]["number"], d["new"]["number"]) for d in data["diffs"]] == [
+        (n, n + 1) for n in range(1, 7)
+    ]
+    assert data["versions"][0]["analysis"] is None
+    assert data["versions"][1]["analysis"]["level"] == "minor"
+    one = json.loads(run(runner, loaded, "report", URL, "--from", "1", "--json").stdout)
+    assert [(d["old"]["number"], d["new"]["number"]) for d in one["diffs"]] == [(1, 7)]
+
+
+def test_feed_json_has_the_atom_entries_ids(runner: CliRunner, loaded: Path) -> None:
+    import json
+
+    atom = ET.fromstring(run(runner, loaded, "feed", URL, "--limit", "3").stdout)
+    data = json.loads(run(runner, loaded, "feed", URL, "--limit", "3", "--json").stdout)
+    assert [e["id"] for e in data["entries"]] == [
+        e.findtext(f"{ATOM}id") for e in atom.iter(f"{ATOM}entry")
+    ]
+    assert data["feed_id"] == atom.findtext(f"{ATOM}id") and data["link"] == URL
+    assert [e["version"]["number"] for e in data["entries"]] == [7, 6, 5]
+    assert data["entries"][0]["stats"]["words_added"] >= 1

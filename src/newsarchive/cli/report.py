@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from ..analysis.significance import analyse
 from ..archive import Archive
-from ..models import Version, VersionDiff
-from ..render.atom import FeedEntry, archive_feed_id, article_feed_id, render_feed
-from ..render.html import ChangeSummary, render_report
-from ..times import utc_now
+from ..publish import build_feed, build_report
+from ..render.atom import render_feed
+from ..render.html import render_report
+from ..render.json import feed_to_dict, report_to_dict
 from . import cli
-from ._output import output_file
+from ._output import json_option, output_file
 from ._state import pass_existing_archive
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,42 +41,20 @@ def _output_option(what: str) -> Callable[[F], F]:
     )
 
 
-def _summaries(versions: list[Version]) -> dict[int, ChangeSummary]:
-    """Change analysis per version number, computed where none is stored with the version."""
-    summaries: dict[int, ChangeSummary] = {}
-    for index in range(1, len(versions)):
-        version = versions[index]
-        if not version.analysis:
-            found = analyse(versions[index - 1], version, history=versions[:index])
-            summaries[version.number] = {
-                "level": found.level,
-                "reasons": [
-                    {"code": r.code, "count": r.count, "detail": r.detail} for r in found.reasons
-                ],
-                "stealth": found.stealth,
-            }
-    return summaries
-
-
-def _pair(
-    archive: Archive, url: str, versions: list[Version], from_ref: str | None, to_ref: str | None
-) -> VersionDiff:
-    new = archive.get(url, to_ref) if to_ref is not None else versions[-1]
-    if from_ref is not None:
-        old = archive.get(url, from_ref)
-    else:
-        old = versions[new.number - 2] if new.number > 1 else new
-    return archive.diff(url, old, new)
-
-
 @cli.command()
 @click.argument("url")
 @_output_option("page")
 @click.option("--from", "from_ref", metavar="REF", help="Show only the diff from this version.")
 @click.option("--to", "to_ref", metavar="REF", help="Show only the diff to this version.")
+@json_option
 @pass_existing_archive
 def report(
-    archive: Archive, url: str, output: str, from_ref: str | None, to_ref: str | None
+    archive: Archive,
+    url: str,
+    output: str,
+    from_ref: str | None,
+    to_ref: str | None,
+    as_json: bool,
 ) -> None:
     """Write a self-contained HTML page of an article's whole history.
 
@@ -87,44 +64,21 @@ def report(
 
     REF is a version number, -N counting back from the latest, @TIME or a version id.
     With --from or --to the page shows that one diff: --to defaults to the latest
-    version, --from to the version before --to.
+    version, --from to the version before --to. With --json, the same content as one
+    JSON document: the versions, their analysis and the diffs.
 
     \b
     Example:
       newsarchive report https://example.com/story -o story.html
       newsarchive report https://example.com/story --from 1 --to -1 -o first-last.html
     """
-    versions = archive.history(url)
-    if from_ref is None and to_ref is None:
-        diffs = [
-            archive.diff(url, old, new) for old, new in zip(versions, versions[1:], strict=False)
-        ]
-    else:
-        diffs = [_pair(archive, url, versions, from_ref, to_ref)]
-    _write(output, render_report(versions, diffs, analysis=_summaries(versions)), "report")
-
-
-def _entries(archive: Archive, histories: list[list[Version]], limit: int) -> list[FeedEntry]:
-    """The ``limit`` newest versions across ``histories``, each with its diff."""
-    newest = sorted(
-        ((history, index) for history in histories for index in range(len(history))),
-        key=lambda item: (
-            item[0][item[1]].first_captured_at,
-            item[0][item[1]].url,
-            item[0][item[1]].number,
-        ),
-        reverse=True,
-    )[:limit]
-    entries = []
-    for history, index in newest:
-        version = history[index]
-        if index == 0:
-            entries.append(FeedEntry(version=version))
-            continue
-        summary = _summaries(history[: index + 1][-2:]).get(version.number)
-        d = archive.diff(version.url, history[index - 1], version)
-        entries.append(FeedEntry(version=version, diff=d, summary=summary))
-    return entries
+    found = build_report(archive, url, from_ref=from_ref, to_ref=to_ref)
+    if as_json:
+        data = report_to_dict(found.versions, found.diffs, analysis=found.analysis)
+        _write(output, _json_text(data), "report")
+        return
+    page = render_report(found.versions, found.diffs, analysis=found.analysis)
+    _write(output, page, "report")
 
 
 @cli.command()
@@ -144,6 +98,7 @@ def _entries(archive: Archive, histories: list[list[Version]], limit: int) -> li
     help="The feed's permanent id (default: derived from the URL or archive).",
 )
 @click.option("--self-link", metavar="URL", help="Where the feed will be published.")
+@json_option
 @pass_existing_archive
 def feed(
     archive: Archive,
@@ -153,40 +108,40 @@ def feed(
     title: str | None,
     feed_id: str | None,
     self_link: str | None,
+    as_json: bool,
 ) -> None:
     """Write an Atom feed of new versions, of one article or of the whole archive.
 
     Each entry is one version with a summary of what changed and the diff as HTML.
     Entry ids stay the same across runs, so a feed reader shows each version once.
+    With --json, the entries as one JSON document instead of Atom.
 
     \b
     Example:
       newsarchive feed https://example.com/story -o story.atom
       newsarchive feed --limit 100 --self-link https://example.org/changes.atom -o changes.atom
     """
-    if url is not None:
-        history = archive.history(url)
-        latest = history[-1]
-        entries = _entries(archive, [history], limit)
-        text = render_feed(
-            entries,
-            feed_id=feed_id or article_feed_id(latest.url),
-            title=title or f"Changes: {latest.title or latest.url}",
-            link=latest.url,
-            self_link=self_link,
+    found = build_feed(archive, url, limit=limit, title=title, feed_id=feed_id, self_link=self_link)
+    if as_json:
+        data = feed_to_dict(
+            found.entries,
+            feed_id=found.feed_id,
+            title=found.title,
+            link=found.link,
+            self_link=found.self_link,
         )
+        text = _json_text(data)
     else:
-        histories = [archive.history(article.url) for article in archive.articles()]
-        entries = _entries(archive, histories, limit)
-        location = archive.location
-        if "://" not in location and location != ":memory:":
-            location = os.path.abspath(location)
         text = render_feed(
-            entries,
-            feed_id=feed_id or archive_feed_id(location),
-            title=title or "newsarchive: new versions",
-            # An empty archive has no newest version to date the feed by.
-            updated=None if entries else utc_now(),
-            self_link=self_link,
+            found.entries,
+            feed_id=found.feed_id,
+            title=found.title,
+            updated=found.updated,
+            link=found.link,
+            self_link=found.self_link,
         )
-    _write(output, text, f"feed of {len(entries)} versions")
+    _write(output, text, f"feed of {len(found.entries)} versions")
+
+
+def _json_text(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -8,18 +8,24 @@ The diff document is specified in ``docs/diff-format.md``.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from ..models import Article, Capture, Version, VersionDiff
+from ..models import Article, Capture, Problem, Version, VersionDiff
+from ._markup import ChangeSummary
+from .atom import FeedEntry, version_entry_id
 
 __all__ = [
     "FORMAT_VERSION",
     "article_to_dict",
     "capture_to_dict",
     "diff_to_dict",
+    "feed_to_dict",
+    "problem_to_dict",
     "format_utc",
     "render_json",
+    "report_to_dict",
     "version_to_dict",
 ]
 
@@ -174,3 +180,101 @@ def article_to_dict(a: Article) -> dict[str, Any]:
         "last_captured_at": format_utc(a.last_captured_at),
         "last_changed_at": format_utc(a.last_changed_at),
     }
+
+
+def problem_to_dict(p: Problem, *where: str) -> dict[str, Any]:
+    """Describe a batch's problem as JSON-ready data.
+
+    Args:
+        p: The problem.
+        where: The location fields the batch uses (``file``, ``offset``, ``line``,
+            ``commit``, ``item``, ``url``); each becomes a key, null when unset.
+
+    Returns:
+        The location keys, then ``reason``: the message.
+    """
+    return {**{key: getattr(p, key) for key in where}, "reason": p.message}
+
+
+def report_to_dict(
+    versions: Sequence[Version],
+    diffs: Sequence[VersionDiff],
+    *,
+    analysis: Mapping[int, ChangeSummary] | None = None,
+) -> dict[str, Any]:
+    """Describe an article's history report as JSON-ready data: what its page shows.
+
+    Args:
+        versions: Every version of the article, oldest first.
+        diffs: The diffs the report shows.
+        analysis: Change analysis per version number where none is stored with it.
+
+    Returns:
+        ``url``, ``versions`` (without text, each with its ``analysis``) and ``diffs``
+        (each as :func:`diff_to_dict` describes it).
+    """
+    computed = analysis or {}
+    return {
+        "url": versions[-1].url if versions else None,
+        "versions": [
+            {
+                **version_to_dict(v, text=False),
+                "analysis": _summary(v, computed.get(v.number)) if v.number > 1 else None,
+            }
+            for v in versions
+        ],
+        "diffs": [diff_to_dict(d) for d in diffs],
+    }
+
+
+def feed_to_dict(
+    entries: Sequence[FeedEntry],
+    *,
+    feed_id: str,
+    title: str,
+    link: str | None = None,
+    self_link: str | None = None,
+) -> dict[str, Any]:
+    """Describe a feed of new versions as JSON-ready data: what its Atom document holds.
+
+    Args:
+        entries: The versions announced, newest first.
+        feed_id: The feed's permanent id.
+        title: The feed's title.
+        link: The page the feed is about, if any.
+        self_link: Where the feed is published, if known.
+
+    Returns:
+        The feed's ids and links, and per entry its Atom ``id``, the version (without
+        text), its ``analysis``, and the diff's ``stats`` and ``fields`` (null for a first
+        version).
+    """
+    items = []
+    for entry in entries:
+        v = entry.version
+        d = diff_to_dict(entry.diff) if entry.diff is not None else None
+        items.append(
+            {
+                "id": version_entry_id(v),
+                "version": version_to_dict(v, text=False),
+                "analysis": _summary(v, entry.summary) if v.number > 1 else None,
+                "stats": d["stats"] if d else None,
+                "fields": d["fields"] if d else None,
+            }
+        )
+    return {
+        "feed_id": feed_id,
+        "title": title,
+        "link": link,
+        "self_link": self_link,
+        "entries": items,
+    }
+
+
+def _summary(v: Version, computed: ChangeSummary | None) -> dict[str, Any] | None:
+    """A version's change analysis: as stored, else as computed for the page."""
+    stored = v.analysis or {}
+    summary: Mapping[str, Any] = computed or stored
+    if not summary:
+        return None
+    return {key: summary.get(key) for key in ("level", "reasons", "stealth")}
