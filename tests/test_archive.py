@@ -598,7 +598,7 @@ def test_import_matches_saving_each_capture_whatever_the_order(
     lines = "".join(json.dumps(row) + "\n" for row in rows).encode()
     with Archive.open(":memory:") as imported, Archive.open(":memory:") as saved:
         with (
-            mock.patch("newsarchive.archive.IMPORT_BATCH", batch),
+            mock.patch("newsarchive.ingest.bulk.IMPORT_BATCH", batch),
             mock.patch.object(_records, "CHUNK_LINES", 4),
             mock.patch.object(
                 _records,

@@ -11,7 +11,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .archive import Archive, ImportReport
+    from .archive import Archive
     from .diff import diff_texts, diff_versions
     from .errors import (
         ExtractionError,
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         DiffOp,
         DiffStats,
         FieldChange,
+        ImportReport,
         Problem,
         SaveResult,
         TextDiff,
@@ -43,7 +44,6 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "Archive": "archive",
-    "ImportReport": "archive",
     "diff_texts": "diff",
     "diff_versions": "diff",
     "canonical_url": "urls",
@@ -69,6 +69,7 @@ _EXPORTS = {
             "DiffOp",
             "DiffStats",
             "FieldChange",
+            "ImportReport",
             "Problem",
             "SaveResult",
             "TextDiff",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
@@ -13,20 +14,21 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 from .errors import InputError, NotFoundError
+from .ingest.bulk import import_files, import_lines, import_source
 from .ingest.records import prepare_record
 from .models import (
     GRANULARITIES,
     Article,
-    BatchReport,
     Capture,
     Change,
     Granularity,
-    Problem,
+    ImportReport,
     SaveResult,
     Version,
     VersionDiff,
 )
-from .storage import CaptureRecord, Store, open_store
+from .storage import CaptureRecord as CaptureRecord  # what prepare gives and save_many takes
+from .storage import Store, open_store
 from .times import as_utc, format_time, parse_time
 from .urls import canonical_url as make_canonical
 
@@ -37,22 +39,6 @@ ProgressCallback = Callable[[int, int], None]
 SIGNIFICANCE_LEVELS = ("none", "cosmetic", "minor", "substantive")
 
 _VERSION_ID = re.compile(r"[0-9a-f]{16}")
-# Captures per transaction when importing: large enough to amortise commits.
-IMPORT_BATCH = 500
-
-
-@attrs.frozen(kw_only=True)
-class ImportReport(BatchReport):
-    """What an import did, line by line: counts, and the lines it could not use.
-
-    Each problem names its line (or, for capture files, the file's place in the list).
-    """
-
-    lines: int = 0
-    captures_added: int = 0
-    versions_added: int = 0
-    unchanged: int = 0
-    problems: tuple[Problem, ...] = ()
 
 
 @attrs.define
@@ -516,6 +502,7 @@ class Archive:
         Args:
             stream: a binary stream of UTF-8 JSON Lines.
             total: the stream's size in bytes, if known, for ``on_progress``.
+            source: the capture source of lines that name none.
             analyse: compute the change analysis of new versions as they are saved;
                 without it, run :meth:`reanalyse` afterwards.
             workers: processes that parse and hash lines while this one writes (see
@@ -525,76 +512,73 @@ class Archive:
                 main module, so a script that passes ``workers`` should guard its entry
                 point with ``if __name__ == "__main__"``.
             on_progress: called with (bytes read, total) after each batch.
+
+        Returns:
+            The counts, and one problem per line that could not be used.
         """
-        from .ingest.records import prepare_lines
-
-        counts = {"lines": 0, "captures_added": 0, "versions_added": 0, "unchanged": 0}
-        problems: list[Problem] = []
-        batch: list[CaptureRecord] = []
-        done = 0
-
-        def flush() -> None:
-            changed = set()
-            for outcome in self.store.ingest(batch):
-                counts["captures_added" if outcome.is_new_capture else "unchanged"] += 1
-                counts["versions_added"] += outcome.is_new_version
-                if outcome.is_new_version:
-                    changed.add(outcome.url)
-            if analyse and changed:
-                self.reanalyse(sorted(changed), missing_only=True)
-            batch.clear()
-            if on_progress:
-                on_progress(done, total)
-
-        for read, lines, prepared in prepare_lines(stream, source=source, workers=workers):
-            done, counts["lines"] = read, lines
-            for number, record in prepared:
-                if isinstance(record, str):
-                    problems.append(Problem(line=number, message=record))
-                    continue
-                batch.append(record)
-                if len(batch) >= IMPORT_BATCH:
-                    flush()
-        flush()
-        return ImportReport(problems=tuple(problems), **counts)
+        return import_lines(
+            self.store,
+            stream,
+            total=total,
+            source=source,
+            workers=workers,
+            on_new_versions=self._analyse_new if analyse else None,
+            on_progress=on_progress,
+        )
 
     def import_capture_files(
         self,
         paths: Iterable[Path],
         *,
         source: str = "import",
+        analyse: bool = True,
         on_progress: ProgressCallback | None = None,
     ) -> ImportReport:
         """Import capture files (see :mod:`newsarchive.ingest.capturefile`), one capture each.
 
-        A file that cannot be used is reported (its index in ``paths``) and skipped.
+        A file that cannot be used is reported (its place in ``paths``) and skipped.
         """
-        from .ingest.capturefile import parse_capture_file
-
-        files = list(paths)
-        records: list[CaptureRecord] = []
-        problems: list[Problem] = []
-        for number, path in enumerate(files, start=1):
-            try:
-                content = path.read_bytes().decode("utf-8-sig")
-                records.append(self.prepare(**parse_capture_file(content, default_source=source)))
-            except UnicodeDecodeError:
-                problems.append(Problem(line=number, message=f"{path}: not valid UTF-8"))
-            except OSError as exc:
-                problems.append(Problem(line=number, message=f"{path}: {exc.strerror}"))
-            except InputError as exc:
-                problems.append(Problem(line=number, message=f"{path}: {exc}"))
-        records.sort(key=lambda r: r.captured_at)
-        results = self.save_many(records)
-        if on_progress:
-            on_progress(len(files), len(files))
-        return ImportReport(
-            lines=len(files),
-            captures_added=sum(r.is_new_capture for r in results),
-            versions_added=sum(r.is_new_version for r in results),
-            unchanged=sum(not r.is_new_capture for r in results),
-            problems=tuple(problems),
+        return import_files(
+            self.store,
+            paths,
+            source=source,
+            on_new_versions=self._analyse_new if analyse else None,
+            on_progress=on_progress,
         )
+
+    def import_from(
+        self,
+        source: str | os.PathLike[str] | IO[bytes],
+        *,
+        analyse: bool = True,
+        on_progress: ProgressCallback | None = None,
+    ) -> ImportReport:
+        """Import whatever ``source`` holds: a directory of capture files, or JSON Lines.
+
+        A JSON Lines file large enough to pay for them is prepared by worker processes
+        (see :meth:`import_jsonl`); a stream (such as standard input) is read in this one.
+
+        Args:
+            source: a directory of ``*.txt`` capture files, a JSON Lines file, or a binary
+                stream of JSON Lines.
+            analyse: compute the change analysis of new versions as they are saved.
+            on_progress: called with (done, total): bytes of a file, or files of a directory.
+
+        Returns:
+            The counts, and the lines (or files) that could not be used.
+
+        Raises:
+            InputError: the file cannot be read, or the directory holds no capture files.
+        """
+        return import_source(
+            self.store,
+            source,
+            on_new_versions=self._analyse_new if analyse else None,
+            on_progress=on_progress,
+        )
+
+    def _analyse_new(self, urls: list[str]) -> None:
+        self.reanalyse(urls, missing_only=True)
 
     def iter_export(self, urls: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
         """One JSON-ready dict per capture, in the import format, article by article.

@@ -179,6 +179,22 @@ class BatchReport:
         return not self.problems
 
 
+@attrs.frozen(kw_only=True)
+class ImportReport(BatchReport):
+    """What an import did, line by line: counts, and the lines it could not use.
+
+    Each problem names its ``line``: the line of a JSON Lines input, or for capture files
+    the file's place in the list (``unit`` says which).
+    """
+
+    lines: int = 0
+    captures_added: int = 0
+    versions_added: int = 0
+    unchanged: int = 0
+    problems: tuple[Problem, ...] = ()
+    unit: Literal["line", "file"] = "line"
+
+
 class SavedCaptures:
     """Counts over a batch report's ``captures``: values with ``is_new_capture`` and
     ``is_new_version``, one per capture the batch saved or found saved already."""

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import Any, TypeVar
 
 import click
 
-from ..archive import SIGNIFICANCE_LEVELS, Archive, ImportReport
+from ..archive import SIGNIFICANCE_LEVELS, Archive
 from ..errors import InputError
-from ..ingest.records import default_workers
-from ..models import GRANULARITIES, SaveResult, Version
+from ..models import GRANULARITIES, ImportReport, SaveResult, Version
+from ..render.json import import_report_to_dict
 from ..times import display_time, format_time, parse_time
 from . import cli
 from ._output import color_option, echo_json, json_option, output_file, progress, use_color
@@ -373,9 +372,11 @@ def list_(archive: Archive, as_json: bool) -> None:
         click.echo(f"{'':6}{a.title or '(no title)'}")
 
 
-def _report(report: ImportReport, what: str) -> None:
+def _report(report: ImportReport, as_json: bool) -> None:
+    if as_json:
+        echo_json(import_report_to_dict(report))
     for problem in report.problems:
-        click.echo(f"Error: {what} {problem.line}: {problem.message}", err=True)
+        click.echo(f"Error: {report.unit} {problem.line}: {problem.message}", err=True)
     click.echo(
         f"{report.captures_added} captures added ({report.versions_added} new versions), "
         f"{report.unchanged} already archived, {len(report.problems)} skipped",
@@ -400,9 +401,15 @@ def _report(report: ImportReport, what: str) -> None:
     show_default=True,
     help="Analyse new versions while importing (--no-analyse: run reanalyse later).",
 )
+@json_option
 @pass_archive
 def import_(
-    archive: Archive, sources: tuple[str, ...], quiet: bool, is_warc: bool, analyse: bool
+    archive: Archive,
+    sources: tuple[str, ...],
+    quiet: bool,
+    is_warc: bool,
+    analyse: bool,
+    as_json: bool,
 ) -> None:
     """Import captures from JSON Lines (a file or -), or a directory of capture files.
 
@@ -416,34 +423,14 @@ def import_(
     if is_warc:
         from .webarchive import import_warc_files
 
-        import_warc_files(archive, sources, quiet=quiet)
+        import_warc_files(archive, sources, quiet=quiet, as_json=as_json)
         return
     if len(sources) != 1:
         raise click.UsageError("give one FILE, DIR or - (several files only with --warc)")
-    source = sources[0]
-    if source != "-" and Path(source).is_dir():
-        files = sorted(Path(source).glob("*.txt"))
-        if not files:
-            raise InputError(f"{source} holds no capture files (*.txt)")
-        _report(archive.import_capture_files(files), "file")
-        return
-    stream: IO[bytes]
-    if source == "-":
-        stream, total = sys.stdin.buffer, 0
-    else:
-        try:
-            stream, total = open(source, "rb"), os.path.getsize(source)  # noqa: SIM115
-        except OSError as exc:
-            raise InputError(f"cannot read {source}: {exc.strerror}") from None
-    with stream, progress("Importing", quiet=quiet) as on_progress:
-        report = archive.import_jsonl(
-            stream,
-            total=total,
-            analyse=analyse,
-            workers=default_workers(total),
-            on_progress=on_progress,
-        )
-    _report(report, "line")
+    source = sys.stdin.buffer if sources[0] == "-" else sources[0]
+    with progress("Importing", quiet=quiet) as on_progress:
+        report = archive.import_from(source, analyse=analyse, on_progress=on_progress)
+    _report(report, as_json)
 
 
 @cli.command()

@@ -15,10 +15,9 @@ from typing import Any
 
 import attrs
 
-from ..archive import Archive
+from ..archive import Archive, CaptureRecord
 from ..errors import InputError
 from ..models import Capture
-from ..storage import CaptureRecord
 
 __all__ = ["CopyReport", "copy_archive"]
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from ..models import Article, Capture, Problem, Version, VersionDiff
+from ..models import Article, Capture, ImportReport, Problem, Version, VersionDiff
 from ._markup import ChangeSummary
 from .atom import FeedEntry, version_entry_id
 
@@ -22,6 +22,7 @@ __all__ = [
     "capture_to_dict",
     "diff_to_dict",
     "feed_to_dict",
+    "import_report_to_dict",
     "problem_to_dict",
     "format_utc",
     "render_json",
@@ -194,6 +195,25 @@ def problem_to_dict(p: Problem, *where: str) -> dict[str, Any]:
         The location keys, then ``reason``: the message.
     """
     return {**{key: getattr(p, key) for key in where}, "reason": p.message}
+
+
+def import_report_to_dict(report: ImportReport) -> dict[str, Any]:
+    """Describe what a JSON Lines or capture-file import did as JSON-ready data.
+
+    Args:
+        report: The import's report.
+
+    Returns:
+        The counts, and ``problems`` each with its ``line`` (or file number) and ``reason``.
+    """
+    return {
+        "lines": report.lines,
+        "captures_added": report.captures_added,
+        "versions_added": report.versions_added,
+        "unchanged": report.unchanged,
+        "unit": report.unit,
+        "problems": [problem_to_dict(p, "line") for p in report.problems],
+    }
 
 
 def report_to_dict(
