@@ -25,7 +25,7 @@ UPDATE = os.environ.get("NEWSARCHIVE_UPDATE_GOLDEN") == "1"
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
     sample_dir = Path(__file__).resolve().parent.parent / "archive" / "sample"
     with Archive.open(tmp_path_factory.mktemp("sample")) as archive:
-        archive.import_capture_files(sorted(sample_dir.glob("*.txt")))
+        archive.import_from(sample_dir)
         yield archive
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -14,7 +13,8 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 from .errors import InputError, NotFoundError
-from .ingest.bulk import import_files, import_lines, import_source
+from .ingest.bulk import import_lines, import_source
+from .ingest.jsonl import capture_line, write_lines
 from .ingest.records import prepare_record
 from .models import (
     GRANULARITIES,
@@ -23,10 +23,13 @@ from .models import (
     Change,
     Granularity,
     ImportReport,
+    LogEntry,
     SaveResult,
     Version,
     VersionDiff,
+    significance_rank,
 )
+from .models import SIGNIFICANCE_LEVELS as SIGNIFICANCE_LEVELS  # the CLI's choices
 from .storage import CaptureRecord as CaptureRecord  # what prepare gives and save_many takes
 from .storage import Store, open_store
 from .times import as_utc, format_time, parse_time
@@ -36,7 +39,6 @@ if TYPE_CHECKING:
     from .analysis import Analysis, BlameLine, Rules
 
 ProgressCallback = Callable[[int, int], None]
-SIGNIFICANCE_LEVELS = ("none", "cosmetic", "minor", "substantive")
 
 _VERSION_ID = re.compile(r"[0-9a-f]{16}")
 
@@ -224,14 +226,13 @@ class Archive:
     ) -> Version:
         """One version of an article: the latest by default.
 
-        This is the one way to name a version. ``version`` is a number (1-based; negative
-        counts back from the latest, -1 being the latest), a version id, a reference as
-        the command line writes it (``"3"``, ``"-1"``, ``"@2024-05-01T12:00Z"`` for the
-        version current then, or an id), or a :class:`Version`, returned as it is.
+        The one way to name a version. ``version`` is a number (1-based; negative counts
+        back from the latest), a version id, a reference as the command line writes it
+        (``"3"``, ``"-1"``, ``"@2024-05-01T12:00Z"``: current then), or a :class:`Version`.
 
         Args:
             url: the article's URL or an alias.
-            version: which version (see above); the latest when None.
+            version: which version; the latest when None.
             at: instead of ``version``, the version current at this time.
 
         Returns:
@@ -315,12 +316,8 @@ class Archive:
         if granularity not in GRANULARITIES:
             raise InputError(f"unknown granularity {granularity!r}: use {', '.join(GRANULARITIES)}")
         new_version = self.get(url, new)
-        if old is not None:
-            old_version = self.get(url, old)
-        else:
-            previous = new_version.number - 1
-            old_version = self.get(url, previous) if previous >= 1 else new_version
-        return diff_versions(old_version, new_version, granularity=granularity)
+        old_version = self.get(url, old) if old is not None else self._previous(url, new_version)
+        return diff_versions(old_version or new_version, new_version, granularity=granularity)
 
     def iter_captures(self, urls: Iterable[str] | None = None) -> Iterator[Capture]:
         """Every capture of the given articles (all when None), article by article.
@@ -338,6 +335,39 @@ class Archive:
     def schema_version(self) -> int:
         """The number of the latest schema migration applied to this archive."""
         return self.store.schema_version()
+
+    def log(
+        self, url: str, *, min_significance: str | None = None, stealth: bool = False
+    ) -> list[LogEntry]:
+        """The article's versions with what changed in each and how much it matters.
+
+        Args:
+            url: the article.
+            min_significance: only versions at least this significant (the first always
+                shows), by stored analysis.
+            stealth: only stealth edits.
+
+        Returns:
+            One entry per version shown, oldest first.
+
+        Raises:
+            NotFoundError: no such article.
+            InputError: an unknown significance level.
+        """
+        from .diff import diff_summary, diff_versions
+
+        floor = significance_rank(min_significance)
+        versions = self.history(url)
+        entries = []
+        for i, v in enumerate(versions):
+            entry = LogEntry.of(v, "first version")
+            rank = significance_rank(entry.significance)
+            if (stealth and not entry.stealth) or (i and rank < floor):
+                continue  # filtered before diffing: the diff is the costly part
+            summary = diff_summary(diff_versions(versions[i - 1], v)) if i else entry.summary
+            entries.append(attrs.evolve(entry, summary=summary))
+        return entries
+        return entries
 
     def text_of(self, capture: Capture) -> str:
         """The text exactly as this capture saved it."""
@@ -374,11 +404,11 @@ class Archive:
         from .analysis import analyse
 
         new_version = self.get(url, new)
-        if old is None:
-            old_version = self.get(url, new_version.number - 1) if new_version.number > 1 else None
-        else:
-            old_version = self.get(url, old)
+        old_version = self.get(url, old) if old is not None else self._previous(url, new_version)
         return analyse(old_version, new_version, rules=self._rules)
+
+    def _previous(self, url: str, version: Version) -> Version | None:
+        return self.get(url, version.number - 1) if version.number > 1 else None
 
     def blame(self, url: str, version: int | str | None = None) -> list[BlameLine]:
         """Each sentence of a version (default: the latest) with the version it came from."""
@@ -471,10 +501,7 @@ class Archive:
         Raises:
             InputError: an unknown significance level.
         """
-        if min_significance is not None and min_significance not in SIGNIFICANCE_LEVELS:
-            raise InputError(
-                f"unknown significance {min_significance!r}: use " + ", ".join(SIGNIFICANCE_LEVELS)
-            )
+        significance_rank(min_significance)
         return self.store.changes(
             since=as_utc(since) if since else None,
             min_level=min_significance,
@@ -506,11 +533,9 @@ class Archive:
             analyse: compute the change analysis of new versions as they are saved;
                 without it, run :meth:`reanalyse` afterwards.
             workers: processes that parse and hash lines while this one writes (see
-                :func:`newsarchive.ingest.records.default_workers`). From a regular file they
-                read their lines themselves. On Linux, from a process of one thread, they
-                are forked; elsewhere they start from a clean interpreter that imports the
-                main module, so a script that passes ``workers`` should guard its entry
-                point with ``if __name__ == "__main__"``.
+                :func:`newsarchive.ingest.records.default_workers`); where they cannot be
+                forked they import the main module, so a script that passes ``workers``
+                should guard its entry point with ``if __name__ == "__main__"``.
             on_progress: called with (bytes read, total) after each batch.
 
         Returns:
@@ -522,26 +547,6 @@ class Archive:
             total=total,
             source=source,
             workers=workers,
-            on_new_versions=self._analyse_new if analyse else None,
-            on_progress=on_progress,
-        )
-
-    def import_capture_files(
-        self,
-        paths: Iterable[Path],
-        *,
-        source: str = "import",
-        analyse: bool = True,
-        on_progress: ProgressCallback | None = None,
-    ) -> ImportReport:
-        """Import capture files (see :mod:`newsarchive.ingest.capturefile`), one capture each.
-
-        A file that cannot be used is reported (its place in ``paths``) and skipped.
-        """
-        return import_files(
-            self.store,
-            paths,
-            source=source,
             on_new_versions=self._analyse_new if analyse else None,
             on_progress=on_progress,
         )
@@ -587,20 +592,9 @@ class Archive:
         some were backfilled), so that importing them replays its history: the same
         versions, with the same ids.
         """
-        from .ingest import jsonl as _jsonl
-
         for capture in self.iter_captures(urls):
-            yield _jsonl.capture_line(capture, self.text_of(capture), self.raw_html(capture))
+            yield capture_line(capture, self.text_of(capture), self.raw_html(capture))
 
     def export_jsonl(self, stream: IO[str], urls: Iterable[str] | None = None) -> int:
         """Write every capture (of ``urls``, or all) as JSON Lines; returns the count."""
-        count = 0
-        for line in self.iter_export(urls):
-            try:
-                stream.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
-            except UnicodeEncodeError:
-                # A lone surrogate, stored as given, that the stream cannot encode: the
-                # ASCII form escapes it, and importing the line gives it back.
-                stream.write(json.dumps(line, sort_keys=True) + "\n")
-            count += 1
-        return count
+        return write_lines(self.iter_export(urls), stream)

@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 import attrs
 
+from .errors import InputError
+
 Granularity = Literal["char", "word", "sentence", "paragraph"]
 GRANULARITIES: tuple[Granularity, ...] = ("char", "word", "sentence", "paragraph")
 
@@ -193,6 +195,46 @@ class ImportReport(BatchReport):
     unchanged: int = 0
     problems: tuple[Problem, ...] = ()
     unit: Literal["line", "file"] = "line"
+
+
+SIGNIFICANCE_LEVELS = ("none", "cosmetic", "minor", "substantive")
+
+
+def significance_rank(level: str | None) -> int:
+    """The rank of a significance level in :data:`SIGNIFICANCE_LEVELS` (0 for None).
+
+    Raises:
+        InputError: an unknown level.
+    """
+    if level is None:
+        return 0
+    if level not in SIGNIFICANCE_LEVELS:
+        raise InputError(f"unknown significance {level!r}: use " + ", ".join(SIGNIFICANCE_LEVELS))
+    return SIGNIFICANCE_LEVELS.index(level)
+
+
+@attrs.frozen(kw_only=True)
+class LogEntry:
+    """One line of an article's log: a version, what changed, and how much it matters."""
+
+    version: Version
+    #: e.g. ``title changed; +120/-8 chars, +21/-2 words``, or ``first version``.
+    summary: str
+    significance: str | None = None
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
+    stealth: bool = False
+
+    @classmethod
+    def of(cls, version: Version, summary: str) -> LogEntry:
+        """The entry of ``version`` with its stored analysis, and ``summary``."""
+        analysis = version.analysis or {}
+        return cls(
+            version=version,
+            summary=summary,
+            significance=analysis.get("level"),
+            reasons=tuple(r["code"] for r in analysis.get("reasons", ())),
+            stealth=bool(analysis.get("stealth")),
+        )
 
 
 class SavedCaptures:

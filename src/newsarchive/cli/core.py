@@ -131,12 +131,6 @@ def _save_to_dict(result: SaveResult) -> dict[str, Any]:
     }
 
 
-def _significance(v: Version) -> tuple[str | None, list[str], bool]:
-    summary = v.analysis or {}
-    reasons = [r["code"] for r in summary.get("reasons", ())]
-    return summary.get("level"), reasons, bool(summary.get("stealth"))
-
-
 @cli.command()
 @click.argument("url")
 @click.option(
@@ -156,43 +150,14 @@ def log(
     Example:
       newsarchive log https://example.com/story --min-significance substantive
     """
-    from ..diff import diff_summary, diff_versions
-    from ..render.json import version_to_dict
+    from ..render.json import log_to_dict
 
-    versions = archive.history(url)
-    rows = []
-    for i, v in enumerate(versions):
-        level, reasons, is_stealth = _significance(v)
-        if stealth and not is_stealth:
-            continue
-        if (
-            min_significance
-            and i > 0
-            and SIGNIFICANCE_LEVELS.index(level or "none")
-            < SIGNIFICANCE_LEVELS.index(min_significance)
-        ):
-            continue
-        summary = "first version" if i == 0 else diff_summary(diff_versions(versions[i - 1], v))
-        rows.append((v, summary, level, reasons, is_stealth))
+    entries = archive.log(url, min_significance=min_significance, stealth=stealth)
     if as_json:
-        echo_json(
-            {
-                "url": archive.article(url).url,
-                "versions": [
-                    {
-                        **version_to_dict(v, text=False),
-                        "size": len(v.text),
-                        "summary": summary,
-                        "significance": level,
-                        "reasons": reasons,
-                        "stealth": is_stealth,
-                    }
-                    for v, summary, level, reasons, is_stealth in rows
-                ],
-            }
-        )
+        echo_json(log_to_dict(archive.article(url).url, entries))
         return
-    for v, summary, level, reasons, is_stealth in rows:
+    for entry in entries:
+        v, level = entry.version, entry.significance
         seen = format_time(v.first_captured_at) or ""
         if v.capture_count > 1:
             seen += f" … {format_time(v.last_captured_at)} ({v.capture_count} captures)"
@@ -201,9 +166,9 @@ def log(
         click.echo(f"     {v.title or '(no title)'}  ·  {len(v.text):,} chars")
         judged = ""
         if v.number > 1 and level:
-            judged = f"{level}{' · STEALTH' if is_stealth else ''}: {', '.join(reasons) or '-'}"
-            judged = f"  ·  {judged}"
-        click.echo(f"     {summary}{judged}")
+            stealth_mark = " · STEALTH" if entry.stealth else ""
+            judged = f"  ·  {level}{stealth_mark}: {', '.join(entry.reasons) or '-'}"
+        click.echo(f"     {entry.summary}{judged}")
 
 
 @cli.command(cls=VersionArgsCommand)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import IO, Any
 
 from ..errors import InputError
 from ..models import Capture
@@ -99,3 +100,25 @@ def capture_line(capture: Capture, text: str, html: str | None) -> dict[str, Any
     if capture.quality is not None:
         line["quality"] = capture.quality
     return line
+
+
+def write_lines(lines: Iterable[Mapping[str, Any]], stream: IO[str]) -> int:
+    """Write JSON-ready objects to ``stream``, one per line; return how many.
+
+    Args:
+        lines: the objects, e.g. from :func:`capture_line`.
+        stream: a text stream.
+
+    Returns:
+        The number of lines written.
+    """
+    count = 0
+    for line in lines:
+        try:
+            stream.write(json.dumps(line, ensure_ascii=False, sort_keys=True) + "\n")
+        except UnicodeEncodeError:
+            # A lone surrogate, stored as given, that the stream cannot encode: the
+            # ASCII form escapes it, and importing the line gives it back.
+            stream.write(json.dumps(line, sort_keys=True) + "\n")
+        count += 1
+    return count

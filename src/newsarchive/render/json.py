@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from ..models import Article, Capture, ImportReport, Problem, Version, VersionDiff
+from ..models import Article, Capture, ImportReport, LogEntry, Problem, Version, VersionDiff
 from ._markup import ChangeSummary
 from .atom import FeedEntry, version_entry_id
 
@@ -23,6 +23,7 @@ __all__ = [
     "diff_to_dict",
     "feed_to_dict",
     "import_report_to_dict",
+    "log_to_dict",
     "problem_to_dict",
     "format_utc",
     "render_json",
@@ -213,6 +214,33 @@ def import_report_to_dict(report: ImportReport) -> dict[str, Any]:
         "unchanged": report.unchanged,
         "unit": report.unit,
         "problems": [problem_to_dict(p, "line") for p in report.problems],
+    }
+
+
+def log_to_dict(url: str, entries: Sequence[LogEntry]) -> dict[str, Any]:
+    """Describe an article's log as JSON-ready data.
+
+    Args:
+        url: The article's canonical URL.
+        entries: The log's entries, from ``Archive.log``.
+
+    Returns:
+        ``url`` and ``versions``: each version without text, with its ``size``, change
+        ``summary``, ``significance``, ``reasons`` (codes) and ``stealth``.
+    """
+    return {
+        "url": url,
+        "versions": [
+            {
+                **version_to_dict(e.version, text=False),
+                "size": len(e.version.text),
+                "summary": e.summary,
+                "significance": e.significance,
+                "reasons": list(e.reasons),
+                "stealth": e.stealth,
+            }
+            for e in entries
+        ],
     }
 
 
