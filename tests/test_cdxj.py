@@ -139,3 +139,21 @@ def test_foreign_records_are_indexed(tmp_path: Path) -> None:
         ("org,example,town)/missing", "text/html", "404"),
         ("org,example,town)/cafe", "warc/revisit", "200"),
     ]
+
+
+def test_json_index_matches_the_cdxj_lines(archive: Archive, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    fill(archive)
+    warc = export(archive, tmp_path / "a.warc.gz")
+    runner = CliRunner()
+    lines = runner.invoke(cli, ["cdxj", str(warc)]).stdout.splitlines()
+    result = runner.invoke(cli, ["cdxj", str(warc), "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["problems"] == [] and len(data["entries"]) == len(lines) > 0
+    for line, entry in zip(lines, data["entries"], strict=True):
+        key, timestamp, block = line.split(" ", 2)
+        assert entry == {"urlkey": key, "timestamp": timestamp, **json.loads(block)}

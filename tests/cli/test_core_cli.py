@@ -394,3 +394,24 @@ def test_list_shows_titles_counts_and_times_to_the_second(
     assert lines[2].startswith("   2 versions  last change ")
     assert lines[3].strip() == "Second story"
     assert "None" not in "\n".join(lines)
+
+
+def test_diff_json_is_the_json_format(runner: CliRunner, loaded: Path) -> None:
+    as_json = run(runner, loaded, "diff", URL, "1", "-1", "--json")
+    as_format = run(runner, loaded, "diff", URL, "1", "-1", "--format", "json")
+    assert as_json.exit_code == 0 and as_json.stdout == as_format.stdout
+    assert json.loads(as_json.stdout)["new"]["number"] == 7
+
+
+def test_export_json_is_one_document_of_the_jsonl_lines(
+    runner: CliRunner, loaded: Path, tmp_path: Path
+) -> None:
+    lines = [json.loads(line) for line in run(runner, loaded, "export").stdout.splitlines()]
+    document = json.loads(run(runner, loaded, "export", "--json").stdout)
+    assert document == lines and len(lines) == 8
+    out = tmp_path / "all.json"
+    assert run(runner, loaded, "export", "--json", "-o", str(out)).exit_code == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == lines
+    empty = tmp_path / "empty"
+    run(runner, empty, "migrate")
+    assert json.loads(run(runner, empty, "export", "--json").stdout) == []

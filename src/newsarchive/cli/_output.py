@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any, TypeVar
@@ -18,6 +18,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 def echo_json(data: Any) -> None:
     """Write exactly one JSON document to stdout."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
+
+
+def write_json_list(items: Iterable[Any], stream: IO[str]) -> int:
+    """Write one JSON document, a list, an item at a time (constant memory); return the count."""
+    count = 0
+    stream.write("[")
+    for item in items:
+        stream.write(",\n  " if count else "\n  ")
+        stream.write(json.dumps(item, ensure_ascii=False))
+        count += 1
+    stream.write("\n]\n" if count else "]\n")
+    return count
 
 
 def json_option(command: F) -> F:

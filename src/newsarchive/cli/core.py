@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +16,15 @@ from ..models import GRANULARITIES, ImportReport, SaveResult, Version
 from ..render.json import import_report_to_dict
 from ..times import display_time, format_time, parse_time
 from . import cli
-from ._output import color_option, echo_json, json_option, output_file, progress, use_color
+from ._output import (
+    color_option,
+    echo_json,
+    json_option,
+    output_file,
+    progress,
+    use_color,
+    write_json_list,
+)
 from ._state import pass_archive, pass_existing_archive
 from ._versionargs import VersionArgsCommand
 
@@ -225,6 +234,7 @@ def show(archive: Archive, url: str, version: str, as_json: bool) -> None:
 @click.option("--stat", is_flag=True, help="Print counts only.")
 @color_option
 @click.option("--exit-code", is_flag=True, help="Exit 1 when the versions differ, like git diff.")
+@click.option("--json", "as_json", is_flag=True, help="Output one JSON document (--format json).")
 @pass_existing_archive
 def diff(
     archive: Archive,
@@ -237,6 +247,7 @@ def diff(
     stat: bool,
     color: str,
     exit_code: bool,
+    as_json: bool,
 ) -> None:
     """Show what changed between two versions (default: the two latest).
 
@@ -248,7 +259,7 @@ def diff(
       newsarchive diff https://example.com/story 1 -1 --granularity sentence
     """
     d = archive.diff(url, old, new, granularity=granularity)  # type: ignore[arg-type]
-    if fmt == "json":
+    if fmt == "json" or as_json:
         from ..render.json import diff_to_dict
 
         data = diff_to_dict(d)
@@ -413,9 +424,19 @@ def import_(
     metavar="FILE.warc.gz",
     help="Write a WARC file instead; see docs/warc.md.",
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="One JSON document: the captures as a list (with --warc, what was written).",
+)
 @pass_existing_archive
 def export(
-    archive: Archive, urls: tuple[str, ...], output: str | None, warc_output: str | None
+    archive: Archive,
+    urls: tuple[str, ...],
+    output: str | None,
+    warc_output: str | None,
+    as_json: bool,
 ) -> None:
     """Export captures as JSON Lines (all articles, or the URLs given).
 
@@ -428,11 +449,11 @@ def export(
     if warc_output is not None:
         from .webarchive import export_warc_file
 
-        export_warc_file(archive, warc_output, targets)
+        export_warc_file(archive, warc_output, targets, as_json=as_json)
         return
-    if output is None:
-        count = archive.export_jsonl(sys.stdout, targets)
-    else:
-        with output_file(output) as stream:
+    with output_file(output) if output else contextlib.nullcontext(sys.stdout) as stream:
+        if as_json:
+            count = write_json_list(archive.iter_export(targets), stream)
+        else:
             count = archive.export_jsonl(stream, targets)
     click.echo(f"exported {count} captures", err=True)

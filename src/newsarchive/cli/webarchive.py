@@ -3,6 +3,8 @@ import and export (``import --warc`` and ``export --warc`` call the helpers belo
 
 from __future__ import annotations
 
+import contextlib
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,7 +13,8 @@ from typing import Any, BinaryIO, TextIO, cast
 import click
 
 from ..archive import Archive
-from ..times import format_time, parse_time
+from ..render.json import backfill_to_dict, cdxj_to_dict, warc_export_to_dict, warc_import_to_dict
+from ..times import parse_time
 from . import cli
 from ._output import echo_json, json_option, output_file, plural, progress
 from ._state import pass_archive, pass_existing_archive
@@ -26,20 +29,7 @@ def import_warc_files(
     with progress("Importing", quiet=quiet) as on_progress:
         report = import_warc(archive, list(paths), on_progress=on_progress)
     if as_json:
-        echo_json(
-            {
-                "files": report.files,
-                "records": report.records,
-                "captures_added": report.captures_added,
-                "versions_added": report.versions_added,
-                "unchanged": report.unchanged,
-                "skipped": report.skipped,
-                "problems": [
-                    {"file": p.file, "offset": p.offset, "reason": p.message}
-                    for p in report.problems
-                ],
-            }
-        )
+        echo_json(warc_import_to_dict(report))
     for problem in report.problems:
         click.echo(f"skipped: {problem}", err=True)
     click.echo(
@@ -52,7 +42,9 @@ def import_warc_files(
         sys.exit(1)
 
 
-def export_warc_file(archive: Archive, output: str, urls: Sequence[str] | None) -> None:
+def export_warc_file(
+    archive: Archive, output: str, urls: Sequence[str] | None, *, as_json: bool = False
+) -> None:
     """Run ``export --warc FILE``: write the WARC beside, then move it into place."""
     from ..interop.warc import export_warc
 
@@ -64,6 +56,8 @@ def export_warc_file(archive: Archive, output: str, urls: Sequence[str] | None) 
             on_progress=on_progress,
             filename=Path(output).name,
         )
+    if as_json:
+        echo_json(warc_export_to_dict(report, output))
     click.echo(
         f"exported {plural(report.captures, 'capture')} of {plural(report.articles, 'article')} as "
         f"{report.records} WARC records ({report.revisits} revisits) to {output}",
@@ -79,19 +73,25 @@ def export_warc_file(archive: Archive, output: str, urls: Sequence[str] | None) 
     type=click.Path(dir_okay=False, writable=True),
     help="Write to this file instead of standard output.",
 )
-def cdxj(warcs: tuple[str, ...], output: str | None) -> None:
+@json_option
+def cdxj(warcs: tuple[str, ...], output: str | None, as_json: bool) -> None:
     """Index WARC files as sorted CDXJ, the index pywb replays from.
 
-    Damaged records are reported on stderr and skipped (exit 1).
+    Damaged records are reported on stderr and skipped (exit 1). With --json, the
+    entries and problems as one JSON document instead.
 
     \b
     Example:
       newsarchive export --warc news.warc.gz
       newsarchive cdxj -o index.cdxj news.warc.gz
     """
-    from ..interop.cdxj import write_cdxj
+    from ..interop.cdxj import index_files, write_cdxj
 
-    if output is None:
+    if as_json:
+        report = index_files(warcs)
+        with output_file(output) if output else contextlib.nullcontext(sys.stdout) as stream:
+            stream.write(json.dumps(cdxj_to_dict(report), ensure_ascii=False, indent=2) + "\n")
+    elif output is None:
         report = write_cdxj(warcs, sys.stdout)
     else:
         with output_file(output) as stream:
@@ -183,23 +183,7 @@ def backfill(
             on_progress=on_progress,
         )
     if as_json:
-        echo_json(
-            {
-                "url": report.url,
-                "mementos": [
-                    {
-                        "timestamp": r.timestamp,
-                        "memento_url": r.memento_url,
-                        "status": r.status,
-                        "captured_at": format_time(r.captured_at),
-                        "new_version": r.is_new_version,
-                        "reason": r.reason,
-                    }
-                    for r in report.results
-                ],
-                "cdx_problems": [str(p) for p in report.cdx_problems],
-            }
-        )
+        echo_json(backfill_to_dict(report))
     for problem in report.cdx_problems:
         click.echo(f"skipped: {problem}", err=True)
     for result in report.results:

@@ -50,10 +50,11 @@ class CdxjEntry:
 
 @attrs.frozen(kw_only=True)
 class CdxjReport(BatchReport):
-    """What :func:`write_cdxj` wrote, and the records it could not read."""
+    """What :func:`index_files` indexed (sorted as written), and the records it could not read."""
 
     lines: int
     problems: tuple[Problem, ...]
+    entries: tuple[CdxjEntry, ...] = attrs.field(default=(), repr=False)
 
 
 def index_records(records: Iterable[WarcRecord], filename: str) -> Iterator[CdxjEntry]:
@@ -125,7 +126,31 @@ def write_cdxj(
         on_progress: called as ``on_progress(files_done, files_total)``.
 
     Returns:
-        The number of lines and the problems met.
+        The number of lines, the entries and the problems met.
+
+    Raises:
+        MissingDependencyError: warcio is not installed.
+        WarcFormatError: a file cannot be opened (``offset`` is None).
+    """
+    report = index_files(paths, on_progress=on_progress)
+    for entry in report.entries:
+        out.write(entry.to_line() + "\n")
+    return report
+
+
+def index_files(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> CdxjReport:
+    """Index WARC files: every replayable record's entry, in CDXJ order.
+
+    Args:
+        paths: the WARC or ARC files; each entry names its file by base name.
+        on_progress: called as ``on_progress(files_done, files_total)``.
+
+    Returns:
+        The entries sorted as a CDXJ file lists them, and the problems met.
 
     Raises:
         MissingDependencyError: warcio is not installed.
@@ -133,7 +158,7 @@ def write_cdxj(
     """
     files = list(paths)
     problems: list[Problem] = []
-    lines: list[str] = []
+    entries: list[CdxjEntry] = []
     for done, path in enumerate(files, start=1):
         try:
             stream = open(path, "rb")  # noqa: SIM115 - closed below
@@ -142,13 +167,11 @@ def write_cdxj(
         with stream:
             name = os.path.basename(os.fspath(path))
             collect = functools.partial(_collect, problems, name)
-            lines.extend(e.to_line() for e in index_warc(stream, name, on_problem=collect))
+            entries.extend(index_warc(stream, name, on_problem=collect))
         if on_progress:
             on_progress(done, len(files))
-    lines.sort()
-    for line in lines:
-        out.write(line + "\n")
-    return CdxjReport(lines=len(lines), problems=tuple(problems))
+    entries.sort(key=CdxjEntry.to_line)
+    return CdxjReport(lines=len(entries), problems=tuple(problems), entries=tuple(entries))
 
 
 def _collect(problems: list[Problem], name: str, error: WarcFormatError) -> None:

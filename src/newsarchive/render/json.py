@@ -10,17 +10,26 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..models import Article, Capture, ImportReport, LogEntry, Problem, Version, VersionDiff
 from ._markup import ChangeSummary
 from .atom import FeedEntry, version_entry_id
 
+if TYPE_CHECKING:  # shapes of values from the layers above; no import at run time
+    from ..interop.cdxj import CdxjReport
+    from ..interop.warc import ExportReport, WarcImportReport
+    from ..interop.wayback import BackfillReport
+
 __all__ = [
     "FORMAT_VERSION",
     "article_to_dict",
     "capture_to_dict",
+    "backfill_to_dict",
+    "cdxj_to_dict",
     "diff_to_dict",
+    "warc_export_to_dict",
+    "warc_import_to_dict",
     "feed_to_dict",
     "import_report_to_dict",
     "log_to_dict",
@@ -326,3 +335,88 @@ def _summary(v: Version, computed: ChangeSummary | None) -> dict[str, Any] | Non
     if not summary:
         return None
     return {key: summary.get(key) for key in ("level", "reasons", "stealth")}
+
+
+def cdxj_to_dict(report: CdxjReport) -> dict[str, Any]:
+    """Describe a CDXJ index as JSON-ready data: its entries in index order, and problems.
+
+    Args:
+        report: The index, from ``newsarchive.interop.cdxj.index_files``.
+
+    Returns:
+        ``entries`` (each ``urlkey``, ``timestamp`` and the fields of its JSON block) and
+        ``problems`` (``file``, ``offset``, ``reason``).
+    """
+    return {
+        "entries": [
+            {"urlkey": e.key, "timestamp": e.timestamp, **e.fields} for e in report.entries
+        ],
+        "problems": [problem_to_dict(p, "file", "offset") for p in report.problems],
+    }
+
+
+def warc_export_to_dict(report: ExportReport, output: str) -> dict[str, Any]:
+    """Describe what a WARC export wrote as JSON-ready data.
+
+    Args:
+        report: The export's counts.
+        output: Where the WARC file was written.
+
+    Returns:
+        ``output`` and the counts of articles, captures and records by type.
+    """
+    return {
+        "output": output,
+        "articles": report.articles,
+        "captures": report.captures,
+        "records": report.records,
+        "responses": report.responses,
+        "resources": report.resources,
+        "revisits": report.revisits,
+    }
+
+
+def warc_import_to_dict(report: WarcImportReport) -> dict[str, Any]:
+    """Describe what a WARC import did as JSON-ready data.
+
+    Args:
+        report: The import's report.
+
+    Returns:
+        The counts, and ``problems`` (``file``, ``offset``, ``reason``).
+    """
+    return {
+        "files": report.files,
+        "records": report.records,
+        "captures_added": report.captures_added,
+        "versions_added": report.versions_added,
+        "unchanged": report.unchanged,
+        "skipped": report.skipped,
+        "problems": [problem_to_dict(p, "file", "offset") for p in report.problems],
+    }
+
+
+def backfill_to_dict(report: BackfillReport) -> dict[str, Any]:
+    """Describe a Wayback backfill as JSON-ready data.
+
+    Args:
+        report: The backfill's report.
+
+    Returns:
+        ``url``, one entry per memento listed, and the CDX lines that could not be read.
+    """
+    return {
+        "url": report.url,
+        "mementos": [
+            {
+                "timestamp": r.timestamp,
+                "memento_url": r.memento_url,
+                "status": r.status,
+                "captured_at": format_utc(r.captured_at),
+                "new_version": r.is_new_version,
+                "reason": r.reason,
+            }
+            for r in report.results
+        ],
+        "cdx_problems": [str(p) for p in report.cdx_problems],
+    }
