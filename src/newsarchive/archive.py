@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
 import attrs
@@ -56,20 +55,29 @@ class Archive:
 
     @classmethod
     def open(
-        cls, location: str | Path = "archive", *, rules: Rules | None = None, create: bool = True
+        cls,
+        location: str | Path = "archive",
+        *,
+        rules: Rules | str | Path | None = None,
+        create: bool = True,
     ) -> Archive:
         """Open the archive at ``location``, creating it if needed.
 
         Args:
             location: a directory (SQLite database inside it), or a ``postgresql://`` URL.
-            rules: change-analysis rules (see :mod:`newsarchive.analysis`); the defaults
-                when None.
+            rules: change-analysis rules (see :mod:`newsarchive.analysis`), or the path of
+                a TOML file of them; the defaults when None.
             create: create the archive if there is none; when False, a missing SQLite
                 archive raises StorageError.
 
         Raises:
             StorageError: the archive cannot be opened, or its schema is newer than this code.
+            InputError: a rules file that cannot be read or holds bad rules.
         """
+        if isinstance(rules, (str, Path)):
+            from .analysis import Rules
+
+            rules = Rules.from_toml(rules)
         return cls(open_store(location, create=create), rules)
 
     @property
@@ -82,12 +90,7 @@ class Archive:
     def __enter__(self) -> Archive:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     # -- saving ------------------------------------------------------------------------
@@ -437,11 +440,8 @@ class Archive:
         from .analysis import analyse
 
         rules = self._rules
-        targets = (
-            [self.article(u).url for u in urls]
-            if urls is not None
-            else [a.url for a in self.articles()]
-        )
+        articles = [self.article(u) for u in urls] if urls is not None else self.articles()
+        targets = [a.url for a in articles]
         stored = 0
         for done, url in enumerate(targets, start=1):
             history = self.history(url)

@@ -26,14 +26,10 @@ class CliState:
 
     def archive(self, ctx: click.Context, *, create: bool = True) -> Archive:
         if self._archive is None:
-            rules = None
-            if self.rules_path:
-                from ..analysis import Rules
-
-                rules = Rules.from_toml(self.rules_path)
+            # Imported here: `--version` and `--help` never open an archive.
             from ..archive import Archive
 
-            self._archive = Archive.open(self.location, rules=rules, create=create)
+            self._archive = Archive.open(self.location, rules=self.rules_path or None, create=create)
             ctx.call_on_close(self._archive.close)
         return self._archive
 

@@ -99,8 +99,7 @@ def fetch(
     Example:
       newsarchive fetch https://example.com/news/story --json
     """
-    from ..fetch.http import FetchOptions
-    from ..scrape import fetch_pages
+    from ..scrape import FetchOptions, fetch_pages
 
     options = FetchOptions(
         timeout_seconds=timeout,

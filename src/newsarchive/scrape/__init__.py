@@ -22,6 +22,7 @@ edit: such a change is saved first as a capture with source ``reextract`` and
 
 from __future__ import annotations
 
+from ..fetch.http import FetchOptions
 from .lock import run_lock
 from .reextract import reextract, reextract_article
 from .results import (
@@ -45,6 +46,7 @@ __all__ = [
     "SOURCE_REEXTRACT",
     "SOURCE_WATCH",
     "Due",
+    "FetchOptions",
     "FeedResult",
     "ItemResult",
     "RunReport",
