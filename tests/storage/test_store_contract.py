@@ -1,0 +1,173 @@
+"""The Store protocol's contract, run unchanged on every backend.
+
+These tests talk to a store directly, as ``Archive`` does, with records prepared by the
+public ingest function; SQLite (file and memory) and PostgreSQL must answer alike.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from newsarchive.errors import NotFoundError
+from newsarchive.ingest.records import prepare_record
+from newsarchive.storage import CaptureRecord, Store, open_store
+
+URL = "https://news.example.com/2017/06/06/story"
+ALIAS = "https://news.example.com/story?id=7"
+OTHER = "https://news.example.com/2017/06/07/other"
+T0 = datetime(2017, 6, 6, 20, 0, tzinfo=UTC)
+A, B, C = "First draft.", "First draft, edited.", "A new lede.\n\nFirst draft, edited."
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def record(text: str, minutes: float, url: str = URL, **fields: Any) -> CaptureRecord:
+    return prepare_record(url, text=text, captured_at=at(minutes), **fields)
+
+
+@pytest.fixture
+def store(archive_location: str) -> Iterator[Store]:
+    opened = open_store(archive_location)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def test_every_backend_has_every_method_of_the_protocol(store: Store) -> None:
+    wanted = {name for name in dir(Store) if not name.startswith("_")} | {"location"}
+    assert {name for name in wanted if not hasattr(store, name)} == set()
+
+
+def test_a_new_article_starts_at_version_one(store: Store) -> None:
+    [result] = store.save([record(A, 0, title="Story")])
+    assert result.is_new_capture and result.is_new_version
+    assert result.version is not None
+    assert (result.version.number, result.version.text, result.version.title) == (1, A, "Story")
+    assert result.capture.version_id == result.version.id
+
+
+def test_unchanged_content_adds_a_capture_and_no_version(store: Store) -> None:
+    store.save([record(A, 0)])
+    [result] = store.save([record(A, 10)])
+    assert result.is_new_capture and not result.is_new_version
+    [version] = store.versions(URL)
+    assert (version.capture_count, version.last_captured_at) == (2, at(10))
+
+
+def test_saving_the_same_capture_twice_adds_nothing(store: Store) -> None:
+    store.save([record(A, 0), record(B, 10)])
+    again = store.save([record(A, 0), record(B, 10)])
+    assert [(r.is_new_capture, r.is_new_version) for r in again] == [(False, False)] * 2
+    assert len(store.captures(URL)) == 2
+
+
+def test_versions_are_found_by_number_id_time_and_as_the_latest(store: Store) -> None:
+    store.save([record(A, 0), record(B, 10), record(C, 20)])
+    versions = store.versions(URL)
+    assert [v.text for v in versions] == [A, B, C]
+    assert store.version(URL, 2) == versions[1]
+    assert store.version(URL, 4) is None
+    assert store.version_by_id(URL, versions[1].id) == versions[1]
+    assert store.version_by_id(URL, "0" * 16) is None
+    assert store.latest_version(URL) == versions[-1]
+    assert store.version_at(URL, at(15)) == versions[1]
+    assert store.version_at(URL, at(-1)) is None
+
+
+def test_an_alias_finds_the_article(store: Store) -> None:
+    store.save([record(A, 0, fetched_url=ALIAS)])
+    article = store.find_article(ALIAS)
+    assert article is not None and article.url == URL and ALIAS in article.aliases
+    assert store.versions(ALIAS) == store.versions(URL)
+    assert store.find_article(OTHER) is None
+
+
+def test_an_unknown_article_is_not_found(store: Store) -> None:
+    with pytest.raises(NotFoundError):
+        store.versions(OTHER)
+    with pytest.raises(NotFoundError):
+        store.captures(OTHER)
+
+
+def test_going_back_to_earlier_content_is_a_revert(store: Store) -> None:
+    store.save([record(A, 0), record(B, 10)])
+    [result] = store.save([record(A, 20)])
+    assert result.is_new_version and result.version is not None
+    assert (result.version.number, result.version.reverted_to) == (3, 1)
+
+
+def test_a_capture_earlier_than_the_latest_lands_in_its_place(store: Store) -> None:
+    store.save([record(A, 0), record(C, 20)])
+    [result] = store.save([record(B, 10)])
+    assert result.is_new_version
+    assert [(v.number, v.text) for v in store.versions(URL)] == [(1, A), (2, B), (3, C)]
+    assert [c.captured_at for c in store.captures(URL)] == [at(0), at(10), at(20)]
+
+
+def test_captures_come_back_in_the_order_they_were_saved(store: Store) -> None:
+    store.save([record(A, 0), record(C, 20)])
+    store.save([record(B, 10)])
+    store.save([record("Other.", 5, url=OTHER)])
+    saved = list(store.iter_captures([URL]))
+    assert [c.captured_at for c in saved] == [at(0), at(20), at(10)]
+    assert {c.url for c in store.iter_captures()} == {URL, OTHER}
+
+
+def test_blobs_give_back_the_exact_bytes(store: Store) -> None:
+    text = "Zürich 🗞\r\nRTL: שלום\n"
+    [result] = store.save([record(text, 0, html="<p>Zürich</p>")])
+    capture = result.capture
+    assert store.blob(capture.text_hash) == text.encode()
+    assert capture.html_hash == hashlib.sha256("<p>Zürich</p>".encode()).hexdigest()
+    assert store.blob(capture.html_hash) == "<p>Zürich</p>".encode()
+    with pytest.raises(NotFoundError):
+        store.blob("0" * 64)
+
+
+def test_ingest_saves_as_save_does_and_reports_only_what_changed(store: Store) -> None:
+    outcomes = store.ingest([record(A, 0), record(A, 10), record(B, 20), record(B, 20)])
+    assert [(o.url, o.is_new_capture, o.is_new_version) for o in outcomes] == [
+        (URL, True, True),
+        (URL, True, False),
+        (URL, True, True),
+        (URL, False, False),
+    ]
+    assert [v.text for v in store.versions(URL)] == [A, B]
+
+
+def test_articles_are_listed_by_url_with_their_counts(store: Store) -> None:
+    store.save([record(A, 0, title="Story"), record(B, 10, title="Story")])
+    store.save([record(B, 15, title="Story")])
+    store.save([record("Other.", 5, url=OTHER)])
+    counts = [(a.url, a.title, a.version_count, a.capture_count) for a in store.articles()]
+    assert counts == [(URL, "Story", 2, 3), (OTHER, None, 1, 1)]  # sorted by URL
+
+
+def test_changes_list_later_versions_newest_first_by_stored_analysis(store: Store) -> None:
+    store.save([record(A, 0), record(B, 10), record(C, 20)])
+    _, second, third = store.versions(URL)
+    store.set_analyses(
+        URL,
+        [
+            (second.id, {"level": "minor", "reasons": [{"code": "typo"}], "stealth": False}),
+            (third.id, {"level": "substantive", "reasons": [], "stealth": True}),
+        ],
+    )
+    assert [c.version for c in store.changes()] == [3, 2]
+    assert [c.version for c in store.changes(min_level="substantive")] == [3]
+    assert [c.version for c in store.changes(stealth_only=True)] == [3]
+    assert [c.version for c in store.changes(since=at(15))] == [3]
+    assert [c.version for c in store.changes(limit=1)] == [3]
+    assert store.version_by_id(URL, second.id).analysis["level"] == "minor"  # type: ignore[union-attr]
+
+
+def test_the_schema_is_migrated_on_opening(store: Store) -> None:
+    assert store.schema_version() >= 1
