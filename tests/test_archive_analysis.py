@@ -146,3 +146,25 @@ def test_analyse_and_blame_through_the_archive(archive: Archive) -> None:
     assert result.alignment.apply(BASE) == archive.get(URL).text
     lines = archive.blame(URL)
     assert [line.version for line in lines] == [1, 1, 2]
+
+
+def test_log_filters_by_significance_and_stealth_and_summarises(archive: Archive) -> None:
+    archive.save(URL, text=BASE, captured_at=at(0))
+    archive.save(URL, text=BASE.replace("budget", "bugdet"), captured_at=at(10))
+    archive.save(
+        URL, text=BASE + "\n\nThe vote was 6-3 after a long debate about taxes.", captured_at=at(20)
+    )
+    every = archive.log(URL)
+    assert [(e.version.number, e.significance) for e in every] == [
+        (1, "none"),
+        (2, "minor"),
+        (3, "substantive"),
+    ]
+    assert every[0].summary == "first version" and "words" in every[1].summary
+    assert "typo" in every[1].reasons
+    # The first version always shows; the floor applies to the changes after it.
+    substantive = archive.log(URL, min_significance="substantive")
+    assert [e.version.number for e in substantive] == [1, 3]
+    assert [e.version.number for e in archive.log(URL, stealth=True)] == [3]
+    with pytest.raises(InputError):
+        archive.log(URL, min_significance="huge")

@@ -22,8 +22,8 @@ from newsarchive.render.atom import (
 )
 from newsarchive.render.html import clean_text
 
-GOLDEN = Path(__file__).parent / "golden"
-# Regenerate with: NEWSARCHIVE_UPDATE_GOLDEN=1 python -m pytest tests/test_render_atom.py
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+# Regenerate with: NEWSARCHIVE_UPDATE_GOLDEN=1 python -m pytest tests/render/test_atom.py
 UPDATE = os.environ.get("NEWSARCHIVE_UPDATE_GOLDEN") == "1"
 A = "{http://www.w3.org/2005/Atom}"
 

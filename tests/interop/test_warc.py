@@ -17,7 +17,7 @@ from newsarchive import Archive
 from newsarchive.errors import WarcFormatError
 from newsarchive.interop.warc import export_warc, import_warc, iter_records
 
-DATA = Path(__file__).parent / "data" / "warc"
+DATA = Path(__file__).resolve().parents[1] / "data" / "warc"
 T0 = datetime(2017, 6, 6, 12, 0, tzinfo=UTC)
 URL = "https://news.example.com/2017/06/story"
 OTHER = "https://news.example.com/2017/06/other"

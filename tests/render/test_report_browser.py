@@ -28,7 +28,7 @@ from newsarchive.cli import cli
 pytestmark = pytest.mark.browser
 
 URL = "https://news.example.com/2017/06/06/sessions-offered-to-resign"
-ARTIFACTS = Path(__file__).parent / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
 
 def find_chromium() -> str | None:
@@ -159,7 +159,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
 def report_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample story's report, made through the CLI on a real SQLite archive."""
     base = tmp_path_factory.mktemp("report")
-    sample = Path(__file__).resolve().parent.parent / "archive" / "sample"
+    sample = Path(__file__).resolve().parents[2] / "archive" / "sample"
     runner = CliRunner()
     archive = str(base / "archive")
     assert runner.invoke(cli, ["--archive", archive, "import", str(sample)]).exit_code == 0

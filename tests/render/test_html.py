@@ -33,8 +33,8 @@ from newsarchive.render.html import (
     safe_href,
 )
 
-GOLDEN = Path(__file__).parent / "golden"
-# Regenerate with: NEWSARCHIVE_UPDATE_GOLDEN=1 python -m pytest tests/test_render_html.py
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+# Regenerate with: NEWSARCHIVE_UPDATE_GOLDEN=1 python -m pytest tests/render/test_html.py
 UPDATE = os.environ.get("NEWSARCHIVE_UPDATE_GOLDEN") == "1"
 
 ALLOWED_TAGS = {

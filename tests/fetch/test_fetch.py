@@ -355,7 +355,7 @@ def test_importing_newsarchive_loads_no_scraping_dependency() -> None:
         "print(sorted(m for m in ('httpx', 'trafilatura', 'htmldate', 'feedparser', 'protego', "
         "'charset_normalizer', 'lxml') if m in sys.modules))"
     )
-    src = str(Path(__file__).resolve().parents[1] / "src")
+    src = str(Path(__file__).resolve().parents[2] / "src")
     out = subprocess.run(
         [sys.executable, "-c", code],
         env={**os.environ, "PYTHONPATH": src},

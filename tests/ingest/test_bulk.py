@@ -1,0 +1,60 @@
+"""Bulk imports straight into a store: capture files, JSON Lines files and streams."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsarchive.errors import InputError
+from newsarchive.ingest.bulk import import_source
+from newsarchive.storage import Store, open_store
+
+URL = "https://example.com/story"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(tmp_path / "archive")
+    yield opened
+    opened.close()
+
+
+def lines(*texts: str) -> bytes:
+    return "".join(
+        json.dumps({"url": URL, "captured_at": f"2024-01-01T00:0{i}:00Z", "text": t}) + "\n"
+        for i, t in enumerate(texts)
+    ).encode()
+
+
+def test_a_stream_a_file_and_a_directory_import_alike(store: Store, tmp_path: Path) -> None:
+    seen: list[list[str]] = []
+    report = import_source(store, io.BytesIO(lines("A.", "B.")), on_new_versions=seen.append)
+    assert (report.unit, report.lines, report.versions_added, report.ok) == ("line", 2, 2, True)
+    assert seen == [[URL]]
+    path = tmp_path / "more.jsonl"
+    path.write_bytes(lines("A.", "B.", "C."))
+    again = import_source(store, path)
+    assert (again.captures_added, again.unchanged, again.versions_added) == (1, 2, 1)
+    folder = tmp_path / "captures"
+    folder.mkdir()
+    (folder / "1.txt").write_text(f"URL: {URL}\nCaptured-At: 2024-01-02T00:00:00Z\n\nD.\n")
+    (folder / "2.txt").write_bytes(b"\xff not UTF-8")
+    files = import_source(store, folder)
+    assert (files.unit, files.lines, files.versions_added) == ("file", 2, 1)
+    [problem] = files.problems
+    assert problem.line == 2 and "not valid UTF-8" in problem.message
+    assert [v.text for v in store.versions(URL)] == ["A.", "B.", "C.", "D.\n"]
+
+
+def test_a_directory_without_capture_files_is_an_error(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="holds no capture files"):
+        import_source(store, tmp_path)
+
+
+def test_an_unreadable_file_is_one_clear_error(store: Store, tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read .*missing.jsonl"):
+        import_source(store, tmp_path / "missing.jsonl")
