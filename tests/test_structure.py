@@ -149,6 +149,7 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
         "scraping.md",
         "report.md",
         "warc.md",
+        "architecture.md",
     ],
 )
 def test_readme_links_resolve(doc: str) -> None:
