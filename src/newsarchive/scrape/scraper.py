@@ -288,6 +288,7 @@ class Scraper:
             "language": extracted.language,
             "description": extracted.description,
             "declared_canonical_url": extracted.canonical_url,
+            "page": dict(extracted.page) or None,
         }
         if not verdict.is_good:
             metadata["quality_reason"] = verdict.reason
@@ -414,6 +415,7 @@ def _hash(extracted: ExtractedArticle) -> str:
         byline=extracted.byline,
         published_at=extracted.published_at,
         modified_at=extracted.modified_at,
+        page=extracted.page,
     )
 
 
@@ -427,6 +429,7 @@ def _extractor_key(info: Mapping[str, Any]) -> Any:
         repr(extractor.get("options")),
         repr(extractor.get("dates")),
         repr(extractor.get("boilerplate")),
+        extractor.get("page_reader"),
     )
 
 
@@ -555,6 +558,7 @@ def reextract_article(
             "extractor": dict(extracted.extractor),
             "previous_extractor": dict(current.metadata.get("extractor", {})),
             "reextracted_capture": basis.id,
+            "page": dict(extracted.page),
         }
     )
     result = archive.save(
