@@ -175,8 +175,11 @@ def analyse(
             level="none", reasons=(), counts=AlignmentCounts(), stealth=False,
             rules_id=rules.rules_id,
         )  # fmt: skip
+    from .page import judge_page  # page.py builds on this module's reason collector
+
     found = _Found(rules)
     alignment = _analyse_body(old.text, new.text, rules, found)
+    found = judge_page(old, new, alignment, found)
     _analyse_fields(old, new, found)
     reverted_to = new.reverted_to
     if reverted_to is None:

@@ -30,37 +30,51 @@ SKIP_TAGS = frozenset(
     }
 )  # fmt: skip
 # A class, id, role or data attribute token naming page furniture.
+_FURNITURE_STEMS = (
+    "related", "recommended", "recommendations", "newsletter", "newsletters", "signup",
+    "sign-up", "promo", "promotion", "advert", "advertisement", "ad", "ads", "adslot",
+    "ad-slot", "dfp", "sponsor", "sponsored", "supported-by", "share", "sharing",
+    "sharedaddy", "social", "carousel", "slider", "slideshow", "swiper", "byline", "author",
+    "authors", "contributor", "dateline", "timestamp", "caption", "credit", "tag", "tags",
+    "breadcrumb", "breadcrumbs", "cookie", "cookies", "consent", "paywall", "subscribe",
+    "subscription", "read-more", "readmore", "more-on", "more-from", "also-read", "see-also",
+    "outbrain", "taboola", "comment", "comments", "toolbar", "widget", "print-only",
+    "visually-hidden", "sr-only", "screen-reader-text", "banner", "live-banner", "most-read",
+    "most-viewed", "most-popular", "trending", "teaser-list", "links-block", "link-list",
+    "list-links", "related-links", "lees-ook", "leesook", "mehr-zum-thema", "weitere",
+    "empfehlung", "empfehlungen", "inline-list", "meta", "headline", "kicker", "badge",
+    "rating", "video", "gallery", "login", "account", "modal", "overlay", "popup",
+    "jp-relatedposts", "anzeige", "advertentie",
+)  # fmt: skip
+# A class, id or data attribute token naming page furniture, as a whole word of it.
 FURNITURE = re.compile(
-    r"^(related|recommend\w*|newsletter\w*|signup|sign-up|promo\w*|advert\w*|ads?|ad-\w+|"
-    r"adslot|ad-?container|dfp|sponsor\w*|supported-by|share\w*|social\w*|carousel\w*|"
-    r"slider|slideshow|swiper\w*|byline\w*|author\w*|contributor\w*|dateline|timestamp|"
-    r"caption\w*|credit\w*|tags?|breadcrumbs?|cookie\w*|consent\w*|paywall\w*|subscribe\w*|"
-    r"subscription|read-?more|more-on|more-from|also-read|see-also|outbrain|taboola|"
-    r"comments?|toolbar|widget|print-only|visually-hidden|sr-only|screen-reader-text|banner|"
-    r"live-?banner|most-read|most-popular|trending|teaser-list|links?-?(block|list)?|"
-    r"lees-ook|leesook|mehr-zum-thema|weitere\w*|empfehlung\w*|inline-list|list-links|"
-    r"article-?meta|meta|headline|kicker|badge|rating|video\w*|gallery\w*)$",
+    r"(?:^|[-_])(?:" + "|".join(re.escape(s) for s in _FURNITURE_STEMS) + r")(?:[-_]|\d|$)",
     re.IGNORECASE,
 )
 BODY_CLASS = re.compile(
-    r"^(article|story|entry|post|content|body|rich|artikel|bericht)[-_]?"
-    r"(body|text|content|tekst|inhalt|storybody|body-?content|richtext|textbody)$|"
-    r"^(articlebody|storybody|richtextstorybody|richtextbody|bodytext|body-text|"
-    r"article__body|article-body__content|story-body__inner|article__content|"
-    r"story__body|artikel__tekst|article-text|articletext|artikeltext)$",
+    r"^(wp-block-)?(article|story|entry|post|rich-text|richtext|artikel|bericht)[-_]{0,2}"
+    r"(story-)?(body|text|content|tekst|inhalt|textbody)([-_][\w-]*)?$|"
+    r"^(articlebody|storybody|bodytext|body-text|artikeltext)$",
     re.IGNORECASE,
 )
 SUMMARY_CLASS = re.compile(
     r"^(summary|standfirst|lede|lead|intro|dek|teaser|abstract|article-?summary|"
     r"article__intro|article__lead|story-?summary|article-?lead|article-?intro|"
-    r"article-?teaser|intro-?text|leadtext|vorspann|inleiding)$",
+    r"article-?teaser|intro-?text|leadtext|vorspann|inleiding|description)$",
     re.IGNORECASE,
 )
 # Image URL parts that only pick a size or a crop of the same picture.
 _SIZE_PARTS = (
-    re.compile(r"[-_](\d{2,4}x\d{2,4}|\d{2,4}w|w\d{2,4}|\d{2,4}px|small|medium|large|thumb)(?=\.\w+$)"),
+    re.compile(
+        r"[-_](\d{2,4}x\d{2,4}|\d{2,4}w|w\d{2,4}|\d{2,4}px|\d{3,4}|small|medium|large|thumb|"
+        r"articleLarge|superJumbo|jumbo|popup|thumbStandard|master\d+|mediumThreeByTwo\d+|"
+        r"videoSixteenByNine\d+)(?=\.\w+$)"
+    ),
     re.compile(r"/(\d{2,4}x\d{2,4}|w_\d+[^/]*|c_\w+[^/]*|\d{2,4}|width-\d+|ws|wp|standard)/"),
 )  # fmt: skip
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 @attrs.frozen(kw_only=True)
@@ -68,6 +82,7 @@ class BodyMarkup:
     """What the article's container holds."""
 
     container: Any = attrs.field(repr=False, eq=False)
+    first_block: Any = attrs.field(default=None, repr=False, eq=False)
     paragraphs: tuple[str, ...] = ()
     images: tuple[dict[str, str], ...] = ()
     links: tuple[dict[str, str], ...] = ()
@@ -89,11 +104,16 @@ def find_container(tree: Any) -> Any | None:
         e
         for e in tree.iter("div", "section", "article", "main")
         if any(BODY_CLASS.match(t) for t in _tokens(e, "class", "id", "data-component", "data-qa"))
+        and not is_furniture(e)
     ]
     # The outermost match, so a body split in several columns is read whole.
     named = [e for e in named if not any(a in named for a in e.iterancestors())]
     if named:
         best = max(named, key=_text_length)
+        parent = best.getparent()
+        if parent is not None and sum(e.getparent() is parent for e in named) > 1:
+            # A body split in several columns or blocks side by side: read them all.
+            best = parent
         if _text_length(best) >= 200:
             return best
     articles = [e for e in tree.iter("article") if not is_furniture(e)]
@@ -115,7 +135,8 @@ def read_body(container: Any, base_url: str) -> BodyMarkup:
         Paragraphs in order (one per text block), images (``url``, ``alt``,
         ``caption``) and links (``url``, ``text``), each once.
     """
-    paragraphs = [p for p in (_clean(b.text_content()) for b in iter_blocks(container)) if p]
+    blocks = list(iter_blocks(container))
+    paragraphs = [p for p in (block_text(b) for b in blocks) if p]
     images: list[dict[str, str]] = []
     for image in container.iter("img"):
         if _hidden(image) or any(_hidden(a) for a in image.iterancestors()):
@@ -131,6 +152,7 @@ def read_body(container: Any, base_url: str) -> BodyMarkup:
             links.append({"url": url, "text": text})
     return BodyMarkup(
         container=container,
+        first_block=blocks[0] if blocks else None,
         paragraphs=tuple(_dedupe(paragraphs)),
         images=tuple(images),
         links=tuple(links),
@@ -150,31 +172,53 @@ def iter_blocks(element: Any) -> Iterator[Any]:
             yield child
 
 
-def summary_before(container: Any) -> str | None:
-    """The summary or standfirst paragraph set apart before the body, if any.
+def block_text(element: Any) -> str:
+    """An element's text with spaces collapsed, furniture inside it left out."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str) and (child.tag == "a" or not is_furniture(child)):
+                walk(child)
+            elif isinstance(child.tag, str) and child.tag in ("br",):
+                parts.append(" ")
+            parts.append(child.tail or "")
+
+    walk(element)
+    return _clean("".join(parts))
+
+
+def summary_before(markup: BodyMarkup) -> str | None:
+    """The summary or standfirst paragraph set apart before the body text, if any.
 
     Some templates print the lead paragraph in its own element above the body
     and others inside it; reading it from either place keeps the text the same.
 
     Args:
-        container: the body container.
+        markup: the body read by :func:`read_body`.
 
     Returns:
         Its text, or None.
     """
+    container = markup.container
     scope = next(
-        (a for a in container.iterancestors() if a.tag in ("article", "main")),
+        (a for a in (container, *container.iterancestors()) if a.tag in ("article", "main")),
         container.getparent(),
     )
+    scope = next((a for a in scope.iterancestors() if a.tag == "main"), scope)
     if scope is None:
         return None
     for element in scope.iter():
-        if element is container:
+        if element is markup.first_block:
             return None
         if not isinstance(element.tag, str) or element.tag not in ("p", "div", "h2"):
             continue
-        if any(SUMMARY_CLASS.match(t) for t in _tokens(element, "class", "id", "data-component")):
-            if any(_hidden(a) or a.tag in ("nav", "aside") for a in element.iterancestors()):
+        names = _tokens(element, "class", "id", "data-component", "data-gu-name", "itemprop")
+        if any(SUMMARY_CLASS.match(t) for t in names):
+            if any(
+                _hidden(a) or a.tag in ("nav", "aside", "figure") for a in element.iterancestors()
+            ):
                 continue
             text = _clean(element.text_content())
             if len(text.split()) >= 8:
@@ -279,14 +323,16 @@ def _tokens(element: Any, *names: str) -> list[str]:
     tokens = []
     for name in names:
         for token in _attr(element, name).split():
-            tokens.append(token)
-            # BEM and CSS-module names: "article__body--wide", "css-1x2y3 StoryBodyColumn".
-            tokens.extend(t for t in re.split(r"__|--", token) if t and t != token)
+            # BEM and camel-case names: "article__body--wide", "RichTextStoryBody".
+            kebab = _CAMEL.sub("-", token).lower()
+            for form in {token, kebab}:
+                tokens.append(form)
+                tokens.extend(t for t in re.split(r"__|--", form) if t and t != form)
     return tokens
 
 
 def _text_length(element: Any) -> int:
-    return sum(len(_clean(b.text_content())) for b in iter_blocks(element))
+    return sum(len(block_text(b)) for b in iter_blocks(element))
 
 
 def _clean(text: str) -> str:

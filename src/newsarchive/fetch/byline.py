@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 # Words of a site's interface that extractors pick up as authors.
 _UI_TEXT = """username user name password log in login logout log out sign in signin sign up signup
@@ -82,8 +83,46 @@ def choose_byline(
     """
     people = [a for a in json_ld_authors if is_person_byline(a, site_name=site_name)]
     if people:
-        return "; ".join(people)
+        return "; ".join(_name(p) for p in people)
     for candidate in candidates:
-        if candidate and is_person_byline(candidate, site_name=site_name):
-            return " ".join(_BY.sub("", candidate).split())
+        # Extractors join several authors with ";": keep the people among them.
+        parts = [p for p in (candidate or "").split(";") if is_person_byline(p, site_name=site_name)]
+        if parts:
+            return "; ".join(_name(p) for p in parts)
     return None
+
+
+def _name(text: str) -> str:
+    text = " ".join(_BY.sub("", text).split())
+    # Names set in capitals ("BY JANE DOE") are a style, not a different byline.
+    return text.title() if text.isupper() else text
+
+
+def page_bylines(tree: Any) -> list[str]:
+    """Byline candidates the page shows or declares, most explicit first.
+
+    Args:
+        tree: the parsed page.
+
+    Returns:
+        ``<meta name=author>``, then ``[itemprop=author]``, ``[rel=author]`` links and
+        elements whose class starts with ``byline``; each text once.
+    """
+    found: list[str] = []
+    for meta in tree.iter("meta"):
+        if (meta.get("name") or "").lower() == "author":
+            found.append(meta.get("content") or "")
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("meta", "script", "style"):
+            continue
+        itemprop = (element.get("itemprop") or "").lower().split()
+        rel = (element.get("rel") or "").lower().split()
+        classes = (element.get("class") or "").lower().split()
+        if "author" in itemprop or "author" in rel or any(c.startswith("byline") for c in classes):
+            found.append(element.text_content())
+    out: list[str] = []
+    for text in found:
+        text = " ".join(text.split())
+        if text and text not in out:
+            out.append(text)
+    return out

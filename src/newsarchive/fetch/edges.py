@@ -20,7 +20,17 @@ EDGE_FURNITURE = re.compile(
     r"this article is more than \d+ \w+ old|"
     r"(photo|image|foto|bild|credit|getty images|reuters|ap photo)\s*[:/].{0,80}|"
     r"(updated|published|bijgewerkt|aktualisiert|gepubliceerd|veröffentlicht)\b.{0,60}|"
-    r"(by|door|von)\s+[^.!?]{2,80})$",
+    r"(by|door|von)\s+[^.!?]{2,80}|"
+    r"(additional )?(reporting|writing|editing)( by)?\b[^.!?]{0,160}|"
+    r"(this article|this story) was (produced|originally published)\b.{0,160})$",
+    re.IGNORECASE,
+)
+# A heading that opens the list of other stories after the body: it and what follows go.
+TRAILING_SECTION = re.compile(
+    r"^(related( content| coverage| stories| topics| articles)?|more on this (story|topic)|"
+    r"you (may|might) also like|most (read|viewed|popular)|top stories|read more|"
+    r"recommended( for you)?|lees ook|meer nieuws|lesen sie auch|mehr zum thema|"
+    r"weitere artikel)\s*:?$",
     re.IGNORECASE,
 )
 _DATEISH = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2}[:.]\d\d\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b")
@@ -62,6 +72,11 @@ def trim_edges(
         return _key(line) in repeated or bool(EDGE_FURNITURE.match(line)) or _is_dateline(line)
 
     out = list(paragraphs)
+    tail = len(out) - 6
+    for index in range(max(tail, 1), len(out)):
+        if TRAILING_SECTION.match(out[index].strip()):
+            del out[index:]
+            break
     while out and is_furniture(out[0]):
         out.pop(0)
     while out and is_furniture(out[-1]):

@@ -37,7 +37,7 @@ import attrs
 
 from ..errors import ExtractionError, MissingDependencyError
 from .body import BodyMarkup, describe_image, find_container, image_url, read_body, summary_before
-from .byline import choose_byline
+from .byline import choose_byline, page_bylines
 from .edges import trim_edges
 from .signals import PageSignals, read_signals
 
@@ -59,7 +59,7 @@ MIN_BODY_WORDS = 40
 
 # Lines that are page furniture on nearly every news site, whatever the layout.
 DEFAULT_BOILERPLATE: tuple[str, ...] = (
-    r"^\s*advertisement\s*$",
+    r"^\s*(skip )?(advertisement|anzeige|advertentie|publicité)\s*$",
     r"^\s*(story continues|article continues) below( advertisement)?\s*$",
 )
 
@@ -161,6 +161,7 @@ def extract_article(html: str, url: str, *, boilerplate: Sequence[str] = ()) -> 
         byline_candidates.append(_clean(doc.author))
     if tree is not None:
         language = language or _clean(tree.get("lang"))
+        byline_candidates.extend(page_bylines(tree))
     byline = choose_byline(signals.authors, byline_candidates, site_name=site_name)
     description = signals.og.get("description") or description
     page = _page_fields(signals, markup, source, tree, url)
@@ -197,7 +198,7 @@ def _body(
         return _split_declared(declared, markup), "json-ld"
     if markup is not None and _words(" ".join(markup.paragraphs)) >= MIN_BODY_WORDS:
         paragraphs = list(markup.paragraphs)
-        lead = summary_before(markup.container)
+        lead = summary_before(markup)
         if lead and lead not in paragraphs:
             paragraphs.insert(0, lead)
         return paragraphs, "markup"
