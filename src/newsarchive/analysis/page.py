@@ -63,9 +63,17 @@ def judge_page(old: Version, new: Version, alignment: Alignment, found: _Found) 
             f"{edges} sentence{'s' if edges != 1 else ''} at the body's edges differ",
         )
         found = replaced
-    _images(before, after, found)
+    _images(before, after, found, redesigned=redesigned)
     if not folded:
-        _links(before, after, found)
+        _links(before, after, found, texts=(old.text, new.text) if redesigned else None)
+    if redesigned and not found.codes():
+        # Only what the new template shows around the article differs (alt text, a
+        # caption it leaves out, a button): still not an edit.
+        found.add(
+            "extraction-changed",
+            f"template {before['template'][:8]} → {after['template'][:8]}; "
+            "only the page around the text differs",
+        )
     return found
 
 
@@ -112,14 +120,19 @@ def _words(texts: Any) -> int:
     return sum(len(t.split()) for t in texts)
 
 
-def _images(before: Mapping[str, Any], after: Mapping[str, Any], found: _Found) -> None:
+def _images(
+    before: Mapping[str, Any], after: Mapping[str, Any], found: _Found, *, redesigned: bool
+) -> None:
     old_lead, new_lead = before.get("lead_image") or {}, after.get("lead_image") or {}
+
+    def differ(old: Mapping[str, Any], new: Mapping[str, Any], key: str) -> bool:
+        a, b = old.get(key) or "", new.get(key) or ""
+        # A new template may show a caption the old one left out, or the reverse.
+        return a != b and (bool(a and b) or not redesigned)
+
     if old_lead.get("url") != new_lead.get("url"):
         found.add("image-changed", f"lead image {_name(old_lead)} → {_name(new_lead)}")
-    elif (old_lead.get("caption"), old_lead.get("alt")) != (
-        new_lead.get("caption"),
-        new_lead.get("alt"),
-    ):
+    elif differ(old_lead, new_lead, "caption") or differ(old_lead, new_lead, "alt"):
         found.add("caption-changed", _caption_detail(old_lead, new_lead))
     old_images = {i["url"]: i for i in before.get("images") or ()}
     new_images = {i["url"]: i for i in after.get("images") or ()}
@@ -129,13 +142,29 @@ def _images(before: Mapping[str, Any], after: Mapping[str, Any], found: _Found) 
         found.add("image-changed", f"image added: {_name(new_images[url])}")
     for url, image in new_images.items():
         previous = old_images.get(url)
-        if previous is not None and previous.get("caption") != image.get("caption"):
+        if previous is not None and differ(previous, image, "caption"):
             found.add("caption-changed", _caption_detail(previous, image))
 
 
-def _links(before: Mapping[str, Any], after: Mapping[str, Any], found: _Found) -> None:
-    old_links = {link["url"]: link for link in before.get("links") or ()}
-    new_links = {link["url"]: link for link in after.get("links") or ()}
+def _links(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    found: _Found,
+    *,
+    texts: tuple[str, str] | None,
+) -> None:
+    """Links added and removed; after a redesign, only those set in the article's text."""
+
+    def kept(page: Mapping[str, Any], text: str | None) -> dict[str, Any]:
+        links = page.get("links") or ()
+        return {
+            link["url"]: link
+            for link in links
+            if text is None or (link.get("text") and link["text"] in text)
+        }
+
+    old_links = kept(before, texts[0] if texts else None)
+    new_links = kept(after, texts[1] if texts else None)
     for url, link in new_links.items():
         if url not in old_links:
             found.add("link-added", f"{_quote(link.get('text'), 60)} → {url}")

@@ -70,7 +70,10 @@ _SIZE_PARTS = (
         r"articleLarge|superJumbo|jumbo|popup|thumbStandard|master\d+|mediumThreeByTwo\d+|"
         r"videoSixteenByNine\d+)(?=\.\w+$)"
     ),
-    re.compile(r"/(\d{2,4}x\d{2,4}|w_\d+[^/]*|c_\w+[^/]*|\d{2,4}|width-\d+|ws|wp|standard)/"),
+    re.compile(
+        r"/(\d{2,4}x\d{2,4}|w_\d+[^/]*|c_\w+[^/]*|(?!(19|20)\d\d/)\d{3,4}|width-\d+|"
+        r"ws|wp|standard)/"
+    ),
 )  # fmt: skip
 
 

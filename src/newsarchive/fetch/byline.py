@@ -86,7 +86,9 @@ def choose_byline(
         return "; ".join(_name(p) for p in people)
     for candidate in candidates:
         # Extractors join several authors with ";": keep the people among them.
-        parts = [p for p in (candidate or "").split(";") if is_person_byline(p, site_name=site_name)]
+        parts = [
+            p for p in (candidate or "").split(";") if is_person_byline(p, site_name=site_name)
+        ]
         if parts:
             return "; ".join(_name(p) for p in parts)
     return None

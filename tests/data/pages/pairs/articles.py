@@ -119,7 +119,9 @@ ARTICLES = {
             "The state agriculture department said it would ask for a federal disaster "
             "declaration, which would open low-interest emergency loans to growers.",
         ],
-        "links": [("https://climate.example-state.gov/drought/2024", "state climatologist's office")],
+        "links": [
+            ("https://climate.example-state.gov/drought/2024", "state climatologist's office")
+        ],
     },
     "sluis": {
         "lang": "nl",

@@ -191,7 +191,7 @@ def wapo_b(a: Article) -> str:
         + figure(a, size="960x640", cls="wpds-figure")
         + f'<div class="grid-body teaser-content">{"".join(paras)}</div>'
         '<aside class="most-read"><h2>Most Read</h2><ol><li><a href="/x">A popular story</a>'
-        "</li><li><a href=\"/y\">Another popular story</a></li></ol></aside>"
+        '</li><li><a href="/y">Another popular story</a></li></ol></aside>'
         "</article></main>"
     )
     json_ld = news_article(a, site, body=True)
@@ -284,9 +284,7 @@ def guardian_b(a: Article) -> str:
         f'<div data-gu-name="headline"><h1>{esc(a["headline"])}</h1></div>'
         f'<div data-gu-name="standfirst"><div class="dcr-1yi1cnj"><p>{esc(a["summary"])}</p>'
         "</div></div>"
-        '<div data-gu-name="media">'
-        + figure(a, size="620", cls="dcr-1g5o3j6")
-        + "</div>"
+        '<div data-gu-name="media">' + figure(a, size="620", cls="dcr-1g5o3j6") + "</div>"
         '<div data-gu-name="meta"><a rel="author" href="/profile/x">'
         f"{esc(a['author'])}</a></div>"
         '<div data-gu-name="body"><div id="maincontent">'
@@ -306,7 +304,7 @@ def ap_a(a: Article) -> str:
     paras.insert(2, '<div class="Advertisement"><p>ADVERTISEMENT</p></div>')
     html = (
         '<div class="Page-header"><div class="Page-header-login"><span class="Account-label">'
-        "Username</span><a href=\"/login\">Log in</a></div></div>"
+        'Username</span><a href="/login">Log in</a></div></div>'
         '<div class="Article" data-key="article">'
         f'<div class="CardHeadline"><h1 class="Component-heading">{esc(a["headline"])}</h1>'
         f'<div class="Component-bylines"><span>By {esc(a["author"]).upper()}</span></div>'
@@ -462,8 +460,7 @@ def de_b(a: Article) -> str:
     site = "Hessische Rundschau Online"
     paras = paragraphs(a, '<div class="Textblock"><p>', "</p></div>")
     html = (
-        LIVE_BANNER
-        + '<header class="Header"><a href="/">HR Online</a></header>'
+        LIVE_BANNER + '<header class="Header"><a href="/">HR Online</a></header>'
         '<main><article class="Article">'
         f'<h1 class="Article__headline">{esc(a["headline"])}</h1>'
         f'<div class="Article__lead"><p>{esc(a["summary"])}</p></div>'
