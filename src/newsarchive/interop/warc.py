@@ -1050,4 +1050,6 @@ def _extract(html: str, url: str) -> dict[str, Any]:
     }
     if article.text.strip():
         fields["text"] = article.text
+    if article.page:
+        fields["metadata"] = {"page": dict(article.page)}
     return fields
