@@ -79,6 +79,7 @@ DEFAULT_LEVELS: Mapping[str, Level] = {
     "caption-changed": "minor",
     "link-added": "minor",
     "link-removed": "minor",
+    "live-update": "minor",
 }
 
 # Matched case-insensitively with re.search against one sentence (no surrounding space).

@@ -175,10 +175,14 @@ def analyse(
             level="none", reasons=(), counts=AlignmentCounts(), stealth=False,
             rules_id=rules.rules_id,
         )  # fmt: skip
-    from .page import judge_page  # page.py builds on this module's reason collector
+    # These modules build on this one's reason collector.
+    from .liveblog import judge_live_blog
+    from .page import judge_page
 
     found = _Found(rules)
-    alignment = _analyse_body(old.text, new.text, rules, found)
+    alignment = judge_live_blog(old, new, rules, found)
+    if alignment is None:
+        alignment = _analyse_body(old.text, new.text, rules, found)
     found = judge_page(old, new, alignment, found)
     _analyse_fields(old, new, found)
     reverted_to = new.reverted_to

@@ -102,7 +102,7 @@ def find_container(tree: Any) -> Any | None:
     """
     declared = [e for e in tree.iter() if _attr(e, "itemprop").lower() == "articlebody"]
     if declared:
-        return max(declared, key=_text_length)
+        return max(declared, key=text_length)
     named = [
         e
         for e in tree.iter("div", "section", "article", "main")
@@ -112,17 +112,17 @@ def find_container(tree: Any) -> Any | None:
     # The outermost match, so a body split in several columns is read whole.
     named = [e for e in named if not any(a in named for a in e.iterancestors())]
     if named:
-        best = max(named, key=_text_length)
+        best = max(named, key=text_length)
         parent = best.getparent()
         if parent is not None and sum(e.getparent() is parent for e in named) > 1:
             # A body split in several columns or blocks side by side: read them all.
             best = parent
-        if _text_length(best) >= 200:
+        if text_length(best) >= 200:
             return best
     articles = [e for e in tree.iter("article") if not is_furniture(e)]
     if articles:
-        best = max(articles, key=_text_length)
-        if _text_length(best) >= 200:
+        best = max(articles, key=text_length)
+        if text_length(best) >= 200:
             return best
     return None
 
@@ -334,7 +334,8 @@ def _tokens(element: Any, *names: str) -> list[str]:
     return tokens
 
 
-def _text_length(element: Any) -> int:
+def text_length(element: Any) -> int:
+    """Characters of text in an element's blocks, furniture left out."""
     return sum(len(block_text(b)) for b in iter_blocks(element))
 
 

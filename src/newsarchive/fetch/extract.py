@@ -39,6 +39,7 @@ from ..errors import ExtractionError, MissingDependencyError
 from .body import BodyMarkup, describe_image, find_container, image_url, read_body, summary_before
 from .byline import choose_byline, page_bylines
 from .edges import trim_edges
+from .liveblog import read_live_blog
 from .signals import PageSignals, read_signals
 
 # Options passed to trafilatura; part of the extractor identity recorded with captures.
@@ -146,13 +147,28 @@ def extract_article(html: str, url: str, *, boilerplate: Sequence[str] = ()) -> 
     site_name = signals.site_name or (_clean(doc.sitename) if doc is not None else None)
     container = find_container(tree) if tree is not None else None
     markup = read_body(container, url) if container is not None else None
-    paragraphs, source = _body(signals, markup, doc, html, url, trafilatura)
-    paragraphs = trim_edges(
-        paragraphs,
-        headline=(title, signals.og.get("title"), _clean(doc.title) if doc else None),
-        site_name=site_name,
-    )
-    text = _clean_text("\n".join(paragraphs), patterns)
+    live = read_live_blog(tree, signals, container) if tree is not None else None
+    live_field = None
+    if live is not None:
+        # Posts keep every paragraph, so the recorded post boundaries hold in the text.
+        kept = attrs.evolve(
+            live,
+            posts=tuple(
+                (post_id, at, tuple(_clean_text(t, patterns).split("\n\n")))
+                for post_id, at, texts in live.posts
+                if (t := "\n".join(texts)) and _clean_text(t, patterns)
+            ),
+        )
+        paragraphs, live_field = kept.compose(())
+        text, source = "\n\n".join(paragraphs), "live-blog"
+    else:
+        paragraphs, source = _body(signals, markup, doc, html, url, trafilatura)
+        paragraphs = trim_edges(
+            paragraphs,
+            headline=(title, signals.og.get("title"), _clean(doc.title) if doc else None),
+            site_name=site_name,
+        )
+        text = _clean_text("\n".join(paragraphs), patterns)
     language = description = None
     byline_candidates: list[str | None] = []
     if doc is not None:
@@ -165,6 +181,8 @@ def extract_article(html: str, url: str, *, boilerplate: Sequence[str] = ()) -> 
     byline = choose_byline(signals.authors, byline_candidates, site_name=site_name)
     description = signals.og.get("description") or description
     page = _page_fields(signals, markup, source, tree, url)
+    if live_field is not None:
+        page["live_blog"] = live_field
     # Read the canonical link before htmldate, which may prune the tree it is given.
     canonical_url = _canonical(tree, url) if tree is not None else None
     published_at, modified_at = _dates(html, tree, url)
