@@ -80,6 +80,7 @@ DEFAULT_LEVELS: Mapping[str, Level] = {
     "link-added": "minor",
     "link-removed": "minor",
     "live-update": "minor",
+    "headline-test": "minor",
 }
 
 # Matched case-insensitively with re.search against one sentence (no surrounding space).
