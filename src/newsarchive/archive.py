@@ -30,6 +30,7 @@ from .urls import canonical_url as make_canonical
 
 if TYPE_CHECKING:
     from .analysis import Analysis, BlameLine, Rules
+    from .identity import IdentityChange
 
 ProgressCallback = Callable[[int, int], None]
 SIGNIFICANCE_LEVELS = ("none", "cosmetic", "minor", "substantive")
@@ -374,6 +375,28 @@ class Archive:
         else:
             old_version = self._version(url, old)
         return analyse(old_version, new_version, rules=self._rules)
+
+    def merge(self, url: str, other_url: str) -> IdentityChange:
+        """File every capture of ``other_url``'s article under ``url``'s (see ``identity``).
+
+        Raises:
+            NotFoundError: either article is missing.
+            InputError: both URLs are already one article.
+        """
+        from .identity import merge_articles
+
+        return merge_articles(self, url, other_url)
+
+    def split(self, url: str, other_url: str) -> IdentityChange:
+        """Give ``other_url``, merged into ``url``'s article, its own article again.
+
+        Raises:
+            NotFoundError: no article for ``url``.
+            InputError: nothing of that article was merged from ``other_url``.
+        """
+        from .identity import split_articles
+
+        return split_articles(self, url, other_url)
 
     def blame(self, url: str, version: int | str | None = None) -> list[BlameLine]:
         """Each sentence of a version (default: the latest) with the version it came from."""

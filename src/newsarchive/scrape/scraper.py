@@ -49,6 +49,7 @@ from ..fetch.extract import ExtractedArticle, extract_article
 from ..fetch.feeds import parse_feed
 from ..fetch.http import Fetcher, FetchOptions, HttpFetcher, Response
 from ..fetch.quality import QualityOptions, Verdict, assess
+from ..identity import find_same_article
 from ..models import Article, Capture, Version
 from ..normalize import content_hash
 from ..times import format_time, utc_now
@@ -254,6 +255,8 @@ class Scraper:
         html, encoding = decode_html(response.body, response.header("content-type"))
         extracted = extract_article(html, response.final_url, boilerplate=boilerplate)
         target = _filing_url(url, response, extracted, known)
+        if known is None and target != url:
+            log.info("filing %s under its declared canonical URL %s", url, target)
         if current is None and target != url:
             current = _latest(self.archive, target)
         verdict = assess(
@@ -267,6 +270,18 @@ class Scraper:
             previous_text=current.text if current else None,
             options=self.quality,
         )
+        if verdict.is_good and current is None and _find_article(self.archive, target) is None:
+            same = find_same_article(
+                self.archive,
+                target,
+                text=extracted.text,
+                publisher_id=extracted.page.get("publisher_id"),
+                feed=source.name if source is not None else None,
+                now=response.fetched_at,
+            )
+            if same is not None:
+                log.info("filing %s as an alias of %s (same %s)", url, same.url, same.reason)
+                target, current = same.url, _latest(self.archive, same.url)
         reextracted = False
         # Before calling a difference an edit, make sure it is not just a newer extractor.
         if (
