@@ -253,7 +253,7 @@ def describe_image(image: Any, base_url: str) -> dict[str, str] | None:
     caption = ""
     figure = next((a for a in image.iterancestors() if a.tag == "figure"), None)
     if figure is not None:
-        captions = [_clean(c.text_content()) for c in figure.iter("figcaption")]
+        captions = [block_text(c) for c in figure.iter("figcaption")]
         caption = " ".join(c for c in captions if c)
     return {"url": url, "alt": _clean(image.get("alt") or ""), "caption": caption}
 
