@@ -8,6 +8,8 @@ Reads the ``page`` mapping a scraped capture keeps in its metadata (see
   the first or after the last sentence they share, at most three paragraphs
   each side) or is boilerplate, the body reasons are replaced by one
   ``extraction-changed`` (cosmetic): a redesign is not an edit.
+* A version made by re-extracting stored HTML (``metadata["reason"] ==
+  "extractor-changed"``) is ``extraction-changed`` whatever its text says.
 * **image-changed**, **caption-changed**, **link-added**, **link-removed**:
   the lead image, in-body images, their captions and the body's links compared.
 """
@@ -21,6 +23,8 @@ from ..models import Version
 from .align import Alignment
 from .significance import _Found, _quote
 
+# ``metadata["reason"]`` of a capture made by re-reading stored HTML with a newer extractor.
+EXTRACTOR_CHANGED = "extractor-changed"
 # Body differences may reach this many paragraphs into either edge.
 EDGE_PARAGRAPHS = 3
 # The sentences both versions share must hold at least this share of each side's words.
@@ -49,6 +53,11 @@ def judge_page(old: Version, new: Version, alignment: Alignment, found: _Found) 
         redesign, a new collection holding ``extraction-changed`` instead of the
         body reasons.
     """
+    if (new.metadata or {}).get("reason") == EXTRACTOR_CHANGED:
+        # The same HTML read again by a newer extractor: whatever differs, nobody edited.
+        replaced = _Found(found.rules)
+        replaced.add("extraction-changed", "the stored page read again by a newer extractor")
+        return replaced
     before, after = page_fields(old), page_fields(new)
     if before is None or after is None:
         return found
