@@ -36,7 +36,15 @@ from urllib.parse import urljoin, urlsplit
 import attrs
 
 from ..errors import ExtractionError, MissingDependencyError
-from .body import BodyMarkup, describe_image, find_container, image_url, read_body, summary_before
+from .body import (
+    BodyMarkup,
+    block_text,
+    describe_image,
+    find_container,
+    image_url,
+    read_body,
+    summary_before,
+)
 from .byline import choose_byline, page_bylines
 from .edges import trim_edges
 from .liveblog import read_live_blog
@@ -162,7 +170,7 @@ def extract_article(html: str, url: str, *, boilerplate: Sequence[str] = ()) -> 
         paragraphs, live_field = kept.compose(())
         text, source = "\n\n".join(paragraphs), "live-blog"
     else:
-        paragraphs, source = _body(signals, markup, doc, html, url, trafilatura)
+        paragraphs, source = _body(signals, markup, doc, html, url, trafilatura, tree)
         paragraphs = trim_edges(
             paragraphs,
             headline=(title, signals.og.get("title"), _clean(doc.title) if doc else None),
@@ -209,11 +217,16 @@ def _body(
     html: str,
     url: str,
     trafilatura: Any,
+    tree: Any,
 ) -> tuple[list[str], str]:
     """The body's paragraphs and the name of the source they came from."""
     declared = signals.article_body
     if declared and _words(declared) >= MIN_BODY_WORDS:
-        return _split_declared(declared, markup), "json-ld"
+        if markup is not None:
+            shown: Sequence[str] = markup.paragraphs
+        else:
+            shown = [block_text(p) for p in tree.iter("p")] if tree is not None else []
+        return _split_declared(declared, shown), "json-ld"
     if markup is not None and _words(" ".join(markup.paragraphs)) >= MIN_BODY_WORDS:
         paragraphs = list(markup.paragraphs)
         lead = summary_before(markup)
@@ -231,13 +244,12 @@ def _body(
     return text.split("\n"), "trafilatura"
 
 
-def _split_declared(declared: str, markup: BodyMarkup | None) -> list[str]:
+def _split_declared(declared: str, shown: Sequence[str]) -> list[str]:
     """``articleBody`` in paragraphs: the page's own where they spell it out, else its lines."""
     flat = " ".join(declared.split())
-    if markup is not None:
-        found = [p for p in markup.paragraphs if p in flat]
-        if sum(len(p) for p in found) >= 0.9 * len(flat.replace(" ", "")) - len(found):
-            return found
+    found = [p for p in shown if p and p in flat]
+    if found and sum(len(p) for p in found) >= 0.9 * len(flat.replace(" ", "")) - len(found):
+        return found
     return [line for line in declared.replace("\r", "\n").split("\n") if line.strip()]
 
 
