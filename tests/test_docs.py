@@ -26,11 +26,13 @@ DATA_COMMANDS = [
     "import-git",
     "list",
     "log",
+    "merge",
     "migrate",
     "reextract",
     "report",
     "save",
     "show",
+    "split",
     "timemap",
     "watch",
 ]

@@ -50,6 +50,7 @@ def load_history(path: Path) -> tuple[list[Version], list[dict[str, Any] | None]
                 byline=fields.get("byline"),
                 published_at=fields.get("published_at"),
                 modified_at=fields.get("modified_at"),
+                metadata=fields.get("metadata", {}),
                 content_hash=hashlib.sha256(content.encode()).hexdigest(),
                 text_hash=hashlib.sha256(text.encode()).hexdigest(),
                 first_captured_at=captured,

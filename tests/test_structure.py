@@ -177,6 +177,7 @@ OVERSIZE_ALLOWED = {
     "fetch/quality.py",  # the quality gate, being reworked with extraction
     "interop/git.py",  # git-scraping import, being extended
     "render/terminal.py",  # the terminal diff, being rewritten with the diff
+    "archive.py",  # the facade, losing its import and analysis paths to ingest/
 }
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 80
@@ -187,9 +188,10 @@ BASE = {"models", "errors", "times", "urls", "normalize"}
 # What each top-level package or module may import at run time (besides itself).
 MAY_IMPORT = {
     "__init__": {"archive", "diff", *BASE},  # the public API, loaded on first use
-    "cli": {"archive", "scrape", "interop", "publish", "render", *BASE},
+    "cli": {"archive", "scrape", "interop", "publish", "identity", "render", *BASE},
+    "identity": {"archive", "ingest", *BASE},  # one article under several URLs
     "publish": {"archive", "render", "analysis", *BASE},
-    "scrape": {"archive", "fetch", *BASE},
+    "scrape": {"archive", "fetch", "identity", *BASE},
     "interop": {"archive", "fetch", *BASE},
     "archive": {"ingest", "storage", "diff", "analysis", *BASE},
     "ingest": {"storage", *BASE},  # prepares the records a store saves

@@ -413,6 +413,12 @@ class Archive:
     def _previous(self, url: str, version: Version) -> Version | None:
         return self.get(url, version.number - 1) if version.number > 1 else None
 
+    def replace_articles(
+        self, urls: Sequence[str], records: Iterable[CaptureRecord]
+    ) -> list[SaveResult]:
+        """Remove these articles and save ``records`` in their place, in one transaction."""
+        return self.store.replace_articles(urls, records)
+
     def blame(self, url: str, version: int | str | None = None) -> list[BlameLine]:
         """Each sentence of a version (default: the latest) with the version it came from."""
         from .analysis import blame

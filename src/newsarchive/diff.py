@@ -17,10 +17,11 @@ import re
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any, cast
 
 from diff_match_patch import diff_match_patch
 
@@ -609,6 +610,7 @@ def diff_versions(old: Version, new: Version, *, granularity: Granularity = "wor
         after = _field_value(getattr(new, name))
         if before != after:
             fields.append(FieldChange(field=name, old=before, new=after))
+    fields.extend(page_field_changes(old, new))
     return VersionDiff(
         url=new.url,
         old=old,
@@ -616,6 +618,55 @@ def diff_versions(old: Version, new: Version, *, granularity: Granularity = "wor
         body=diff_texts(old.text, new.text, granularity=granularity),
         fields=fields,
     )
+
+
+def page_field_changes(old: Version, new: Version) -> list[FieldChange]:
+    """The changes of a scraped page's lead image, captions and links, as field changes.
+
+    Read from each version's ``metadata["page"]`` (see ``docs/scraping.md``); versions
+    without one give none. Fields: ``lead_image`` (URL), ``caption`` (of the lead
+    image, or of an in-body image given by URL), ``image`` (an in-body image added or
+    removed) and ``link`` (``“anchor” URL``, added or removed).
+
+    Args:
+        old: The version to compare from.
+        new: The version to compare to.
+
+    Returns:
+        Field changes in that order.
+    """
+    pages = [v.metadata.get("page") if v.metadata else None for v in (old, new)]
+    if not all(isinstance(p, Mapping) and "template" in p for p in pages):
+        return []
+    before, after = cast(Mapping[str, Any], pages[0]), cast(Mapping[str, Any], pages[1])
+    out = []
+    lead = [p.get("lead_image") or {} for p in (before, after)]
+    if lead[0].get("url") != lead[1].get("url"):
+        out.append(FieldChange(field="lead_image", old=lead[0].get("url"), new=lead[1].get("url")))
+    elif (lead[0].get("caption") or "") != (lead[1].get("caption") or ""):
+        out.append(
+            FieldChange(field="caption", old=lead[0].get("caption"), new=lead[1].get("caption"))
+        )
+    images = [{i["url"]: i for i in p.get("images") or ()} for p in (before, after)]
+    for url in images[0].keys() - images[1].keys():
+        out.append(FieldChange(field="image", old=url, new=None))
+    for url in images[1].keys() - images[0].keys():
+        out.append(FieldChange(field="image", old=None, new=url))
+    for url in images[0].keys() & images[1].keys():
+        was, now = images[0][url].get("caption") or "", images[1][url].get("caption") or ""
+        if was != now:
+            out.append(FieldChange(field="caption", old=was or None, new=now or None))
+    links = [
+        {k["url"]: f"“{k.get('text', '')}” {k['url']}" for k in p.get("links") or ()}
+        for p in (before, after)
+    ]
+    for url in links[0]:
+        if url not in links[1]:
+            out.append(FieldChange(field="link", old=links[0][url], new=None))
+    for url in links[1]:
+        if url not in links[0]:
+            out.append(FieldChange(field="link", old=None, new=links[1][url]))
+    return out
 
 
 def diff_summary(d: VersionDiff) -> str:

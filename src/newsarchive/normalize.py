@@ -10,7 +10,9 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from .times import format_time
 
@@ -84,11 +86,14 @@ def content_hash(
     modified_at: datetime | None = None,
     encoded: bytes | None = None,
     encoded_hash: str | None = None,
+    page: Mapping[str, Any] | None = None,
 ) -> str:
     """Hex sha256 of the normalised fields that make up a version's content.
 
     ``encoded``, the text's UTF-8 if at hand, and ``encoded_hash``, its sha256, save
-    encoding and hashing it again when the text is already normal.
+    encoding and hashing it again when the text is already normal. ``page``, a
+    capture's ``metadata["page"]``, adds its tracked fields (see :func:`page_digest`);
+    without them the hash is what it was before pages had any.
     """
     normal = normalize_text(text, encoded)
     if normal is not text:
@@ -102,7 +107,33 @@ def content_hash(
         format_time(published_at),
         format_time(modified_at),
     ]
+    tracked = page_digest(page)
+    if tracked is not None:
+        fields.append(tracked)
     dumped = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return sha256_hex(dumped.encode("utf-8", "surrogatepass"))
+
+
+# The page fields whose change makes a new version: the lead image, in-body images
+# with their captions, and the body's links.
+TRACKED_PAGE_FIELDS = ("lead_image", "images", "links")
+
+
+def page_digest(page: Mapping[str, Any] | None) -> str | None:
+    """Hex sha256 of the tracked fields of ``metadata["page"]``, or None if it has none.
+
+    Args:
+        page: the mapping, e.g. ``{"lead_image": {"url": ..., "alt": ..., "caption": ...}}``.
+
+    Returns:
+        The digest of ``TRACKED_PAGE_FIELDS`` present and non-empty.
+    """
+    if not isinstance(page, Mapping):
+        return None
+    tracked = {k: page[k] for k in TRACKED_PAGE_FIELDS if page.get(k)}
+    if not tracked:
+        return None
+    dumped = json.dumps(tracked, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return sha256_hex(dumped.encode("utf-8", "surrogatepass"))
 
 

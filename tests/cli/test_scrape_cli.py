@@ -47,7 +47,10 @@ def write_config(path: Path, server: ScrapeServer, *, feed: str = "/feed.json") 
 def serve_feed(server: ScrapeServer, count: int, *, delay: float = 0.0) -> list[str]:
     urls = [server.url(f"/news/story-{n}") for n in range(count)]
     for n in range(count):
-        server.route(f"/news/story-{n}", Reply(body=page(f"Story number {n}"), delay_seconds=delay))
+        # Each story its own text: identical texts in one feed are one article at two URLs.
+        own = " ".join(f"detail{n}x{i}" for i in range(10))
+        body = page(f"Story number {n}", extra=f"Story {n} has its own details: {own}.")
+        server.route(f"/news/story-{n}", Reply(body=body, delay_seconds=delay))
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": "Gazette",

@@ -59,7 +59,7 @@ def test_fetch_saves_capture_with_raw_html_and_first_version(
     version = archive.get(url)
     assert version.title == "Council approves budget"
     assert version.byline == "Ada Reporter"
-    assert version.text.startswith("Council approves budget\n\nThe city council voted")
+    assert version.text.startswith("The city council voted")
     [capture] = archive.captures(url)
     assert capture.source == "fetch"
     assert capture.http_status == 200

@@ -74,6 +74,13 @@ DEFAULT_LEVELS: Mapping[str, Level] = {
     "headline-changed": "substantive",
     "correction-note": "substantive",
     "reverted": "none",
+    "extraction-changed": "cosmetic",
+    "image-changed": "minor",
+    "caption-changed": "minor",
+    "link-added": "minor",
+    "link-removed": "minor",
+    "live-update": "minor",
+    "headline-test": "minor",
 }
 
 # Matched case-insensitively with re.search against one sentence (no surrounding space).

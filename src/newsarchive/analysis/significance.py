@@ -175,9 +175,18 @@ def analyse(
             level="none", reasons=(), counts=AlignmentCounts(), stealth=False,
             rules_id=rules.rules_id,
         )  # fmt: skip
+    # These modules build on this one's reason collector.
+    from .headlines import judge_headlines
+    from .liveblog import judge_live_blog
+    from .page import judge_page
+
     found = _Found(rules)
-    alignment = _analyse_body(old.text, new.text, rules, found)
+    alignment = judge_live_blog(old, new, rules, found)
+    if alignment is None:
+        alignment = _analyse_body(old.text, new.text, rules, found)
+    found = judge_page(old, new, alignment, found)
     _analyse_fields(old, new, found)
+    judge_headlines(old, new, history, found)
     reverted_to = new.reverted_to
     if reverted_to is None:
         reverted_to = _find_revert(old, new, history)
@@ -244,6 +253,10 @@ class _Found:
 
     def codes(self) -> set[str]:
         return set(self._reasons)
+
+    def discard(self, code: str) -> bool:
+        """Drop a reason found; whether it was there."""
+        return self._reasons.pop(code, None) is not None
 
     def reasons(self) -> tuple[Reason, ...]:
         return tuple(

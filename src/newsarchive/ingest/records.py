@@ -110,6 +110,7 @@ def prepare_record(
             modified_at=modified_at,
             encoded=data,
             encoded_hash=raw_hash,
+            page=metadata.get("page"),
         ),
         text_hash=raw_hash,
         text_frame=frame,

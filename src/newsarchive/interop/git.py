@@ -441,12 +441,15 @@ class _Reader:
         info: dict[str, Any] = {"commit": commit.sha, "path": self.path}
         if item is not None:
             info["id"] = item
+        fields = dict(fields)
+        # The extractor's page fields, if any, go with the commit in the metadata.
+        metadata = {**(fields.pop("metadata", None) or {}), SOURCE: info}
         try:
             result = self.archive.save(
                 url,
                 captured_at=commit.committed_at,
                 source=SOURCE,
-                metadata={SOURCE: info},
+                metadata=metadata,
                 **fields,
             )
         except NewsArchiveError as exc:

@@ -20,6 +20,7 @@ def _hash(extracted: ExtractedArticle) -> str:
         byline=extracted.byline,
         published_at=extracted.published_at,
         modified_at=extracted.modified_at,
+        page=extracted.page,
     )
 
 
@@ -124,6 +125,7 @@ def _save_reextraction(
             "extractor": dict(extracted.extractor),
             "previous_extractor": dict(current.metadata.get("extractor", {})),
             "reextracted_capture": basis.id,
+            "page": dict(extracted.page),
         }
     )
     return archive.save(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,12 +15,15 @@ from ..fetch.decode import decode_html
 from ..fetch.extract import ExtractedArticle, extract_article
 from ..fetch.http import Fetcher, FetchOptions, HttpFetcher, Response
 from ..fetch.quality import QualityOptions, Verdict, assess
+from ..identity import find_same_article
 from ..models import Article, Capture, Version
 from ..times import utc_now
 from ..urls import canonical_url
 from .config import Source
 from .reextract import _hash, reextract_article
 from .results import SOURCE_FETCH, ItemResult, Origin, Outcome, ProgressCallback
+
+log = logging.getLogger(__name__)
 
 
 @attrs.define
@@ -85,6 +89,8 @@ class Scraper:
         html, encoding = decode_html(response.body, response.header("content-type"))
         extracted = extract_article(html, response.final_url, boilerplate=boilerplate)
         target = _filing_url(url, response, extracted, known)
+        if known is None and target != url:
+            log.info("filing %s under its declared canonical URL %s", url, target)
         if current is None and target != url:
             current = _latest(self.archive, target)
         verdict = assess(
@@ -98,6 +104,8 @@ class Scraper:
             previous_text=current.text if current else None,
             options=self.quality,
         )
+        if verdict.is_good and current is None:
+            target, current = self._same_article(url, target, extracted, source, response)
         reextracted = False
         # Before calling a difference an edit, make sure it is not just a newer extractor.
         if verdict.is_good and current is not None and self._is_new_reading(current, extracted):
@@ -134,6 +142,30 @@ class Scraper:
             extracted.title,
             reextracted,
         )
+
+    def _same_article(
+        self,
+        url: str,
+        target: str,
+        extracted: ExtractedArticle,
+        source: Source | None,
+        response: Response,
+    ) -> tuple[str, Version | None]:
+        """Where a page of no known article is filed: a known article it is the same as."""
+        if _find_article(self.archive, target) is not None:
+            return target, None
+        same = find_same_article(
+            self.archive,
+            target,
+            text=extracted.text,
+            publisher_id=extracted.page.get("publisher_id"),
+            feed=source.name if source is not None else None,
+            now=response.fetched_at,
+        )
+        if same is None:
+            return target, None
+        log.info("filing %s as an alias of %s (same %s)", url, same.url, same.reason)
+        return same.url, _latest(self.archive, same.url)
 
     def _is_new_reading(self, current: Version, extracted: ExtractedArticle) -> bool:
         """Whether the stored page, read by today's extractor, already differs (and was saved)."""
@@ -208,6 +240,7 @@ def _page_metadata(
         "language": extracted.language,
         "description": extracted.description,
         "declared_canonical_url": extracted.canonical_url,
+        "page": dict(extracted.page) or None,
     }
     if not verdict.is_good:
         metadata["quality_reason"] = verdict.reason
@@ -270,6 +303,7 @@ def _extractor_key(info: Mapping[str, Any]) -> Any:
         repr(extractor.get("options")),
         repr(extractor.get("dates")),
         repr(extractor.get("boilerplate")),
+        extractor.get("page_reader"),
     )
 
 

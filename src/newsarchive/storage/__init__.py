@@ -121,6 +121,12 @@ class Store(Protocol):
     ) -> list[Change]:
         """Versions after the first across all articles, newest first, by stored analysis."""
 
+    def replace_articles(
+        self, urls: Sequence[str], records: Iterable[CaptureRecord]
+    ) -> list[SaveResult]:
+        """Remove these articles (captures, versions, aliases) and save ``records``, in one
+        transaction: how articles are merged and split."""
+
     def schema_version(self) -> int:
         """The number of the latest schema migration applied (opening applies them all)."""
 

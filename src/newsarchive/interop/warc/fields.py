@@ -30,4 +30,6 @@ def extract_fields(html: str, url: str) -> dict[str, Any]:
     }
     if article.text.strip():
         fields["text"] = article.text
+    if article.page:
+        fields["metadata"] = {"page": dict(article.page)}
     return fields

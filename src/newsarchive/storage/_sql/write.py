@@ -41,6 +41,28 @@ class SQLStore(SQLTimeline):
     def _save_all(self, batch: list[CaptureRecord]) -> list[SaveResult]:
         return [self._save_one(record) for record in batch]
 
+    def replace_articles(
+        self, urls: Sequence[str], records: Iterable[CaptureRecord]
+    ) -> list[SaveResult]:
+        """Remove these articles and save ``records`` in one transaction (merge and split).
+
+        Blobs stay: they are shared by content and may be bases of other frames.
+        """
+        batch = list(records)
+        with self._write(sorted(set(urls) | {r.url for r in batch})):
+            for url in urls:
+                found = self._article_row(url)
+                if found is None:
+                    continue
+                for table, column in (
+                    ("versions", "article_id"),
+                    ("captures", "article_id"),
+                    ("aliases", "article_id"),
+                    ("articles", "id"),
+                ):
+                    self._execute(f"DELETE FROM {table} WHERE {column} = ?", (found[0],))
+            return self._save_all(batch)
+
     def _ensure_article(self, record: CaptureRecord) -> tuple[int, str, bool]:
         """The id and URL of the record's article, and whether this call created it."""
         found = self._article_row(record.url)
