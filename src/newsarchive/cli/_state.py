@@ -29,7 +29,9 @@ class CliState:
             # Imported here: `--version` and `--help` never open an archive.
             from ..archive import Archive
 
-            self._archive = Archive.open(self.location, rules=self.rules_path or None, create=create)
+            self._archive = Archive.open(
+                self.location, rules=self.rules_path or None, create=create
+            )
             ctx.call_on_close(self._archive.close)
         return self._archive
 

@@ -12,8 +12,13 @@ import click
 
 from ..archive import SIGNIFICANCE_LEVELS, Archive
 from ..errors import InputError
-from ..models import GRANULARITIES, ImportReport, SaveResult, Version
-from ..render.json import import_report_to_dict
+from ..models import GRANULARITIES, ImportReport, Version
+from ..render.json import (
+    alignment_to_list,
+    import_report_to_dict,
+    listed_article_to_dict,
+    save_result_to_dict,
+)
 from ..times import display_time, format_time, parse_time
 from . import cli
 from ._output import (
@@ -113,7 +118,7 @@ def save(
         metadata=metadata,
     )
     if as_json:
-        echo_json(_save_to_dict(result))
+        echo_json(save_result_to_dict(result))
         return
     assert result.version is not None
     if result.is_new_version:
@@ -126,18 +131,6 @@ def save(
         )
     else:
         click.echo(f"already archived: {_version_line(result.version)} of {result.version.url}")
-
-
-def _save_to_dict(result: SaveResult) -> dict[str, Any]:
-    from ..render.json import capture_to_dict, version_to_dict
-
-    return {
-        "is_new_version": result.is_new_version,
-        "is_new_capture": result.is_new_capture,
-        "reverted_to": result.reverted_to,
-        "version": None if result.version is None else version_to_dict(result.version, text=False),
-        "capture": capture_to_dict(result.capture),
-    }
 
 
 @cli.command()
@@ -264,7 +257,8 @@ def diff(
 
         data = diff_to_dict(d)
         if granularity == "sentence":
-            data["alignment"] = _alignment_to_list(archive, url, d.old, d.new)
+            alignment = archive.analyse(url, d.old, d.new).alignment
+            data["alignment"] = alignment_to_list(alignment) if alignment else []
         echo_json(data)
     elif fmt == "unified":
         from ..render.unified import render_unified
@@ -297,22 +291,6 @@ def diff(
         sys.exit(1)
 
 
-def _alignment_to_list(archive: Archive, url: str, old: Version, new: Version) -> list[Any]:
-    alignment = archive.analyse(url, old, new).alignment
-    assert alignment is not None
-    return [
-        {
-            "kind": c.kind,
-            "old": c.old,
-            "new": c.new,
-            "old_index": c.old_index,
-            "new_index": c.new_index,
-            "ops": [[o.op, o.text] for o in c.diff.ops] if c.diff else None,
-        }
-        for c in alignment.changes
-    ]
-
-
 @cli.command(name="list")
 @json_option
 @pass_existing_archive
@@ -325,21 +303,7 @@ def list_(archive: Archive, as_json: bool) -> None:
     """
     articles = archive.articles()
     if as_json:
-        echo_json(
-            [
-                {
-                    "url": a.url,
-                    "title": a.title,
-                    "aliases": list(a.aliases),
-                    "versions": a.version_count,
-                    "captures": a.capture_count,
-                    "first_captured_at": format_time(a.first_captured_at),
-                    "last_captured_at": format_time(a.last_captured_at),
-                    "last_changed_at": format_time(a.last_changed_at),
-                }
-                for a in articles
-            ]
-        )
+        echo_json([listed_article_to_dict(a) for a in articles])
         return
     for a in articles:
         versions = "version " if a.version_count == 1 else "versions"

@@ -12,6 +12,7 @@ import click
 
 from ..archive import Archive
 from ..errors import InputError
+from ..render.json import item_result_to_dict, run_report_to_dict
 from . import cli
 from ._output import echo_json, json_option, progress
 from ._state import pass_archive
@@ -119,7 +120,7 @@ def fetch(
             on_progress=on_progress,
         )
     if as_json:
-        echo_json({"items": [r.to_dict() for r in results]})
+        echo_json({"items": [item_result_to_dict(r) for r in results]})
     else:
         for result in results:
             click.echo(_item_line(result))
@@ -147,7 +148,7 @@ def reextract(archive: Archive, urls: tuple[str, ...], as_json: bool, quiet: boo
     with progress("Re-extracting", quiet=quiet or as_json) as on_progress:
         results = run_reextract(archive, urls or None, on_progress=on_progress)
     if as_json:
-        echo_json({"items": [r.to_dict() for r in results]})
+        echo_json({"items": [item_result_to_dict(r) for r in results]})
     else:
         for result in results:
             click.echo(_item_line(result))
@@ -214,7 +215,7 @@ def watch(
             on_progress=on_progress,
         )
     if as_json:
-        echo_json(report.to_dict())
+        echo_json(run_report_to_dict(report))
         _exit_on_failures(report.has_failures)
         return
     for feed in report.feeds:

@@ -13,7 +13,13 @@ from typing import Any, BinaryIO, TextIO, cast
 import click
 
 from ..archive import Archive
-from ..render.json import backfill_to_dict, cdxj_to_dict, warc_export_to_dict, warc_import_to_dict
+from ..render.json import (
+    backfill_to_dict,
+    cdxj_to_dict,
+    timemap_to_dict,
+    warc_export_to_dict,
+    warc_import_to_dict,
+)
 from ..times import parse_time
 from . import cli
 from ._output import echo_json, json_option, output_file, plural, progress
@@ -125,7 +131,7 @@ def timemap(archive: Archive, url: str, base_url: str | None, as_json: bool) -> 
 
     result = build_timemap(archive, url, base_url=base_url or DEFAULT_BASE_URL)
     if as_json:
-        echo_json(result.to_dict())
+        echo_json(timemap_to_dict(result))
     else:
         click.echo(result.to_link_format(), nl=False)
 
