@@ -12,7 +12,7 @@ import click
 
 from ..archive import Archive
 from ..errors import InputError
-from ..render.json import item_result_to_dict, run_report_to_dict
+from ..render.json import item_results_to_dict, run_report_to_dict
 from . import cli
 from ._output import echo_json, json_option, progress
 from ._state import pass_archive
@@ -120,7 +120,7 @@ def fetch(
             on_progress=on_progress,
         )
     if as_json:
-        echo_json({"items": [item_result_to_dict(r) for r in results]})
+        echo_json(item_results_to_dict(results))
     else:
         for result in results:
             click.echo(_item_line(result))
@@ -148,7 +148,7 @@ def reextract(archive: Archive, urls: tuple[str, ...], as_json: bool, quiet: boo
     with progress("Re-extracting", quiet=quiet or as_json) as on_progress:
         results = run_reextract(archive, urls or None, on_progress=on_progress)
     if as_json:
-        echo_json({"items": [item_result_to_dict(r) for r in results]})
+        echo_json(item_results_to_dict(results))
     else:
         for result in results:
             click.echo(_item_line(result))

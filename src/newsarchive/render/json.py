@@ -51,6 +51,7 @@ __all__ = [
     "format_utc",
     "import_report_to_dict",
     "item_result_to_dict",
+    "item_results_to_dict",
     "listed_article_to_dict",
     "log_to_dict",
     "problem_to_dict",
@@ -58,6 +59,7 @@ __all__ = [
     "report_to_dict",
     "run_report_to_dict",
     "save_result_to_dict",
+    "schema_to_dict",
     "timemap_to_dict",
     "version_to_dict",
     "warc_export_to_dict",
@@ -285,10 +287,7 @@ def report_to_dict(
 ) -> dict[str, Any]:
     """Describe an article's history report as JSON-ready data: what its page shows.
 
-    Args:
-        versions: Every version of the article, oldest first.
-        diffs: The diffs the report shows.
-        analysis: Change analysis per version number where none is stored with it.
+    Takes the arguments of :func:`newsarchive.render.html.render_report`.
 
     Returns:
         ``url``, ``versions`` (without text, each with its ``analysis``) and ``diffs``
@@ -318,12 +317,7 @@ def feed_to_dict(
 ) -> dict[str, Any]:
     """Describe a feed of new versions as JSON-ready data: what its Atom document holds.
 
-    Args:
-        entries: The versions announced, newest first.
-        feed_id: The feed's permanent id.
-        title: The feed's title.
-        link: The page the feed is about, if any.
-        self_link: Where the feed is published, if known.
+    Takes the arguments of :func:`newsarchive.render.atom.render_feed` (but ``updated``).
 
     Returns:
         The feed's ids and links, and per entry its Atom ``id``, the version (without
@@ -565,6 +559,16 @@ def item_result_to_dict(r: ItemResult) -> dict[str, Any]:
         "title": r.title,
         "reextracted": r.reextracted,
     }
+
+
+def item_results_to_dict(results: Sequence[ItemResult]) -> dict[str, Any]:
+    """Describe a fetch or re-extraction: one item per URL."""
+    return {"items": [item_result_to_dict(r) for r in results]}
+
+
+def schema_to_dict(location: str, version: int) -> dict[str, Any]:
+    """Describe an archive's schema: where it is and its migration number."""
+    return {"location": location, "schema_version": version}
 
 
 def feed_result_to_dict(r: FeedResult) -> dict[str, Any]:
