@@ -32,6 +32,7 @@ from ._output import (
 )
 from ._state import pass_archive, pass_existing_archive
 from ._versionargs import VersionArgsCommand
+from .webarchive import export_warc_file, import_warc_files
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -152,6 +153,7 @@ def log(
     Example:
       newsarchive log https://example.com/story --min-significance substantive
     """
+    # Loaded by this command only: every command module loads for any command.
     from ..render.json import log_to_dict
 
     entries = archive.log(url, min_significance=min_significance, stealth=stealth)
@@ -187,6 +189,7 @@ def show(archive: Archive, url: str, version: str, as_json: bool) -> None:
     Example:
       newsarchive show https://example.com/story @2017-06-06T18:00Z
     """
+    # Loaded by this command only: every command module loads for any command.
     from ..render.json import version_to_dict
 
     v = archive.get(url, version)
@@ -253,6 +256,7 @@ def diff(
     """
     d = archive.diff(url, old, new, granularity=granularity)  # type: ignore[arg-type]
     if fmt == "json" or as_json:
+        # Loaded by this command only: every command module loads for any command.
         from ..render.json import diff_to_dict
 
         data = diff_to_dict(d)
@@ -261,14 +265,17 @@ def diff(
             data["alignment"] = alignment_to_list(alignment) if alignment else []
         echo_json(data)
     elif fmt == "unified":
+        # Loaded by this command only: every command module loads for any command.
         from ..render.unified import render_unified
 
         click.echo(render_unified(d), nl=False)
     elif fmt == "html":
+        # Loaded by this command only: every command module loads for any command.
         from ..render.html import render_diff_page
 
         click.echo(render_diff_page(d), nl=False)
     elif granularity == "sentence" and not stat:
+        # Loaded by this command only: every command module loads for any command.
         from ..render.alignment import render_alignment_text
         from ..render.terminal import render_text
 
@@ -280,6 +287,7 @@ def diff(
             header + render_alignment_text(alignment, color=colored), nl=False, color=colored
         )
     else:
+        # Loaded by this command only: every command module loads for any command.
         from ..render.terminal import render_text
 
         colored = use_color(color)
@@ -361,8 +369,6 @@ def import_(
       newsarchive import --warc crawl.warc.gz
     """
     if is_warc:
-        from .webarchive import import_warc_files
-
         import_warc_files(archive, sources, quiet=quiet, as_json=as_json)
         return
     if len(sources) != 1:
@@ -411,8 +417,6 @@ def export(
     """
     targets = list(urls) or None
     if warc_output is not None:
-        from .webarchive import export_warc_file
-
         export_warc_file(archive, warc_output, targets, as_json=as_json)
         return
     with output_file(output) if output else contextlib.nullcontext(sys.stdout) as stream:

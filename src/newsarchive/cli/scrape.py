@@ -100,6 +100,7 @@ def fetch(
     Example:
       newsarchive fetch https://example.com/news/story --json
     """
+    # Loaded by this command only: every command module loads for any command.
     from ..scrape import FetchOptions, fetch_pages
 
     options = FetchOptions(
@@ -143,6 +144,7 @@ def reextract(archive: Archive, urls: tuple[str, ...], as_json: bool, quiet: boo
     Example:
       newsarchive reextract https://example.com/news/story
     """
+    # Loaded by this command only: every command module loads for any command.
     from ..scrape import reextract as run_reextract
 
     with progress("Re-extracting", quiet=quiet or as_json) as on_progress:
@@ -201,6 +203,7 @@ def watch(
     Example:
       newsarchive --archive ./archive watch --config watch.toml --max-seconds 600
     """
+    # Loaded by this command only: every command module loads for any command.
     from ..scrape import run_watch
     from ..scrape.config import WatchConfig
 
