@@ -13,8 +13,8 @@ import click
 from ..archive import SIGNIFICANCE_LEVELS, Archive
 from ..errors import InputError
 from ..models import GRANULARITIES, ImportReport, Version
+from ..render.formats import DIFF_FORMATS, needs_alignment, render_diff
 from ..render.json import (
-    alignment_to_list,
     import_report_to_dict,
     listed_article_to_dict,
     save_result_to_dict,
@@ -216,7 +216,7 @@ def show(archive: Archive, url: str, version: str, as_json: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "unified", "json", "html"]),
+    type=click.Choice(DIFF_FORMATS),
     default="text",
     show_default=True,
 )
@@ -255,46 +255,14 @@ def diff(
       newsarchive diff https://example.com/story 1 -1 --granularity sentence
     """
     d = archive.diff(url, old, new, granularity=granularity)  # type: ignore[arg-type]
-    if fmt == "json" or as_json:
-        # Loaded by this command only: every command module loads for any command.
-        from ..render.json import diff_to_dict
-
-        data = diff_to_dict(d)
-        if granularity == "sentence":
-            alignment = archive.analyse(url, d.old, d.new).alignment
-            data["alignment"] = alignment_to_list(alignment) if alignment else []
-        echo_json(data)
-    elif fmt == "unified":
-        # Loaded by this command only: every command module loads for any command.
-        from ..render.unified import render_unified
-
-        click.echo(render_unified(d), nl=False)
-    elif fmt == "html":
-        # Loaded by this command only: every command module loads for any command.
-        from ..render.html import render_diff_page
-
-        click.echo(render_diff_page(d), nl=False)
-    elif granularity == "sentence" and not stat:
-        # Loaded by this command only: every command module loads for any command.
-        from ..render.alignment import render_alignment_text
-        from ..render.terminal import render_text
-
-        colored = use_color(color)
-        header = render_text(d, color=colored, stat=True)
+    fmt = "json" if as_json else fmt
+    alignment = None
+    if needs_alignment(fmt, granularity, stat=stat):
         alignment = archive.analyse(url, d.old, d.new).alignment
-        assert alignment is not None
-        click.echo(
-            header + render_alignment_text(alignment, color=colored), nl=False, color=colored
-        )
-    else:
-        # Loaded by this command only: every command module loads for any command.
-        from ..render.terminal import render_text
-
-        colored = use_color(color)
-        # color= keeps click from stripping the codes when --color always meets a pipe.
-        click.echo(
-            render_text(d, color=colored, context=context, stat=stat), nl=False, color=colored
-        )
+    colored = use_color(color) if fmt == "text" else None
+    text = render_diff(d, fmt, color=bool(colored), context=context, stat=stat, alignment=alignment)
+    # color= keeps click from stripping the codes when --color always meets a pipe.
+    click.echo(text, nl=False, color=colored)
     if exit_code and d.has_changes:
         sys.exit(1)
 
