@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import sys
 from pathlib import Path
 
 import click
@@ -294,3 +295,15 @@ def test_imports_flow_down_the_layers(path: Path) -> None:
     assert not upward, (
         f"{path.relative_to(SRC)} imports {sorted(upward)} (see docs/architecture.md)"
     )
+
+
+# Named for the format or protocol they speak, and only ever imported relatively.
+STDLIB_NAMES_ALLOWED = {"fetch/http.py", "render/html.py", "render/json.py"}
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(SRC)))
+def test_no_module_is_named_like_a_standard_library_module(path: Path) -> None:
+    name = path.parent.name if path.name == "__init__.py" else path.stem
+    if path.relative_to(SRC).as_posix() in STDLIB_NAMES_ALLOWED or path == SRC / "__init__.py":
+        return
+    assert name not in sys.stdlib_module_names, f"{path.relative_to(SRC)} shadows {name}"

@@ -11,6 +11,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
+from .diff import diff_summary, diff_versions
 from .errors import InputError, NotFoundError
 from .ingest.bulk import import_lines, import_source
 from .ingest.jsonl import capture_line, write_lines
@@ -75,7 +76,7 @@ class Archive:
             InputError: a rules file that cannot be read or holds bad rules.
         """
         if isinstance(rules, (str, Path)):
-            from .analysis import Rules
+            from .analysis import Rules  # only to read a rules file
 
             rules = Rules.from_toml(rules)
         return cls(open_store(location, create=create), rules)
@@ -314,8 +315,6 @@ class Archive:
             InputError: a bad reference or granularity.
             NotFoundError: no such article or version.
         """
-        from .diff import diff_versions
-
         if granularity not in GRANULARITIES:
             raise InputError(f"unknown granularity {granularity!r}: use {', '.join(GRANULARITIES)}")
         new_version = self.get(url, new)
@@ -357,8 +356,6 @@ class Archive:
             NotFoundError: no such article.
             InputError: an unknown significance level.
         """
-        from .diff import diff_summary, diff_versions
-
         floor = significance_rank(min_significance)
         versions = self.history(url)
         entries = []
@@ -383,9 +380,9 @@ class Archive:
         return self.store.blob(capture.html_hash).decode("utf-8", "surrogatepass")
 
     # -- change analysis ----------------------------------------------------------------
-
     @property
     def _rules(self) -> Rules:
+        # Loaded on first use: `log`, `list` and `show` need no analysis.
         from .analysis import DEFAULT_RULES
 
         return self.rules or DEFAULT_RULES
@@ -404,6 +401,7 @@ class Archive:
         Raises:
             NotFoundError: no such article or version.
         """
+        # Loaded on first use: `log`, `list` and `show` need no analysis.
         from .analysis import analyse
 
         new_version = self.get(url, new)
@@ -421,6 +419,7 @@ class Archive:
 
     def blame(self, url: str, version: int | str | None = None) -> list[BlameLine]:
         """Each sentence of a version (default: the latest) with the version it came from."""
+        # Loaded on first use: `log`, `list` and `show` need no analysis.
         from .analysis import blame
 
         history = self.history(url)
@@ -443,6 +442,7 @@ class Archive:
         Returns:
             The number of versions whose analysis was stored.
         """
+        # Loaded on first use: `log`, `list` and `show` need no analysis.
         from .analysis import analyse
 
         rules = self._rules

@@ -8,6 +8,7 @@ import pytest
 from newsarchive import Archive
 from newsarchive.errors import InputError, NotFoundError
 from newsarchive.interop.memento import format_http_date, parse_link_format, timemap
+from newsarchive.render.json import timemap_to_dict
 
 T0 = datetime(2017, 6, 6, 12, 0, tzinfo=UTC)
 URL = "https://example.com/news/story"
@@ -70,7 +71,7 @@ def test_single_capture_is_first_and_last(archive: Archive) -> None:
 
 def test_timemap_json(archive: Archive) -> None:
     fill(archive)
-    data = timemap(archive, URL).to_dict()
+    data = timemap_to_dict(timemap(archive, URL))
     assert [(m["datetime"], m["version"]) for m in data["mementos"]] == [
         ("2017-06-06T12:00:00Z", 1),
         ("2017-06-06T13:00:00Z", 1),

@@ -12,6 +12,8 @@ from typing import IO, Any, TypeVar
 
 import click
 
+from ..errors import InputError
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -96,8 +98,6 @@ def output_file(path: str, mode: str = "w", *, newline: str | None = None) -> It
     Raises:
         InputError: the file cannot be written (one line for the user, not a traceback).
     """
-    from ..errors import InputError
-
     target = Path(path)
     partial = target.with_name(target.name + ".partial")
     try:

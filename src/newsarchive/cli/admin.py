@@ -6,6 +6,7 @@ import click
 
 from ..archive import Archive
 from ..interop.transfer import copy_archive
+from ..render.json import copy_report_to_dict, schema_to_dict
 from . import cli
 from ._output import echo_json, json_option, plural, progress
 from ._state import pass_archive
@@ -26,7 +27,7 @@ def migrate(archive: Archive, as_json: bool) -> None:
     """
     version = archive.schema_version()
     if as_json:
-        echo_json({"location": archive.location, "schema_version": version})
+        echo_json(schema_to_dict(archive.location, version))
     else:
         click.echo(f"{archive.location}: schema version {version}")
 
@@ -53,7 +54,7 @@ def copy_(ctx: click.Context, source: str, destination: str, quiet: bool, as_jso
     with progress("Copying", quiet=quiet) as on_progress:
         report = copy_archive(source_archive, destination_archive, on_progress=on_progress)
     if as_json:
-        echo_json(report.to_dict())
+        echo_json(copy_report_to_dict(report))
         return
     click.echo(
         f"{plural(report.captures, 'capture')} of {plural(report.articles, 'article')} copied: "

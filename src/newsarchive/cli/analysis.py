@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..archive import SIGNIFICANCE_LEVELS, Archive
+from ..render.json import blame_to_dict, change_to_dict
 from ..times import format_time, parse_time
 from . import cli
 from ._output import echo_json, json_option, progress
@@ -30,27 +31,7 @@ def blame(archive: Archive, url: str, version: str | None, as_json: bool) -> Non
     target = archive.get(url, version) if version is not None else archive.get(url)
     lines = archive.blame(url, target.number)
     if as_json:
-        echo_json(
-            {
-                "url": target.url,
-                "version": target.number,
-                "sentences": [
-                    {
-                        "index": b.index,
-                        "paragraph": b.paragraph,
-                        "text": b.text,
-                        "version": b.version,
-                        "version_id": b.version_id,
-                        "captured_at": b.captured_at.isoformat().replace("+00:00", "Z"),
-                        "origin_version": b.origin_version,
-                        "origin_captured_at": b.origin_captured_at.isoformat().replace(
-                            "+00:00", "Z"
-                        ),
-                    }
-                    for b in lines
-                ],
-            }
-        )
+        echo_json(blame_to_dict(target, lines))
         return
     width = len(f"v{target.number} (from v{target.number})")
     for b in lines:
@@ -91,22 +72,7 @@ def changes(
         limit=limit,
     )
     if as_json:
-        echo_json(
-            [
-                {
-                    "url": c.url,
-                    "title": c.title,
-                    "version": c.version,
-                    "version_id": c.version_id,
-                    "captured_at": format_time(c.captured_at),
-                    "significance": c.level,
-                    "reasons": list(c.reasons),
-                    "stealth": c.stealth,
-                    "reverted_to": c.reverted_to,
-                }
-                for c in found
-            ]
-        )
+        echo_json([change_to_dict(c) for c in found])
         return
     for c in found:
         flags = " STEALTH" if c.stealth else ""

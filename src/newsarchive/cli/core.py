@@ -12,8 +12,13 @@ import click
 
 from ..archive import SIGNIFICANCE_LEVELS, Archive
 from ..errors import InputError
-from ..models import GRANULARITIES, ImportReport, SaveResult, Version
-from ..render.json import import_report_to_dict
+from ..models import GRANULARITIES, ImportReport, Version
+from ..render.formats import DIFF_FORMATS, needs_alignment, render_diff
+from ..render.json import (
+    import_report_to_dict,
+    listed_article_to_dict,
+    save_result_to_dict,
+)
 from ..times import display_time, format_time, parse_time
 from . import cli
 from ._output import (
@@ -27,6 +32,7 @@ from ._output import (
 )
 from ._state import pass_archive, pass_existing_archive
 from ._versionargs import VersionArgsCommand
+from .webarchive import export_warc_file, import_warc_files
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -113,7 +119,7 @@ def save(
         metadata=metadata,
     )
     if as_json:
-        echo_json(_save_to_dict(result))
+        echo_json(save_result_to_dict(result))
         return
     assert result.version is not None
     if result.is_new_version:
@@ -126,18 +132,6 @@ def save(
         )
     else:
         click.echo(f"already archived: {_version_line(result.version)} of {result.version.url}")
-
-
-def _save_to_dict(result: SaveResult) -> dict[str, Any]:
-    from ..render.json import capture_to_dict, version_to_dict
-
-    return {
-        "is_new_version": result.is_new_version,
-        "is_new_capture": result.is_new_capture,
-        "reverted_to": result.reverted_to,
-        "version": None if result.version is None else version_to_dict(result.version, text=False),
-        "capture": capture_to_dict(result.capture),
-    }
 
 
 @cli.command()
@@ -159,6 +153,7 @@ def log(
     Example:
       newsarchive log https://example.com/story --min-significance substantive
     """
+    # Loaded by this command only: every command module loads for any command.
     from ..render.json import log_to_dict
 
     entries = archive.log(url, min_significance=min_significance, stealth=stealth)
@@ -194,6 +189,7 @@ def show(archive: Archive, url: str, version: str, as_json: bool) -> None:
     Example:
       newsarchive show https://example.com/story @2017-06-06T18:00Z
     """
+    # Loaded by this command only: every command module loads for any command.
     from ..render.json import version_to_dict
 
     v = archive.get(url, version)
@@ -220,7 +216,7 @@ def show(archive: Archive, url: str, version: str, as_json: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "unified", "json", "html"]),
+    type=click.Choice(DIFF_FORMATS),
     default="text",
     show_default=True,
 )
@@ -259,58 +255,16 @@ def diff(
       newsarchive diff https://example.com/story 1 -1 --granularity sentence
     """
     d = archive.diff(url, old, new, granularity=granularity)  # type: ignore[arg-type]
-    if fmt == "json" or as_json:
-        from ..render.json import diff_to_dict
-
-        data = diff_to_dict(d)
-        if granularity == "sentence":
-            data["alignment"] = _alignment_to_list(archive, url, d.old, d.new)
-        echo_json(data)
-    elif fmt == "unified":
-        from ..render.unified import render_unified
-
-        click.echo(render_unified(d), nl=False)
-    elif fmt == "html":
-        from ..render.html import render_diff_page
-
-        click.echo(render_diff_page(d), nl=False)
-    elif granularity == "sentence" and not stat:
-        from ..render.alignment import render_alignment_text
-        from ..render.terminal import render_text
-
-        colored = use_color(color)
-        header = render_text(d, color=colored, stat=True)
+    fmt = "json" if as_json else fmt
+    alignment = None
+    if needs_alignment(fmt, granularity, stat=stat):
         alignment = archive.analyse(url, d.old, d.new).alignment
-        assert alignment is not None
-        click.echo(
-            header + render_alignment_text(alignment, color=colored), nl=False, color=colored
-        )
-    else:
-        from ..render.terminal import render_text
-
-        colored = use_color(color)
-        # color= keeps click from stripping the codes when --color always meets a pipe.
-        click.echo(
-            render_text(d, color=colored, context=context, stat=stat), nl=False, color=colored
-        )
+    colored = use_color(color) if fmt == "text" else None
+    text = render_diff(d, fmt, color=bool(colored), context=context, stat=stat, alignment=alignment)
+    # color= keeps click from stripping the codes when --color always meets a pipe.
+    click.echo(text, nl=False, color=colored)
     if exit_code and d.has_changes:
         sys.exit(1)
-
-
-def _alignment_to_list(archive: Archive, url: str, old: Version, new: Version) -> list[Any]:
-    alignment = archive.analyse(url, old, new).alignment
-    assert alignment is not None
-    return [
-        {
-            "kind": c.kind,
-            "old": c.old,
-            "new": c.new,
-            "old_index": c.old_index,
-            "new_index": c.new_index,
-            "ops": [[o.op, o.text] for o in c.diff.ops] if c.diff else None,
-        }
-        for c in alignment.changes
-    ]
 
 
 @cli.command(name="list")
@@ -325,21 +279,7 @@ def list_(archive: Archive, as_json: bool) -> None:
     """
     articles = archive.articles()
     if as_json:
-        echo_json(
-            [
-                {
-                    "url": a.url,
-                    "title": a.title,
-                    "aliases": list(a.aliases),
-                    "versions": a.version_count,
-                    "captures": a.capture_count,
-                    "first_captured_at": format_time(a.first_captured_at),
-                    "last_captured_at": format_time(a.last_captured_at),
-                    "last_changed_at": format_time(a.last_changed_at),
-                }
-                for a in articles
-            ]
-        )
+        echo_json([listed_article_to_dict(a) for a in articles])
         return
     for a in articles:
         versions = "version " if a.version_count == 1 else "versions"
@@ -397,8 +337,6 @@ def import_(
       newsarchive import --warc crawl.warc.gz
     """
     if is_warc:
-        from .webarchive import import_warc_files
-
         import_warc_files(archive, sources, quiet=quiet, as_json=as_json)
         return
     if len(sources) != 1:
@@ -447,8 +385,6 @@ def export(
     """
     targets = list(urls) or None
     if warc_output is not None:
-        from .webarchive import export_warc_file
-
         export_warc_file(archive, warc_output, targets, as_json=as_json)
         return
     with output_file(output) if output else contextlib.nullcontext(sys.stdout) as stream:

@@ -12,6 +12,7 @@ import click
 
 from ..archive import Archive
 from ..errors import InputError
+from ..render.json import item_results_to_dict, run_report_to_dict
 from . import cli
 from ._output import echo_json, json_option, progress
 from ._state import pass_archive
@@ -99,6 +100,7 @@ def fetch(
     Example:
       newsarchive fetch https://example.com/news/story --json
     """
+    # Loaded by this command only: every command module loads for any command.
     from ..scrape import FetchOptions, fetch_pages
 
     options = FetchOptions(
@@ -119,7 +121,7 @@ def fetch(
             on_progress=on_progress,
         )
     if as_json:
-        echo_json({"items": [r.to_dict() for r in results]})
+        echo_json(item_results_to_dict(results))
     else:
         for result in results:
             click.echo(_item_line(result))
@@ -142,12 +144,13 @@ def reextract(archive: Archive, urls: tuple[str, ...], as_json: bool, quiet: boo
     Example:
       newsarchive reextract https://example.com/news/story
     """
+    # Loaded by this command only: every command module loads for any command.
     from ..scrape import reextract as run_reextract
 
     with progress("Re-extracting", quiet=quiet or as_json) as on_progress:
         results = run_reextract(archive, urls or None, on_progress=on_progress)
     if as_json:
-        echo_json({"items": [r.to_dict() for r in results]})
+        echo_json(item_results_to_dict(results))
     else:
         for result in results:
             click.echo(_item_line(result))
@@ -200,6 +203,7 @@ def watch(
     Example:
       newsarchive --archive ./archive watch --config watch.toml --max-seconds 600
     """
+    # Loaded by this command only: every command module loads for any command.
     from ..scrape import run_watch
     from ..scrape.config import WatchConfig
 
@@ -214,7 +218,7 @@ def watch(
             on_progress=on_progress,
         )
     if as_json:
-        echo_json(report.to_dict())
+        echo_json(run_report_to_dict(report))
         _exit_on_failures(report.has_failures)
         return
     for feed in report.feeds:

@@ -13,7 +13,13 @@ from typing import Any, BinaryIO, TextIO, cast
 import click
 
 from ..archive import Archive
-from ..render.json import backfill_to_dict, cdxj_to_dict, warc_export_to_dict, warc_import_to_dict
+from ..render.json import (
+    backfill_to_dict,
+    cdxj_to_dict,
+    timemap_to_dict,
+    warc_export_to_dict,
+    warc_import_to_dict,
+)
 from ..times import parse_time
 from . import cli
 from ._output import echo_json, json_option, output_file, plural, progress
@@ -24,6 +30,7 @@ def import_warc_files(
     archive: Archive, paths: Sequence[str], *, quiet: bool = False, as_json: bool = False
 ) -> None:
     """Run ``import --warc``: import WARC/ARC files, report, exit 1 on any problem."""
+    # Loaded by this command only: every command module loads for any command.
     from ..interop.warc import import_warc
 
     with progress("Importing", quiet=quiet) as on_progress:
@@ -46,6 +53,7 @@ def export_warc_file(
     archive: Archive, output: str, urls: Sequence[str] | None, *, as_json: bool = False
 ) -> None:
     """Run ``export --warc FILE``: write the WARC beside, then move it into place."""
+    # Loaded by this command only: every command module loads for any command.
     from ..interop.warc import export_warc
 
     with output_file(output, "wb") as stream, progress("Exporting") as on_progress:
@@ -85,6 +93,7 @@ def cdxj(warcs: tuple[str, ...], output: str | None, as_json: bool) -> None:
       newsarchive export --warc news.warc.gz
       newsarchive cdxj -o index.cdxj news.warc.gz
     """
+    # Loaded by this command only: every command module loads for any command.
     from ..interop.cdxj import index_files, write_cdxj
 
     if as_json:
@@ -120,12 +129,13 @@ def timemap(archive: Archive, url: str, base_url: str | None, as_json: bool) -> 
     Example:
       newsarchive timemap https://example.com/story
     """
+    # Loaded by this command only: every command module loads for any command.
     from ..interop.memento import DEFAULT_BASE_URL
     from ..interop.memento import timemap as build_timemap
 
     result = build_timemap(archive, url, base_url=base_url or DEFAULT_BASE_URL)
     if as_json:
-        echo_json(result.to_dict())
+        echo_json(timemap_to_dict(result))
     else:
         click.echo(result.to_link_format(), nl=False)
 
@@ -169,6 +179,7 @@ def backfill(
     Example:
       newsarchive backfill https://example.com/story --from 2017-06-01
     """
+    # Loaded by this command only: every command module loads for any command.
     from ..interop.wayback import DEFAULT_WAYBACK_URL
     from ..interop.wayback import backfill as run_backfill
 
@@ -260,6 +271,7 @@ def import_git(
       newsarchive import-git ~/scrapes story.html --url https://example.com/story
       newsarchive import-git ~/scrapes feed.json --url-from /url --items-at /articles
     """
+    # Loaded by this command only: every command module loads for any command.
     from ..interop.git import import_git as run_import
 
     if (url is None) == (url_pointer is None):

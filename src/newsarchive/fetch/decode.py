@@ -181,6 +181,7 @@ def _detect(body: bytes) -> tuple[str, str] | None:
     if decoded is not None and _looks_western(decoded):
         return decoded, "cp1252"
     try:
+        # The scrape extra's dependency, loaded on first use.
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - the scrape extra pulls it in
         return None

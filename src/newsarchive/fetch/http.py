@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
@@ -24,19 +25,16 @@ import attrs
 from ..errors import FetchError, MissingDependencyError
 from ..models import header_value
 from .decode import decode_html
+from .robots import RobotsCache
 
 if TYPE_CHECKING:
     import httpx
-
-    from .robots import RobotsCache
 
 log = logging.getLogger(__name__)
 
 
 def _default_user_agent() -> str:
     try:
-        from importlib.metadata import PackageNotFoundError, version
-
         release = version("newsarchive")
     except PackageNotFoundError:
         release = "dev"
@@ -112,6 +110,7 @@ class Fetcher(Protocol):
 
 def _import_httpx() -> Any:
     try:
+        # The scrape extra's dependency, loaded on first use.
         import httpx
     except ImportError as exc:
         raise MissingDependencyError("Fetching pages", "scrape") from exc
@@ -173,8 +172,6 @@ class HttpFetcher:
         self._lock = threading.Lock()
         self._robots: RobotsCache | None = None
         if self.options.respect_robots:
-            from .robots import RobotsCache
-
             self._robots = RobotsCache(self._fetch_robots, user_agent=self.options.user_agent)
 
     def __enter__(self) -> HttpFetcher:

@@ -29,6 +29,7 @@ class RobotsCache:
 
     def __init__(self, get: RobotsGetter, *, user_agent: str) -> None:
         try:
+            # The scrape extra's dependency, loaded on first use.
             from protego import Protego
         except ImportError as exc:
             raise MissingDependencyError("Fetching pages", "scrape") from exc

@@ -13,10 +13,8 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
-from multiprocessing.context import BaseContext
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..normalize import content_hash, sha256_hex
@@ -26,6 +24,10 @@ from ..times import as_utc, utc_now
 from ..urls import canonical_url as make_canonical
 from .htmltext import html_to_text
 from .jsonl import parse_line
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
 
 # Lines prepared at a time without workers: few enough to report progress often.
 CHUNK_LINES = 200
@@ -289,6 +291,9 @@ def prepare_lines(
         lines += count
         return done, lines, numbered
 
+    # Process pools load only for imports that start workers.
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=_pool_context(), initializer=_ignore_interrupts
     ) as pool:
@@ -329,6 +334,7 @@ def _pool_context() -> BaseContext:
     (macOS's system libraries are not safe to fork). A forked worker never touches the
     database connection it inherits, and leaves by ``os._exit``, which does not close it.
     """
+    # Process pools load only for imports that start workers.
     import multiprocessing
 
     if sys.platform == "linux" and _threads() == 1:

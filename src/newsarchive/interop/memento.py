@@ -14,12 +14,12 @@ from __future__ import annotations
 import email.utils
 import re
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from ..errors import InputError, NotFoundError
-from ..times import as_utc, format_time
+from ..times import as_utc
 
 if TYPE_CHECKING:
     from ..archive import Archive
@@ -83,23 +83,6 @@ class TimeMap:
                 f'<{memento.uri}>; rel="{rel}"; datetime="{format_http_date(memento.datetime)}"'
             )
         return ",\n".join(links) + "\n"
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict: the same links, times in ISO 8601 UTC."""
-        return {
-            "original_uri": self.original,
-            "timemap_uri": self.self_uri,
-            "timegate_uri": self.timegate_uri,
-            "mementos": [
-                {
-                    "uri": m.uri,
-                    "datetime": format_time(m.datetime),
-                    "version": m.version,
-                    "capture_id": m.capture_id,
-                }
-                for m in self.mementos
-            ],
-        }
 
 
 def timemap(archive: Archive, url: str, *, base_url: str = DEFAULT_BASE_URL) -> TimeMap:

@@ -36,9 +36,6 @@ class CopyReport:
     versions_added: int = 0
     analyses_copied: int = 0
 
-    def to_dict(self) -> dict[str, int]:
-        return attrs.asdict(self)
-
 
 def copy_archive(
     source: Archive,

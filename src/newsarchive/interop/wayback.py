@@ -15,6 +15,7 @@ than fetched again. Each memento gets one result; a failure does not stop the ot
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import json
 import logging
 import re
@@ -26,11 +27,14 @@ from urllib.parse import urlencode
 import attrs
 
 from ..errors import FetchError, InputError, NewsArchiveError, NotFoundError
+from ..fetch.decode import decode_html
+from ..fetch.extract import extract_article
+from ..fetch.http import Fetcher, FetchOptions, HttpFetcher
 from ..models import BatchReport, Capture, Problem
+from ..urls import canonical_url
 
 if TYPE_CHECKING:
     from ..archive import Archive
-    from ..fetch.http import Fetcher
 
 log = logging.getLogger(__name__)
 
@@ -249,14 +253,10 @@ def backfill(
         InputError: ``url`` is not an http(s) URL.
         MissingDependencyError: the ``scrape`` extra is missing.
     """
-    from ..urls import canonical_url
-
     canonical_url(url)  # reject a bad URL before any request
     base = wayback_url.rstrip("/")
     own_fetcher = fetcher is None
     if fetcher is None:
-        from ..fetch.http import FetchOptions, HttpFetcher
-
         fetcher = HttpFetcher(FetchOptions(per_host_interval_seconds=interval_seconds))
     try:
         return _Backfill(archive, url, base, fetcher).run(from_at, to_at, on_progress)
@@ -393,9 +393,6 @@ class _Backfill:
         return self._result(row, memento_url, result)
 
     def _fetch_and_save(self, row: CdxRow, memento_url: str) -> MementoResult:
-        from ..fetch.decode import decode_html
-        from ..fetch.extract import extract_article
-
         response = self.fetcher.fetch(memento_url)
         self.fetches += 1
         if response.status != 200:
@@ -449,8 +446,6 @@ class _Backfill:
             at, original = parse_timestamp(match.group(1)), match.group(2)
         header = response.header("memento-datetime")
         if header:
-            import email.utils
-
             # An unreadable header keeps the time from the URL.
             with contextlib.suppress(TypeError, ValueError):
                 at = email.utils.parsedate_to_datetime(header).astimezone(UTC)

@@ -12,32 +12,58 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..models import Article, Capture, ImportReport, LogEntry, Problem, Version, VersionDiff
+from ..models import (
+    Article,
+    Capture,
+    Change,
+    ImportReport,
+    LogEntry,
+    Problem,
+    SaveResult,
+    Version,
+    VersionDiff,
+)
 from ._markup import ChangeSummary
 from .atom import FeedEntry, version_entry_id
 
 if TYPE_CHECKING:  # shapes of values from the layers above; no import at run time
+    from ..analysis import Alignment, BlameLine
     from ..interop.cdxj import CdxjReport
+    from ..interop.memento import TimeMap
+    from ..interop.transfer import CopyReport
     from ..interop.warc import ExportReport, WarcImportReport
     from ..interop.wayback import BackfillReport
+    from ..scrape.results import FeedResult, ItemResult, RunReport
 
 __all__ = [
     "FORMAT_VERSION",
+    "alignment_to_list",
     "article_to_dict",
-    "capture_to_dict",
     "backfill_to_dict",
+    "blame_to_dict",
+    "capture_to_dict",
     "cdxj_to_dict",
+    "change_to_dict",
+    "copy_report_to_dict",
     "diff_to_dict",
-    "warc_export_to_dict",
-    "warc_import_to_dict",
+    "feed_result_to_dict",
     "feed_to_dict",
+    "format_utc",
     "import_report_to_dict",
+    "item_result_to_dict",
+    "item_results_to_dict",
+    "listed_article_to_dict",
     "log_to_dict",
     "problem_to_dict",
-    "format_utc",
     "render_json",
     "report_to_dict",
+    "run_report_to_dict",
+    "save_result_to_dict",
+    "schema_to_dict",
+    "timemap_to_dict",
     "version_to_dict",
+    "warc_export_to_dict",
+    "warc_import_to_dict",
 ]
 
 # Bumped only for changes that break readers; adding keys is not one.
@@ -261,10 +287,7 @@ def report_to_dict(
 ) -> dict[str, Any]:
     """Describe an article's history report as JSON-ready data: what its page shows.
 
-    Args:
-        versions: Every version of the article, oldest first.
-        diffs: The diffs the report shows.
-        analysis: Change analysis per version number where none is stored with it.
+    Takes the arguments of :func:`newsarchive.render.html.render_report`.
 
     Returns:
         ``url``, ``versions`` (without text, each with its ``analysis``) and ``diffs``
@@ -294,12 +317,7 @@ def feed_to_dict(
 ) -> dict[str, Any]:
     """Describe a feed of new versions as JSON-ready data: what its Atom document holds.
 
-    Args:
-        entries: The versions announced, newest first.
-        feed_id: The feed's permanent id.
-        title: The feed's title.
-        link: The page the feed is about, if any.
-        self_link: Where the feed is published, if known.
+    Takes the arguments of :func:`newsarchive.render.atom.render_feed` (but ``updated``).
 
     Returns:
         The feed's ids and links, and per entry its Atom ``id``, the version (without
@@ -419,4 +437,159 @@ def backfill_to_dict(report: BackfillReport) -> dict[str, Any]:
             for r in report.results
         ],
         "cdx_problems": [str(p) for p in report.cdx_problems],
+    }
+
+
+def save_result_to_dict(result: SaveResult) -> dict[str, Any]:
+    """Describe what one save stored: the flags, the version (without text), the capture."""
+    return {
+        "is_new_version": result.is_new_version,
+        "is_new_capture": result.is_new_capture,
+        "reverted_to": result.reverted_to,
+        "version": None if result.version is None else version_to_dict(result.version, text=False),
+        "capture": capture_to_dict(result.capture),
+    }
+
+
+def listed_article_to_dict(a: Article) -> dict[str, Any]:
+    """Describe an article as ``newsarchive list`` does: counts as ``versions``/``captures``."""
+    return {
+        "url": a.url,
+        "title": a.title,
+        "aliases": list(a.aliases),
+        "versions": a.version_count,
+        "captures": a.capture_count,
+        "first_captured_at": format_utc(a.first_captured_at),
+        "last_captured_at": format_utc(a.last_captured_at),
+        "last_changed_at": format_utc(a.last_changed_at),
+    }
+
+
+def alignment_to_list(alignment: Alignment) -> list[dict[str, Any]]:
+    """Describe a sentence alignment's changes: kind, sentences, indexes, word-diff ops."""
+    return [
+        {
+            "kind": c.kind,
+            "old": c.old,
+            "new": c.new,
+            "old_index": c.old_index,
+            "new_index": c.new_index,
+            "ops": [[o.op, o.text] for o in c.diff.ops] if c.diff else None,
+        }
+        for c in alignment.changes
+    ]
+
+
+def blame_to_dict(version: Version, lines: Sequence[BlameLine]) -> dict[str, Any]:
+    """Describe the blame of a version: each sentence with the versions that wrote it."""
+    return {
+        "url": version.url,
+        "version": version.number,
+        "sentences": [
+            {
+                "index": b.index,
+                "paragraph": b.paragraph,
+                "text": b.text,
+                "version": b.version,
+                "version_id": b.version_id,
+                "captured_at": format_utc(b.captured_at),
+                "origin_version": b.origin_version,
+                "origin_captured_at": format_utc(b.origin_captured_at),
+            }
+            for b in lines
+        ],
+    }
+
+
+def change_to_dict(c: Change) -> dict[str, Any]:
+    """Describe one entry of the changes across the archive."""
+    return {
+        "url": c.url,
+        "title": c.title,
+        "version": c.version,
+        "version_id": c.version_id,
+        "captured_at": format_utc(c.captured_at),
+        "significance": c.level,
+        "reasons": list(c.reasons),
+        "stealth": c.stealth,
+        "reverted_to": c.reverted_to,
+    }
+
+
+def timemap_to_dict(tm: TimeMap) -> dict[str, Any]:
+    """Describe a Memento TimeMap: the same links as its link format, times in UTC."""
+    return {
+        "original_uri": tm.original,
+        "timemap_uri": tm.self_uri,
+        "timegate_uri": tm.timegate_uri,
+        "mementos": [
+            {
+                "uri": m.uri,
+                "datetime": format_utc(m.datetime),
+                "version": m.version,
+                "capture_id": m.capture_id,
+            }
+            for m in tm.mementos
+        ],
+    }
+
+
+def copy_report_to_dict(report: CopyReport) -> dict[str, int]:
+    """Describe what a copy between archives read and added."""
+    return {
+        "articles": report.articles,
+        "captures": report.captures,
+        "captures_added": report.captures_added,
+        "versions_added": report.versions_added,
+        "analyses_copied": report.analyses_copied,
+    }
+
+
+def item_result_to_dict(r: ItemResult) -> dict[str, Any]:
+    """Describe what a scraping run did with one URL."""
+    return {
+        "url": r.url,
+        "outcome": r.outcome,
+        "origin": r.origin,
+        "article_url": r.article_url,
+        "version": r.version,
+        "http_status": r.http_status,
+        "quality": r.quality,
+        "message": r.message,
+        "title": r.title,
+        "reextracted": r.reextracted,
+    }
+
+
+def item_results_to_dict(results: Sequence[ItemResult]) -> dict[str, Any]:
+    """Describe a fetch or re-extraction: one item per URL."""
+    return {"items": [item_result_to_dict(r) for r in results]}
+
+
+def schema_to_dict(location: str, version: int) -> dict[str, Any]:
+    """Describe an archive's schema: where it is and its migration number."""
+    return {"location": location, "schema_version": version}
+
+
+def feed_result_to_dict(r: FeedResult) -> dict[str, Any]:
+    """Describe one feed read during a watch run."""
+    return {"url": r.url, "entries": r.entries, "discovered": r.discovered, "message": r.message}
+
+
+def run_report_to_dict(report: RunReport) -> dict[str, Any]:
+    """Describe a watch run: its counts, then every feed and item."""
+    return {
+        "started_at": format_utc(report.started_at),
+        "finished_at": format_utc(report.finished_at),
+        "feeds_read": report.feeds_read,
+        "discovered": report.discovered,
+        "due": report.due,
+        "checked": report.checked,
+        "unchanged": report.unchanged,
+        "new_versions": report.new_versions,
+        "flagged": report.flagged,
+        "failures": report.failures,
+        "stopped": report.stopped,
+        "feeds": [feed_result_to_dict(f) for f in report.feeds],
+        "items": [item_result_to_dict(i) for i in report.items],
     }

@@ -32,6 +32,7 @@ def run_lock(archive: Archive, *, wait: bool, name: str = "watch") -> Iterator[N
     if path is None:
         yield
         return
+    # POSIX only: imported where the lock is taken, so the package imports anywhere.
     import fcntl
 
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 
 from ..models import BatchReport, Problem
-from ..times import format_time
 
 SOURCE_FETCH = "fetch"
 SOURCE_WATCH = "watch"
@@ -48,10 +47,6 @@ class ItemResult:
     def is_failure(self) -> bool:
         return self.outcome == "failed"
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON shape of this result (snake_case keys)."""
-        return attrs.asdict(self)
-
 
 @attrs.frozen(kw_only=True)
 class FeedResult:
@@ -65,10 +60,6 @@ class FeedResult:
     @property
     def is_failure(self) -> bool:
         return self.message is not None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON shape of this result."""
-        return attrs.asdict(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -123,21 +114,3 @@ class RunReport(BatchReport):
         return tuple(
             Problem(url=r.url, message=r.message or "failed") for r in results if r.is_failure
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON shape of the report: counts, then every feed and item."""
-        return {
-            "started_at": format_time(self.started_at),
-            "finished_at": format_time(self.finished_at),
-            "feeds_read": self.feeds_read,
-            "discovered": self.discovered,
-            "due": self.due,
-            "checked": self.checked,
-            "unchanged": self.unchanged,
-            "new_versions": self.new_versions,
-            "flagged": self.flagged,
-            "failures": self.failures,
-            "stopped": self.stopped,
-            "feeds": [f.to_dict() for f in self.feeds],
-            "items": [i.to_dict() for i in self.items],
-        }

@@ -149,12 +149,14 @@ def open_store(location: str | Path, *, create: bool = True) -> Store:
     text = str(location)
     if text.startswith(("postgresql://", "postgres://")):
         try:
+            # A backend and its driver load only when that backend is opened.
             from .postgres import PostgresStore
         except ImportError as exc:
             if "psycopg" not in str(exc):
                 raise
             raise MissingDependencyError("A PostgreSQL archive", "postgres") from None
         return PostgresStore(text)
+    # A backend and its driver load only when that backend is opened.
     from .sqlite import SQLiteStore
 
     return SQLiteStore(Path(text.removeprefix("sqlite://")), create=create)

@@ -8,6 +8,7 @@ import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from ...errors import MissingDependencyError
@@ -39,8 +40,6 @@ def _import_warcio() -> Any:
 
 def _software() -> str:
     try:
-        from importlib.metadata import PackageNotFoundError, version
-
         return f"newsarchive/{version('newsarchive')}"
     except PackageNotFoundError:
         return "newsarchive/dev"

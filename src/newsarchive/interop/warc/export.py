@@ -126,6 +126,7 @@ class _Exporter:
         self.records += 1
 
     def write_warcinfo(self, filename: str | None) -> None:
+        # warcio is the optional extra newsarchive[warc], loaded on first use.
         from warcio.warcwriter import WARCWriter
 
         builder: Any = self.writer

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from ...errors import ExtractionError, MissingDependencyError
+from ...fetch.extract import extract_article
 
 log = logging.getLogger(__name__)
 
@@ -13,8 +14,6 @@ log = logging.getLogger(__name__)
 def extract_fields(html: str, url: str) -> dict[str, Any]:
     """Read article fields from a page; empty when no extractor is installed."""
     try:
-        from ...fetch.extract import extract_article
-
         article = extract_article(html, url)
     except MissingDependencyError:
         return {}  # archive.save extracts text from html= itself

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import attrs
 
 from ...errors import NewsArchiveError, WarcFormatError
+from ...fetch.decode import decode_html
 from ...models import BatchReport, Capture, Problem, SavedCaptures, Version
 from ...times import parse_time
 from ._format import (
@@ -271,8 +272,6 @@ class _Importer:
         if record.type == "resource" and record.http_status is not None:
             self.skipped += 1
             return
-        from ...fetch.decode import decode_html
-
         html, _ = decode_html(
             record.payload, record.http_header("content-type") or record.content_type
         )
