@@ -83,8 +83,9 @@ def find_same_article(
         if article.url == url or url in article.aliases or not article.version_count:
             continue
         latest = archive.get(article.url)
-        page = latest.metadata.get("page") or {}
-        if publisher_id and page.get("publisher_id") == publisher_id:
+        page = latest.metadata.get("page")
+        declared = page.get("publisher_id") if isinstance(page, Mapping) else None
+        if publisher_id and declared == publisher_id:
             return SameArticle(url=article.url, reason=f"publisher id {publisher_id}")
         known = {
             n
