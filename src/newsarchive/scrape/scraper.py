@@ -49,7 +49,7 @@ from ..fetch.extract import ExtractedArticle, extract_article
 from ..fetch.feeds import parse_feed
 from ..fetch.http import Fetcher, FetchOptions, HttpFetcher, Response
 from ..fetch.quality import QualityOptions, Verdict, assess
-from ..identity import find_same_article
+from ..identity import IdentityIndex
 from ..models import Article, Capture, Version
 from ..normalize import content_hash
 from ..times import format_time, utc_now
@@ -200,6 +200,8 @@ class Scraper:
     fetcher: Fetcher
     quality: QualityOptions = attrs.field(factory=QualityOptions)
     source: str = SOURCE_FETCH
+    # Recent articles a new URL may belong to, read once per run.
+    _identity: IdentityIndex | None = attrs.field(default=None, init=False, repr=False)
 
     def capture(
         self,
@@ -271,8 +273,9 @@ class Scraper:
             options=self.quality,
         )
         if verdict.is_good and current is None and _find_article(self.archive, target) is None:
-            same = find_same_article(
-                self.archive,
+            if self._identity is None:
+                self._identity = IdentityIndex(self.archive)
+            same = self._identity.find(
                 target,
                 text=extracted.text,
                 publisher_id=extracted.page.get("publisher_id"),
@@ -326,6 +329,8 @@ class Scraper:
             http_headers=response.headers,
             quality=verdict.flag,
         )
+        if self._identity is not None and result.is_new_version and current is None:
+            self._identity.add(result.capture.url)
         return _result(
             url,
             origin,
