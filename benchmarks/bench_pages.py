@@ -5,11 +5,12 @@ python benchmarks/bench_pages.py [--runs 3]
 Serves the page pairs of ``tests/data/pages/pairs`` (20 redesigns of one article
 and 12 real edits, modelled on news sites' markup) from 127.0.0.1 and runs what a
 user runs, the whole ``newsarchive fetch`` process, once on the pages before and
-once after. Prints, for newsarchive and for plain trafilatura (default settings,
-its text compared by the same analysis): redesigns that gave a version, those
-judged substantive, and real edits found. Then times both whole processes side by
-side (``newsarchive fetch`` of the 64 pages against ``trafilatura --input-dir`` over
-the same files), alternating, and prints medians and the ratio of each pair of runs.
+once after. Prints, for newsarchive and for plain trafilatura (default settings, then
+favor_precision and favor_recall; its text compared by the same analysis): redesigns
+that gave a version, those judged substantive, and real edits found. Then times both
+whole processes side by side (``newsarchive fetch`` of the 64 pages against
+``trafilatura --input-dir`` over the same files), alternating, and prints medians and
+the ratio of each pair of runs.
 """
 
 from __future__ import annotations
@@ -126,13 +127,13 @@ def newsarchive_figures(pages: Pages, names: list[str], folder: Path) -> dict[st
     return rows
 
 
-def trafilatura_figures(names: list[str]) -> dict[str, Any]:
+def trafilatura_figures(names: list[str], **options: bool) -> dict[str, Any]:
     import trafilatura
 
     rows = {}
     for name in names:
         texts = [
-            trafilatura.extract((PAIRS / name / f"{side}.html").read_text("utf-8")) or ""
+            trafilatura.extract((PAIRS / name / f"{side}.html").read_text("utf-8"), **options) or ""
             for side in ("before", "after")
         ]
         changed = texts[0] != texts[1]
@@ -175,11 +176,15 @@ def main() -> None:
                     shutil.copy(PAIRS / name / f"{side}.html", flat / f"{name}-{side}.html")
             ours = newsarchive_figures(pages, names, folder)
             theirs = trafilatura_figures(names)
+            precise = trafilatura_figures(names, favor_precision=True)
+            recall = trafilatura_figures(names, favor_recall=True)
             print(f"{len(pairs)} pairs: redesigns giving a version, redesigns judged substantive,")
             print("real edits giving a version, real edits with their expected reasons")
             print(f"{'':22} {'versions':>9} {'substantive':>9} {'edits':>9} {'reasons':>9}")
             summarise("newsarchive fetch", ours, pairs)
             summarise("plain trafilatura", theirs, pairs)
+            summarise("  favor_precision", precise, pairs)
+            summarise("  favor_recall", recall, pairs)
             for name, info in pairs:
                 if info["kind"] == "template" and ours[name]["version"]:
                     print(f"  {name}: {ours[name]['level']} {', '.join(ours[name]['codes'])}")

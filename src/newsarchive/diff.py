@@ -639,25 +639,38 @@ def page_field_changes(old: Version, new: Version) -> list[FieldChange]:
     if not all(isinstance(p, Mapping) and "template" in p for p in pages):
         return []
     before, after = cast(Mapping[str, Any], pages[0]), cast(Mapping[str, Any], pages[1])
+
+    def entries(page: Mapping[str, Any], key: str) -> dict[str, Mapping[str, Any]]:
+        value = page.get(key)
+        found = value if isinstance(value, list) else []
+        return {
+            i["url"]: i for i in found if isinstance(i, Mapping) and isinstance(i.get("url"), str)
+        }
+
+    def lead(page: Mapping[str, Any]) -> Mapping[str, Any]:
+        value = page.get("lead_image")
+        return value if isinstance(value, Mapping) else {}
+
     out = []
-    lead = [p.get("lead_image") or {} for p in (before, after)]
-    if lead[0].get("url") != lead[1].get("url"):
-        out.append(FieldChange(field="lead_image", old=lead[0].get("url"), new=lead[1].get("url")))
-    elif (lead[0].get("caption") or "") != (lead[1].get("caption") or ""):
+    leads = (lead(before), lead(after))
+    if leads[0].get("url") != leads[1].get("url"):
         out.append(
-            FieldChange(field="caption", old=lead[0].get("caption"), new=lead[1].get("caption"))
+            FieldChange(field="lead_image", old=leads[0].get("url"), new=leads[1].get("url"))
         )
-    images = [{i["url"]: i for i in p.get("images") or ()} for p in (before, after)]
-    for url in images[0].keys() - images[1].keys():
-        out.append(FieldChange(field="image", old=url, new=None))
-    for url in images[1].keys() - images[0].keys():
-        out.append(FieldChange(field="image", old=None, new=url))
-    for url in images[0].keys() & images[1].keys():
+    elif (leads[0].get("caption") or "") != (leads[1].get("caption") or ""):
+        out.append(
+            FieldChange(field="caption", old=leads[0].get("caption"), new=leads[1].get("caption"))
+        )
+    images = (entries(before, "images"), entries(after, "images"))
+    # In page order, so the diff is the same on every run.
+    out.extend(FieldChange(field="image", old=u, new=None) for u in images[0] if u not in images[1])
+    out.extend(FieldChange(field="image", old=None, new=u) for u in images[1] if u not in images[0])
+    for url in (u for u in images[0] if u in images[1]):
         was, now = images[0][url].get("caption") or "", images[1][url].get("caption") or ""
         if was != now:
             out.append(FieldChange(field="caption", old=was or None, new=now or None))
     links = [
-        {k["url"]: f"“{k.get('text', '')}” {k['url']}" for k in p.get("links") or ()}
+        {url: f"“{k.get('text', '')}” {url}" for url, k in entries(p, "links").items()}
         for p in (before, after)
     ]
     for url in links[0]:

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import attrs
 
-from .errors import InputError
+from .errors import InputError, NotFoundError
 from .ingest.records import prepare_record
 from .models import Article, Capture
 
@@ -39,6 +39,7 @@ RECENT = timedelta(days=3)
 NEAR_IDENTICAL = 0.95
 # A run of digits this long in a URL path is the site's article id.
 _NUMERIC_ID = re.compile(r"(?<![0-9])[0-9]{6,}(?![0-9])")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @attrs.frozen(kw_only=True)
@@ -47,6 +48,140 @@ class SameArticle:
 
     url: str
     reason: str
+
+
+@attrs.frozen
+class _Known:
+    """What a search compares of one article's latest version."""
+
+    publisher_id: str | None
+    feed: str | None
+    text: str
+
+
+@attrs.define
+class IdentityIndex:
+    """The recent articles a new URL may belong to, read once for a run of fetches.
+
+    Listing the archive's articles and reading their latest versions is the cost of
+    a search; a scraper keeps one index for its whole run, tells it about each
+    article it creates (:meth:`add`), and so pays it once.
+    """
+
+    archive: Archive
+    recent: timedelta = RECENT
+    _by_host: dict[str, list[Article]] | None = attrs.field(default=None, init=False)
+    _ids: dict[str, set[str]] = attrs.field(factory=dict, init=False)
+    _known: dict[str, _Known | None] = attrs.field(factory=dict, init=False)
+    _shingles: dict[str, set[tuple[str, ...]]] = attrs.field(factory=dict, init=False)
+
+    def find(
+        self,
+        url: str,
+        *,
+        text: str,
+        publisher_id: str | None = None,
+        feed: str | None = None,
+        now: datetime,
+    ) -> SameArticle | None:
+        """The archived article a newly seen URL is another address of, if any.
+
+        Candidates are the articles of the same host captured within ``recent`` of ``now``.
+
+        Args:
+            url: the new URL.
+            text: the text extracted from it.
+            publisher_id: the id its page declares (``metadata["page"]["publisher_id"]``).
+            feed: the watch source it came from; near-identical text counts only within one.
+            now: the time of the fetch.
+
+        Returns:
+            The article and the reason (``publisher id``, ``id in the URL``,
+            ``near-identical text``), or None.
+        """
+        since = now - self.recent
+        candidates = [
+            a
+            for a in self._host(urlsplit(url).hostname or "")
+            if a.last_captured_at is not None and a.last_captured_at >= since
+            and a.url != url and url not in a.aliases
+        ]  # fmt: skip
+        numeric = set(_NUMERIC_ID.findall(urlsplit(url).path))
+        # Cheapest first: the URLs alone, then what each latest version declares.
+        for article in candidates if numeric else ():
+            shared = numeric & self._url_ids(article)
+            if shared:
+                return SameArticle(url=article.url, reason=f"id {min(shared)} in the URL")
+        shingles = _shingles(text) if feed else set()
+        if not publisher_id and not shingles:
+            return None
+        for article in candidates:
+            known = self._latest(article.url)
+            if known is None:
+                continue
+            if publisher_id and known.publisher_id == publisher_id:
+                return SameArticle(url=article.url, reason=f"publisher id {publisher_id}")
+            if shingles and known.feed == feed:
+                other = self._shingles.setdefault(article.url, _shingles(known.text))
+                if len(shingles & other) >= NEAR_IDENTICAL * max(len(shingles), len(other)):
+                    return SameArticle(
+                        url=article.url, reason=f"near-identical text in feed {feed}"
+                    )
+        return None
+
+    def add(self, url: str) -> None:
+        """Count an article saved during the run among the candidates.
+
+        Args:
+            url: any URL of the article.
+        """
+        if self._by_host is None:
+            return  # read in full at the first search
+        article = self.archive.article(url)
+        host = urlsplit(article.url).hostname or ""
+        others = [a for a in self._by_host.get(host, []) if a.url != article.url]
+        self._by_host[host] = [article, *others]
+        for cache in (self._ids, self._known, self._shingles):
+            cache.pop(article.url, None)
+
+    def _host(self, host: str) -> list[Article]:
+        if self._by_host is None:
+            self._by_host = {}
+            for article in self.archive.articles():
+                if article.version_count:
+                    name = urlsplit(article.url).hostname or ""
+                    self._by_host.setdefault(name, []).append(article)
+            for articles in self._by_host.values():
+                articles.sort(key=lambda a: a.last_captured_at or _EPOCH, reverse=True)
+        return self._by_host.get(host, [])
+
+    def _url_ids(self, article: Article) -> set[str]:
+        found = self._ids.get(article.url)
+        if found is None:
+            found = {
+                n
+                for u in (article.url, *article.aliases)
+                for n in _NUMERIC_ID.findall(urlsplit(u).path)
+            }
+            self._ids[article.url] = found
+        return found
+
+    def _latest(self, url: str) -> _Known | None:
+        if url not in self._known:
+            try:
+                version = self.archive.get(url)
+            except NotFoundError:
+                self._known[url] = None
+            else:
+                page = version.metadata.get("page")
+                declared = page.get("publisher_id") if isinstance(page, Mapping) else None
+                feed = version.metadata.get("watch_source")
+                self._known[url] = _Known(
+                    publisher_id=str(declared) if declared is not None else None,
+                    feed=feed if isinstance(feed, str) else None,
+                    text=version.text,
+                )
+        return self._known[url]
 
 
 def find_same_article(
@@ -59,56 +194,22 @@ def find_same_article(
     now: datetime,
     recent: timedelta = RECENT,
 ) -> SameArticle | None:
-    """The archived article a newly seen URL is another address of, if any.
-
-    Candidates are the articles of the same host captured within ``recent`` of ``now``.
+    """The archived article a newly seen URL is another address of (see :class:`IdentityIndex`).
 
     Args:
         archive: the archive.
         url: the new URL.
         text: the text extracted from it.
-        publisher_id: the id its page declares (``metadata["page"]["publisher_id"]``).
-        feed: the watch source it came from; near-identical text counts only within one.
+        publisher_id: the id its page declares.
+        feed: the watch source it came from.
         now: the time of the fetch.
         recent: how far back candidates go.
 
     Returns:
-        The article and the reason (``publisher id``, ``id in the URL``,
-        ``near-identical text``), or None.
+        The article and the reason, or None.
     """
-    host = urlsplit(url).hostname or ""
-    numeric = set(_NUMERIC_ID.findall(urlsplit(url).path))
-    shingles = _shingles(text)
-    for article in _recent(archive.articles(), host, now - recent):
-        if article.url == url or url in article.aliases or not article.version_count:
-            continue
-        latest = archive.get(article.url)
-        page = latest.metadata.get("page") or {}
-        if publisher_id and page.get("publisher_id") == publisher_id:
-            return SameArticle(url=article.url, reason=f"publisher id {publisher_id}")
-        known = {
-            n
-            for u in (article.url, *article.aliases)
-            for n in _NUMERIC_ID.findall(urlsplit(u).path)
-        }
-        if numeric & known:
-            return SameArticle(url=article.url, reason=f"id {min(numeric & known)} in the URL")
-        if feed and latest.metadata.get("watch_source") == feed and shingles:
-            other = _shingles(latest.text)
-            if other and len(shingles & other) >= NEAR_IDENTICAL * max(len(shingles), len(other)):
-                return SameArticle(url=article.url, reason=f"near-identical text in feed {feed}")
-    return None
-
-
-def _recent(articles: Iterable[Article], host: str, since: datetime) -> list[Article]:
-    found = [
-        a
-        for a in articles
-        if urlsplit(a.url).hostname == host
-        and a.last_captured_at is not None
-        and a.last_captured_at >= since
-    ]
-    return sorted(found, key=lambda a: a.last_captured_at or since, reverse=True)
+    index = IdentityIndex(archive, recent=recent)
+    return index.find(url, text=text, publisher_id=publisher_id, feed=feed, now=now)
 
 
 def _shingles(text: str) -> set[tuple[str, ...]]:

@@ -89,3 +89,14 @@ def test_near_identical_text_from_the_same_feed_within_days(tmp_path: Path) -> N
             now=now + timedelta(days=5),
         )  # fmt: skip
         assert other_feed is None and too_late is None
+
+
+def test_two_urls_of_one_article_in_one_run(tmp_path: Path, scrape_server: ScrapeServer) -> None:
+    """The article the run itself created is a candidate for the run's later URLs."""
+    first = scrape_server.html("/news/x", with_id("Older headline", None))
+    other = scrape_server.html("/news/y", with_id("Other story", "B-2"))
+    again = scrape_server.html("/news/x-new", with_id("Newer headline", "B-2"))
+    with Archive.open(tmp_path / "a") as archive, HttpFetcher(FAST) as fetcher:
+        results = fetch_pages(archive, [first, other, again], fetcher=fetcher)
+        assert [r.outcome for r in results] == ["new", "new", "changed"]
+        assert archive.article(again).url == other

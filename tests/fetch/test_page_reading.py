@@ -150,3 +150,19 @@ def test_the_template_fingerprint_follows_the_layout_not_the_text() -> None:
     edited = extract_article(layout("grid", STORY[:-1]), URL).page["template"]
     redesigned = extract_article(layout("grid-2024", STORY), URL).page["template"]
     assert one == edited != redesigned
+
+
+def test_broken_urls_in_the_page_are_left_out() -> None:
+    """A link, image or canonical URL that cannot be parsed is ignored, not an error."""
+    head = (
+        '<link rel="canonical" href="http://[::1/x">'
+        '<meta property="og:image" content="http://[::1/a.jpg">'
+    )
+    body = (
+        '<div class="article-body"><img src="http://[::1/b.jpg">'
+        + paragraphs(STORY)
+        + '<p>See <a href="http://[::1/c">this</a>.</p></div>'
+    )
+    article = extract_article(page(body, head=head), URL)
+    assert article.canonical_url is None
+    assert "lead_image" not in article.page and "links" not in article.page

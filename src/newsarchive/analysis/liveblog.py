@@ -23,7 +23,9 @@ def live_posts(version: Version) -> Sequence[Mapping[str, Any]] | None:
     page = version.metadata.get("page") if version.metadata else None
     live = page.get("live_blog") if isinstance(page, Mapping) else None
     posts = live.get("posts") if isinstance(live, Mapping) else None
-    return posts if isinstance(posts, list) else None
+    if not isinstance(posts, list):
+        return None
+    return [p for p in posts if isinstance(p, Mapping)]
 
 
 def judge_live_blog(old: Version, new: Version, rules: Rules, found: _Found) -> Alignment | None:

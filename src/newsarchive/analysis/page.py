@@ -31,6 +31,19 @@ EDGE_PARAGRAPHS = 3
 SHARED_SHARE = 0.5
 
 
+def items(page: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    """The entries of a list field that carry a URL; anything malformed is skipped."""
+    value = page.get(key)
+    if not isinstance(value, list):
+        return []
+    return [i for i in value if isinstance(i, Mapping) and isinstance(i.get("url"), str)]
+
+
+def _lead(page: Mapping[str, Any]) -> Mapping[str, Any]:
+    value = page.get("lead_image")
+    return value if isinstance(value, Mapping) else {}
+
+
 def page_fields(version: Version) -> Mapping[str, Any] | None:
     """A version's ``metadata["page"]``, or None when it was not read by the page reader."""
     page = version.metadata.get("page") if version.metadata else None
@@ -61,14 +74,14 @@ def judge_page(old: Version, new: Version, alignment: Alignment, found: _Found) 
     before, after = page_fields(old), page_fields(new)
     if before is None or after is None:
         return found
-    redesigned = bool(before["template"]) and before["template"] != after["template"]
+    redesigned = bool(before["template"]) and str(before["template"]) != str(after["template"])
     folded = redesigned and alignment.has_changes and _only_edges(alignment, found)
     if folded:
         replaced = _Found(found.rules)
         edges = sum(1 for c in alignment.changes if c.kind != "unchanged")
         replaced.add(
             "extraction-changed",
-            f"template {before['template'][:8]} → {after['template'][:8]}; "
+            f"template {str(before['template'])[:8]} → {str(after['template'])[:8]}; "
             f"{edges} sentence{'s' if edges != 1 else ''} at the body's edges differ",
         )
         found = replaced
@@ -80,7 +93,7 @@ def judge_page(old: Version, new: Version, alignment: Alignment, found: _Found) 
         # caption it leaves out, a button): still not an edit.
         found.add(
             "extraction-changed",
-            f"template {before['template'][:8]} → {after['template'][:8]}; "
+            f"template {str(before['template'])[:8]} → {str(after['template'])[:8]}; "
             "only the page around the text differs",
         )
     return found
@@ -132,7 +145,7 @@ def _words(texts: Any) -> int:
 def _images(
     before: Mapping[str, Any], after: Mapping[str, Any], found: _Found, *, redesigned: bool
 ) -> None:
-    old_lead, new_lead = before.get("lead_image") or {}, after.get("lead_image") or {}
+    old_lead, new_lead = _lead(before), _lead(after)
 
     def differ(old: Mapping[str, Any], new: Mapping[str, Any], key: str) -> bool:
         a, b = old.get(key) or "", new.get(key) or ""
@@ -143,8 +156,8 @@ def _images(
         found.add("image-changed", f"lead image {_name(old_lead)} → {_name(new_lead)}")
     elif differ(old_lead, new_lead, "caption") or differ(old_lead, new_lead, "alt"):
         found.add("caption-changed", _caption_detail(old_lead, new_lead))
-    old_images = {i["url"]: i for i in before.get("images") or ()}
-    new_images = {i["url"]: i for i in after.get("images") or ()}
+    old_images = {i["url"]: i for i in items(before, "images")}
+    new_images = {i["url"]: i for i in items(after, "images")}
     for url in [u for u in old_images if u not in new_images]:
         found.add("image-changed", f"image removed: {_name(old_images[url])}")
     for url in [u for u in new_images if u not in old_images]:
@@ -165,11 +178,10 @@ def _links(
     """Links added and removed; after a redesign, only those set in the article's text."""
 
     def kept(page: Mapping[str, Any], text: str | None) -> dict[str, Any]:
-        links = page.get("links") or ()
         return {
             link["url"]: link
-            for link in links
-            if text is None or (link.get("text") and link["text"] in text)
+            for link in items(page, "links")
+            if text is None or (isinstance(link.get("text"), str) and link["text"] in text)
         }
 
     old_links = kept(before, texts[0] if texts else None)

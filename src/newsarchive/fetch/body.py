@@ -268,7 +268,10 @@ def image_url(src: str, base_url: str) -> str | None:
     Returns:
         The absolute URL, or None if it is not http(s).
     """
-    parts = urlsplit(urljoin(base_url, src.strip()))
+    try:
+        parts = urlsplit(urljoin(base_url, src.strip()))
+    except ValueError:  # e.g. a broken IPv6 host
+        return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     path = parts.path
@@ -284,12 +287,12 @@ def link_url(href: str, base_url: str) -> str | None:
     href = href.strip()
     if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
         return None
-    resolved = urljoin(base_url, href)
-    if urlsplit(resolved).scheme not in ("http", "https"):
-        return None
     try:
+        resolved = urljoin(base_url, href)
+        if urlsplit(resolved).scheme not in ("http", "https"):
+            return None
         return canonical_url(resolved)
-    except ValueError:
+    except ValueError:  # e.g. a broken IPv6 host
         return None
 
 

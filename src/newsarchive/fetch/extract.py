@@ -345,8 +345,11 @@ def _canonical(tree: Any, url: str) -> str | None:
 
 
 def _absolute(href: str, base: str) -> str | None:
-    resolved = urljoin(base, href)
-    parts = urlsplit(resolved)
+    try:
+        resolved = urljoin(base, href)
+        parts = urlsplit(resolved)
+    except ValueError:  # e.g. a broken IPv6 host
+        return None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return parts._replace(fragment="").geturl()

@@ -15,7 +15,7 @@ from ..fetch.decode import decode_html
 from ..fetch.extract import ExtractedArticle, extract_article
 from ..fetch.http import Fetcher, FetchOptions, HttpFetcher, Response
 from ..fetch.quality import QualityOptions, Verdict, assess
-from ..identity import find_same_article
+from ..identity import IdentityIndex
 from ..models import Article, Capture, Version
 from ..times import utc_now
 from ..urls import canonical_url
@@ -41,6 +41,8 @@ class Scraper:
     fetcher: Fetcher
     quality: QualityOptions = attrs.field(factory=QualityOptions)
     source: str = SOURCE_FETCH
+    # Recent articles a new URL may belong to, read once per run.
+    _identity: IdentityIndex | None = attrs.field(default=None, init=False, repr=False)
 
     def capture(
         self,
@@ -131,6 +133,8 @@ class Scraper:
             http_headers=response.headers,
             quality=verdict.flag,
         )
+        if self._identity is not None and result.is_new_version and current is None:
+            self._identity.add(result.capture.url)
         return _result(
             url,
             origin,
@@ -154,8 +158,9 @@ class Scraper:
         """Where a page of no known article is filed: a known article it is the same as."""
         if _find_article(self.archive, target) is not None:
             return target, None
-        same = find_same_article(
-            self.archive,
+        if self._identity is None:
+            self._identity = IdentityIndex(self.archive)
+        same = self._identity.find(
             target,
             text=extracted.text,
             publisher_id=extracted.page.get("publisher_id"),
