@@ -25,6 +25,8 @@ CONFINED = {
     "htmldate": ("fetch",),
     "feedparser": ("fetch",),
     "warcio": ("interop",),
+    # A delivery service's client, sending alerts: see notify/channels.py.
+    "apprise": ("notify",),
 }
 
 
@@ -140,6 +142,7 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
         "scraping.md",
         "report.md",
         "warc.md",
+        "alerts.md",
     ],
 )
 def test_readme_links_resolve(doc: str) -> None:

@@ -19,6 +19,7 @@ from ..models import Article, Capture, Change, SaveResult, Version
 from ..normalize import sha256_hex
 from ..times import from_micros, to_micros
 from . import CaptureRecord, Ingested, TextFrame, _blobs, _headers, _timeline
+from ._alerts import AlertLog
 
 _VERSION_COLUMNS = """v.number, v.id, v.content_hash, v.first_captured_at, v.last_captured_at,
     v.capture_count, v.reverted_to, v.analysis, c.text_hash, c.title, c.byline,
@@ -127,7 +128,7 @@ class _Tip:
         return cls(article_id, url, _BEFORE_ANY_CAPTURE, None, {})
 
 
-class SQLStore:
+class SQLStore(AlertLog):
     """Shared implementation of the Store protocol over a DB-API connection."""
 
     location: str
