@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "newsarchive.cli.scrape",
     "newsarchive.cli.webarchive",
     "newsarchive.cli.notify",
+    "newsarchive.cli.site",
 )
 
 
