@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -196,11 +196,17 @@ def _badges(level: str | None, stealth: int, *, count_stealth: bool = True) -> s
     return " ".join(parts)
 
 
-def _row(row: ArticleRow) -> str:
+def index_row_html(row: ArticleRow) -> str:
+    """One article's row of the index table (a builder may keep it to reuse)."""
     title = row.title or row.url
     changed = row.last_changed_at.strftime("%Y-%m-%dT%H:%M:%SZ") if row.last_changed_at else ""
     rank = LEVELS.index(row.level) if row.level in LEVELS else 0
     search = _escape(f"{title} {row.url}".lower())
+    if row.changes:
+        last = _when(row.last_changed_at)
+    else:
+        last = f'<span class="muted">none; first seen {_when(row.first_seen_at)}</span>'
+    none = '<span class="muted">no change</span>'
     return (
         f'<tr data-q="{search}" data-site="{_escape(row.site)}" data-level="{rank}"'
         f' data-stealth="{row.stealth}" data-title="{_escape(title.lower())}"'
@@ -209,22 +215,30 @@ def _row(row: ArticleRow) -> str:
         f'<span class="url">{_escape(row.url)}</span></td>'
         f'<td data-label="Site">{_escape(row.site)}</td>'
         f'<td class="num" data-label="Versions">{row.versions}</td>'
-        f'<td data-label="Last change">{_when(row.last_changed_at) or "—"}</td>'
-        f'<td data-label="Changes">{_badges(row.level, row.stealth)}</td></tr>'
+        f'<td data-label="Last change">{last}</td>'
+        f'<td data-label="Significance">{_badges(row.level, row.stealth) or none}</td></tr>'
     )
 
 
-def render_index(rows: Sequence[ArticleRow], *, title: str, built_at: datetime) -> str:
+def render_index(
+    rows: Sequence[ArticleRow],
+    *,
+    title: str,
+    built_at: datetime,
+    cached: Mapping[str, str] | None = None,
+) -> str:
     """The index page: every article, newest change first, to filter, sort and search.
 
     Args:
         rows: the articles, in the order the page lists them without script.
         title: the site's title.
         built_at: when the site was built.
+        cached: rows already rendered by :func:`index_row_html`, by URL, to reuse.
 
     Returns:
         The page.
     """
+    cached = cached or {}
     sites = sorted({r.site for r in rows})
     site_options = "".join(f'<option value="{_escape(s)}">{_escape(s)}</option>' for s in sites)
     level_options = "".join(
@@ -255,7 +269,9 @@ def render_index(rows: Sequence[ArticleRow], *, title: str, built_at: datetime) 
         '<th scope="col" aria-sort="descending"><button type="button" data-key="changed">'
         "Last change</button></th>"
         '<th scope="col"><button type="button" data-key="level">Significance</button></th>'
-        "</tr></thead>\n<tbody>\n" + "\n".join(_row(r) for r in rows) + "\n</tbody></table>\n"
+        "</tr></thead>\n<tbody>\n"
+        + "\n".join(cached.get(r.url) or index_row_html(r) for r in rows)
+        + "\n</tbody></table>\n"
         "</main>"
     )
     return _page(title, body, policy=_POLICY, script=f"<script>{_SCRIPT}</script>\n")

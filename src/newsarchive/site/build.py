@@ -33,8 +33,15 @@ from ..errors import InputError
 from ..models import Article, Change, Version
 from ..render.atom import FeedEntry, archive_feed_id, article_feed_id, render_feed
 from ..render.html import ChangeSummary, render_report
-from ..render.site import LEVELS, ArticleRow, ChangeRow, render_changes, render_index
-from ..times import format_time, utc_now
+from ..render.site import (
+    LEVELS,
+    ArticleRow,
+    ChangeRow,
+    index_row_html,
+    render_changes,
+    render_index,
+)
+from ..times import utc_now
 from .paths import article_feed, article_page
 
 MANIFEST = ".newsarchive-site.json"
@@ -65,14 +72,13 @@ class SiteReport:
 
 def _fingerprint(article: Article, changes: Sequence[Change]) -> str:
     """What an article's pages depend on, hashed: a new capture, version or analysis."""
-    data = [
-        article.url, list(article.aliases), article.title, article.version_count,
-        article.capture_count, format_time(article.last_captured_at),
-        format_time(article.last_changed_at),
-        [[c.version_id, c.version, c.level, list(c.reasons), c.stealth, c.reverted_to]
+    data = repr((
+        article.url, article.aliases, article.title, article.version_count,
+        article.capture_count, article.last_captured_at, article.last_changed_at,
+        [(c.version_id, c.version, c.level, c.reasons, c.stealth, c.reverted_to)
          for c in changes],
-    ]  # fmt: skip
-    return hashlib.sha256(json.dumps(data).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    ))  # fmt: skip
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _write(path: Path, text: str) -> None:
@@ -220,6 +226,8 @@ def build_site(
     rules_id = archive.rules.rules_id if archive.rules else "default"
     full = full or previous.get("format") != SITE_FORMAT or previous.get("rules") != rules_id
     built: dict[str, str] = {} if full else dict(previous.get("articles") or {})
+    # Index rows of articles whose fingerprint is unchanged are reused as they are.
+    kept_rows: dict[str, str] = {} if full else dict(previous.get("rows") or {})
     fingerprints = {a.url: _fingerprint(a, by_url.get(a.url, [])) for a in articles}
     dirty = [a for a in articles if built.get(a.url) != fingerprints[a.url]]
     gone = sorted(set(built) - set(fingerprints))
@@ -229,15 +237,17 @@ def build_site(
             _write(out / article_page(article.url), page)
             _write(out / article_feed(article.url), feed)
             built[article.url] = fingerprints[article.url]
+            kept_rows.pop(article.url, None)
             if on_progress:
                 on_progress(done, len(dirty))
         for url in gone:
             for name in (article_page(url), article_feed(url)):
                 (out / name).unlink(missing_ok=True)
             built.pop(url, None)
+            kept_rows.pop(url, None)
         if dirty or gone or full or not (out / "index.html").exists():
-            _write_lists(archive, out, articles, changes, by_url, title, now)
-        manifest = {"format": SITE_FORMAT, "rules": rules_id, "articles": built}
+            kept_rows = _write_lists(archive, out, articles, changes, by_url, title, now, kept_rows)
+        manifest = {"format": SITE_FORMAT, "rules": rules_id, "articles": built, "rows": kept_rows}
         _write(out / MANIFEST, json.dumps(manifest, sort_keys=True, ensure_ascii=False))
     except OSError as exc:
         raise InputError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
@@ -259,11 +269,17 @@ def _write_lists(
     by_url: dict[str, list[Change]],
     title: str,
     now: datetime,
-) -> None:
-    """The pages every build rewrites: the index, the list of changes and its feed."""
+    kept_rows: dict[str, str],
+) -> dict[str, str]:
+    """The pages every build rewrites: the index, the list of changes and its feed.
+
+    Returns:
+        The index's rows by URL, to reuse next time.
+    """
     pages = {a.url: article_page(a.url) for a in articles}
     rows = _rows(articles, by_url, pages)
-    _write(out / "index.html", render_index(rows, title=title, built_at=now))
+    html_rows = {r.url: kept_rows.get(r.url) or index_row_html(r) for r in rows}
+    _write(out / "index.html", render_index(rows, title=title, built_at=now, cached=html_rows))
     listed = [
         ChangeRow(
             url=c.url,
@@ -282,3 +298,4 @@ def _write_lists(
         render_changes(listed, title=title, built_at=now, total=len(changes)),
     )
     _write(out / "changes.atom", _archive_feed(archive, changes, title, now))
+    return html_rows
