@@ -66,3 +66,19 @@ def test_usage_errors_are_one_line(runner: CliRunner, loaded: Path) -> None:
     assert bad.stderr.strip().splitlines()[-1].startswith("Error: webhook URL must be http(s)")
     since = run(runner, loaded, "notify", "--dry-run", "--since", "yesterday-ish")
     assert since.exit_code == 1 and "Traceback" not in since.output
+
+
+def test_card_is_attached_for_commands(runner: CliRunner, loaded: Path, tmp_path: Path) -> None:
+    from newsarchive.card import find_browser
+
+    if find_browser() is None:
+        import pytest
+
+        pytest.skip("no Chromium on the PATH")
+    copy = tmp_path / "card.png"
+    result = run(
+        runner, loaded, "notify", "--since", "2017-06-07T10:00:00Z", "--card",
+        "--command", f'cat > /dev/null; cp "$NEWSARCHIVE_ALERT_ATTACHMENT" {copy}',
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert copy.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "newsarchive.cli.webarchive",
     "newsarchive.cli.notify",
     "newsarchive.cli.site",
+    "newsarchive.cli.card",
 )
 
 

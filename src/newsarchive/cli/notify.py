@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
@@ -9,6 +12,7 @@ import click
 from ..analysis import DEFAULT_LEVELS
 from ..archive import SIGNIFICANCE_LEVELS, Archive
 from ..notify import (
+    Alert,
     AlertFilter,
     Channel,
     ChannelReport,
@@ -30,6 +34,20 @@ class _Preview:
 
     def send(self, alert: Any, *, attachment: str | None = None) -> None:
         raise AssertionError("a preview channel never sends")
+
+
+def _card_maker(archive: Archive, directory: Path) -> Callable[[Alert], str]:
+    """Draws each alert's card once, into ``directory``, for every channel to attach."""
+
+    def draw(alert: Alert) -> str:
+        path = directory / f"{alert.version_id}.png"
+        if not path.exists():
+            from ..card import write_card
+
+            write_card(archive, alert.url, path, old=alert.old.number, new=alert.new.number)
+        return str(path)
+
+    return draw
 
 
 def _report_dict(report: ChannelReport) -> dict[str, Any]:
@@ -133,6 +151,13 @@ def _echo_report(report: NotifyReport) -> None:
     metavar="URL",
     help="Where `newsarchive site` output is published, for links to the report.",
 )
+@click.option(
+    "--card",
+    "attach_card",
+    is_flag=True,
+    help="Attach a PNG card of each change (apprise; commands get its path in "
+    "NEWSARCHIVE_ALERT_ATTACHMENT). Needs Chromium.",
+)
 @click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing.")
 @json_option
 @pass_existing_archive
@@ -149,6 +174,7 @@ def notify_command(
     url_patterns: tuple[str, ...],
     since: str | None,
     site_url: str | None,
+    attach_card: bool,
     dry_run: bool,
     as_json: bool,
 ) -> None:
@@ -176,20 +202,23 @@ def notify_command(
         if not dry_run:
             raise click.UsageError("name a channel: --webhook, --command or --apprise")
         channels = [_Preview()]
-    report = notify(
-        archive,
-        channels,
-        filters=AlertFilter(
-            min_significance=min_significance,
-            stealth=stealth,
-            reasons=reasons,
-            headline=headline,
-            url_patterns=url_patterns,
-        ),
-        since=parse_time(since, what="--since") if since else None,
-        dry_run=dry_run,
-        site_url=site_url,
+    filters = AlertFilter(
+        min_significance=min_significance,
+        stealth=stealth,
+        reasons=reasons,
+        headline=headline,
+        url_patterns=url_patterns,
     )
+    with tempfile.TemporaryDirectory(prefix="newsarchive-cards-") as cards:
+        report = notify(
+            archive,
+            channels,
+            filters=filters,
+            since=parse_time(since, what="--since") if since else None,
+            dry_run=dry_run,
+            site_url=site_url,
+            card=_card_maker(archive, Path(cards)) if attach_card else None,
+        )
     if as_json:
         echo_json({"dry_run": dry_run, "channels": [_report_dict(c) for c in report.channels]})
     else:
