@@ -16,7 +16,7 @@ from newsarchive.card import card_for, find_browser
 from newsarchive.errors import InputError
 from newsarchive.models import DELETE, EQUAL, INSERT, DiffOp
 from newsarchive.render.card import Card, render_card_svg
-from test_report_browser import DevTools, browser, desktop
+from test_report_browser import ARTIFACTS, DevTools, browser, desktop
 
 __all__ = ["browser"]
 URL = "https://news.example.com/2017/06/06/sessions-offered-to-resign"
@@ -118,6 +118,8 @@ def test_png_card_through_chromium(runner: CliRunner, loaded: Path, tmp_path: Pa
     assert result.stderr == f"Wrote card to {out}\n"
     assert _png_size(out) == (1200, 675)
     assert out.stat().st_size > 10_000  # text was drawn, not a blank page
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "card.png").write_bytes(out.read_bytes())
 
 
 def test_svg_needs_no_browser_and_png_says_so_in_one_line(

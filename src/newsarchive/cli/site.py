@@ -48,9 +48,13 @@ def site_command(
         return
     if quiet:
         return
-    what = "all pages" if report.full else f"{report.articles_written} article pages"
+
+    def count(n: int, noun: str) -> str:
+        return f"{n} {noun}{'' if n == 1 else 's'}"
+
+    what = "all pages" if report.full else count(report.articles_written, "article page")
     click.echo(
-        f"Site of {report.articles} articles and {report.changes} changes in "
-        f"{report.directory}: wrote {what}, removed {report.articles_removed}.",
+        f"Site of {count(report.articles, 'article')} and {count(report.changes, 'change')}"
+        f" in {report.directory}: wrote {what}, removed {report.articles_removed}.",
         err=True,
     )

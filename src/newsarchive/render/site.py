@@ -250,7 +250,7 @@ def render_index(
     body = (
         f'<header><p class="eyebrow">News archive</p><h1>{_escape(title)}</h1>'
         f'<p class="meta">{_count(len(rows), "article")}, {_count(changes, "change")}. '
-        f"Built {_when(built_at)}.</p>"
+        f"Built {_when(built_at)} UTC.</p>"
         f"{_nav('index.html')}</header>\n<main>\n"
         '<form id="controls" class="controls" role="search" hidden>'
         '<label>Search titles and URLs<input type="search" id="q" name="q"'
@@ -267,7 +267,7 @@ def render_index(
         '<th scope="col"><button type="button" data-key="site">Site</button></th>'
         '<th scope="col"><button type="button" data-key="versions">Versions</button></th>'
         '<th scope="col" aria-sort="descending"><button type="button" data-key="changed">'
-        "Last change</button></th>"
+        "Last change (UTC)</button></th>"
         '<th scope="col"><button type="button" data-key="level">Significance</button></th>'
         "</tr></thead>\n<tbody>\n"
         + "\n".join(cached.get(r.url) or index_row_html(r) for r in rows)
@@ -309,7 +309,7 @@ def render_changes(rows: Sequence[ChangeRow], *, title: str, built_at: datetime,
     )
     body = (
         f'<header><p class="eyebrow">News archive</p><h1>What changed</h1>'
-        f'<p class="meta">{shown} Built {_when(built_at)}.</p>'
+        f'<p class="meta">{shown} Built {_when(built_at)} UTC. Times are UTC.</p>'
         f"{_nav('changes.html')}</header>\n<main>\n"
         + (f'<ol class="changes">{"".join(items)}</ol>' if items else "<p>No changes yet.</p>")
         + "\n</main>"
