@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -18,6 +19,8 @@ class Receiver:
     posts: list[tuple[str, dict[str, str], bytes]] = attrs.field(factory=list)
     # Answered in order, then 200 for ever.
     statuses: list[int] = attrs.field(factory=list)
+    # How long each answer takes.
+    delay_seconds: float = 0.0
 
 
 @pytest.fixture
@@ -29,6 +32,7 @@ def receiver() -> Iterator[Receiver]:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             state.posts.append((self.path, {k.lower(): v for k, v in self.headers.items()}, body))
             status = state.statuses.pop(0) if state.statuses else 200
+            time.sleep(state.delay_seconds)
             self.send_response(status)
             self.send_header("Content-Length", "2")
             self.end_headers()

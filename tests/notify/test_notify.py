@@ -249,3 +249,35 @@ def test_channel_keys_keep_no_secret() -> None:
 )
 def test_excerpt_marks_changes_with_a_little_context(old: str, new: str, expected: str) -> None:
     assert excerpt(diff_texts(old, new, granularity="word").ops) == expected
+
+
+def test_overlapping_runs_send_each_alert_once(archive_location: str, receiver: Receiver) -> None:
+    """Two runs at once, each with its own connection, while the webhook is slow."""
+    import threading
+    import time
+
+    if archive_location == ":memory:":
+        pytest.skip("an in-memory archive cannot be shared by two connections")
+    with Archive.open(archive_location) as archive:
+        _story(archive)
+        for n in range(4):
+            text = THIRD + f" Update {n}: the vote was reviewed."
+            archive.save(URL, text=text, captured_at=_hours(2.5 - n * 0.1))
+    slow = threading.Event()
+
+    def run() -> None:
+        with Archive.open(archive_location) as mine:
+            channel = WebhookChannel(receiver.url, options=NO_WAIT)
+            slow.wait(5)
+            notify(mine, [channel], since=_hours(10), now=NOW)
+
+    receiver.delay_seconds = 0.05
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.05)
+    slow.set()
+    for thread in threads:
+        thread.join(30)
+    versions = sorted(json.loads(body)["new"]["version"] for _p, _h, body in receiver.posts)
+    assert versions == [2, 3, 4, 5, 6, 7]
