@@ -229,7 +229,7 @@ def excerpt(ops: Sequence[DiffOp], *, context_words: int = CONTEXT_WORDS) -> str
 
 
 def _context(text: str, first: bool, last: bool, keep: int) -> str:
-    tokens = _TOKEN.findall(" ".join(text.split(" ")))
+    tokens = _TOKEN.findall(text)
     words = [t for t in tokens if t.strip()]
     if first and last:
         return text
