@@ -80,6 +80,7 @@ _SCRIPT = """\
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); apply(); });
   var numeric = {versions: true, level: true, stealth: true};
+  var collate = new Intl.Collator(undefined, {sensitivity: "base"}).compare;
   table.querySelectorAll("th button").forEach(function (button) {
     button.addEventListener("click", function () {
       var key = button.dataset.key, th = button.parentNode;
@@ -88,10 +89,12 @@ _SCRIPT = """\
       th.setAttribute("aria-sort", up ? "ascending" : "descending");
       rows.sort(function (a, b) {
         var x = a.dataset[key], y = b.dataset[key];
-        var order = numeric[key] ? Number(x) - Number(y) : x.localeCompare(y);
-        return (up ? order : -order) || a.dataset.q.localeCompare(b.dataset.q);
+        var order = numeric[key] ? Number(x) - Number(y) : collate(x, y);
+        return (up ? order : -order) || collate(a.dataset.q, b.dataset.q);
       });
-      rows.forEach(function (row) { body.appendChild(row); });
+      var sorted = document.createDocumentFragment();
+      rows.forEach(function (row) { sorted.appendChild(row); });
+      body.appendChild(sorted);
     });
   });
   apply();
