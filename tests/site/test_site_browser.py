@@ -155,3 +155,37 @@ def test_hostile_article_stays_inert(browser: DevTools, site: Path) -> None:
     _set(page, "#q", "evil.example")
     shown = _shown(page)
     assert len(shown) == 1 and shown[0].startswith("<img src=x onerror=")
+
+
+def test_site_works_from_a_static_http_server(browser: DevTools, site: Path) -> None:
+    """Served as plain files over HTTP, as any static host would serve them."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        desktop(browser)
+        for path in ["index.html", "changes.html", article_page(STORY)]:
+            browser.events.clear()
+            browser.send("Page.navigate", url=base + path)
+            browser.wait_for("Page.loadEventFired")
+            assert browser.evaluate("document.readyState") == "complete"
+            assert browser.problems() == [], path
+            assert browser.requests() == [base + path], path
+        browser.send("Page.navigate", url=base + "index.html?q=budget")
+        browser.wait_for("Page.loadEventFired")
+        assert _shown(browser) == ["City budget passes"]
+        link = browser.evaluate("document.querySelector('#articles tbody tr:not([hidden]) a').href")
+        assert link == base + article_page("https://herald.example.org/city/budget")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
