@@ -312,7 +312,7 @@ def render_changes(rows: Sequence[ChangeRow], *, title: str, built_at: datetime,
     )
     body = (
         f'<header><p class="eyebrow">News archive</p><h1>What changed</h1>'
-        f'<p class="meta">{shown} Built {_when(built_at)} UTC. Times are UTC.</p>'
+        f'<p class="meta">{shown} Times are UTC; built {_when(built_at)}.</p>'
         f"{_nav('changes.html')}</header>\n<main>\n"
         + (f'<ol class="changes">{"".join(items)}</ol>' if items else "<p>No changes yet.</p>")
         + "\n</main>"
