@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from chromium import DevTools, open_browser
 from newsarchive import Archive
 
 POSTGRES_ENV = "NEWSARCHIVE_TEST_POSTGRES_URL"
@@ -90,3 +91,9 @@ def loaded(runner: CliRunner, tmp_path: Path, sample_dir: Path) -> Path:
     result = run_cli(runner, archive, "import", str(sample_dir))
     assert result.exit_code == 0, result.output
     return archive
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
+    """A headless Chromium, one per test module (skipped when none is installed)."""
+    yield from open_browser(tmp_path_factory)

@@ -26,6 +26,8 @@ CONFINED = {
     "htmldate": ("fetch",),
     "feedparser": ("fetch",),
     "warcio": ("interop",),
+    # A delivery service's client, sending alerts: see notify/channels.py.
+    "apprise": ("notify",),
 }
 
 
@@ -151,6 +153,7 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
         "report.md",
         "warc.md",
         "architecture.md",
+        "alerts.md",
     ],
 )
 def test_readme_links_resolve(doc: str) -> None:
@@ -189,9 +192,25 @@ BASE = {"models", "errors", "times", "urls", "normalize"}
 # What each top-level package or module may import at run time (besides itself).
 MAY_IMPORT = {
     "__init__": {"archive", "diff", *BASE},  # the public API, loaded on first use
-    "cli": {"archive", "scrape", "interop", "publish", "identity", "render", *BASE},
+    "cli": {
+        "archive",
+        "scrape",
+        "interop",
+        "publish",
+        "identity",
+        "notify",
+        "website",
+        "card",
+        "render",
+        "analysis",
+        *BASE,
+    },  # fmt: skip
     "identity": {"archive", "ingest", *BASE},  # one article under several URLs
     "publish": {"archive", "render", "analysis", *BASE},
+    "website": {"archive", "render", "analysis", *BASE},  # the static site of the archive
+    "card": {"archive", "render", "diff", *BASE},  # an image of one change
+    # alerts: a change's words (diff), links to the site, the webhook through fetch/
+    "notify": {"archive", "analysis", "diff", "fetch", "website", *BASE},
     "scrape": {"archive", "fetch", "identity", *BASE},
     "interop": {"archive", "fetch", *BASE},
     "archive": {"ingest", "storage", "diff", "analysis", *BASE},

@@ -52,6 +52,8 @@ def test_schema_parameter_creates_the_schema_and_keeps_everything_in_it() -> Non
             "aliases",
             "captures",
             "versions",
+            "alert_channels",
+            "alert_deliveries",
         }
         assert run_sql(url, f'SELECT version FROM "{schema}".schema_migrations') == [
             (n,) for n in range(1, len(_migrations.POSTGRES) + 1)
@@ -143,6 +145,15 @@ def test_schema_snapshot(location: str) -> None:
             "analysis text",
             "significance integer",
             "stealth integer",
+        ],
+        "alert_channels": ["channel text", "start_at bigint"],
+        "alert_deliveries": [
+            "channel text",
+            "version_id text",
+            "state text",
+            "claimed_at bigint",
+            "attempts integer",
+            "error text",
         ],
     }
 

@@ -24,7 +24,10 @@ def test_archive_is_one_database_file_in_wal_mode(tmp_path: Path) -> None:
             (n,) for n in range(1, len(_migrations.SQLITE) + 1)
         ]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"schema_migrations", "blobs", "articles", "aliases", "captures", "versions"}
+    assert tables == {
+        "schema_migrations", "blobs", "articles", "aliases", "captures", "versions",
+        "alert_channels", "alert_deliveries",
+    }  # fmt: skip
 
 
 def test_schema_snapshot(tmp_path: Path) -> None:

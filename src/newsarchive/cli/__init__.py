@@ -27,6 +27,9 @@ COMMAND_MODULES = (
     "newsarchive.cli.scrape",
     "newsarchive.cli.webarchive",
     "newsarchive.cli.identity",
+    "newsarchive.cli.notify",
+    "newsarchive.cli.website",
+    "newsarchive.cli.card",
 )
 
 

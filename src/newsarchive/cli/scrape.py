@@ -208,6 +208,7 @@ def watch(
     from ..scrape.config import WatchConfig
 
     config = _load_config(archive, config_path, WatchConfig)
+    alert_rules = _alert_rules(config)
     with progress("Watching", quiet=quiet or as_json) as on_progress:
         report = run_watch(
             archive,
@@ -217,9 +218,10 @@ def watch(
             wait=wait,
             on_progress=on_progress,
         )
+    alerts_failed = _fire_alerts(archive, alert_rules, quiet=quiet or as_json)
     if as_json:
         echo_json(run_report_to_dict(report))
-        _exit_on_failures(report.has_failures)
+        _exit_on_failures(report.has_failures or alerts_failed)
         return
     for feed in report.feeds:
         if feed.is_failure:
@@ -236,7 +238,39 @@ def watch(
             f"{report.failures} failures{stopped}",
             err=True,
         )
-    _exit_on_failures(report.has_failures)
+    _exit_on_failures(report.has_failures or alerts_failed)
+
+
+def _alert_rules(config: Any) -> list[Any]:
+    """The config's alert channels, checked before anything is fetched."""
+    if not config.alerts:
+        return []
+    from ..notify.config import alert_rules
+
+    try:
+        return alert_rules(config.alerts)
+    except InputError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--config'") from None
+
+
+def _fire_alerts(archive: Archive, rules: list[Any], *, quiet: bool) -> bool:
+    """Send the config's alerts for the run's new versions; True if any failed."""
+    from ..notify import notify
+
+    failed = False
+    for rule in rules:
+        report = notify(archive, rule.channels, filters=rule.filters, site_url=rule.site_url)
+        for channel in report.channels:
+            failed = failed or bool(channel.failed)
+            for delivery in channel.deliveries:
+                if delivery.error is not None:
+                    click.echo(f"alert not sent: {channel.label}: {delivery.error}", err=True)
+            if not quiet:
+                click.echo(
+                    f"alerts: {channel.label}: {channel.sent} sent, {channel.failed} failed",
+                    err=True,
+                )
+    return failed
 
 
 def _load_config(archive: Archive, path: Path | None, config_class: Any) -> Any:

@@ -171,6 +171,8 @@ class WatchConfig:
     max_seconds: float | None = None
     recheck: Recheck = "watched"
     defaults: Source | None = None
+    #: The ``[[alerts]]`` tables as parsed, read by ``notify.config.alert_rules``.
+    alerts: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def feeds(self) -> tuple[Source, ...]:
@@ -230,7 +232,7 @@ class WatchConfig:
         """
         _known(
             data,
-            {"user_agent", "recheck", "limits", "schedule", "defaults", "feeds", "urls"},
+            {"user_agent", "recheck", "limits", "schedule", "defaults", "feeds", "urls", "alerts"},
             "top level",
         )
         limits = _table(data, "limits")
@@ -283,6 +285,7 @@ class WatchConfig:
             else None,
             recheck=recheck,
             defaults=defaults,
+            alerts=_alert_tables(data.get("alerts", [])),
         )
 
 
@@ -339,6 +342,12 @@ def _listed_sources(data: Mapping[str, Any], defaults: Source) -> list[Source]:
     if duplicates:
         raise InputError(f"source listed twice: {duplicates[0]}")
     return sources
+
+
+def _alert_tables(value: object) -> tuple[Mapping[str, Any], ...]:
+    if not isinstance(value, list) or not all(isinstance(t, Mapping) for t in value):
+        raise InputError("alerts must be an array of tables: [[alerts]]")
+    return tuple(value)
 
 
 def _schedule(table: Mapping[str, Any]) -> Schedule:

@@ -127,6 +127,29 @@ class Store(Protocol):
         """Remove these articles (captures, versions, aliases) and save ``records``, in one
         transaction: how articles are merged and split."""
 
+    def alert_start(self, channel: str, *, start_at: datetime, create: bool = True) -> datetime:
+        """Where an alert channel starts; a new channel starts at ``start_at``."""
+
+    def claim_alerts(
+        self,
+        channel: str,
+        version_ids: Sequence[str],
+        *,
+        now: datetime,
+        lease_seconds: float,
+        commit: bool = True,
+    ) -> list[str]:
+        """Claim the versions a channel should send now: not sent, not claimed by a live run."""
+
+    def settle_alerts(
+        self,
+        channel: str,
+        outcomes: Sequence[tuple[str, str | None]],
+        *,
+        start_at: datetime | None = None,
+    ) -> None:
+        """Record claimed alerts as sent (error None) or failed; optionally move the start."""
+
     def schema_version(self) -> int:
         """The number of the latest schema migration applied (opening applies them all)."""
 

@@ -65,6 +65,22 @@ SQLITE: list[list[str]] = [
         # Response headers as a zstd frame (see _headers.py); older rows keep their JSON.
         "ALTER TABLE captures ADD COLUMN http_headers_zstd BLOB",
     ],
+    [
+        # Alerts: each channel's starting point, and what it was sent (see _sql/alerts.py).
+        """CREATE TABLE alert_channels (
+            channel TEXT PRIMARY KEY,
+            start_at INTEGER NOT NULL
+        ) WITHOUT ROWID""",
+        """CREATE TABLE alert_deliveries (
+            channel TEXT NOT NULL,
+            version_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            claimed_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            error TEXT,
+            PRIMARY KEY (channel, version_id)
+        ) WITHOUT ROWID""",
+    ],
 ]
 # URLs sort byte-wise ("C"), as SQLite sorts them, so both backends list articles alike.
 POSTGRES: list[list[str]] = [
@@ -131,5 +147,21 @@ POSTGRES: list[list[str]] = [
     [
         # Response headers as a zstd frame (see _headers.py); older rows keep their JSON.
         "ALTER TABLE captures ADD COLUMN http_headers_zstd BYTEA",
+    ],
+    [
+        # Alerts: each channel's starting point, and what it was sent (see _sql/alerts.py).
+        """CREATE TABLE alert_channels (
+            channel TEXT PRIMARY KEY,
+            start_at BIGINT NOT NULL
+        )""",
+        """CREATE TABLE alert_deliveries (
+            channel TEXT NOT NULL,
+            version_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            claimed_at BIGINT NOT NULL,
+            attempts INTEGER NOT NULL,
+            error TEXT,
+            PRIMARY KEY (channel, version_id)
+        )""",
     ],
 ]

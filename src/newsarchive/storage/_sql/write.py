@@ -11,6 +11,7 @@ from ...models import Capture, SaveResult, Version
 from ...normalize import sha256_hex
 from ...times import from_micros, to_micros
 from .. import CaptureRecord, Ingested, _headers, _timeline
+from .alerts import AlertLog
 from .rows import (
     _BEFORE_ANY_CAPTURE,
     _LEVELS,
@@ -25,7 +26,7 @@ from .rows import (
 from .timeline import SQLTimeline
 
 
-class SQLStore(SQLTimeline):
+class SQLStore(SQLTimeline, AlertLog):
     """Shared implementation of the Store protocol over a DB-API connection."""
 
     def save(self, records: Iterable[CaptureRecord]) -> list[SaveResult]:
