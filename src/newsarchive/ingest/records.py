@@ -6,6 +6,7 @@ processes while the main process writes to the store.
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -26,6 +27,7 @@ from ..times import as_utc, utc_now
 from ..urls import canonical_url as make_canonical
 from .htmltext import html_to_text
 from .jsonl import parse_line
+from .served import decode_served, pack_served
 
 # Lines prepared at a time without workers: few enough to report progress often.
 CHUNK_LINES = 200
@@ -43,7 +45,7 @@ def prepare_record(
     url: str,
     *,
     text: str | None = None,
-    html: str | None = None,
+    html: str | bytes | None = None,
     title: str | None = None,
     byline: str | None = None,
     captured_at: datetime | None = None,
@@ -57,12 +59,16 @@ def prepare_record(
     http_headers: Iterable[tuple[str, str]] | None = None,
     quality: str | None = None,
     framer: Framer | None = None,
+    html_charset: str | None = None,
 ) -> CaptureRecord:
     """Validate, canonicalise and hash one capture; the arguments of ``Archive.save``.
 
     ``framer(url, text_hash, utf8_text)``, if given, compresses the text ahead of saving
     (see ``TextFramer``). A record with a frame carries its text in the frame alone: sending
     10 KB of text back from a worker process as well costs a fifth of an import's time.
+
+    ``html`` given as bytes is the page as the server sent it, in ``html_charset``
+    (UTF-8 when None); it is stored as those exact bytes, and read in that charset.
 
     Raises:
         InputError: no text or HTML, a bad URL, metadata that is not JSON, or a lone
@@ -71,6 +77,14 @@ def prepare_record(
     seen = make_canonical(url)
     canonical = make_canonical(canonical_url) if canonical_url else seen
     aliases = {seen} | ({make_canonical(fetched_url)} if fetched_url else set())
+    stored_html: str | bytes | None = html
+    if isinstance(html, bytes):
+        charset = html_charset or "utf-8"
+        try:
+            stored_html = pack_served(html, charset)
+        except LookupError:
+            raise InputError(f"unknown charset {charset!r} for the page's HTML") from None
+        html = decode_served(html, codecs.lookup(charset).name)
     text, title = _text_and_title(text, html, title)
     metadata = _checked_metadata(metadata)
     headers = tuple((str(k), str(v)) for k, v in (http_headers or ()))
@@ -96,7 +110,7 @@ def prepare_record(
         captured_at=as_utc(captured_at) if captured_at else utc_now(),
         source=source,
         text=text if frame is None else "",
-        html=html,
+        html=stored_html,
         title=title,
         byline=byline,
         published_at=published_at,

@@ -108,7 +108,6 @@ class Scraper:
         result = self.archive.save(
             url,
             text=extracted.text,
-            html=html,
             title=extracted.title,
             byline=extracted.byline,
             # After a re-extraction, this capture must come later in the timeline.
@@ -122,6 +121,9 @@ class Scraper:
             http_status=response.status,
             http_headers=response.headers,
             quality=verdict.flag,
+            # Kept as the bytes the server sent; the text above was read from them.
+            html=response.body,
+            html_charset=encoding,
         )
         return _result(
             url,
@@ -190,6 +192,8 @@ def _request_metadata(
         "requested_url": url,
         "redirects": [attrs.asdict(r) for r in response.redirects],
     }
+    if response.status_line:
+        metadata["status_line"] = response.status_line
     if source is not None and source.name:
         metadata["watch_source"] = source.name
     if boilerplate:
