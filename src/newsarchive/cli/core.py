@@ -460,9 +460,20 @@ def import_(
     metavar="FILE.warc.gz",
     help="Write a WARC file instead; see docs/warc.md.",
 )
+@click.option(
+    "--wacz",
+    "wacz_output",
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE.wacz",
+    help="Write a WACZ file (WARC, index and page list) instead; see docs/warc.md.",
+)
 @pass_existing_archive
 def export(
-    archive: Archive, urls: tuple[str, ...], output: str | None, warc_output: str | None
+    archive: Archive,
+    urls: tuple[str, ...],
+    output: str | None,
+    warc_output: str | None,
+    wacz_output: str | None = None,
 ) -> None:
     """Export captures as JSON Lines (all articles, or the URLs given).
 
@@ -470,8 +481,16 @@ def export(
     Example:
       newsarchive export -o backup.jsonl
       newsarchive export --warc news.warc.gz
+      newsarchive export --wacz news.wacz
     """
     targets = list(urls) or None
+    if wacz_output is not None and warc_output is not None:
+        raise click.UsageError("give --warc or --wacz, not both")
+    if wacz_output is not None:
+        from .webarchive import export_wacz_file
+
+        export_wacz_file(archive, wacz_output, targets)
+        return
     if warc_output is not None:
         from .webarchive import export_warc_file
 

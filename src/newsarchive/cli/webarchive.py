@@ -99,6 +99,26 @@ def export_warc_file(archive: Archive, output: str, urls: Sequence[str] | None) 
     )
 
 
+def export_wacz_file(archive: Archive, output: str, urls: Sequence[str] | None) -> None:
+    """Run ``export --wacz FILE``: write the WACZ beside, then move it into place."""
+    from ..interop.wacz import export_wacz
+
+    total = sum(a.capture_count for a in archive.articles()) if not urls else 0
+    with output_file(output, "wb") as stream, progress(total, "Exporting") as on_progress:
+        report = export_wacz(
+            archive,
+            cast(BinaryIO, stream),
+            list(urls) if urls else None,
+            title=Path(output).stem,
+            on_progress=on_progress,
+        )
+    click.echo(
+        f"exported {plural(report.captures, 'capture')} of {plural(report.articles, 'article')} "
+        f"({plural(report.pages + report.extra_pages, 'page')}) to {output}",
+        err=True,
+    )
+
+
 @cli.command()
 @click.argument("warcs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option(

@@ -183,13 +183,15 @@ class _Exporter:
         """Write a 304 capture as a revisit of the page it confirmed; return its id."""
         builder: Any = self.writer
         primary_id = _record_id(capture, "revisit")
-        headers = [(k, v) for k, v in capture.http_headers if k.lower() not in _WIRE_HEADERS]
         record = builder.create_revisit_record(
             capture.fetched_url or capture.url,
             confirmed.digest,
             confirmed.target_uri,
             confirmed.warc_date,
-            http_headers=_http_message(capture, headers),
+            # No HTTP block: replay tools then serve the confirmed page with its own status
+            # and headers (pywb replays any 3xx it finds here as it is, with no body). The
+            # 304's status and headers are kept in the capture's metadata record.
+            http_headers=None,
             warc_headers_dict={
                 "WARC-Date": _warc_date(capture.captured_at),
                 "WARC-Record-ID": primary_id,
