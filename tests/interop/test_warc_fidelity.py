@@ -13,6 +13,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsarchive import Archive
+from newsarchive.interop.transfer import copy_archive
 from newsarchive.interop.warc import export_warc, import_warc, iter_records
 from newsarchive.interop.warc._format import NOT_MODIFIED_PROFILE, REENCODED_HEADER
 
@@ -189,3 +190,14 @@ def test_foreign_response_is_kept_as_the_bytes_recorded(archive: Archive) -> Non
     assert not report.problems
     [capture] = archive.captures(URL)
     assert archive.served_html(capture) == (LATIN, "cp1252")
+
+
+def test_copy_keeps_pages_as_served(archive: Archive, tmp_path: Path) -> None:
+    archive.save(URL, html=LATIN, html_charset="iso-8859-1", captured_at=T0)
+    archive.save(URL, html="<p>Re-encoded long ago.</p>", captured_at=T0 + timedelta(hours=1))
+    with Archive.open(tmp_path / "copy") as copy:
+        copy_archive(archive, copy)
+        assert [copy.served_html(c) for c in copy.captures(URL)] == [
+            (LATIN, "iso8859-1"),
+            (b"<p>Re-encoded long ago.</p>", None),
+        ]
