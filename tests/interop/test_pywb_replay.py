@@ -180,6 +180,8 @@ def test_exported_responses_are_the_bytes_and_headers_served(
         # As the server wrote them; the wire encodings are undone in the payload.
         assert "Content-Type" in names and "content-type" not in names
         assert "Content-Encoding" not in names
+    lines = {c.metadata.get("status_line") for cs in fetched.captures.values() for c in cs}
+    assert lines == {"HTTP/1.1 200 OK", "HTTP/1.1 304 Not Modified"}
     [utf8] = [r for r in responses if r.target_uri == fetched.urls["/utf8"]]
     assert utf8.http_header("X-Served-By") == "Rig-7"
     [revisit] = [r for r in records if r.type == "revisit"]
