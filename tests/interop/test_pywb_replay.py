@@ -144,20 +144,22 @@ class Fetched:
 
 
 def _fetch_and_export(tmp_path: Path, server: ScrapeServer) -> Fetched:
-    """Fetch every page once, the ETag page again (a 304), and export the lot as WARC."""
+    """Fetch every page, the ETag and UTF-8 pages again a second later; export as WARC."""
     pages = _pages()
     urls = {served.path: server.route(served.path, reply) for served, reply in pages}
     with Archive.open(tmp_path / "archive") as archive, HttpFetcher(FAST) as fetcher:
         results = fetch_pages(archive, list(urls.values()), fetcher=fetcher)
         assert [r.outcome for r in results] == ["new"] * 4
         _next_second()
-        [again] = fetch_pages(archive, [urls["/etag"]], fetcher=fetcher)
+        # The same page again: a 304, and an unchanged 200 (an identical-payload revisit).
+        again, same = fetch_pages(archive, [urls["/etag"], urls["/utf8"]], fetcher=fetcher)
         assert (again.outcome, again.http_status) == ("not-modified", 304)
+        assert (same.outcome, same.http_status) == ("unchanged", 200)
         warc = tmp_path / "news.warc.gz"
         with warc.open("wb") as stream:
             report = export_warc(archive, stream, filename=warc.name)
         captures = {path: archive.captures(url) for path, url in urls.items()}
-    assert (report.captures, report.responses, report.revisits) == (5, 4, 1)
+    assert (report.captures, report.responses, report.revisits) == (6, 4, 2)
     return Fetched([served for served, _ in pages], urls, captures, warc)
 
 
@@ -184,8 +186,10 @@ def test_exported_responses_are_the_bytes_and_headers_served(
     assert lines == {"HTTP/1.1 200 OK", "HTTP/1.1 304 Not Modified"}
     [utf8] = [r for r in responses if r.target_uri == fetched.urls["/utf8"]]
     assert utf8.http_header("X-Served-By") == "Rig-7"
-    [revisit] = [r for r in records if r.type == "revisit"]
-    assert revisit.header("WARC-Profile") == NOT_MODIFIED_PROFILE
+    [revisit] = [r for r in records if r.header("WARC-Profile") == NOT_MODIFIED_PROFILE]
+    [same] = [r for r in records if r.type == "revisit" and r is not revisit]
+    assert (same.target_uri, same.http_status) == (fetched.urls["/utf8"], 200)
+    assert (same.header("WARC-Profile") or "").endswith("/identical-payload-digest")
     assert revisit.target_uri == fetched.urls["/etag"]
     assert revisit.payload_digest == _sha1(served[fetched.urls["/etag"]].body)
     others = [r for r in records if r.type in ("metadata", "conversion")]
