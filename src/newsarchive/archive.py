@@ -16,6 +16,7 @@ from .errors import InputError, NotFoundError
 from .ingest.bulk import import_lines, import_source
 from .ingest.jsonl import capture_line, write_lines
 from .ingest.records import prepare_record
+from .ingest.served import decode_served, unpack_served
 from .models import (
     GRANULARITIES,
     Article,
@@ -101,7 +102,7 @@ class Archive:
         url: str,
         *,
         text: str | None = None,
-        html: str | None = None,
+        html: str | bytes | None = None,
         title: str | None = None,
         byline: str | None = None,
         captured_at: datetime | None = None,
@@ -115,13 +116,16 @@ class Archive:
         http_headers: Iterable[tuple[str, str]] | None = None,
         quality: str | None = None,
         analyse: bool = True,
+        html_charset: str | None = None,
     ) -> SaveResult:
         """Record a capture of an article, and a new version if its content changed.
 
         Args:
             url: the URL the content was seen at.
             text: the article text. When omitted, it is taken from ``html``.
-            html: the page's raw HTML, kept byte-identical and content-addressed.
+            html: the page's raw HTML, kept byte-identical and content-addressed: as
+                bytes, the page as the server sent it (read in ``html_charset``); as
+                text, kept as UTF-8.
             title, byline, published_at, modified_at: the article's fields as declared.
             captured_at: when the content was seen (default: now). An earlier time than the
                 latest capture places the capture where it belongs in the timeline.
@@ -133,6 +137,8 @@ class Archive:
                 version; None for a good capture.
             analyse: compute and store the change analysis of a new version (see
                 :meth:`reanalyse`).
+            html_charset: the charset of ``html`` given as bytes (a label Python knows;
+                default UTF-8).
 
         Returns:
             The stored capture and the version it belongs to.
@@ -160,6 +166,7 @@ class Archive:
                     http_status=http_status,
                     http_headers=http_headers,
                     quality=quality,
+                    html_charset=html_charset,
                 )
             ],
             analyse=analyse,
@@ -374,10 +381,25 @@ class Archive:
         return self.store.blob(capture.text_hash).decode("utf-8", "surrogatepass")
 
     def raw_html(self, capture: Capture) -> str | None:
-        """The raw HTML this capture kept, if it kept any."""
+        """The raw HTML this capture kept, if it kept any, as text."""
+        served = self.served_html(capture)
+        return None if served is None else decode_served(*served)
+
+    def served_html(self, capture: Capture) -> tuple[bytes, str | None] | None:
+        """The HTML this capture kept, as bytes, and the charset they are in.
+
+        Args:
+            capture: a capture of this archive.
+
+        Returns:
+            None when the capture kept no HTML. Otherwise the page's bytes and their
+            charset (a Python codec name) when they are the bytes the server sent; the
+            charset is None for a page kept re-encoded as UTF-8, as captures saved before
+            pages were kept as served, or saved from text, are.
+        """
         if capture.html_hash is None:
             return None
-        return self.store.blob(capture.html_hash).decode("utf-8", "surrogatepass")
+        return unpack_served(self.store.blob(capture.html_hash))
 
     # -- change analysis ----------------------------------------------------------------
     @property

@@ -184,6 +184,10 @@ def test_backfill_saves_each_distinct_memento_at_its_time(
     assert first.fetched_url == URL
     assert first.metadata["wayback"]["memento_url"] == f"{wayback.base}/web/20170605080000id_/{URL}"
     assert archive.raw_html(first) == FIRST.decode()
+    # Kept as the bytes served, as is the capture saved again from them (same digest).
+    assert archive.served_html(first) == (FIRST, "utf-8")
+    reused = next(c for c in captures if c.metadata["wayback"]["timestamp"] == "20170605180000")
+    assert archive.served_html(reused) == (FIRST, "utf-8")
 
 
 def test_no_payload_is_fetched_twice(archive: Archive, wayback: WaybackServer) -> None:

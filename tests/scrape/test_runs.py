@@ -268,7 +268,9 @@ def test_broken_encoding_is_decoded_before_extraction(
 OLD_EXTRACTOR = {"name": "trafilatura", "version": "0.9.0", "options": {}}
 
 
-def seed_old_extraction(archive: Archive, url: str, html: str) -> None:
+def seed_old_extraction(
+    archive: Archive, url: str, html: str | bytes, *, charset: str | None = None
+) -> None:
     """Archive a page as an older extractor read it: with a footer line in the text."""
     text = "\n\n".join(
         ["Council approves budget", *STORY, "Copyright Example Gazette. All rights reserved."]
@@ -284,6 +286,7 @@ def seed_old_extraction(archive: Archive, url: str, html: str) -> None:
         http_status=200,
         metadata={"extractor": OLD_EXTRACTOR},
         captured_at=T0,
+        html_charset=charset,
     )
 
 
@@ -304,6 +307,19 @@ def test_reextract_saves_an_extractor_change_once(archive: Archive) -> None:
     assert capture.metadata["previous_extractor"] == OLD_EXTRACTOR
     assert capture.metadata["extractor"]["version"] != "0.9.0"
     assert archive.raw_html(capture) == page().decode()
+
+
+def test_reextract_keeps_a_page_kept_as_served_as_those_bytes(archive: Archive) -> None:
+    url = "http://example.test/news/budget"
+    served = page(charset="iso-8859-1").replace(b"budget", b"budg\xe9t")
+    seed_old_extraction(archive, url, served, charset="latin-1")
+
+    [result] = reextract(archive, [url])
+
+    assert result.outcome == "changed"
+    capture = archive.captures(url)[-1]
+    assert capture.source == "reextract"
+    assert archive.served_html(capture) == (served, "iso8859-1")
 
 
 def test_reextract_skips_versions_without_html(archive: Archive) -> None:

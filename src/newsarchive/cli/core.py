@@ -363,6 +363,13 @@ def import_(
     help="Write a WARC file instead; see docs/warc.md.",
 )
 @click.option(
+    "--wacz",
+    "wacz_output",
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE.wacz",
+    help="Write a WACZ file (WARC, index and page list) instead; see docs/warc.md.",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
@@ -374,6 +381,7 @@ def export(
     urls: tuple[str, ...],
     output: str | None,
     warc_output: str | None,
+    wacz_output: str | None,
     as_json: bool,
 ) -> None:
     """Export captures as JSON Lines (all articles, or the URLs given).
@@ -382,8 +390,16 @@ def export(
     Example:
       newsarchive export -o backup.jsonl
       newsarchive export --warc news.warc.gz
+      newsarchive export --wacz news.wacz
     """
     targets = list(urls) or None
+    if wacz_output is not None and warc_output is not None:
+        raise click.UsageError("give --warc or --wacz, not both")
+    if wacz_output is not None:
+        from .webarchive import export_wacz_file
+
+        export_wacz_file(archive, wacz_output, targets, as_json=as_json)
+        return
     if warc_output is not None:
         export_warc_file(archive, warc_output, targets, as_json=as_json)
         return

@@ -17,6 +17,7 @@ from ..render.json import (
     backfill_to_dict,
     cdxj_to_dict,
     timemap_to_dict,
+    wacz_export_to_dict,
     warc_export_to_dict,
     warc_import_to_dict,
 )
@@ -68,7 +69,31 @@ def export_warc_file(
         echo_json(warc_export_to_dict(report, output))
     click.echo(
         f"exported {plural(report.captures, 'capture')} of {plural(report.articles, 'article')} as "
-        f"{report.records} WARC records ({report.revisits} revisits) to {output}",
+        f"{report.records} WARC records ({plural(report.revisits, 'revisit')}) to {output}",
+        err=True,
+    )
+
+
+def export_wacz_file(
+    archive: Archive, output: str, urls: Sequence[str] | None, *, as_json: bool = False
+) -> None:
+    """Run ``export --wacz FILE``: write the WACZ beside, then move it into place."""
+    # Loaded by this command only: every command module loads for any command.
+    from ..interop.wacz import export_wacz
+
+    with output_file(output, "wb") as stream, progress("Exporting") as on_progress:
+        report = export_wacz(
+            archive,
+            cast(BinaryIO, stream),
+            list(urls) if urls else None,
+            title=Path(output).stem,
+            on_progress=on_progress,
+        )
+    if as_json:
+        echo_json(wacz_export_to_dict(report, output))
+    click.echo(
+        f"exported {plural(report.captures, 'capture')} of {plural(report.articles, 'article')} "
+        f"({plural(report.pages + report.extra_pages, 'page')}) to {output}",
         err=True,
     )
 

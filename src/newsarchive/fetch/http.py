@@ -86,6 +86,8 @@ class Response:
     redirects: tuple[Redirect, ...] = ()
     fetched_at: datetime
     attempts: int = 1
+    # As received, e.g. "HTTP/1.0 200 Fine"; empty when not known.
+    status_line: str = ""
 
     def header(self, name: str) -> str | None:
         """Return the first value of header ``name`` (case-insensitive), or None."""
@@ -205,7 +207,7 @@ class HttpFetcher:
         attempts_total = 0
         for _ in range(self.options.max_redirects + 1):
             self._check_robots(current, original=url)
-            status, resp_headers, body, attempts = self._get_with_retries(current, headers)
+            status, resp_headers, body, attempts, line = self._get_with_retries(current, headers)
             attempts_total += attempts
             location = header_value(resp_headers, "location")
             if status in REDIRECT_STATUSES and location:
@@ -223,6 +225,7 @@ class HttpFetcher:
                 redirects=tuple(redirects),
                 fetched_at=datetime.now(UTC),
                 attempts=attempts_total,
+                status_line=line,
             )
         raise FetchError(f"Too many redirects fetching {url}", url=url)
 
@@ -248,7 +251,7 @@ class HttpFetcher:
         current = robots_url
         for _ in range(5):
             try:
-                status, resp_headers, body, _ = self._get_with_retries(current, None)
+                status, resp_headers, body, _, _ = self._get_with_retries(current, None)
             except FetchError:
                 return None, b""
             location = header_value(resp_headers, "location")
@@ -270,14 +273,14 @@ class HttpFetcher:
 
     def _get_with_retries(
         self, url: str, headers: Mapping[str, str] | None
-    ) -> tuple[int, tuple[tuple[str, str], ...], bytes, int]:
+    ) -> tuple[int, tuple[tuple[str, str], ...], bytes, int, str]:
         httpx = _import_httpx()
         attempt = 0
         while True:
             attempt += 1
             self._wait_for_host(url)
             try:
-                status, resp_headers, body = self._get_once(url, headers)
+                status, resp_headers, body, line = self._get_once(url, headers)
             except httpx.TimeoutException as exc:
                 error: FetchError | None = FetchError(
                     f"Timed out after {self.options.timeout_seconds:g}s fetching {url}", url=url
@@ -290,7 +293,7 @@ class HttpFetcher:
                 error = None
             if error is None:
                 if status not in RETRY_STATUSES or attempt > self.options.retries:
-                    return status, resp_headers, body, attempt
+                    return status, resp_headers, body, attempt, line
                 wait = parse_retry_after(header_value(resp_headers, "retry-after"))
                 if wait is None:
                     wait = self.options.backoff_seconds * 2 ** (attempt - 1)
@@ -304,10 +307,13 @@ class HttpFetcher:
 
     def _get_once(
         self, url: str, headers: Mapping[str, str] | None
-    ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
+    ) -> tuple[int, tuple[tuple[str, str], ...], bytes, str]:
         limit = self.options.max_body_bytes
         with self._client.stream("GET", url, headers=dict(headers or {})) as resp:
-            resp_headers = tuple((k, v) for k, v in resp.headers.multi_items())
+            # Names as the server wrote them, for archives that keep the response as sent.
+            coding = resp.headers.encoding
+            resp_headers = tuple((k.decode(coding), v.decode(coding)) for k, v in resp.headers.raw)
+            line = f"{resp.http_version} {resp.status_code} {resp.reason_phrase}".rstrip()
             declared = resp.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise FetchError(
@@ -326,7 +332,7 @@ class HttpFetcher:
                         status=resp.status_code,
                     )
                 chunks.append(chunk)
-            return resp.status_code, resp_headers, b"".join(chunks)
+            return resp.status_code, resp_headers, b"".join(chunks), line
 
 
 def _host_key(url: str) -> str:

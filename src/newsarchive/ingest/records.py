@@ -6,6 +6,7 @@ processes while the main process writes to the store.
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -24,6 +25,7 @@ from ..times import as_utc, utc_now
 from ..urls import canonical_url as make_canonical
 from .htmltext import html_to_text
 from .jsonl import parse_line
+from .served import decode_served, pack_served
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -45,7 +47,7 @@ def prepare_record(
     url: str,
     *,
     text: str | None = None,
-    html: str | None = None,
+    html: str | bytes | None = None,
     title: str | None = None,
     byline: str | None = None,
     captured_at: datetime | None = None,
@@ -59,12 +61,16 @@ def prepare_record(
     http_headers: Iterable[tuple[str, str]] | None = None,
     quality: str | None = None,
     framer: Framer | None = None,
+    html_charset: str | None = None,
 ) -> CaptureRecord:
     """Validate, canonicalise and hash one capture; the arguments of ``Archive.save``.
 
     ``framer(url, text_hash, utf8_text)``, if given, compresses the text ahead of saving
     (see ``TextFramer``). A record with a frame carries its text in the frame alone: sending
     10 KB of text back from a worker process as well costs a fifth of an import's time.
+
+    ``html`` given as bytes is the page as the server sent it, in ``html_charset``
+    (UTF-8 when None); it is stored as those exact bytes, and read in that charset.
 
     Raises:
         InputError: no text or HTML, a bad URL, metadata that is not JSON, or a lone
@@ -73,20 +79,13 @@ def prepare_record(
     seen = make_canonical(url)
     canonical = make_canonical(canonical_url) if canonical_url else seen
     aliases = {seen} | ({make_canonical(fetched_url)} if fetched_url else set())
+    stored_html, html = _served_html(html, html_charset)
     text, title = _text_and_title(text, html, title)
     metadata = _checked_metadata(metadata)
     headers = tuple((str(k), str(v)) for k, v in (http_headers or ()))
-    # The text is stored as given, even a broken surrogate pair; these fields live in
-    # database text columns, which take only valid Unicode.
-    for what, value in (
-        ("title", title),
-        ("byline", byline),
-        ("source", source),
-        ("quality", quality),
-        *(("an HTTP header", f"{k}{v}") for k, v in headers),
-    ):
-        if value is not None:
-            _require_unicode(what, value)
+    _require_unicode_fields(title=title, byline=byline, source=source, quality=quality)
+    for k, v in headers:
+        _require_unicode("an HTTP header", f"{k}{v}")
     data = text.encode("utf-8", "surrogatepass")
     raw_hash = sha256_hex(data)
     published_at = as_utc(published_at) if published_at else None
@@ -98,7 +97,7 @@ def prepare_record(
         captured_at=as_utc(captured_at) if captured_at else utc_now(),
         source=source,
         text=text if frame is None else "",
-        html=html,
+        html=stored_html,
         title=title,
         byline=byline,
         published_at=published_at,
@@ -121,6 +120,28 @@ def prepare_record(
         http_headers=headers,
         quality=quality,
     )
+
+
+def _require_unicode_fields(**fields: str | None) -> None:
+    # The text is stored as given, even a broken surrogate pair; these fields live in
+    # database text columns, which take only valid Unicode.
+    for what, value in fields.items():
+        if value is not None:
+            _require_unicode(what, value)
+
+
+def _served_html(
+    html: str | bytes | None, charset: str | None
+) -> tuple[str | bytes | None, str | None]:
+    """The HTML as stored (bytes as served, with their charset) and as read (text)."""
+    if not isinstance(html, bytes):
+        return html, html
+    charset = charset or "utf-8"
+    try:
+        stored = pack_served(html, charset)
+    except LookupError:
+        raise InputError(f"unknown charset {charset!r} for the page's HTML") from None
+    return stored, decode_served(html, codecs.lookup(charset).name)
 
 
 def _text_and_title(

@@ -13,7 +13,8 @@ The steps, in order:
    resolve ``.`` and ``..`` path segments and collapse repeated slashes;
 4. lower-case everything, drop ``www``/``www2``... prefixes, user info, default ports,
    session ids, a trailing slash and an empty query, and sort the query arguments;
-5. write the host labels in reverse, joined by commas, then ``)`` and the path.
+5. write the host labels in reverse, joined by commas (an IPv4 address too; an IPv6 one
+   as it is, without brackets), then ``)`` and the path.
 
 Non-hierarchical URLs (``dns:``, ``mailto:``, ``warcinfo:``, ``filedesc:``) are returned as
 they are.
@@ -71,7 +72,9 @@ def surt(url: str | None) -> str:
         return url
     scheme, userinfo, host, port, path, query = parts
     host, port, path, query = _canonical_parts(scheme, userinfo, host, port, path, query)
-    labels = host if _is_ipv4(host) else ",".join(reversed(host.split(".")))
+    # IPv4 addresses are reversed like names, IPv6 ones written without brackets, as
+    # pywb and cdxj-indexer key them.
+    labels = host[1:-1] if host.startswith("[") else ",".join(reversed(host.split(".")))
     key = labels + (f":{port}" if port else "") + ")" + path
     if query is not None:
         key += "?" + query
@@ -134,7 +137,10 @@ def _parse(url: str) -> _Parts | None:
         userinfo, authority = authority.rsplit("@", 1)
     host, port = authority, ""
     port_match = re.match(r"^(.*):(\d*)$", authority)
-    if port_match and not authority.startswith("["):
+    ipv6_match = re.match(r"^(\[[^\]]*\])(?::(\d*))?$", authority)
+    if ipv6_match:
+        host, port = ipv6_match.group(1), ipv6_match.group(2) or ""
+    elif port_match and not authority.startswith("["):
         host, port = port_match.group(1), port_match.group(2)
     path, query = rest, None
     if "?" in rest:
@@ -171,6 +177,8 @@ def _canonical_parts(
 
 
 def _canonical_host(host: str) -> str:
+    if host.startswith("[") and host.endswith("]"):
+        return host.lower()  # an IPv6 literal: no IDNA, no www
     raw = _unescape(host.encode("utf-8"))
     text = raw.decode("utf-8", "surrogateescape")
     text = re.sub(r"\.{2,}", ".", text).strip(".").lower()
@@ -215,10 +223,6 @@ def _ipv4(host: str) -> str | None:
             value = value * 256 + n
         value = value * 256 ** (5 - len(numbers)) + last
     return ".".join(str((value >> shift) & 255) for shift in (24, 16, 8, 0))
-
-
-def _is_ipv4(host: str) -> bool:
-    return re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", host) is not None
 
 
 def _unescape(data: bytes) -> bytes:

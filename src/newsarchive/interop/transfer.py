@@ -102,10 +102,17 @@ def _batches(
 def _record(
     source: Archive, destination: Archive, capture: Capture, aliases: tuple[str, ...]
 ) -> CaptureRecord:
+    served = source.served_html(capture)
+    html: str | bytes | None = None
+    charset = None
+    if served is not None:
+        # A page kept as served is copied as those bytes; a re-encoded one as its text.
+        html, charset = served if served[1] is not None else (source.raw_html(capture), None)
     record = destination.prepare(
         capture.url,
         text=source.text_of(capture),
-        html=source.raw_html(capture),
+        html=html,
+        html_charset=charset,
         title=capture.title,
         byline=capture.byline,
         captured_at=capture.captured_at,

@@ -375,10 +375,16 @@ class _Backfill:
     def _save_again(self, row: CdxRow, memento_url: str, earlier: Capture) -> MementoResult:
         """The same payload was archived before: save it at this time without fetching."""
         version = next(v for v in self.archive.history(earlier.url) if v.id == earlier.version_id)
+        served = self.archive.served_html(earlier)
+        page: str | bytes | None = self.archive.raw_html(earlier)
+        charset = None
+        if served is not None and served[1] is not None:
+            page, charset = served
         result = self.archive.save(
             self.url,
             text=self.archive.text_of(earlier),
-            html=self.archive.raw_html(earlier),
+            html=page,
+            html_charset=charset,
             title=version.title,
             byline=version.byline,
             published_at=version.published_at,
@@ -411,7 +417,7 @@ class _Backfill:
                     captured_at=at,
                     reason=f"redirected to {response.final_url}, already in the archive",
                 )
-        html, _ = decode_html(response.body, response.header("content-type"))
+        html, charset = decode_html(response.body, response.header("content-type"))
         article = extract_article(html, original)
         metadata = _metadata(row, memento_url, reused=False)
         if response.final_url != memento_url:
@@ -419,7 +425,9 @@ class _Backfill:
         metadata["extractor"] = dict(article.extractor)
         result = self.archive.save(
             self.url,
-            html=html,
+            # The memento in its original form: kept as the bytes it was archived as.
+            html=response.body,
+            html_charset=charset,
             text=article.text if article.text.strip() else None,
             title=article.title,
             byline=article.byline,

@@ -28,12 +28,6 @@ from .atom import FeedEntry, version_entry_id
 
 if TYPE_CHECKING:  # shapes of values from the layers above; no import at run time
     from ..analysis import Alignment, BlameLine
-    from ..interop.cdxj import CdxjReport
-    from ..interop.memento import TimeMap
-    from ..interop.transfer import CopyReport
-    from ..interop.warc import ExportReport, WarcImportReport
-    from ..interop.wayback import BackfillReport
-    from ..scrape.results import FeedResult, ItemResult, RunReport
 
 __all__ = [
     "FORMAT_VERSION",
@@ -62,6 +56,7 @@ __all__ = [
     "schema_to_dict",
     "timemap_to_dict",
     "version_to_dict",
+    "wacz_export_to_dict",
     "warc_export_to_dict",
     "warc_import_to_dict",
 ]
@@ -355,91 +350,6 @@ def _summary(v: Version, computed: ChangeSummary | None) -> dict[str, Any] | Non
     return {key: summary.get(key) for key in ("level", "reasons", "stealth")}
 
 
-def cdxj_to_dict(report: CdxjReport) -> dict[str, Any]:
-    """Describe a CDXJ index as JSON-ready data: its entries in index order, and problems.
-
-    Args:
-        report: The index, from ``newsarchive.interop.cdxj.index_files``.
-
-    Returns:
-        ``entries`` (each ``urlkey``, ``timestamp`` and the fields of its JSON block) and
-        ``problems`` (``file``, ``offset``, ``reason``).
-    """
-    return {
-        "entries": [
-            {"urlkey": e.key, "timestamp": e.timestamp, **e.fields} for e in report.entries
-        ],
-        "problems": [problem_to_dict(p, "file", "offset") for p in report.problems],
-    }
-
-
-def warc_export_to_dict(report: ExportReport, output: str) -> dict[str, Any]:
-    """Describe what a WARC export wrote as JSON-ready data.
-
-    Args:
-        report: The export's counts.
-        output: Where the WARC file was written.
-
-    Returns:
-        ``output`` and the counts of articles, captures and records by type.
-    """
-    return {
-        "output": output,
-        "articles": report.articles,
-        "captures": report.captures,
-        "records": report.records,
-        "responses": report.responses,
-        "resources": report.resources,
-        "revisits": report.revisits,
-    }
-
-
-def warc_import_to_dict(report: WarcImportReport) -> dict[str, Any]:
-    """Describe what a WARC import did as JSON-ready data.
-
-    Args:
-        report: The import's report.
-
-    Returns:
-        The counts, and ``problems`` (``file``, ``offset``, ``reason``).
-    """
-    return {
-        "files": report.files,
-        "records": report.records,
-        "captures_added": report.captures_added,
-        "versions_added": report.versions_added,
-        "unchanged": report.unchanged,
-        "skipped": report.skipped,
-        "problems": [problem_to_dict(p, "file", "offset") for p in report.problems],
-    }
-
-
-def backfill_to_dict(report: BackfillReport) -> dict[str, Any]:
-    """Describe a Wayback backfill as JSON-ready data.
-
-    Args:
-        report: The backfill's report.
-
-    Returns:
-        ``url``, one entry per memento listed, and the CDX lines that could not be read.
-    """
-    return {
-        "url": report.url,
-        "mementos": [
-            {
-                "timestamp": r.timestamp,
-                "memento_url": r.memento_url,
-                "status": r.status,
-                "captured_at": format_utc(r.captured_at),
-                "new_version": r.is_new_version,
-                "reason": r.reason,
-            }
-            for r in report.results
-        ],
-        "cdx_problems": [str(p) for p in report.cdx_problems],
-    }
-
-
 def save_result_to_dict(result: SaveResult) -> dict[str, Any]:
     """Describe what one save stored: the flags, the version (without text), the capture."""
     return {
@@ -516,80 +426,23 @@ def change_to_dict(c: Change) -> dict[str, Any]:
     }
 
 
-def timemap_to_dict(tm: TimeMap) -> dict[str, Any]:
-    """Describe a Memento TimeMap: the same links as its link format, times in UTC."""
-    return {
-        "original_uri": tm.original,
-        "timemap_uri": tm.self_uri,
-        "timegate_uri": tm.timegate_uri,
-        "mementos": [
-            {
-                "uri": m.uri,
-                "datetime": format_utc(m.datetime),
-                "version": m.version,
-                "capture_id": m.capture_id,
-            }
-            for m in tm.mementos
-        ],
-    }
-
-
-def copy_report_to_dict(report: CopyReport) -> dict[str, int]:
-    """Describe what a copy between archives read and added."""
-    return {
-        "articles": report.articles,
-        "captures": report.captures,
-        "captures_added": report.captures_added,
-        "versions_added": report.versions_added,
-        "analyses_copied": report.analyses_copied,
-    }
-
-
-def item_result_to_dict(r: ItemResult) -> dict[str, Any]:
-    """Describe what a scraping run did with one URL."""
-    return {
-        "url": r.url,
-        "outcome": r.outcome,
-        "origin": r.origin,
-        "article_url": r.article_url,
-        "version": r.version,
-        "http_status": r.http_status,
-        "quality": r.quality,
-        "message": r.message,
-        "title": r.title,
-        "reextracted": r.reextracted,
-    }
-
-
-def item_results_to_dict(results: Sequence[ItemResult]) -> dict[str, Any]:
-    """Describe a fetch or re-extraction: one item per URL."""
-    return {"items": [item_result_to_dict(r) for r in results]}
-
-
 def schema_to_dict(location: str, version: int) -> dict[str, Any]:
     """Describe an archive's schema: where it is and its migration number."""
     return {"location": location, "schema_version": version}
 
 
-def feed_result_to_dict(r: FeedResult) -> dict[str, Any]:
-    """Describe one feed read during a watch run."""
-    return {"url": r.url, "entries": r.entries, "discovered": r.discovered, "message": r.message}
-
-
-def run_report_to_dict(report: RunReport) -> dict[str, Any]:
-    """Describe a watch run: its counts, then every feed and item."""
-    return {
-        "started_at": format_utc(report.started_at),
-        "finished_at": format_utc(report.finished_at),
-        "feeds_read": report.feeds_read,
-        "discovered": report.discovered,
-        "due": report.due,
-        "checked": report.checked,
-        "unchanged": report.unchanged,
-        "new_versions": report.new_versions,
-        "flagged": report.flagged,
-        "failures": report.failures,
-        "stopped": report.stopped,
-        "feeds": [feed_result_to_dict(f) for f in report.feeds],
-        "items": [item_result_to_dict(i) for i in report.items],
-    }
+# Batch reports' shapes live beside this module (they use the helpers above); imported
+# last so that this module stays the one place to find every shape.
+from .json_reports import (  # noqa: E402
+    backfill_to_dict,
+    cdxj_to_dict,
+    copy_report_to_dict,
+    feed_result_to_dict,
+    item_result_to_dict,
+    item_results_to_dict,
+    run_report_to_dict,
+    timemap_to_dict,
+    wacz_export_to_dict,
+    warc_export_to_dict,
+    warc_import_to_dict,
+)

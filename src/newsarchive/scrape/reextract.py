@@ -128,10 +128,17 @@ def _save_reextraction(
             "page": dict(extracted.page),
         }
     )
+    # The page stays the bytes it was served as, when it was kept so.
+    served = archive.served_html(basis)
+    page: str | bytes = html
+    charset = None
+    if served is not None and served[1] is not None:
+        page, charset = served
     return archive.save(
         current.url,
         text=extracted.text,
-        html=html,
+        html=page,
+        html_charset=charset,
         title=extracted.title,
         byline=extracted.byline,
         published_at=extracted.published_at,

@@ -118,7 +118,6 @@ class Scraper:
         result = self.archive.save(
             url,
             text=extracted.text,
-            html=html,
             title=extracted.title,
             byline=extracted.byline,
             # After a re-extraction, this capture must come later in the timeline.
@@ -132,6 +131,9 @@ class Scraper:
             http_status=response.status,
             http_headers=response.headers,
             quality=verdict.flag,
+            # Kept as the bytes the server sent; the text above was read from them.
+            html=response.body,
+            html_charset=encoding,
         )
         if self._identity is not None and result.is_new_version and current is None:
             self._identity.add(result.capture.url)
@@ -227,6 +229,8 @@ def _request_metadata(
         "requested_url": url,
         "redirects": [attrs.asdict(r) for r in response.redirects],
     }
+    if response.status_line:
+        metadata["status_line"] = response.status_line
     if source is not None and source.name:
         metadata["watch_source"] = source.name
     if boilerplate:

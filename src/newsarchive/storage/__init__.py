@@ -44,7 +44,8 @@ class CaptureRecord:
     captured_at: datetime
     source: str
     text: str = attrs.field(repr=False)
-    html: str | None = attrs.field(default=None, repr=False)
+    # Bytes are stored as they are (a page kept as the server sent it); text as UTF-8.
+    html: str | bytes | None = attrs.field(default=None, repr=False)
     title: str | None = None
     byline: str | None = None
     published_at: datetime | None = None

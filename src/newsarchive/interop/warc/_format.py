@@ -21,6 +21,10 @@ METADATA_FORMAT = "newsarchive-capture"
 METADATA_FORMAT_VERSION = 1
 METADATA_CONTENT_TYPE = "application/json"
 TEXT_CONTENT_TYPE = "text/plain; charset=utf-8"
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+# On a response whose page was decoded and re-encoded as UTF-8 when it was saved (captures
+# saved before pages were kept as the bytes served); absent when the payload is as served.
+REENCODED_HEADER = "WARC-X-Newsarchive-Reencoded"
 HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _RECORD_ID_NAMESPACE = uuid.UUID("6b1d3b59-1f7e-4c47-9a59-9b5e3c3a7f21")

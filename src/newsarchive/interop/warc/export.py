@@ -21,6 +21,8 @@ from ._format import (
     METADATA_CONTENT_TYPE,
     METADATA_FORMAT,
     METADATA_FORMAT_VERSION,
+    NOT_MODIFIED_PROFILE,
+    REENCODED_HEADER,
     TEXT_CONTENT_TYPE,
     ProgressCallback,
     _import_warcio,
@@ -110,6 +112,7 @@ class _Written:
     record_id: str
     target_uri: str
     warc_date: str
+    digest: str
 
 
 class _Exporter:
@@ -119,6 +122,8 @@ class _Exporter:
         # Payload digests already written, so repeats become revisit records.
         self.payloads: dict[str, _Written] = {}
         self.texts: set[str] = set()
+        # Per article, the last page written, which a later 304 capture confirmed.
+        self.pages: dict[str, _Written] = {}
         self.records = self.responses = self.resources = self.revisits = 0
 
     def _write(self, record: Any) -> None:
@@ -141,36 +146,67 @@ class _Exporter:
         self._write(builder.create_warcinfo_record(filename or "", info))
 
     def write_capture(self, capture: Capture, version: Version | None) -> None:
-        from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
-
-        html = self.archive.raw_html(capture)
         text = self.archive.text_of(capture)
         text_bytes = text.encode("utf-8", "surrogatepass")
         text_digest = _sha1_digest(text_bytes)
-        if html is not None:
-            body = html.encode("utf-8", "surrogatepass")
-            http = StatusAndHeaders(
-                _status_line(capture.http_status),
-                _http_headers(capture, len(body)),
-                protocol="HTTP/1.1",
-            )
-            primary_id = self._write_payload(capture, body, _sha1_digest(body), http)
+        served = self.archive.served_html(capture)
+        charset = None if served is None else served[1]
+        confirmed = self.pages.get(capture.url) if capture.http_status == 304 else None
+        if served is not None:
+            body = served[0]
+            digest = _sha1_digest(body)
+            http = _http_message(capture, _http_headers(capture, len(body), charset))
+            primary_id = self._write_payload(capture, body, digest, http, charset=charset)
+            self.pages[capture.url] = self.payloads[digest]
+        elif confirmed is not None:
+            primary_id = self._write_not_modified(capture, confirmed)
         else:
             primary_id = self._write_payload(capture, text_bytes, text_digest, None)
             self.texts.add(text_digest)
-        if html is not None and text_digest not in self.texts:
+        if text_digest not in self.texts:
             self._write_linked(
                 capture, "conversion", text_bytes, TEXT_CONTENT_TYPE, refers_to=primary_id
             )
             self.texts.add(text_digest)
-        meta = json.dumps(
-            _capture_json(capture, version, text_digest=text_digest, has_html=html is not None),
-            ensure_ascii=False,
-            sort_keys=True,
-        ).encode("utf-8", "surrogatepass")
-        self._write_linked(capture, "metadata", meta, METADATA_CONTENT_TYPE, refers_to=primary_id)
+        meta = _capture_json(capture, version, text_digest=text_digest, has_html=served is not None)
+        if served is not None:
+            meta["html_charset"] = charset
+        payload = json.dumps(meta, ensure_ascii=False, sort_keys=True)
+        self._write_linked(
+            capture,
+            "metadata",
+            payload.encode("utf-8", "surrogatepass"),
+            METADATA_CONTENT_TYPE,
+            refers_to=primary_id,
+        )
 
-    def _write_payload(self, capture: Capture, body: bytes, digest: str, http: Any) -> str:
+    def _write_not_modified(self, capture: Capture, confirmed: _Written) -> str:
+        """Write a 304 capture as a revisit of the page it confirmed; return its id."""
+        builder: Any = self.writer
+        primary_id = _record_id(capture, "revisit")
+        record = builder.create_revisit_record(
+            capture.fetched_url or capture.url,
+            confirmed.digest,
+            confirmed.target_uri,
+            confirmed.warc_date,
+            # No HTTP block: replay tools then serve the confirmed page with its own status
+            # and headers (pywb replays any 3xx it finds here as it is, with no body). The
+            # 304's status and headers are kept in the capture's metadata record.
+            http_headers=None,
+            warc_headers_dict={
+                "WARC-Date": _warc_date(capture.captured_at),
+                "WARC-Record-ID": primary_id,
+                "WARC-Refers-To": confirmed.record_id,
+            },
+        )
+        record.rec_headers.replace_header("WARC-Profile", NOT_MODIFIED_PROFILE)
+        self._write(record)
+        self.revisits += 1
+        return primary_id
+
+    def _write_payload(
+        self, capture: Capture, body: bytes, digest: str, http: Any, *, charset: str | None = None
+    ) -> str:
         """Write the capture's own record (response, resource or revisit); return its id."""
         builder: Any = self.writer
         target = capture.fetched_url or capture.url
@@ -178,6 +214,9 @@ class _Exporter:
         kind = "resource" if http is None else "response"
         primary_id = _record_id(capture, kind)
         headers = {"WARC-Date": date, "WARC-Record-ID": primary_id}
+        if http is not None and charset is None:
+            # Saved before pages were kept as served: the page was decoded and re-encoded.
+            headers[REENCODED_HEADER] = "utf-8"
         earlier = self.payloads.get(digest)
         if earlier is not None:
             record = builder.create_revisit_record(
@@ -213,7 +252,7 @@ class _Exporter:
             self.resources += 1
         self._write(record)
         if earlier is None:
-            self.payloads[digest] = _Written(primary_id, target, date)
+            self.payloads[digest] = _Written(primary_id, target, date, digest)
         return primary_id
 
     def _write_linked(
@@ -221,9 +260,12 @@ class _Exporter:
     ) -> None:
         """Write a record about the capture's record (its text, or our metadata)."""
         builder: Any = self.writer
+        # Not the page's URL: replay tools index these records too, and would serve
+        # them at the page's address and time instead of the page.
+        prefix = "urn:text:" if kind == "conversion" else "urn:capture-metadata:"
         self._write(
             builder.create_warc_record(
-                capture.fetched_url or capture.url,
+                prefix + (capture.fetched_url or capture.url),
                 kind,
                 payload=io.BytesIO(payload),
                 length=len(payload),
@@ -250,6 +292,19 @@ def _warc_date(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _http_message(capture: Capture, headers: list[tuple[str, str]]) -> Any:
+    """The HTTP status line and headers of a capture, as received when they were kept."""
+    from warcio.statusandheaders import StatusAndHeaders  # type: ignore[import-untyped]
+
+    protocol, status = "HTTP/1.1", _status_line(capture.http_status)
+    line = capture.metadata.get("status_line")
+    if isinstance(line, str) and line.startswith("HTTP/") and " " in line:
+        protocol, received = line.split(" ", 1)
+        if received.split(" ", 1)[0] == str(capture.http_status):
+            status = received
+    return StatusAndHeaders(status, headers, protocol=protocol)
+
+
 def _status_line(status: int | None) -> str:
     status = status or 200
     try:
@@ -259,21 +314,33 @@ def _status_line(status: int | None) -> str:
     return f"{status} {reason}"
 
 
-def _http_headers(capture: Capture, length: int) -> list[tuple[str, str]]:
+def _http_headers(capture: Capture, length: int, charset: str | None) -> list[tuple[str, str]]:
+    """The headers a response record carries for a payload of ``length`` bytes.
+
+    Names and order stay as received. Content and transfer encodings are undone in the
+    payload, so their headers go and ``Content-Length`` is the payload's size. A page
+    kept as served keeps its ``Content-Type``; a re-encoded one says UTF-8.
+    """
     headers: list[tuple[str, str]] = []
-    has_type = False
+    has_type = has_length = False
     for name, value in capture.http_headers:
         lowered = name.lower()
+        if lowered == "content-length" and not has_length:
+            has_length = True
+            headers.append((name, str(length)))
+            continue
         if lowered in _WIRE_HEADERS:
             continue
         if lowered == "content-type":
             has_type = True
-            mime = value.split(";", 1)[0].strip() or "text/html"
-            value = f"{mime}; charset=utf-8"
+            if charset is None:
+                mime = value.split(";", 1)[0].strip() or "text/html"
+                value = f"{mime}; charset=utf-8"
         headers.append((name, value))
     if not has_type:
-        headers.append(("Content-Type", HTML_CONTENT_TYPE))
-    headers.append(("Content-Length", str(length)))
+        headers.append(("Content-Type", "text/html" if charset else HTML_CONTENT_TYPE))
+    if not has_length:
+        headers.append(("Content-Length", str(length)))
     return headers
 
 

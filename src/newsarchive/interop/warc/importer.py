@@ -145,6 +145,25 @@ def _size_of(source: Source) -> int | None:
         return None
 
 
+# A page's bytes and their charset; None for a page kept re-encoded as UTF-8.
+_Page = tuple[bytes, str | None]
+
+
+def _as_page(value: Any) -> _Page:
+    body, charset = value
+    return bytes(body), None if charset is None else str(charset)
+
+
+def _html_arguments(page: _Page | None) -> dict[str, Any]:
+    """``Archive.save``'s arguments for a page: as served when it was, else as text."""
+    if page is None:
+        return {"html": None}
+    body, charset = page
+    if charset is None:
+        return {"html": body.decode("utf-8", "surrogatepass")}
+    return {"html": body, "html_charset": charset}
+
+
 @attrs.define
 class _Pending:
     """A capture record waiting for the conversion and metadata records that follow it."""
@@ -172,7 +191,7 @@ class _Importer:
         self.problems: list[Problem] = []
         self.payloads: dict[str, _Seen] = {}
         self.texts: dict[str, _Seen] = {}
-        self.cache: OrderedDict[tuple[str, str], tuple[str, str | None]] = OrderedDict()
+        self.cache: OrderedDict[tuple[str, str], tuple[Any, str | None]] = OrderedDict()
         self.pending: _Pending | None = None
 
     def import_stream(
@@ -231,10 +250,10 @@ class _Importer:
             text = record.payload.decode("utf-8", "surrogatepass")
         else:
             text = self._text_by_digest(digest)
-        html: str | None = None
+        html: _Page | None = None
         if meta.get("has_html"):
             if record.type == "response":
-                html = record.payload.decode("utf-8", "surrogatepass")
+                html = (record.payload, meta.get("html_charset"))
             else:
                 html = self._html_by_digest(record)
         version = meta.get("version") or {}
@@ -242,7 +261,7 @@ class _Importer:
         result = self.archive.save(
             str(meta["url"]),
             text=text,
-            html=html,
+            **_html_arguments(html),
             title=version.get("title"),
             byline=version.get("byline"),
             captured_at=parse_time(str(meta["captured_at"])),
@@ -272,13 +291,15 @@ class _Importer:
         if record.type == "resource" and record.http_status is not None:
             self.skipped += 1
             return
-        html, _ = decode_html(
+        html, charset = decode_html(
             record.payload, record.http_header("content-type") or record.content_type
         )
         fields = extract_fields(html, uri)
+        page: _Page = (record.payload, charset)
         result = self.archive.save(
             uri,
-            html=html,
+            html=record.payload,
+            html_charset=charset,
             captured_at=record.date,
             source="warc",
             fetched_url=uri,
@@ -286,7 +307,7 @@ class _Importer:
             http_headers=record.http_headers,
             **fields,
         )
-        self._record_saved(record, result.capture, text_digest=None, text=None, html=html)
+        self._record_saved(record, result.capture, text_digest=None, text=None, html=page)
         self._add(record, result)
 
     def _save_revisit(self, record: WarcRecord) -> None:
@@ -314,7 +335,7 @@ class _Importer:
         result = self.archive.save(
             uri,
             text=self.archive.text_of(capture),
-            html=self.archive.raw_html(capture),
+            **_html_arguments(self.archive.served_html(capture)),
             title=version.title,
             byline=version.byline,
             published_at=version.published_at,
@@ -335,7 +356,7 @@ class _Importer:
         *,
         text_digest: str | None,
         text: str | None,
-        html: str | None,
+        html: _Page | None,
     ) -> None:
         seen = _Seen(capture.url, capture.captured_at)
         if record.payload_digest and record.type != "revisit":
@@ -349,7 +370,7 @@ class _Importer:
         if record.payload_digest and html is not None:
             self._remember(("html", record.payload_digest), html, None)
 
-    def _remember(self, key: tuple[str, str], value: str, extra: str | None) -> None:
+    def _remember(self, key: tuple[str, str], value: Any, extra: str | None) -> None:
         self.cache[key] = (value, extra)
         self.cache.move_to_end(key)
         while len(self.cache) > self._CACHE_SIZE:
@@ -358,28 +379,28 @@ class _Importer:
     def _text_by_digest(self, digest: str) -> str:
         cached = self.cache.get(("text", digest))
         if cached is not None:
-            return cached[0]
+            return str(cached[0])
         seen = self.texts.get(digest)
         capture = self._find_capture(seen) if seen is not None else None
         if capture is None:
             raise WarcFormatError("the capture's text record is missing from the file")
         return self.archive.text_of(capture)
 
-    def _html_by_digest(self, record: WarcRecord) -> str:
+    def _html_by_digest(self, record: WarcRecord) -> _Page:
         digest = record.payload_digest or ""
         cached = self.cache.get(("html", digest))
         if cached is not None:
-            return cached[0]
+            return _as_page(cached[0])
         seen = self.payloads.get(digest)
         capture = self._find_capture(seen) if seen is not None else None
-        html = self.archive.raw_html(capture) if capture is not None else None
+        html = self.archive.served_html(capture) if capture is not None else None
         if html is None:
             raise WarcFormatError(
                 "revisit record refers to a payload that is neither earlier in the file "
                 "nor in the archive",
                 offset=record.offset,
             )
-        return html
+        return _as_page(html)
 
     def _find_capture(self, seen: _Seen) -> Capture | None:
         try:

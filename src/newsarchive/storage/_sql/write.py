@@ -198,7 +198,9 @@ class SQLStore(SQLTimeline, AlertLog):
         )
         html_key = None
         if record.html is not None:
-            html = record.html.encode("utf-8", "surrogatepass")
+            html = record.html
+            if isinstance(html, str):
+                html = html.encode("utf-8", "surrogatepass")
             html_key = bytes.fromhex(sha256_hex(html))
             html_base = self._one(
                 "SELECT html_hash FROM captures WHERE article_id = ? AND html_hash IS NOT NULL"
