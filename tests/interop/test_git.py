@@ -11,7 +11,7 @@ import pytest
 
 from newsarchive import Archive
 from newsarchive.errors import InputError
-from newsarchive.interop.git import import_git, resolve_pointer
+from newsarchive.interop.git import ItemPointers, import_git, resolve_pointer
 
 T0 = datetime(2021, 3, 1, 9, 0, tzinfo=UTC)
 URL = "https://news.example.com/story"
@@ -96,10 +96,10 @@ def test_importing_again_adds_only_new_commits(archive: Archive, repo: Repo) -> 
     first = import_git(archive, repo.path, "story.txt", url=URL)
     assert first.captures_added == 2
     again = import_git(archive, repo.path, "story.txt", url=URL)
-    assert (again.captures_added, again.skipped_commits) == (0, 2)
+    assert (again.captures_added, again.already_imported) == (0, 2)
     repo.commit("story.txt", "Third draft.", T0 + timedelta(hours=2))
     later = import_git(archive, repo.path, "story.txt", url=URL)
-    assert (later.captures_added, later.versions_added, later.skipped_commits) == (1, 1, 2)
+    assert (later.captures_added, later.versions_added, later.already_imported) == (1, 1, 2)
     assert len(archive.captures(URL)) == 3
 
 
@@ -143,7 +143,7 @@ def test_json_file_of_many_articles(archive: Archive, repo: Repo) -> None:
         T0 + timedelta(hours=2),
     )
     report = import_git(
-        archive, repo.path, "feed.json", url_pointer="/link", items_pointer="/articles"
+        archive, repo.path, "feed.json", items=ItemPointers(url="/link", items="/articles")
     )
     assert report.ok, report.problems
     # Unchanged entries are not saved again at later commits.
@@ -157,7 +157,7 @@ def test_json_file_of_many_articles(archive: Archive, repo: Repo) -> None:
     assert archive.captures(a)[0].metadata["git"]["id"] == "1"
     assert (
         import_git(
-            archive, repo.path, "feed.json", url_pointer="/link", items_pointer="/articles"
+            archive, repo.path, "feed.json", items=ItemPointers(url="/link", items="/articles")
         ).captures_added
         == 0
     )
@@ -176,14 +176,14 @@ def test_json_array_and_bad_entries(archive: Archive, repo: Repo) -> None:
     ]
     repo.commit("list.json", json.dumps(entries), T0)
     repo.commit("list.json", "{not json", T0 + timedelta(hours=1))
-    report = import_git(archive, repo.path, "list.json", url_pointer="/url")
+    report = import_git(archive, repo.path, "list.json", items=ItemPointers(url="/url"))
     assert report.captures_added == 1
     assert [(p.item, p.reason) for p in report.problems] == [
         ("1", "no URL at '/url'"),
         ("2", "the entry has no text or HTML"),
-        (None, report.problems[2].reason),
     ]
-    assert report.problems[2].reason.startswith("not valid JSON")
+    [skipped] = report.skipped
+    assert skipped.reason.startswith("list.json is not valid JSON")
     version = archive.get("https://news.example.com/a")
     assert version.byline == "X, Y"
     assert version.published_at == datetime(2021, 2, 28, 10, tzinfo=UTC)
@@ -201,7 +201,7 @@ def test_bad_arguments(archive: Archive, repo: Repo, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="URL"):
         import_git(archive, repo.path, "story.txt")
     with pytest.raises(InputError, match="URL"):
-        import_git(archive, repo.path, "story.txt", url=URL, url_pointer="/url")
+        import_git(archive, repo.path, "story.txt", url=URL, items=ItemPointers(url="/url"))
     plain = tmp_path / "plain"
     plain.mkdir()
     with pytest.raises(InputError, match="not a git repository"):
