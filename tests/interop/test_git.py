@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 
 from newsarchive import Archive
@@ -238,3 +239,278 @@ def test_cli_import_git(tmp_path: Path, repo: Repo) -> None:
     result = runner.invoke(cli, ["--archive", location, "import-git", str(repo.path), "story.txt"])
     assert result.exit_code == 2
     assert "--url" in result.stderr
+
+
+BASE = "https://news.example.com/"
+
+
+def latest(*items: dict[str, object]) -> str:
+    """A news site's "latest articles" list, as a git scraper commits it."""
+    return json.dumps(list(items), indent=2)
+
+
+def item(
+    id_: int,
+    title: str,
+    subtitle: str = "A subtitle.",
+    *,
+    updated: str = "2021-03-01T09:00:00+00:00",
+) -> dict[str, object]:
+    slug = title.lower().replace(" ", "-")
+    return {
+        "id": id_,
+        "title": title,
+        "subtitle": subtitle,
+        "url": f"/world/{id_}/{slug}.html",
+        "published_at": "2021-03-01T08:00:00+00:00",
+        "updated_at": updated,
+    }
+
+
+FEED = ItemPointers(
+    url="/url",
+    url_base=BASE,
+    id="/id",
+    titles=("/title",),
+    texts=("/title", "/subtitle"),
+    published="/published_at",
+)
+
+
+def test_an_id_keeps_one_history_whatever_urls_it_had(archive: Archive, repo: Repo) -> None:
+    """The slug follows the headline; keyed on the id, every URL is an alias of one article."""
+    repo.commit("latest.json", latest(item(7, "Storm nears coast")), T0)
+    repo.commit("latest.json", latest(item(7, "Storm hits coast")), T0 + timedelta(hours=1))
+    repo.commit(
+        "latest.json",
+        latest(item(7, "Storm hits coast", "Thousands without power.")),
+        T0 + timedelta(hours=2),
+    )
+    report = import_git(archive, repo.path, "latest.json", items=FEED)
+    assert report.ok and (report.captures_added, report.versions_added) == (3, 3)
+    first = BASE + "world/7/storm-nears-coast.html"
+    second = BASE + "world/7/storm-hits-coast.html"
+    for url in (first, second):
+        history = archive.history(url)
+        assert [(v.title, v.text) for v in history] == [
+            ("Storm nears coast", "Storm nears coast\n\nA subtitle."),
+            ("Storm hits coast", "Storm hits coast\n\nA subtitle."),
+            ("Storm hits coast", "Storm hits coast\n\nThousands without power."),
+        ]
+        assert history[0].published_at == datetime(2021, 3, 1, 8, tzinfo=UTC)
+    article = archive.article(second)
+    assert (article.url, article.aliases) == (first, (second,))
+    assert {c.metadata["git"]["id"] for c in archive.captures(first)} == {"7"}
+
+
+def test_without_an_id_each_url_is_an_article(archive: Archive, repo: Repo) -> None:
+    repo.commit("latest.json", latest(item(7, "Storm nears coast")), T0)
+    repo.commit("latest.json", latest(item(7, "Storm hits coast")), T0 + timedelta(hours=1))
+    report = import_git(archive, repo.path, "latest.json", items=attrs.evolve(FEED, id=None))
+    assert report.ok
+    assert len(archive.articles()) == 2
+
+
+def test_fields_left_out_make_no_captures(archive: Archive, repo: Repo) -> None:
+    """A churning updated_at that is not imported adds nothing; kept as metadata, it adds
+    captures of the same version."""
+    for hour in range(3):
+        stamp = f"2021-03-01T1{hour}:00:00+00:00"
+        repo.commit(
+            "latest.json", latest(item(7, "Storm", updated=stamp)), T0 + timedelta(hours=hour)
+        )
+    url = BASE + "world/7/storm.html"
+    report = import_git(archive, repo.path, "latest.json", items=FEED)
+    assert (report.captures_added, report.unchanged_commits, report.already_imported) == (1, 2, 0)
+    with Archive.open(repo.path.parent / "meta-archive") as other:
+        meta = attrs.evolve(FEED, meta={"updated": "/updated_at", "missing": "/nope"})
+        report = import_git(other, repo.path, "latest.json", items=meta)
+        assert (report.captures_added, report.versions_added) == (3, 1)
+        assert [c.metadata["updated"] for c in other.captures(url)] == [
+            "2021-03-01T10:00:00+00:00",
+            "2021-03-01T11:00:00+00:00",
+            "2021-03-01T12:00:00+00:00",
+        ]
+        assert "missing" not in other.captures(url)[0].metadata
+
+
+def test_usual_names_are_tried_only_when_no_field_is_named(archive: Archive, repo: Repo) -> None:
+    repo.commit("latest.json", latest({**item(7, "Storm"), "body": "Rain."}), T0)
+    guessed = ItemPointers(url="/url", url_base=BASE, id="/id")
+    import_git(archive, repo.path, "latest.json", items=guessed)
+    version = archive.get(BASE + "world/7/storm.html")
+    assert (version.title, version.text) == ("Storm", "Rain.")
+    assert version.modified_at == datetime(2021, 3, 1, 9, tzinfo=UTC)
+    assert version.published_at == datetime(2021, 3, 1, 8, tzinfo=UTC)
+
+
+def test_title_pointers_are_tried_in_order(archive: Archive, repo: Repo) -> None:
+    entries = [
+        {"url": "https://x.example/a", "kicker": "", "headline": "Real headline", "body": "B."},
+    ]
+    repo.commit("feed.json", json.dumps(entries), T0)
+    pointers = ItemPointers(url="/url", titles=("/kicker", "/missing", "/headline"), texts="/body")
+    import_git(archive, repo.path, "feed.json", items=pointers)
+    assert archive.get("https://x.example/a").title == "Real headline"
+
+
+def test_relative_url_without_base_is_one_clear_error(archive: Archive, repo: Repo) -> None:
+    repo.commit("latest.json", latest(item(7, "Storm")), T0)
+    with pytest.raises(
+        InputError, match=r"\[0\]: the URL '/world/7/storm.html' is relative.*--url-base"
+    ):
+        import_git(archive, repo.path, "latest.json", items=attrs.evolve(FEED, url_base=None))
+    assert archive.articles() == []
+    with pytest.raises(InputError, match="base URL"):
+        ItemPointers(url="/url", url_base="news.example.com")
+    with pytest.raises(InputError, match="reserved"):
+        ItemPointers(url="/url", meta={"git": "/id"})
+    with pytest.raises(InputError, match="JSON pointer"):
+        ItemPointers(url="/url", texts=("title",))
+
+
+def test_empty_and_broken_files_are_skipped_and_counted(archive: Archive, repo: Repo) -> None:
+    repo.commit("latest.json", latest(item(7, "Storm")), T0)
+    empty = repo.commit("latest.json", "", T0 + timedelta(hours=1))
+    broken = repo.commit("latest.json", '[{"id": 7,', T0 + timedelta(hours=2))
+    repo.commit("latest.json", latest(item(7, "Storm"), item(8, "Flood")), T0 + timedelta(hours=3))
+    report = import_git(archive, repo.path, "latest.json", items=FEED)
+    assert report.ok
+    assert (report.commits, report.already_imported, report.unchanged_commits) == (4, 0, 0)
+    assert [(s.commit, s.reason) for s in report.skipped] == [
+        (empty, "latest.json is empty"),
+        (broken, report.skipped[1].reason),
+    ]
+    assert report.skipped[1].reason.startswith("latest.json is not valid JSON")
+    # The entry unchanged around the broken commits is not saved again.
+    assert report.captures_added == 2
+    with Archive.open(repo.path.parent / "strict") as other:
+        strict = import_git(other, repo.path, "latest.json", items=FEED, strict=True)
+        assert not strict.ok and not strict.skipped
+        assert [p.commit for p in strict.problems] == [empty, broken]
+        assert strict.captures_added == 2
+
+
+def test_rev_imports_up_to_a_branch_tag_or_commit(archive: Archive, repo: Repo) -> None:
+    repo.commit("latest.json", latest(item(7, "One")), T0)
+    second = repo.commit("latest.json", latest(item(7, "Two")), T0 + timedelta(hours=1))
+    repo.git("tag", "v1")
+    repo.commit("latest.json", latest(item(7, "Three")), T0 + timedelta(hours=2))
+    report = import_git(archive, repo.path, "latest.json", items=FEED, rev="v1")
+    assert (report.commits, report.captures_added) == (2, 2)
+    assert report.captures[-1].commit == second
+    report = import_git(archive, repo.path, "latest.json", items=FEED, rev="main")
+    assert (report.commits, report.already_imported, report.captures_added) == (3, 2, 1)
+    assert [v.title for v in archive.history(BASE + "world/7/one.html")] == ["One", "Two", "Three"]
+    with pytest.raises(InputError, match="'nope' is not a branch, tag or commit"):
+        import_git(archive, repo.path, "latest.json", items=FEED, rev="nope")
+
+
+def test_a_rerun_goes_on_from_the_last_commit_imported(archive: Archive, repo: Repo) -> None:
+    """Entries compare against the last commit that saved something; commits after it that
+    changed nothing imported are read again (and found unchanged). An id that left the
+    list and comes back under a new URL, in a later run, joins its article."""
+    repo.commit("latest.json", latest(item(7, "Storm"), item(8, "Flood")), T0)
+    repo.commit("latest.json", latest(item(8, "Flood")), T0 + timedelta(hours=1))
+    import_git(archive, repo.path, "latest.json", items=FEED)
+    again = import_git(archive, repo.path, "latest.json", items=FEED)
+    assert (again.commits, again.already_imported, again.unchanged_commits) == (2, 1, 1)
+    assert again.captures_added == 0
+    repo.commit(
+        "latest.json", latest(item(8, "Flood"), item(7, "Storm returns")), T0 + timedelta(hours=2)
+    )
+    later = import_git(archive, repo.path, "latest.json", items=FEED)
+    assert (later.already_imported, later.unchanged_commits, later.captures_added) == (1, 1, 1)
+    assert [c.url for c in later.captures] == [BASE + "world/7/storm.html"]
+    assert [v.title for v in archive.history(BASE + "world/7/storm-returns.html")] == [
+        "Storm",
+        "Storm returns",
+    ]
+
+
+def test_every_backend_finds_what_it_imported(archive_location: str, repo: Repo) -> None:
+    repo.commit("latest.json", latest(item(7, "Storm")), T0)
+    repo.commit("latest.json", latest(item(7, "Storm hits")), T0 + timedelta(hours=1))
+    with Archive.open(archive_location) as opened:
+        first = import_git(opened, repo.path, "latest.json", items=FEED)
+        again = import_git(opened, repo.path, "latest.json", items=FEED)
+        assert (first.captures_added, again.captures_added, again.already_imported) == (2, 0, 2)
+        assert len(opened.history(BASE + "world/7/storm-hits.html")) == 2
+
+
+def test_cli_imports_a_news_feed(tmp_path: Path, repo: Repo) -> None:
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    repo.commit("latest.json", latest(item(7, "Storm nears")), T0)
+    empty = repo.commit("latest.json", "", T0 + timedelta(minutes=30))
+    repo.commit("latest.json", latest(item(7, "Storm hits")), T0 + timedelta(hours=1))
+    location = str(tmp_path / "cli-archive")
+    args = ["--archive", location, "import-git", str(repo.path), "latest.json"]
+    feed_options = [
+        "--id-from", "/id", "--url-from", "/url", "--url-base", BASE,
+        "--title-from", "/title", "--text-from", "/title", "--text-from", "/subtitle",
+        "--published-from", "/published_at", "--meta-from", "updated=/updated_at",
+    ]  # fmt: skip
+    runner = CliRunner()
+    result = runner.invoke(cli, [*args, *feed_options, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "commits": 3,
+        "already_imported": 0,
+        "unchanged_commits": 0,
+        "captures_added": 2,
+        "versions_added": 2,
+        "articles": 1,
+        "skipped": [{"commit": empty, "reason": "latest.json is empty"}],
+        "problems": [],
+    }
+    assert f"skipped: commit {empty[:12]}: latest.json is empty" in result.stderr
+    result = runner.invoke(cli, [*args, *feed_options])
+    assert result.stderr.splitlines()[-1] == (
+        "imported 0 captures (0 new versions) of 0 articles from 3 commits: "
+        "3 already imported, 0 unchanged, 0 skipped, 0 failed"
+    )
+    log = runner.invoke(cli, ["--archive", location, "log", BASE + "world/7/storm-nears.html"])
+    assert log.exit_code == 0 and "Storm hits" in log.stdout
+    strict = runner.invoke(
+        cli, ["--archive", str(tmp_path / "s"), *args[2:], *feed_options, "--strict"]
+    )
+    assert strict.exit_code == 1
+    assert f"failed: commit {empty[:12]}: latest.json is empty" in strict.stderr
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--url", URL, "--url-from", "/url"], "--url-from is for a JSON file"),
+        (["--url", URL, "--url-base", BASE], "--url-base is for a JSON file"),
+        (["--id-from", "/id"], "give --url"),
+        (["--url-from", "/url", "--meta-from", "nope"], "is not NAME=JSON-POINTER"),
+    ],
+)
+def test_cli_usage_errors(tmp_path: Path, repo: Repo, options: list[str], message: str) -> None:
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    repo.commit("latest.json", latest(item(7, "Storm")), T0)
+    args = ["--archive", str(tmp_path / "a"), "import-git", str(repo.path), "latest.json"]
+    result = CliRunner().invoke(cli, [*args, *options])
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_cli_relative_url_without_base(tmp_path: Path, repo: Repo) -> None:
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    repo.commit("latest.json", latest(item(7, "Storm")), T0)
+    args = ["--archive", str(tmp_path / "a"), "import-git", str(repo.path), "latest.json"]
+    result = CliRunner().invoke(cli, [*args, "--url-from", "/url", "--id-from", "/id"])
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: commit ") and line.endswith(
+        "[0]: the URL '/world/7/storm.html' is relative: give a base URL to resolve it (--url-base)"
+    )

@@ -342,6 +342,7 @@ class _Reader:
         return changed
 
     def _queue(self, commit: GitCommit, item: str | None, fields: dict[str, Any]) -> None:
+        fields = dict(fields)  # the entry's fields stay as they are, to compare the next
         seen_url = fields.pop("url")
         info: dict[str, Any] = {"commit": commit.sha, "path": self.path}
         if item is not None:

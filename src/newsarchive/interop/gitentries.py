@@ -65,8 +65,11 @@ class ItemPointers:
     """Where a JSON document keeps its articles, and where each keeps its fields.
 
     Every value is a JSON pointer (RFC 6901) into the document (``items``) or into one
-    entry (the rest). ``url`` is required; for the others, None means the usual names are
-    tried (``title``/``headline``, ``text``/``body``/``content``, ``published_at``...).
+    entry (the rest). ``url`` is required. When none of the content fields (``titles``,
+    ``texts``, ``html``, ``byline``, ``published``, ``modified``) is given, the usual
+    names are tried for each (``title``/``headline``, ``text``/``body``/``content``,
+    ``published_at``, ``updated_at``...); given any, only those are read, so that a
+    field left out (a churning ``updated_at``) makes no new versions.
     """
 
     url: str = attrs.field(validator=_check_pointer)
@@ -91,6 +94,18 @@ class ItemPointers:
     meta: Mapping[str, str] = attrs.field(
         factory=dict, converter=_sorted_dict, validator=_check_meta
     )
+
+    @property
+    def is_explicit(self) -> bool:
+        """Whether the content fields are named, rather than found by their usual names."""
+        return bool(
+            self.titles
+            or self.texts
+            or self.html is not None
+            or self.byline is not None
+            or self.published is not None
+            or self.modified is not None
+        )
 
     def __attrs_post_init__(self) -> None:
         if self.url_base is not None:
@@ -200,31 +215,34 @@ def entry_fields(entry: Any, pointers: ItemPointers) -> dict[str, Any]:
     Raises:
         InputError: the entry has no text or HTML.
     """
+    guess = not pointers.is_explicit
     fields: dict[str, Any] = {}
-    html = _pick(entry, pointers.html, _HTML_KEYS)
+    html = _pick(entry, pointers.html, _HTML_KEYS if guess else ())
     if html is not None:
         fields["html"] = html
     if pointers.texts:
         parts = [_pick(entry, p, ()) for p in pointers.texts]
         text = "\n\n".join(p.strip() for p in parts if p is not None) or None
     else:
-        text = _pick(entry, None, _TEXT_KEYS)
+        text = _pick(entry, None, _TEXT_KEYS if guess else ())
     if text is not None:
         fields["text"] = text
     if not fields:
         raise InputError("the entry has no text or HTML")
-    titles = [_pick(entry, p, ()) for p in pointers.titles] or [_pick(entry, None, _TITLE_KEYS)]
+    titles = [_pick(entry, p, ()) for p in pointers.titles]
     title = next((t for t in titles if t is not None), None)
+    if guess:
+        title = _pick(entry, None, _TITLE_KEYS)
     if title is not None:
         fields["title"] = title.strip()
-    byline = _pick(entry, pointers.byline, _BYLINE_KEYS)
+    byline = _pick(entry, pointers.byline, _BYLINE_KEYS if guess else ())
     if byline is not None:
         fields["byline"] = byline
     for name, pointer, keys in (
         ("published_at", pointers.published, _PUBLISHED_KEYS),
         ("modified_at", pointers.modified, _MODIFIED_KEYS),
     ):
-        value = _pick(entry, pointer, keys)
+        value = _pick(entry, pointer, keys if guess else ())
         if value is not None:
             with contextlib.suppress(InputError):
                 fields[name] = _time(value, name)
