@@ -140,6 +140,7 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
         "scraping.md",
         "report.md",
         "warc.md",
+        "git-scraping.md",
     ],
 )
 def test_readme_links_resolve(doc: str) -> None:

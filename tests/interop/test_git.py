@@ -514,3 +514,17 @@ def test_cli_relative_url_without_base(tmp_path: Path, repo: Repo) -> None:
     assert line.startswith("Error: commit ") and line.endswith(
         "[0]: the URL '/world/7/storm.html' is relative: give a base URL to resolve it (--url-base)"
     )
+
+
+def test_every_import_git_option_is_documented() -> None:
+    import click
+
+    from newsarchive.cli import cli
+
+    command = cli.get_command(click.Context(cli), "import-git")
+    assert command is not None
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "git-scraping.md").read_text()
+    for param in command.params:
+        for flag in (*param.opts, *param.secondary_opts):
+            if flag.startswith("--") and flag != "--help":
+                assert f"`{flag}" in doc or f"{flag}`" in doc or f" {flag}" in doc, flag

@@ -316,6 +316,12 @@ def backfill(
     help="Keep this value in each capture's metadata under NAME; repeatable.",
 )
 @click.option("--strict", is_flag=True, help="An empty or unreadable file is an error, not a skip.")
+@click.option(
+    "--analyse/--no-analyse",
+    default=True,
+    show_default=True,
+    help="Analyse new versions while importing (--no-analyse: run reanalyse later).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @json_option
 @pass_archive
@@ -327,6 +333,7 @@ def import_git(
     rev: str,
     quiet: bool,
     strict: bool,
+    analyse: bool,
     as_json: bool,
     **pointers: Any,
 ) -> None:
@@ -356,6 +363,7 @@ def import_git(
             items=items,
             rev=rev,
             strict=strict,
+            analyse=analyse,
             on_progress=on_progress,
         )
     if as_json:

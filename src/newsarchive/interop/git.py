@@ -153,7 +153,7 @@ def import_git(
         on_progress(start, len(commits))
     with git.blobs() as blobs:
         if start:
-            reader.prime(blobs.get(commits[start - 1].sha, path))
+            reader.prime(commits[start - 1], blobs.get(commits[start - 1].sha, path))
         for number, commit in enumerate(commits[start:], start=start + 1):
             if commit.sha in done.commits:
                 reader.already += 1
@@ -227,19 +227,27 @@ class _Reader:
         # Per id: the URL of its article (the first URL it had).
         self.ids: dict[str, str] = {}
         self.last_text: str | None = None
+        # Reading the last commit imported again, only to compare the next with it.
+        self.priming = False
 
-    def prime(self, data: bytes | None) -> None:
-        """Start from the file as the last commit imported left it."""
-        content = self._decode(None, data)
+    def prime(self, commit: GitCommit, data: bytes | None) -> None:
+        """Start from the file as the last commit imported left it (reporting nothing)."""
+        self.priming = True
+        try:
+            self._prime(commit, data)
+        finally:
+            self.priming = False
+
+    def _prime(self, commit: GitCommit, data: bytes | None) -> None:
+        content = self._decode(commit, data)
         if content is None:
             return
         if self.items is None:
             self.last_text = content
             return
-        document = self._parse(None, content)
+        document = self._parse(commit, content)
         if document is not None:
-            for _ in self._changed(None, document):
-                pass
+            self._changed(commit, document)
 
     def read(self, commit: GitCommit, data: bytes | None) -> None:
         """Queue the records of one commit's file."""
@@ -262,13 +270,13 @@ class _Reader:
         if len(self.batch) == queued:
             self.unchanged += 1
 
-    def _skip(self, commit: GitCommit | None, reason: str) -> None:
-        if commit is None:
+    def _skip(self, commit: GitCommit, reason: str) -> None:
+        if self.priming:
             return
         problem = GitImportProblem(commit=commit.sha, reason=reason)
         (self.problems if self.strict else self.skipped).append(problem)
 
-    def _decode(self, commit: GitCommit | None, data: bytes | None) -> str | None:
+    def _decode(self, commit: GitCommit, data: bytes | None) -> str | None:
         if data is None:
             return None
         try:
@@ -281,7 +289,7 @@ class _Reader:
             return None
         return content
 
-    def _parse(self, commit: GitCommit | None, content: str) -> Any:
+    def _parse(self, commit: GitCommit, content: str) -> Any:
         try:
             return json.loads(content)
         except ValueError as exc:
@@ -300,12 +308,10 @@ class _Reader:
             fields = {"text": content}
         self._queue(commit, None, {"url": self.url, **fields})
 
-    def _changed(
-        self, commit: GitCommit | None, document: Any
-    ) -> list[tuple[str | None, dict[str, Any]]]:
+    def _changed(self, commit: GitCommit, document: Any) -> list[tuple[str | None, dict[str, Any]]]:
         """The entries whose imported fields changed since the previous commit."""
         assert self.items is not None
-        label = commit.sha if commit is not None else ""
+        label = commit.sha
         try:
             pairs = entries_of(document, self.items)
         except InputError as exc:
@@ -332,7 +338,7 @@ class _Reader:
             except RelativeURLError as exc:
                 raise RelativeURLError(f"commit {label[:12]} [{item}]: {exc}") from None
             except InputError as exc:
-                if commit is not None:
+                if not self.priming:
                     self.problems.append(GitImportProblem(commit=label, item=item, reason=str(exc)))
                 continue
             current[identity] = (entry, fields)
