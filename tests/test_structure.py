@@ -141,6 +141,7 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
         "report.md",
         "warc.md",
         "git-scraping.md",
+        "exports.md",
     ],
 )
 def test_readme_links_resolve(doc: str) -> None:

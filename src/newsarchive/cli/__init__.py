@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "newsarchive.cli.report",
     "newsarchive.cli.scrape",
     "newsarchive.cli.webarchive",
+    "newsarchive.cli.research",
 )
 
 

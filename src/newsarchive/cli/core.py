@@ -460,17 +460,44 @@ def import_(
     metavar="FILE.warc.gz",
     help="Write a WARC file instead; see docs/warc.md.",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "parquet", "sqlite"]),
+    default="jsonl",
+    show_default=True,
+    help="parquet (a directory) or sqlite (a plain database): see docs/exports.md.",
+)
+@json_option
 @pass_existing_archive
 def export(
-    archive: Archive, urls: tuple[str, ...], output: str | None, warc_output: str | None
+    archive: Archive,
+    urls: tuple[str, ...],
+    output: str | None,
+    warc_output: str | None,
+    fmt: str,
+    as_json: bool,
 ) -> None:
     """Export captures as JSON Lines (all articles, or the URLs given).
+
+    With --format parquet or sqlite, write the whole archive as research tables
+    (articles, versions, sentence_edits, captures) instead.
 
     \b
     Example:
       newsarchive export -o backup.jsonl
       newsarchive export --warc news.warc.gz
+      newsarchive export --format parquet -o tables/
     """
+    if fmt != "jsonl":
+        from .research import export_tables
+
+        if urls or warc_output:
+            raise click.UsageError(f"--format {fmt} exports the whole archive: no URLs or --warc")
+        export_tables(archive, fmt, output, as_json=as_json)
+        return
+    if as_json:
+        raise click.UsageError("--json reports on --format parquet or sqlite; JSON Lines is data")
     targets = list(urls) or None
     if warc_output is not None:
         from .webarchive import export_warc_file

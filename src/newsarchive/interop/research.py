@@ -1,0 +1,264 @@
+"""The archive as four flat tables, for pandas, polars, DuckDB and Datasette.
+
+* ``articles``: one row per article;
+* ``versions``: one row per version, with its whole text and its change analysis;
+* ``sentence_edits``: one row per sentence operation between consecutive versions,
+  labelled with the NewsEdits actions (``addition``, ``deletion``, ``edit``,
+  ``refactor``) and this package's reason codes;
+* ``captures``: one row per capture, with the version it saw.
+
+:data:`TABLES` names each table's columns and their types; ``docs/exports.md``
+describes them. :func:`iter_batches` reads the archive article by article and hands out
+rows in bounded batches, so the writers (:mod:`.parquet`, the plain SQLite database of
+:mod:`newsarchive.storage.plaindb`) run in constant memory whatever the archive's size.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import attrs
+
+from ..analysis.edits import sentence_edits
+from ..analysis.rules import DEFAULT_RULES
+from ..analysis.sentences import segment
+from ..models import Article, Version
+
+if TYPE_CHECKING:
+    from ..archive import Archive
+
+__all__ = ["TABLES", "ExportReport", "export_sqlite", "iter_batches"]
+
+# Column types: string, int, bool, timestamp (UTC, microseconds), strings (a list of
+# strings), json (a JSON document as a string).
+TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "articles": (
+        ("url", "string"),
+        ("aliases", "strings"),
+        ("site", "string"),
+        ("title", "string"),
+        ("first_captured_at", "timestamp"),
+        ("last_captured_at", "timestamp"),
+        ("version_count", "int"),
+        ("capture_count", "int"),
+    ),
+    "versions": (
+        ("url", "string"),
+        ("version", "int"),
+        ("version_id", "string"),
+        ("first_captured_at", "timestamp"),
+        ("last_captured_at", "timestamp"),
+        ("capture_count", "int"),
+        ("title", "string"),
+        ("byline", "string"),
+        ("published_at", "timestamp"),
+        ("modified_at", "timestamp"),
+        ("text", "string"),
+        ("significance", "string"),
+        ("reasons", "strings"),
+        ("stealth", "bool"),
+        ("reverted_to", "int"),
+        ("metadata", "json"),
+    ),
+    "sentence_edits": (
+        ("url", "string"),
+        ("version", "int"),
+        ("version_id", "string"),
+        ("old_version", "int"),
+        ("action", "string"),
+        ("reasons", "strings"),
+        ("old_index", "int"),
+        ("new_index", "int"),
+        ("old_sentence", "string"),
+        ("new_sentence", "string"),
+    ),
+    "captures": (
+        ("url", "string"),
+        ("capture_id", "int"),
+        ("captured_at", "timestamp"),
+        ("source", "string"),
+        ("fetched_url", "string"),
+        ("http_status", "int"),
+        ("quality", "string"),
+        ("version", "int"),
+        ("version_id", "string"),
+        ("metadata", "json"),
+    ),
+}
+# Rows handed out at a time, and a bound on the text they hold.
+BATCH_ROWS = 20_000
+BATCH_TEXT = 32 * 1024 * 1024
+
+Row = tuple[Any, ...]
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@attrs.frozen(kw_only=True)
+class ExportReport:
+    """Rows written per table."""
+
+    articles: int = 0
+    versions: int = 0
+    sentence_edits: int = 0
+    captures: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return attrs.asdict(self)
+
+
+def iter_batches(
+    archive: Archive,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Iterator[dict[str, list[Row]]]:
+    """Every table's rows, in batches of whole articles, as tuples in :data:`TABLES` order.
+
+    Args:
+        archive: the archive to read.
+        on_progress: called with (articles done, articles in total) after each batch.
+
+    Returns:
+        Batches mapping each table's name to its rows (a table may have none in a batch).
+    """
+    articles = archive.articles()
+    rules = archive.rules or DEFAULT_RULES
+    batch: dict[str, list[Row]] = {name: [] for name in TABLES}
+    text = 0
+    for done, article in enumerate(articles, start=1):
+        history = archive.history(article.url)
+        batch["articles"].append(_article_row(article))
+        previous: Version | None = None
+        before = None
+        for version in history:
+            batch["versions"].append(_version_row(version))
+            text += len(version.text)
+            now = segment(version.text)
+            if previous is not None and before is not None:
+                for edit in sentence_edits(before, now, rules=rules):
+                    batch["sentence_edits"].append(
+                        (
+                            version.url,
+                            version.number,
+                            version.id,
+                            previous.number,
+                            edit.action,
+                            list(edit.reasons),
+                            edit.old_index,
+                            edit.new_index,
+                            _text(edit.old),
+                            _text(edit.new),
+                        )
+                    )
+            previous, before = version, now
+        for capture in archive.captures(article.url):
+            batch["captures"].append(
+                (
+                    capture.url,
+                    capture.id,
+                    capture.captured_at,
+                    capture.source,
+                    capture.fetched_url,
+                    capture.http_status,
+                    capture.quality,
+                    capture.version or None,
+                    capture.version_id or None,
+                    _json(capture.metadata),
+                )
+            )
+        if sum(len(rows) for rows in batch.values()) >= BATCH_ROWS or text >= BATCH_TEXT:
+            yield batch
+            batch, text = {name: [] for name in TABLES}, 0
+            if on_progress:
+                on_progress(done, len(articles))
+    if any(batch.values()):
+        yield batch
+    if on_progress:
+        on_progress(len(articles), len(articles))
+
+
+def _article_row(article: Article) -> Row:
+    return (
+        article.url,
+        list(article.aliases),
+        urlsplit(article.url).hostname,
+        article.title,
+        article.first_captured_at,
+        article.last_captured_at,
+        article.version_count,
+        article.capture_count,
+    )
+
+
+def _version_row(version: Version) -> Row:
+    analysis = version.analysis or {}
+    reasons = analysis.get("reasons")
+    return (
+        version.url,
+        version.number,
+        version.id,
+        version.first_captured_at,
+        version.last_captured_at,
+        version.capture_count,
+        _text(version.title),
+        _text(version.byline),
+        version.published_at,
+        version.modified_at,
+        _text(version.text),
+        analysis.get("level"),
+        None if reasons is None else [r["code"] for r in reasons],
+        analysis.get("stealth"),
+        version.reverted_to,
+        _json(version.metadata),
+    )
+
+
+def _text(value: str | None) -> str | None:
+    """The text as valid Unicode: a lone surrogate, stored as given, becomes U+FFFD."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", value)
+    return value
+
+
+def _json(value: Any) -> str | None:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
+
+
+def export_sqlite(
+    archive: Archive,
+    path: str | Path,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ExportReport:
+    """Write the four tables as a plain SQLite database, with full-text search.
+
+    Readable as is by sqlite3, Datasette and sqlite-utils: text as text, times as
+    ISO 8601 UTC, lists and metadata as JSON, indexes on each table's article and
+    version, and an FTS5 index (``versions_fts``) over each version's title and text.
+    The file is written beside ``path`` and moved into place when complete.
+
+    Args:
+        archive: the archive to read.
+        path: the database file to write (replaced if it exists).
+        on_progress: called with (articles done, articles in total).
+
+    Returns:
+        Rows written per table.
+
+    Raises:
+        StorageError: the file could not be written.
+    """
+    from ..storage.plaindb import write_plain_database
+
+    counts = write_plain_database(
+        Path(path), TABLES, iter_batches(archive, on_progress=on_progress)
+    )
+    return ExportReport(**counts)
