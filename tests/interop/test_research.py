@@ -338,3 +338,12 @@ def test_cli_exports_and_imports(tmp_path: Path, sample_dir: Path) -> None:
     assert result.stderr.splitlines()[-1] == (
         "4 captures added (4 new versions), 0 already archived, 1 skipped, of 5 rows"
     )
+
+
+def test_workers_build_the_same_tables(built: Archive, tmp_path: Path) -> None:
+    export_parquet(built, tmp_path / "here")
+    export_parquet(built, tmp_path / "workers", workers=2)
+    for name in TABLES:
+        here = duckdb.sql(f"SELECT * FROM '{tmp_path}/here/{name}.parquet'").fetchall()
+        there = duckdb.sql(f"SELECT * FROM '{tmp_path}/workers/{name}.parquet'").fetchall()
+        assert here == there and here, name

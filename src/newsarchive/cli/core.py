@@ -468,6 +468,13 @@ def import_(
     show_default=True,
     help="parquet (a directory) or sqlite (a plain database): see docs/exports.md.",
 )
+@click.option(
+    "--sentence-edits/--no-sentence-edits",
+    "edits",
+    default=True,
+    show_default=True,
+    help="With --format parquet or sqlite: align each version with the one before.",
+)
 @json_option
 @pass_existing_archive
 def export(
@@ -476,6 +483,7 @@ def export(
     output: str | None,
     warc_output: str | None,
     fmt: str,
+    edits: bool,
     as_json: bool,
 ) -> None:
     """Export captures as JSON Lines (all articles, or the URLs given).
@@ -494,7 +502,7 @@ def export(
 
         if urls or warc_output:
             raise click.UsageError(f"--format {fmt} exports the whole archive: no URLs or --warc")
-        export_tables(archive, fmt, output, as_json=as_json)
+        export_tables(archive, fmt, output, edits=edits, as_json=as_json)
         return
     if as_json:
         raise click.UsageError("--json reports on --format parquet or sqlite; JSON Lines is data")

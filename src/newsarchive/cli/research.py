@@ -12,18 +12,22 @@ from ._output import echo_json, json_option, plural, progress
 from ._state import pass_archive
 
 
-def export_tables(archive: Archive, fmt: str, output: str | None, *, as_json: bool) -> None:
+def export_tables(
+    archive: Archive, fmt: str, output: str | None, *, edits: bool, as_json: bool
+) -> None:
     """Run ``export --format parquet|sqlite``: the four research tables."""
     if output is None:
         raise click.UsageError(
             f"--format {fmt} needs -o (a directory for parquet, a file for sqlite)"
         )
     from ..interop.parquet import export_parquet
-    from ..interop.research import export_sqlite
+    from ..interop.research import default_workers, export_sqlite
 
     write = export_parquet if fmt == "parquet" else export_sqlite
-    with progress(len(archive.articles()), "Exporting") as on_progress:
-        report = write(archive, output, on_progress=on_progress)
+    articles = archive.articles()
+    workers = default_workers(sum(a.version_count for a in articles)) if edits else 0
+    with progress(len(articles), "Exporting") as on_progress:
+        report = write(archive, output, edits=edits, workers=workers, on_progress=on_progress)
     if as_json:
         echo_json({"format": fmt, "output": output, **report.to_dict()})
     click.echo(

@@ -46,6 +46,8 @@ def export_parquet(
     archive: Archive,
     directory: str | Path,
     *,
+    edits: bool = True,
+    workers: int = 0,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ExportReport:
     """Write ``articles``, ``versions``, ``sentence_edits`` and ``captures`` as Parquet.
@@ -55,6 +57,8 @@ def export_parquet(
     Args:
         archive: the archive to read.
         directory: where the four files go (created if needed; files there replaced).
+        edits: fill ``sentence_edits`` (see :func:`.research.iter_batches`).
+        workers: processes building rows (see :func:`.research.iter_batches`).
         on_progress: called with (articles done, articles in total).
 
     Returns:
@@ -77,7 +81,7 @@ def export_parquet(
     try:
         for name, schema in schemas.items():
             writers[name] = pa.parquet.ParquetWriter(partial[name], schema, compression="zstd")
-        for batch in iter_batches(archive, on_progress=on_progress):
+        for batch in iter_batches(archive, edits=edits, workers=workers, on_progress=on_progress):
             for name, rows in batch.items():
                 if rows:
                     columns = list(zip(*rows, strict=True))

@@ -16,8 +16,13 @@ rows in bounded batches, so the writers (:mod:`.parquet`, the plain SQLite datab
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
+import sys
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -25,14 +30,14 @@ from urllib.parse import urlsplit
 import attrs
 
 from ..analysis.edits import sentence_edits
-from ..analysis.rules import DEFAULT_RULES
+from ..analysis.rules import DEFAULT_RULES, Rules
 from ..analysis.sentences import segment
 from ..models import Article, Version
 
 if TYPE_CHECKING:
     from ..archive import Archive
 
-__all__ = ["TABLES", "ExportReport", "export_sqlite", "iter_batches"]
+__all__ = ["TABLES", "ExportReport", "default_workers", "export_sqlite", "iter_batches"]
 
 # Column types: string, int, bool, timestamp (UTC, microseconds), strings (a list of
 # strings), json (a JSON document as a string).
@@ -90,9 +95,10 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("metadata", "json"),
     ),
 }
-# Rows handed out at a time, and a bound on the text they hold.
-BATCH_ROWS = 20_000
-BATCH_TEXT = 32 * 1024 * 1024
+# Versions and captures read at a time: large enough to amortise a batch's overhead,
+# small enough to bound memory.
+BATCH_ROWS = 5_000
+PARALLEL_MIN_VERSIONS = 5_000
 
 Row = tuple[Any, ...]
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -114,12 +120,19 @@ class ExportReport:
 def iter_batches(
     archive: Archive,
     *,
+    edits: bool = True,
+    workers: int = 0,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[dict[str, list[Row]]]:
     """Every table's rows, in batches of whole articles, as tuples in :data:`TABLES` order.
 
     Args:
         archive: the archive to read.
+        edits: compute ``sentence_edits`` (aligning each version with the one before, the
+            costliest part by far); without, that table is left empty.
+        workers: processes that build rows, each reading the archive itself, while this
+            one hands them out (0: build them here). A few batches at a time are in
+            flight, so memory stays bounded. An archive in memory is read here.
         on_progress: called with (articles done, articles in total) after each batch.
 
     Returns:
@@ -127,18 +140,87 @@ def iter_batches(
     """
     articles = archive.articles()
     rules = archive.rules or DEFAULT_RULES
+    chunks = _chunks(articles)
+    if workers > 0 and archive.location != ":memory:":
+        batches = _in_workers(archive.location, rules, chunks, edits, workers)
+    else:
+        batches = (_rows(archive, chunk, rules, edits) for chunk in chunks)
+    done = 0
+    for count, batch in batches:
+        done += count
+        yield batch
+        if on_progress:
+            on_progress(done, len(articles))
+    if on_progress and not articles:
+        on_progress(0, 0)
+
+
+def default_workers(versions: int) -> int:
+    """Worker processes worth starting to export this many versions (0: none)."""
+    cores = os.cpu_count() or 1
+    # Below a few thousand versions, starting processes costs more than it saves.
+    return 0 if versions < PARALLEL_MIN_VERSIONS or cores < 2 else min(4, cores)
+
+
+def _chunks(articles: list[Article]) -> Iterator[list[Article]]:
+    """Articles in groups of about ``BATCH_ROWS`` versions and captures."""
+    chunk: list[Article] = []
+    rows = 0
+    for article in articles:
+        chunk.append(article)
+        rows += article.version_count + article.capture_count
+        if rows >= BATCH_ROWS:
+            yield chunk
+            chunk, rows = [], 0
+    if chunk:
+        yield chunk
+
+
+def _in_workers(
+    location: str, rules: Rules, chunks: Iterator[list[Article]], edits: bool, workers: int
+) -> Iterator[tuple[int, dict[str, list[Row]]]]:
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    pending: deque[Future[tuple[int, dict[str, list[Row]]]]] = deque()
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        try:
+            for chunk in chunks:
+                pending.append(pool.submit(_rows_at, location, rules, chunk, edits))
+                if len(pending) > 2 * workers:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
+
+
+_opened: dict[str, Archive] = {}
+
+
+def _rows_at(
+    location: str, rules: Rules, articles: list[Article], edits: bool
+) -> tuple[int, dict[str, list[Row]]]:
+    """``_rows`` in a worker process, which opens the archive once."""
+    from ..archive import Archive
+
+    archive = _opened.get(location)
+    if archive is None:
+        archive = _opened[location] = Archive.open(location, create=False)
+    return _rows(archive, articles, rules, edits)
+
+
+def _rows(
+    archive: Archive, articles: list[Article], rules: Rules, edits: bool
+) -> tuple[int, dict[str, list[Row]]]:
     batch: dict[str, list[Row]] = {name: [] for name in TABLES}
-    text = 0
-    for done, article in enumerate(articles, start=1):
-        history = archive.history(article.url)
+    for article in articles:
         batch["articles"].append(_article_row(article))
         previous: Version | None = None
         before = None
-        for version in history:
+        for version in archive.history(article.url):
             batch["versions"].append(_version_row(version))
-            text += len(version.text)
-            now = segment(version.text)
-            if previous is not None and before is not None:
+            now = segment(version.text) if edits else None
+            if previous is not None and before is not None and now is not None:
                 for edit in sentence_edits(before, now, rules=rules):
                     batch["sentence_edits"].append(
                         (
@@ -170,15 +252,7 @@ def iter_batches(
                     _json(capture.metadata),
                 )
             )
-        if sum(len(rows) for rows in batch.values()) >= BATCH_ROWS or text >= BATCH_TEXT:
-            yield batch
-            batch, text = {name: [] for name in TABLES}, 0
-            if on_progress:
-                on_progress(done, len(articles))
-    if any(batch.values()):
-        yield batch
-    if on_progress:
-        on_progress(len(articles), len(articles))
+    return len(articles), batch
 
 
 def _article_row(article: Article) -> Row:
@@ -236,6 +310,8 @@ def export_sqlite(
     archive: Archive,
     path: str | Path,
     *,
+    edits: bool = True,
+    workers: int = 0,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ExportReport:
     """Write the four tables as a plain SQLite database, with full-text search.
@@ -248,6 +324,8 @@ def export_sqlite(
     Args:
         archive: the archive to read.
         path: the database file to write (replaced if it exists).
+        edits: fill ``sentence_edits`` (see :func:`iter_batches`).
+        workers: processes building rows (see :func:`iter_batches`).
         on_progress: called with (articles done, articles in total).
 
     Returns:
