@@ -19,6 +19,7 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -181,7 +182,9 @@ def _in_workers(
 ) -> Iterator[tuple[int, dict[str, list[Row]]]]:
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
     pending: deque[Future[tuple[int, dict[str, list[Row]]]]] = deque()
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_ignore_interrupts
+    ) as pool:
         try:
             for chunk in chunks:
                 pending.append(pool.submit(_rows_at, location, rules, chunk, edits))
@@ -192,6 +195,11 @@ def _in_workers(
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches every process of the group; the exporting one stops the export."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _opened: dict[str, Archive] = {}
