@@ -227,8 +227,18 @@ def _rows(
         before = None
         for version in archive.history(article.url):
             batch["versions"].append(_version_row(version))
-            now = segment(version.text) if edits else None
-            if previous is not None and before is not None and now is not None:
+            if not edits:
+                now = None
+            elif previous is not None and version.text_hash == previous.text_hash:
+                now = before  # the same text (a new title or date): no sentence changed
+            else:
+                now = segment(version.text)
+            if (
+                previous is not None
+                and before is not None
+                and now is not None
+                and now is not before
+            ):
                 for edit in sentence_edits(before, now, rules=rules):
                     batch["sentence_edits"].append(
                         (
