@@ -1,6 +1,6 @@
 """Research exports of a large archive: rows per second and output size.
 
-python benchmarks/bench_export.py [--versions 1000000] [--runs 1]
+python benchmarks/bench_export.py [--versions 1000000] [--runs 1] [--only-tables]
 
 Builds (once, kept under benchmarks/out/) an archive of generated news articles, each
 with 2–20 revisions of the kinds newsrooms make (see corpus.py), then times what a user
@@ -82,6 +82,9 @@ def main() -> None:
     parser.add_argument("--versions", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--out", type=Path, default=HERE / "out" / "export")
+    parser.add_argument(
+        "--only-tables", action="store_true", help="only the export without sentence edits"
+    )
     args = parser.parse_args()
     archive = args.out / f"archive-{args.versions}"
     if not archive.exists():
@@ -96,6 +99,8 @@ def main() -> None:
         ("sqlite", args.out / "plain.db", []),
         ("parquet, no sentence edits", args.out / "tables-plain", ["--no-sentence-edits"]),
     ]
+    if args.only_tables:
+        cases = cases[-1:]
     for label, output, extra in cases:
         fmt = label.split(",")[0]
         walls, cpus = [], []
