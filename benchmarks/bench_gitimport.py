@@ -121,25 +121,12 @@ def median_seconds(work: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--commits", type=int, default=5000)
-    parser.add_argument("--runs", type=int, default=1, help="imports timed, each tool")
-    parser.add_argument("--new", type=int, default=10, help="commits added for a re-run")
-    parser.add_argument("--out", type=Path, default=HERE / "out" / "gitimport")
-    args = parser.parse_args()
-
-    repo = args.out / f"repo-{args.commits}"
-    if not repo.exists():
-        write_repo(repo, args.commits)
-    peer = git_history()
-    ours = newsarchive()
-    print(f"repository: {args.commits} commits of {FILE}, {size(repo / FILE)} bytes at HEAD")
-
-    peer_db, archive = args.out / "history.db", args.out / "archive"
+def compare_imports(repo: Path, peer_db: Path, archive: Path, runs: int) -> None:
+    """Both imports in turn, so that both meet the same machine; prints medians."""
+    peer, ours = git_history(), newsarchive()
     walls: dict[str, list[float]] = {"git-history": [], "newsarchive": []}
     cpus: dict[str, list[float]] = {"git-history": [], "newsarchive": []}
-    for _ in range(args.runs):  # in turn, so both meet the same machine
+    for _ in range(runs):
         peer_db.unlink(missing_ok=True)
         wall, cpu = timed(
             [str(peer), "file", str(peer_db), FILE, "--repo", str(repo), "--id", "id", "--silent"]
@@ -154,7 +141,7 @@ def main() -> None:
         cpus["newsarchive"].append(cpu)
     wall = {k: statistics.median(v) for k, v in walls.items()}
     cpu = {k: statistics.median(v) for k, v in cpus.items()}
-    print(f"\nimport, median of {args.runs} (whole process):")
+    print(f"\nimport, median of {runs} (whole process):")
     for name in walls:
         print(f"  {name:12} wall {wall[name]:7.2f} s   cpu {cpu[name]:7.2f} s")
     print(
@@ -162,15 +149,19 @@ def main() -> None:
         f"cpu {cpu['git-history'] / cpu['newsarchive']:.1f}x"
     )
 
+
+def compare_sizes(peer_db: Path, archive: Path) -> None:
     ours_size, peer_size = size(archive), size(peer_db)
     print("\ndatabase size:")
     print(f"  git-history  {peer_size / 1e6:6.2f} MB")
     print(f"  newsarchive  {ours_size / 1e6:6.2f} MB ({ours_size / peer_size:.2f}x git-history's)")
-    database = next(archive.glob("*.db"))
-    for name, used in by_table(database):
+    for name, used in by_table(next(archive.glob("*.db"))):
         if used >= 0.02 * ours_size:
             print(f"    {name:32} {used / 1e6:6.2f} MB")
 
+
+def compare_histories(peer_db: Path, archive: Path) -> None:
+    """Versions per item, and the time to show the item with the most versions."""
     theirs, mine = peer_counts(peer_db), our_counts(archive)
     same = sum(1 for k, n in theirs.items() if k in mine and mine[k][1] == n)
     print(
@@ -182,25 +173,17 @@ def main() -> None:
     with Archive.open(archive) as opened:
         inside = median_seconds(lambda: opened.history(url), 20)
         aliases = opened.article(url).aliases
-    with sqlite3.connect(peer_db) as db:
-
-        def peer_history() -> object:
-            return db.execute(
-                "SELECT v.* FROM item_version v JOIN item ON item._id = v._item"
-                " WHERE item.id = ? ORDER BY v._version",
-                (int(item),),
-            ).fetchall()
-
-        peer_inside = median_seconds(peer_history, 20)
-    sqlite_utils = PEERS / "bin" / "sqlite-utils"
     query = (
         "SELECT v.* FROM item_version v JOIN item ON item._id = v._item"
         f" WHERE item.id = {int(item)} ORDER BY v._version"
     )
+    with sqlite3.connect(peer_db) as db:
+        peer_inside = median_seconds(lambda: db.execute(query).fetchall(), 20)
+    last_url = aliases[-1] if aliases else url
     cli = statistics.median(
-        timed([*ours, "--archive", str(archive), "log", aliases[-1] if aliases else url])[0]
-        for _ in range(5)
+        timed([*newsarchive(), "--archive", str(archive), "log", last_url])[0] for _ in range(5)
     )
+    sqlite_utils = PEERS / "bin" / "sqlite-utils"
     peer_cli = statistics.median(
         timed([str(sqlite_utils), str(peer_db), query])[0] for _ in range(5)
     )
@@ -211,23 +194,45 @@ def main() -> None:
         f"  CLI          newsarchive log {cli:6.2f} s   sqlite-utils query {peer_cli:6.2f} s"
     )
 
+
+def time_rerun(out: Path, repo: Path, archive: Path, commits: int, new: int) -> None:
+    """An import into a copy of the archive, after ``new`` more commits."""
+    grown = out / f"repo-{commits}-grown"
+    shutil.rmtree(grown, ignore_errors=True)
+    shutil.copytree(repo, grown)
+    write_repo(grown, commits + new, start=commits)
+    rerun = []
+    for _ in range(3):
+        copy = out / "archive-rerun"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(archive, copy)
+        rerun.append(
+            timed([*newsarchive(), "--archive", str(copy), "import-git", str(grown), FILE,
+                   *OPTIONS])[0]
+        )  # fmt: skip
+    print(
+        f"\nre-run after {new} new commits ({commits} imported): "
+        f"{statistics.median(rerun):.2f} s wall, median of 3"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--commits", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=1, help="imports timed, each tool")
+    parser.add_argument("--new", type=int, default=10, help="commits added for a re-run")
+    parser.add_argument("--out", type=Path, default=HERE / "out" / "gitimport")
+    args = parser.parse_args()
+    repo = args.out / f"repo-{args.commits}"
+    if not repo.exists():
+        write_repo(repo, args.commits)
+    print(f"repository: {args.commits} commits of {FILE}, {size(repo / FILE)} bytes at HEAD")
+    peer_db, archive = args.out / "history.db", args.out / "archive"
+    compare_imports(repo, peer_db, archive, args.runs)
+    compare_sizes(peer_db, archive)
+    compare_histories(peer_db, archive)
     if args.new:
-        grown = args.out / f"repo-{args.commits}-grown"
-        shutil.rmtree(grown, ignore_errors=True)
-        shutil.copytree(repo, grown)
-        write_repo(grown, args.commits + args.new, start=args.commits)
-        rerun = []
-        for _ in range(3):
-            copy = args.out / "archive-rerun"
-            shutil.rmtree(copy, ignore_errors=True)
-            shutil.copytree(archive, copy)
-            rerun.append(
-                timed([*ours, "--archive", str(copy), "import-git", str(grown), FILE, *OPTIONS])[0]
-            )
-        print(
-            f"\nre-run after {args.new} new commits ({args.commits} imported): "
-            f"{statistics.median(rerun):.2f} s wall, median of 3"
-        )
+        time_rerun(args.out, repo, archive, args.commits, args.new)
     print(f"\n(machine load average {os.getloadavg()[0]:.1f}: other work shares these cores)")
 
 
