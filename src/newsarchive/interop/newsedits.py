@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..errors import InputError, NewsArchiveError
+from ..errors import InputError
 from ..storage import CaptureRecord
-from ..storage.plaindb import read_table
+from ..storage.plaindb import read_table, table_names
 from ..times import parse_time
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def import_newsedits(
     """
     wanted = [name for names in _COLUMNS.values() for name in names]
     file = Path(path)
-    if table is None and _has_default_table(file):
+    if table is None and DEFAULT_TABLE in table_names(file):
         table = DEFAULT_TABLE
     found, rows = read_table(file, table, wanted, order_by=("source", "entry_id", "version"))
     where = {
@@ -118,14 +118,6 @@ def import_newsedits(
         unchanged=state.counts["unchanged"],
         problems=tuple(state.problems),
     )
-
-
-def _has_default_table(path: Path) -> bool:
-    try:
-        read_table(path, DEFAULT_TABLE, ())
-    except NewsArchiveError:
-        return False
-    return True
 
 
 class _Importer:

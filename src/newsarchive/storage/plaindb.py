@@ -8,6 +8,7 @@ columns, in the layout Datasette and sqlite-utils look for (``content=<table>``)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -18,7 +19,7 @@ from typing import Any
 from ..errors import StorageError
 from ..times import format_time
 
-__all__ = ["read_table", "write_plain_database"]
+__all__ = ["read_table", "table_names", "write_plain_database"]
 
 _SQL_TYPES = {
     "string": "TEXT",
@@ -120,6 +121,19 @@ def _plain_row(row: Sequence[Any], columns: Sequence[tuple[str, str]]) -> tuple[
     return tuple(out)
 
 
+def table_names(path: Path) -> list[str]:
+    """The tables of a SQLite database.
+
+    Raises:
+        StorageError: the file is not a SQLite database.
+    """
+    try:
+        with contextlib.closing(_connect_read_only(path)) as db:
+            return [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    except sqlite3.Error as exc:
+        raise StorageError(f"cannot read {path}: {exc}") from None
+
+
 def read_table(
     path: Path, table: str | None, columns: Sequence[str], *, order_by: Sequence[str] = ()
 ) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
@@ -132,26 +146,21 @@ def read_table(
         order_by: columns to sort by, where present.
 
     Returns:
-        The columns found (in the order asked), and an iterator over their rows; the
-        database closes when the iterator is exhausted or dropped.
+        The columns found (in the order asked), and an iterator over their rows, which
+        opens the database when first read and closes it when done.
 
     Raises:
         StorageError: the file is not a SQLite database, or has no such table.
     """
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    except sqlite3.Error as exc:
-        raise StorageError(f"cannot read {path}: {exc}") from None
+    names = table_names(path)
     if table is None:
         if len(names) != 1:
-            db.close()
             raise StorageError(f"{path} has {len(names)} tables: name the one to read")
         table = names[0]
     if table not in names:
-        db.close()
         raise StorageError(f"{path} has no table {table!r} (it has {', '.join(names) or 'none'})")
-    present = {r[1] for r in db.execute(f'PRAGMA table_info("{table}")')}
+    with contextlib.closing(_connect_read_only(path)) as db:
+        present = {r[1] for r in db.execute(f"PRAGMA table_info({_quoted(table)})")}
     found = [c for c in columns if c in present]
     order = [c for c in order_by if c in present]
     query = f"SELECT {', '.join(map(_quoted, found))} FROM {_quoted(table)}"
@@ -160,13 +169,16 @@ def read_table(
 
     def rows() -> Iterator[tuple[Any, ...]]:
         try:
-            yield from db.execute(query)
+            with contextlib.closing(_connect_read_only(path)) as db:
+                yield from db.execute(query)
         except sqlite3.Error as exc:
             raise StorageError(f"cannot read {path}: {exc}") from None
-        finally:
-            db.close()
 
     return found, rows()
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
 
 
 def _quoted(name: str) -> str:
