@@ -347,3 +347,18 @@ def test_workers_build_the_same_tables(built: Archive, tmp_path: Path) -> None:
         here = duckdb.sql(f"SELECT * FROM '{tmp_path}/here/{name}.parquet'").fetchall()
         there = duckdb.sql(f"SELECT * FROM '{tmp_path}/workers/{name}.parquet'").fetchall()
         assert here == there and here, name
+
+
+def test_cli_parquet_into_an_existing_directory(tmp_path: Path, sample_dir: Path) -> None:
+    runner = CliRunner()
+    location = str(tmp_path / "archive")
+    runner.invoke(cli, ["--archive", location, "import", str(sample_dir)])
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    result = runner.invoke(
+        cli, ["--archive", location, "export", "--format", "parquet", "-o", str(tables)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tables / "versions.parquet").is_file()
+    result = runner.invoke(cli, ["--archive", location, "export", "-o", str(tables)])
+    assert result.exit_code == 2 and "is a directory" in result.stderr

@@ -450,8 +450,8 @@ def import_(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write to this file instead of standard output.",
+    type=click.Path(writable=True),
+    help="Write to this file instead of standard output (a directory for --format parquet).",
 )
 @click.option(
     "--warc",
@@ -506,6 +506,8 @@ def export(
         return
     if as_json:
         raise click.UsageError("--json reports on --format parquet or sqlite; JSON Lines is data")
+    if output is not None and os.path.isdir(output):
+        raise click.UsageError(f"{output} is a directory: give a file for JSON Lines")
     targets = list(urls) or None
     if warc_output is not None:
         from .webarchive import export_warc_file
