@@ -24,6 +24,7 @@ DATA_COMMANDS = [
     "fetch",
     "import",
     "import-git",
+    "import-newsedits",
     "list",
     "log",
     "merge",

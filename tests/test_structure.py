@@ -154,6 +154,8 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
         "warc.md",
         "architecture.md",
         "alerts.md",
+        "git-scraping.md",
+        "exports.md",
     ],
 )
 def test_readme_links_resolve(doc: str) -> None:
@@ -212,7 +214,9 @@ MAY_IMPORT = {
     # alerts: a change's words (diff), links to the site, the webhook through fetch/
     "notify": {"archive", "analysis", "diff", "fetch", "website", *BASE},
     "scrape": {"archive", "fetch", "identity", *BASE},
-    "interop": {"archive", "fetch", *BASE},
+    # research exports label sentence edits (analysis) and write a plain database through
+    # storage.plaindb, so that sqlite3 stays in storage/
+    "interop": {"archive", "fetch", "analysis", "storage", *BASE},
     "archive": {"ingest", "storage", "diff", "analysis", *BASE},
     "ingest": {"storage", *BASE},  # prepares the records a store saves
     "storage": BASE,

@@ -32,7 +32,7 @@ from .models import (
 )
 from .models import SIGNIFICANCE_LEVELS as SIGNIFICANCE_LEVELS  # the CLI's choices
 from .storage import CaptureRecord as CaptureRecord  # what prepare gives and save_many takes
-from .storage import Store, open_store
+from .storage import Ingested, Store, open_store
 from .times import as_utc, format_time, parse_time
 from .urls import canonical_url as make_canonical
 
@@ -188,6 +188,14 @@ class Archive:
             if changed:
                 self.reanalyse(changed, missing_only=True)
         return results
+
+    def ingest(self, records: Iterable[CaptureRecord], *, analyse: bool = True) -> list[Ingested]:
+        """Save prepared captures as :meth:`save_many` does, reporting only what changed."""
+        outcomes = self.store.ingest(records)
+        changed = sorted({o.url for o in outcomes if o.is_new_version})
+        if analyse and changed:
+            self.reanalyse(changed, missing_only=True)
+        return outcomes
 
     def prepare(self, url: str, **fields: Any) -> CaptureRecord:
         """Validate and hash a capture without saving it; takes :meth:`save`'s arguments."""
@@ -375,6 +383,10 @@ class Archive:
             entries.append(attrs.evolve(entry, summary=summary))
         return entries
         return entries
+
+    def source_metadata(self, source: str) -> list[tuple[str, datetime, Mapping[str, Any]]]:
+        """(article URL, capture time, metadata) of every capture from ``source``, in time order."""
+        return self.store.source_metadata(source)
 
     def text_of(self, capture: Capture) -> str:
         """The text exactly as this capture saved it."""

@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "newsarchive.cli.notify",
     "newsarchive.cli.website",
     "newsarchive.cli.card",
+    "newsarchive.cli.research",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -352,8 +353,8 @@ def import_(
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write to this file instead of standard output.",
+    type=click.Path(writable=True),
+    help="Write to this file instead of standard output (a directory for --format parquet).",
 )
 @click.option(
     "--warc",
@@ -370,11 +371,21 @@ def import_(
     help="Write a WACZ file (WARC, index and page list) instead; see docs/warc.md.",
 )
 @click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="One JSON document: the captures as a list (with --warc, what was written).",
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "parquet", "sqlite"]),
+    default="jsonl",
+    show_default=True,
+    help="parquet (a directory) or sqlite (a plain database): see docs/exports.md.",
 )
+@click.option(
+    "--sentence-edits/--no-sentence-edits",
+    "edits",
+    default=True,
+    show_default=True,
+    help="With --format parquet or sqlite: align each version with the one before.",
+)
+@json_option
 @pass_existing_archive
 def export(
     archive: Archive,
@@ -382,16 +393,33 @@ def export(
     output: str | None,
     warc_output: str | None,
     wacz_output: str | None,
+    fmt: str,
+    edits: bool,
     as_json: bool,
 ) -> None:
     """Export captures as JSON Lines (all articles, or the URLs given).
+
+    With --format parquet or sqlite, write the whole archive as research tables
+    (articles, versions, sentence_edits, captures) instead.
 
     \b
     Example:
       newsarchive export -o backup.jsonl
       newsarchive export --warc news.warc.gz
       newsarchive export --wacz news.wacz
+      newsarchive export --format parquet -o tables/
     """
+    if fmt != "jsonl":
+        from .research import export_tables
+
+        if urls or warc_output or wacz_output:
+            raise click.UsageError(
+                f"--format {fmt} exports the whole archive: no URLs, --warc or --wacz"
+            )
+        export_tables(archive, fmt, output, edits=edits, as_json=as_json)
+        return
+    if output is not None and os.path.isdir(output):
+        raise click.UsageError(f"{output} is a directory: give a file for JSON Lines")
     targets = list(urls) or None
     if wacz_output is not None and warc_output is not None:
         raise click.UsageError("give --warc or --wacz, not both")

@@ -238,12 +238,26 @@ def backfill(
 @cli.command(name="import-git")
 @click.argument("repo", type=click.Path(exists=True, file_okay=False))
 @click.argument("path")
-@click.option("--url", help="The article the file holds.")
+@click.option("--url", help="The article the file holds (a text or HTML file).")
+@click.option(
+    "--rev", default="HEAD", show_default=True, help="Branch, tag or commit to import up to."
+)
 @click.option(
     "--url-from",
     "url_pointer",
     metavar="JSON-POINTER",
     help="For a JSON file of many articles: each article's URL, e.g. /url.",
+)
+@click.option(
+    "--url-base",
+    metavar="URL",
+    help="Resolve relative URLs against this, e.g. https://news.example.com/.",
+)
+@click.option(
+    "--id-from",
+    "id_pointer",
+    metavar="JSON-POINTER",
+    help="Each article's stable id: one article per id, its other URLs kept as aliases.",
 )
 @click.option(
     "--items-at",
@@ -253,10 +267,18 @@ def backfill(
     help="Where the articles are in the JSON document (default: its root).",
 )
 @click.option(
-    "--text-from",
-    "text_pointer",
+    "--title-from",
+    "title_pointers",
+    multiple=True,
     metavar="JSON-POINTER",
-    help="Each article's text (default: text, body or content).",
+    help="Each article's title; repeat to try several (default: title or headline).",
+)
+@click.option(
+    "--text-from",
+    "text_pointers",
+    multiple=True,
+    metavar="JSON-POINTER",
+    help="Each article's text; repeat to join several as paragraphs (default: text or body).",
 )
 @click.option(
     "--html-from",
@@ -265,10 +287,30 @@ def backfill(
     help="Each article's HTML (default: html).",
 )
 @click.option(
-    "--title-from",
-    "title_pointer",
+    "--published-from",
+    "published_pointer",
     metavar="JSON-POINTER",
-    help="Each article's title (default: title or headline).",
+    help="Each article's publication date (default: published_at, published or date).",
+)
+@click.option(
+    "--modified-from",
+    "modified_pointer",
+    metavar="JSON-POINTER",
+    help="Each article's modification date (default: modified_at, updated_at or updated).",
+)
+@click.option(
+    "--meta-from",
+    "meta",
+    multiple=True,
+    metavar="NAME=JSON-POINTER",
+    help="Keep this value in each capture's metadata under NAME; repeatable.",
+)
+@click.option("--strict", is_flag=True, help="An empty or unreadable file is an error, not a skip.")
+@click.option(
+    "--analyse/--no-analyse",
+    default=True,
+    show_default=True,
+    help="Analyse new versions while importing (--no-analyse: run reanalyse later).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @json_option
@@ -278,58 +320,117 @@ def import_git(
     repo: str,
     path: str,
     url: str | None,
-    url_pointer: str | None,
-    items_pointer: str,
-    text_pointer: str | None,
-    html_pointer: str | None,
-    title_pointer: str | None,
+    rev: str,
     quiet: bool,
+    strict: bool,
+    analyse: bool,
     as_json: bool,
+    **pointers: Any,
 ) -> None:
     """Import every committed version of a file in a git repository.
 
-    Each commit that changed PATH becomes a capture at the commit's time. Importing
-    again after new commits adds only the new ones.
+    Each commit that changed PATH becomes a capture at the commit's time; for a JSON
+    file of many articles, each article whose fields changed. Importing again after new
+    commits adds only the new ones. Empty or unreadable files are skipped and counted
+    (errors with --strict); exit 1 if any commit or entry could not be imported.
 
     \b
     Example:
       newsarchive import-git ~/scrapes story.html --url https://example.com/story
-      newsarchive import-git ~/scrapes feed.json --url-from /url --items-at /articles
+      newsarchive import-git ~/scrapes latest.json --id-from /id --url-from /url \\
+        --url-base https://news.example.com/ --title-from /title \\
+        --text-from /title --text-from /subtitle
     """
     # Loaded by this command only: every command module loads for any command.
     from ..interop.git import import_git as run_import
 
-    if (url is None) == (url_pointer is None):
-        raise click.UsageError("give exactly one of --url and --url-from")
-    kwargs: dict[str, Any] = {
-        "url": url,
-        "url_pointer": url_pointer,
-        "items_pointer": items_pointer,
-        "text_pointer": text_pointer,
-        "html_pointer": html_pointer,
-        "title_pointer": title_pointer,
-    }
+    items = _item_pointers(url, pointers)
     with progress("Importing", quiet=quiet) as on_progress:
-        report = run_import(archive, repo, path, on_progress=on_progress, **kwargs)
+        report = run_import(
+            archive,
+            repo,
+            path,
+            url=url,
+            items=items,
+            rev=rev,
+            strict=strict,
+            analyse=analyse,
+            on_progress=on_progress,
+        )
     if as_json:
         echo_json(
             {
                 "commits": report.commits,
-                "skipped_commits": report.skipped_commits,
+                "already_imported": report.already_imported,
+                "unchanged_commits": report.unchanged_commits,
                 "captures_added": report.captures_added,
                 "versions_added": report.versions_added,
+                "articles": len({c.url for c in report.captures}),
+                "skipped": [{"commit": p.commit, "reason": p.reason} for p in report.skipped],
                 "problems": [
                     {"commit": p.commit, "item": p.item, "reason": p.reason}
                     for p in report.problems
                 ],
             }
         )
+    for skip in report.skipped:
+        click.echo(f"skipped: {skip}", err=True)
     for problem in report.problems:
-        click.echo(f"skipped: {problem}", err=True)
+        click.echo(f"failed: {problem}", err=True)
     click.echo(
-        f"imported {report.captures_added} captures ({report.versions_added} new versions) "
-        f"from {report.commits} commits, {report.skipped_commits} already imported",
+        f"imported {plural(report.captures_added, 'capture')} "
+        f"({plural(report.versions_added, 'new version')}) of "
+        f"{plural(len({c.url for c in report.captures}), 'article')} from "
+        f"{plural(report.commits, 'commit')}: {report.already_imported} already imported, "
+        f"{report.unchanged_commits} unchanged, {len(report.skipped)} skipped, "
+        f"{len(report.problems)} failed",
         err=True,
     )
     if report.problems:
         sys.exit(1)
+
+
+# The options that describe a JSON file of many articles, by parameter name.
+_JSON_OPTIONS = {
+    "url_pointer": "--url-from",
+    "url_base": "--url-base",
+    "id_pointer": "--id-from",
+    "items_pointer": "--items-at",
+    "title_pointers": "--title-from",
+    "text_pointers": "--text-from",
+    "html_pointer": "--html-from",
+    "published_pointer": "--published-from",
+    "modified_pointer": "--modified-from",
+    "meta": "--meta-from",
+}
+
+
+def _item_pointers(url: str | None, options: dict[str, Any]) -> Any:
+    """The ``ItemPointers`` the JSON options give; None for a text or HTML file."""
+    from ..interop.git import ItemPointers
+
+    given = [flag for name, flag in _JSON_OPTIONS.items() if options[name]]
+    if url is not None:
+        if given:
+            raise click.UsageError(f"{given[0]} is for a JSON file of many articles, not --url")
+        return None
+    if options["url_pointer"] is None:
+        raise click.UsageError("give --url (a text or HTML file) or --url-from (a JSON file)")
+    meta = {}
+    for pair in options["meta"]:
+        name, sep, pointer = pair.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{pair!r} is not NAME=JSON-POINTER", param_hint="--meta-from")
+        meta[name] = pointer
+    return ItemPointers(
+        url=options["url_pointer"],
+        url_base=options["url_base"],
+        id=options["id_pointer"],
+        items=options["items_pointer"],
+        titles=options["title_pointers"],
+        texts=options["text_pointers"],
+        html=options["html_pointer"],
+        published=options["published_pointer"],
+        modified=options["modified_pointer"],
+        meta=meta,
+    )

@@ -5,30 +5,41 @@ Git scraping keeps a page or feed in a repository and commits it whenever it cha
 what the file held at each, at the commit's time (committer date), with source ``git``:
 
 * a text or HTML file holds one article, whose URL is given;
-* a JSON file holds many articles (an object keyed by id, or an array), each carrying
-  its URL at a JSON pointer (RFC 6901). An article is saved at a commit only when its
-  entry changed, so a feed of a thousand articles does not add a thousand captures per
-  commit.
+* a JSON file holds many articles (an object keyed by id, or an array), each found with
+  JSON pointers (see :class:`~newsarchive.interop.gitentries.ItemPointers`). An article is
+  saved at a commit only when what is imported of its entry changed, so a feed of a
+  thousand articles does not add a thousand captures per commit. Keyed on a stable id,
+  an article keeps one history whatever URLs it had; each is kept as an alias.
 
-Each capture records its commit in ``metadata["git"]``; importing again skips commits
-already imported and adds only the new ones. git itself is run as a subprocess.
+Each capture records its commit in ``metadata["git"]``. Importing again goes on after
+the last commit imported. Captures are saved in batches, one transaction each.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import shutil
-import subprocess
-from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ..archive import CaptureRecord
 from ..errors import InputError, NewsArchiveError
 from ..models import SavedCaptures
+from .gitentries import (
+    RESERVED_META,
+    ItemPointers,
+    RelativeURLError,
+    entries_of,
+    entry_fields,
+    entry_id,
+    entry_meta,
+    entry_url,
+    resolve_pointer,
+)
+from .gitrepo import GitCommit, GitRepository
 
 if TYPE_CHECKING:
     from ..archive import Archive
@@ -38,25 +49,15 @@ __all__ = [
     "GitImportProblem",
     "GitImportReport",
     "GitImportedCapture",
+    "ItemPointers",
     "import_git",
     "resolve_pointer",
 ]
 
 SOURCE = "git"
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-# Where articles in JSON usually keep their fields, tried in order.
-_TEXT_KEYS = ("text", "body", "content", "article_text", "articleBody")
-_HTML_KEYS = ("html", "body_html", "content_html")
-_TITLE_KEYS = ("title", "headline")
-_BYLINE_KEYS = ("byline", "author", "authors")
-_PUBLISHED_KEYS = ("published_at", "published", "datePublished", "date")
-_MODIFIED_KEYS = ("modified_at", "updated_at", "updated", "dateModified")
-
-
-@attrs.frozen(kw_only=True)
-class GitCommit:
-    sha: str
-    committed_at: datetime
+# Captures per transaction: large enough to amortise commits, small enough to report often.
+BATCH_CAPTURES = 500
 
 
 @attrs.frozen(kw_only=True)
@@ -72,7 +73,7 @@ class GitImportedCapture:
 
 @attrs.frozen(kw_only=True)
 class GitImportProblem:
-    """A commit, or an entry in it, that could not be imported."""
+    """A commit, or an entry in it, that could not be imported (or was skipped)."""
 
     commit: str
     reason: str
@@ -85,10 +86,18 @@ class GitImportProblem:
 
 @attrs.frozen(kw_only=True)
 class GitImportReport(SavedCaptures):
-    """One entry per capture saved and per problem, in commit order."""
+    """What an import did, in commit order.
+
+    ``commits`` counts every commit that touched the file up to the revision;
+    ``already_imported`` those an earlier import went through; ``unchanged_commits``
+    those read now where no article changed; ``skipped`` the commits whose file was empty
+    or unreadable (problems instead, in a strict import).
+    """
 
     commits: int
-    skipped_commits: int
+    already_imported: int
+    unchanged_commits: int
+    skipped: tuple[GitImportProblem, ...]
     captures: tuple[GitImportedCapture, ...] = attrs.field(repr=False)
     problems: tuple[GitImportProblem, ...]
 
@@ -97,40 +106,16 @@ class GitImportReport(SavedCaptures):
         return not self.problems
 
 
-def resolve_pointer(document: Any, pointer: str) -> Any:
-    """Return the value a JSON pointer (RFC 6901) names in ``document``.
-
-    Raises:
-        KeyError: the pointer names nothing in the document.
-        InputError: the pointer is not a JSON pointer.
-    """
-    if pointer == "":
-        return document
-    if not pointer.startswith("/"):
-        raise InputError(f"bad JSON pointer {pointer!r}: it must be empty or start with /")
-    value = document
-    for token in pointer[1:].split("/"):
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(value, dict):
-            value = value[token]
-        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-            value = value[int(token)]
-        else:
-            raise KeyError(pointer)
-    return value
-
-
 def import_git(
     archive: Archive,
     repo: str | Path,
     path: str,
     *,
     url: str | None = None,
-    url_pointer: str | None = None,
-    items_pointer: str = "",
-    text_pointer: str | None = None,
-    html_pointer: str | None = None,
-    title_pointer: str | None = None,
+    items: ItemPointers | None = None,
+    rev: str = "HEAD",
+    strict: bool = False,
+    analyse: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> GitImportReport:
     """Save every committed version of ``path`` in ``repo`` as captures.
@@ -139,314 +124,246 @@ def import_git(
         archive: the archive to save into.
         repo: a directory inside a git working tree (or a bare repository).
         path: the file, relative to the repository root.
-        url: the article the file holds (text or HTML file).
-        url_pointer: for a JSON file of many articles, the pointer to each article's URL
-            within its entry (e.g. ``/url``).
-        items_pointer: where the entries are in the JSON document (default: its root).
-        text_pointer, html_pointer, title_pointer: where an entry keeps these fields;
-            by default the usual names (``text``/``body``, ``html``, ``title``...) are tried.
+        url: the article the file holds (a text or HTML file).
+        items: for a JSON file of many articles, where they and their fields are.
+        rev: the branch, tag or commit to import up to.
+        strict: an empty or unreadable file at a commit is a problem, not a skip.
+        analyse: compute the change analysis of new versions as they are saved.
         on_progress: called as ``on_progress(commits_done, commits_total)``.
 
     Returns:
-        One entry per capture saved and per problem, in commit order.
+        Counts of commits, one entry per capture saved, and each skip and problem.
 
     Raises:
-        InputError: neither or both of ``url`` and ``url_pointer``, or ``repo`` is not a
-            git repository.
+        InputError: neither or both of ``url`` and ``items``, ``repo`` is not a git
+            repository, ``rev`` names no commit, or an entry's URL is relative and no
+            base URL was given (nothing of that batch is saved).
         NewsArchiveError: the ``git`` program is not installed.
     """
-    if (url is None) == (url_pointer is None):
-        raise InputError("give the article URL, or a JSON pointer to each article's URL")
-    git = _Git(Path(repo))
-    commits = git.commits(path)
-    reader = _Reader(
-        archive,
-        path,
-        url=url,
-        url_pointer=url_pointer,
-        items_pointer=items_pointer,
-        text_pointer=text_pointer,
-        html_pointer=html_pointer,
-        title_pointer=title_pointer,
-    )
+    if (url is None) == (items is None):
+        raise InputError("give the article URL, or where each article's URL is in the JSON")
+    git = GitRepository(Path(repo))
+    commits = git.commits(path, rev=rev)
+    done = _Imported.load(archive, path)
+    # Commits up to the last one imported were gone through by an earlier import.
+    start = max((i + 1 for i, c in enumerate(commits) if c.sha in done.commits), default=0)
+    reader = _Reader(archive, path, url=url, items=items, strict=strict, analyse=analyse)
+    reader.ids.update(done.articles)
     if on_progress:
-        on_progress(0, len(commits))
+        on_progress(start, len(commits))
     with git.blobs() as blobs:
-        for done, commit in enumerate(commits, start=1):
+        if start:
+            reader.prime(commits[start - 1], blobs.get(commits[start - 1].sha, path))
+        for number, commit in enumerate(commits[start:], start=start + 1):
+            if commit.sha in done.commits:
+                reader.already += 1
+                continue
             reader.read(commit, blobs.get(commit.sha, path))
-            if on_progress:
-                on_progress(done, len(commits))
+            if len(reader.batch) >= BATCH_CAPTURES:
+                reader.flush()
+                if on_progress:
+                    on_progress(number, len(commits))
+        reader.flush()
+    if on_progress:
+        on_progress(len(commits), len(commits))
     return GitImportReport(
         commits=len(commits),
-        skipped_commits=reader.skipped,
+        already_imported=start + reader.already,
+        unchanged_commits=reader.unchanged,
+        skipped=tuple(reader.skipped),
         captures=tuple(reader.captures),
         problems=tuple(reader.problems),
     )
 
 
-class _Git:
-    def __init__(self, repo: Path) -> None:
-        self.executable = shutil.which("git")
-        if self.executable is None:
-            raise NewsArchiveError("importing from git needs the git program on the PATH")
-        self.repo = repo
-        try:
-            self.run("rev-parse", "--git-dir")
-        except InputError:
-            raise InputError(f"{repo} is not a git repository") from None
+@attrs.frozen
+class _Imported:
+    """What earlier imports of a path left: their commits, and each id's article."""
 
-    def run(self, *args: str) -> str:
-        assert self.executable is not None
-        done = subprocess.run(
-            [self.executable, "-C", str(self.repo), *args],
-            capture_output=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise InputError(f"git {args[0]} failed: {message[-1] if message else 'error'}")
-        return done.stdout.decode("utf-8", "replace")
+    commits: frozenset[str]
+    articles: dict[str, str]
 
-    def commits(self, path: str) -> list[GitCommit]:
-        try:
-            output = self.run("log", "--format=%H %ct", "--", path)
-        except InputError as exc:
-            if "does not have any commits" in str(exc):
-                return []
-            raise
-        commits = []
-        for line in output.splitlines():
-            sha, _, stamp = line.partition(" ")
-            commits.append(GitCommit(sha=sha, committed_at=datetime.fromtimestamp(int(stamp), UTC)))
-        # git log lists newest first; ties keep git's topological order, reversed.
-        commits.reverse()
-        commits.sort(key=lambda c: c.committed_at)
-        return commits
-
-    def blobs(self) -> _Blobs:
-        assert self.executable is not None
-        return _Blobs(self.executable, self.repo)
-
-
-class _Blobs:
-    """File contents at commits, through one long-running ``git cat-file --batch``."""
-
-    def __init__(self, executable: str, repo: Path) -> None:
-        self.process = subprocess.Popen(
-            [executable, "-C", str(repo), "cat-file", "--batch"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )
-
-    def __enter__(self) -> _Blobs:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-
-    def get(self, sha: str, path: str) -> bytes | None:
-        """The file at a commit; None where the commit deleted it."""
-        stdin, stdout = self.process.stdin, self.process.stdout
-        assert stdin is not None and stdout is not None
-        stdin.write(f"{sha}:{path}\n".encode())
-        stdin.flush()
-        header = stdout.readline().decode("utf-8", "replace").split()
-        if len(header) != 3:
-            return None  # "<name> missing": the file is absent at that commit
-        size = int(header[2])
-        data = _read_exactly(stdout, size)
-        stdout.read(1)  # the newline after each object
-        return data if header[1] == "blob" else None
-
-
-def _read_exactly(stream: IO[bytes], size: int) -> bytes:
-    chunks = []
-    while size:
-        chunk = stream.read(size)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)
+    @classmethod
+    def load(cls, archive: Archive, path: str) -> _Imported:
+        commits: set[str] = set()
+        articles: dict[str, str] = {}
+        for url, _, metadata in archive.source_metadata(SOURCE):
+            info = metadata.get(SOURCE)
+            if not isinstance(info, dict) or info.get("path") != path:
+                continue
+            commits.add(str(info.get("commit")))
+            if "id" in info:
+                articles[str(info["id"])] = url
+        return cls(frozenset(commits), articles)
 
 
 class _Reader:
+    """Turns each commit's file into records, and saves them batch by batch."""
+
     def __init__(
         self,
         archive: Archive,
         path: str,
         *,
         url: str | None,
-        url_pointer: str | None,
-        items_pointer: str,
-        text_pointer: str | None,
-        html_pointer: str | None,
-        title_pointer: str | None,
+        items: ItemPointers | None,
+        strict: bool,
+        analyse: bool,
     ) -> None:
         self.archive = archive
         self.path = path
         self.url = url
-        self.url_pointer = url_pointer
-        self.items_pointer = items_pointer
-        self.text_pointer = text_pointer
-        self.html_pointer = html_pointer
-        self.title_pointer = title_pointer
+        self.items = items
+        self.strict = strict
+        self.analyse = analyse
         self.captures: list[GitImportedCapture] = []
         self.problems: list[GitImportProblem] = []
-        self.skipped = 0
-        self.previous: dict[str, str] = {}
-        self.imported: dict[str, set[str]] = {}
+        self.skipped: list[GitImportProblem] = []
+        self.already = 0
+        self.unchanged = 0
+        self.batch: list[tuple[str, CaptureRecord]] = []
+        # Per entry (its id, key or URL): what was imported of it at the previous commit.
+        self.previous: dict[str, Any] = {}
+        # Per id: the URL of its article (the first URL it had).
+        self.ids: dict[str, str] = {}
+        self.last_text: str | None = None
+        # Reading the last commit imported again, only to compare the next with it.
+        self.priming = False
+
+    def prime(self, commit: GitCommit, data: bytes | None) -> None:
+        """Start from the file as the last commit imported left it (reporting nothing)."""
+        self.priming = True
+        try:
+            self._prime(commit, data)
+        finally:
+            self.priming = False
+
+    def _prime(self, commit: GitCommit, data: bytes | None) -> None:
+        content = self._decode(commit, data)
+        if content is None:
+            return
+        if self.items is None:
+            self.last_text = content
+            return
+        document = self._parse(commit, content)
+        if document is not None:
+            self._changed(commit, document)
 
     def read(self, commit: GitCommit, data: bytes | None) -> None:
+        """Queue the records of one commit's file."""
         if data is None:
-            self.previous = {}  # deleted here; whatever comes back is new
+            self.previous, self.last_text = {}, None  # deleted; whatever comes back is new
+            self.unchanged += 1
             return
+        content = self._decode(commit, data)
+        if content is None:
+            return
+        queued = len(self.batch)
+        if self.items is None:
+            self._read_file(commit, content)
+        else:
+            document = self._parse(commit, content)
+            if document is None:
+                return
+            for key, fields in self._changed(commit, document):
+                self._queue(commit, key, fields)
+        if len(self.batch) == queued:
+            self.unchanged += 1
+
+    def _skip(self, commit: GitCommit, reason: str) -> None:
+        if self.priming:
+            return
+        problem = GitImportProblem(commit=commit.sha, reason=reason)
+        (self.problems if self.strict else self.skipped).append(problem)
+
+    def _decode(self, commit: GitCommit, data: bytes | None) -> str | None:
+        if data is None:
+            return None
         try:
             content = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            self.problems.append(
-                GitImportProblem(
-                    commit=commit.sha, reason=f"{self.path} is not UTF-8 (byte {exc.start})"
-                )
-            )
-            return
-        if self.url is not None:
-            self._read_file(commit, content)
-        else:
-            self._read_json(commit, content)
+            self._skip(commit, f"{self.path} is not UTF-8 (byte {exc.start})")
+            return None
+        if not content.strip():
+            self._skip(commit, f"{self.path} is empty")
+            return None
+        return content
 
-    def _commits_of(self, url: str) -> set[str]:
-        if url not in self.imported:
-            shas: set[str] = set()
-            try:
-                captures = self.archive.captures(url)
-            except NewsArchiveError:
-                captures = []
-            for capture in captures:
-                info = capture.metadata.get(SOURCE)
-                if capture.source == SOURCE and isinstance(info, dict):
-                    shas.add(str(info.get("commit")))
-            self.imported[url] = shas
-        return self.imported[url]
+    def _parse(self, commit: GitCommit, content: str) -> Any:
+        try:
+            return json.loads(content)
+        except ValueError as exc:
+            self._skip(commit, f"{self.path} is not valid JSON: {exc}")
+            return None
 
     def _read_file(self, commit: GitCommit, content: str) -> None:
         assert self.url is not None
-        if commit.sha in self._commits_of(self.url):
-            self.skipped += 1
+        if content == self.last_text:
             return
+        self.last_text = content
         fields: dict[str, Any]
         if self.path.lower().endswith(_HTML_SUFFIXES):
-            fields = {"html": content, **_extract(content, self.url)}
+            fields = {"html": content}
         else:
             fields = {"text": content}
-        self._save(commit, self.url, fields, item=None)
+        self._queue(commit, None, {"url": self.url, **fields})
 
-    def _read_json(self, commit: GitCommit, content: str) -> None:
-        assert self.url_pointer is not None
+    def _changed(self, commit: GitCommit, document: Any) -> list[tuple[str | None, dict[str, Any]]]:
+        """The entries whose imported fields changed since the previous commit."""
+        assert self.items is not None
+        label = commit.sha
         try:
-            document = json.loads(content)
-            entries = resolve_pointer(document, self.items_pointer)
-        except ValueError as exc:
-            self.problems.append(
-                GitImportProblem(commit=commit.sha, reason=f"not valid JSON: {exc}")
-            )
-            return
-        except KeyError:
-            self.problems.append(
-                GitImportProblem(commit=commit.sha, reason=f"nothing at {self.items_pointer!r}")
-            )
-            return
-        if isinstance(entries, dict):
-            pairs: Iterator[tuple[str | None, Any]] = iter(entries.items())
-        elif isinstance(entries, list):
-            pairs = ((None, entry) for entry in entries)
-        else:
-            self.problems.append(
-                GitImportProblem(
-                    commit=commit.sha, reason="the entries are neither an object nor an array"
-                )
-            )
-            return
-        current: dict[str, str] = {}
-        any_new = False
+            pairs = entries_of(document, self.items)
+        except InputError as exc:
+            self._skip(commit, str(exc))
+            return []
+        current: dict[str, Any] = {}
+        changed = []
         for index, (key, entry) in enumerate(pairs):
-            label = key if key is not None else str(index)
+            item = key if key is not None else str(index)
             try:
-                url = resolve_pointer(entry, self.url_pointer)
-            except (KeyError, TypeError):
-                self.problems.append(
-                    GitImportProblem(
-                        commit=commit.sha, item=label, reason=f"no URL at {self.url_pointer!r}"
-                    )
-                )
-                continue
-            if not isinstance(url, str):
-                self.problems.append(
-                    GitImportProblem(
-                        commit=commit.sha, item=label, reason="the URL is not a string"
-                    )
-                )
-                continue
-            identity = key if key is not None else url
-            state = json.dumps(entry, sort_keys=True, ensure_ascii=False)
-            current[identity] = state
-            if self.previous.get(identity) == state:
-                continue
-            if commit.sha in self._commits_of(url):
-                continue
-            any_new = True
-            try:
-                fields = self._fields(entry, url)
+                seen_url = entry_url(entry, self.items)
+                identity = entry_id(entry, self.items, key, seen_url)
+                if identity in current:
+                    continue  # listed twice in one file: the first stands
+                previous = self.previous.get(identity)
+                if previous is not None and previous[0] == entry:
+                    current[identity] = previous
+                    continue
+                fields = {
+                    "url": seen_url,
+                    **entry_fields(entry, self.items),
+                    **({"meta": meta} if (meta := entry_meta(entry, self.items)) else {}),
+                }
+            except RelativeURLError as exc:
+                raise RelativeURLError(f"commit {label[:12]} [{item}]: {exc}") from None
             except InputError as exc:
-                self.problems.append(
-                    GitImportProblem(commit=commit.sha, item=label, reason=str(exc))
-                )
+                if not self.priming:
+                    self.problems.append(GitImportProblem(commit=label, item=item, reason=str(exc)))
                 continue
-            self._save(commit, url, fields, item=key)
-        if not any_new:
-            self.skipped += 1
+            current[identity] = (entry, fields)
+            if previous is None or previous[1] != fields:
+                changed.append((identity if self.items.id else key, fields))
         self.previous = current
+        return changed
 
-    def _fields(self, entry: Any, url: str) -> dict[str, Any]:
-        html = _pick(entry, self.html_pointer, _HTML_KEYS)
-        text = _pick(entry, self.text_pointer, _TEXT_KEYS)
-        fields: dict[str, Any] = {}
-        if html is not None:
-            fields.update(html=html, **_extract(html, url))
-        if text is not None:
-            fields["text"] = text
-        if "text" not in fields and "html" not in fields:
-            raise InputError("the entry has no text or HTML")
-        title = _pick(entry, self.title_pointer, _TITLE_KEYS)
-        if title is not None:
-            fields["title"] = title
-        byline = _pick(entry, None, _BYLINE_KEYS)
-        if byline is not None:
-            fields["byline"] = byline
-        for name, keys in (("published_at", _PUBLISHED_KEYS), ("modified_at", _MODIFIED_KEYS)):
-            value = _pick(entry, None, keys)
-            if value is not None:
-                from ..times import parse_time
-
-                # An unreadable date is left out rather than losing the entry.
-                with contextlib.suppress(InputError):
-                    fields[name] = parse_time(value, what=name)
-        return fields
-
-    def _save(self, commit: GitCommit, url: str, fields: dict[str, Any], item: str | None) -> None:
+    def _queue(self, commit: GitCommit, item: str | None, fields: dict[str, Any]) -> None:
+        fields = dict(fields)  # the entry's fields stay as they are, to compare the next
+        seen_url = fields.pop("url")
         info: dict[str, Any] = {"commit": commit.sha, "path": self.path}
         if item is not None:
             info["id"] = item
-        fields = dict(fields)
+        metadata = {**fields.pop("meta", {}), RESERVED_META: info}
+        if "html" in fields:
+            # Fields the HTML declares fill in what the entry does not say.
+            fields = {**_extract(fields["html"], seen_url), **fields}
+        if self.items is not None and self.items.id is not None and item is not None:
+            fields["canonical_url"] = self.ids.setdefault(item, seen_url)
         # The extractor's page fields, if any, go with the commit in the metadata.
-        metadata = {**(fields.pop("metadata", None) or {}), SOURCE: info}
+        metadata = {**(fields.pop("metadata", None) or {}), **metadata}
         try:
-            result = self.archive.save(
-                url,
+            record = self.archive.prepare(
+                seen_url,
                 captured_at=commit.committed_at,
                 source=SOURCE,
                 metadata=metadata,
@@ -455,47 +372,31 @@ class _Reader:
         except NewsArchiveError as exc:
             self.problems.append(GitImportProblem(commit=commit.sha, item=item, reason=str(exc)))
             return
-        self._commits_of(url).add(commit.sha)
-        self.captures.append(
-            GitImportedCapture(
-                commit=commit.sha,
-                url=result.capture.url,
-                captured_at=result.capture.captured_at,
-                is_new_capture=result.is_new_capture,
-                is_new_version=bool(result.is_new_version and result.is_new_capture),
+        self.batch.append((commit.sha, record))
+
+    def flush(self) -> None:
+        """Save the queued records in one transaction."""
+        if not self.batch:
+            return
+        records = [record for _, record in self.batch]
+        outcomes = self.archive.ingest(records, analyse=self.analyse)
+        for (sha, record), outcome in zip(self.batch, outcomes, strict=True):
+            self.captures.append(
+                GitImportedCapture(
+                    commit=sha,
+                    url=outcome.url,
+                    captured_at=record.captured_at,
+                    is_new_capture=outcome.is_new_capture,
+                    is_new_version=outcome.is_new_capture and outcome.is_new_version,
+                )
             )
-        )
-
-
-def _pick(entry: Any, pointer: str | None, keys: tuple[str, ...]) -> str | None:
-    if pointer is not None:
-        try:
-            value = resolve_pointer(entry, pointer)
-        except (KeyError, TypeError):
-            return None
-        return _as_text(value)
-    if not isinstance(entry, dict):
-        return None
-    for key in keys:
-        value = _as_text(entry.get(key))
-        if value is not None:
-            return value
-    return None
-
-
-def _as_text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return value
-    if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-        return ", ".join(value)
-    if isinstance(value, dict) and isinstance(value.get("name"), str):
-        return str(value["name"])
-    return None
+        self.batch.clear()
 
 
 def _extract(html: str, url: str) -> dict[str, Any]:
-    from .warc import _extract as extract_fields
+    # Loaded for HTML files only: extraction brings trafilatura and lxml.
+    from .warc import extract_fields
 
     fields = extract_fields(html, url)
     fields.pop("canonical_url", None)  # the URL given is the article's identity here
-    return fields
+    return {k: v for k, v in fields.items() if v is not None}

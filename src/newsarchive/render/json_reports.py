@@ -13,6 +13,7 @@ from .json import format_utc, problem_to_dict
 if TYPE_CHECKING:  # shapes of values from the layers above; no import at run time
     from ..interop.cdxj import CdxjReport
     from ..interop.memento import TimeMap
+    from ..interop.research import ExportReport as TablesReport
     from ..interop.transfer import CopyReport
     from ..interop.wacz import WaczReport
     from ..interop.warc import ExportReport, WarcImportReport
@@ -196,4 +197,25 @@ def run_report_to_dict(report: RunReport) -> dict[str, Any]:
         "stopped": report.stopped,
         "feeds": [feed_result_to_dict(f) for f in report.feeds],
         "items": [item_result_to_dict(i) for i in report.items],
+    }
+
+
+def tables_export_to_dict(report: TablesReport, fmt: str, output: str) -> dict[str, Any]:
+    """Describe what a research export (Parquet or plain SQLite) wrote as JSON-ready data.
+
+    Args:
+        report: The export's row counts.
+        fmt: ``parquet`` or ``sqlite``.
+        output: The directory or database written.
+
+    Returns:
+        ``format``, ``output`` and the rows written to each table.
+    """
+    return {
+        "format": fmt,
+        "output": output,
+        "articles": report.articles,
+        "versions": report.versions,
+        "sentence_edits": report.sentence_edits,
+        "captures": report.captures,
     }

@@ -106,6 +106,13 @@ class Store(Protocol):
         that order replays its history: the same versions, with the same ids.
         """
 
+    def source_metadata(self, source: str) -> list[tuple[str, datetime, Mapping[str, Any]]]:
+        """The article URL, time and metadata of every capture from ``source``, oldest first.
+
+        What an import needs to tell what it imported before (e.g. the commits of a
+        git import), without reading any text.
+        """
+
     def blob(self, hex_hash: str) -> bytes:
         """The raw bytes stored under a sha256."""
 

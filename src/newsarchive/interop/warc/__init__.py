@@ -39,4 +39,5 @@ __all__ = [
     "iter_records",
     "WarcRecord",
     "as_problem",
+    "extract_fields",
 ]

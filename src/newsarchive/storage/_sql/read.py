@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -167,6 +167,16 @@ class SQLReader(SQLBlobs):
             with self._read():
                 chunk = self._captures(url, article_id, order="c.id")
             yield from chunk
+
+    def source_metadata(self, source: str) -> list[tuple[str, datetime, Mapping[str, Any]]]:
+        with self._read():
+            rows = self._all(
+                "SELECT a.url, c.captured_at, c.metadata FROM captures c"
+                " JOIN articles a ON a.id = c.article_id"
+                " WHERE c.source = ? ORDER BY c.captured_at, c.id",
+                (source,),
+            )
+        return [(str(r[0]), from_micros(r[1]), json.loads(r[2]) if r[2] else {}) for r in rows]
 
     def find_article(self, url: str) -> Article | None:
         with self._read():
