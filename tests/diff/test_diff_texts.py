@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive import diff as diff_module
+from newsarchive.diff import _sequence
+from newsarchive.diff import _split as diff_module
 from newsarchive.diff import diff_summary, diff_texts, diff_versions
 from newsarchive.errors import InputError
 from newsarchive.models import GRANULARITIES, DiffStats, Version
@@ -132,9 +133,9 @@ def test_sentence_diff_replaces_changed_sentence_only() -> None:
     new = "First sentence. Second one there. Third!"
     assert _ops(old, new, "sentence") == [
         (0, "First sentence. "),
-        (-1, "Second one here. "),
-        (1, "Second one there. "),
-        (0, "Third!"),
+        (-1, "Second one here."),
+        (1, "Second one there."),
+        (0, " Third!"),
     ]
 
 
@@ -143,18 +144,18 @@ def test_paragraph_diff_replaces_changed_paragraph_only() -> None:
     new = "Intro.\n\nMiddle paragraph.\n\nEnd.\n"
     assert _ops(old, new, "paragraph") == [
         (0, "Intro.\n\n"),
-        (-1, "Middle para.\n\n"),
-        (1, "Middle paragraph.\n\n"),
-        (0, "End.\n"),
+        (-1, "Middle para."),
+        (1, "Middle paragraph."),
+        (0, "\n\nEnd.\n"),
     ]
 
 
 def test_paragraph_diff_treats_each_line_as_a_paragraph() -> None:
     assert _ops("a\nb\nc\n", "a\nB\nc\n", "paragraph") == [
         (0, "a\n"),
-        (-1, "b\n"),
-        (1, "B\n"),
-        (0, "c\n"),
+        (-1, "b"),
+        (1, "B"),
+        (0, "\nc\n"),
     ]
 
 
@@ -253,9 +254,9 @@ def test_edits_of_an_article_reconstruct(new: str, granularity: str) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(old=_edited(), new=_edited(), granularity=st.sampled_from(GRANULARITIES))
-def test_bounded_work_paths_reconstruct(old: str, new: str, granularity: str) -> None:
-    """With a tiny work budget every change goes through paragraph and sentence pairing."""
-    with mock.patch.object(diff_module, "_WORK_BUDGET", 2):
+def test_anchored_paths_reconstruct(old: str, new: str, granularity: str) -> None:
+    """With a tiny exact-diff limit every stretch is cut at unique tokens first."""
+    with mock.patch.object(_sequence, "MYERS_LIMIT", 2):
         _assert_reconstructs(old, new, granularity)
         _assert_reconstructs(old, _BASE.replace(".", " indeed."), granularity)
 

@@ -1,0 +1,139 @@
+"""The word diff of two stretches of text: the level every other view is built from.
+
+Tokens (see :func:`split_words`) are aligned by :func:`match_blocks`; runs of
+changed tokens separated only by whitespace or one short token are then merged
+so a rewritten phrase reads as one change, and each insertion or deletion is
+slid to the most natural place among those that give the same texts
+("would {+not +}reopen", a new sentence with the space after it).
+"""
+
+from __future__ import annotations
+
+from ..models import DELETE, EQUAL, INSERT
+from ._sequence import DMP, code_point, match_blocks
+from ._split import split_words
+
+TokenOps = list[tuple[int, list[str]]]
+Ops = list[tuple[int, str]]
+
+
+def word_ops(old: str, new: str) -> Ops:
+    """Diff two texts word by word.
+
+    Args:
+        old: The earlier text.
+        new: The later text.
+
+    Returns:
+        ``(op, text)`` runs that join back to both texts; runs may be empty.
+    """
+    if old == new:
+        return [(EQUAL, old)]
+    a, b = split_words(old), split_words(new)
+    ops: TokenOps = []
+    i = j = 0
+    for bi, bj, size in [*match_blocks(a, b), (len(a), len(b), 0)]:
+        ops.append((DELETE, a[i:bi]))
+        ops.append((INSERT, b[j:bj]))
+        if size:
+            ops.append((EQUAL, a[bi : bi + size]))
+        i, j = bi + size, bj + size
+    ops = _slide(_cleanup(_merge(ops)))
+    return [(op, "".join(tokens)) for op, tokens in ops]
+
+
+def _merge(ops: TokenOps) -> TokenOps:
+    """Drop empty runs and join neighbours of one kind (deletion before insertion)."""
+    out: TokenOps = []
+    deleted: list[str] = []
+    inserted: list[str] = []
+    for op, tokens in ops:
+        if not tokens:
+            continue
+        if op == DELETE:
+            deleted.extend(tokens)
+        elif op == INSERT:
+            inserted.extend(tokens)
+        else:
+            if deleted:
+                out.append((DELETE, deleted))
+                deleted = []
+            if inserted:
+                out.append((INSERT, inserted))
+                inserted = []
+            if out and out[-1][0] == EQUAL:
+                out[-1][1].extend(tokens)
+            else:
+                out.append((EQUAL, list(tokens)))
+    if deleted:
+        out.append((DELETE, deleted))
+    if inserted:
+        out.append((INSERT, inserted))
+    return out
+
+
+def _cleanup(ops: TokenOps) -> TokenOps:
+    """Merge changes split by a sliver of unchanged text, as diff-match-patch's semantic clean-up.
+
+    Only an equality of whitespace and punctuation between two changes, or one
+    that is shorter than the changes on both sides of it, is absorbed.
+    """
+    if sum(1 for op, _ in ops if op != EQUAL) < 2:
+        return ops
+    codes: dict[str, str] = {}
+    coded: list[list[int | str]] = [
+        [op, "".join([codes.setdefault(t, code_point(len(codes))) for t in tokens])]
+        for op, tokens in ops
+    ]
+    DMP.diff_cleanupSemantic(coded)
+    decode = {code: token for token, code in codes.items()}
+    cleaned: TokenOps = [(int(op), [decode[c] for c in str(text)]) for op, text in coded]
+    return _merge(cleaned)
+
+
+def _boundary_score(left: str | None, right: str | None) -> int:
+    """How natural a place between two tokens is for a change to start or end."""
+    if left is None or right is None:
+        return 6
+    if "\n" in left or "\n" in right:
+        return 5
+    if left.isspace() and not right.isspace():
+        return 4
+    if right.isspace():
+        return 3
+    if not (left[-1].isalnum() and right[0].isalnum()):
+        return 2
+    return 0
+
+
+def _slide(ops: TokenOps) -> TokenOps:
+    """Move each lone insertion or deletion between two equal runs to its best-scoring place."""
+    ops = [(op, list(tokens)) for op, tokens in ops]
+    for k in range(1, len(ops) - 1):
+        if ops[k - 1][0] != EQUAL or ops[k + 1][0] != EQUAL or ops[k][0] == EQUAL:
+            continue
+        before, edit, after = ops[k - 1][1], ops[k][1], ops[k + 1][1]
+        seq = before[-64:] + edit + after[:64]
+        offset = len(before) - min(len(before), 64)
+        size, start = len(edit), min(len(before), 64)
+        lo = start
+        while lo > 0 and seq[lo - 1] == seq[lo + size - 1]:
+            lo -= 1
+        hi = start
+        while hi + size < len(seq) and seq[hi] == seq[hi + size]:
+            hi += 1
+        if lo == hi:
+            continue
+        best, best_at = -1, start
+        for at in range(lo, hi + 1):
+            left = seq[at - 1] if at > 0 else (before[offset - 1] if offset else None)
+            right = seq[at + size] if at + size < len(seq) else None
+            score = _boundary_score(left, seq[at]) + _boundary_score(seq[at + size - 1], right)
+            if score >= best:
+                best, best_at = score, at
+        cut = len(before) - start + best_at
+        merged = before + edit + after
+        ops[k - 1] = (EQUAL, merged[:cut])
+        ops[k] = (ops[k][0], merged[cut : cut + size])
+        ops[k + 1] = (EQUAL, merged[cut + size :])
+    return [(op, tokens) for op, tokens in ops if tokens]
