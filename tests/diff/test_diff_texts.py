@@ -10,9 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive.diff import _sequence
+from newsarchive.diff import _sequence, diff_summary, diff_texts, diff_versions
 from newsarchive.diff import _split as diff_module
-from newsarchive.diff import diff_summary, diff_texts, diff_versions
 from newsarchive.errors import InputError
 from newsarchive.models import GRANULARITIES, DiffStats, Version
 

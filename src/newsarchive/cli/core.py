@@ -301,10 +301,10 @@ def diff(
         click.echo(render_diff_page(d), nl=False)
     elif granularity == "sentence" and not stat:
         from ..render.alignment import render_alignment_text
-        from ..render.terminal import render_text
+        from ..render.terminal import render_text_header
 
         colored = use_color(color)
-        header = render_text(d, color=colored, stat=True)
+        header = render_text_header(d, color=colored)
         alignment = archive.analyse(url, d.old, d.new).alignment
         assert alignment is not None
         click.echo(

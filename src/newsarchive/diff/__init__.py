@@ -43,15 +43,21 @@ __all__ = ["diff_texts", "diff_versions", "diff_summary"]
 # --- the word diff ----------------------------------------------------------------
 
 
-def _word_level(old: str, new: str) -> Ops:
-    """The word diff of two texts, aligned paragraph by paragraph."""
+def _word_level(old: str, new: str, *, narrow: bool = False) -> Ops:
+    """The word diff of two texts, aligned paragraph by paragraph.
+
+    With ``narrow``, each replacement inside a group of paragraphs that are
+    versions of one another is narrowed to the characters that differ.
+    """
     units_a, units_b = split_paragraphs(old), split_paragraphs(new)
     keys_a = [u[: content_length(u)] for u in units_a]
     keys_b = [u[: content_length(u)] for u in units_b]
     ops: Ops = []
     i = j = 0
     for bi, bj, size in [*match_blocks(keys_a, keys_b), (len(units_a), len(units_b), 0)]:
-        ops.extend(_changed_stretch(units_a[i:bi], units_b[j:bj], keys_a[i:bi], keys_b[j:bj]))
+        ops.extend(
+            _changed_stretch(units_a[i:bi], units_b[j:bj], keys_a[i:bi], keys_b[j:bj], narrow)
+        )
         for k in range(size):
             unit_a, unit_b = units_a[bi + k], units_b[bj + k]
             if unit_a == unit_b:
@@ -67,7 +73,11 @@ def _word_level(old: str, new: str) -> Ops:
 
 
 def _changed_stretch(
-    units_a: Sequence[str], units_b: Sequence[str], keys_a: Sequence[str], keys_b: Sequence[str]
+    units_a: Sequence[str],
+    units_b: Sequence[str],
+    keys_a: Sequence[str],
+    keys_b: Sequence[str],
+    narrow: bool,
 ) -> Ops:
     """Paragraphs between two unchanged ones: grouped ones diffed by word, others whole."""
     if not units_a or not units_b:
@@ -79,7 +89,8 @@ def _changed_stretch(
         ops.append((DELETE, "".join(units_a[i:i_lo])))
         ops.append((INSERT, "".join(units_b[j:j_lo])))
         if i_lo < i_hi:
-            ops.extend(word_ops("".join(units_a[i_lo:i_hi]), "".join(units_b[j_lo:j_hi])))
+            words = word_ops("".join(units_a[i_lo:i_hi]), "".join(units_b[j_lo:j_hi]))
+            ops.extend(_narrow(words) if narrow else words)
         i, j = i_hi, j_hi
     return ops
 
@@ -140,14 +151,14 @@ def _widen(ops: Sequence[DiffOp], old: str, new: str, split: Callable[[str], lis
     return out
 
 
-def _narrow(ops: Sequence[DiffOp]) -> Ops:
+def _narrow(ops: Ops) -> Ops:
     """Replace each replaced run with the characters that differ, where that is cheap."""
     out: Ops = []
     k = 0
     while k < len(ops):
-        op = ops[k]
-        if op.op == DELETE and k + 1 < len(ops) and ops[k + 1].op == INSERT:
-            a, b = op.text, ops[k + 1].text
+        op, text = ops[k]
+        if op == DELETE and k + 1 < len(ops) and ops[k + 1][0] == INSERT:
+            a, b = text, ops[k + 1][1]
             if min(len(a), len(b)) * (len(a) + len(b)) <= MYERS_LIMIT:
                 chars: Ops = DMP.diff_main(a, b, False)
                 DMP.diff_cleanupSemantic(chars)
@@ -156,7 +167,7 @@ def _narrow(ops: Sequence[DiffOp]) -> Ops:
                 out.extend([(DELETE, a), (INSERT, b)])
             k += 2
             continue
-        out.append((op.op, op.text))
+        out.append((op, text))
         k += 1
     return out
 
@@ -248,7 +259,7 @@ def diff_texts(old: str, new: str, *, granularity: Granularity = "word") -> Text
     if granularity == "word" or not any(o.op != EQUAL for o in words):
         return TextDiff(granularity=granularity, ops=words, stats=stats)
     if granularity == "char":
-        ops = _normalize(_narrow(words))
+        ops = _normalize(_word_level(old, new, narrow=True))
     else:
         split = split_sentences if granularity == "sentence" else split_paragraphs
         ops = _normalize(_widen(words, old, new, split))

@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..models import DELETE, EQUAL, INSERT, DiffOp, FieldChange, Version, VersionDiff
 from .json import format_utc
 
-__all__ = ["render_text"]
+__all__ = ["render_text", "render_text_header"]
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -204,4 +204,30 @@ def render_text(d: VersionDiff, *, color: bool, context: int | None = 1, stat: b
         out.append(_body(d.body.ops, color, context))
     else:
         out.append("(no text change)\n")
+    return "".join(out)
+
+
+def render_text_header(d: VersionDiff, *, color: bool) -> str:
+    """Render what a diff's text view shows above the body: versions, fields and counts.
+
+    Views that show the body their own way (one sentence per line) print this
+    first, so every view names both versions and shows a changed headline in full.
+
+    Args:
+        d: The diff to describe.
+        color: Use ANSI colours instead of ``[-…-]`` and ``{+…+}`` markers.
+
+    Returns:
+        Lines ending in a newline.
+    """
+    out = _header(d, color)
+    out.extend(_field_line(f, color) for f in d.fields)
+    s = d.body.stats
+    if d.body.has_changes:
+        out.append(
+            f"text: +{s.chars_added}/-{s.chars_removed} chars, "
+            f"+{s.words_added}/-{s.words_removed} words, similarity {s.similarity:.4f}\n"
+        )
+    else:
+        out.append("text: no change\n")
     return "".join(out)
