@@ -55,20 +55,27 @@ def _word_level(old: str, new: str, *, narrow: bool = False) -> Ops:
     ops: Ops = []
     i = j = 0
     for bi, bj, size in [*match_blocks(keys_a, keys_b), (len(units_a), len(units_b), 0)]:
-        ops.extend(
-            _changed_stretch(units_a[i:bi], units_b[j:bj], keys_a[i:bi], keys_b[j:bj], narrow)
-        )
-        for k in range(size):
-            unit_a, unit_b = units_a[bi + k], units_b[bj + k]
-            if unit_a == unit_b:
-                ops.append((EQUAL, unit_a))
-            else:
-                # Same text, different line breaks after it.
-                cut = len(keys_a[bi + k])
-                while cut < min(len(unit_a), len(unit_b)) and unit_a[cut] == unit_b[cut]:
-                    cut += 1
-                ops.extend([(EQUAL, unit_a[:cut]), (DELETE, unit_a[cut:]), (INSERT, unit_b[cut:])])
+        if i < bi or j < bj:
+            ops.extend(
+                _changed_stretch(units_a[i:bi], units_b[j:bj], keys_a[i:bi], keys_b[j:bj], narrow)
+            )
+        same = "".join(units_a[bi : bi + size])
+        if same == "".join(units_b[bj : bj + size]):
+            ops.append((EQUAL, same))
+        else:
+            ops.extend(_same_text(units_a[bi : bi + size], units_b[bj : bj + size]))
         i, j = bi + size, bj + size
+    return ops
+
+
+def _same_text(units_a: Sequence[str], units_b: Sequence[str]) -> Ops:
+    """Paragraphs with the same text, some followed by different line breaks."""
+    ops: Ops = []
+    for unit_a, unit_b in zip(units_a, units_b, strict=True):
+        cut = 0
+        while cut < min(len(unit_a), len(unit_b)) and unit_a[cut] == unit_b[cut]:
+            cut += 1
+        ops.extend([(EQUAL, unit_a[:cut]), (DELETE, unit_a[cut:]), (INSERT, unit_b[cut:])])
     return ops
 
 

@@ -17,6 +17,10 @@ _WORD_RE = re.compile(r"\w+")
 
 # Similarity (Dice coefficient of word sets) from which two units are paired.
 _PAIR_THRESHOLD = 0.4
+# A unit with at least this many distinct words, this share of them found in the
+# other unit, is paired with it however much longer the other is.
+_CONTAINED_WORDS = 4
+_CONTAINED_SHARE = 0.8
 # Candidate partners looked at per unit, and rare words used to find them.
 _PAIR_CANDIDATES = 3
 _PAIR_PROBE_WORDS = 8
@@ -59,8 +63,7 @@ def pair_units(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
             hits.update(_nearest(by_word[word], diagonal, _PAIR_POSTINGS))
         ranked = sorted(hits, key=lambda j: (-hits[j], abs(j - diagonal), j))
         for j in ranked[:_PAIR_CANDIDATES]:
-            shared = len(words & words_b[j])
-            score = 2 * shared / (len(words) + len(words_b[j]))
+            score = _score(words, words_b[j])
             if score >= _PAIR_THRESHOLD:
                 candidates.append((i, j, score))
     return _heaviest_chain(candidates, len(b))
@@ -130,6 +133,22 @@ def _heaviest_chain(candidates: list[tuple[int, int, float]], size: int) -> list
     return chain
 
 
+def _score(a: frozenset[str], b: frozenset[str]) -> float:
+    """Dice coefficient of two word sets, raised to the pairing threshold for containment."""
+    shared = len(a & b)
+    score = 2 * shared / (len(a) + len(b)) if a or b else 1.0
+    if min(len(a), len(b)) >= _CONTAINED_WORDS and shared >= _CONTAINED_SHARE * min(len(a), len(b)):
+        # What is left of a paragraph that lost sentences, or one that gained them.
+        score = max(score, _PAIR_THRESHOLD)
+    return score
+
+
+def _similar(a: str, b: str) -> bool:
+    words_a = frozenset(_WORD_RE.findall(a.lower()))
+    words_b = frozenset(_WORD_RE.findall(b.lower()))
+    return _score(words_a, words_b) >= _PAIR_THRESHOLD
+
+
 def _bag(units: Sequence[str]) -> Counter[str]:
     bag: Counter[str] = Counter()
     for unit in units:
@@ -156,13 +175,19 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
     Returns:
         Groups in order, non-overlapping on both sides.
     """
-    pairs = pair_units(a, b)
+    if len(a) == 1 and len(b) == 1:
+        # One paragraph changed in place, the most common edit: no search needed.
+        pairs = [(0, 0)] if _similar(a[0], b[0]) else []
+    else:
+        pairs = pair_units(a, b)
     groups: list[list[int]] = [[i, i + 1, j, j + 1] for i, j in pairs]
     for k, group in enumerate(groups):
         floor_a = groups[k - 1][1] if k else 0
         floor_b = groups[k - 1][3] if k else 0
         ceil_a = groups[k + 1][0] if k + 1 < len(groups) else len(a)
         ceil_b = groups[k + 1][2] if k + 1 < len(groups) else len(b)
+        if (floor_a, ceil_a, floor_b, ceil_b) == tuple(group):
+            continue  # nothing unpaired next to it
         score = _dice(_bag(a[group[0] : group[1]]), _bag(b[group[2] : group[3]]))
         grown = True
         while grown:

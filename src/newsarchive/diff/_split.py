@@ -17,8 +17,6 @@ _SENTENCE_RE = re.compile(r"[^\n]*?(?:[.!?…]+['\"”’»)\]]*(?=\s|\Z)|(?=\n)
 # A paragraph is one line with its line break plus any blank lines after it, so
 # both "one paragraph per line" and "blank line between paragraphs" work.
 _PARAGRAPH_RE = re.compile(r"[^\n]*(?:\n(?:[ \t\r\f\v]*\n)*)?")
-# The line break and blank lines that end a paragraph (all trailing whitespace).
-_TRAILING_SPACE_RE = re.compile(r"\s*\Z")
 
 ZWJ = "\u200d"
 # Characters that may join the token before them: everything but Latin, IPA and spacing
@@ -86,8 +84,7 @@ def split_paragraphs(text: str) -> list[str]:
 
 def content_length(unit: str) -> int:
     """Length of ``unit`` without the whitespace that ends it."""
-    match = _TRAILING_SPACE_RE.search(unit)
-    return match.start() if match else len(unit)
+    return len(unit.rstrip())
 
 
 def count_words(text: str) -> int:

@@ -1,8 +1,8 @@
 """The word diff of two stretches of text: the level every other view is built from.
 
 Tokens (see :func:`split_words`) are aligned by :func:`match_blocks`; runs of
-changed tokens separated only by whitespace or one short token are then merged
-so a rewritten phrase reads as one change, and each insertion or deletion is
+changed tokens separated only by spaces are then merged so a rewritten phrase
+reads as one change, and each insertion or deletion is
 slid to the most natural place among those that give the same texts
 ("would {+not +}reopen", a new sentence with the space after it).
 """
@@ -10,7 +10,7 @@ slid to the most natural place among those that give the same texts
 from __future__ import annotations
 
 from ..models import DELETE, EQUAL, INSERT
-from ._sequence import DMP, code_point, match_blocks
+from ._sequence import match_blocks
 from ._split import split_words
 
 TokenOps = list[tuple[int, list[str]]]
@@ -73,22 +73,24 @@ def _merge(ops: TokenOps) -> TokenOps:
 
 
 def _cleanup(ops: TokenOps) -> TokenOps:
-    """Merge changes split by a sliver of unchanged text, as diff-match-patch's semantic clean-up.
+    """Join two changes kept apart only by the spaces between their words.
 
-    Only an equality of whitespace and punctuation between two changes, or one
-    that is shorter than the changes on both sides of it, is absorbed.
+    "[-was-] [-three-]{+were four+}" reads better as one change. Only spaces
+    within a line are absorbed, never a word: a general semantic clean-up would
+    also swallow unchanged words between changes and report them as changed.
     """
-    if sum(1 for op, _ in ops if op != EQUAL) < 2:
-        return ops
-    codes: dict[str, str] = {}
-    coded: list[list[int | str]] = [
-        [op, "".join([codes.setdefault(t, code_point(len(codes))) for t in tokens])]
-        for op, tokens in ops
-    ]
-    DMP.diff_cleanupSemantic(coded)
-    decode = {code: token for token, code in codes.items()}
-    cleaned: TokenOps = [(int(op), [decode[c] for c in str(text)]) for op, text in coded]
-    return _merge(cleaned)
+    out: TokenOps = []
+    for k, (op, tokens) in enumerate(ops):
+        if (
+            op == EQUAL
+            and 0 < k < len(ops) - 1
+            and all(t.isspace() and "\n" not in t for t in tokens)
+        ):
+            out.append((DELETE, list(tokens)))
+            out.append((INSERT, list(tokens)))
+        else:
+            out.append((op, tokens))
+    return _merge(out)
 
 
 def _boundary_score(left: str | None, right: str | None) -> int:
