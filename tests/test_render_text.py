@@ -136,7 +136,7 @@ def test_trailing_unchanged_paragraphs_are_folded_too() -> None:
 def test_field_changes_come_before_the_text() -> None:
     d = _diff(OLD, OLD, title="Bridge will not reopen", byline="A. Writer")
     assert render_text(d, color=False) == HEADER + (
-        "title: [-Bridge to reopen-]{+Bridge will not reopen+}\n"
+        "headline: [-Bridge to reopen-]{+Bridge will not reopen+}\n"
         "byline: {+A. Writer+}\n"
         "\n"
         "(no text change)\n"
@@ -156,7 +156,7 @@ def test_markers_never_span_a_line_break() -> None:
 
 def test_stat_prints_counts_only() -> None:
     assert render_text(_diff(title="Bridge will not reopen"), color=False, stat=True) == HEADER + (
-        "fields changed: title\n"
+        "fields changed: headline\n"
         # 91 equal characters of 93 + 102: 2 * 91 / 195.
         "text: +11/-2 chars, +2/-1 words, similarity 0.9333\n"
     )
@@ -177,7 +177,7 @@ def test_control_characters_cannot_reach_the_terminal() -> None:
     )
     out = render_text(d, color=False)
     assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out and "\x00" not in out
-    assert "title: [-Bridge to reopen-]{+T␛[31m itle+}\n" in out
+    assert "headline: [-Bridge to reopen-]{+T␛[31m itle+}\n" in out
     assert "Safe ␛" in out and "␍" in out
     assert "\r\n" in out, "CRLF line ends are kept"
     colored = render_text(d, color=True)

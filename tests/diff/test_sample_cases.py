@@ -88,7 +88,7 @@ def test_headline_change_shows_both_headlines(
 ) -> None:
     out = run(runner, loaded, "diff", URL, "3", "4", "-g", granularity, "--color", "never").stdout
     assert (
-        "title: [-Sessions Offered to Resign as Relationship With Trump Soured-]"
+        "headline: [-Sessions Offered to Resign as Relationship With Trump Soured-]"
         "{+Report: Sessions Offered to Quit After Trump Fumed Over Recusal+}"
     ) in out
 

@@ -10,7 +10,7 @@ adds a correction or update note.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +18,7 @@ import attrs
 
 from ..errors import InputError
 from ..models import DELETE, EQUAL, INSERT, Version
+from ..times import format_time
 from ._tokens import diff_sequences, word_set
 from .align import Alignment, AlignmentCounts, align
 from .rules import DEFAULT_RULES, LEVELS, Level, Rules, compile_patterns
@@ -362,12 +363,12 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
     new_quotes = [m.span() for m in _QUOTED.finditer(new)]
     wording = 0
     first_wording = ""
-    for gone, came, before in _hunks(old_w, new_w):
+    for gone, came, before, span in _hunks(old_w, new_w):
         gone_words = [w for w, _ in gone]
         came_words = [w for w, _ in came]
         found.words_removed += len(gone_words)
         found.words_added += len(came_words)
-        detail = _hunk_detail(gone_words, came_words)
+        detail = _hunk_detail(old, new, old_w, new_w, span)
         category = _categorise(gone_words, came_words, before, gone, came, old, new, rules)
         if category is None:
             continue  # only punctuation attached to words changed
@@ -377,48 +378,100 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
         in_quote = any(_inside(pos, old_quotes) for _, pos in gone) or any(
             _inside(pos, new_quotes) for _, pos in came
         )
+        told = False
         if in_quote:
             found.add("quote-changed", detail)
+            told = True
         elif _near_attribution(gone, old_w, old_quotes, verbs) or _near_attribution(
             came, new_w, new_quotes, verbs
         ):
             found.add("attribution-changed", detail)
+            told = True
         if category == "wording":
             wording += max(len(gone_words), len(came_words))
-            first_wording = first_wording or detail
+            if not told:
+                # A changed quote is already reported; the same words once more say nothing new.
+                first_wording = first_wording or detail
         else:
             found.add(category, detail)
-    if wording:
-        code = (
-            "sentence-rewritten" if wording >= rules.rewritten_sentence_words else "wording-changed"
-        )
-        found.add(code, first_wording)
+    if wording >= rules.rewritten_sentence_words:
+        found.add("sentence-rewritten", first_wording or _change_detail(old, new))
+    elif first_wording:
+        found.add("wording-changed", first_wording)
 
 
-def _hunks(
-    old_w: list[tuple[str, int]], new_w: list[tuple[str, int]]
-) -> Iterable[tuple[list[tuple[str, int]], list[tuple[str, int]], str | None]]:
-    """(deleted words, inserted words, word before the change) for each changed stretch."""
+_Hunk = tuple[list[tuple[str, int]], list[tuple[str, int]], "str | None", tuple[int, int, int, int]]
+# Changes this few unchanged words apart are one edit ("discuss {+any+} issues of [-the-]{+any+}").
+_JOIN_GAP = 2
+# Unchanged words quoted on each side of a change, so a reader can find it.
+_CONTEXT_WORDS = 2
+
+
+def _hunks(old_w: list[tuple[str, int]], new_w: list[tuple[str, int]]) -> list[_Hunk]:
+    """(deleted words, inserted words, word before, word index span) for each changed stretch.
+
+    The span ``(i0, i1, j0, j1)`` covers the changed words in ``old_w`` and ``new_w``,
+    including any unchanged words between changes that were joined into one.
+    """
+    runs: list[_Hunk] = []
     i = j = 0
     gone: list[tuple[str, int]] = []
     came: list[tuple[str, int]] = []
+    start = (0, 0)
     before: str | None = None
-    for op, items in diff_sequences([w for w, _ in old_w], [w for w, _ in new_w]):
+    for op, items in [*diff_sequences([w for w, _ in old_w], [w for w, _ in new_w]), (EQUAL, [])]:
         if op == EQUAL:
             if gone or came:
-                yield gone, came, before
+                runs.append((gone, came, before, (start[0], i, start[1], j)))
                 gone, came = [], []
             i += len(items)
             j += len(items)
-            before = items[-1]
+            before = items[-1] if items else before
+            start = (i, j)
         elif op == DELETE:
             gone.extend(old_w[i : i + len(items)])
             i += len(items)
         elif op == INSERT:
             came.extend(new_w[j : j + len(items)])
             j += len(items)
-    if gone or came:
-        yield gone, came, before
+    joined: list[_Hunk] = []
+    for hunk in runs:
+        if joined and hunk[3][0] - joined[-1][3][1] <= _JOIN_GAP:
+            g, c, b, (i0, _, j0, _) = joined[-1]
+            joined[-1] = (g + hunk[0], c + hunk[1], b, (i0, hunk[3][1], j0, hunk[3][3]))
+        else:
+            joined.append(hunk)
+    return joined
+
+
+def _in_context(text: str, words: list[tuple[str, int]], lo: int, hi: int) -> str:
+    """``text`` from a few words before word ``lo`` to a few after word ``hi - 1``."""
+    if not words:
+        return text
+    first = max(0, lo - _CONTEXT_WORDS)
+    last = min(len(words), hi + _CONTEXT_WORDS) - 1
+    if last < first:
+        return ""
+    start = words[first][1]
+    end = words[last][1] + len(words[last][0])
+    # Keep punctuation stuck to the last word ("campaign.”"), not the space after it.
+    while end < len(text) and text[end] in ".,;:!?…%)":
+        end += 1
+    return text[start:end]
+
+
+def _hunk_detail(
+    old: str,
+    new: str,
+    old_w: list[tuple[str, int]],
+    new_w: list[tuple[str, int]],
+    span: tuple[int, int, int, int],
+) -> str:
+    """The changed words with a little unchanged context, as ``“old” → “new”``."""
+    i0, i1, j0, j1 = span
+    before = _in_context(old, old_w, i0, i1)
+    after = _in_context(new, new_w, j0, j1)
+    return f"{_quote(before)} → {_quote(after)}"
 
 
 def _categorise(
@@ -539,7 +592,8 @@ def _analyse_fields(old: Version, new: Version, found: _Found) -> None:
     for name in ("published_at", "modified_at"):
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
-            found.add("dates-changed", f"{name} {_iso(before)} → {_iso(after)}")
+            label = _DATE_LABELS[name]
+            found.add("dates-changed", f"{label} {_iso(before)} → {_iso(after)}")
 
 
 def _find_revert(old: Version, new: Version, history: Sequence[Version]) -> int | None:
@@ -551,8 +605,13 @@ def _find_revert(old: Version, new: Version, history: Sequence[Version]) -> int 
     return max(matches) if matches else None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_DATE_LABELS = {"published_at": "published", "modified_at": "last modified"}
+
+
 def _iso(value: Any) -> str:
-    return "none" if value is None else str(value.isoformat())
+    # The same form as every other time the archive prints: UTC with a "Z".
+    return format_time(value) or "none"
 
 
 def _collapse(text: str) -> str:
@@ -574,15 +633,11 @@ def _word_count(sentence: str) -> int:
 
 
 def _quote(text: str | None, limit: int = 80) -> str:
-    text = _collapse(text or "")
+    # A lone surrogate (from a badly decoded page) cannot be stored or printed as UTF-8.
+    text = _SURROGATE.sub("\ufffd", _collapse(text or ""))
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return f"“{text}”"
-
-
-def _hunk_detail(gone: list[str], came: list[str]) -> str:
-    plain = [" ".join(w.rstrip(".") for w in side) for side in (gone, came)]
-    return f"{_quote(plain[0])} → {_quote(plain[1])}"
 
 
 def _change_detail(old: str, new: str) -> str:

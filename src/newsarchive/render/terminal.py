@@ -98,7 +98,20 @@ def _one_line(value: str) -> str:
 def _field_line(change: FieldChange, color: bool) -> str:
     old = _mark(DELETE, _one_line(change.old), color) if change.old else ""
     new = _mark(INSERT, _one_line(change.new), color) if change.new else ""
-    return f"{change.field}: {old}{new}\n"
+    return f"{_FIELD_NAMES.get(change.field, change.field)}: {old}{new}\n"
+
+
+# Fields as a reader names them.
+_FIELD_NAMES = {
+    "title": "headline",
+    "byline": "byline",
+    "published_at": "published",
+    "modified_at": "last modified",
+}
+
+
+def _field_names(d: VersionDiff) -> str:
+    return ", ".join(_FIELD_NAMES.get(f.field, f.field) for f in d.fields)
 
 
 _Piece = tuple[int, str, bool]  # op, text, whether the whole run is a bare line break
@@ -188,7 +201,7 @@ def render_text(d: VersionDiff, *, color: bool, context: int | None = 1, stat: b
     out = _header(d, color)
     if stat:
         if d.fields:
-            out.append(f"fields changed: {', '.join(f.field for f in d.fields)}\n")
+            out.append(f"fields changed: {_field_names(d)}\n")
         s = d.body.stats
         if d.body.has_changes:
             out.append(
