@@ -400,3 +400,21 @@ def test_documented_example_is_what_the_renderer_gives() -> None:
         last_captured_at=datetime(2024, 5, 3, 6, 30, 0, 250000, tzinfo=UTC),
     )
     assert diff_to_dict(diff_versions(old, new)) == example
+
+
+@pytest.mark.parametrize("granularity", ["word", "char", "paragraph"])
+def test_long_story_with_one_edit_fits_on_a_screen(granularity: str) -> None:
+    """Forty long paragraphs, one word changed: far paragraphs fold, near ones shorten."""
+    paragraphs = [
+        f"Paragraph {n} opens here and " + "goes on about the council budget " * 8 + "then ends."
+        for n in range(40)
+    ]
+    old = "\n\n".join(paragraphs) + "\n"
+    new = old.replace("Paragraph 20 opens", "Paragraph 20 begins")
+    d = diff_versions(_version(1, old), _version(2, new), granularity=granularity)  # type: ignore[arg-type]
+    lines = render_text(d, color=False).splitlines()
+    assert len(lines) <= 24
+    assert "Paragraph 19 opens here and goes on about ⋯ 41 more words ⋯" in "\n".join(lines)
+    assert any(line.endswith("council budget then ends.") for line in lines)
+    changed = [line for line in lines if "[-" in line]
+    assert len(changed) == 1 and "Paragraph 20" in changed[0]

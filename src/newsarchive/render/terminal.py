@@ -31,6 +31,12 @@ _MARKERS = {DELETE: ("[-", "-]"), INSERT: ("{+", "+}")}
 _PARAGRAPH_RE = re.compile(r"[^\n]*(?:\n(?:[ \t\r\f\v]*\n)*)?")
 _LINE_BREAK_RE = re.compile(r"(\r?\n)")
 
+# Unchanged paragraphs shown for context longer than this many words are folded to
+# their first and last words, so a change and its surroundings fit on one screen.
+_FOLD_WORDS = 30
+_HEAD_WORDS = 8
+_TAIL_WORDS = 6
+
 # C0 controls other than tab and line breaks become their Unicode "control
 # pictures" (ESC shows as ␛); DEL and C1 controls become U+FFFD.
 _VISIBLE_CONTROLS = {c: 0x2400 + c for c in range(0x20) if chr(c) not in "\t\n\r"}
@@ -147,6 +153,20 @@ def _fold_line(count: int, color: bool) -> str:
     return _paint(f"  ⋯ {count} unchanged {noun} ⋯", _CYAN, color) + "\n"
 
 
+def _shorten(unit: list[_Piece], color: bool) -> str:
+    """An unchanged paragraph shown for context, folded to its first and last words if long."""
+    text = "".join(piece for _, piece, _ in unit)
+    body = text.rstrip("\r\n")
+    words = body.split()
+    if len(words) <= _FOLD_WORDS:
+        return _visible(text)
+    hidden = len(words) - _HEAD_WORDS - _TAIL_WORDS
+    fold = _paint(f"⋯ {hidden} more words ⋯", _CYAN, color)
+    head = " ".join(words[:_HEAD_WORDS])
+    tail = " ".join(words[-_TAIL_WORDS:])
+    return _visible(head) + f" {fold} " + _visible(tail) + text[len(body) :]
+
+
 def _body(ops: Sequence[DiffOp], color: bool, context: int | None) -> str:
     units = _units(ops)
     changed = [any(op != EQUAL for op, _, _ in unit) for unit in units]
@@ -160,7 +180,7 @@ def _body(ops: Sequence[DiffOp], color: bool, context: int | None) -> str:
                     keep[k] = True
     out: list[str] = []
     folded: list[str] = []
-    for unit, kept in zip(units, keep, strict=True):
+    for unit, kept, changed_unit in zip(units, keep, changed, strict=True):
         if not kept:
             folded.append("".join(text for _, text, _ in unit))
             continue
@@ -169,6 +189,9 @@ def _body(ops: Sequence[DiffOp], color: bool, context: int | None) -> str:
             # Keep the paragraph spacing of the text that was folded away.
             out.append("\n" if folded[-1].endswith("\n\n") else "")
             folded = []
+        if not changed_unit:
+            out.append(_shorten(unit, color))
+            continue
         out.append("".join(_mark(op, text, color, pilcrow=p) for op, text, p in unit))
     if folded:
         if out and not out[-1].endswith("\n"):
