@@ -10,10 +10,14 @@ slid to the most natural place among those that give the same texts
 from __future__ import annotations
 
 from ..models import DELETE, EQUAL, INSERT
-from ._sequence import match_blocks
+from ._sequence import DMP, match_blocks
 from ._split import split_words
 
 TokenOps = list[tuple[int, list[str]]]
+# Unchanged characters kept on each side of a change when tokenizing, and how far to
+# look beyond them for the start of a word.
+_MARGIN = 64
+_BOUNDARY_SCAN = 256
 Ops = list[tuple[int, str]]
 
 
@@ -29,6 +33,36 @@ def word_ops(old: str, new: str) -> Ops:
     """
     if old == new:
         return [(EQUAL, old)]
+    start, end_old, end_new = _window(old, new)
+    ops = _token_ops(old[start:end_old], new[start:end_new])
+    return [(EQUAL, old[:start]), *ops, (EQUAL, old[end_old:])]
+
+
+def _window(old: str, new: str) -> tuple[int, int, int]:
+    """Where the changed part of two texts starts and ends, widened to word starts.
+
+    Only this part is tokenized: most of a changed paragraph is unchanged. A
+    margin of unchanged text stays inside, so changes can still slide.
+    """
+    prefix = DMP.diff_commonPrefix(old, new)
+    suffix = DMP.diff_commonSuffix(old[prefix:], new[prefix:])
+    start = _word_start(old, max(0, prefix - _MARGIN), -1)
+    end_old = _word_start(old, min(len(old), len(old) - suffix + _MARGIN), 1)
+    return start, end_old, end_old + len(new) - len(old)
+
+
+def _word_start(text: str, at: int, step: int) -> int:
+    """The nearest place from ``at`` (towards ``step``) where a plain word follows a space."""
+    for _ in range(_BOUNDARY_SCAN):
+        if at <= 0 or at >= len(text):
+            break
+        if text[at - 1].isspace() and text[at].isascii() and text[at].isalnum():
+            return at
+        at += step
+    return 0 if step < 0 else len(text)
+
+
+def _token_ops(old: str, new: str) -> Ops:
     a, b = split_words(old), split_words(new)
     ops: TokenOps = []
     i = j = 0
