@@ -357,7 +357,7 @@ def test_diff_versions_reports_changed_fields_in_order() -> None:
     ]
     assert not d.body.has_changes
     assert d.has_changes
-    assert diff_summary(d) == "title, modified_at changed; no text change"
+    assert diff_summary(d) == "headline, last modified changed; no text change"
 
 
 def test_diff_versions_body_and_summary() -> None:

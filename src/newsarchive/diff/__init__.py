@@ -313,8 +313,12 @@ def diff_versions(old: Version, new: Version, *, granularity: Granularity = "wor
     )
 
 
+# Fields as a reader names them.
+_FIELD_NAMES = {"title": "headline", "published_at": "published", "modified_at": "last modified"}
+
+
 def diff_summary(d: VersionDiff) -> str:
-    """Summarise a version diff on one line, e.g. ``title changed; +120/-8 chars, +21/-2 words``.
+    """Summarise a version diff on one line, e.g. ``headline changed; +120/-8 chars, +21/-2 words``.
 
     Args:
         d: The diff to summarise.
@@ -325,7 +329,7 @@ def diff_summary(d: VersionDiff) -> str:
     """
     parts = []
     if d.fields:
-        names = [f.field for f in d.fields]
+        names = [_FIELD_NAMES.get(f.field, f.field) for f in d.fields]
         parts.append(f"{', '.join(names)} changed")
     if d.body.has_changes:
         s = d.body.stats
