@@ -96,3 +96,13 @@ def test_headline_change_shows_both_headlines(
 def test_sentence_view_marks_words_as_the_word_view_does(runner: CliRunner, loaded: Path) -> None:
     out = run(runner, loaded, "diff", URL, "1", "2", "-g", "sentence", "--color", "always").stdout
     assert "\x1b[31m\x1b[9mpoeple\x1b[0m\x1b[32mpeople\x1b[0m" in out
+
+
+def test_paragraph_view_shows_old_then_new_paragraphs(runner: CliRunner, loaded: Path) -> None:
+    out = run(runner, loaded, "diff", URL, "1", "-1", "-g", "paragraph", "--color", "never")
+    lines = out.stdout.splitlines()
+    announcing = [k for k, line in enumerate(lines) if line.startswith("[-Announcing")]
+    assert len(announcing) == 1 and lines[announcing[0]].endswith("campaign.”-]")
+    assert lines[announcing[0] + 2].startswith("{+The contacts came")
+    assert lines[announcing[0] + 4].startswith("{+Announcing his recusal")
+    assert not [line for line in lines if "¶" in line]

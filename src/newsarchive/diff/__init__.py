@@ -106,13 +106,16 @@ def _changed_stretch(
 
 
 def _edges(text: str, units: list[str]) -> list[int]:
-    """Where each unit's text starts and ends (not counting the whitespace after it)."""
+    """Where each unit's text starts and ends, and every place in the whitespace between.
+
+    Places inside the whitespace let a changed line break show as itself: a last
+    paragraph that gains a blank line after it stays equal.
+    """
     edges = [0]
     at = 0
     for unit in units:
-        edges.append(at + content_length(unit))
+        edges.extend(range(at + content_length(unit), at + len(unit) + 1))
         at += len(unit)
-        edges.append(at)
     return edges
 
 

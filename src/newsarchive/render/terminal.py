@@ -167,8 +167,35 @@ def _shorten(unit: list[_Piece], color: bool) -> str:
     return _visible(head) + f" {fold} " + _visible(tail) + text[len(body) :]
 
 
-def _body(ops: Sequence[DiffOp], color: bool, context: int | None) -> str:
-    units = _units(ops)
+def _apart(ops: Sequence[DiffOp], *, whole_paragraphs: bool) -> list[DiffOp]:
+    """Start a replacement's new text on a paragraph of its own when it spans paragraphs.
+
+    "[-old paragraph-]{+new paragraph+}" on one line reads as a word change; where
+    either side holds a paragraph break (or the view replaces whole paragraphs), the
+    old text is shown, then the new below it.
+    """
+    out: list[DiffOp] = []
+    for k, op in enumerate(ops):
+        out.append(op)
+        after = ops[k + 1] if k + 1 < len(ops) else None
+        if (
+            op.op == DELETE
+            and after is not None
+            and after.op == INSERT
+            and op.text.strip()
+            and after.text.strip()
+            and not op.text.endswith("\n")
+            and (whole_paragraphs or "\n" in op.text.strip() or "\n" in after.text.strip())
+        ):
+            gap = "\n\n" if "\n\n" in after.text + op.text or whole_paragraphs else "\n"
+            out.append(DiffOp(EQUAL, gap))
+    return out
+
+
+def _body(
+    ops: Sequence[DiffOp], color: bool, context: int | None, *, whole_paragraphs: bool = False
+) -> str:
+    units = _units(_apart(ops, whole_paragraphs=whole_paragraphs))
     changed = [any(op != EQUAL for op, _, _ in unit) for unit in units]
     if context is None:
         keep = [True] * len(units)
@@ -237,7 +264,8 @@ def render_text(d: VersionDiff, *, color: bool, context: int | None = 1, stat: b
     out.extend(_field_line(f, color) for f in d.fields)
     out.append("\n")
     if d.body.has_changes:
-        out.append(_body(d.body.ops, color, context))
+        whole = d.body.granularity == "paragraph"
+        out.append(_body(d.body.ops, color, context, whole_paragraphs=whole))
     else:
         out.append("(no text change)\n")
     return "".join(out)
