@@ -106,3 +106,13 @@ def test_paragraph_view_shows_old_then_new_paragraphs(runner: CliRunner, loaded:
     assert lines[announcing[0] + 2].startswith("{+The contacts came")
     assert lines[announcing[0] + 4].startswith("{+Announcing his recusal")
     assert not [line for line in lines if "¶" in line]
+
+
+@pytest.mark.parametrize(("old", "new"), [(1, 2), (2, 3), (5, 6), (6, 7), (1, 7)])
+def test_analysis_counts_the_words_the_diff_counts(sample: Archive, old: int, new: int) -> None:
+    d = sample.diff(URL, old, new)
+    analysis = sample.analyse(URL, d.old, d.new)
+    assert (analysis.words_added, analysis.words_removed) == (
+        d.body.stats.words_added,
+        d.body.stats.words_removed,
+    )

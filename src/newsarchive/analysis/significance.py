@@ -19,7 +19,7 @@ import attrs
 from ..errors import InputError
 from ..models import DELETE, EQUAL, INSERT, Version
 from ..times import format_time
-from ._tokens import diff_sequences, word_set
+from ._tokens import diff_sequences, word_diff, word_set
 from .align import Alignment, AlignmentCounts, align
 from .rules import DEFAULT_RULES, LEVELS, Level, Rules, compile_patterns
 
@@ -191,12 +191,17 @@ def analyse(
         level=level,
         reasons=found.reasons(),
         counts=alignment.counts,
-        words_added=found.words_added,
-        words_removed=found.words_removed,
+        **_word_counts(old.text, new.text),
         stealth=level == "substantive" and not declared and not notes,
         rules_id=rules.rules_id,
         alignment=alignment,
     )
+
+
+def _word_counts(old: str, new: str) -> dict[str, int]:
+    # The diff's own counts, so every view of a change (CLI, JSON, report, feed) agrees.
+    stats = word_diff(old, new).stats
+    return {"words_added": stats.words_added, "words_removed": stats.words_removed}
 
 
 def analyse_texts(old: str, new: str, *, rules: Rules = DEFAULT_RULES) -> Analysis:
@@ -219,8 +224,7 @@ def analyse_texts(old: str, new: str, *, rules: Rules = DEFAULT_RULES) -> Analys
         level=level,
         reasons=found.reasons(),
         counts=alignment.counts,
-        words_added=found.words_added,
-        words_removed=found.words_removed,
+        **_word_counts(old, new),
         stealth=level == "substantive" and not notes,
         rules_id=rules.rules_id,
         alignment=alignment,
