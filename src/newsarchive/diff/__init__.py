@@ -50,8 +50,8 @@ def _word_level(old: str, new: str, *, narrow: bool = False) -> Ops:
     versions of one another is narrowed to the characters that differ.
     """
     units_a, units_b = split_paragraphs(old), split_paragraphs(new)
-    keys_a = [u[: content_length(u)] for u in units_a]
-    keys_b = [u[: content_length(u)] for u in units_b]
+    keys_a = [u.rstrip() for u in units_a]
+    keys_b = [u.rstrip() for u in units_b]
     ops: Ops = []
     i = j = 0
     for bi, bj, size in [*match_blocks(keys_a, keys_b), (len(units_a), len(units_b), 0)]:

@@ -80,6 +80,13 @@ def match_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Block]:
         n, m = ahi - alo, bhi - blo
         if not n or not m:
             continue
+        if n == 1 or m == 1:
+            # One token against several: it matches its first occurrence, or nothing.
+            if n == 1 and a[alo] in b[blo:bhi]:
+                blocks.append((alo, b.index(a[alo], blo, bhi), 1))
+            elif m == 1 and b[blo] in a[alo:ahi]:
+                blocks.append((a.index(b[blo], alo, ahi), blo, 1))
+            continue
         if min(n, m) * (n + m) <= MYERS_LIMIT:
             blocks.extend(_myers(a, alo, ahi, b, blo, bhi))
             continue
@@ -111,8 +118,8 @@ def _myers(
     a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hashable], blo: int, bhi: int
 ) -> list[Block]:
     codes: dict[Hashable, str] = {}
-    coded_a = "".join([codes.setdefault(t, code_point(len(codes))) for t in a[alo:ahi]])
-    coded_b = "".join([codes.setdefault(t, code_point(len(codes))) for t in b[blo:bhi]])
+    coded_a = _encode(a[alo:ahi], codes)
+    coded_b = _encode(b[blo:bhi], codes)
     blocks: list[Block] = []
     i, j = alo, blo
     for op, text in DMP.diff_main(coded_a, coded_b, False):
@@ -125,6 +132,16 @@ def _myers(
         else:
             j += len(text)
     return blocks
+
+
+def _encode(tokens: Sequence[Hashable], codes: dict[Hashable, str]) -> str:
+    out = []
+    for token in tokens:
+        code = codes.get(token)
+        if code is None:
+            code = codes[token] = code_point(len(codes))
+        out.append(code)
+    return "".join(out)
 
 
 def _unique_anchors(
