@@ -116,3 +116,46 @@ def test_analysis_counts_the_words_the_diff_counts(sample: Archive, old: int, ne
         d.body.stats.words_added,
         d.body.stats.words_removed,
     )
+
+
+def _reasons(sample: Archive, old: int, new: int) -> list[tuple[str, int, str]]:
+    d = sample.diff(URL, old, new)
+    return [(r.code, r.count, r.detail) for r in sample.analyse(URL, d.old, d.new).reasons]
+
+
+def test_changed_quote_is_one_reason_quoting_the_words_around_it(sample: Archive) -> None:
+    assert _reasons(sample, 5, 6) == [
+        (
+            "quote-changed",
+            1,
+            "“to discuss issues of the campaign.” → “to discuss any issues of any campaign.”",
+        )
+    ]
+
+
+def test_correction_is_reported_once_and_dates_in_plain_words(sample: Archive) -> None:
+    assert _reasons(sample, 6, 7) == [
+        ("date-changed", 1, "“hearing in February.” → “hearing in January.”"),
+        (
+            "correction-note",
+            1,
+            "“Correction: An earlier version of this article misstated the month of Sessions'…”",
+        ),
+        ("dates-changed", 1, "last modified none → 2017-06-07T14:12:00Z"),
+    ]
+
+
+def test_page_counts_words_in_the_singular_and_never_rounds_to_identical(sample: Archive) -> None:
+    from newsarchive.render._markup import similarity_text
+    from newsarchive.render.html import render_diff_page
+
+    assert "Text: 1 word added, 1 word removed (99% similar)." in render_diff_page(
+        sample.diff(URL, 1, 2)
+    )
+    assert [similarity_text(s) for s in (1.0, 0.9999, 0.9951, 0.995, 0.7273)] == [
+        "100%",
+        "99.9%",
+        "99.5%",
+        "99.5%",
+        "73%",
+    ]

@@ -338,8 +338,9 @@ def _add_paragraphs(
     ):
         for para in sorted(paras):
             texts = [s.text for s in sentences if s.paragraph == para]
-            # A paragraph that is only boilerplate or a note was reported as such already.
-            if all(is_boilerplate(t) or note(t) for t in texts):
+            # A paragraph that is only boilerplate, or opens with a correction or update
+            # note, was reported as such already.
+            if (texts and note(texts[0])) or all(is_boilerplate(t) or note(t) for t in texts):
                 continue
             found.add(code, _quote(" ".join(texts)))
 
