@@ -4,6 +4,9 @@ Each file holds one sentence per line; three lines in a row make a paragraph,
 joined by one space. A splitter scores a sentence when it returns exactly that
 sentence (surrounding whitespace aside). Speed is sentences per second over the
 whole set, several passes, CPU time.
+
+The other splitters are not dependencies of the archive; install them to compare:
+``pip install pysbd syntok blingfire numpy`` (blingfire needs numpy).
 """
 
 from __future__ import annotations
@@ -73,10 +76,13 @@ def _blingfire() -> Splitter | None:
     return lambda text, lang: blingfire.text_to_sentences(text).split("\n")
 
 
+_OTHERS = (("pysbd", _pysbd), ("syntok", _syntok), ("blingfire", _blingfire))
+
+
 def splitters() -> dict[str, Splitter]:
     """The splitters importable here, the archive's own first."""
     found: dict[str, Splitter] = {"newsarchive": _ours}
-    for name, make in (("pysbd", _pysbd), ("syntok", _syntok), ("blingfire", _blingfire)):
+    for name, make in _OTHERS:
         splitter = make()
         if splitter is not None:
             found[name] = splitter
@@ -122,6 +128,10 @@ def report() -> list[str]:
             f"  {name:<12} {right}/{total} = {right / total:.1%}  ({langs})  "
             f"{speed(split, data):,.0f} sentences/s"
         )
+    missing = [name for name, _ in _OTHERS if name not in splitters()]
+    if missing:
+        lines.append(f"  not installed, so not compared: {', '.join(missing)}")
+        lines.append("  (pip install pysbd syntok blingfire numpy)")
     return lines
 
 
