@@ -17,9 +17,10 @@ from typing import Any
 import attrs
 
 from ..errors import InputError
-from ..models import DELETE, EQUAL, INSERT, Version
+from ..models import Version
 from ..times import format_time
-from ._tokens import diff_sequences, word_diff, word_set
+from ._hunks import edit_distance, hunks, in_context
+from ._tokens import word_diff, word_set
 from .align import Alignment, AlignmentCounts, align
 from .rules import DEFAULT_RULES, LEVELS, Level, Rules, compile_patterns
 
@@ -368,7 +369,7 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
     new_quotes = [m.span() for m in _QUOTED.finditer(new)]
     wording = 0
     first_wording = ""
-    for gone, came, before, span in _hunks(old_w, new_w):
+    for gone, came, before, span in hunks(old_w, new_w):
         gone_words = [w for w, _ in gone]
         came_words = [w for w, _ in came]
         found.words_removed += len(gone_words)
@@ -405,66 +406,6 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
         found.add("wording-changed", first_wording)
 
 
-_Hunk = tuple[list[tuple[str, int]], list[tuple[str, int]], "str | None", tuple[int, int, int, int]]
-# Changes this few unchanged words apart are one edit ("discuss {+any+} issues of [-the-]{+any+}").
-_JOIN_GAP = 2
-# Unchanged words quoted on each side of a change, so a reader can find it.
-_CONTEXT_WORDS = 2
-
-
-def _hunks(old_w: list[tuple[str, int]], new_w: list[tuple[str, int]]) -> list[_Hunk]:
-    """(deleted words, inserted words, word before, word index span) for each changed stretch.
-
-    The span ``(i0, i1, j0, j1)`` covers the changed words in ``old_w`` and ``new_w``,
-    including any unchanged words between changes that were joined into one.
-    """
-    runs: list[_Hunk] = []
-    i = j = 0
-    gone: list[tuple[str, int]] = []
-    came: list[tuple[str, int]] = []
-    start = (0, 0)
-    before: str | None = None
-    for op, items in [*diff_sequences([w for w, _ in old_w], [w for w, _ in new_w]), (EQUAL, [])]:
-        if op == EQUAL:
-            if gone or came:
-                runs.append((gone, came, before, (start[0], i, start[1], j)))
-                gone, came = [], []
-            i += len(items)
-            j += len(items)
-            before = items[-1] if items else before
-            start = (i, j)
-        elif op == DELETE:
-            gone.extend(old_w[i : i + len(items)])
-            i += len(items)
-        elif op == INSERT:
-            came.extend(new_w[j : j + len(items)])
-            j += len(items)
-    joined: list[_Hunk] = []
-    for hunk in runs:
-        if joined and hunk[3][0] - joined[-1][3][1] <= _JOIN_GAP:
-            g, c, b, (i0, _, j0, _) = joined[-1]
-            joined[-1] = (g + hunk[0], c + hunk[1], b, (i0, hunk[3][1], j0, hunk[3][3]))
-        else:
-            joined.append(hunk)
-    return joined
-
-
-def _in_context(text: str, words: list[tuple[str, int]], lo: int, hi: int) -> str:
-    """``text`` from a few words before word ``lo`` to a few after word ``hi - 1``."""
-    if not words:
-        return text
-    first = max(0, lo - _CONTEXT_WORDS)
-    last = min(len(words), hi + _CONTEXT_WORDS) - 1
-    if last < first:
-        return ""
-    start = words[first][1]
-    end = words[last][1] + len(words[last][0])
-    # Keep punctuation stuck to the last word ("campaign.”"), not the space after it.
-    while end < len(text) and text[end] in ".,;:!?…%)":
-        end += 1
-    return text[start:end]
-
-
 def _hunk_detail(
     old: str,
     new: str,
@@ -474,8 +415,8 @@ def _hunk_detail(
 ) -> str:
     """The changed words with a little unchanged context, as ``“old” → “new”``."""
     i0, i1, j0, j1 = span
-    before = _in_context(old, old_w, i0, i1)
-    after = _in_context(new, new_w, j0, j1)
+    before = in_context(old, old_w, i0, i1)
+    after = in_context(new, new_w, j0, j1)
     return f"{_quote(before)} → {_quote(after)}"
 
 
@@ -510,8 +451,8 @@ def _categorise(
             and min(len(a), len(b)) >= 4
             and a.lower() not in _NOT_TYPO
             and b.lower() not in _NOT_TYPO
-            and _edit_distance(a.lower(), b.lower()) <= rules.typo_max_edits
-            and _edit_distance(a.lower(), b.lower()) * 3 <= max(len(a), len(b))
+            and edit_distance(a.lower(), b.lower()) <= rules.typo_max_edits
+            and edit_distance(a.lower(), b.lower()) * 3 <= max(len(a), len(b))
         ):
             return "typo"
     if _has_name(gone_pos, old) or _has_name(came_pos, new):
@@ -566,23 +507,6 @@ def _near_attribution(
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(lo < pos < hi for lo, hi in spans)
-
-
-def _edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: insertions, deletions, substitutions, swaps."""
-    if abs(len(a) - len(b)) > 3:
-        return abs(len(a) - len(b))
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
 
 
 def _analyse_fields(old: Version, new: Version, found: _Found) -> None:
