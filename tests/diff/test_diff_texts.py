@@ -380,3 +380,19 @@ def test_many_repeated_lines_pair_in_order() -> None:
     assert d.old_text == old and d.new_text == new
     assert d.stats.chars_removed == len("same line\n") * 1500
     assert d.stats.chars_added == len("other\n") * 1500
+
+
+def test_rewritten_sentence_is_one_replacement_not_cut_at_common_words() -> None:
+    intro = "Officials in the northern province said on Monday that schools would reopen. "
+    outro = " Residents were told to check the regional website for further updates tonight."
+    old = (
+        intro + "The council voted on the budget for the new school in the north of "
+        "the city after a long debate about the cost of the land and the delay." + outro
+    )
+    new = (
+        intro + "A storm closed the harbour for the third day as the fishing fleet "
+        "waited in the bay and the ferry to the islands was cancelled again by the port." + outro
+    )
+    ops = _ops(old, new)
+    assert [op for op, _ in ops] == [0, -1, 1, 0]
+    assert ops[1][1].startswith("The council") and ops[2][1].startswith("A storm")

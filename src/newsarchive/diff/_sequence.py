@@ -21,6 +21,9 @@ from diff_match_patch import diff_match_patch
 # product; at this bound it is a few milliseconds.
 MYERS_LIMIT = 40_000
 
+# Stretches up to this many tokens on a side are always aligned, however different.
+_REWRITE_MIN = 24
+
 Block = tuple[int, int, int]
 
 
@@ -49,12 +52,18 @@ def code_point(index: int) -> str:
     return chr(index - (0xF0000 - 0xE000))
 
 
-def match_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Block]:
+def match_blocks(
+    a: Sequence[Hashable], b: Sequence[Hashable], *, rewrite_share: float = 0.0
+) -> list[Block]:
     """Runs ``(i, j, size)`` with ``a[i:i+size] == b[j:j+size]``, in order on both sides.
 
     Args:
         a: The old tokens.
         b: The new tokens.
+        rewrite_share: A changed stretch of more than a few tokens whose two sides
+            share fewer than this share of their tokens (spaces aside) is a
+            rewrite: it gets no blocks, rather than a search for the scattered
+            common words ("the", "of") that would only cut it into pieces.
 
     Returns:
         Non-overlapping blocks sorted by ``i`` (and so by ``j``).
@@ -87,6 +96,12 @@ def match_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Block]:
             elif m == 1 and b[blo] in a[alo:ahi]:
                 blocks.append((a.index(b[blo], alo, ahi), blo, 1))
             continue
+        if (
+            rewrite_share
+            and min(n, m) > _REWRITE_MIN
+            and _share(a, alo, ahi, b, blo, bhi) < (rewrite_share)
+        ):
+            continue
         if min(n, m) * (n + m) <= MYERS_LIMIT:
             blocks.extend(_myers(a, alo, ahi, b, blo, bhi))
             continue
@@ -101,6 +116,19 @@ def match_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Block]:
         # No anchor at all: the stretch is a rewrite, shown replaced whole.
     blocks.sort()
     return _merge(blocks)
+
+
+def _share(
+    a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hashable], blo: int, bhi: int
+) -> float:
+    """Distinct words common to both stretches, as a share of the side with fewer.
+
+    Distinct words, so that "the" and "of", found in any two sentences, count once.
+    """
+    words_a = {t for t in a[alo:ahi] if isinstance(t, str) and t[:1].isalnum()}
+    words_b = {t for t in b[blo:bhi] if isinstance(t, str) and t[:1].isalnum()}
+    smaller = min(len(words_a), len(words_b))
+    return len(words_a & words_b) / smaller if smaller else 1.0
 
 
 def _merge(blocks: list[Block]) -> list[Block]:

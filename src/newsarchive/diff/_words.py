@@ -18,6 +18,8 @@ TokenOps = list[tuple[int, list[str]]]
 # look beyond them for the start of a word.
 _MARGIN = 64
 _BOUNDARY_SCAN = 256
+# A stretch whose sides share less than this of their words is shown replaced whole.
+_REWRITE_SHARE = 0.2
 Ops = list[tuple[int, str]]
 
 
@@ -66,7 +68,7 @@ def _token_ops(old: str, new: str) -> Ops:
     a, b = split_words(old), split_words(new)
     ops: TokenOps = []
     i = j = 0
-    for bi, bj, size in [*match_blocks(a, b), (len(a), len(b), 0)]:
+    for bi, bj, size in [*match_blocks(a, b, rewrite_share=_REWRITE_SHARE), (len(a), len(b), 0)]:
         ops.append((DELETE, a[i:bi]))
         ops.append((INSERT, b[j:bj]))
         if size:
