@@ -208,7 +208,7 @@ def test_render_alignment_text_marks_each_kind() -> None:
         "+ Residents cheered.\n"
     )
     colored = render_alignment_text(align(OLD, new), color=True, unchanged=True)
-    assert "\x1b[32;4mrevised \x1b[0m" in colored
+    assert "\x1b[32mrevised \x1b[0m" in colored
     assert "  The council met on Monday.\n" in colored
 
 

@@ -136,7 +136,7 @@ def test_trailing_unchanged_paragraphs_are_folded_too() -> None:
 def test_field_changes_come_before_the_text() -> None:
     d = _diff(OLD, OLD, title="Bridge will not reopen", byline="A. Writer")
     assert render_text(d, color=False) == HEADER + (
-        "title: [-Bridge to reopen-]{+Bridge will not reopen+}\n"
+        "headline: [-Bridge to reopen-]{+Bridge will not reopen+}\n"
         "byline: {+A. Writer+}\n"
         "\n"
         "(no text change)\n"
@@ -156,7 +156,7 @@ def test_markers_never_span_a_line_break() -> None:
 
 def test_stat_prints_counts_only() -> None:
     assert render_text(_diff(title="Bridge will not reopen"), color=False, stat=True) == HEADER + (
-        "fields changed: title\n"
+        "fields changed: headline\n"
         # 91 equal characters of 93 + 102: 2 * 91 / 195.
         "text: +11/-2 chars, +2/-1 words, similarity 0.9333\n"
     )
@@ -177,7 +177,7 @@ def test_control_characters_cannot_reach_the_terminal() -> None:
     )
     out = render_text(d, color=False)
     assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out and "\x00" not in out
-    assert "title: [-Bridge to reopen-]{+T␛[31m itle+}\n" in out
+    assert "headline: [-Bridge to reopen-]{+T␛[31m itle+}\n" in out
     assert "Safe ␛" in out and "␍" in out
     assert "\r\n" in out, "CRLF line ends are kept"
     colored = render_text(d, color=True)
@@ -400,3 +400,21 @@ def test_documented_example_is_what_the_renderer_gives() -> None:
         last_captured_at=datetime(2024, 5, 3, 6, 30, 0, 250000, tzinfo=UTC),
     )
     assert diff_to_dict(diff_versions(old, new)) == example
+
+
+@pytest.mark.parametrize("granularity", ["word", "char", "paragraph"])
+def test_long_story_with_one_edit_fits_on_a_screen(granularity: str) -> None:
+    """Forty long paragraphs, one word changed: far paragraphs fold, near ones shorten."""
+    paragraphs = [
+        f"Paragraph {n} opens here and " + "goes on about the council budget " * 8 + "then ends."
+        for n in range(40)
+    ]
+    old = "\n\n".join(paragraphs) + "\n"
+    new = old.replace("Paragraph 20 opens", "Paragraph 20 begins")
+    d = diff_versions(_version(1, old), _version(2, new), granularity=granularity)  # type: ignore[arg-type]
+    lines = render_text(d, color=False).splitlines()
+    assert len(lines) <= 24
+    assert "Paragraph 19 opens here and goes on about ⋯ 41 more words ⋯" in "\n".join(lines)
+    assert any(line.endswith("council budget then ends.") for line in lines)
+    changed = [line for line in lines if "[-" in line]
+    assert len(changed) == 1 and "Paragraph 20" in changed[0]

@@ -115,7 +115,7 @@ def test_reason_carries_count_and_first_example() -> None:
     new = "Prices rose 6 percent. Wages rose 4 percent."
     (reason,) = analyse_texts(old, new).reasons
     assert (reason.code, reason.level, reason.count) == ("number-changed", "substantive", 2)
-    assert reason.detail == "“5” → “6”"
+    assert reason.detail == "“Prices rose 5 percent.” → “Prices rose 6 percent.”"
 
 
 def test_counts_describe_the_alignment() -> None:

@@ -50,8 +50,8 @@ def test_blame_text_of_an_earlier_version(location: Path) -> None:
     result = run(location, "blame", URL, "2")
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [
-        "v1           2024-05-06 01:00  The council approved the budget.",
-        "v2 (from v1) 2024-05-06 02:00  Three members voted no.",
+        "v1           2024-05-06T01:00:00Z  The council approved the budget.",
+        "v2 (from v1) 2024-05-06T02:00:00Z  Three members voted no.",
     ]
 
 

@@ -40,7 +40,7 @@ def test_log_lists_versions_with_reverts(runner: CliRunner, loaded: Path) -> Non
     assert [v["reverted_to"] for v in versions] == [None, None, None, None, 3, None, None]
     assert versions[2]["capture_count"] == 2
     text = run(runner, loaded, "log", URL).stdout
-    assert "[reverts to 3]" in text and "title changed" in text
+    assert "[reverts to 3]" in text and "headline changed" in text
 
 
 def test_diff_defaults_to_the_two_latest_versions(runner: CliRunner, loaded: Path) -> None:

@@ -180,12 +180,16 @@ def test_commands_are_listed_in_help(runner: CliRunner) -> None:
 def test_report_and_feed_show_the_change_analysis(runner: CliRunner, loaded: Path) -> None:
     page = run(runner, loaded, "report", URL).stdout
     assert '<li class="minor" id="v2">' in page
-    assert "<li>typo: “poeple” → “people”</li>" in page
+    typo = "typo: “Tuesday, citing poeple familiar with” → “Tuesday, citing people familiar with”"
+    assert f"<li>{typo}</li>" in page
     assert '<span class="badge substantive">substantive</span>' in page
     entries = feedparser.parse(run(runner, loaded, "feed", URL).stdout).entries
     by_title = {e.title: e for e in entries}
     v2 = by_title["Sessions Offered to Resign as Relationship With Trump Soured (version 2)"]
-    assert v2.summary == "+1/-1 words; minor (typo: “poeple” → “people”)"
+    assert v2.summary == (
+        "+1/-1 words; minor "
+        "(typo: “Tuesday, citing poeple familiar with” → “Tuesday, citing people familiar with”)"
+    )
 
 
 def test_report_json_holds_what_the_page_shows(runner: CliRunner, loaded: Path) -> None:

@@ -26,36 +26,51 @@ __all__ = ["Paragraph", "Segmentation", "Sentence", "segment", "split_sentences"
 
 # Every character str.splitlines() treats as a line boundary.
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-# A run of terminal punctuation plus any closing quotes or brackets after it.
-_TERMINATOR = re.compile(r"(?:\.\.\.|…|[.!?])+[\"”’'»)\]]*")
+# A run of terminal punctuation plus any closing quotes or brackets after it (French
+# typography puts a space before the closing guillemet: "fini. »").
+_TERMINATOR = re.compile(r"(?:\.\.\.|…|[.!?])+(?:[\"”’'»)\]]|\u00a0»| »)*")
 
 
-_QUOTE_MARK = re.compile(r'[“”"]')
-_OPENERS = frozenset("\"“‘'«([")
+_QUOTE_MARK = re.compile(r'[“”"«»]')
+_OPENERS = frozenset("\"“‘'«([¿¡„")
 _DOTTED = re.compile(r"^(?:[A-Za-z]{1,2}\.)+[A-Za-z]{1,2}$")
 
-# Abbreviations that are followed by a name, so a capital after them never starts a sentence.
+# Abbreviations that are followed by a name, so a capital after them never starts a sentence
+# (English, then Dutch, German, French and Spanish titles).
 _TITLES = word_set(
     """mr mrs ms messrs mmes dr prof sen sens rep reps gov govs gen gens lt col maj capt cmdr
     adm sgt cpl pvt rev fr msgr st ste mt ft supt det insp atty hon amb pres vs v e.g i.e
-    cf al approx dept univ"""
+    cf al approx dept univ
+    dhr mevr drs ir ing dipl.-ing mgr
+    mme mlle pr
+    sr sra srta dra excmo excma ud uds lic ee"""
 )
 # Abbreviations that are followed by a number.
 _BEFORE_NUMBER = word_set(
-    "jan feb mar apr jun jul aug sep sept oct nov dec no nos vol art fig ch p pp sec"
+    """jan feb mar apr jun jul aug sep sept oct nov dec no nos vol art fig ch p pp sec
+    nr blz pag pág ca aprox env s mrt okt dez febr wo mi di vr za zo ma mo"""
+)
+# Month names: a day number with a full stop before one is a date ("am 3. März"), not an end.
+_MONTHS = word_set(
+    """januar februar märz april mai juni juli august september oktober november dezember
+    jänner jan feb febr mär apr jun jul aug sep sept okt nov dez"""
 )
 # Abbreviations that may end a sentence or sit inside one ("Apple Inc. said", "in Calif. The").
 _AMBIGUOUS = word_set(
     """inc corp co cos ltd llc plc bros jr sr esq etc ave blvd rd hwy ala ariz ark calif colo
     conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb nev okla ore pa tenn
-    tex vt va wash wis wyo"""
+    tex vt va wash wis wyo mio mrd mln mld bzw usw min"""
 )
 # Words that usually open a sentence; after an ambiguous abbreviation they signal a boundary.
 _STARTERS = word_set(
     """the a an he she it they we i you his her its their our my this that these those there
     here but and or so yet in on at for if when while after before as according some many
     most no not one two both all another other such what who why how then now still also
-    however meanwhile officials police"""
+    however meanwhile officials police
+    de het een hij zij ze we ik maar en er dit dat
+    die der das ein eine er es sie wir ich aber und doch
+    le la les l il elle ils elles nous je mais et un une ce
+    el los las él ella ellos pero y una"""
 )
 
 
@@ -202,8 +217,11 @@ def _sentence_spans(para: str) -> tuple[tuple[int, int], ...]:
 def _is_boundary(para: str, term_start: int, term: str, nxt: int) -> bool:
     first = para[nxt]
     if first in _OPENERS:
-        rest = para[nxt + 1 : nxt + 2]
-        if not rest or not (rest[0].isupper() or rest[0].isdigit()):
+        # "« Est-ce", "\"¿Es": look past opening marks and the space French puts after «.
+        k = nxt
+        while k < len(para) and (para[k] in _OPENERS or para[k] in " \u00a0"):
+            k += 1
+        if k >= len(para) or not (para[k].isupper() or para[k].isdigit()):
             return False
     elif not (first.isupper() or first.isdigit()):
         return False
@@ -220,7 +238,9 @@ def _is_boundary(para: str, term_start: int, term: str, nxt: int) -> bool:
     next_word = _next_word(para, nxt)
     if lower in _TITLES:
         return False
-    if lower in _BEFORE_NUMBER and first.isdigit():
+    if (lower in _BEFORE_NUMBER or lower.endswith("str")) and first.isdigit():
+        return False
+    if word.isdigit() and len(word) <= 2 and next_word.lower().rstrip(".") in _MONTHS:
         return False
     if (
         lower in _AMBIGUOUS
@@ -228,7 +248,8 @@ def _is_boundary(para: str, term_start: int, term: str, nxt: int) -> bool:
         or (len(word) == 1 and word.isupper())
         or lower in _BEFORE_NUMBER
     ):
-        return next_word.lower() in _STARTERS
+        # French elision: "L'avion" starts with the article "l".
+        return re.split("['’]", next_word.lower())[0] in _STARTERS
     return True
 
 
@@ -242,12 +263,25 @@ def _next_word(para: str, pos: int) -> str:
 
 
 def _quote_spans(para: str) -> list[tuple[int, int]]:
-    """(open, close) index pairs of double quotations that close inside the paragraph."""
+    """(open, close) index pairs of double quotations that close inside the paragraph.
+
+    A straight quote opens when it follows a space (or starts the paragraph) and is
+    followed by text, and closes when it follows text; an opening quote that is never
+    closed is dropped when the next one opens, so one stray quote cannot join the
+    sentences of a whole paragraph into one.
+    """
     spans: list[tuple[int, int]] = []
     open_at: int | None = None
     for m in _QUOTE_MARK.finditer(para):
         ch, i = m.group(), m.start()
-        if ch == "“" or (ch == '"' and open_at is None):
+        if ch == '"':
+            after = para[i + 1 : i + 2]
+            before = para[i - 1 : i]
+            opening = (not before or before.isspace() or before in "([{—–") and (
+                after and not after.isspace()
+            )
+            ch = "“" if opening or (open_at is None and not before.strip()) else "”"
+        if ch in "“«":
             open_at = i
         elif open_at is not None:
             spans.append((open_at, i))

@@ -10,15 +10,17 @@ adds a correction or update note.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
 import attrs
 
 from ..errors import InputError
-from ..models import DELETE, EQUAL, INSERT, Version
-from ._tokens import diff_sequences, word_set
+from ..models import Version
+from ..times import format_time
+from ._hunks import edit_distance, hunks, in_context
+from ._tokens import word_diff, word_set
 from .align import Alignment, AlignmentCounts, align
 from .rules import DEFAULT_RULES, LEVELS, Level, Rules, compile_patterns
 
@@ -199,12 +201,17 @@ def analyse(
         level=level,
         reasons=found.reasons(),
         counts=alignment.counts,
-        words_added=found.words_added,
-        words_removed=found.words_removed,
+        **_word_counts(old.text, new.text),
         stealth=level == "substantive" and not declared and not notes,
         rules_id=rules.rules_id,
         alignment=alignment,
     )
+
+
+def _word_counts(old: str, new: str) -> dict[str, int]:
+    # The diff's own counts, so every view of a change (CLI, JSON, report, feed) agrees.
+    stats = word_diff(old, new).stats
+    return {"words_added": stats.words_added, "words_removed": stats.words_removed}
 
 
 def analyse_texts(old: str, new: str, *, rules: Rules = DEFAULT_RULES) -> Analysis:
@@ -227,8 +234,7 @@ def analyse_texts(old: str, new: str, *, rules: Rules = DEFAULT_RULES) -> Analys
         level=level,
         reasons=found.reasons(),
         counts=alignment.counts,
-        words_added=found.words_added,
-        words_removed=found.words_removed,
+        **_word_counts(old, new),
         stealth=level == "substantive" and not notes,
         rules_id=rules.rules_id,
         alignment=alignment,
@@ -346,8 +352,9 @@ def _add_paragraphs(
     ):
         for para in sorted(paras):
             texts = [s.text for s in sentences if s.paragraph == para]
-            # A paragraph that is only boilerplate or a note was reported as such already.
-            if all(is_boilerplate(t) or note(t) for t in texts):
+            # A paragraph that is only boilerplate, or opens with a correction or update
+            # note, was reported as such already.
+            if (texts and note(texts[0])) or all(is_boilerplate(t) or note(t) for t in texts):
                 continue
             found.add(code, _quote(" ".join(texts)))
 
@@ -375,12 +382,12 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
     new_quotes = [m.span() for m in _QUOTED.finditer(new)]
     wording = 0
     first_wording = ""
-    for gone, came, before in _hunks(old_w, new_w):
+    for gone, came, before, span in hunks(old_w, new_w):
         gone_words = [w for w, _ in gone]
         came_words = [w for w, _ in came]
         found.words_removed += len(gone_words)
         found.words_added += len(came_words)
-        detail = _hunk_detail(gone_words, came_words)
+        detail = _hunk_detail(old, new, old_w, new_w, span)
         category = _categorise(gone_words, came_words, before, gone, came, old, new, rules)
         if category is None:
             continue  # only punctuation attached to words changed
@@ -390,48 +397,40 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
         in_quote = any(_inside(pos, old_quotes) for _, pos in gone) or any(
             _inside(pos, new_quotes) for _, pos in came
         )
+        told = False
         if in_quote:
             found.add("quote-changed", detail)
+            told = True
         elif _near_attribution(gone, old_w, old_quotes, verbs) or _near_attribution(
             came, new_w, new_quotes, verbs
         ):
             found.add("attribution-changed", detail)
+            told = True
         if category == "wording":
             wording += max(len(gone_words), len(came_words))
-            first_wording = first_wording or detail
+            if not told:
+                # A changed quote is already reported; the same words once more say nothing new.
+                first_wording = first_wording or detail
         else:
             found.add(category, detail)
-    if wording:
-        code = (
-            "sentence-rewritten" if wording >= rules.rewritten_sentence_words else "wording-changed"
-        )
-        found.add(code, first_wording)
+    if wording >= rules.rewritten_sentence_words:
+        found.add("sentence-rewritten", first_wording or _change_detail(old, new))
+    elif first_wording:
+        found.add("wording-changed", first_wording)
 
 
-def _hunks(
-    old_w: list[tuple[str, int]], new_w: list[tuple[str, int]]
-) -> Iterable[tuple[list[tuple[str, int]], list[tuple[str, int]], str | None]]:
-    """(deleted words, inserted words, word before the change) for each changed stretch."""
-    i = j = 0
-    gone: list[tuple[str, int]] = []
-    came: list[tuple[str, int]] = []
-    before: str | None = None
-    for op, items in diff_sequences([w for w, _ in old_w], [w for w, _ in new_w]):
-        if op == EQUAL:
-            if gone or came:
-                yield gone, came, before
-                gone, came = [], []
-            i += len(items)
-            j += len(items)
-            before = items[-1]
-        elif op == DELETE:
-            gone.extend(old_w[i : i + len(items)])
-            i += len(items)
-        elif op == INSERT:
-            came.extend(new_w[j : j + len(items)])
-            j += len(items)
-    if gone or came:
-        yield gone, came, before
+def _hunk_detail(
+    old: str,
+    new: str,
+    old_w: list[tuple[str, int]],
+    new_w: list[tuple[str, int]],
+    span: tuple[int, int, int, int],
+) -> str:
+    """The changed words with a little unchanged context, as ``“old” → “new”``."""
+    i0, i1, j0, j1 = span
+    before = in_context(old, old_w, i0, i1)
+    after = in_context(new, new_w, j0, j1)
+    return f"{_quote(before)} → {_quote(after)}"
 
 
 def _categorise(
@@ -465,8 +464,8 @@ def _categorise(
             and min(len(a), len(b)) >= 4
             and a.lower() not in _NOT_TYPO
             and b.lower() not in _NOT_TYPO
-            and _edit_distance(a.lower(), b.lower()) <= rules.typo_max_edits
-            and _edit_distance(a.lower(), b.lower()) * 3 <= max(len(a), len(b))
+            and edit_distance(a.lower(), b.lower()) <= rules.typo_max_edits
+            and edit_distance(a.lower(), b.lower()) * 3 <= max(len(a), len(b))
         ):
             return "typo"
     if _has_name(gone_pos, old) or _has_name(came_pos, new):
@@ -523,23 +522,6 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(lo < pos < hi for lo, hi in spans)
 
 
-def _edit_distance(a: str, b: str) -> int:
-    """Optimal string alignment distance: insertions, deletions, substitutions, swaps."""
-    if abs(len(a) - len(b)) > 3:
-        return abs(len(a) - len(b))
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        prev2, prev = prev, cur
-    return prev[-1]
-
-
 def _analyse_fields(old: Version, new: Version, found: _Found) -> None:
     if (old.title or "") != (new.title or ""):
         probe = _Found(found.rules)
@@ -552,7 +534,8 @@ def _analyse_fields(old: Version, new: Version, found: _Found) -> None:
     for name in ("published_at", "modified_at"):
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
-            found.add("dates-changed", f"{name} {_iso(before)} → {_iso(after)}")
+            label = _DATE_LABELS[name]
+            found.add("dates-changed", f"{label} {_iso(before)} → {_iso(after)}")
 
 
 def _find_revert(old: Version, new: Version, history: Sequence[Version]) -> int | None:
@@ -564,8 +547,13 @@ def _find_revert(old: Version, new: Version, history: Sequence[Version]) -> int 
     return max(matches) if matches else None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_DATE_LABELS = {"published_at": "published", "modified_at": "last modified"}
+
+
 def _iso(value: Any) -> str:
-    return "none" if value is None else str(value.isoformat())
+    # The same form as every other time the archive prints: UTC with a "Z".
+    return format_time(value) or "none"
 
 
 def _collapse(text: str) -> str:
@@ -587,15 +575,11 @@ def _word_count(sentence: str) -> int:
 
 
 def _quote(text: str | None, limit: int = 80) -> str:
-    text = _collapse(text or "")
+    # A lone surrogate (from a badly decoded page) cannot be stored or printed as UTF-8.
+    text = _SURROGATE.sub("\ufffd", _collapse(text or ""))
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return f"“{text}”"
-
-
-def _hunk_detail(gone: list[str], came: list[str]) -> str:
-    plain = [" ".join(w.rstrip(".") for w in side) for side in (gone, came)]
-    return f"{_quote(plain[0])} → {_quote(plain[1])}"
 
 
 def _change_detail(old: str, new: str) -> str:

@@ -36,7 +36,7 @@ def blame(archive: Archive, url: str, version: str | None, as_json: bool) -> Non
     width = len(f"v{target.number} (from v{target.number})")
     for b in lines:
         where = f"v{b.version}" + (f" (from v{b.origin_version})" if b.is_edited else "")
-        day = b.captured_at.strftime("%Y-%m-%d %H:%M")
+        day = format_time(b.captured_at)
         click.echo(f"{where:<{width}} {day}  {b.text}")
 
 

@@ -63,7 +63,7 @@ _FIELD_LABELS = {
     "title": "Headline",
     "byline": "Byline",
     "published_at": "Published",
-    "modified_at": "Modified",
+    "modified_at": "Last modified",
 }
 
 
@@ -195,3 +195,24 @@ def field_changes_html(fields: Sequence[FieldChange]) -> str:
         '<thead><tr><th scope="col">Field</th><th scope="col">Before</th>'
         '<th scope="col">After</th></tr></thead><tbody>' + "".join(rows) + "</tbody></table>"
     )
+
+
+def plural(count: int, noun: str) -> str:
+    """``count`` and ``noun``, with an ``s`` unless the count is one (``1 word``, ``2 words``)."""
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
+
+
+def similarity_text(similarity: float) -> str:
+    """A similarity as a percentage that reads 100% only for identical texts.
+
+    Args:
+        similarity: From 0 to 1, as in the diff's statistics (1.0 only when equal).
+
+    Returns:
+        For example ``73%``, ``99.9%`` or ``100%``.
+    """
+    if similarity >= 1:
+        return "100%"
+    percent = similarity * 100
+    # Rounded down near the top, so a small change never shows as "100%".
+    return f"{int(percent * 10) / 10:.1f}%" if percent >= 99.5 else f"{percent:.0f}%"

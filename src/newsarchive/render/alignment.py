@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..analysis.align import Alignment, SentenceChange
-from ..models import DELETE, INSERT
+from .terminal import _mark
 
 __all__ = ["render_alignment_text"]
 
@@ -63,8 +63,5 @@ def _line(change: SentenceChange, color: bool) -> str:
 
 
 def _op(op: int, text: str, color: bool) -> str:
-    if op == DELETE:
-        return f"\x1b[31;9m{text}{_RESET}" if color else f"[-{text}-]"
-    if op == INSERT:
-        return f"\x1b[32;4m{text}{_RESET}" if color else f"{{+{text}+}}"
-    return text
+    # The same marks as the word and paragraph views.
+    return _mark(op, text, color)

@@ -64,12 +64,10 @@ def render_diff(
         return render_diff_page(d)
     if fmt != "text":
         raise InputError(f"unknown diff format {fmt!r}: use {', '.join(DIFF_FORMATS)}")
-    from .terminal import render_text
+    from .terminal import render_text, render_text_header
 
     if alignment is not None and not stat:
         from .alignment import render_alignment_text
 
-        return render_text(d, color=color, stat=True) + render_alignment_text(
-            alignment, color=color
-        )
+        return render_text_header(d, color=color) + render_alignment_text(alignment, color=color)
     return render_text(d, color=color, context=context, stat=stat)

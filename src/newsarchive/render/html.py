@@ -30,8 +30,10 @@ from ._markup import (
     line_ops,
     link_html,
     ops_html,
+    plural,
     reason_text,
     safe_href,
+    similarity_text,
     summary_of,
 )
 from ._paragraphs import ParagraphMap, Status, build_paragraph_map
@@ -172,9 +174,9 @@ def _stats_html(d: VersionDiff) -> str:
     if not d.body.has_changes:
         return '<p class="meta">The text did not change.</p>'
     return (
-        f'<p class="meta">Text: {stats.words_added} words added, '
-        f"{stats.words_removed} words removed "
-        f"({stats.similarity:.0%} similar).</p>"
+        f'<p class="meta">Text: {plural(stats.words_added, "word")} added, '
+        f"{plural(stats.words_removed, 'word')} removed "
+        f"({similarity_text(stats.similarity)} similar).</p>"
     )
 
 

@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..models import DELETE, EQUAL, INSERT, DiffOp, FieldChange, Version, VersionDiff
 from .json import format_utc
 
-__all__ = ["render_text"]
+__all__ = ["render_text", "render_text_header"]
 
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
@@ -30,6 +30,12 @@ _MARKERS = {DELETE: ("[-", "-]"), INSERT: ("{+", "+}")}
 # as in the diff engine, so folding counts the units the diff worked on.
 _PARAGRAPH_RE = re.compile(r"[^\n]*(?:\n(?:[ \t\r\f\v]*\n)*)?")
 _LINE_BREAK_RE = re.compile(r"(\r?\n)")
+
+# Unchanged paragraphs shown for context longer than this many words are folded to
+# their first and last words, so a change and its surroundings fit on one screen.
+_FOLD_WORDS = 30
+_HEAD_WORDS = 8
+_TAIL_WORDS = 6
 
 # C0 controls other than tab and line breaks become their Unicode "control
 # pictures" (ESC shows as ␛); DEL and C1 controls become U+FFFD.
@@ -98,7 +104,20 @@ def _one_line(value: str) -> str:
 def _field_line(change: FieldChange, color: bool) -> str:
     old = _mark(DELETE, _one_line(change.old), color) if change.old else ""
     new = _mark(INSERT, _one_line(change.new), color) if change.new else ""
-    return f"{change.field}: {old}{new}\n"
+    return f"{_FIELD_NAMES.get(change.field, change.field)}: {old}{new}\n"
+
+
+# Fields as a reader names them.
+_FIELD_NAMES = {
+    "title": "headline",
+    "byline": "byline",
+    "published_at": "published",
+    "modified_at": "last modified",
+}
+
+
+def _field_names(d: VersionDiff) -> str:
+    return ", ".join(_FIELD_NAMES.get(f.field, f.field) for f in d.fields)
 
 
 _Piece = tuple[int, str, bool]  # op, text, whether the whole run is a bare line break
@@ -134,8 +153,49 @@ def _fold_line(count: int, color: bool) -> str:
     return _paint(f"  ⋯ {count} unchanged {noun} ⋯", _CYAN, color) + "\n"
 
 
-def _body(ops: Sequence[DiffOp], color: bool, context: int | None) -> str:
-    units = _units(ops)
+def _shorten(unit: list[_Piece], color: bool) -> str:
+    """An unchanged paragraph shown for context, folded to its first and last words if long."""
+    text = "".join(piece for _, piece, _ in unit)
+    body = text.rstrip("\r\n")
+    words = body.split()
+    if len(words) <= _FOLD_WORDS:
+        return _visible(text)
+    hidden = len(words) - _HEAD_WORDS - _TAIL_WORDS
+    fold = _paint(f"⋯ {hidden} more words ⋯", _CYAN, color)
+    head = " ".join(words[:_HEAD_WORDS])
+    tail = " ".join(words[-_TAIL_WORDS:])
+    return _visible(head) + f" {fold} " + _visible(tail) + text[len(body) :]
+
+
+def _apart(ops: Sequence[DiffOp], *, whole_paragraphs: bool) -> list[DiffOp]:
+    """Start a replacement's new text on a paragraph of its own when it spans paragraphs.
+
+    "[-old paragraph-]{+new paragraph+}" on one line reads as a word change; where
+    either side holds a paragraph break (or the view replaces whole paragraphs), the
+    old text is shown, then the new below it.
+    """
+    out: list[DiffOp] = []
+    for k, op in enumerate(ops):
+        out.append(op)
+        after = ops[k + 1] if k + 1 < len(ops) else None
+        if (
+            op.op == DELETE
+            and after is not None
+            and after.op == INSERT
+            and op.text.strip()
+            and after.text.strip()
+            and not op.text.endswith("\n")
+            and (whole_paragraphs or "\n" in op.text.strip() or "\n" in after.text.strip())
+        ):
+            gap = "\n\n" if "\n\n" in after.text + op.text or whole_paragraphs else "\n"
+            out.append(DiffOp(EQUAL, gap))
+    return out
+
+
+def _body(
+    ops: Sequence[DiffOp], color: bool, context: int | None, *, whole_paragraphs: bool = False
+) -> str:
+    units = _units(_apart(ops, whole_paragraphs=whole_paragraphs))
     changed = [any(op != EQUAL for op, _, _ in unit) for unit in units]
     if context is None:
         keep = [True] * len(units)
@@ -147,7 +207,7 @@ def _body(ops: Sequence[DiffOp], color: bool, context: int | None) -> str:
                     keep[k] = True
     out: list[str] = []
     folded: list[str] = []
-    for unit, kept in zip(units, keep, strict=True):
+    for unit, kept, changed_unit in zip(units, keep, changed, strict=True):
         if not kept:
             folded.append("".join(text for _, text, _ in unit))
             continue
@@ -156,6 +216,9 @@ def _body(ops: Sequence[DiffOp], color: bool, context: int | None) -> str:
             # Keep the paragraph spacing of the text that was folded away.
             out.append("\n" if folded[-1].endswith("\n\n") else "")
             folded = []
+        if not changed_unit:
+            out.append(_shorten(unit, color))
+            continue
         out.append("".join(_mark(op, text, color, pilcrow=p) for op, text, p in unit))
     if folded:
         if out and not out[-1].endswith("\n"):
@@ -188,7 +251,7 @@ def render_text(d: VersionDiff, *, color: bool, context: int | None = 1, stat: b
     out = _header(d, color)
     if stat:
         if d.fields:
-            out.append(f"fields changed: {', '.join(f.field for f in d.fields)}\n")
+            out.append(f"fields changed: {_field_names(d)}\n")
         s = d.body.stats
         if d.body.has_changes:
             out.append(
@@ -201,7 +264,34 @@ def render_text(d: VersionDiff, *, color: bool, context: int | None = 1, stat: b
     out.extend(_field_line(f, color) for f in d.fields)
     out.append("\n")
     if d.body.has_changes:
-        out.append(_body(d.body.ops, color, context))
+        whole = d.body.granularity == "paragraph"
+        out.append(_body(d.body.ops, color, context, whole_paragraphs=whole))
     else:
         out.append("(no text change)\n")
+    return "".join(out)
+
+
+def render_text_header(d: VersionDiff, *, color: bool) -> str:
+    """Render what a diff's text view shows above the body: versions, fields and counts.
+
+    Views that show the body their own way (one sentence per line) print this
+    first, so every view names both versions and shows a changed headline in full.
+
+    Args:
+        d: The diff to describe.
+        color: Use ANSI colours instead of ``[-…-]`` and ``{+…+}`` markers.
+
+    Returns:
+        Lines ending in a newline.
+    """
+    out = _header(d, color)
+    out.extend(_field_line(f, color) for f in d.fields)
+    s = d.body.stats
+    if d.body.has_changes:
+        out.append(
+            f"text: +{s.chars_added}/-{s.chars_removed} chars, "
+            f"+{s.words_added}/-{s.words_removed} words, similarity {s.similarity:.4f}\n"
+        )
+    else:
+        out.append("text: no change\n")
     return "".join(out)

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive import diff as diff_module
-from newsarchive.diff import diff_summary, diff_texts, diff_versions
+from newsarchive.diff import _sequence, diff_summary, diff_texts, diff_versions
+from newsarchive.diff import _split as diff_module
 from newsarchive.errors import InputError
 from newsarchive.models import GRANULARITIES, DiffStats, Version
 
@@ -132,9 +132,9 @@ def test_sentence_diff_replaces_changed_sentence_only() -> None:
     new = "First sentence. Second one there. Third!"
     assert _ops(old, new, "sentence") == [
         (0, "First sentence. "),
-        (-1, "Second one here. "),
-        (1, "Second one there. "),
-        (0, "Third!"),
+        (-1, "Second one here."),
+        (1, "Second one there."),
+        (0, " Third!"),
     ]
 
 
@@ -143,18 +143,18 @@ def test_paragraph_diff_replaces_changed_paragraph_only() -> None:
     new = "Intro.\n\nMiddle paragraph.\n\nEnd.\n"
     assert _ops(old, new, "paragraph") == [
         (0, "Intro.\n\n"),
-        (-1, "Middle para.\n\n"),
-        (1, "Middle paragraph.\n\n"),
-        (0, "End.\n"),
+        (-1, "Middle para."),
+        (1, "Middle paragraph."),
+        (0, "\n\nEnd.\n"),
     ]
 
 
 def test_paragraph_diff_treats_each_line_as_a_paragraph() -> None:
     assert _ops("a\nb\nc\n", "a\nB\nc\n", "paragraph") == [
         (0, "a\n"),
-        (-1, "b\n"),
-        (1, "B\n"),
-        (0, "c\n"),
+        (-1, "b"),
+        (1, "B"),
+        (0, "\nc\n"),
     ]
 
 
@@ -253,9 +253,9 @@ def test_edits_of_an_article_reconstruct(new: str, granularity: str) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(old=_edited(), new=_edited(), granularity=st.sampled_from(GRANULARITIES))
-def test_bounded_work_paths_reconstruct(old: str, new: str, granularity: str) -> None:
-    """With a tiny work budget every change goes through paragraph and sentence pairing."""
-    with mock.patch.object(diff_module, "_WORK_BUDGET", 2):
+def test_anchored_paths_reconstruct(old: str, new: str, granularity: str) -> None:
+    """With a tiny exact-diff limit every stretch is cut at unique tokens first."""
+    with mock.patch.object(_sequence, "MYERS_LIMIT", 2):
         _assert_reconstructs(old, new, granularity)
         _assert_reconstructs(old, _BASE.replace(".", " indeed."), granularity)
 
@@ -357,7 +357,7 @@ def test_diff_versions_reports_changed_fields_in_order() -> None:
     ]
     assert not d.body.has_changes
     assert d.has_changes
-    assert diff_summary(d) == "title, modified_at changed; no text change"
+    assert diff_summary(d) == "headline, last modified changed; no text change"
 
 
 def test_diff_versions_body_and_summary() -> None:
@@ -380,3 +380,19 @@ def test_many_repeated_lines_pair_in_order() -> None:
     assert d.old_text == old and d.new_text == new
     assert d.stats.chars_removed == len("same line\n") * 1500
     assert d.stats.chars_added == len("other\n") * 1500
+
+
+def test_rewritten_sentence_is_one_replacement_not_cut_at_common_words() -> None:
+    intro = "Officials in the northern province said on Monday that schools would reopen. "
+    outro = " Residents were told to check the regional website for further updates tonight."
+    old = (
+        intro + "The council voted on the budget for the new school in the north of "
+        "the city after a long debate about the cost of the land and the delay." + outro
+    )
+    new = (
+        intro + "A storm closed the harbour for the third day as the fishing fleet "
+        "waited in the bay and the ferry to the islands was cancelled again by the port." + outro
+    )
+    ops = _ops(old, new)
+    assert [op for op, _ in ops] == [0, -1, 1, 0]
+    assert ops[1][1].startswith("The council") and ops[2][1].startswith("A storm")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -136,3 +138,52 @@ def test_spans_cover_text_exactly(text: str) -> None:
     for p in seg.paragraphs:
         assert all(s.paragraph == p.index for s in p.sentences)
         assert p.sentences[0].start == p.start and p.sentences[-1].end == p.end
+
+
+_SENTENCES = Path(__file__).resolve().parents[1] / "data" / "sentences"
+
+
+def _gold(lang: str) -> list[list[str]]:
+    lines = [
+        line.strip()
+        for line in (_SENTENCES / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    return [lines[k : k + 3] for k in range(0, len(lines), 3)]
+
+
+@pytest.mark.parametrize("lang", ["en", "nl", "de", "fr", "es"])
+def test_news_sentences_split_as_a_reader_would(lang: str) -> None:
+    """Abbreviations, initials, decimals, ordinals, ellipses and stray quotes in five languages."""
+    paragraphs = _gold(lang)
+    right = total = 0
+    for gold in paragraphs:
+        got = {s.text for s in split_sentences(" ".join(gold))}
+        right += sum(1 for s in gold if s in got)
+        total += len(gold)
+    assert total >= 60
+    assert right >= total - 2, lang
+
+
+def test_unclosed_straight_quote_does_not_swallow_the_next_sentences() -> None:
+    text = (
+        'He told the BBC: "We are not going to give up. The talks resume on Monday. '
+        "Both sides said they were hopeful."
+    )
+    assert [s.text for s in split_sentences(text)] == [
+        'He told the BBC: "We are not going to give up.',
+        "The talks resume on Monday.",
+        "Both sides said they were hopeful.",
+    ]
+
+
+def test_stray_quote_does_not_join_the_sentences_up_to_the_next_quotation() -> None:
+    text = (
+        'Witnesses described "a loud bang. Firefighters arrived within minutes. '
+        'The chief called it "a miracle" that nobody died.'
+    )
+    assert [s.text for s in split_sentences(text)] == [
+        'Witnesses described "a loud bang.',
+        "Firefighters arrived within minutes.",
+        'The chief called it "a miracle" that nobody died.',
+    ]

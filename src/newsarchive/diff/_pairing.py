@@ -1,0 +1,209 @@
+"""Pair the paragraphs of a changed stretch that are versions of one another.
+
+Paragraphs that are not the same on both sides are paired by shared words,
+keeping their order; a paragraph split in two (or two merged into one) becomes
+one group with both halves, so its words are compared with the words they came
+from rather than shown deleted and inserted again.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
+
+_WORD_RE = re.compile(r"\w+")
+
+# Similarity (Dice coefficient of word sets) from which two units are paired.
+_PAIR_THRESHOLD = 0.4
+# A unit with at least this many distinct words, this share of them found in the
+# other unit, is paired with it however much longer the other is.
+_CONTAINED_WORDS = 4
+_CONTAINED_SHARE = 0.8
+# Candidate partners looked at per unit, and rare words used to find them.
+_PAIR_CANDIDATES = 3
+_PAIR_PROBE_WORDS = 8
+# Occurrences of a probe word considered, those nearest the unit's position:
+# this keeps very common words and repeated lines from costing quadratic time.
+_PAIR_POSTINGS = 16
+
+Group = tuple[int, int, int, int]
+
+
+def pair_units(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
+    """Pair similar units of ``a`` and ``b`` keeping their order.
+
+    Each unit of ``a`` proposes a few units of ``b`` (identical text, or sharing
+    rare words); proposals at least _PAIR_THRESHOLD similar are kept, and the
+    ordered chain of pairs with the greatest total similarity is returned.
+    Cost is near-linear in the number of units.
+    """
+    words_a = [frozenset(_WORD_RE.findall(u.lower())) for u in a]
+    words_b = [frozenset(_WORD_RE.findall(u.lower())) for u in b]
+    by_text: dict[str, list[int]] = {}
+    by_word: dict[str, list[int]] = {}
+    for j, unit in enumerate(b):
+        by_text.setdefault(unit, []).append(j)
+        for word in words_b[j]:
+            by_word.setdefault(word, []).append(j)
+    scale = len(b) / max(len(a), 1)
+
+    candidates: list[tuple[int, int, float]] = []
+    for i, unit in enumerate(a):
+        diagonal = i * scale
+        if unit in by_text:
+            near = _nearest(by_text[unit], diagonal, _PAIR_CANDIDATES)
+            candidates.extend((i, j, 1.0) for j in near)
+            continue
+        words = words_a[i]
+        probes = sorted((w for w in words if w in by_word), key=lambda w: (len(by_word[w]), w))
+        hits: Counter[int] = Counter()
+        for word in probes[:_PAIR_PROBE_WORDS]:
+            hits.update(_nearest(by_word[word], diagonal, _PAIR_POSTINGS))
+        ranked = sorted(hits, key=lambda j: (-hits[j], abs(j - diagonal), j))
+        for j in ranked[:_PAIR_CANDIDATES]:
+            score = _score(words, words_b[j])
+            if score >= _PAIR_THRESHOLD:
+                candidates.append((i, j, score))
+    return _heaviest_chain(candidates, len(b))
+
+
+def _nearest(positions: list[int], target: float, count: int) -> list[int]:
+    """The ``count`` entries of a sorted list closest to ``target`` (ties: the smaller)."""
+    if len(positions) <= count:
+        return positions
+    lo = bisect_left(positions, target)
+    left, right = lo - 1, lo
+    chosen: list[int] = []
+    while len(chosen) < count:
+        if right >= len(positions) or (
+            left >= 0 and target - positions[left] <= positions[right] - target
+        ):
+            chosen.append(positions[left])
+            left -= 1
+        else:
+            chosen.append(positions[right])
+            right += 1
+    return chosen
+
+
+def _heaviest_chain(candidates: list[tuple[int, int, float]], size: int) -> list[tuple[int, int]]:
+    """The chain of pairs increasing in both indices with the largest total score."""
+    # Fenwick tree over j holding (best chain score ending at or before j, index).
+    tree: list[tuple[float, int]] = [(0.0, -1)] * (size + 1)
+    best: list[tuple[float, int]] = []  # per candidate: (chain score, previous candidate)
+
+    def query(j: int) -> tuple[float, int]:  # best chain ending at a j' < j
+        result = (0.0, -1)
+        while j > 0:
+            if tree[j][0] > result[0]:
+                result = tree[j]
+            j -= j & -j
+        return result
+
+    def update(j: int, value: tuple[float, int]) -> None:
+        j += 1
+        while j <= size:
+            if value[0] > tree[j][0]:
+                tree[j] = value
+            j += j & -j
+
+    start = 0
+    while start < len(candidates):
+        # All proposals of one unit of ``a`` see only chains of earlier units.
+        end = start
+        while end < len(candidates) and candidates[end][0] == candidates[start][0]:
+            end += 1
+        for k in range(start, end):
+            score, prev = query(candidates[k][1])
+            best.append((score + candidates[k][2], prev))
+        for k in range(start, end):
+            update(candidates[k][1], (best[k][0], k))
+        start = end
+
+    if not best:
+        return []
+    k = max(range(len(best)), key=lambda k: (best[k][0], -k))
+    chain: list[tuple[int, int]] = []
+    while k != -1:
+        chain.append((candidates[k][0], candidates[k][1]))
+        k = best[k][1]
+    chain.reverse()
+    return chain
+
+
+def _score(a: frozenset[str], b: frozenset[str]) -> float:
+    """Dice coefficient of two word sets, raised to the pairing threshold for containment."""
+    shared = len(a & b)
+    score = 2 * shared / (len(a) + len(b)) if a or b else 1.0
+    if min(len(a), len(b)) >= _CONTAINED_WORDS and shared >= _CONTAINED_SHARE * min(len(a), len(b)):
+        # What is left of a paragraph that lost sentences, or one that gained them.
+        score = max(score, _PAIR_THRESHOLD)
+    return score
+
+
+def _similar(a: str, b: str) -> bool:
+    words_a = frozenset(_WORD_RE.findall(a.lower()))
+    words_b = frozenset(_WORD_RE.findall(b.lower()))
+    return _score(words_a, words_b) >= _PAIR_THRESHOLD
+
+
+def _bag(units: Sequence[str]) -> Counter[str]:
+    bag: Counter[str] = Counter()
+    for unit in units:
+        bag.update(_WORD_RE.findall(unit.lower()))
+    return bag
+
+
+def _dice(a: Counter[str], b: Counter[str]) -> float:
+    total = a.total() + b.total()
+    return 2 * (a & b).total() / total if total else 1.0
+
+
+def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
+    """Groups ``(i_lo, i_hi, j_lo, j_hi)`` of units of ``a`` and ``b`` to compare together.
+
+    Each group starts from a pair found by :func:`pair_units` and takes in the
+    unpaired units next to it on either side while that makes the two sides more
+    alike, which is what a split or merged paragraph does.
+
+    Args:
+        a: The old units (paragraph texts).
+        b: The new units.
+
+    Returns:
+        Groups in order, non-overlapping on both sides.
+    """
+    if len(a) == 1 and len(b) == 1:
+        # One paragraph changed in place, the most common edit: no search needed.
+        pairs = [(0, 0)] if _similar(a[0], b[0]) else []
+    else:
+        pairs = pair_units(a, b)
+    groups: list[list[int]] = [[i, i + 1, j, j + 1] for i, j in pairs]
+    for k, group in enumerate(groups):
+        floor_a = groups[k - 1][1] if k else 0
+        floor_b = groups[k - 1][3] if k else 0
+        ceil_a = groups[k + 1][0] if k + 1 < len(groups) else len(a)
+        ceil_b = groups[k + 1][2] if k + 1 < len(groups) else len(b)
+        if (floor_a, ceil_a, floor_b, ceil_b) == tuple(group):
+            continue  # nothing unpaired next to it
+        score = _dice(_bag(a[group[0] : group[1]]), _bag(b[group[2] : group[3]]))
+        grown = True
+        while grown:
+            grown = False
+            for trial in (
+                [group[0], group[1] + 1, group[2], group[3]],
+                [group[0], group[1], group[2], group[3] + 1],
+                [group[0] - 1, group[1], group[2], group[3]],
+                [group[0], group[1], group[2] - 1, group[3]],
+            ):
+                if trial[0] < floor_a or trial[1] > ceil_a:
+                    continue
+                if trial[2] < floor_b or trial[3] > ceil_b:
+                    continue
+                trial_score = _dice(_bag(a[trial[0] : trial[1]]), _bag(b[trial[2] : trial[3]]))
+                if trial_score > score + 0.05:
+                    group[:], score, grown = trial, trial_score, True
+                    break
+    return [(g[0], g[1], g[2], g[3]) for g in groups]
