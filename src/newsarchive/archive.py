@@ -123,6 +123,7 @@ class Archive:
         http_headers: Iterable[tuple[str, str]] | None = None,
         quality: str | None = None,
         analyse: bool = True,
+        allow_empty: bool = True,
     ) -> SaveResult:
         """Record a capture of an article, and a new version if its content changed.
 
@@ -141,13 +142,15 @@ class Archive:
                 version; None for a good capture.
             analyse: compute and store the change analysis of a new version (see
                 :meth:`reanalyse`).
+            allow_empty: with False, an empty or whitespace-only text is refused.
 
         Returns:
             The stored capture and the version it belongs to.
 
         Raises:
-            InputError: no text or HTML, a bad URL, metadata that is not JSON, or a lone
-                surrogate outside the text.
+            InputError: no text or HTML, a field of the wrong type or out of range (it
+                is named; see ``docs/limits.md``), a bad URL, metadata that is not finite
+                JSON, or a lone surrogate outside the text.
             StorageError: the archive could not be written; nothing was saved.
         """
         return self.save_many(
@@ -168,6 +171,7 @@ class Archive:
                     http_status=http_status,
                     http_headers=http_headers,
                     quality=quality,
+                    allow_empty=allow_empty,
                 )
             ],
             analyse=analyse,
@@ -284,7 +288,8 @@ class Archive:
         if version < 0:
             latest = self.store.latest_version(key)
             number = (latest.number if latest else 0) + version + 1
-        found = self.store.version(key, number) if number >= 1 else None
+        # Past 2**63 no database integer can hold the number, and no article has it.
+        found = self.store.version(key, number) if 1 <= number < 2**63 else None
         if found is None:
             count = len(self.history(url))
             raise NotFoundError(f"{url} has no version {version} (it has {count})")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -29,6 +30,8 @@ def _time_option(name: str, help: str) -> Callable[[F], F]:
 
 def _read_input(source: str | None) -> str:
     if source in (None, "-"):
+        if sys.stdin.isatty():
+            click.echo("Reading the text from standard input (end with Ctrl-D)…", err=True)
         data = sys.stdin.buffer.read()
         origin = "standard input"
     else:
@@ -41,6 +44,11 @@ def _read_input(source: str | None) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{origin} is not valid UTF-8 (byte {exc.start})") from None
+
+
+def _optional_time(value: str | None, what: str) -> datetime | None:
+    # An empty value is a mistake (an unset shell variable), not "now".
+    return None if value is None else parse_time(value, what=what)
 
 
 def _parse_meta(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -68,6 +76,9 @@ def _version_line(v: Version) -> str:
 @_time_option("--modified-at", "Modification time the page declares.")
 @click.option("--canonical-url", help="File the article under this URL; URL becomes an alias.")
 @click.option("--meta", multiple=True, metavar="KEY=VALUE", help="Metadata to keep (repeatable).")
+@click.option(
+    "--allow-empty", is_flag=True, help="Save an empty or blank text (refused by default)."
+)
 @json_option
 @pass_archive
 def save(
@@ -82,6 +93,7 @@ def save(
     modified_at: str | None,
     canonical_url: str | None,
     meta: tuple[str, ...],
+    allow_empty: bool,
     as_json: bool,
 ) -> None:
     """Save a capture of an article from FILE or standard input.
@@ -98,11 +110,12 @@ def save(
         html=content if is_html else None,
         title=title,
         byline=byline,
-        captured_at=parse_time(captured_at, what="--captured-at") if captured_at else None,
-        published_at=parse_time(published_at, what="--published-at") if published_at else None,
-        modified_at=parse_time(modified_at, what="--modified-at") if modified_at else None,
+        captured_at=_optional_time(captured_at, "--captured-at"),
+        published_at=_optional_time(published_at, "--published-at"),
+        modified_at=_optional_time(modified_at, "--modified-at"),
         canonical_url=canonical_url,
         metadata=metadata,
+        allow_empty=allow_empty,
     )
     if as_json:
         echo_json(_save_to_dict(result))

@@ -7,7 +7,6 @@ processes while the main process writes to the store.
 from __future__ import annotations
 
 import io
-import json
 import os
 import signal
 import sys
@@ -22,8 +21,9 @@ from ..errors import InputError
 from ..normalize import content_hash, sha256_hex
 from ..storage import CaptureRecord, TextFrame
 from ..storage.framer import TextFramer
-from ..times import as_utc, utc_now
+from ..times import utc_now
 from ..urls import canonical_url as make_canonical
+from . import validate
 from .htmltext import html_to_text
 from .jsonl import parse_line
 
@@ -56,6 +56,7 @@ def prepare_record(
     http_status: int | None = None,
     http_headers: Iterable[tuple[str, str]] | None = None,
     quality: str | None = None,
+    allow_empty: bool = True,
     framer: Framer | None = None,
 ) -> CaptureRecord:
     """Validate, canonicalise and hash one capture; the arguments of ``Archive.save``.
@@ -64,16 +65,38 @@ def prepare_record(
     (see ``TextFramer``). A record with a frame carries its text in the frame alone: sending
     10 KB of text back from a worker process as well costs a fifth of an import's time.
 
+    Without ``allow_empty``, an empty or whitespace-only text is refused.
+
     Raises:
-        InputError: no text or HTML, a bad URL, metadata that is not JSON, or a lone
-            surrogate outside the text.
+        InputError: no text or HTML, a field of the wrong type or out of range (see
+            :mod:`newsarchive.ingest.validate`), a bad URL, metadata that is not JSON, or
+            a lone surrogate outside the text.
     """
+    validate.check_capture_fields(
+        url,
+        text=text,
+        html=html,
+        canonical_url=canonical_url,
+        fetched_url=fetched_url,
+        title=title,
+        byline=byline,
+        source=source,
+        quality=quality,
+    )
+    captured_at = validate.check_time(captured_at, "captured_at")
+    published_at = validate.check_time(published_at, "published_at")
+    modified_at = validate.check_time(modified_at, "modified_at")
+    http_status = validate.check_http_status(http_status)
+    headers = validate.check_headers(http_headers)
+    metadata = validate.check_metadata(metadata)
     seen = make_canonical(url)
     canonical = make_canonical(canonical_url) if canonical_url else seen
     aliases = {seen} | ({make_canonical(fetched_url)} if fetched_url else set())
     text, title = _text_and_title(text, html, title)
-    metadata = _checked_metadata(metadata)
-    headers = tuple((str(k), str(v)) for k, v in (http_headers or ()))
+    if title is not None and "\x00" in title:  # the page's own, read from its HTML
+        title = title.replace("\x00", "")
+    if not allow_empty and validate.is_blank(text):
+        raise InputError("the text is empty: nothing to save (allow it with --allow-empty)")
     # The text is stored as given, even a broken surrogate pair; these fields live in
     # database text columns, which take only valid Unicode.
     for what, value in (
@@ -87,13 +110,11 @@ def prepare_record(
             _require_unicode(what, value)
     data = text.encode("utf-8", "surrogatepass")
     raw_hash = sha256_hex(data)
-    published_at = as_utc(published_at) if published_at else None
-    modified_at = as_utc(modified_at) if modified_at else None
     frame = None if framer is None else framer(canonical, raw_hash, data)
     return CaptureRecord(
         url=canonical,
         aliases=tuple(sorted(aliases - {canonical})),
-        captured_at=as_utc(captured_at) if captured_at else utc_now(),
+        captured_at=captured_at or utc_now(),
         source=source,
         text=text if frame is None else "",
         html=html,
@@ -132,18 +153,6 @@ def _text_and_title(
     return page.text, title if title is not None else page.title
 
 
-def _checked_metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A copy of the capture's metadata, refused unless it is valid Unicode JSON."""
-    checked = dict(metadata or {})
-    if checked:
-        try:
-            dumped = json.dumps(checked, ensure_ascii=False)
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"metadata must be JSON-serialisable: {exc}") from None
-        _require_unicode("metadata", dumped)
-    return checked
-
-
 def _require_unicode(what: str, value: str) -> None:
     try:
         value.encode("utf-8")
@@ -165,6 +174,9 @@ def _prepare_chunk(chunk: list[tuple[int, bytes]], source: str, frames: bool = F
             record = prepare_record(**parse_line(line, default_source=source), framer=framer)
         except InputError as exc:
             out.append((number, str(exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad line never ends an import
+            out.append((number, validate.describe_failure(exc)))
             continue
         out.append((number, record))
     return out
