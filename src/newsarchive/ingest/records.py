@@ -17,7 +17,7 @@ from datetime import datetime
 from multiprocessing.context import BaseContext
 from typing import IO, Any
 
-from ..errors import InputError
+from ..errors import InputError, describe_failure
 from ..normalize import content_hash, sha256_hex
 from ..storage import CaptureRecord, TextFrame
 from ..storage.framer import TextFramer
@@ -176,7 +176,7 @@ def _prepare_chunk(chunk: list[tuple[int, bytes]], source: str, frames: bool = F
             out.append((number, str(exc)))
             continue
         except Exception as exc:  # noqa: BLE001 - one bad line never ends an import
-            out.append((number, validate.describe_failure(exc)))
+            out.append((number, describe_failure(exc)))
             continue
         out.append((number, record))
     return out

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from ..errors import InputError, NewsArchiveError
+from ..errors import InputError
 
 # RFC 9110 asks for at least 8000 octets of URL; longer ones are refused by most servers
 # and are far more often a mistake or an attack than an article's address.
@@ -244,17 +244,3 @@ def check_capture_fields(
         check_optional_str(candidate, field)
     if source is None:
         raise InputError("source must be a string, not NoneType")
-
-
-def describe_failure(exc: BaseException) -> str:
-    """One line saying why an item of a batch failed, for its problem report.
-
-    An error of the archive's own already reads well; anything else is named by its
-    type, so that the report shows an unexpected failure as such.
-    """
-    text = " ".join(str(exc).split())
-    if len(text) > 300:
-        text = text[:299] + "…"
-    if isinstance(exc, NewsArchiveError):
-        return text or type(exc).__name__
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

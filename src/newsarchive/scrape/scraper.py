@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -9,7 +10,14 @@ from urllib.parse import urlsplit
 import attrs
 
 from ..archive import Archive
-from ..errors import ExtractionError, FetchError, InputError, NotFoundError
+from ..errors import (
+    ExtractionError,
+    FetchError,
+    InputError,
+    NotFoundError,
+    StorageError,
+    describe_failure,
+)
 from ..fetch.decode import decode_html
 from ..fetch.extract import ExtractedArticle, extract_article
 from ..fetch.http import Fetcher, FetchOptions, HttpFetcher, Response
@@ -20,6 +28,8 @@ from ..urls import canonical_url
 from .config import Source
 from .reextract import _hash, reextract_article
 from .results import SOURCE_FETCH, ItemResult, Origin, Outcome, ProgressCallback
+
+log = logging.getLogger(__name__)
 
 
 @attrs.define
@@ -61,6 +71,13 @@ class Scraper:
             status = exc.status if isinstance(exc, FetchError) else None
             return ItemResult(
                 url=url, outcome="failed", origin=origin, http_status=status, message=str(exc)
+            )
+        except StorageError:
+            raise  # the archive itself failed: the run cannot go on
+        except Exception as exc:  # noqa: BLE001 - one page never ends a run
+            log.exception("Unexpected failure archiving %s", url[:200])
+            return ItemResult(
+                url=url, outcome="failed", origin=origin, message=describe_failure(exc)
             )
 
     def _capture(self, url: str, *, origin: Origin, source: Source | None) -> ItemResult:
