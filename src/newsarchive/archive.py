@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
-from .errors import InputError, NotFoundError
+from .errors import InputError, NotFoundError, describe_failure
 from .ingest.records import prepare_record
 from .models import (
     GRANULARITIES,
@@ -512,6 +512,7 @@ class Archive:
         analyse: bool = True,
         workers: int = 0,
         on_progress: ProgressCallback | None = None,
+        atomic: bool = False,
     ) -> ImportReport:
         """Import captures from JSON Lines, one capture per line; see ``docs/cli.md``.
 
@@ -530,6 +531,9 @@ class Archive:
                 main module, so a script that passes ``workers`` should guard its entry
                 point with ``if __name__ == "__main__"``.
             on_progress: called with (bytes read, total) after each batch.
+            atomic: all or nothing: if any line cannot be used, nothing is imported (the
+                report lists every such line), and the captures are written in one
+                transaction. They are held in memory until then.
         """
         from .ingest.records import prepare_lines
 
@@ -558,8 +562,10 @@ class Archive:
                     problems.append(Problem(line=number, message=record))
                     continue
                 batch.append(record)
-                if len(batch) >= IMPORT_BATCH:
+                if len(batch) >= IMPORT_BATCH and not atomic:
                     flush()
+        if atomic and problems:
+            batch.clear()  # one bad line, and nothing is written
         flush()
         return ImportReport(problems=tuple(problems), **counts)
 
@@ -569,10 +575,12 @@ class Archive:
         *,
         source: str = "import",
         on_progress: ProgressCallback | None = None,
+        atomic: bool = False,
     ) -> ImportReport:
         """Import capture files (see :mod:`newsarchive.ingest.capturefile`), one capture each.
 
-        A file that cannot be used is reported (its index in ``paths``) and skipped.
+        A file that cannot be used is reported (its index in ``paths``) and skipped; with
+        ``atomic``, nothing is imported then. The captures are saved in one transaction.
         """
         from .ingest.capturefile import parse_capture_file
 
@@ -589,7 +597,11 @@ class Archive:
                 problems.append(Problem(line=number, message=f"{path}: {exc.strerror}"))
             except InputError as exc:
                 problems.append(Problem(line=number, message=f"{path}: {exc}"))
+            except Exception as exc:  # noqa: BLE001 - one bad file never ends an import
+                problems.append(Problem(line=number, message=f"{path}: {describe_failure(exc)}"))
         records.sort(key=lambda r: r.captured_at)
+        if atomic and problems:
+            records.clear()
         results = self.save_many(records)
         if on_progress:
             on_progress(len(files), len(files))

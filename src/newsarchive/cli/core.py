@@ -385,9 +385,12 @@ def list_(archive: Archive, as_json: bool) -> None:
         )
 
 
-def _report(report: ImportReport, what: str) -> None:
+def _report(report: ImportReport, what: str, *, atomic: bool = False) -> None:
     for problem in report.problems:
         click.echo(f"Error: {what} {problem.line}: {problem.message}", err=True)
+    if atomic and report.problems:
+        click.echo(f"nothing imported (--atomic): {len(report.problems)} bad {what}s", err=True)
+        sys.exit(1)
     click.echo(
         f"{report.captures_added} captures added ({report.versions_added} new versions), "
         f"{report.unchanged} already archived, {len(report.problems)} skipped",
@@ -412,9 +415,19 @@ def _report(report: ImportReport, what: str) -> None:
     show_default=True,
     help="Analyse new versions while importing (--no-analyse: run reanalyse later).",
 )
+@click.option(
+    "--atomic",
+    is_flag=True,
+    help="All or nothing: import nothing if any line or file is bad (held in memory).",
+)
 @pass_archive
 def import_(
-    archive: Archive, sources: tuple[str, ...], quiet: bool, is_warc: bool, analyse: bool
+    archive: Archive,
+    sources: tuple[str, ...],
+    quiet: bool,
+    is_warc: bool,
+    analyse: bool,
+    atomic: bool,
 ) -> None:
     """Import captures from JSON Lines (a file or -), or a directory of capture files.
 
@@ -426,6 +439,8 @@ def import_(
       newsarchive import --warc crawl.warc.gz
     """
     if is_warc:
+        if atomic:
+            raise click.UsageError("--atomic applies to JSON Lines and capture files")
         from .webarchive import import_warc_files
 
         import_warc_files(archive, sources, quiet=quiet)
@@ -437,7 +452,7 @@ def import_(
         files = sorted(Path(source).glob("*.txt"))
         if not files:
             raise InputError(f"{source} holds no capture files (*.txt)")
-        _report(archive.import_capture_files(files), "file")
+        _report(archive.import_capture_files(files, atomic=atomic), "file", atomic=atomic)
         return
     stream: IO[bytes]
     if source == "-":
@@ -454,8 +469,11 @@ def import_(
             analyse=analyse,
             workers=default_workers(total),
             on_progress=on_progress,
+            atomic=atomic,
         )
-    _report(report, "line")
+    if not report.problems and report.captures_added + report.unchanged == 0:
+        raise InputError(f"{'standard input' if source == '-' else source} holds no captures")
+    _report(report, "line", atomic=atomic)
 
 
 @cli.command()

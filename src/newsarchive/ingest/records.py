@@ -208,11 +208,18 @@ def _prepare_range(
     path: str, identity: tuple[int, int], start: int, end: int, source: str
 ) -> tuple[int, Prepared]:
     """``_prepare_block`` of bytes ``start`` to ``end`` of the file at ``path``."""
+    if _orphaned():
+        os._exit(1)  # the import that wanted this block is gone
     with open(path, "rb") as file:
         if _identity(file) != identity:
             raise InputError(f"{path} was replaced while it was being imported")
         file.seek(start)
         return _prepare_block(file.read(end - start), source)
+
+
+def _orphaned() -> bool:
+    """True in a worker whose importing process has died (it was adopted by init)."""
+    return os.getppid() == 1
 
 
 def _identity(file: IO[bytes]) -> tuple[int, int]:
@@ -300,8 +307,11 @@ def prepare_lines(
         lines += count
         return done, lines, numbered
 
+    context = _pool_context()
+    # A forked worker's parent is this process; others are started by a server process.
+    parent = os.getpid() if context.get_start_method() == "fork" else 0
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=_pool_context(), initializer=_ignore_interrupts
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(parent,)
     ) as pool:
         jobs: Iterator[tuple[int, Future[tuple[int, Prepared]]]]
         if path is None:
@@ -327,9 +337,27 @@ def prepare_lines(
             raise
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C reaches every process of the group; the importing one stops the import."""
+def _start_worker(parent: int) -> None:
+    """Set a worker up to leave with the import: on Ctrl-C, and when its parent dies.
+
+    Ctrl-C reaches every process of the group; the importing one stops the import, so a
+    worker ignores it. A parent killed outright (``kill -9``) cannot stop its workers: on
+    Linux the kernel is asked to kill each worker then (``parent`` is its pid, or 0 when
+    a server process started the worker), and elsewhere a worker notices at its next
+    block (see ``_prepare_range``).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if parent and os.getppid() != parent:  # it died before the request above took effect
+        os._exit(1)
 
 
 def _pool_context() -> BaseContext:
