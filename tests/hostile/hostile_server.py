@@ -14,6 +14,9 @@ import socket
 import socketserver
 import threading
 import time
+from collections.abc import Iterator
+
+import pytest
 
 MAX_DRIP_SECONDS = 20.0
 DRIP_INTERVAL = 0.02
@@ -158,3 +161,13 @@ class HostileServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+
+
+@pytest.fixture
+def hostile_server() -> Iterator[HostileServer]:
+    server = HostileServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -69,9 +69,9 @@ cli_text = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size
 @given(
     url=urls,
     options=st.lists(
-        st.tuples(
-            st.sampled_from(["--captured-at", "--published-at", "--modified-at"]), times
-        ).map(list)
+        st.tuples(st.sampled_from(["--captured-at", "--published-at", "--modified-at"]), times).map(
+            list
+        )
         | st.tuples(st.just("--title"), cli_text).map(list)
         | st.tuples(st.just("--meta"), cli_text).map(list)
         | st.sampled_from([["--html"], ["--allow-empty"], ["--json"], ["--bogus"]]),
@@ -93,12 +93,7 @@ def test_save_never_fails_badly(
 
 
 json_values: st.SearchStrategy[Any] = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | st.floats()
-    | st.text(max_size=12)
-    | times,
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12) | times,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
     max_leaves=6,
 )

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hostile_server import BOMB_BYTES, HostileServer
+from hostile_server import BOMB_BYTES, HostileServer, hostile_server
 
 from newsarchive import Archive
 from newsarchive.cli import cli
 from newsarchive.errors import FetchError
 from newsarchive.fetch.http import FetchOptions, HttpFetcher
+
+__all__ = ["hostile_server"]
 
 FAST = FetchOptions(
     timeout_seconds=1.0, retries=0, per_host_interval_seconds=0.0, respect_robots=False
