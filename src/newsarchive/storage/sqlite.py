@@ -75,8 +75,16 @@ class SQLiteStore(SQLStore):
                 self._schema_version()
             except sqlite3.OperationalError:
                 # A WAL database whose directory cannot take the shared-memory file: read
-                # it as a file nobody writes, which is what a read-only archive is.
+                # it as a file nobody writes, which is what a read-only archive is. Not
+                # with a write-ahead log left behind: reading without it would miss the
+                # captures it holds.
                 self._conn.close()
+                wal = path.with_name(path.name + "-wal")
+                if wal.is_file() and wal.stat().st_size > 0:
+                    raise StorageError(
+                        f"archive {self.location} is read-only and its last writes are still"
+                        f" in {wal.name}: open it once where it can be written"
+                    ) from None
                 self._conn = sqlite3.connect(
                     f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False
                 )
