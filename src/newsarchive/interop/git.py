@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 
-from ..errors import InputError, NewsArchiveError
+from ..errors import InputError, NewsArchiveError, StorageError, describe_failure
 from ..models import SavedCaptures
 
 if TYPE_CHECKING:
@@ -151,14 +151,17 @@ def import_git(
         One entry per capture saved and per problem, in commit order.
 
     Raises:
-        InputError: neither or both of ``url`` and ``url_pointer``, or ``repo`` is not a
-            git repository.
+        InputError: neither or both of ``url`` and ``url_pointer``, ``repo`` is not a
+            git repository, or no commit of it holds ``path``.
         NewsArchiveError: the ``git`` program is not installed.
     """
     if (url is None) == (url_pointer is None):
         raise InputError("give the article URL, or a JSON pointer to each article's URL")
     git = _Git(Path(repo))
     commits = git.commits(path)
+    if not commits:
+        # A misspelt path imports nothing: say so rather than report success.
+        raise InputError(f"{path} is in no commit of {repo}: check the path")
     reader = _Reader(
         archive,
         path,
@@ -173,7 +176,14 @@ def import_git(
         on_progress(0, len(commits))
     with git.blobs() as blobs:
         for done, commit in enumerate(commits, start=1):
-            reader.read(commit, blobs.get(commit.sha, path))
+            try:
+                reader.read(commit, blobs.get(commit.sha, path))
+            except StorageError:
+                raise  # the archive itself failed: the import cannot go on
+            except Exception as exc:  # noqa: BLE001 - one commit never ends an import
+                reader.problems.append(
+                    GitImportProblem(commit=commit.sha, reason=describe_failure(exc))
+                )
             if on_progress:
                 on_progress(done, len(commits))
     return GitImportReport(
