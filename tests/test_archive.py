@@ -489,7 +489,7 @@ def test_parallel_import_gives_the_same_archive_as_a_serial_one(
                 Problem(
                     line=8,
                     message="line is not valid JSON: "
-                    "Expecting property name enclosed in double quotes",
+                    "Expecting property name enclosed in double quotes at column 2",
                 ),
             )
             assert report.lines == len(lines)

@@ -117,6 +117,7 @@ class Archive:
         quality: str | None = None,
         analyse: bool = True,
         html_charset: str | None = None,
+        allow_empty: bool = True,
     ) -> SaveResult:
         """Record a capture of an article, and a new version if its content changed.
 
@@ -139,13 +140,15 @@ class Archive:
                 :meth:`reanalyse`).
             html_charset: the charset of ``html`` given as bytes (a label Python knows;
                 default UTF-8).
+            allow_empty: with False, an empty or whitespace-only text is refused.
 
         Returns:
             The stored capture and the version it belongs to.
 
         Raises:
-            InputError: no text or HTML, a bad URL, metadata that is not JSON, or a lone
-                surrogate outside the text.
+            InputError: no text or HTML, a field of the wrong type or out of range (it
+                is named; see ``docs/limits.md``), a bad URL, metadata that is not finite
+                JSON, or a lone surrogate outside the text.
             StorageError: the archive could not be written; nothing was saved.
         """
         return self.save_many(
@@ -167,6 +170,7 @@ class Archive:
                     http_headers=http_headers,
                     quality=quality,
                     html_charset=html_charset,
+                    allow_empty=allow_empty,
                 )
             ],
             analyse=analyse,
@@ -290,7 +294,8 @@ class Archive:
         if version < 0:
             latest = self.store.latest_version(key)
             number = (latest.number if latest else 0) + version + 1
-        found = self.store.version(key, number) if number >= 1 else None
+        # Past 2**63 no database integer can hold the number, and no article has it.
+        found = self.store.version(key, number) if 1 <= number < 2**63 else None
         if found is None:
             count = len(self.history(url))
             raise NotFoundError(f"{url} has no version {version} (it has {count})")
@@ -560,6 +565,7 @@ class Archive:
         analyse: bool = True,
         workers: int = 0,
         on_progress: ProgressCallback | None = None,
+        atomic: bool = False,
     ) -> ImportReport:
         """Import captures from JSON Lines, one capture per line; see ``docs/cli.md``.
 
@@ -577,6 +583,9 @@ class Archive:
                 forked they import the main module, so a script that passes ``workers``
                 should guard its entry point with ``if __name__ == "__main__"``.
             on_progress: called with (bytes read, total) after each batch.
+            atomic: all or nothing: if any line cannot be used, nothing is imported (the
+                report lists every such line), and the captures are written in one
+                transaction. They are held in memory until then.
 
         Returns:
             The counts, and one problem per line that could not be used.
@@ -589,6 +598,7 @@ class Archive:
             workers=workers,
             on_new_versions=self._analyse_new if analyse else None,
             on_progress=on_progress,
+            atomic=atomic,
         )
 
     def import_from(
@@ -597,6 +607,7 @@ class Archive:
         *,
         analyse: bool = True,
         on_progress: ProgressCallback | None = None,
+        atomic: bool = False,
     ) -> ImportReport:
         """Import whatever ``source`` holds: a directory of capture files, or JSON Lines.
 
@@ -608,6 +619,8 @@ class Archive:
                 stream of JSON Lines.
             analyse: compute the change analysis of new versions as they are saved.
             on_progress: called with (done, total): bytes of a file, or files of a directory.
+            atomic: all or nothing: if any line or file cannot be used, nothing is imported
+                (the report lists every such one); see :meth:`import_jsonl`.
 
         Returns:
             The counts, and the lines (or files) that could not be used.
@@ -620,6 +633,7 @@ class Archive:
             source,
             on_new_versions=self._analyse_new if analyse else None,
             on_progress=on_progress,
+            atomic=atomic,
         )
 
     def _analyse_new(self, urls: list[str]) -> None:

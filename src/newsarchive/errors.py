@@ -74,3 +74,22 @@ class MissingDependencyError(NewsArchiveError, ImportError):
             f"{feature} needs an optional dependency: pip install 'newsarchive[{extra}]'"
         )
         self.extra = extra
+
+
+def describe_failure(exc: BaseException) -> str:
+    """One line saying why an item of a batch failed, for its problem report.
+
+    Args:
+        exc: what the item raised.
+
+    Returns:
+        The message of one of the archive's own errors, which reads well as it is;
+        anything else prefixed by its type, so the report shows an unexpected failure
+        as such. Whitespace runs become one space and the line stays under 300 characters.
+    """
+    text = " ".join(str(exc).split())
+    if len(text) > 300:
+        text = text[:299] + "…"
+    if isinstance(exc, NewsArchiveError):
+        return text or type(exc).__name__
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

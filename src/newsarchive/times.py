@@ -12,21 +12,40 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def parse_time(value: str, *, what: str = "time") -> datetime:
     """Parse an ISO 8601 time; a time without an offset is taken as UTC.
 
+    Args:
+        value: the text, e.g. ``2017-06-06T14:30:00Z``.
+        what: the field's name, for the error message.
+
+    Returns:
+        An aware UTC datetime between years 1 and 9999.
+
     Raises:
-        InputError: the value is not an ISO 8601 date or time.
+        InputError: the value is empty, not ISO 8601, names a day that does not exist
+            (``2017-02-30``), or falls outside years 1 to 9999 in UTC.
     """
     text = value.strip()
+    if not text:
+        raise InputError(f"bad {what}: empty (expected ISO 8601, e.g. 2017-06-06T14:30:00Z)")
     if text.endswith(("z", "Z")):
         text = text[:-1] + "+00:00"
+    shown = value if len(value) <= 60 else value[:60] + "…"
     try:
         parsed = datetime.fromisoformat(text)
-    except ValueError:
+    except ValueError as exc:
+        # fromisoformat says "day is out of range for month" for a date that reads well
+        # but does not exist; that deserves its own message.
+        reason = str(exc)
+        if "out of range" in reason or "must be in" in reason:
+            raise InputError(f"bad {what} {shown!r}: {reason}") from None
         raise InputError(
-            f"bad {what} {value!r}: expected ISO 8601, e.g. 2017-06-06T14:30:00Z"
+            f"bad {what} {shown!r}: expected ISO 8601, e.g. 2017-06-06T14:30:00Z"
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise InputError(f"bad {what} {shown!r}: outside years 1 to 9999 in UTC") from None
 
 
 def as_utc(value: datetime) -> datetime:

@@ -39,6 +39,7 @@ def test_copy_to_any_backend_and_back_exports_the_same(
         "captures_added": 8,
         "versions_added": 7,
         "analyses_copied": 0,
+        "problems": [],
     }
     again = runner.invoke(cli, ["copy", source, archive_location])
     assert again.exit_code == 0

@@ -207,7 +207,8 @@ def test_bad_arguments(archive: Archive, repo: Repo, tmp_path: Path) -> None:
     plain.mkdir()
     with pytest.raises(InputError, match="not a git repository"):
         import_git(archive, plain, "story.txt", url=URL)
-    assert import_git(archive, repo.path, "story.txt", url=URL).commits == 0
+    with pytest.raises(InputError, match="story.txt is in no commit of"):
+        import_git(archive, repo.path, "story.txt", url=URL)
 
 
 def test_resolve_pointer() -> None:

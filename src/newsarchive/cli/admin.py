@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from ..archive import Archive
@@ -55,10 +57,15 @@ def copy_(ctx: click.Context, source: str, destination: str, quiet: bool, as_jso
         report = copy_archive(source_archive, destination_archive, on_progress=on_progress)
     if as_json:
         echo_json(copy_report_to_dict(report))
-        return
-    click.echo(
-        f"{plural(report.captures, 'capture')} of {plural(report.articles, 'article')} copied: "
-        f"{report.captures_added} added ({report.versions_added} new versions), "
-        f"{report.captures - report.captures_added} already there",
-        err=True,
-    )
+    else:
+        for problem in report.problems:
+            click.echo(f"Error: {problem.where}: {problem.message}", err=True)
+        click.echo(
+            f"{plural(report.captures, 'capture')} of {plural(report.articles, 'article')} "
+            f"copied: {report.captures_added} added ({report.versions_added} new versions), "
+            f"{report.captures - report.captures_added} already there"
+            + (f", {len(report.problems)} refused" if report.problems else ""),
+            err=True,
+        )
+    if report.problems:
+        sys.exit(1)

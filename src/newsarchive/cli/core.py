@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,6 +45,8 @@ def _time_option(name: str, help: str) -> Callable[[F], F]:
 
 def _read_input(source: str | None) -> str:
     if source in (None, "-"):
+        if sys.stdin.isatty():
+            click.echo("Reading the text from standard input (end with Ctrl-D)…", err=True)
         data = sys.stdin.buffer.read()
         origin = "standard input"
     else:
@@ -56,6 +59,11 @@ def _read_input(source: str | None) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{origin} is not valid UTF-8 (byte {exc.start})") from None
+
+
+def _optional_time(value: str | None, what: str) -> datetime | None:
+    # An empty value is a mistake (an unset shell variable), not "now".
+    return None if value is None else parse_time(value, what=what)
 
 
 def _parse_meta(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -83,6 +91,9 @@ def _version_line(v: Version) -> str:
 @_time_option("--modified-at", "Modification time the page declares.")
 @click.option("--canonical-url", help="File the article under this URL; URL becomes an alias.")
 @click.option("--meta", multiple=True, metavar="KEY=VALUE", help="Metadata to keep (repeatable).")
+@click.option(
+    "--allow-empty", is_flag=True, help="Save an empty or blank text (refused by default)."
+)
 @json_option
 @pass_archive
 def save(
@@ -97,6 +108,7 @@ def save(
     modified_at: str | None,
     canonical_url: str | None,
     meta: tuple[str, ...],
+    allow_empty: bool,
     as_json: bool,
 ) -> None:
     """Save a capture of an article from FILE or standard input.
@@ -113,11 +125,12 @@ def save(
         html=content if is_html else None,
         title=title,
         byline=byline,
-        captured_at=parse_time(captured_at, what="--captured-at") if captured_at else None,
-        published_at=parse_time(published_at, what="--published-at") if published_at else None,
-        modified_at=parse_time(modified_at, what="--modified-at") if modified_at else None,
+        captured_at=_optional_time(captured_at, "--captured-at"),
+        published_at=_optional_time(published_at, "--published-at"),
+        modified_at=_optional_time(modified_at, "--modified-at"),
         canonical_url=canonical_url,
         metadata=metadata,
+        allow_empty=allow_empty,
     )
     if as_json:
         echo_json(save_result_to_dict(result))
@@ -289,11 +302,16 @@ def list_(archive: Archive, as_json: bool) -> None:
         click.echo(f"{'':6}{a.title or '(no title)'}")
 
 
-def _report(report: ImportReport, as_json: bool) -> None:
+def _report(report: ImportReport, as_json: bool, *, atomic: bool = False) -> None:
     if as_json:
         echo_json(import_report_to_dict(report))
     for problem in report.problems:
         click.echo(f"Error: {report.unit} {problem.line}: {problem.message}", err=True)
+    if atomic and report.problems:
+        click.echo(
+            f"nothing imported (--atomic): {len(report.problems)} bad {report.unit}s", err=True
+        )
+        sys.exit(1)
     click.echo(
         f"{report.captures_added} captures added ({report.versions_added} new versions), "
         f"{report.unchanged} already archived, {len(report.problems)} skipped",
@@ -318,6 +336,11 @@ def _report(report: ImportReport, as_json: bool) -> None:
     show_default=True,
     help="Analyse new versions while importing (--no-analyse: run reanalyse later).",
 )
+@click.option(
+    "--atomic",
+    is_flag=True,
+    help="All or nothing: import nothing if any line or file is bad (held in memory).",
+)
 @json_option
 @pass_archive
 def import_(
@@ -326,6 +349,7 @@ def import_(
     quiet: bool,
     is_warc: bool,
     analyse: bool,
+    atomic: bool,
     as_json: bool,
 ) -> None:
     """Import captures from JSON Lines (a file or -), or a directory of capture files.
@@ -338,14 +362,22 @@ def import_(
       newsarchive import --warc crawl.warc.gz
     """
     if is_warc:
+        if atomic:
+            raise click.UsageError("--atomic applies to JSON Lines and capture files")
         import_warc_files(archive, sources, quiet=quiet, as_json=as_json)
         return
     if len(sources) != 1:
         raise click.UsageError("give one FILE, DIR or - (several files only with --warc)")
     source = sys.stdin.buffer if sources[0] == "-" else sources[0]
     with progress("Importing", quiet=quiet) as on_progress:
-        report = archive.import_from(source, analyse=analyse, on_progress=on_progress)
-    _report(report, as_json)
+        report = archive.import_from(
+            source, analyse=analyse, on_progress=on_progress, atomic=atomic
+        )
+    empty = report.captures_added + report.unchanged == 0
+    if report.unit == "line" and empty and not report.problems:
+        where = "standard input" if sources[0] == "-" else sources[0]
+        raise InputError(f"{where} holds no captures")
+    _report(report, as_json, atomic=atomic)
 
 
 @cli.command()

@@ -45,7 +45,7 @@ def _exit_on_failures(failed: bool) -> None:
     type=click.FloatRange(min=0.1),
     default=20.0,
     show_default=True,
-    help="Seconds to wait for a server.",
+    help="Seconds a whole request may take: connecting, headers and body.",
 )
 @click.option(
     "--retries",

@@ -1,9 +1,11 @@
 """Polite HTTP fetching: one place that talks to the network.
 
 :class:`HttpFetcher` follows redirects itself so it can record the chain and
-check robots.txt on every hop, waits a minimum interval between requests to
-one host, retries 429 and 5xx answers with exponential backoff (honouring
-``Retry-After`` up to a cap), and refuses bodies above a size limit. httpx is
+check robots.txt and the scheme on every hop before a request is built, waits a
+minimum interval between requests to one host, retries 429 and 5xx answers with
+exponential backoff (honouring ``Retry-After`` up to a cap), and holds every
+request to limits a hostile server cannot stretch: an overall deadline, and caps
+on redirects, URL length, header and body size (see ``docs/limits.md``). httpx is
 imported only when a fetcher is created, so ``import newsarchive`` works
 without the ``scrape`` extra.
 """
@@ -51,16 +53,21 @@ class FetchOptions:
     """How politely and patiently to fetch.
 
     Durations are seconds. ``retries`` counts attempts after the first one.
+    ``timeout_seconds`` bounds each request as a whole (connecting, sending, the
+    headers and the body), however slowly the server answers. ``max_body_bytes``
+    counts the body after decompression.
     """
 
     user_agent: str = DEFAULT_USER_AGENT
-    timeout_seconds: float = 20.0
+    timeout_seconds: float = attrs.field(default=20.0, validator=attrs.validators.gt(0))
     retries: int = attrs.field(default=2, validator=attrs.validators.ge(0))
     backoff_seconds: float = 1.0
     max_retry_wait_seconds: float = 60.0
     per_host_interval_seconds: float = 1.0
     max_body_bytes: int = attrs.field(default=10_000_000, validator=attrs.validators.ge(1))
-    max_redirects: int = 10
+    max_redirects: int = attrs.field(default=10, validator=attrs.validators.ge(0))
+    max_url_length: int = attrs.field(default=8192, validator=attrs.validators.ge(16))
+    max_header_bytes: int = attrs.field(default=65_536, validator=attrs.validators.ge(1024))
     respect_robots: bool = True
     max_crawl_delay_seconds: float = 30.0
 
@@ -150,6 +157,8 @@ class HttpFetcher:
     Args:
         options: politeness and limits.
         sleep: called to wait; tests may pass a recorder.
+        clock: monotonic seconds, which the per-request deadline is measured by; tests
+            may pass a fake.
 
     Raises:
         MissingDependencyError: httpx is not installed.
@@ -160,14 +169,23 @@ class HttpFetcher:
         options: FetchOptions | None = None,
         *,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         client_module = _import_httpx()
+        from .transport import ACCEPT_ENCODING, Deadline, DeadlineTransport
+
         self.options = options or FetchOptions()
         self._sleep = sleep
+        self._deadline = Deadline(clock)
         self._client: httpx.Client = client_module.Client(
             follow_redirects=False,
             timeout=self.options.timeout_seconds,
-            headers={"User-Agent": self.options.user_agent},
+            headers={"User-Agent": self.options.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+            transport=DeadlineTransport(self._deadline),
+            # httpx builds the request a redirect points to as soon as a response
+            # arrives, even when it is not to follow it, and raises on a javascript: or
+            # data: target; a response hook runs before that, and checks the target.
+            event_hooks={"response": [self._check_redirect]},
         )
         self._last_request: dict[str, float] = {}
         self._host_interval: dict[str, float] = {}
@@ -197,11 +215,12 @@ class HttpFetcher:
             The final response, whatever its status: HTTP errors are data.
 
         Raises:
-            FetchError: the URL is not http(s), robots.txt disallows it, the
-                connection failed after every retry, there were too many
-                redirects, or the body exceeds ``max_body_bytes``.
+            FetchError: the URL (or a redirect's target) is not http(s) or is too
+                long, robots.txt disallows it, the connection failed or the deadline
+                passed after every retry, there were too many redirects, or the
+                headers or body exceed their limits.
         """
-        _check_url(url)
+        self._check_url(url)
         redirects: list[Redirect] = []
         current = url
         attempts_total = 0
@@ -211,8 +230,9 @@ class HttpFetcher:
             attempts_total += attempts
             location = header_value(resp_headers, "location")
             if status in REDIRECT_STATUSES and location:
-                target = urljoin(current, location)
-                _check_url(target, original=url)
+                # Checked before httpx builds the next request: it raises on a javascript:
+                # or data: target rather than report it.
+                target = self._redirect_target(current, location, original=url)
                 redirects.append(Redirect(url=current, status=status, location=target))
                 current = target
                 continue
@@ -230,6 +250,30 @@ class HttpFetcher:
         raise FetchError(f"Too many redirects fetching {url}", url=url)
 
     # -- internals ---------------------------------------------------------
+
+    def _check_url(self, url: str, *, original: str | None = None) -> None:
+        limit = self.options.max_url_length
+        if len(url) > limit:
+            raise FetchError(
+                f"URL too long: {len(url)} characters (limit {limit}): {url[:60]}…",
+                url=original or url[:limit],
+            )
+        _check_url(url, original=original)
+
+    def _check_redirect(self, response: httpx.Response) -> None:
+        location = response.headers.get("location")
+        if response.status_code in REDIRECT_STATUSES and location:
+            current = str(response.request.url)
+            self._redirect_target(current, location, original=current)
+
+    def _redirect_target(self, current: str, location: str, *, original: str) -> str:
+        try:
+            target = urljoin(current, location.strip())
+        except ValueError:
+            shown = location if len(location) <= 60 else location[:60] + "…"
+            raise FetchError(f"Bad redirect from {current} to {shown!r}", url=original) from None
+        self._check_url(target, original=original)
+        return target
 
     def _check_robots(self, url: str, *, original: str) -> None:
         if self._robots is None:
@@ -256,7 +300,10 @@ class HttpFetcher:
                 return None, b""
             location = header_value(resp_headers, "location")
             if status in REDIRECT_STATUSES and location:
-                current = urljoin(current, location)
+                try:
+                    current = self._redirect_target(current, location, original=robots_url)
+                except FetchError:
+                    return None, b""
                 continue
             return status, body
         return None, b""
@@ -286,7 +333,9 @@ class HttpFetcher:
                     f"Timed out after {self.options.timeout_seconds:g}s fetching {url}", url=url
                 )
                 cause: BaseException = exc
-            except httpx.TransportError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                # Transport and protocol errors (endless headers, a broken body), and a
+                # URL httpx cannot send: each is this URL's failure, never the run's.
                 error = FetchError(f"Could not fetch {url}: {_describe(exc)}", url=url)
                 cause = exc
             else:
@@ -308,12 +357,25 @@ class HttpFetcher:
     def _get_once(
         self, url: str, headers: Mapping[str, str] | None
     ) -> tuple[int, tuple[tuple[str, str], ...], bytes, str]:
+        from .transport import decoded_chunks
+
         limit = self.options.max_body_bytes
-        with self._client.stream("GET", url, headers=dict(headers or {})) as resp:
+        with (
+            self._deadline.within(self.options.timeout_seconds),
+            self._client.stream("GET", url, headers=dict(headers or {})) as resp,
+        ):
             # Names as the server wrote them, for archives that keep the response as sent.
             coding = resp.headers.encoding
             resp_headers = tuple((k.decode(coding), v.decode(coding)) for k, v in resp.headers.raw)
             line = f"{resp.http_version} {resp.status_code} {resp.reason_phrase}".rstrip()
+            header_bytes = sum(len(k) + len(v) + 4 for k, v in resp.headers.raw)
+            if header_bytes > self.options.max_header_bytes:
+                raise FetchError(
+                    f"Headers too large: {url} sent {header_bytes} bytes of headers"
+                    f" (limit {self.options.max_header_bytes})",
+                    url=url,
+                    status=resp.status_code,
+                )
             declared = resp.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise FetchError(
@@ -323,7 +385,8 @@ class HttpFetcher:
                 )
             chunks: list[bytes] = []
             size = 0
-            for chunk in resp.iter_bytes():
+            encoding = resp.headers.get("content-encoding")
+            for chunk in decoded_chunks(resp.iter_raw(), encoding, url=url):
                 size += len(chunk)
                 if size > limit:
                     raise FetchError(
@@ -346,6 +409,8 @@ def _check_url(url: str, *, original: str | None = None) -> None:
         raise FetchError(f"Not an http(s) URL: {url}", url=original or url)
 
 
-def _describe(exc: httpx.TransportError) -> str:
-    text = str(exc).strip()
+def _describe(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    if len(text) > 200:
+        text = text[:199] + "…"
     return text or type(exc).__name__

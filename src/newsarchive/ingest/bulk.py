@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
-from ..errors import InputError
+from ..errors import InputError, describe_failure
 from ..models import ImportReport, Problem
 from ..storage import CaptureRecord, Store
 from .capturefile import parse_capture_file
@@ -34,6 +34,7 @@ def import_lines(
     workers: int = 0,
     on_new_versions: NewVersionsCallback | None = None,
     on_progress: ProgressCallback | None = None,
+    atomic: bool = False,
 ) -> ImportReport:
     """Import JSON Lines into ``store``, in constant memory; see ``Archive.import_jsonl``.
 
@@ -45,6 +46,8 @@ def import_lines(
         workers: processes that prepare lines while this one writes (0: none).
         on_new_versions: called after each batch that added versions.
         on_progress: called with (bytes read, total) after each batch.
+        atomic: all or nothing: if any line cannot be used, nothing is written; else the
+            captures are written in one transaction (held in memory until then).
 
     Returns:
         The counts, and one problem per line that could not be used.
@@ -74,8 +77,10 @@ def import_lines(
                 problems.append(Problem(line=number, message=record))
                 continue
             batch.append(record)
-            if len(batch) >= IMPORT_BATCH:
+            if len(batch) >= IMPORT_BATCH and not atomic:
                 flush()
+    if atomic and problems:
+        batch.clear()  # one bad line, and nothing is written
     flush()
     return ImportReport(
         lines=counts["lines"],
@@ -93,6 +98,7 @@ def import_files(
     source: str = "import",
     on_new_versions: NewVersionsCallback | None = None,
     on_progress: ProgressCallback | None = None,
+    atomic: bool = False,
 ) -> ImportReport:
     """Import capture files into ``store`` in one transaction, in time order.
 
@@ -102,6 +108,7 @@ def import_files(
         source: the capture source of files that name none.
         on_new_versions: called once with the articles that got new versions.
         on_progress: called with (files done, files) at the end.
+        atomic: all or nothing: if any file cannot be used, nothing is imported.
 
     Returns:
         The counts, and one problem per file that could not be used (by its place).
@@ -119,7 +126,11 @@ def import_files(
             problems.append(Problem(line=number, message=f"{path}: {exc.strerror}"))
         except InputError as exc:
             problems.append(Problem(line=number, message=f"{path}: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - one bad file never ends an import
+            problems.append(Problem(line=number, message=f"{path}: {describe_failure(exc)}"))
     records.sort(key=lambda r: r.captured_at)
+    if atomic and problems:
+        records.clear()
     results = store.save(records)
     changed = sorted({r.version.url for r in results if r.is_new_version and r.version})
     if on_new_versions is not None and changed:
@@ -142,6 +153,7 @@ def import_source(
     *,
     on_new_versions: NewVersionsCallback | None = None,
     on_progress: ProgressCallback | None = None,
+    atomic: bool = False,
 ) -> ImportReport:
     """Import a directory of capture files, a JSON Lines file, or a JSON Lines stream.
 
@@ -150,6 +162,7 @@ def import_source(
         source: the directory, file or binary stream.
         on_new_versions: called after each batch that added versions.
         on_progress: called with (done, total).
+        atomic: all or nothing (see :func:`import_lines`).
 
     Returns:
         The import's report.
@@ -158,13 +171,17 @@ def import_source(
         InputError: the file cannot be read, or the directory holds no capture files.
     """
     if not isinstance(source, (str, os.PathLike)):
-        return import_lines(store, source, on_new_versions=on_new_versions, on_progress=on_progress)
+        return import_lines(
+            store, source, on_new_versions=on_new_versions, on_progress=on_progress, atomic=atomic
+        )
     path = Path(source)
     if path.is_dir():
         files = sorted(path.glob("*.txt"))
         if not files:
             raise InputError(f"{source} holds no capture files (*.txt)")
-        return import_files(store, files, on_new_versions=on_new_versions, on_progress=on_progress)
+        return import_files(
+            store, files, on_new_versions=on_new_versions, on_progress=on_progress, atomic=atomic
+        )
     try:
         stream, total = open(path, "rb"), os.path.getsize(path)  # noqa: SIM115 - closed below
     except OSError as exc:
@@ -177,4 +194,5 @@ def import_source(
             workers=default_workers(total),
             on_new_versions=on_new_versions,
             on_progress=on_progress,
+            atomic=atomic,
         )

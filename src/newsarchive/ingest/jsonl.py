@@ -25,18 +25,34 @@ _TEXTS = (
 KNOWN = frozenset({*_TIMES, *_TEXTS, "metadata", "http_status", "http_headers"})
 
 
+def _refuse_constant(name: str) -> Any:
+    # Python reads NaN and Infinity, which are not JSON and which no other reader takes.
+    raise InputError(f"line is not valid JSON: {name} is not a JSON number")
+
+
 def parse_line(line: bytes, *, default_source: str) -> dict[str, Any]:
     """Turn one line into keyword arguments for ``Archive.save``.
+
+    Args:
+        line: one line of UTF-8 JSON, an object.
+        default_source: the ``source`` of a line that names none.
+
+    Returns:
+        The keyword arguments; ``prepare_record`` checks their ranges.
 
     Raises:
         InputError: the line is not valid UTF-8 JSON, or a field has the wrong type.
     """
     try:
-        data = json.loads(line.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise InputError("line is not valid UTF-8") from None
+        data = json.loads(line.decode("utf-8"), parse_constant=_refuse_constant)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"line is not valid UTF-8 (byte {exc.start + 1})") from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"line is not valid JSON: {exc.msg}") from None
+        # json's messages end "at" when they give a position, as this one does.
+        reason = exc.msg.removesuffix(" at")
+        raise InputError(f"line is not valid JSON: {reason} at column {exc.colno}") from None
+    except RecursionError:
+        raise InputError("line is not valid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise InputError("line is not a JSON object")
     unknown = sorted(set(data) - KNOWN)

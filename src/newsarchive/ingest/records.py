@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import json
 import os
 import signal
 import sys
@@ -17,12 +16,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
-from ..errors import InputError
+from ..errors import InputError, describe_failure
 from ..normalize import content_hash, sha256_hex
 from ..storage import CaptureRecord, TextFrame
 from ..storage.framer import TextFramer
-from ..times import as_utc, utc_now
+from ..times import utc_now
 from ..urls import canonical_url as make_canonical
+from . import validate
 from .htmltext import html_to_text
 from .jsonl import parse_line
 from .served import decode_served, pack_served
@@ -60,6 +60,7 @@ def prepare_record(
     http_status: int | None = None,
     http_headers: Iterable[tuple[str, str]] | None = None,
     quality: str | None = None,
+    allow_empty: bool = True,
     framer: Framer | None = None,
     html_charset: str | None = None,
 ) -> CaptureRecord:
@@ -71,30 +72,40 @@ def prepare_record(
 
     ``html`` given as bytes is the page as the server sent it, in ``html_charset``
     (UTF-8 when None); it is stored as those exact bytes, and read in that charset.
+    Without ``allow_empty``, an empty or whitespace-only text is refused.
 
     Raises:
-        InputError: no text or HTML, a bad URL, metadata that is not JSON, or a lone
-            surrogate outside the text.
+        InputError: no text or HTML, a field of the wrong type or out of range (see
+            :mod:`newsarchive.ingest.validate`), a bad URL, metadata that is not JSON, or
+            a lone surrogate outside the text.
     """
-    seen = make_canonical(url)
-    canonical = make_canonical(canonical_url) if canonical_url else seen
-    aliases = {seen} | ({make_canonical(fetched_url)} if fetched_url else set())
+    validate.check_capture_fields(
+        url,
+        text=text,
+        html=html,
+        canonical_url=canonical_url,
+        fetched_url=fetched_url,
+        title=title,
+        byline=byline,
+        source=source,
+        quality=quality,
+    )
+    captured_at = validate.check_time(captured_at, "captured_at")
+    published_at = validate.check_time(published_at, "published_at")
+    modified_at = validate.check_time(modified_at, "modified_at")
+    http_status = validate.check_http_status(http_status)
+    headers = validate.check_headers(http_headers)
+    metadata = validate.check_metadata(metadata)
+    canonical, aliases = _canonical_and_aliases(url, canonical_url, fetched_url)
     stored_html, html = _served_html(html, html_charset)
-    text, title = _text_and_title(text, html, title)
-    metadata = _checked_metadata(metadata)
-    headers = tuple((str(k), str(v)) for k, v in (http_headers or ()))
-    _require_unicode_fields(title=title, byline=byline, source=source, quality=quality)
-    for k, v in headers:
-        _require_unicode("an HTTP header", f"{k}{v}")
-    data = text.encode("utf-8", "surrogatepass")
-    raw_hash = sha256_hex(data)
-    published_at = as_utc(published_at) if published_at else None
-    modified_at = as_utc(modified_at) if modified_at else None
+    text, title = _read_text(text, html, title, allow_empty=allow_empty)
+    _require_unicode_fields(headers, title=title, byline=byline, source=source, quality=quality)
+    data, raw_hash, digest = _hashes(text, title, byline, published_at, modified_at, metadata)
     frame = None if framer is None else framer(canonical, raw_hash, data)
     return CaptureRecord(
         url=canonical,
-        aliases=tuple(sorted(aliases - {canonical})),
-        captured_at=as_utc(captured_at) if captured_at else utc_now(),
+        aliases=aliases,
+        captured_at=captured_at or utc_now(),
         source=source,
         text=text if frame is None else "",
         html=stored_html,
@@ -103,16 +114,7 @@ def prepare_record(
         published_at=published_at,
         modified_at=modified_at,
         metadata=metadata,
-        content_hash=content_hash(
-            text=text,
-            title=title,
-            byline=byline,
-            published_at=published_at,
-            modified_at=modified_at,
-            encoded=data,
-            encoded_hash=raw_hash,
-            page=metadata.get("page"),
-        ),
+        content_hash=digest,
         text_hash=raw_hash,
         text_frame=frame,
         fetched_url=fetched_url,
@@ -122,12 +124,60 @@ def prepare_record(
     )
 
 
-def _require_unicode_fields(**fields: str | None) -> None:
+def _canonical_and_aliases(
+    url: str, canonical_url: str | None, fetched_url: str | None
+) -> tuple[str, tuple[str, ...]]:
+    """The URL the capture is filed under, and the other URLs it was seen at."""
+    seen = make_canonical(url)
+    canonical = make_canonical(canonical_url) if canonical_url else seen
+    aliases = {seen} | ({make_canonical(fetched_url)} if fetched_url else set())
+    return canonical, tuple(sorted(aliases - {canonical}))
+
+
+def _read_text(
+    text: str | None, html: str | None, title: str | None, *, allow_empty: bool
+) -> tuple[str, str | None]:
+    """The text and title (see ``_text_and_title``); a blank text refused unless allowed."""
+    text, title = _text_and_title(text, html, title)
+    if title is not None and "\x00" in title:  # the page's own, read from its HTML
+        title = title.replace("\x00", "")
+    if not allow_empty and validate.is_blank(text):
+        raise InputError("the text is empty: nothing to save (allow it with --allow-empty)")
+    return text, title
+
+
+def _hashes(
+    text: str,
+    title: str | None,
+    byline: str | None,
+    published_at: datetime | None,
+    modified_at: datetime | None,
+    metadata: Mapping[str, Any],
+) -> tuple[bytes, str, str]:
+    """The text as UTF-8, its hash, and the content hash of the version it makes."""
+    data = text.encode("utf-8", "surrogatepass")
+    raw_hash = sha256_hex(data)
+    digest = content_hash(
+        text=text,
+        title=title,
+        byline=byline,
+        published_at=published_at,
+        modified_at=modified_at,
+        encoded=data,
+        encoded_hash=raw_hash,
+        page=metadata.get("page"),
+    )
+    return data, raw_hash, digest
+
+
+def _require_unicode_fields(headers: Iterable[tuple[str, str]], **fields: str | None) -> None:
     # The text is stored as given, even a broken surrogate pair; these fields live in
     # database text columns, which take only valid Unicode.
     for what, value in fields.items():
         if value is not None:
             _require_unicode(what, value)
+    for k, v in headers:
+        _require_unicode("an HTTP header", f"{k}{v}")
 
 
 def _served_html(
@@ -156,18 +206,6 @@ def _text_and_title(
     return page.text, title if title is not None else page.title
 
 
-def _checked_metadata(metadata: Mapping[str, Any] | None) -> dict[str, Any]:
-    """A copy of the capture's metadata, refused unless it is valid Unicode JSON."""
-    checked = dict(metadata or {})
-    if checked:
-        try:
-            dumped = json.dumps(checked, ensure_ascii=False)
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"metadata must be JSON-serialisable: {exc}") from None
-        _require_unicode("metadata", dumped)
-    return checked
-
-
 def _require_unicode(what: str, value: str) -> None:
     try:
         value.encode("utf-8")
@@ -189,6 +227,9 @@ def _prepare_chunk(chunk: list[tuple[int, bytes]], source: str, frames: bool = F
             record = prepare_record(**parse_line(line, default_source=source), framer=framer)
         except InputError as exc:
             out.append((number, str(exc)))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad line never ends an import
+            out.append((number, describe_failure(exc)))
             continue
         out.append((number, record))
     return out
@@ -220,11 +261,18 @@ def _prepare_range(
     path: str, identity: tuple[int, int], start: int, end: int, source: str
 ) -> tuple[int, Prepared]:
     """``_prepare_block`` of bytes ``start`` to ``end`` of the file at ``path``."""
+    if _orphaned():
+        os._exit(1)  # the import that wanted this block is gone
     with open(path, "rb") as file:
         if _identity(file) != identity:
             raise InputError(f"{path} was replaced while it was being imported")
         file.seek(start)
         return _prepare_block(file.read(end - start), source)
+
+
+def _orphaned() -> bool:
+    """True in a worker whose importing process has died (it was adopted by init)."""
+    return os.getppid() == 1
 
 
 def _identity(file: IO[bytes]) -> tuple[int, int]:
@@ -315,8 +363,11 @@ def prepare_lines(
     # Process pools load only for imports that start workers.
     from concurrent.futures import ProcessPoolExecutor
 
+    context = _pool_context()
+    # A forked worker's parent is this process; others are started by a server process.
+    parent = os.getpid() if context.get_start_method() == "fork" else 0
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=_pool_context(), initializer=_ignore_interrupts
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(parent,)
     ) as pool:
         jobs: Iterator[tuple[int, Future[tuple[int, Prepared]]]]
         if path is None:
@@ -342,9 +393,27 @@ def prepare_lines(
             raise
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C reaches every process of the group; the importing one stops the import."""
+def _start_worker(parent: int) -> None:
+    """Set a worker up to leave with the import: on Ctrl-C, and when its parent dies.
+
+    Ctrl-C reaches every process of the group; the importing one stops the import, so a
+    worker ignores it. A parent killed outright (``kill -9``) cannot stop its workers: on
+    Linux the kernel is asked to kill each worker then (``parent`` is its pid, or 0 when
+    a server process started the worker), and elsewhere a worker notices at its next
+    block (see ``_prepare_range``).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if parent and os.getppid() != parent:  # it died before the request above took effect
+        os._exit(1)
 
 
 def _pool_context() -> BaseContext:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..archive import CaptureRecord
-from ..errors import InputError, NewsArchiveError
+from ..errors import InputError, NewsArchiveError, StorageError, describe_failure
 from ..models import SavedCaptures
 from .gitentries import (
     RESERVED_META,
@@ -137,13 +137,16 @@ def import_git(
     Raises:
         InputError: neither or both of ``url`` and ``items``, ``repo`` is not a git
             repository, ``rev`` names no commit, or an entry's URL is relative and no
-            base URL was given (nothing of that batch is saved).
+            base URL was given (nothing of that batch is saved), or no commit holds ``path``.
         NewsArchiveError: the ``git`` program is not installed.
     """
     if (url is None) == (items is None):
         raise InputError("give the article URL, or where each article's URL is in the JSON")
     git = GitRepository(Path(repo))
     commits = git.commits(path, rev=rev)
+    if not commits:
+        # A misspelt path imports nothing: say so rather than report success.
+        raise InputError(f"{path} is in no commit of {repo}: check the path")
     done = _Imported.load(archive, path)
     # Commits up to the last one imported were gone through by an earlier import.
     start = max((i + 1 for i, c in enumerate(commits) if c.sha in done.commits), default=0)
@@ -158,7 +161,14 @@ def import_git(
             if commit.sha in done.commits:
                 reader.already += 1
                 continue
-            reader.read(commit, blobs.get(commit.sha, path))
+            try:
+                reader.read(commit, blobs.get(commit.sha, path))
+            except (StorageError, RelativeURLError):
+                raise  # the archive failed, or the command needs --url-base: nothing can go on
+            except Exception as exc:  # noqa: BLE001 - one commit never ends an import
+                reader.problems.append(
+                    GitImportProblem(commit=commit.sha, reason=describe_failure(exc))
+                )
             if len(reader.batch) >= BATCH_CAPTURES:
                 reader.flush()
                 if on_progress:

@@ -16,8 +16,9 @@ from typing import Any
 import attrs
 
 from ..archive import Archive, CaptureRecord
-from ..errors import InputError
-from ..models import Capture
+from ..errors import InputError, StorageError, describe_failure
+from ..models import Capture, Problem
+from ..times import format_time
 
 __all__ = ["CopyReport", "copy_archive"]
 
@@ -35,6 +36,9 @@ class CopyReport:
     captures_added: int = 0
     versions_added: int = 0
     analyses_copied: int = 0
+    # Captures the destination refused (say, stored before a check the archive now
+    # makes at its door); every other capture was copied.
+    problems: tuple[Problem, ...] = ()
 
 
 def copy_archive(
@@ -68,10 +72,11 @@ def copy_archive(
     counts = {"captures": 0, "captures_added": 0, "versions_added": 0, "analyses_copied": 0}
     aliases = {a.url: a.aliases for a in articles}
     done = 0
+    problems: list[Problem] = []
     # Each article's captures come in the order they were saved, which replays the
     # source's own history, backfills included.
     for url, group in itertools.groupby(source.iter_captures(), key=lambda c: c.url):
-        for batch in _batches(source, destination, list(group), aliases.get(url, ())):
+        for batch in _batches(source, destination, list(group), aliases.get(url, ()), problems):
             for result in destination.save_many(batch):
                 counts["captures_added"] += result.is_new_capture
                 counts["versions_added"] += result.is_new_version
@@ -80,16 +85,27 @@ def copy_archive(
             if on_progress:
                 on_progress(done, total)
         counts["analyses_copied"] += _copy_analyses(source, destination, url)
-    return CopyReport(articles=len(articles), **counts)
+    return CopyReport(articles=len(articles), problems=tuple(problems), **counts)
 
 
 def _batches(
-    source: Archive, destination: Archive, captures: list[Capture], aliases: tuple[str, ...]
+    source: Archive,
+    destination: Archive,
+    captures: list[Capture],
+    aliases: tuple[str, ...],
+    problems: list[Problem],
 ) -> Iterator[list[CaptureRecord]]:
     batch: list[CaptureRecord] = []
     size = 0
     for capture in captures:
-        record = _record(source, destination, capture, aliases if not batch else ())
+        try:
+            record = _record(source, destination, capture, aliases if not batch else ())
+        except StorageError:
+            raise  # an archive itself failed: the copy cannot go on
+        except Exception as exc:  # noqa: BLE001 - one capture never ends a copy
+            when = format_time(capture.captured_at)
+            problems.append(Problem(url=capture.url, message=f"{when}: {describe_failure(exc)}"))
+            continue
         batch.append(record)
         size += len(record.text) + len(record.html or "")
         if len(batch) >= BATCH_CAPTURES or size >= BATCH_BYTES:

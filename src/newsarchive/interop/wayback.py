@@ -26,7 +26,13 @@ from urllib.parse import urlencode
 
 import attrs
 
-from ..errors import FetchError, InputError, NewsArchiveError, NotFoundError
+from ..errors import (
+    FetchError,
+    InputError,
+    NotFoundError,
+    StorageError,
+    describe_failure,
+)
 from ..fetch.decode import decode_html
 from ..fetch.extract import extract_article
 from ..fetch.http import Fetcher, FetchOptions, HttpFetcher
@@ -361,14 +367,16 @@ class _Backfill:
                 result = self._save_again(row, memento_url, earlier)
             else:
                 result = self._fetch_and_save(row, memento_url)
-        except NewsArchiveError as exc:
+        except StorageError:
+            raise  # the archive itself failed: the backfill cannot go on
+        except Exception as exc:  # noqa: BLE001 - one memento never ends a backfill
             log.info("backfill of %s failed: %s", memento_url, exc)
             return MementoResult(
                 timestamp=row.timestamp,
                 memento_url=memento_url,
                 status="failed",
                 captured_at=at,
-                reason=str(exc),
+                reason=describe_failure(exc),
             )
         return result
 

@@ -73,8 +73,42 @@ def clean_text(text: str) -> str:
 
 
 def escape(text: str | None) -> str:
-    """Escape text for HTML element content and double-quoted attributes."""
-    return html.escape(clean_text(text or ""), quote=True)
+    """Escape text for HTML element content and double-quoted attributes.
+
+    Bidirectional controls the text leaves open are closed at its end, so a crafted
+    headline or paragraph can reorder only itself, never the words around it.
+    """
+    return html.escape(isolate_bidi(clean_text(text or "")), quote=True)
+
+
+# Embeddings and overrides (LRE, RLE, LRO, RLO), closed by PDF; isolates (LRI, RLI,
+# FSI), closed by PDI.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_PDF, _PDI = "\u202c", "\u2069"
+
+
+def isolate_bidi(text: str) -> str:
+    """Return ``text`` with a PDF or PDI appended for each bidi control it leaves open.
+
+    Follows the pairing rules of the Unicode bidirectional algorithm (UAX #9, X1-X8): a
+    PDF closes the innermost embedding or override inside the innermost isolate, a PDI
+    closes the innermost isolate and everything opened inside it.
+    """
+    if _BIDI_CONTROLS.search(text) is None:
+        return text
+    stack: list[str] = []
+    for match in _BIDI_CONTROLS.finditer(text):
+        char = match.group()
+        if char == _PDF:
+            if stack and stack[-1] == _PDF:
+                stack.pop()
+        elif char == _PDI:
+            if _PDI in stack:
+                while stack.pop() != _PDI:
+                    pass
+        else:
+            stack.append(_PDI if char >= "\u2066" else _PDF)
+    return text + "".join(reversed(stack))
 
 
 def safe_href(url: str) -> str | None:

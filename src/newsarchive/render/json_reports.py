@@ -144,14 +144,20 @@ def timemap_to_dict(tm: TimeMap) -> dict[str, Any]:
     }
 
 
-def copy_report_to_dict(report: CopyReport) -> dict[str, int]:
-    """Describe what a copy between archives read and added."""
+def copy_report_to_dict(report: CopyReport) -> dict[str, Any]:
+    """Describe what a copy between archives read and added, and the captures refused.
+
+    Returns:
+        The counts, and ``problems`` (``url``, ``reason``): captures the destination
+        refused; every other capture was copied.
+    """
     return {
         "articles": report.articles,
         "captures": report.captures,
         "captures_added": report.captures_added,
         "versions_added": report.versions_added,
         "analyses_copied": report.analyses_copied,
+        "problems": [problem_to_dict(p, "url") for p in report.problems],
     }
 
 

@@ -302,7 +302,13 @@ def _fetch_kwargs(data: Mapping[str, Any], limits: Mapping[str, Any]) -> dict[st
     ):
         if key in limits:
             fetch_kwargs[key] = parse_duration(limits[key], key=f"limits.{key}")
-    for key in ("retries", "max_body_bytes", "max_redirects"):
+    for key in (
+        "retries",
+        "max_body_bytes",
+        "max_redirects",
+        "max_url_length",
+        "max_header_bytes",
+    ):
         if key in limits:
             fetch_kwargs[key] = _int(limits[key], f"limits.{key}", minimum=0)
     if "respect_robots" in limits:

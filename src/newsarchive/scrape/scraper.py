@@ -10,7 +10,14 @@ from urllib.parse import urlsplit
 import attrs
 
 from ..archive import Archive
-from ..errors import ExtractionError, FetchError, InputError, NotFoundError
+from ..errors import (
+    ExtractionError,
+    FetchError,
+    InputError,
+    NotFoundError,
+    StorageError,
+    describe_failure,
+)
 from ..fetch.decode import decode_html
 from ..fetch.extract import ExtractedArticle, extract_article
 from ..fetch.http import Fetcher, FetchOptions, HttpFetcher, Response
@@ -67,6 +74,13 @@ class Scraper:
             status = exc.status if isinstance(exc, FetchError) else None
             return ItemResult(
                 url=url, outcome="failed", origin=origin, http_status=status, message=str(exc)
+            )
+        except StorageError:
+            raise  # the archive itself failed: the run cannot go on
+        except Exception as exc:  # noqa: BLE001 - one page never ends a run
+            log.exception("Unexpected failure archiving %s", url[:200])
+            return ItemResult(
+                url=url, outcome="failed", origin=origin, message=describe_failure(exc)
             )
 
     def _capture(self, url: str, *, origin: Origin, source: Source | None) -> ItemResult:

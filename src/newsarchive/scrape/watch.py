@@ -9,7 +9,7 @@ from datetime import datetime
 import attrs
 
 from ..archive import Archive
-from ..errors import FetchError, NotFoundError
+from ..errors import FetchError, InputError, NotFoundError, StorageError, describe_failure
 from ..fetch.feeds import parse_feed
 from ..fetch.http import Fetcher, HttpFetcher
 from ..times import utc_now
@@ -170,12 +170,18 @@ def _read_feed(
         )
     except FetchError as exc:
         return FeedResult(url=feed.url, message=str(exc))
+    except StorageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a malformed feed is that feed's failure
+        return FeedResult(url=feed.url, message=f"feed {feed.url}: {describe_failure(exc)}")
     discovered = 0
     for entry in entries:
-        if not feed.accepts(entry.url):
-            continue
-        if _find_article(archive, entry.url) is not None:
-            continue
+        try:
+            if not feed.accepts(entry.url) or _find_article(archive, entry.url) is not None:
+                continue
+        except InputError:
+            # A link that is no article URL (too long, not http): fetching it reports why.
+            pass
         if add(entry.url, "discovered", feed):
             discovered += 1
     return FeedResult(url=feed.url, entries=len(entries), discovered=discovered)

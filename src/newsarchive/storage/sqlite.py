@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
@@ -20,7 +21,13 @@ BUSY_TIMEOUT_MS = 60_000
 
 
 class SQLiteStore(SQLStore):
-    """A SQLite archive at ``directory/newsarchive.db``; ``:memory:`` keeps it in memory."""
+    """A SQLite archive at ``directory/newsarchive.db``; ``:memory:`` keeps it in memory.
+
+    An archive this process cannot write (a read-only file, directory or disk) is opened
+    read-only: everything that reads works, and a save is a StorageError saying why.
+    """
+
+    read_only = False
 
     def __init__(self, directory: Path, *, create: bool = True) -> None:
         super().__init__()
@@ -40,6 +47,9 @@ class SQLiteStore(SQLStore):
                 ) from None
             path = str(directory / DATABASE_NAME)
         self.location = str(directory)
+        if not memory and _is_read_only(directory / DATABASE_NAME):
+            self._open_read_only(directory / DATABASE_NAME)
+            return
         try:
             self._conn = sqlite3.connect(
                 path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
@@ -52,6 +62,50 @@ class SQLiteStore(SQLStore):
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot open archive {path}: {exc}") from None
+
+    def _open_read_only(self, path: Path) -> None:
+        """Open a database this process cannot write, without touching it."""
+        self.read_only = True
+        uri = path.resolve().as_uri()
+        try:
+            self._conn = sqlite3.connect(
+                f"{uri}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+            )
+            try:
+                self._schema_version()
+            except sqlite3.OperationalError:
+                # A WAL database whose directory cannot take the shared-memory file: read
+                # it as a file nobody writes, which is what a read-only archive is. Not
+                # with a write-ahead log left behind: reading without it would miss the
+                # captures it holds.
+                self._conn.close()
+                wal = path.with_name(path.name + "-wal")
+                if wal.is_file() and wal.stat().st_size > 0:
+                    raise StorageError(
+                        f"archive {self.location} is read-only and its last writes are still"
+                        f" in {wal.name}: open it once where it can be written"
+                    ) from None
+                self._conn = sqlite3.connect(
+                    f"{uri}?immutable=1", uri=True, isolation_level=None, check_same_thread=False
+                )
+            current, known = self._schema_version(), len(_migrations.SQLITE)
+        except sqlite3.DatabaseError as exc:
+            raise StorageError(f"cannot open archive {path}: {exc}") from None
+        if current > known:
+            raise SchemaError(
+                f"archive {self.location} has schema version {current}, newer than this "
+                f"newsarchive understands ({known}): upgrade newsarchive"
+            )
+        if current < known:
+            raise StorageError(
+                f"archive {self.location} is read-only and needs an upgrade this newsarchive "
+                f"makes on opening (schema {current} to {known}): open it once where it can "
+                "be written"
+            )
+
+    def _schema_version(self) -> int:
+        row = self._conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
+        return int(row.fetchone()[0])
 
     def _use_wal(self) -> None:
         # Switching to WAL needs the database to itself, and SQLite answers "locked" at
@@ -74,6 +128,10 @@ class SQLiteStore(SQLStore):
 
     @contextmanager
     def _write(self, lock_keys: Sequence[str]) -> Iterator[None]:
+        if self.read_only:
+            raise StorageError(
+                f"archive {self.location} is read-only: this process cannot write it"
+            )
         # BEGIN IMMEDIATE takes the database's write lock up front, so two processes
         # saving at once queue instead of both reading a stale "latest version".
         with self._failures_as_errors(), self._transaction("BEGIN IMMEDIATE"):
@@ -131,3 +189,11 @@ class SQLiteStore(SQLStore):
 
     def close(self) -> None:
         self._conn.close()
+
+
+def _is_read_only(database: Path) -> bool:
+    """True for an existing database file this process cannot write, or whose directory
+    cannot take SQLite's journal files."""
+    if not database.is_file():
+        return False
+    return not (os.access(database, os.W_OK) and os.access(database.parent, os.W_OK))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 import attrs
 
-from ...errors import NewsArchiveError, WarcFormatError
+from ...errors import NewsArchiveError, StorageError, WarcFormatError, describe_failure
 from ...fetch.decode import decode_html
 from ...models import BatchReport, Capture, Problem, SavedCaptures, Version
 from ...times import parse_time
@@ -200,12 +200,18 @@ class _Importer:
         def on_problem(error: WarcFormatError) -> None:
             self.problems.append(as_problem(error, label))
 
+        records, problems = self.records, len(self.problems)
         for record in iter_records(stream, name=label, on_problem=on_problem):
             self.records += 1
             self.handle(record)
             if on_record:
                 on_record(record.offset + record.length)
         self.flush()
+        if self.records == records and len(self.problems) == problems:
+            # An empty file, or one cut short before its first record ends: never silent.
+            self.problems.append(
+                Problem(file=label, offset=0, message="no WARC or ARC record in the file")
+            )
 
     def handle(self, record: WarcRecord) -> None:
         pending = self.pending
@@ -235,9 +241,13 @@ class _Importer:
                 self._save_exported(pending)
             else:
                 self._save_foreign(pending.record)
-        except (NewsArchiveError, ValueError) as exc:
+        except StorageError:
+            raise  # the archive itself failed: the import cannot go on
+        except Exception as exc:  # noqa: BLE001 - one record never ends an import
             record = pending.record
-            self.problems.append(Problem(file=record.file, offset=record.offset, message=str(exc)))
+            self.problems.append(
+                Problem(file=record.file, offset=record.offset, message=describe_failure(exc))
+            )
 
     # Records written by export_warc: restore exactly what was exported.
     def _save_exported(self, pending: _Pending) -> None:
