@@ -47,7 +47,7 @@ from .body import (
 )
 from .byline import choose_byline, page_bylines
 from .edges import trim_edges
-from .liveblog import read_live_blog
+from .liveblog import LiveBlog, read_live_blog
 from .signals import PageSignals, read_signals
 
 # Options passed to trafilatura; part of the extractor identity recorded with captures.
@@ -158,17 +158,8 @@ def extract_article(html: str, url: str, *, boilerplate: Sequence[str] = ()) -> 
     live = read_live_blog(tree, signals, container) if tree is not None else None
     live_field = None
     if live is not None:
-        # Posts keep every paragraph, so the recorded post boundaries hold in the text.
-        kept = attrs.evolve(
-            live,
-            posts=tuple(
-                (post_id, at, tuple(_clean_text(t, patterns).split("\n\n")))
-                for post_id, at, texts in live.posts
-                if (t := "\n".join(texts)) and _clean_text(t, patterns)
-            ),
-        )
-        paragraphs, live_field = kept.compose(())
-        text, source = "\n\n".join(paragraphs), "live-blog"
+        text, live_field = _live_text(live, patterns)
+        source = "live-blog"
     else:
         paragraphs, source = _body(signals, markup, doc, html, url, trafilatura, tree)
         paragraphs = trim_edges(
@@ -208,6 +199,21 @@ def extract_article(html: str, url: str, *, boilerplate: Sequence[str] = ()) -> 
         page=page,
         extractor=extractor_info(boilerplate),
     )
+
+
+def _live_text(live: LiveBlog, patterns: Sequence[re.Pattern[str]]) -> tuple[str, dict[str, Any]]:
+    """A live blog's text, post by post, and its ``live_blog`` page field."""
+    # Posts keep every paragraph, so the recorded post boundaries hold in the text.
+    kept = attrs.evolve(
+        live,
+        posts=tuple(
+            (post_id, at, tuple(_clean_text(t, patterns).split("\n\n")))
+            for post_id, at, texts in live.posts
+            if (t := "\n".join(texts)) and _clean_text(t, patterns)
+        ),
+    )
+    paragraphs, live_field = kept.compose(())
+    return "\n\n".join(paragraphs), live_field
 
 
 def _body(
