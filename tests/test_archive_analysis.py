@@ -146,3 +146,51 @@ def test_analyse_and_blame_through_the_archive(archive: Archive) -> None:
     assert result.alignment.apply(BASE) == archive.get(URL).text
     lines = archive.blame(URL)
     assert [line.version for line in lines] == [1, 1, 2]
+
+
+def test_a_new_version_is_analysed_against_its_predecessor_only(archive: Archive) -> None:
+    """Earlier versions' stored analyses are left as they are: none is computed again."""
+    archive.save(URL, text=BASE, captured_at=at(0))
+    archive.save(URL, text=BASE.replace("budget", "bugdet"), captured_at=at(10))
+    second = archive.get(URL)
+    marked = {**second.analysis, "level": "cosmetic", "marked": True}
+    archive.set_analyses(URL, [(second.id, marked)])
+    archive.save(URL, text=BASE.replace("Monday", "Tuesday"), captured_at=at(20))
+    history = archive.history(URL)
+    assert history[1].analysis == marked
+    assert history[2].analysis["against"] == second.id
+
+
+def test_a_save_whose_analysis_fails_saves_nothing(archive: Archive) -> None:
+    """The analysis is part of the save's transaction: if it fails, so does the save."""
+    archive.save(URL, text=BASE, captured_at=at(0))
+    record = archive.prepare(URL, text=BASE + "\n\nA new paragraph.", captured_at=at(10))
+    seen: list[list[str]] = []
+
+    def fail(urls: object) -> None:
+        seen.append(list(urls))  # type: ignore[call-overload]
+        raise RuntimeError("analysis failed")
+
+    with pytest.raises(RuntimeError):
+        archive.store.save([record], on_saved=fail)
+    assert seen == [[URL]]
+    assert len(archive.history(URL)) == 1 and len(archive.captures(URL)) == 1
+    archive.save_many([record])
+    assert levels(archive) == ["none", "substantive"]
+
+
+def test_an_import_stores_every_version_with_its_analysis(archive: Archive, tmp_path: Path) -> None:
+    lines = [
+        f'{{"url": "{u}", "captured_at": "2024-05-01T0{k}:00:00Z", "text": "{BASE} Part {k}."}}'
+        for k in range(4)
+        for u in (URL, OTHER)
+    ]
+    path = tmp_path / "captures.jsonl"
+    path.write_text("\n".join(lines).replace("\n\n", "\\n\\n") + "\n")
+    with path.open("rb") as stream:
+        report = archive.import_jsonl(stream)
+    assert report.versions_added == 8
+    for url in (URL, OTHER):
+        states = archive.store.analysis_states(url)
+        assert [s.analysis is not None for s in states] == [True] * 4
+        assert [s.analysis["against"] for s in states[1:]] == [s.id for s in states[:-1]]

@@ -178,17 +178,11 @@ class Archive:
     ) -> list[SaveResult]:
         """Save prepared captures (see :meth:`prepare`) in one transaction.
 
-        With ``analyse``, each new version's change analysis is computed and stored (see
-        :meth:`reanalyse`); without it, :meth:`reanalyse` fills them in later.
+        With ``analyse``, each new version's change analysis is computed against the
+        version before it and stored in the same transaction, so no version is ever left
+        without one; without it, :meth:`reanalyse` fills them in later.
         """
-        results = self.store.save(records)
-        if analyse:
-            changed = sorted(
-                {r.version.url for r in results if r.is_new_version and r.version is not None}
-            )
-            if changed:
-                self.reanalyse(changed, missing_only=True)
-        return results
+        return self.store.save(records, on_saved=self._analyse_stale if analyse else None)
 
     def prepare(self, url: str, **fields: Any) -> CaptureRecord:
         """Validate and hash a capture without saving it; takes :meth:`save`'s arguments."""
@@ -418,9 +412,6 @@ class Archive:
         Returns:
             The number of versions whose analysis was stored.
         """
-        from .analysis import analyse
-
-        rules = self._rules
         targets = (
             [self.article(u).url for u in urls]
             if urls is not None
@@ -428,30 +419,65 @@ class Archive:
         )
         stored = 0
         for done, url in enumerate(targets, start=1):
-            history = self.history(url)
-            items = []
-            for index, version in enumerate(history):
-                previous = history[index - 1] if index else None
-                # What an analysis depends on beyond the two texts: a backfill can change
-                # a version's predecessor, or what (and which number) it reverts to.
-                basis = {
-                    "against": previous.id if previous else None,
-                    "reverted_to": version.reverted_to,
-                }
-                current = version.analysis or {}
-                if (
-                    missing_only
-                    and current.get("rules_id") == rules.rules_id
-                    and all(current.get(k, "") == v for k, v in basis.items())
-                ):
-                    continue
-                summary = analyse(previous, version, rules=rules, history=history[:index])
-                items.append((version.id, {**summary.to_summary(), **basis}))
+            items = self._stale_analyses(url) if missing_only else self._all_analyses(url)
             self.store.set_analyses(url, items)
             stored += len(items)
             if on_progress:
                 on_progress(done, len(targets))
         return stored
+
+    def _analyse_stale(self, urls: Sequence[str]) -> None:
+        """Store the analyses these articles lack; a save runs it inside its transaction."""
+        for url in urls:
+            self.store.set_analyses(url, self._stale_analyses(url))
+
+    def _stale_analyses(self, url: str) -> list[tuple[str, dict[str, Any]]]:
+        """Analyses of the versions whose stored one is missing or out of date.
+
+        Only those versions and their predecessors are read: a new version at the end of
+        the timeline costs one analysis against the version before, however long the
+        article's history, and a backfill costs the versions whose neighbours changed.
+        """
+        from .analysis import analyse
+
+        rules = self._rules
+        states = self.store.analysis_states(url)
+        items = []
+        for index, state in enumerate(states):
+            basis = {
+                "against": states[index - 1].id if index else None,
+                "reverted_to": state.reverted_to,
+            }
+            current = state.analysis or {}
+            if current.get("rules_id") == rules.rules_id and all(
+                current.get(k, "") == v for k, v in basis.items()
+            ):
+                continue
+            version = self.store.version(url, state.number)
+            previous = self.store.version(url, state.number - 1) if index else None
+            assert version is not None
+            # The store marks every return to an earlier text, so no history is needed.
+            summary = analyse(previous, version, rules=rules)
+            items.append((version.id, {**summary.to_summary(), **basis}))
+        return items
+
+    def _all_analyses(self, url: str) -> list[tuple[str, dict[str, Any]]]:
+        from .analysis import analyse
+
+        rules = self._rules
+        history = self.history(url)
+        items = []
+        for index, version in enumerate(history):
+            previous = history[index - 1] if index else None
+            # What an analysis depends on beyond the two texts: a backfill can change
+            # a version's predecessor, or what (and which number) it reverts to.
+            basis = {
+                "against": previous.id if previous else None,
+                "reverted_to": version.reverted_to,
+            }
+            summary = analyse(previous, version, rules=rules, history=history[:index])
+            items.append((version.id, {**summary.to_summary(), **basis}))
+        return items
 
     def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
         """Store analysis summaries as given, e.g. copied from another archive.
@@ -533,15 +559,12 @@ class Archive:
         batch: list[CaptureRecord] = []
         done = 0
 
+        on_saved = self._analyse_stale if analyse else None
+
         def flush() -> None:
-            changed = set()
-            for outcome in self.store.ingest(batch):
+            for outcome in self.store.ingest(batch, on_saved=on_saved):
                 counts["captures_added" if outcome.is_new_capture else "unchanged"] += 1
                 counts["versions_added"] += outcome.is_new_version
-                if outcome.is_new_version:
-                    changed.add(outcome.url)
-            if analyse and changed:
-                self.reanalyse(sorted(changed), missing_only=True)
             batch.clear()
             if on_progress:
                 on_progress(done, total)

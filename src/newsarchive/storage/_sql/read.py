@@ -10,6 +10,7 @@ from typing import Any
 
 from ...models import Article, Capture, Change, Version
 from ...times import from_micros, to_micros
+from .. import AnalysisState
 from .blobs import SQLBlobs
 from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _stored_headers, _time
 
@@ -69,6 +70,24 @@ class SQLReader(SQLBlobs):
         with self._read():
             article_id, canonical = self._require_article(url)
             return self._versions(canonical, article_id)
+
+    def analysis_states(self, url: str) -> list[AnalysisState]:
+        with self._read():
+            article_id, _ = self._require_article(url)
+            rows = self._all(
+                "SELECT id, number, reverted_to, analysis FROM versions"
+                " WHERE article_id = ? ORDER BY number",
+                (article_id,),
+            )
+        return [
+            AnalysisState(
+                id=r[0],
+                number=int(r[1]),
+                reverted_to=None if r[2] is None else int(r[2]),
+                analysis=json.loads(r[3]) if r[3] else None,
+            )
+            for r in rows
+        ]
 
     def version(self, url: str, number: int) -> Version | None:
         with self._read():

@@ -10,7 +10,7 @@ import attrs
 from ...models import Capture, SaveResult, Version
 from ...normalize import sha256_hex
 from ...times import from_micros, to_micros
-from .. import CaptureRecord, Ingested, _headers, _timeline
+from .. import CaptureRecord, Ingested, OnSaved, _headers, _timeline
 from .rows import (
     _BEFORE_ANY_CAPTURE,
     _LEVELS,
@@ -28,8 +28,16 @@ from .timeline import SQLTimeline
 class SQLStore(SQLTimeline):
     """Shared implementation of the Store protocol over a DB-API connection."""
 
-    def save(self, records: Iterable[CaptureRecord]) -> list[SaveResult]:
-        return self._locked_batch(list(records), self._save_all)
+    def save(
+        self, records: Iterable[CaptureRecord], *, on_saved: OnSaved | None = None
+    ) -> list[SaveResult]:
+        def work(batch: list[CaptureRecord]) -> list[SaveResult]:
+            results = self._save_all(batch)
+            if on_saved is not None:
+                _notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
+            return results
+
+        return self._locked_batch(list(records), work)
 
     def _locked_batch(
         self, batch: list[CaptureRecord], work: Callable[[list[CaptureRecord]], list[T]]
@@ -291,14 +299,23 @@ class SQLStore(SQLTimeline):
 
     # -- bulk import ------------------------------------------------------------------
 
-    def ingest(self, records: Iterable[CaptureRecord]) -> list[Ingested]:
+    def ingest(
+        self, records: Iterable[CaptureRecord], *, on_saved: OnSaved | None = None
+    ) -> list[Ingested]:
         """Save records as ``save`` does, without building results: the bulk import path.
 
         A capture later than every other of its article (the common case of an import)
         is appended knowing the article's latest version from the one before, which saves
         most of the queries; any other goes through ``save``'s own path.
         """
-        return self._locked_batch(list(records), self._ingest_all)
+
+        def work(batch: list[CaptureRecord]) -> list[Ingested]:
+            done = self._ingest_all(batch)
+            if on_saved is not None:
+                _notify(on_saved, (d.url for d in done if d.is_new_capture))
+            return done
+
+        return self._locked_batch(list(records), work)
 
     def _ingest_all(self, batch: list[CaptureRecord]) -> list[Ingested]:
         done: list[Ingested] = []
@@ -361,3 +378,10 @@ class SQLStore(SQLTimeline):
                         version_id,
                     ),
                 )
+
+
+def _notify(on_saved: OnSaved, urls: Iterable[str]) -> None:
+    """Call ``on_saved`` with these articles' URLs (sorted, once each), if there are any."""
+    changed = sorted(set(urls))
+    if changed:
+        on_saved(changed)
