@@ -5,19 +5,22 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..analysis.significance import analyse
 from ..archive import Archive
 from ..errors import InputError
 from ..models import Version, VersionDiff
-from ..render.atom import FeedEntry, archive_feed_id, article_feed_id, render_feed
-from ..render.html import ChangeSummary, render_report
 from ..times import utc_now
 from . import cli
 from ._state import pass_existing_archive
+
+if TYPE_CHECKING:
+    # Analysis and HTML and Atom rendering load when a report or feed is written, so
+    # that every other command starts without them.
+    from ..render.atom import FeedEntry
+    from ..render.html import ChangeSummary
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,6 +50,8 @@ def _output_option(what: str) -> Callable[[F], F]:
 
 def _summaries(versions: list[Version]) -> dict[int, ChangeSummary]:
     """Change analysis per version number, computed where none is stored with the version."""
+    from ..analysis.significance import analyse
+
     summaries: dict[int, ChangeSummary] = {}
     for index in range(1, len(versions)):
         version = versions[index]
@@ -104,11 +109,15 @@ def report(
         ]
     else:
         diffs = [_pair(archive, url, versions, from_ref, to_ref)]
+    from ..render.html import render_report
+
     _write(output, render_report(versions, diffs, analysis=_summaries(versions)), "report")
 
 
 def _entries(archive: Archive, histories: list[list[Version]], limit: int) -> list[FeedEntry]:
     """The ``limit`` newest versions across ``histories``, each with its diff."""
+    from ..render.atom import FeedEntry
+
     newest = sorted(
         ((history, index) for history in histories for index in range(len(history))),
         key=lambda item: (
@@ -167,6 +176,8 @@ def feed(
       newsarchive feed https://example.com/story -o story.atom
       newsarchive feed --limit 100 --self-link https://example.org/changes.atom -o changes.atom
     """
+    from ..render.atom import archive_feed_id, article_feed_id, render_feed
+
     if url is not None:
         history = archive.history(url)
         latest = history[-1]

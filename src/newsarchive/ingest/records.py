@@ -13,10 +13,8 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
-from multiprocessing.context import BaseContext
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ..errors import InputError
 from ..normalize import content_hash, sha256_hex
@@ -24,8 +22,13 @@ from ..storage import CaptureRecord, TextFrame
 from ..storage.framer import TextFramer
 from ..times import as_utc, utc_now
 from ..urls import canonical_url as make_canonical
-from .htmltext import html_to_text
 from .jsonl import parse_line
+
+if TYPE_CHECKING:
+    # Process pools and HTML parsing load only when an import uses them: a command that
+    # saves nothing should not pay for them at start-up.
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
 
 # Lines prepared at a time without workers: few enough to report progress often.
 CHUNK_LINES = 200
@@ -128,6 +131,8 @@ def _text_and_title(
         return text, title
     if html is None:
         raise InputError("nothing to save: give the article's text or its HTML")
+    from .htmltext import html_to_text
+
     page = html_to_text(html)
     return page.text, title if title is not None else page.title
 
@@ -276,6 +281,8 @@ def prepare_lines(
         for done, chunk in _chunks(stream):
             yield done, chunk[-1][0], _prepare_chunk(chunk, source)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
     path = _file_path(stream)
     pending: deque[tuple[int, Future[tuple[int, Prepared]]]] = deque()
     lines = 0
