@@ -13,7 +13,7 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 from .errors import InputError, NotFoundError
-from .ingest.records import prepare_record
+from .ingest.records import DEFAULT_MAX_TEXT_BYTES, prepare_record
 from .models import (
     GRANULARITIES,
     Article,
@@ -65,10 +65,17 @@ class Archive:
     store: Store
     #: The change-analysis rules; None means the defaults.
     rules: Rules | None = None
+    #: The largest text a capture may hold, in UTF-8 bytes; a larger one is refused.
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES
 
     @classmethod
     def open(
-        cls, location: str | Path = "archive", *, rules: Rules | None = None, create: bool = True
+        cls,
+        location: str | Path = "archive",
+        *,
+        rules: Rules | None = None,
+        create: bool = True,
+        max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
     ) -> Archive:
         """Open the archive at ``location``, creating it if needed.
 
@@ -78,11 +85,13 @@ class Archive:
                 when None.
             create: create the archive if there is none; when False, a missing SQLite
                 archive raises StorageError.
+            max_text_bytes: the largest text a capture may hold (UTF-8 bytes, default
+                20 MB); saving or importing a larger one is an InputError.
 
         Raises:
             StorageError: the archive cannot be opened, or its schema is newer than this code.
         """
-        return cls(open_store(location, create=create), rules)
+        return cls(open_store(location, create=create), rules, max_text_bytes)
 
     @property
     def location(self) -> str:
@@ -146,8 +155,8 @@ class Archive:
             The stored capture and the version it belongs to.
 
         Raises:
-            InputError: no text or HTML, a bad URL, metadata that is not JSON, or a lone
-                surrogate outside the text.
+            InputError: no text or HTML, a text over ``max_text_bytes``, a bad URL,
+                metadata that is not JSON, or a lone surrogate outside the text.
             StorageError: the archive could not be written; nothing was saved.
         """
         return self.save_many(
@@ -168,6 +177,7 @@ class Archive:
                     http_status=http_status,
                     http_headers=http_headers,
                     quality=quality,
+                    max_text_bytes=self.max_text_bytes,
                 )
             ],
             analyse=analyse,
@@ -186,7 +196,7 @@ class Archive:
 
     def prepare(self, url: str, **fields: Any) -> CaptureRecord:
         """Validate and hash a capture without saving it; takes :meth:`save`'s arguments."""
-        return prepare_record(url, **fields)
+        return prepare_record(url, **{"max_text_bytes": self.max_text_bytes, **fields})
 
     # -- reading -----------------------------------------------------------------------
 
@@ -569,7 +579,9 @@ class Archive:
             if on_progress:
                 on_progress(done, total)
 
-        for read, lines, prepared in prepare_lines(stream, source=source, workers=workers):
+        for read, lines, prepared in prepare_lines(
+            stream, source=source, workers=workers, max_text_bytes=self.max_text_bytes
+        ):
             done, counts["lines"] = read, lines
             for number, record in prepared:
                 if isinstance(record, str):

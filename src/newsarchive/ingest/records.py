@@ -38,6 +38,11 @@ BLOCK_BYTES = 2_000_000
 # Below this many bytes of input, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4_000_000
 
+# The largest text a capture may hold, in UTF-8 bytes: a hundred times a long article.
+# Anything bigger is almost surely not an article (a data dump, a page of base64) and
+# would make each save and analysis of its article slow.
+DEFAULT_MAX_TEXT_BYTES = 20_000_000
+
 Prepared = list[tuple[int, "CaptureRecord | str"]]
 Framer = Callable[[str, str, bytes], TextFrame | None]
 
@@ -60,6 +65,7 @@ def prepare_record(
     http_headers: Iterable[tuple[str, str]] | None = None,
     quality: str | None = None,
     framer: Framer | None = None,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
 ) -> CaptureRecord:
     """Validate, canonicalise and hash one capture; the arguments of ``Archive.save``.
 
@@ -68,8 +74,8 @@ def prepare_record(
     10 KB of text back from a worker process as well costs a fifth of an import's time.
 
     Raises:
-        InputError: no text or HTML, a bad URL, metadata that is not JSON, or a lone
-            surrogate outside the text.
+        InputError: no text or HTML, a text over ``max_text_bytes``, a bad URL, metadata
+            that is not JSON, or a lone surrogate outside the text.
     """
     seen = make_canonical(url)
     canonical = make_canonical(canonical_url) if canonical_url else seen
@@ -89,6 +95,11 @@ def prepare_record(
         if value is not None:
             _require_unicode(what, value)
     data = text.encode("utf-8", "surrogatepass")
+    if len(data) > max_text_bytes:
+        raise InputError(
+            f"the text is {len(data):,} bytes, over the limit of {max_text_bytes:,}"
+            " bytes a capture may hold"
+        )
     raw_hash = sha256_hex(data)
     published_at = as_utc(published_at) if published_at else None
     modified_at = as_utc(modified_at) if modified_at else None
@@ -156,7 +167,12 @@ def _require_unicode(what: str, value: str) -> None:
         raise InputError(f"{what} holds a lone surrogate at position {exc.start}") from None
 
 
-def _prepare_chunk(chunk: list[tuple[int, bytes]], source: str, frames: bool = False) -> Prepared:
+def _prepare_chunk(
+    chunk: list[tuple[int, bytes]],
+    source: str,
+    frames: bool = False,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
+) -> Prepared:
     """Each line's record, or the reason it cannot be imported.
 
     With ``frames``, each new text comes with its compressed frame (see ``TextFramer``).
@@ -167,7 +183,11 @@ def _prepare_chunk(chunk: list[tuple[int, bytes]], source: str, frames: bool = F
         if not line.strip():
             continue
         try:
-            record = prepare_record(**parse_line(line, default_source=source), framer=framer)
+            record = prepare_record(
+                **parse_line(line, default_source=source),
+                framer=framer,
+                max_text_bytes=max_text_bytes,
+            )
         except InputError as exc:
             out.append((number, str(exc)))
             continue
@@ -189,23 +209,24 @@ def _chunks(stream: IO[bytes]) -> Iterator[tuple[int, list[tuple[int, bytes]]]]:
         yield done, chunk
 
 
-def _prepare_block(data: bytes, source: str) -> tuple[int, Prepared]:
+def _prepare_block(data: bytes, source: str, max_text_bytes: int) -> tuple[int, Prepared]:
     """The lines of a block of whole lines, prepared with frames and numbered from 1."""
     lines = data.split(b"\n")
     if lines[-1] == b"":
         lines.pop()
-    return len(lines), _prepare_chunk(list(enumerate(lines, start=1)), source, True)
+    numbered = list(enumerate(lines, start=1))
+    return len(lines), _prepare_chunk(numbered, source, True, max_text_bytes)
 
 
 def _prepare_range(
-    path: str, identity: tuple[int, int], start: int, end: int, source: str
+    path: str, identity: tuple[int, int], start: int, end: int, source: str, max_text_bytes: int
 ) -> tuple[int, Prepared]:
     """``_prepare_block`` of bytes ``start`` to ``end`` of the file at ``path``."""
     with open(path, "rb") as file:
         if _identity(file) != identity:
             raise InputError(f"{path} was replaced while it was being imported")
         file.seek(start)
-        return _prepare_block(file.read(end - start), source)
+        return _prepare_block(file.read(end - start), source, max_text_bytes)
 
 
 def _identity(file: IO[bytes]) -> tuple[int, int]:
@@ -267,7 +288,11 @@ def default_workers(total_bytes: int) -> int:
 
 
 def prepare_lines(
-    stream: IO[bytes], *, source: str, workers: int
+    stream: IO[bytes],
+    *,
+    source: str,
+    workers: int,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
 ) -> Iterator[tuple[int, int, Prepared]]:
     """Prepare JSON Lines chunk by chunk, in order.
 
@@ -279,7 +304,7 @@ def prepare_lines(
     """
     if workers <= 0:
         for done, chunk in _chunks(stream):
-            yield done, chunk[-1][0], _prepare_chunk(chunk, source)
+            yield done, chunk[-1][0], _prepare_chunk(chunk, source, False, max_text_bytes)
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -301,12 +326,16 @@ def prepare_lines(
         jobs: Iterator[tuple[int, Future[tuple[int, Prepared]]]]
         if path is None:
             jobs = (
-                (done, pool.submit(_prepare_block, data, source)) for done, data in _blocks(stream)
+                (done, pool.submit(_prepare_block, data, source, max_text_bytes))
+                for done, data in _blocks(stream)
             )
         else:
             identity = _identity(stream)
             jobs = (
-                (done, pool.submit(_prepare_range, path, identity, start, end, source))
+                (
+                    done,
+                    pool.submit(_prepare_range, path, identity, start, end, source, max_text_bytes),
+                )
                 for done, start, end in _ranges(stream)
             )
         try:
