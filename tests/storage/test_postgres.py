@@ -143,6 +143,7 @@ def test_schema_snapshot(location: str) -> None:
             "analysis text",
             "significance integer",
             "stealth integer",
+            "analysis_frame bytea",
         ],
     }
 

@@ -70,6 +70,7 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             "analysis",
             "significance",
             "stealth",
+            "analysis_frame",
         ],
     }
 

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from . import _analysis
+
+Execute = Callable[[str, Sequence[Any]], Any]
+
 SQLITE: list[list[str]] = [
     [
         """CREATE TABLE blobs (
@@ -64,6 +72,11 @@ SQLITE: list[list[str]] = [
     [
         # Response headers as a zstd frame (see _headers.py); older rows keep their JSON.
         "ALTER TABLE captures ADD COLUMN http_headers_zstd BLOB",
+    ],
+    [
+        # Change analyses as compact frames (see _analysis.py); the JSON ones move over
+        # in the step below, leaving the old column empty.
+        "ALTER TABLE versions ADD COLUMN analysis_frame BLOB",
     ],
 ]
 # URLs sort byte-wise ("C"), as SQLite sorts them, so both backends list articles alike.
@@ -132,4 +145,36 @@ POSTGRES: list[list[str]] = [
         # Response headers as a zstd frame (see _headers.py); older rows keep their JSON.
         "ALTER TABLE captures ADD COLUMN http_headers_zstd BYTEA",
     ],
+    [
+        # Change analyses as compact frames (see _analysis.py); the JSON ones move over
+        # in the step below, leaving the old column empty.
+        "ALTER TABLE versions ADD COLUMN analysis_frame BYTEA",
+    ],
 ]
+
+
+def frame_analyses(execute: Execute) -> None:
+    """Move every version's JSON analysis into its compact frame, a thousand at a time."""
+    after = (-1, 0)
+    while True:
+        rows = list(
+            execute(
+                "SELECT article_id, number, analysis FROM versions WHERE analysis IS NOT NULL"
+                " AND (article_id > ? OR (article_id = ? AND number > ?))"
+                " ORDER BY article_id, number LIMIT 1000",
+                (after[0], after[0], after[1]),
+            ).fetchall()
+        )
+        if not rows:
+            return
+        for article_id, number, text in rows:
+            execute(
+                "UPDATE versions SET analysis_frame = ?, analysis = NULL"
+                " WHERE article_id = ? AND number = ?",
+                (_analysis.encode(json.loads(text)), article_id, number),
+            )
+        after = (int(rows[-1][0]), int(rows[-1][1]))
+
+
+#: Work done in code after a migration's statements, by migration number.
+AFTER: dict[int, Callable[[Execute], None]] = {4: frame_analyses}

@@ -124,6 +124,8 @@ class SQLiteStore(SQLStore):
             for number in range(current + 1, known + 1):
                 for statement in _migrations.SQLITE[number - 1]:
                     self._conn.execute(statement)
+                if number in _migrations.AFTER:
+                    _migrations.AFTER[number](self._execute)
                 self._conn.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                     (number, to_micros(utc_now())),

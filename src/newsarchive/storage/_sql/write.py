@@ -10,7 +10,7 @@ import attrs
 from ...models import Capture, SaveResult, Version
 from ...normalize import sha256_hex
 from ...times import from_micros, to_micros
-from .. import CaptureRecord, Ingested, OnSaved, _headers, _timeline
+from .. import CaptureRecord, Ingested, OnSaved, _analysis, _headers, _timeline
 from .rows import (
     _BEFORE_ANY_CAPTURE,
     _LEVELS,
@@ -368,10 +368,10 @@ class SQLStore(SQLTimeline):
                 level = None if not summary else _LEVELS.get(str(summary.get("level")))
                 stealth = None if not summary else int(bool(summary.get("stealth")))
                 self._execute(
-                    "UPDATE versions SET analysis = ?, significance = ?, stealth = ?"
+                    "UPDATE versions SET analysis_frame = ?, significance = ?, stealth = ?"
                     " WHERE article_id = ? AND id = ?",
                     (
-                        _json(dict(summary)) if summary else None,
+                        _analysis.encode(summary) if summary else None,
                         level,
                         stealth,
                         article_id,
