@@ -46,19 +46,33 @@ def use_color(choice: str) -> bool:
 
 @contextmanager
 def progress(
-    total: int, label: str, *, quiet: bool = False
+    total: int, label: str, *, quiet: bool = False, bytes_rate: bool = False
 ) -> Iterator[Callable[[int, int], None]]:
-    """An ``on_progress(done, total)`` callback drawing a bar on stderr, only on a terminal."""
+    """An ``on_progress(done, total)`` callback drawing a bar on stderr, only on a terminal.
+
+    The bar shows the share done and the time left; with ``bytes_rate`` (``done`` counts
+    bytes), the rate in MB/s as well.
+    """
     if quiet or not sys.stderr.isatty() or total <= 0:
         yield lambda done, total: None
         return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        shown = 0
+    import time
+
+    started = time.monotonic()
+    shown = 0
+
+    def rate(_item: object) -> str | None:
+        elapsed = time.monotonic() - started
+        if not bytes_rate or not shown or elapsed <= 0:
+            return None
+        return f"{shown / elapsed / 1e6:.1f} MB/s"
+
+    with click.progressbar(length=total, label=label, file=sys.stderr, item_show_func=rate) as bar:
 
         def update(done: int, _total: int) -> None:
             nonlocal shown
-            bar.update(done - shown)
-            shown = done
+            step, shown = done - shown, done
+            bar.update(step, done)
 
         yield update
 

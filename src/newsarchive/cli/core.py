@@ -434,7 +434,7 @@ def import_(
             stream, total = open(source, "rb"), os.path.getsize(source)  # noqa: SIM115
         except OSError as exc:
             raise InputError(f"cannot read {source}: {exc.strerror}") from None
-    with stream, progress(total, "Importing", quiet=quiet) as on_progress:
+    with stream, progress(total, "Importing", quiet=quiet, bytes_rate=True) as on_progress:
         report = archive.import_jsonl(
             stream,
             total=total,
