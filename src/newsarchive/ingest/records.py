@@ -27,7 +27,7 @@ from .jsonl import parse_line
 if TYPE_CHECKING:
     # Process pools and HTML parsing load only when an import uses them: a command that
     # saves nothing should not pay for them at start-up.
-    from concurrent.futures import Future
+    from concurrent.futures import Executor, Future, ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
 # Lines prepared at a time without workers: few enough to report progress often.
@@ -209,17 +209,24 @@ def _chunks(stream: IO[bytes]) -> Iterator[tuple[int, list[tuple[int, bytes]]]]:
         yield done, chunk
 
 
-def _prepare_block(data: bytes, source: str, max_text_bytes: int) -> tuple[int, Prepared]:
+def _prepare_block(
+    data: bytes, source: str, max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES
+) -> tuple[int, Prepared]:
     """The lines of a block of whole lines, prepared with frames and numbered from 1."""
     lines = data.split(b"\n")
     if lines[-1] == b"":
         lines.pop()
     numbered = list(enumerate(lines, start=1))
-    return len(lines), _prepare_chunk(numbered, source, True, max_text_bytes)
+    return len(lines), _prepare_chunk(numbered, source, frames=True, max_text_bytes=max_text_bytes)
 
 
 def _prepare_range(
-    path: str, identity: tuple[int, int], start: int, end: int, source: str, max_text_bytes: int
+    path: str,
+    identity: tuple[int, int],
+    start: int,
+    end: int,
+    source: str,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
 ) -> tuple[int, Prepared]:
     """``_prepare_block`` of bytes ``start`` to ``end`` of the file at ``path``."""
     with open(path, "rb") as file:
@@ -293,6 +300,7 @@ def prepare_lines(
     source: str,
     workers: int,
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
+    pool: Executor | None = None,
 ) -> Iterator[tuple[int, int, Prepared]]:
     """Prepare JSON Lines chunk by chunk, in order.
 
@@ -301,13 +309,18 @@ def prepare_lines(
     With ``workers``, blocks of lines are prepared in that many processes, a bounded
     number at a time, so memory stays constant however long the input. From a regular
     file, the workers read their blocks themselves rather than through this process.
+    They are ``pool``'s, when given (see :func:`worker_pool`), else a pool of their own.
     """
     if workers <= 0:
         for done, chunk in _chunks(stream):
-            yield done, chunk[-1][0], _prepare_chunk(chunk, source, False, max_text_bytes)
+            yield done, chunk[-1][0], _prepare_chunk(chunk, source, max_text_bytes=max_text_bytes)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
+    if pool is None:
+        with worker_pool(workers) as own:
+            yield from prepare_lines(
+                stream, source=source, workers=workers, max_text_bytes=max_text_bytes, pool=own
+            )
+        return
     path = _file_path(stream)
     pending: deque[tuple[int, Future[tuple[int, Prepared]]]] = deque()
     lines = 0
@@ -320,40 +333,60 @@ def prepare_lines(
         lines += count
         return done, lines, numbered
 
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=_pool_context(), initializer=_ignore_interrupts
-    ) as pool:
-        jobs: Iterator[tuple[int, Future[tuple[int, Prepared]]]]
-        if path is None:
-            jobs = (
-                (done, pool.submit(_prepare_block, data, source, max_text_bytes))
-                for done, data in _blocks(stream)
+    jobs: Iterator[tuple[int, Future[tuple[int, Prepared]]]]
+    if path is None:
+        jobs = (
+            (done, pool.submit(_prepare_block, data, source, max_text_bytes))
+            for done, data in _blocks(stream)
+        )
+    else:
+        identity = _identity(stream)
+        jobs = (
+            (
+                done,
+                pool.submit(_prepare_range, path, identity, start, end, source, max_text_bytes),
             )
-        else:
-            identity = _identity(stream)
-            jobs = (
-                (
-                    done,
-                    pool.submit(_prepare_range, path, identity, start, end, source, max_text_bytes),
-                )
-                for done, start, end in _ranges(stream)
-            )
-        try:
-            for job in jobs:
-                pending.append(job)
-                if len(pending) > 2 * workers:
-                    yield next_result()
-            while pending:
+            for done, start, end in _ranges(stream)
+        )
+    try:
+        for job in jobs:
+            pending.append(job)
+            if len(pending) > 2 * workers:
                 yield next_result()
-        except BaseException:
-            # Stopped (Ctrl-C, a failed write): drop the blocks not started yet.
-            pool.shutdown(cancel_futures=True)
-            raise
+        while pending:
+            yield next_result()
+    except BaseException:
+        # Stopped (Ctrl-C, a failed write): drop the blocks not started yet.
+        pool.shutdown(cancel_futures=True)
+        raise
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C reaches every process of the group; the importing one stops the import."""
+def worker_pool(
+    workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
+) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes for the work of a bulk import.
+
+    Create it while this process has one thread, so that its workers can be forked (see
+    ``_pool_context``); they start at once, and ignore Ctrl-C, which stops the import in
+    this process. ``initializer(*initargs)`` runs in each as it starts.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_pool_context(),
+        initializer=_start_worker,
+        initargs=(initializer, initargs),
+    )
+    pool.submit(int).result()  # start the workers now, before any other thread
+    return pool
+
+
+def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    # Ctrl-C reaches every process of the group; the importing one stops the import.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _pool_context() -> BaseContext:
