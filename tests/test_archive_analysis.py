@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,28 @@ def test_an_import_stores_every_version_with_its_analysis(archive: Archive, tmp_
         states = archive.store.analysis_states(url)
         assert [s.analysis is not None for s in states] == [True] * 4
         assert [s.analysis["against"] for s in states[1:]] == [s.id for s in states[:-1]]
+
+
+def test_an_import_analyses_alike_with_worker_processes_or_without(tmp_path: Path) -> None:
+    lines = [
+        json.dumps(
+            {
+                "url": f"{URL}/{n}",
+                "captured_at": f"2024-05-0{day}T00:00:00Z",
+                "text": BASE + f" Part {day}." * day,
+            }
+        )
+        for day in range(1, 6)
+        for n in range(4)
+    ]
+    path = tmp_path / "captures.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    frames = []
+    for workers in (0, 2):
+        with Archive.open(tmp_path / f"w{workers}") as archive, path.open("rb") as stream:
+            assert archive.import_jsonl(stream, workers=workers).versions_added == 20
+            frames.append(
+                [s.analysis for n in range(4) for s in archive.store.analysis_states(f"{URL}/{n}")]
+            )
+    assert frames[0] == frames[1]
+    assert all(a is not None for a in frames[0])

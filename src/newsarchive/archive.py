@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -31,6 +32,8 @@ from .times import as_utc, format_time, parse_time
 from .urls import canonical_url as make_canonical
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from .analysis import Analysis, BlameLine, Rules
 
 ProgressCallback = Callable[[int, int], None]
@@ -436,40 +439,57 @@ class Archive:
                 on_progress(done, len(targets))
         return stored
 
-    def _analyse_stale(self, urls: Sequence[str]) -> None:
-        """Store the analyses these articles lack; a save runs it inside its transaction."""
-        for url in urls:
-            self.store.set_analyses(url, self._stale_analyses(url))
+    def _analyse_stale(self, urls: Sequence[str], pool: Executor | None = None) -> None:
+        """Store the analyses these articles lack; a save runs it inside its transaction.
+
+        With ``pool``, the analyses are computed in its worker processes (see
+        :func:`_start_analysis_worker`).
+        """
+        jobs = [(url, *job) for url in urls for job in self._stale_jobs(url)]
+        pairs = [(previous, version) for _, version, previous, _ in jobs]
+        if pool is not None and len(jobs) > 1:
+            summaries = list(pool.map(_analyse_pair, pairs, chunksize=max(1, len(pairs) // 8)))
+        else:
+            summaries = [_summary(previous, version, self._rules) for previous, version in pairs]
+        by_url: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for (url, version, _, basis), summary in zip(jobs, summaries, strict=True):
+            by_url.setdefault(url, []).append((version.id, {**summary, **basis}))
+        for url, items in by_url.items():
+            self.store.set_analyses(url, items)
 
     def _stale_analyses(self, url: str) -> list[tuple[str, dict[str, Any]]]:
-        """Analyses of the versions whose stored one is missing or out of date.
+        rules = self._rules
+        return [
+            (version.id, {**_summary(previous, version, rules), **basis})
+            for version, previous, basis in self._stale_jobs(url)
+        ]
+
+    def _stale_jobs(self, url: str) -> list[tuple[Version, Version | None, dict[str, Any]]]:
+        """The versions whose stored analysis is missing or out of date, each with its
+        predecessor and what its analysis depends on beyond the two texts.
 
         Only those versions and their predecessors are read: a new version at the end of
         the timeline costs one analysis against the version before, however long the
         article's history, and a backfill costs the versions whose neighbours changed.
         """
-        from .analysis import analyse
-
-        rules = self._rules
+        rules_id = self._rules.rules_id
         states = self.store.analysis_states(url)
-        items = []
+        jobs = []
         for index, state in enumerate(states):
             basis = {
                 "against": states[index - 1].id if index else None,
                 "reverted_to": state.reverted_to,
             }
             current = state.analysis or {}
-            if current.get("rules_id") == rules.rules_id and all(
+            if current.get("rules_id") == rules_id and all(
                 current.get(k, "") == v for k, v in basis.items()
             ):
                 continue
             version = self.store.version(url, state.number)
             previous = self.store.version(url, state.number - 1) if index else None
             assert version is not None
-            # The store marks every return to an earlier text, so no history is needed.
-            summary = analyse(previous, version, rules=rules)
-            items.append((version.id, {**summary.to_summary(), **basis}))
-        return items
+            jobs.append((version, previous, basis))
+        return jobs
 
     def _all_analyses(self, url: str) -> list[tuple[str, dict[str, Any]]]:
         from .analysis import analyse
@@ -554,22 +574,25 @@ class Archive:
             total: the stream's size in bytes, if known, for ``on_progress``.
             analyse: compute the change analysis of new versions as they are saved;
                 without it, run :meth:`reanalyse` afterwards.
-            workers: processes that parse and hash lines while this one writes (see
-                :func:`newsarchive.ingest.records.default_workers`). From a regular file they
-                read their lines themselves. On Linux, from a process of one thread, they
-                are forked; elsewhere they start from a clean interpreter that imports the
-                main module, so a script that passes ``workers`` should guard its entry
-                point with ``if __name__ == "__main__"``.
+            workers: processes that parse and hash lines, and analyse new versions, while
+                this one writes (see :func:`newsarchive.ingest.records.default_workers`).
+                From a regular file they read their lines themselves. On Linux, from a
+                process of one thread, they are forked; elsewhere they start from a clean
+                interpreter that imports the main module, so a script that passes
+                ``workers`` should guard its entry point with ``if __name__ == "__main__"``.
             on_progress: called with (bytes read, total) after each batch.
         """
-        from .ingest.records import prepare_lines
+        from .ingest.records import prepare_lines, worker_pool
 
         counts = {"lines": 0, "captures_added": 0, "versions_added": 0, "unchanged": 0}
         problems: list[Problem] = []
         batch: list[CaptureRecord] = []
         done = 0
 
-        on_saved = self._analyse_stale if analyse else None
+        # One pool of workers, made before anything else starts a thread, prepares lines
+        # and analyses new versions in turn.
+        pool = worker_pool(workers, _start_analysis_worker, (self._rules,)) if workers > 0 else None
+        on_saved = functools.partial(self._analyse_stale, pool=pool) if analyse else None
 
         def flush() -> None:
             for outcome in self.store.ingest(batch, on_saved=on_saved):
@@ -579,18 +602,26 @@ class Archive:
             if on_progress:
                 on_progress(done, total)
 
-        for read, lines, prepared in prepare_lines(
-            stream, source=source, workers=workers, max_text_bytes=self.max_text_bytes
-        ):
-            done, counts["lines"] = read, lines
-            for number, record in prepared:
-                if isinstance(record, str):
-                    problems.append(Problem(line=number, message=record))
-                    continue
-                batch.append(record)
-                if len(batch) >= IMPORT_BATCH:
-                    flush()
-        flush()
+        try:
+            for read, lines, prepared in prepare_lines(
+                stream,
+                source=source,
+                workers=workers,
+                max_text_bytes=self.max_text_bytes,
+                pool=pool,
+            ):
+                done, counts["lines"] = read, lines
+                for number, record in prepared:
+                    if isinstance(record, str):
+                        problems.append(Problem(line=number, message=record))
+                        continue
+                    batch.append(record)
+                    if len(batch) >= IMPORT_BATCH:
+                        flush()
+            flush()
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
         return ImportReport(problems=tuple(problems), **counts)
 
     def import_capture_files(
@@ -655,3 +686,25 @@ class Archive:
                 stream.write(json.dumps(line, sort_keys=True) + "\n")
             count += 1
         return count
+
+
+def _summary(previous: Version | None, version: Version, rules: Rules) -> dict[str, Any]:
+    """The stored summary of a version's analysis against its predecessor."""
+    from .analysis import analyse
+
+    # The store marks every return to an earlier text, so no history is needed.
+    return analyse(previous, version, rules=rules).to_summary()
+
+
+# The rules an analysis worker process applies, set once as it starts.
+_worker_rules: Rules | None = None
+
+
+def _start_analysis_worker(rules: Rules) -> None:
+    global _worker_rules  # noqa: PLW0603 (one value per worker process, set as it starts)
+    _worker_rules = rules
+
+
+def _analyse_pair(pair: tuple[Version | None, Version]) -> dict[str, Any]:
+    assert _worker_rules is not None
+    return _summary(pair[0], pair[1], _worker_rules)
