@@ -13,7 +13,7 @@ import pytest
 from _pg import pg_location, run_sql, server_url
 
 from newsarchive import Archive
-from newsarchive.storage import _analysis
+from newsarchive.storage import _analysis, _migrations
 
 URL = "https://example.com/story"
 BASE = "The council approved the budget on Monday.\n\nThree members voted against it."
@@ -53,8 +53,10 @@ def _at(minutes: int) -> Any:
 
 def _check_migrated(location: str, summaries: list[dict[str, Any]], run: Run) -> None:
     with Archive.open(location) as archive:
-        assert archive.schema_version() == 4
-        assert [dict(v.analysis or {}) for v in archive.history(URL)] == summaries
+        assert archive.schema_version() == len(_migrations.SQLITE) == len(_migrations.POSTGRES)
+        history = archive.history(URL)
+        assert [v.text for v in history] == TEXTS
+        assert [dict(v.analysis or {}) for v in history] == summaries
         assert [c.level for c in archive.changes()] == ["substantive", "substantive", "substantive"]
         archive.save(URL, text=BASE + " Later.", captured_at=_at(9))
         assert archive.get(URL).analysis["against"] == archive.get(URL, 4).id
@@ -70,8 +72,17 @@ def test_sqlite_archive_at_schema_3_is_migrated_in_place(tmp_path: Path) -> None
             return conn.execute(sql, params).fetchall()
 
     summaries = _build_at_schema_3(location, run)
+    for statement in (  # blobs as schema 1 made them
+        "CREATE TABLE old_blobs (hash BLOB PRIMARY KEY, base BLOB, depth INTEGER NOT NULL,"
+        " size INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID",
+        "INSERT INTO old_blobs SELECT hash, base, depth, size, data FROM blobs",
+        "DROP TABLE blobs",
+        "ALTER TABLE old_blobs RENAME TO blobs",
+    ):
+        run(statement, ())
     assert run("PRAGMA table_info(versions)", ())[-1][1] == "stealth"
     _check_migrated(location, summaries, run)
+    assert [r[1] for r in run("PRAGMA table_info(blobs)", ())][:2] == ["id", "hash"]
 
 
 @pytest.mark.postgres

@@ -52,7 +52,7 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             for table in ("blobs", "articles", "aliases", "captures", "versions")
         }
     assert columns == {
-        "blobs": ["hash", "base", "depth", "size", "data"],
+        "blobs": ["id", "hash", "base", "depth", "size", "data"],
         "articles": ["id", "url", "created_at"],
         "aliases": ["url", "article_id"],
         "captures": [
