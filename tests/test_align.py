@@ -214,3 +214,29 @@ def test_render_alignment_text_marks_each_kind() -> None:
 
 def test_render_of_identical_texts_is_empty() -> None:
     assert render_alignment_text(align(OLD, OLD)) == ""
+
+
+_SENTENCE = st.lists(st.sampled_from(["the", "vote", "mayor", "said", "it", "was"]), max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_SENTENCE, min_size=1, max_size=6), st.lists(_SENTENCE, min_size=1, max_size=6))
+def test_similar_pairs_score_as_the_dice_coefficient_of_every_pair(
+    old: list[list[str]], new: list[list[str]]
+) -> None:
+    """Pairs found through the word index are exactly the pairs a full comparison finds."""
+    from collections import Counter
+
+    from newsarchive.analysis._tokens import dice, words
+    from newsarchive.analysis.align import _similar_pairs
+
+    a, b = [" ".join(s) for s in old], [" ".join(s) for s in new]
+    expected = []
+    for j in range(len(b)):
+        for i in range(len(a)):
+            bags = Counter(words(a[i])), Counter(words(b[j]))
+            score = dice(*bags)
+            if score >= 0.5 and bags[0] & bags[1]:  # sentences without words pair with none
+                expected.append((-score, j, i))
+    found = _similar_pairs(a, b, list(range(len(a))), list(range(len(b))), 0.5)
+    assert sorted(found) == sorted(expected)

@@ -501,7 +501,11 @@ def test_parallel_import_gives_the_same_archive_as_a_serial_one(
     blobs = []
     for workers in (0, 2):
         with sqlite3.connect(tmp_path / f"w{workers}" / "newsarchive.db") as conn:
-            blobs.append(conn.execute("SELECT * FROM blobs ORDER BY hash").fetchall())
+            blobs.append(
+                conn.execute(
+                    "SELECT hash, base, depth, size, data FROM blobs ORDER BY hash"
+                ).fetchall()
+            )
     assert blobs[0] == blobs[1] and any(depth > 0 for _, _, depth, _, _ in blobs[0])
 
 
@@ -628,3 +632,33 @@ def test_import_matches_saving_each_capture_whatever_the_order(
             assert [attrs.evolve(c, id=0) for c in imported.captures(article.url)] == [
                 attrs.evolve(c, id=0) for c in saved.captures(article.url)
             ]
+
+
+def test_a_text_over_the_size_limit_is_refused_in_one_line(tmp_path: Path) -> None:
+    with Archive.open(tmp_path / "a", max_text_bytes=1000) as archive:
+        archive.save(URL, text="x" * 1000)
+        with pytest.raises(InputError) as caught:
+            archive.save(URL, text="é" * 600)  # 1,200 bytes of UTF-8
+        assert str(caught.value) == (
+            "the text is 1,200 bytes, over the limit of 1,000 bytes a capture may hold"
+        )
+        assert len(archive.history(URL)) == 1
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_an_import_skips_a_text_over_the_limit_and_keeps_the_rest(
+    tmp_path: Path, workers: int
+) -> None:
+    lines = [
+        {"url": URL, "captured_at": "2024-05-01T00:00:00Z", "text": "short"},
+        {"url": URL, "captured_at": "2024-05-01T01:00:00Z", "text": "long " * 300},
+        {"url": URL, "captured_at": "2024-05-01T02:00:00Z", "text": "short again"},
+    ]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    with Archive.open(tmp_path / "a", max_text_bytes=1000) as archive, path.open("rb") as stream:
+        report = archive.import_jsonl(stream, workers=workers)
+        assert report.versions_added == 2
+        assert [(p.line, p.message) for p in report.problems] == [
+            (2, "the text is 1,500 bytes, over the limit of 1,000 bytes a capture may hold")
+        ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -168,3 +169,76 @@ def test_log_filters_by_significance_and_stealth_and_summarises(archive: Archive
     assert [e.version.number for e in archive.log(URL, stealth=True)] == [3]
     with pytest.raises(InputError):
         archive.log(URL, min_significance="huge")
+
+
+def test_a_new_version_is_analysed_against_its_predecessor_only(archive: Archive) -> None:
+    """Earlier versions' stored analyses are left as they are: none is computed again."""
+    archive.save(URL, text=BASE, captured_at=at(0))
+    archive.save(URL, text=BASE.replace("budget", "bugdet"), captured_at=at(10))
+    second = archive.get(URL)
+    marked = {**second.analysis, "level": "cosmetic", "marked": True}
+    archive.set_analyses(URL, [(second.id, marked)])
+    archive.save(URL, text=BASE.replace("Monday", "Tuesday"), captured_at=at(20))
+    history = archive.history(URL)
+    assert history[1].analysis == marked
+    assert history[2].analysis["against"] == second.id
+
+
+def test_a_save_whose_analysis_fails_saves_nothing(archive: Archive) -> None:
+    """The analysis is part of the save's transaction: if it fails, so does the save."""
+    archive.save(URL, text=BASE, captured_at=at(0))
+    record = archive.prepare(URL, text=BASE + "\n\nA new paragraph.", captured_at=at(10))
+    seen: list[list[str]] = []
+
+    def fail(urls: object) -> None:
+        seen.append(list(urls))  # type: ignore[call-overload]
+        raise RuntimeError("analysis failed")
+
+    with pytest.raises(RuntimeError):
+        archive.store.save([record], on_saved=fail)
+    assert seen == [[URL]]
+    assert len(archive.history(URL)) == 1 and len(archive.captures(URL)) == 1
+    archive.save_many([record])
+    assert levels(archive) == ["none", "substantive"]
+
+
+def test_an_import_stores_every_version_with_its_analysis(archive: Archive, tmp_path: Path) -> None:
+    lines = [
+        f'{{"url": "{u}", "captured_at": "2024-05-01T0{k}:00:00Z", "text": "{BASE} Part {k}."}}'
+        for k in range(4)
+        for u in (URL, OTHER)
+    ]
+    path = tmp_path / "captures.jsonl"
+    path.write_text("\n".join(lines).replace("\n\n", "\\n\\n") + "\n")
+    with path.open("rb") as stream:
+        report = archive.import_jsonl(stream)
+    assert report.versions_added == 8
+    for url in (URL, OTHER):
+        states = archive.store.analysis_states(url)
+        assert [s.analysis is not None for s in states] == [True] * 4
+        assert [s.analysis["against"] for s in states[1:]] == [s.id for s in states[:-1]]
+
+
+def test_an_import_analyses_alike_with_worker_processes_or_without(tmp_path: Path) -> None:
+    lines = [
+        json.dumps(
+            {
+                "url": f"{URL}/{n}",
+                "captured_at": f"2024-05-0{day}T00:00:00Z",
+                "text": BASE + f" Part {day}." * day,
+            }
+        )
+        for day in range(1, 6)
+        for n in range(4)
+    ]
+    path = tmp_path / "captures.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    frames = []
+    for workers in (0, 2):
+        with Archive.open(tmp_path / f"w{workers}") as archive, path.open("rb") as stream:
+            assert archive.import_jsonl(stream, workers=workers).versions_added == 20
+            frames.append(
+                [s.analysis for n in range(4) for s in archive.store.analysis_states(f"{URL}/{n}")]
+            )
+    assert frames[0] == frames[1]
+    assert all(a is not None for a in frames[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -13,9 +14,9 @@ import attrs
 
 from .diff import diff_summary, diff_versions
 from .errors import InputError, NotFoundError
-from .ingest.bulk import import_lines, import_source
+from .ingest.bulk import ImportAnalysis, import_lines, import_source
 from .ingest.jsonl import capture_line, write_lines
-from .ingest.records import prepare_record
+from .ingest.records import DEFAULT_MAX_TEXT_BYTES, prepare_record
 from .ingest.served import decode_served, unpack_served
 from .models import (
     GRANULARITIES,
@@ -37,6 +38,8 @@ from .times import as_utc, format_time, parse_time
 from .urls import canonical_url as make_canonical
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from .analysis import Analysis, BlameLine, Rules
 
 ProgressCallback = Callable[[int, int], None]
@@ -54,6 +57,8 @@ class Archive:
     store: Store
     #: The change-analysis rules; None means the defaults.
     rules: Rules | None = None
+    #: The largest text a capture may hold, in UTF-8 bytes; a larger one is refused.
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES
 
     @classmethod
     def open(
@@ -62,6 +67,7 @@ class Archive:
         *,
         rules: Rules | str | Path | None = None,
         create: bool = True,
+        max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
     ) -> Archive:
         """Open the archive at ``location``, creating it if needed.
 
@@ -71,6 +77,8 @@ class Archive:
                 a TOML file of them; the defaults when None.
             create: create the archive if there is none; when False, a missing SQLite
                 archive raises StorageError.
+            max_text_bytes: the largest text a capture may hold (UTF-8 bytes, default
+                20 MB); saving or importing a larger one is an InputError.
 
         Raises:
             StorageError: the archive cannot be opened, or its schema is newer than this code.
@@ -80,7 +88,7 @@ class Archive:
             from .analysis import Rules  # only to read a rules file
 
             rules = Rules.from_toml(rules)
-        return cls(open_store(location, create=create), rules)
+        return cls(open_store(location, create=create), rules, max_text_bytes)
 
     @property
     def location(self) -> str:
@@ -146,9 +154,9 @@ class Archive:
             The stored capture and the version it belongs to.
 
         Raises:
-            InputError: no text or HTML, a field of the wrong type or out of range (it
-                is named; see ``docs/limits.md``), a bad URL, metadata that is not finite
-                JSON, or a lone surrogate outside the text.
+            InputError: no text or HTML, a text over ``max_text_bytes``, a field of the
+                wrong type or out of range (it is named; see ``docs/limits.md``), a bad
+                URL, metadata that is not finite JSON, or a lone surrogate outside the text.
             StorageError: the archive could not be written; nothing was saved.
         """
         return self.save_many(
@@ -171,6 +179,7 @@ class Archive:
                     quality=quality,
                     html_charset=html_charset,
                     allow_empty=allow_empty,
+                    max_text_bytes=self.max_text_bytes,
                 )
             ],
             analyse=analyse,
@@ -181,29 +190,20 @@ class Archive:
     ) -> list[SaveResult]:
         """Save prepared captures (see :meth:`prepare`) in one transaction.
 
-        With ``analyse``, each new version's change analysis is computed and stored (see
-        :meth:`reanalyse`); without it, :meth:`reanalyse` fills them in later.
+        With ``analyse``, each new version's change analysis is computed against the
+        version before it and stored in the same transaction, so no version is ever left
+        without one; without it, :meth:`reanalyse` fills them in later.
         """
-        results = self.store.save(records)
-        if analyse:
-            changed = sorted(
-                {r.version.url for r in results if r.is_new_version and r.version is not None}
-            )
-            if changed:
-                self.reanalyse(changed, missing_only=True)
-        return results
+        return self.store.save(records, on_saved=self._analyse_stale if analyse else None)
 
     def ingest(self, records: Iterable[CaptureRecord], *, analyse: bool = True) -> list[Ingested]:
-        """Save prepared captures as :meth:`save_many` does, reporting only what changed."""
-        outcomes = self.store.ingest(records)
-        changed = sorted({o.url for o in outcomes if o.is_new_version})
-        if analyse and changed:
-            self.reanalyse(changed, missing_only=True)
-        return outcomes
+        """Save prepared captures as :meth:`save_many` does (their analysis in the same
+        transaction, with ``analyse``), reporting only what changed."""
+        return self.store.ingest(records, on_saved=self._analyse_stale if analyse else None)
 
     def prepare(self, url: str, **fields: Any) -> CaptureRecord:
         """Validate and hash a capture without saving it; takes :meth:`save`'s arguments."""
-        return prepare_record(url, **fields)
+        return prepare_record(url, **{"max_text_bytes": self.max_text_bytes, **fields})
 
     # -- reading -----------------------------------------------------------------------
 
@@ -451,10 +451,14 @@ class Archive:
         return self.get(url, version.number - 1) if version.number > 1 else None
 
     def replace_articles(
-        self, urls: Sequence[str], records: Iterable[CaptureRecord]
+        self, urls: Sequence[str], records: Iterable[CaptureRecord], *, analyse: bool = True
     ) -> list[SaveResult]:
-        """Remove these articles and save ``records`` in their place, in one transaction."""
-        return self.store.replace_articles(urls, records)
+        """Remove these articles and save ``records`` in their place, in one transaction.
+
+        With ``analyse``, the versions' change analyses are stored in that transaction.
+        """
+        on_saved = self._analyse_stale if analyse else None
+        return self.store.replace_articles(urls, records, on_saved=on_saved)
 
     def blame(self, url: str, version: int | str | None = None) -> list[BlameLine]:
         """Each sentence of a version (default: the latest) with the version it came from."""
@@ -481,38 +485,109 @@ class Archive:
         Returns:
             The number of versions whose analysis was stored.
         """
-        # Loaded on first use: `log`, `list` and `show` need no analysis.
-        from .analysis import analyse
-
-        rules = self._rules
         articles = [self.article(u) for u in urls] if urls is not None else self.articles()
         targets = [a.url for a in articles]
         stored = 0
         for done, url in enumerate(targets, start=1):
-            history = self.history(url)
-            items = []
-            for index, version in enumerate(history):
-                previous = history[index - 1] if index else None
-                # What an analysis depends on beyond the two texts: a backfill can change
-                # a version's predecessor, or what (and which number) it reverts to.
-                basis = {
-                    "against": previous.id if previous else None,
-                    "reverted_to": version.reverted_to,
-                }
-                current = version.analysis or {}
-                if (
-                    missing_only
-                    and current.get("rules_id") == rules.rules_id
-                    and all(current.get(k, "") == v for k, v in basis.items())
-                ):
-                    continue
-                summary = analyse(previous, version, rules=rules, history=history[:index])
-                items.append((version.id, {**summary.to_summary(), **basis}))
+            items = self._stale_analyses(url) if missing_only else self._all_analyses(url)
             self.store.set_analyses(url, items)
             stored += len(items)
             if on_progress:
                 on_progress(done, len(targets))
         return stored
+
+    def _analyse_stale(self, urls: Sequence[str], pool: Executor | None = None) -> None:
+        """Store the analyses these articles lack; a save runs it inside its transaction.
+
+        With ``pool``, the analyses are computed in its worker processes (see
+        :func:`_start_analysis_worker`).
+        """
+        jobs = [(url, *job) for url in urls for job in self._stale_jobs(url)]
+        pairs = [_Pair(previous, version, earlier) for _, version, previous, _, earlier in jobs]
+        if pool is not None and len(jobs) > 1:
+            summaries = list(pool.map(_analyse_pair, pairs, chunksize=max(1, len(pairs) // 8)))
+        else:
+            summaries = [_summary(pair, self._rules) for pair in pairs]
+        by_url: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for (url, version, _, basis, _), summary in zip(jobs, summaries, strict=True):
+            by_url.setdefault(url, []).append((version.id, {**summary, **basis}))
+        for url, items in by_url.items():
+            self.store.set_analyses(url, items)
+
+    def _stale_analyses(self, url: str) -> list[tuple[str, dict[str, Any]]]:
+        rules = self._rules
+        return [
+            (version.id, {**_summary(_Pair(previous, version, earlier), rules), **basis})
+            for version, previous, basis, earlier in self._stale_jobs(url)
+        ]
+
+    def _stale_jobs(
+        self, url: str
+    ) -> list[tuple[Version, Version | None, dict[str, Any], list[Version]]]:
+        """The versions whose stored analysis is missing or out of date, each with its
+        predecessor, what its analysis depends on beyond the two texts, and the earlier
+        versions a headline test looks back on (see :meth:`_headline_history`).
+
+        Only those versions and their predecessors are read: a new version at the end of
+        the timeline costs one analysis against the version before, however long the
+        article's history, and a backfill costs the versions whose neighbours changed.
+        """
+        rules_id = self._rules.rules_id
+        states = self.store.analysis_states(url)
+        jobs = []
+        for index, state in enumerate(states):
+            basis = {
+                "against": states[index - 1].id if index else None,
+                "reverted_to": state.reverted_to,
+            }
+            current = state.analysis or {}
+            if current.get("rules_id") == rules_id and all(
+                current.get(k, "") == v for k, v in basis.items()
+            ):
+                continue
+            version = self.store.version(url, state.number)
+            previous = self.store.version(url, state.number - 1) if index else None
+            assert version is not None
+            jobs.append((version, previous, basis, self._headline_history(version, previous)))
+        return jobs
+
+    def _headline_history(self, version: Version, previous: Version | None) -> list[Version]:
+        """The versions before ``previous`` whose headlines a new headline may return to
+        (a headline test, see :mod:`newsarchive.analysis.headlines`), oldest first.
+
+        Read only when the headline changed, and only back to the test's window.
+        """
+        if previous is None or not version.title or version.title == previous.title:
+            return []
+        from .analysis.headlines import HEADLINE_TEST_WINDOW
+
+        since = version.first_captured_at - HEADLINE_TEST_WINDOW
+        earlier: list[Version] = []
+        for number in range(previous.number - 1, 0, -1):
+            found = self.store.version(version.url, number)
+            if found is None or found.last_captured_at < since:
+                break
+            earlier.append(found)
+        return earlier[::-1]
+
+    def _all_analyses(self, url: str) -> list[tuple[str, dict[str, Any]]]:
+        # Loaded on first use: `log`, `list` and `show` need no analysis.
+        from .analysis import analyse
+
+        rules = self._rules
+        history = self.history(url)
+        items = []
+        for index, version in enumerate(history):
+            previous = history[index - 1] if index else None
+            # What an analysis depends on beyond the two texts: a backfill can change
+            # a version's predecessor, or what (and which number) it reverts to.
+            basis = {
+                "against": previous.id if previous else None,
+                "reverted_to": version.reverted_to,
+            }
+            summary = analyse(previous, version, rules=rules, history=history[:index])
+            items.append((version.id, {**summary.to_summary(), **basis}))
+        return items
 
     def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
         """Store analysis summaries as given, e.g. copied from another archive.
@@ -578,10 +653,11 @@ class Archive:
             source: the capture source of lines that name none.
             analyse: compute the change analysis of new versions as they are saved;
                 without it, run :meth:`reanalyse` afterwards.
-            workers: processes that parse and hash lines while this one writes (see
-                :func:`newsarchive.ingest.records.default_workers`); where they cannot be
-                forked they import the main module, so a script that passes ``workers``
-                should guard its entry point with ``if __name__ == "__main__"``.
+            workers: processes that parse and hash lines, and analyse new versions, while
+                this one writes (see :func:`newsarchive.ingest.records.default_workers`);
+                where they cannot be forked they import the main module, so a script that
+                passes ``workers`` should guard its entry point with
+                ``if __name__ == "__main__"``.
             on_progress: called with (bytes read, total) after each batch.
             atomic: all or nothing: if any line cannot be used, nothing is imported (the
                 report lists every such line), and the captures are written in one
@@ -596,7 +672,8 @@ class Archive:
             total=total,
             source=source,
             workers=workers,
-            on_new_versions=self._analyse_new if analyse else None,
+            analysis=self._import_analysis() if analyse else None,
+            max_text_bytes=self.max_text_bytes,
             on_progress=on_progress,
             atomic=atomic,
         )
@@ -631,13 +708,19 @@ class Archive:
         return import_source(
             self.store,
             source,
-            on_new_versions=self._analyse_new if analyse else None,
+            analysis=self._import_analysis() if analyse else None,
+            max_text_bytes=self.max_text_bytes,
             on_progress=on_progress,
             atomic=atomic,
         )
 
-    def _analyse_new(self, urls: list[str]) -> None:
-        self.reanalyse(urls, missing_only=True)
+    def _import_analysis(self) -> ImportAnalysis:
+        """How an import analyses new versions: inside each batch's transaction, in the
+        import's worker processes when it has them."""
+        return ImportAnalysis(
+            on_saved=self._analyse_stale,
+            start_worker=functools.partial(_start_analysis_worker, self._rules),
+        )
 
     def iter_export(self, urls: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
         """One JSON-ready dict per capture, in the import format, article by article.
@@ -652,3 +735,35 @@ class Archive:
     def export_jsonl(self, stream: IO[str], urls: Iterable[str] | None = None) -> int:
         """Write every capture (of ``urls``, or all) as JSON Lines; returns the count."""
         return write_lines(self.iter_export(urls), stream)
+
+
+@attrs.frozen
+class _Pair:
+    """A version to analyse, its predecessor, and the earlier versions a headline test
+    looks back on (the store marks every return to an earlier text)."""
+
+    previous: Version | None
+    version: Version
+    earlier: list[Version]
+
+
+def _summary(pair: _Pair, rules: Rules) -> dict[str, Any]:
+    """The stored summary of a version's analysis against its predecessor."""
+    from .analysis import analyse
+
+    history = [*pair.earlier, pair.previous] if pair.previous is not None else []
+    return analyse(pair.previous, pair.version, rules=rules, history=history).to_summary()
+
+
+# The rules an analysis worker process applies, set once as it starts.
+_worker_rules: Rules | None = None
+
+
+def _start_analysis_worker(rules: Rules) -> None:
+    global _worker_rules  # noqa: PLW0603 (one value per worker process, set as it starts)
+    _worker_rules = rules
+
+
+def _analyse_pair(pair: _Pair) -> dict[str, Any]:
+    assert _worker_rules is not None
+    return _summary(pair, _worker_rules)

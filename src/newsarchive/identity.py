@@ -252,8 +252,8 @@ def merge_articles(archive: Archive, url: str, other_url: str) -> IdentityChange
         _record(archive, c, kept.url, aliases=aliases, metadata={MERGED_FROM: other.url})
         for c in moved
     ]
+    # The merged article is analysed in the same transaction.
     archive.replace_articles([kept.url, other.url], _in_time_order(records))
-    archive.reanalyse([kept.url])
     return IdentityChange(
         url=kept.url,
         other_url=other.url,
@@ -291,8 +291,8 @@ def split_articles(archive: Archive, url: str, other_url: str) -> IdentityChange
     records += [
         _record(archive, c, other_url, aliases=(), metadata={MERGED_FROM: None}) for c in back
     ]
+    # Both articles are analysed in the same transaction.
     archive.replace_articles([merged.url], _in_time_order(records))
-    archive.reanalyse([merged.url, other_url])
     return IdentityChange(
         url=other_url,
         other_url=merged.url,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive.errors import InputError
-from newsarchive.ingest.bulk import import_source
+from newsarchive.ingest.bulk import ImportAnalysis, import_source
 from newsarchive.storage import Store, open_store
 
 URL = "https://example.com/story"
@@ -32,7 +32,14 @@ def lines(*texts: str) -> bytes:
 
 def test_a_stream_a_file_and_a_directory_import_alike(store: Store, tmp_path: Path) -> None:
     seen: list[list[str]] = []
-    report = import_source(store, io.BytesIO(lines("A.", "B.")), on_new_versions=seen.append)
+
+    def on_saved(urls: object, pool: object) -> None:
+        assert pool is None  # no workers for a stream
+        assert [len(store.versions(URL))] == [2]  # inside the batch's transaction
+        seen.append(list(urls))  # type: ignore[call-overload]
+
+    analysis = ImportAnalysis(on_saved=on_saved)
+    report = import_source(store, io.BytesIO(lines("A.", "B.")), analysis=analysis)
     assert (report.unit, report.lines, report.versions_added, report.ok) == ("line", 2, 2, True)
     assert seen == [[URL]]
     path = tmp_path / "more.jsonl"

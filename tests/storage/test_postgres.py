@@ -145,6 +145,7 @@ def test_schema_snapshot(location: str) -> None:
             "analysis text",
             "significance integer",
             "stealth integer",
+            "analysis_frame bytea",
         ],
         "alert_channels": ["channel text", "start_at bigint"],
         "alert_deliveries": [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import subprocess
 import sys
@@ -30,6 +31,22 @@ def test_archive_is_one_database_file_in_wal_mode(tmp_path: Path) -> None:
     }  # fmt: skip
 
 
+def test_the_write_ahead_log_shrinks_back_after_bulk_work(tmp_path: Path) -> None:
+    """A reader keeps the log from being removed; checkpoints still cut it to its limit."""
+    from newsarchive.storage.sqlite import WAL_LIMIT_BYTES
+
+    wal = tmp_path / "a" / "newsarchive.db-wal"
+    with Archive.open(tmp_path / "a") as archive, sqlite3.connect(wal.with_suffix(".db")):
+        big = [
+            archive.prepare(f"{URL}/{n}", text=random.Random(n).randbytes(100_000).hex())
+            for n in range(80)
+        ]
+        archive.save_many(big, analyse=False)  # one transaction: the log grows past the limit
+        grown = wal.stat().st_size
+        archive.save(URL, text="After the import.")  # a checkpoint resets, then cuts, the log
+        assert grown > WAL_LIMIT_BYTES >= wal.stat().st_size
+
+
 def test_schema_snapshot(tmp_path: Path) -> None:
     Archive.open(tmp_path / "a").close()
     with sqlite3.connect(tmp_path / "a" / "newsarchive.db") as conn:
@@ -38,7 +55,7 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             for table in ("blobs", "articles", "aliases", "captures", "versions")
         }
     assert columns == {
-        "blobs": ["hash", "base", "depth", "size", "data"],
+        "blobs": ["id", "hash", "base", "depth", "size", "data"],
         "articles": ["id", "url", "created_at"],
         "aliases": ["url", "article_id"],
         "captures": [
@@ -73,6 +90,7 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             "analysis",
             "significance",
             "stealth",
+            "analysis_frame",
         ],
     }
 

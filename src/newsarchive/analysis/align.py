@@ -26,7 +26,7 @@ import attrs
 
 from ..errors import InputError
 from ..models import DELETE, EQUAL, INSERT, TextDiff
-from ._tokens import dice, diff_sequences, word_diff, words
+from ._tokens import diff_sequences, word_diff, words
 from .sentences import Segmentation, Sentence, segment
 
 __all__ = ["Alignment", "AlignmentCounts", "ChangeKind", "SentenceChange", "align"]
@@ -223,19 +223,7 @@ def _pair_leftovers(
     rest_old = [i for i in left_old if i not in taken]
     if not rest_old or not rest_new:
         return pairs
-    bags = {i: Counter(words(a[i])) for i in rest_old}
-    index: dict[str, list[int]] = {}
-    for i in rest_old:
-        for w in bags[i]:
-            index.setdefault(w, []).append(i)
-    scored: list[tuple[float, int, int]] = []
-    for j in rest_new:
-        bag = Counter(words(b[j]))
-        candidates = sorted({i for w in bag for i in index.get(w, ())})
-        for i in candidates:
-            score = dice(bags[i], bag)
-            if score >= threshold and score > 0:
-                scored.append((-score, j, i))
+    scored = _similar_pairs(a, b, rest_old, rest_new, threshold)
     scored.sort()
     paired_old: set[int] = set()
     paired_new: set[int] = set()
@@ -245,6 +233,37 @@ def _pair_leftovers(
             paired_new.add(j)
             pairs.append((i, j))
     return pairs
+
+
+def _similar_pairs(
+    a: list[str], b: list[str], rest_old: list[int], rest_new: list[int], threshold: float
+) -> list[tuple[float, int, int]]:
+    """(-Dice score, new index, old index) for each pair scoring at least ``threshold``.
+
+    Word overlaps are summed through an inverted index of the old sentences' bags, so
+    each new sentence meets only the old ones sharing a word with it, and no pair's bags
+    are intersected: the score is the one ``dice`` gives, computed the same way.
+    """
+    sizes: dict[int, int] = {}
+    index: dict[str, list[tuple[int, int]]] = {}
+    for i in rest_old:
+        bag = Counter(words(a[i]))
+        sizes[i] = sum(bag.values())
+        for w, count in bag.items():
+            index.setdefault(w, []).append((i, count))
+    scored: list[tuple[float, int, int]] = []
+    for j in rest_new:
+        bag = Counter(words(b[j]))
+        size = sum(bag.values())
+        overlap: dict[int, int] = {}
+        for w, count in bag.items():
+            for i, other in index.get(w, ()):
+                overlap[i] = overlap.get(i, 0) + (count if count < other else other)
+        for i, shared in overlap.items():
+            score = 2 * shared / (sizes[i] + size)
+            if score >= threshold and score > 0:
+                scored.append((-score, j, i))
+    return scored
 
 
 def _heaviest_increasing(

@@ -150,9 +150,11 @@ def split_sentences(text: str) -> list[Sentence]:
     return list(segment(text).sentences)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=512)
 def _segment_cached(text: str) -> Segmentation:
-    # Blame and analysis align each version with both neighbours, so a small cache halves work.
+    # Blame and analysis align each version with both neighbours, so a cache halves work.
+    # An import analyses a batch's articles in turn, each against its version of a batch
+    # before: the cache holds a batch's worth of articles.
     paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
     gaps: list[str] = []

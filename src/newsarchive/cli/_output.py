@@ -59,15 +59,28 @@ def use_color(choice: str) -> bool:
 
 
 @contextmanager
-def progress(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int], None]]:
+def progress(
+    label: str, *, quiet: bool = False, bytes_rate: bool = False
+) -> Iterator[Callable[[int, int], None]]:
     """An ``on_progress(done, total)`` callback drawing a bar on stderr, only on a terminal.
 
     The bar appears at the first call with a total above 0: many operations know their
-    total only once they have planned their work. None appears with ``quiet``.
+    total only once they have planned their work. None appears with ``quiet``. The bar
+    shows the share done and the time left; with ``bytes_rate`` (``done`` counts bytes),
+    the rate in MB/s as well.
     """
+    import time
+
     with ExitStack() as stack:
         bar: Any = None
         shown = 0
+        started = time.monotonic()
+
+        def rate(_item: object) -> str | None:
+            elapsed = time.monotonic() - started
+            if not bytes_rate or not shown or elapsed <= 0:
+                return None
+            return f"{shown / elapsed / 1e6:.1f} MB/s"
 
         def update(done: int, total: int) -> None:
             nonlocal bar, shown
@@ -75,10 +88,12 @@ def progress(label: str, *, quiet: bool = False) -> Iterator[Callable[[int, int]
                 return
             if bar is None:
                 bar = stack.enter_context(
-                    click.progressbar(length=total, label=label, file=sys.stderr)
+                    click.progressbar(
+                        length=total, label=label, file=sys.stderr, item_show_func=rate
+                    )
                 )
-            bar.update(done - shown)
-            shown = done
+            step, shown = done - shown, done
+            bar.update(step, done)
 
         yield update
 

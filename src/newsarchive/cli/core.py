@@ -369,7 +369,9 @@ def import_(
     if len(sources) != 1:
         raise click.UsageError("give one FILE, DIR or - (several files only with --warc)")
     source = sys.stdin.buffer if sources[0] == "-" else sources[0]
-    with progress("Importing", quiet=quiet) as on_progress:
+    # A JSON Lines file's progress counts its bytes; a directory's, its files.
+    by_bytes = not (isinstance(source, str) and Path(source).is_dir())
+    with progress("Importing", quiet=quiet, bytes_rate=by_bytes) as on_progress:
         report = archive.import_from(
             source, analyse=analyse, on_progress=on_progress, atomic=atomic
         )

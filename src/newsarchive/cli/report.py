@@ -9,10 +9,6 @@ from typing import Any, TypeVar
 import click
 
 from ..archive import Archive
-from ..publish import build_feed, build_report
-from ..render.atom import render_feed
-from ..render.html import render_report
-from ..render.json import feed_to_dict, report_to_dict
 from . import cli
 from ._output import json_option, output_file
 from ._state import pass_existing_archive
@@ -72,6 +68,12 @@ def report(
       newsarchive report https://example.com/story -o story.html
       newsarchive report https://example.com/story --from 1 --to -1 -o first-last.html
     """
+    # Analysis and HTML rendering load when a report is written, so that every other
+    # command starts without them.
+    from ..publish import build_report
+    from ..render.html import render_report
+    from ..render.json import report_to_dict
+
     found = build_report(archive, url, from_ref=from_ref, to_ref=to_ref)
     if as_json:
         data = report_to_dict(found.versions, found.diffs, analysis=found.analysis)
@@ -121,6 +123,11 @@ def feed(
       newsarchive feed https://example.com/story -o story.atom
       newsarchive feed --limit 100 --self-link https://example.org/changes.atom -o changes.atom
     """
+    # Analysis and Atom rendering load when a feed is written (see ``report``).
+    from ..publish import build_feed
+    from ..render.atom import render_feed
+    from ..render.json import feed_to_dict
+
     found = build_feed(archive, url, limit=limit, title=title, feed_id=feed_id, self_link=self_link)
     if as_json:
         data = feed_to_dict(

@@ -1,25 +1,51 @@
 """Bulk imports into a store: JSON Lines (in worker processes when it pays) and capture files.
 
-An import saves batches of prepared records in one transaction each, and tells its
-caller which articles got new versions, so that their analysis can follow.
+An import saves batches of prepared records in one transaction each; the analysis of
+the versions a batch adds is stored in that transaction (see :class:`ImportAnalysis`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING, TypedDict
+
+import attrs
 
 from ..errors import InputError, describe_failure
 from ..models import ImportReport, Problem
-from ..storage import CaptureRecord, Store
+from ..storage import CaptureRecord, OnSaved, Store
 from .capturefile import parse_capture_file
-from .records import default_workers, prepare_lines, prepare_record
+from .records import (
+    DEFAULT_MAX_TEXT_BYTES,
+    default_workers,
+    prepare_lines,
+    prepare_record,
+    worker_pool,
+)
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 ProgressCallback = Callable[[int, int], None]
-# Receives the URLs of the articles a batch added versions to, sorted.
-NewVersionsCallback = Callable[[list[str]], None]
+
+
+@attrs.frozen
+class ImportAnalysis:
+    """How an import analyses the versions it adds, inside each batch's transaction."""
+
+    #: Called in each batch's transaction, before it commits, with the canonical URLs of
+    #: the articles it gave a new capture and the import's worker pool (None without
+    #: workers), whose processes may compute the analyses.
+    on_saved: Callable[[Sequence[str], Executor | None], None]
+    #: Run in each worker process as it starts (e.g. to set the rules it applies).
+    start_worker: Callable[[], None] | None = None
+
+    def hook(self, pool: Executor | None) -> OnSaved:
+        """The store's ``on_saved`` for an import whose workers are ``pool``'s."""
+        return lambda urls: self.on_saved(urls, pool)
+
 
 # Captures per transaction when importing: large enough to amortise commits.
 IMPORT_BATCH = 500
@@ -32,7 +58,8 @@ def import_lines(
     total: int = 0,
     source: str = "import",
     workers: int = 0,
-    on_new_versions: NewVersionsCallback | None = None,
+    analysis: ImportAnalysis | None = None,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
     on_progress: ProgressCallback | None = None,
     atomic: bool = False,
 ) -> ImportReport:
@@ -43,8 +70,11 @@ def import_lines(
         stream: a binary stream of UTF-8 JSON Lines.
         total: the stream's size in bytes, if known, for ``on_progress``.
         source: the capture source of lines that name none.
-        workers: processes that prepare lines while this one writes (0: none).
-        on_new_versions: called after each batch that added versions.
+        workers: processes that prepare lines, and analyse new versions, while this one
+            writes (0: none).
+        analysis: how new versions are analysed, in each batch's transaction; None
+            leaves them without analysis.
+        max_text_bytes: the largest text a capture may hold; a larger one is a problem.
         on_progress: called with (bytes read, total) after each batch.
         atomic: all or nothing: if any line cannot be used, nothing is written; else the
             captures are written in one transaction (held in memory until then).
@@ -57,31 +87,38 @@ def import_lines(
     batch: list[CaptureRecord] = []
     done = 0
 
+    # One pool of workers, made before anything else starts a thread, prepares lines
+    # and analyses new versions in turn.
+    start = None if analysis is None else analysis.start_worker
+    pool = worker_pool(workers, start) if workers > 0 else None
+    on_saved = None if analysis is None else analysis.hook(pool)
+
     def flush() -> None:
-        changed = set()
-        for outcome in store.ingest(batch):
+        for outcome in store.ingest(batch, on_saved=on_saved):
             counts["captures_added" if outcome.is_new_capture else "unchanged"] += 1
             counts["versions_added"] += outcome.is_new_version
-            if outcome.is_new_version:
-                changed.add(outcome.url)
-        if on_new_versions is not None and changed:
-            on_new_versions(sorted(changed))
         batch.clear()
         if on_progress:
             on_progress(done, total)
 
-    for read, lines, prepared in prepare_lines(stream, source=source, workers=workers):
-        done, counts["lines"] = read, lines
-        for number, record in prepared:
-            if isinstance(record, str):
-                problems.append(Problem(line=number, message=record))
-                continue
-            batch.append(record)
-            if len(batch) >= IMPORT_BATCH and not atomic:
-                flush()
-    if atomic and problems:
-        batch.clear()  # one bad line, and nothing is written
-    flush()
+    try:
+        for read, lines, prepared in prepare_lines(
+            stream, source=source, workers=workers, max_text_bytes=max_text_bytes, pool=pool
+        ):
+            done, counts["lines"] = read, lines
+            for number, record in prepared:
+                if isinstance(record, str):
+                    problems.append(Problem(line=number, message=record))
+                    continue
+                batch.append(record)
+                if len(batch) >= IMPORT_BATCH and not atomic:
+                    flush()
+        if atomic and problems:
+            batch.clear()  # one bad line, and nothing is written
+        flush()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return ImportReport(
         lines=counts["lines"],
         captures_added=counts["captures_added"],
@@ -96,7 +133,8 @@ def import_files(
     paths: Iterable[Path],
     *,
     source: str = "import",
-    on_new_versions: NewVersionsCallback | None = None,
+    analysis: ImportAnalysis | None = None,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
     on_progress: ProgressCallback | None = None,
     atomic: bool = False,
 ) -> ImportReport:
@@ -106,7 +144,8 @@ def import_files(
         store: where the captures go.
         paths: the files, one capture each.
         source: the capture source of files that name none.
-        on_new_versions: called once with the articles that got new versions.
+        analysis: how new versions are analysed, in the same transaction.
+        max_text_bytes: the largest text a capture may hold; a larger one is a problem.
         on_progress: called with (files done, files) at the end.
         atomic: all or nothing: if any file cannot be used, nothing is imported.
 
@@ -119,7 +158,8 @@ def import_files(
     for number, path in enumerate(files, start=1):
         try:
             content = path.read_bytes().decode("utf-8-sig")
-            records.append(prepare_record(**parse_capture_file(content, default_source=source)))
+            fields = parse_capture_file(content, default_source=source)
+            records.append(prepare_record(**fields, max_text_bytes=max_text_bytes))
         except UnicodeDecodeError:
             problems.append(Problem(line=number, message=f"{path}: not valid UTF-8"))
         except OSError as exc:
@@ -131,10 +171,7 @@ def import_files(
     records.sort(key=lambda r: r.captured_at)
     if atomic and problems:
         records.clear()
-    results = store.save(records)
-    changed = sorted({r.version.url for r in results if r.is_new_version and r.version})
-    if on_new_versions is not None and changed:
-        on_new_versions(changed)
+    results = store.save(records, on_saved=None if analysis is None else analysis.hook(None))
     if on_progress:
         on_progress(len(files), len(files))
     return ImportReport(
@@ -147,11 +184,21 @@ def import_files(
     )
 
 
+class _Keywords(TypedDict):
+    """What ``import_source`` passes on to the import it picks."""
+
+    analysis: ImportAnalysis | None
+    max_text_bytes: int
+    on_progress: ProgressCallback | None
+    atomic: bool
+
+
 def import_source(
     store: Store,
     source: str | os.PathLike[str] | IO[bytes],
     *,
-    on_new_versions: NewVersionsCallback | None = None,
+    analysis: ImportAnalysis | None = None,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
     on_progress: ProgressCallback | None = None,
     atomic: bool = False,
 ) -> ImportReport:
@@ -160,7 +207,8 @@ def import_source(
     Args:
         store: where the captures go.
         source: the directory, file or binary stream.
-        on_new_versions: called after each batch that added versions.
+        analysis: how new versions are analysed, in each batch's transaction.
+        max_text_bytes: the largest text a capture may hold; a larger one is a problem.
         on_progress: called with (done, total).
         atomic: all or nothing (see :func:`import_lines`).
 
@@ -170,18 +218,17 @@ def import_source(
     Raises:
         InputError: the file cannot be read, or the directory holds no capture files.
     """
+    options = _Keywords(
+        analysis=analysis, max_text_bytes=max_text_bytes, on_progress=on_progress, atomic=atomic
+    )
     if not isinstance(source, (str, os.PathLike)):
-        return import_lines(
-            store, source, on_new_versions=on_new_versions, on_progress=on_progress, atomic=atomic
-        )
+        return import_lines(store, source, **options)
     path = Path(source)
     if path.is_dir():
         files = sorted(path.glob("*.txt"))
         if not files:
             raise InputError(f"{source} holds no capture files (*.txt)")
-        return import_files(
-            store, files, on_new_versions=on_new_versions, on_progress=on_progress, atomic=atomic
-        )
+        return import_files(store, files, **options)
     try:
         stream, total = open(path, "rb"), os.path.getsize(path)  # noqa: SIM115 - closed below
     except OSError as exc:
@@ -192,7 +239,5 @@ def import_source(
             stream,
             total=total,
             workers=default_workers(total),
-            on_new_versions=on_new_versions,
-            on_progress=on_progress,
-            atomic=atomic,
+            **options,
         )

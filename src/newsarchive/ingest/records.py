@@ -23,12 +23,13 @@ from ..storage.framer import TextFramer
 from ..times import utc_now
 from ..urls import canonical_url as make_canonical
 from . import validate
-from .htmltext import html_to_text
 from .jsonl import parse_line
 from .served import decode_served, pack_served
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    # Process pools and HTML parsing load only when an import uses them: a command that
+    # saves nothing should not pay for them at start-up.
+    from concurrent.futures import Executor, Future, ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
 # Lines prepared at a time without workers: few enough to report progress often.
@@ -38,6 +39,11 @@ CHUNK_LINES = 200
 BLOCK_BYTES = 2_000_000
 # Below this many bytes of input, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4_000_000
+
+# The largest text a capture may hold, in UTF-8 bytes: a hundred times a long article.
+# Anything bigger is almost surely not an article (a data dump, a page of base64) and
+# would make each save and analysis of its article slow.
+DEFAULT_MAX_TEXT_BYTES = 20_000_000
 
 Prepared = list[tuple[int, "CaptureRecord | str"]]
 Framer = Callable[[str, str, bytes], TextFrame | None]
@@ -63,6 +69,7 @@ def prepare_record(
     allow_empty: bool = True,
     framer: Framer | None = None,
     html_charset: str | None = None,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
 ) -> CaptureRecord:
     """Validate, canonicalise and hash one capture; the arguments of ``Archive.save``.
 
@@ -75,9 +82,9 @@ def prepare_record(
     Without ``allow_empty``, an empty or whitespace-only text is refused.
 
     Raises:
-        InputError: no text or HTML, a field of the wrong type or out of range (see
-            :mod:`newsarchive.ingest.validate`), a bad URL, metadata that is not JSON, or
-            a lone surrogate outside the text.
+        InputError: no text or HTML, a text over ``max_text_bytes``, a field of the wrong
+            type or out of range (see :mod:`newsarchive.ingest.validate`), a bad URL,
+            metadata that is not JSON, or a lone surrogate outside the text.
     """
     validate.check_capture_fields(
         url,
@@ -98,7 +105,7 @@ def prepare_record(
     metadata = validate.check_metadata(metadata)
     canonical, aliases = _canonical_and_aliases(url, canonical_url, fetched_url)
     stored_html, html = _served_html(html, html_charset)
-    text, title = _read_text(text, html, title, allow_empty=allow_empty)
+    text, title = _read_text(text, html, title, allow_empty=allow_empty, limit=max_text_bytes)
     _require_unicode_fields(headers, title=title, byline=byline, source=source, quality=quality)
     data, raw_hash, digest = _hashes(text, title, byline, published_at, modified_at, metadata)
     frame = None if framer is None else framer(canonical, raw_hash, data)
@@ -135,15 +142,29 @@ def _canonical_and_aliases(
 
 
 def _read_text(
-    text: str | None, html: str | None, title: str | None, *, allow_empty: bool
+    text: str | None, html: str | None, title: str | None, *, allow_empty: bool, limit: int
 ) -> tuple[str, str | None]:
-    """The text and title (see ``_text_and_title``); a blank text refused unless allowed."""
+    """The text and title (see ``_text_and_title``); a blank text refused unless allowed,
+    and a text over ``limit`` UTF-8 bytes refused."""
     text, title = _text_and_title(text, html, title)
     if title is not None and "\x00" in title:  # the page's own, read from its HTML
         title = title.replace("\x00", "")
     if not allow_empty and validate.is_blank(text):
         raise InputError("the text is empty: nothing to save (allow it with --allow-empty)")
+    _require_size(text, limit)
     return text, title
+
+
+def _require_size(text: str, max_text_bytes: int) -> None:
+    """Refuse a text over ``max_text_bytes`` in UTF-8, without encoding a short one."""
+    if len(text) * 4 <= max_text_bytes:
+        return
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > max_text_bytes:
+        raise InputError(
+            f"the text is {size:,} bytes, over the limit of {max_text_bytes:,}"
+            " bytes a capture may hold"
+        )
 
 
 def _hashes(
@@ -202,6 +223,8 @@ def _text_and_title(
         return text, title
     if html is None:
         raise InputError("nothing to save: give the article's text or its HTML")
+    from .htmltext import html_to_text
+
     page = html_to_text(html)
     return page.text, title if title is not None else page.title
 
@@ -213,7 +236,12 @@ def _require_unicode(what: str, value: str) -> None:
         raise InputError(f"{what} holds a lone surrogate at position {exc.start}") from None
 
 
-def _prepare_chunk(chunk: list[tuple[int, bytes]], source: str, frames: bool = False) -> Prepared:
+def _prepare_chunk(
+    chunk: list[tuple[int, bytes]],
+    source: str,
+    frames: bool = False,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
+) -> Prepared:
     """Each line's record, or the reason it cannot be imported.
 
     With ``frames``, each new text comes with its compressed frame (see ``TextFramer``).
@@ -224,7 +252,11 @@ def _prepare_chunk(chunk: list[tuple[int, bytes]], source: str, frames: bool = F
         if not line.strip():
             continue
         try:
-            record = prepare_record(**parse_line(line, default_source=source), framer=framer)
+            record = prepare_record(
+                **parse_line(line, default_source=source),
+                framer=framer,
+                max_text_bytes=max_text_bytes,
+            )
         except InputError as exc:
             out.append((number, str(exc)))
             continue
@@ -249,16 +281,24 @@ def _chunks(stream: IO[bytes]) -> Iterator[tuple[int, list[tuple[int, bytes]]]]:
         yield done, chunk
 
 
-def _prepare_block(data: bytes, source: str) -> tuple[int, Prepared]:
+def _prepare_block(
+    data: bytes, source: str, max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES
+) -> tuple[int, Prepared]:
     """The lines of a block of whole lines, prepared with frames and numbered from 1."""
     lines = data.split(b"\n")
     if lines[-1] == b"":
         lines.pop()
-    return len(lines), _prepare_chunk(list(enumerate(lines, start=1)), source, True)
+    numbered = list(enumerate(lines, start=1))
+    return len(lines), _prepare_chunk(numbered, source, frames=True, max_text_bytes=max_text_bytes)
 
 
 def _prepare_range(
-    path: str, identity: tuple[int, int], start: int, end: int, source: str
+    path: str,
+    identity: tuple[int, int],
+    start: int,
+    end: int,
+    source: str,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
 ) -> tuple[int, Prepared]:
     """``_prepare_block`` of bytes ``start`` to ``end`` of the file at ``path``."""
     if _orphaned():
@@ -267,7 +307,7 @@ def _prepare_range(
         if _identity(file) != identity:
             raise InputError(f"{path} was replaced while it was being imported")
         file.seek(start)
-        return _prepare_block(file.read(end - start), source)
+        return _prepare_block(file.read(end - start), source, max_text_bytes)
 
 
 def _orphaned() -> bool:
@@ -334,7 +374,12 @@ def default_workers(total_bytes: int) -> int:
 
 
 def prepare_lines(
-    stream: IO[bytes], *, source: str, workers: int
+    stream: IO[bytes],
+    *,
+    source: str,
+    workers: int,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
+    pool: Executor | None = None,
 ) -> Iterator[tuple[int, int, Prepared]]:
     """Prepare JSON Lines chunk by chunk, in order.
 
@@ -343,10 +388,17 @@ def prepare_lines(
     With ``workers``, blocks of lines are prepared in that many processes, a bounded
     number at a time, so memory stays constant however long the input. From a regular
     file, the workers read their blocks themselves rather than through this process.
+    They are ``pool``'s, when given (see :func:`worker_pool`), else a pool of their own.
     """
     if workers <= 0:
         for done, chunk in _chunks(stream):
-            yield done, chunk[-1][0], _prepare_chunk(chunk, source)
+            yield done, chunk[-1][0], _prepare_chunk(chunk, source, max_text_bytes=max_text_bytes)
+        return
+    if pool is None:
+        with worker_pool(workers) as own:
+            yield from prepare_lines(
+                stream, source=source, workers=workers, max_text_bytes=max_text_bytes, pool=own
+            )
         return
     path = _file_path(stream)
     pending: deque[tuple[int, Future[tuple[int, Prepared]]]] = deque()
@@ -360,47 +412,69 @@ def prepare_lines(
         lines += count
         return done, lines, numbered
 
+    jobs: Iterator[tuple[int, Future[tuple[int, Prepared]]]]
+    if path is None:
+        jobs = (
+            (done, pool.submit(_prepare_block, data, source, max_text_bytes))
+            for done, data in _blocks(stream)
+        )
+    else:
+        identity = _identity(stream)
+        jobs = (
+            (
+                done,
+                pool.submit(_prepare_range, path, identity, start, end, source, max_text_bytes),
+            )
+            for done, start, end in _ranges(stream)
+        )
+    try:
+        for job in jobs:
+            pending.append(job)
+            if len(pending) > 2 * workers:
+                yield next_result()
+        while pending:
+            yield next_result()
+    except BaseException:
+        # Stopped (Ctrl-C, a failed write): drop the blocks not started yet.
+        pool.shutdown(cancel_futures=True)
+        raise
+
+
+def worker_pool(
+    workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
+) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes for the work of a bulk import.
+
+    Create it while this process has one thread, so that its workers can be forked (see
+    ``_pool_context``); they start at once, and leave with the import (see
+    ``_start_worker``). ``initializer(*initargs)`` runs in each as it starts.
+    """
     # Process pools load only for imports that start workers.
     from concurrent.futures import ProcessPoolExecutor
 
     context = _pool_context()
     # A forked worker's parent is this process; others are started by a server process.
     parent = os.getpid() if context.get_start_method() == "fork" else 0
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(parent,)
-    ) as pool:
-        jobs: Iterator[tuple[int, Future[tuple[int, Prepared]]]]
-        if path is None:
-            jobs = (
-                (done, pool.submit(_prepare_block, data, source)) for done, data in _blocks(stream)
-            )
-        else:
-            identity = _identity(stream)
-            jobs = (
-                (done, pool.submit(_prepare_range, path, identity, start, end, source))
-                for done, start, end in _ranges(stream)
-            )
-        try:
-            for job in jobs:
-                pending.append(job)
-                if len(pending) > 2 * workers:
-                    yield next_result()
-            while pending:
-                yield next_result()
-        except BaseException:
-            # Stopped (Ctrl-C, a failed write): drop the blocks not started yet.
-            pool.shutdown(cancel_futures=True)
-            raise
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(parent, initializer, initargs),
+    )
+    pool.submit(int).result()  # start the workers now, before any other thread
+    return pool
 
 
-def _start_worker(parent: int) -> None:
+def _start_worker(
+    parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
+) -> None:
     """Set a worker up to leave with the import: on Ctrl-C, and when its parent dies.
 
     Ctrl-C reaches every process of the group; the importing one stops the import, so a
     worker ignores it. A parent killed outright (``kill -9``) cannot stop its workers: on
     Linux the kernel is asked to kill each worker then (``parent`` is its pid, or 0 when
     a server process started the worker), and elsewhere a worker notices at its next
-    block (see ``_prepare_range``).
+    block (see ``_prepare_range``). Then ``initializer(*initargs)`` runs, if given.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform == "linux":
@@ -414,6 +488,8 @@ def _start_worker(parent: int) -> None:
             pass
     if parent and os.getppid() != parent:  # it died before the request above took effect
         os._exit(1)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def _pool_context() -> BaseContext:

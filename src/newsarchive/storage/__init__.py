@@ -6,17 +6,30 @@ the embedded SQLite store, a ``postgresql://`` URL for the shared PostgreSQL sto
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 import attrs
 
 from ..errors import MissingDependencyError
 from ..models import Article, Capture, Change, SaveResult, Version, header_tuple, str_tuple
 
-__all__ = ["CaptureRecord", "Ingested", "Store", "TextFrame", "open_store"]
+__all__ = [
+    "AnalysisState",
+    "CaptureRecord",
+    "Ingested",
+    "OnSaved",
+    "Store",
+    "TextFrame",
+    "open_store",
+]
+
+#: Called by a save, inside its transaction and before it commits, with the canonical URLs
+#: of the articles it gave a new capture: what it does (e.g. store their versions' change
+#: analysis) commits with the save, or not at all.
+OnSaved: TypeAlias = Callable[[Sequence[str]], None]
 
 
 @attrs.frozen
@@ -69,16 +82,33 @@ class Ingested:
     is_new_version: bool
 
 
+@attrs.frozen
+class AnalysisState:
+    """What decides whether a version's stored analysis is current, without its text."""
+
+    id: str
+    number: int
+    reverted_to: int | None
+    analysis: Mapping[str, Any] | None = attrs.field(eq=False, hash=False)
+
+
 class Store(Protocol):
     """What the archive needs from a storage backend. Every backend passes the contract tests."""
 
     location: str
 
-    def ingest(self, records: Iterable[CaptureRecord]) -> list[Ingested]:
+    def ingest(
+        self, records: Iterable[CaptureRecord], *, on_saved: OnSaved | None = None
+    ) -> list[Ingested]:
         """Save records as ``save`` does, in one transaction, reporting only what changed."""
 
-    def save(self, records: Iterable[CaptureRecord]) -> list[SaveResult]:
-        """Save captures in one transaction, each idempotent on (article, time, content)."""
+    def save(
+        self, records: Iterable[CaptureRecord], *, on_saved: OnSaved | None = None
+    ) -> list[SaveResult]:
+        """Save captures in one transaction, each idempotent on (article, time, content).
+
+        ``on_saved`` runs inside that transaction (see :data:`OnSaved`).
+        """
 
     def find_article(self, url: str) -> Article | None:
         """The article filed under this canonical URL or alias."""
@@ -113,6 +143,9 @@ class Store(Protocol):
         git import), without reading any text.
         """
 
+    def analysis_states(self, url: str) -> list[AnalysisState]:
+        """Each version's id, number, revert mark and stored analysis, in number order."""
+
     def blob(self, hex_hash: str) -> bytes:
         """The raw bytes stored under a sha256."""
 
@@ -130,10 +163,14 @@ class Store(Protocol):
         """Versions after the first across all articles, newest first, by stored analysis."""
 
     def replace_articles(
-        self, urls: Sequence[str], records: Iterable[CaptureRecord]
+        self,
+        urls: Sequence[str],
+        records: Iterable[CaptureRecord],
+        *,
+        on_saved: OnSaved | None = None,
     ) -> list[SaveResult]:
         """Remove these articles (captures, versions, aliases) and save ``records``, in one
-        transaction: how articles are merged and split."""
+        transaction: how articles are merged and split. ``on_saved`` runs inside it."""
 
     def alert_start(self, channel: str, *, start_at: datetime, create: bool = True) -> datetime:
         """Where an alert channel starts; a new channel starts at ``start_at``."""

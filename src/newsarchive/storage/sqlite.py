@@ -18,6 +18,9 @@ from ._sql import SQLStore
 DATABASE_NAME = "newsarchive.db"
 # Long enough for a concurrent writer's batch; a save itself takes milliseconds.
 BUSY_TIMEOUT_MS = 60_000
+# The write-ahead log shrinks back to this after each checkpoint: a bulk import's large
+# transactions would otherwise leave it at its high-water mark, as big as the archive.
+WAL_LIMIT_BYTES = 4 * 1024 * 1024
 
 
 class SQLiteStore(SQLStore):
@@ -57,6 +60,7 @@ class SQLiteStore(SQLStore):
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if not memory:
                 self._use_wal()
+                self._conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
@@ -182,6 +186,8 @@ class SQLiteStore(SQLStore):
             for number in range(current + 1, known + 1):
                 for statement in _migrations.SQLITE[number - 1]:
                     self._conn.execute(statement)
+                if number in _migrations.AFTER:
+                    _migrations.AFTER[number](self._execute)
                 self._conn.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                     (number, to_micros(utc_now())),

@@ -10,6 +10,7 @@ from typing import Any
 
 from ...models import Article, Capture, Change, Version
 from ...times import from_micros, to_micros
+from .. import AnalysisState, _analysis
 from .blobs import SQLBlobs
 from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _stored_headers, _time
 
@@ -29,7 +30,7 @@ class SQLReader(SQLBlobs):
             published_at=_time(row[11]),
             modified_at=_time(row[12]),
             metadata=json.loads(row[13]) if row[13] else {},
-            analysis=json.loads(row[7]) if row[7] else None,
+            analysis=None if row[7] is None else _analysis.decode(row[7]),
             content_hash=bytes(row[2]).hex(),
             text_hash=bytes(row[8]).hex(),
             first_captured_at=from_micros(row[3]),
@@ -69,6 +70,24 @@ class SQLReader(SQLBlobs):
         with self._read():
             article_id, canonical = self._require_article(url)
             return self._versions(canonical, article_id)
+
+    def analysis_states(self, url: str) -> list[AnalysisState]:
+        with self._read():
+            article_id, _ = self._require_article(url)
+            rows = self._all(
+                "SELECT id, number, reverted_to, analysis_frame FROM versions"
+                " WHERE article_id = ? ORDER BY number",
+                (article_id,),
+            )
+        return [
+            AnalysisState(
+                id=r[0],
+                number=int(r[1]),
+                reverted_to=None if r[2] is None else int(r[2]),
+                analysis=None if r[3] is None else _analysis.decode(r[3]),
+            )
+            for r in rows
+        ]
 
     def version(self, url: str, number: int) -> Version | None:
         with self._read():
@@ -242,7 +261,7 @@ class SQLReader(SQLBlobs):
         with self._read():
             rows = self._all(
                 "SELECT a.url, c.title, v.number, v.id, v.first_captured_at, v.reverted_to,"
-                " v.analysis FROM versions v JOIN articles a ON a.id = v.article_id"
+                " v.analysis_frame FROM versions v JOIN articles a ON a.id = v.article_id"
                 " JOIN captures c ON c.id = v.capture_id"
                 f" WHERE {' AND '.join(where)}"
                 " ORDER BY v.first_captured_at DESC, a.url, v.number DESC LIMIT ?",
@@ -250,7 +269,7 @@ class SQLReader(SQLBlobs):
             )
         result = []
         for row in rows:
-            summary = json.loads(row[6]) if row[6] else {}
+            summary = {} if row[6] is None else _analysis.decode(row[6])
             result.append(
                 Change(
                     url=row[0],

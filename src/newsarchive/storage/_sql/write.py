@@ -10,7 +10,7 @@ import attrs
 from ...models import Capture, SaveResult, Version
 from ...normalize import sha256_hex
 from ...times import from_micros, to_micros
-from .. import CaptureRecord, Ingested, _headers, _timeline
+from .. import CaptureRecord, Ingested, OnSaved, _analysis, _headers, _timeline
 from .alerts import AlertLog
 from .rows import (
     _BEFORE_ANY_CAPTURE,
@@ -29,8 +29,16 @@ from .timeline import SQLTimeline
 class SQLStore(SQLTimeline, AlertLog):
     """Shared implementation of the Store protocol over a DB-API connection."""
 
-    def save(self, records: Iterable[CaptureRecord]) -> list[SaveResult]:
-        return self._locked_batch(list(records), self._save_all)
+    def save(
+        self, records: Iterable[CaptureRecord], *, on_saved: OnSaved | None = None
+    ) -> list[SaveResult]:
+        def work(batch: list[CaptureRecord]) -> list[SaveResult]:
+            results = self._save_all(batch)
+            if on_saved is not None:
+                _notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
+            return results
+
+        return self._locked_batch(list(records), work)
 
     def _locked_batch(
         self, batch: list[CaptureRecord], work: Callable[[list[CaptureRecord]], list[T]]
@@ -43,11 +51,16 @@ class SQLStore(SQLTimeline, AlertLog):
         return [self._save_one(record) for record in batch]
 
     def replace_articles(
-        self, urls: Sequence[str], records: Iterable[CaptureRecord]
+        self,
+        urls: Sequence[str],
+        records: Iterable[CaptureRecord],
+        *,
+        on_saved: OnSaved | None = None,
     ) -> list[SaveResult]:
         """Remove these articles and save ``records`` in one transaction (merge and split).
 
         Blobs stay: they are shared by content and may be bases of other frames.
+        ``on_saved`` runs inside that transaction (see :data:`OnSaved`).
         """
         batch = list(records)
         with self._write(sorted(set(urls) | {r.url for r in batch})):
@@ -62,7 +75,10 @@ class SQLStore(SQLTimeline, AlertLog):
                     ("articles", "id"),
                 ):
                     self._execute(f"DELETE FROM {table} WHERE {column} = ?", (found[0],))
-            return self._save_all(batch)
+            results = self._save_all(batch)
+            if on_saved is not None:
+                _notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
+            return results
 
     def _ensure_article(self, record: CaptureRecord) -> tuple[int, str, bool]:
         """The id and URL of the record's article, and whether this call created it."""
@@ -316,14 +332,23 @@ class SQLStore(SQLTimeline, AlertLog):
 
     # -- bulk import ------------------------------------------------------------------
 
-    def ingest(self, records: Iterable[CaptureRecord]) -> list[Ingested]:
+    def ingest(
+        self, records: Iterable[CaptureRecord], *, on_saved: OnSaved | None = None
+    ) -> list[Ingested]:
         """Save records as ``save`` does, without building results: the bulk import path.
 
         A capture later than every other of its article (the common case of an import)
         is appended knowing the article's latest version from the one before, which saves
         most of the queries; any other goes through ``save``'s own path.
         """
-        return self._locked_batch(list(records), self._ingest_all)
+
+        def work(batch: list[CaptureRecord]) -> list[Ingested]:
+            done = self._ingest_all(batch)
+            if on_saved is not None:
+                _notify(on_saved, (d.url for d in done if d.is_new_capture))
+            return done
+
+        return self._locked_batch(list(records), work)
 
     def _ingest_all(self, batch: list[CaptureRecord]) -> list[Ingested]:
         done: list[Ingested] = []
@@ -376,13 +401,20 @@ class SQLStore(SQLTimeline, AlertLog):
                 level = None if not summary else _LEVELS.get(str(summary.get("level")))
                 stealth = None if not summary else int(bool(summary.get("stealth")))
                 self._execute(
-                    "UPDATE versions SET analysis = ?, significance = ?, stealth = ?"
+                    "UPDATE versions SET analysis_frame = ?, significance = ?, stealth = ?"
                     " WHERE article_id = ? AND id = ?",
                     (
-                        _json(dict(summary)) if summary else None,
+                        _analysis.encode(summary) if summary else None,
                         level,
                         stealth,
                         article_id,
                         version_id,
                     ),
                 )
+
+
+def _notify(on_saved: OnSaved, urls: Iterable[str]) -> None:
+    """Call ``on_saved`` with these articles' URLs (sorted, once each), if there are any."""
+    changed = sorted(set(urls))
+    if changed:
+        on_saved(changed)

@@ -1,0 +1,161 @@
+"""Compact storage of a version's change-analysis summary.
+
+Every version carries a summary (level, reasons, sentence counts, the rules and the
+version it was made against). As JSON with its key names that is over 500 bytes, most of
+an archive's ``versions`` table. Stored here as a list in a fixed field order, levels as
+small numbers, compressed against a fixed raw-content dictionary of the reason codes, it
+is about a fifth of that; what remains is mostly each reason's quoted detail.
+
+A frame's first byte names its layout, and the dictionary must never change:
+``\\x01`` is the compact list, ``\\x02`` any other summary as JSON (one given by hand,
+or copied from an archive with other fields), so every summary comes back as it was given.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import zstandard
+
+from ..errors import StorageError
+
+_COMPACT = b"\x01"
+_JSON = b"\x02"
+_LEVEL = 19
+_LEVELS = ("none", "cosmetic", "minor", "substantive")
+_COUNTS = (
+    "paragraphs_added",
+    "paragraphs_deleted",
+    "sentences_added",
+    "sentences_deleted",
+    "sentences_edited",
+    "sentences_moved",
+    "sentences_unchanged",
+)
+_KEYS = frozenset(
+    {
+        "against",
+        "counts",
+        "format_version",
+        "level",
+        "reasons",
+        "reverted_to",
+        "rules_id",
+        "stealth",
+        "words_added",
+        "words_removed",
+    }
+)
+# Frozen: frames of layout 1 decode only against these exact bytes. The most common
+# reasons come last, where zstd reaches them with the shortest offsets.
+_CODES = (
+    "headline-restyled",
+    "headline-changed",
+    "byline-changed",
+    "correction-note",
+    "update-note",
+    "dates-changed",
+    "date-changed",
+    "attribution-changed",
+    "paragraph-deleted",
+    "paragraph-added",
+    "name-changed",
+    "quote-changed",
+    "sentence-moved",
+    "sentence-deleted",
+    "number-changed",
+    "wording-changed",
+    "typo",
+    "sentence-rewritten",
+    "sentence-added",
+)
+_DICT = zstandard.ZstdCompressionDict(
+    "".join(f'["{code}",{n % 4},1,"“' for n, code in enumerate(_CODES)).encode(),
+    dict_type=zstandard.DICT_TYPE_RAWCONTENT,
+)
+_COMPRESSOR = zstandard.ZstdCompressor(
+    level=_LEVEL,
+    dict_data=_DICT,
+    write_checksum=False,
+    write_content_size=True,
+    write_dict_id=False,
+)
+_DECOMPRESSOR = zstandard.ZstdDecompressor(dict_data=_DICT)
+
+
+def encode(summary: Mapping[str, Any]) -> bytes:
+    """The stored frame of an analysis summary; ``decode`` gives the summary back."""
+    compact = _compact(summary)
+    if compact is not None:
+        data = json.dumps(compact, ensure_ascii=False, separators=(",", ":")).encode()
+        frame = _COMPACT + _COMPRESSOR.compress(data)
+        if decode(frame) == summary:
+            return frame
+    data = json.dumps(summary, ensure_ascii=False, sort_keys=True, default=str).encode()
+    return _JSON + _COMPRESSOR.compress(data)
+
+
+def decode(frame: bytes) -> dict[str, Any]:
+    """The analysis summary a frame holds.
+
+    Raises:
+        StorageError: the frame is damaged or of a layout this code does not know.
+    """
+    frame = bytes(frame)
+    try:
+        value = json.loads(_DECOMPRESSOR.decompress(frame[1:]))
+        if frame[:1] == _JSON:
+            return dict(value)
+        if frame[:1] == _COMPACT:
+            return _expand(value)
+    except (zstandard.ZstdError, ValueError, TypeError, IndexError, KeyError) as error:
+        raise StorageError("a stored change analysis is damaged") from error
+    raise StorageError(f"a stored change analysis has an unknown layout {frame[:1].hex()}")
+
+
+def _compact(summary: Mapping[str, Any]) -> list[Any] | None:
+    """The summary as a list in a fixed order, or None if it has other fields or values."""
+    try:
+        if set(summary) != _KEYS or set(summary["counts"]) != set(_COUNTS):
+            return None
+        reasons = [
+            [r["code"], _LEVELS.index(r["level"]), r["count"], r["detail"]]
+            for r in summary["reasons"]
+        ]
+        if any(len(r) != 4 for r in summary["reasons"]):
+            return None
+        return [
+            summary["format_version"],
+            summary["rules_id"],
+            summary["against"],
+            summary["reverted_to"],
+            _LEVELS.index(summary["level"]),
+            int(bool(summary["stealth"])),
+            summary["words_added"],
+            summary["words_removed"],
+            [summary["counts"][k] for k in _COUNTS],
+            reasons,
+        ]
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _expand(value: list[Any]) -> dict[str, Any]:
+    (fmt, rules_id, against, reverted_to, level, stealth, added, removed, counts, reasons) = value
+    return {
+        "format_version": fmt,
+        "rules_id": rules_id,
+        "against": against,
+        "reverted_to": reverted_to,
+        "level": _LEVELS[level],
+        "stealth": bool(stealth),
+        "words_added": added,
+        "words_removed": removed,
+        "counts": dict(zip(_COUNTS, counts, strict=True)),
+        "reasons": [
+            {"code": code, "level": _LEVELS[lv], "count": count, "detail": detail}
+            for code, lv, count, detail in reasons
+        ],
+    }

@@ -1,0 +1,103 @@
+"""Archives written at an earlier schema are brought to the current layout in place."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from _pg import pg_location, run_sql, server_url
+
+from newsarchive import Archive
+from newsarchive.storage import _analysis, _migrations
+
+URL = "https://example.com/story"
+BASE = "The council approved the budget on Monday.\n\nThree members voted against it."
+TEXTS = [BASE, BASE.replace("Monday", "Tuesday"), BASE + "\n\nThe mayor resigned.", BASE]
+
+Run = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
+
+
+def _build_at_schema_3(location: str, run: Run) -> list[dict[str, Any]]:
+    """An archive as schema 3 left it: analyses as JSON text, no frame column, no alerts.
+
+    It is written by today's code, then taken back: frames turned into the JSON the
+    earlier code stored, the new column and tables dropped and the migrations' records
+    removed.
+    """
+    with Archive.open(location) as archive:
+        for minutes, text in enumerate(TEXTS):
+            archive.save(URL, text=text, captured_at=_at(minutes))
+        summaries = [dict(v.analysis or {}) for v in archive.history(URL)]
+    for article_id, number, frame in run(
+        "SELECT article_id, number, analysis_frame FROM versions", ()
+    ):
+        summary = _analysis.decode(bytes(frame))
+        run(
+            "UPDATE versions SET analysis = ? WHERE article_id = ? AND number = ?",
+            (json.dumps(summary, ensure_ascii=False, sort_keys=True), article_id, number),
+        )
+    run("ALTER TABLE versions DROP COLUMN analysis_frame", ())
+    run("DROP TABLE alert_deliveries", ())
+    run("DROP TABLE alert_channels", ())
+    run("DELETE FROM schema_migrations WHERE version > 3", ())
+    return summaries
+
+
+def _at(minutes: int) -> Any:
+    from conftest import at
+
+    return at(minutes * 10)
+
+
+def _check_migrated(location: str, summaries: list[dict[str, Any]], run: Run) -> None:
+    with Archive.open(location) as archive:
+        assert archive.schema_version() == len(_migrations.SQLITE) == len(_migrations.POSTGRES)
+        history = archive.history(URL)
+        assert [v.text for v in history] == TEXTS
+        assert [dict(v.analysis or {}) for v in history] == summaries
+        assert [c.level for c in archive.changes()] == ["substantive", "substantive", "substantive"]
+        archive.save(URL, text=BASE + " Later.", captured_at=_at(9))
+        assert archive.get(URL).analysis["against"] == archive.get(URL, 4).id
+        assert archive.store.alert_start("webhook", start_at=_at(0)) == _at(0)
+    assert run("SELECT count(*) FROM versions WHERE analysis IS NOT NULL", ()) == [(0,)]
+    assert run("SELECT count(*) FROM versions WHERE analysis_frame IS NULL", ()) == [(0,)]
+
+
+def test_sqlite_archive_at_schema_3_is_migrated_in_place(tmp_path: Path) -> None:
+    location = str(tmp_path / "a")
+
+    def run(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        with sqlite3.connect(Path(location) / "newsarchive.db") as conn:
+            return conn.execute(sql, params).fetchall()
+
+    summaries = _build_at_schema_3(location, run)
+    for statement in (  # blobs as schema 1 made them
+        "CREATE TABLE old_blobs (hash BLOB PRIMARY KEY, base BLOB, depth INTEGER NOT NULL,"
+        " size INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID",
+        "INSERT INTO old_blobs SELECT hash, base, depth, size, data FROM blobs",
+        "DROP TABLE blobs",
+        "ALTER TABLE old_blobs RENAME TO blobs",
+    ):
+        run(statement, ())
+    assert run("PRAGMA table_info(versions)", ())[-1][1] == "stealth"
+    _check_migrated(location, summaries, run)
+    assert [r[1] for r in run("PRAGMA table_info(blobs)", ())][:2] == ["id", "hash"]
+
+
+@pytest.mark.postgres
+def test_postgres_archive_at_schema_3_is_migrated_in_place() -> None:
+    with pg_location() as location:
+        schema = location.rpartition("schema=")[2]
+
+        def run(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+            for table in ("versions", "schema_migrations", "alert_deliveries", "alert_channels"):
+                sql = re.sub(rf"\b{table}\b", f'"{schema}".{table}', sql)
+            return [tuple(r) for r in run_sql(server_url(), sql.replace("?", "%s"), params)]
+
+        summaries = _build_at_schema_3(location, run)
+        _check_migrated(location, summaries, run)
