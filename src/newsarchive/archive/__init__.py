@@ -2,45 +2,40 @@
 
 from __future__ import annotations
 
-import functools
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from .diff import diff_summary, diff_versions
-from .errors import InputError, NotFoundError
-from .ingest.bulk import ImportAnalysis, import_lines, import_source
-from .ingest.jsonl import capture_line, write_lines
-from .ingest.records import DEFAULT_MAX_TEXT_BYTES, prepare_record
-from .ingest.served import decode_served, unpack_served
-from .models import (
+from ..diff import diff_summary, diff_versions
+from ..errors import InputError, NotFoundError
+from ..ingest.records import DEFAULT_MAX_TEXT_BYTES, prepare_record
+from ..ingest.served import decode_served, unpack_served
+from ..models import (
     GRANULARITIES,
     Article,
     Capture,
     Change,
     Granularity,
-    ImportReport,
     LogEntry,
     SaveResult,
     Version,
     VersionDiff,
     significance_rank,
 )
-from .models import SIGNIFICANCE_LEVELS as SIGNIFICANCE_LEVELS  # the CLI's choices
-from .storage import CaptureRecord as CaptureRecord  # what prepare gives and save_many takes
-from .storage import Ingested, Store, open_store
-from .times import as_utc, format_time, parse_time
-from .urls import canonical_url as make_canonical
+from ..models import SIGNIFICANCE_LEVELS as SIGNIFICANCE_LEVELS  # the CLI's choices
+from ..storage import CaptureRecord as CaptureRecord  # what prepare gives and save_many takes
+from ..storage import Ingested, Store, open_store
+from ..times import as_utc, format_time, parse_time
+from ..urls import canonical_url as make_canonical
+from .import_export import ImportExport
+from .stored_analyses import StoredAnalyses
 
 if TYPE_CHECKING:
-    from concurrent.futures import Executor
-
-    from .analysis import Analysis, BlameLine, Rules
+    from ..analysis import Analysis, BlameLine, Rules
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -48,7 +43,7 @@ _VERSION_ID = re.compile(r"[0-9a-f]{16}")
 
 
 @attrs.define
-class Archive:
+class Archive(ImportExport):
     """A news archive: articles, their captures and their versions.
 
     Open one with :meth:`Archive.open`; close it with :meth:`close` or a ``with`` block.
@@ -85,7 +80,7 @@ class Archive:
             InputError: a rules file that cannot be read or holds bad rules.
         """
         if isinstance(rules, (str, Path)):
-            from .analysis import Rules  # only to read a rules file
+            from ..analysis import Rules  # only to read a rules file
 
             rules = Rules.from_toml(rules)
         return cls(open_store(location, create=create), rules, max_text_bytes)
@@ -194,12 +189,14 @@ class Archive:
         version before it and stored in the same transaction, so no version is ever left
         without one; without it, :meth:`reanalyse` fills them in later.
         """
-        return self.store.save(records, on_saved=self._analyse_stale if analyse else None)
+        return self.store.save(records, on_saved=self._analyses.analyse_stale if analyse else None)
 
     def ingest(self, records: Iterable[CaptureRecord], *, analyse: bool = True) -> list[Ingested]:
         """Save prepared captures as :meth:`save_many` does (their analysis in the same
         transaction, with ``analyse``), reporting only what changed."""
-        return self.store.ingest(records, on_saved=self._analyse_stale if analyse else None)
+        return self.store.ingest(
+            records, on_saved=self._analyses.analyse_stale if analyse else None
+        )
 
     def prepare(self, url: str, **fields: Any) -> CaptureRecord:
         """Validate and hash a capture without saving it; takes :meth:`save`'s arguments."""
@@ -422,9 +419,13 @@ class Archive:
     @property
     def _rules(self) -> Rules:
         # Loaded on first use: `log`, `list` and `show` need no analysis.
-        from .analysis import DEFAULT_RULES
+        from ..analysis import DEFAULT_RULES
 
         return self.rules or DEFAULT_RULES
+
+    @property
+    def _analyses(self) -> StoredAnalyses:
+        return StoredAnalyses(self.store, self._rules)
 
     def analyse(
         self,
@@ -441,7 +442,7 @@ class Archive:
             NotFoundError: no such article or version.
         """
         # Loaded on first use: `log`, `list` and `show` need no analysis.
-        from .analysis import analyse
+        from ..analysis import analyse
 
         new_version = self.get(url, new)
         old_version = self.get(url, old) if old is not None else self._previous(url, new_version)
@@ -457,13 +458,13 @@ class Archive:
 
         With ``analyse``, the versions' change analyses are stored in that transaction.
         """
-        on_saved = self._analyse_stale if analyse else None
+        on_saved = self._analyses.analyse_stale if analyse else None
         return self.store.replace_articles(urls, records, on_saved=on_saved)
 
     def blame(self, url: str, version: int | str | None = None) -> list[BlameLine]:
         """Each sentence of a version (default: the latest) with the version it came from."""
         # Loaded on first use: `log`, `list` and `show` need no analysis.
-        from .analysis import blame
+        from ..analysis import blame
 
         history = self.history(url)
         target = self.get(url, version) if version is not None else history[-1]
@@ -489,105 +490,12 @@ class Archive:
         targets = [a.url for a in articles]
         stored = 0
         for done, url in enumerate(targets, start=1):
-            items = self._stale_analyses(url) if missing_only else self._all_analyses(url)
+            items = self._analyses.stale(url) if missing_only else self._analyses.recomputed(url)
             self.store.set_analyses(url, items)
             stored += len(items)
             if on_progress:
                 on_progress(done, len(targets))
         return stored
-
-    def _analyse_stale(self, urls: Sequence[str], pool: Executor | None = None) -> None:
-        """Store the analyses these articles lack; a save runs it inside its transaction.
-
-        With ``pool``, the analyses are computed in its worker processes (see
-        :func:`_start_analysis_worker`).
-        """
-        jobs = [(url, *job) for url in urls for job in self._stale_jobs(url)]
-        pairs = [_Pair(previous, version, earlier) for _, version, previous, _, earlier in jobs]
-        if pool is not None and len(jobs) > 1:
-            summaries = list(pool.map(_analyse_pair, pairs, chunksize=max(1, len(pairs) // 8)))
-        else:
-            summaries = [_summary(pair, self._rules) for pair in pairs]
-        by_url: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-        for (url, version, _, basis, _), summary in zip(jobs, summaries, strict=True):
-            by_url.setdefault(url, []).append((version.id, {**summary, **basis}))
-        for url, items in by_url.items():
-            self.store.set_analyses(url, items)
-
-    def _stale_analyses(self, url: str) -> list[tuple[str, dict[str, Any]]]:
-        rules = self._rules
-        return [
-            (version.id, {**_summary(_Pair(previous, version, earlier), rules), **basis})
-            for version, previous, basis, earlier in self._stale_jobs(url)
-        ]
-
-    def _stale_jobs(
-        self, url: str
-    ) -> list[tuple[Version, Version | None, dict[str, Any], list[Version]]]:
-        """The versions whose stored analysis is missing or out of date, each with its
-        predecessor, what its analysis depends on beyond the two texts, and the earlier
-        versions a headline test looks back on (see :meth:`_headline_history`).
-
-        Only those versions and their predecessors are read: a new version at the end of
-        the timeline costs one analysis against the version before, however long the
-        article's history, and a backfill costs the versions whose neighbours changed.
-        """
-        rules_id = self._rules.rules_id
-        states = self.store.analysis_states(url)
-        jobs = []
-        for index, state in enumerate(states):
-            basis = {
-                "against": states[index - 1].id if index else None,
-                "reverted_to": state.reverted_to,
-            }
-            current = state.analysis or {}
-            if current.get("rules_id") == rules_id and all(
-                current.get(k, "") == v for k, v in basis.items()
-            ):
-                continue
-            version = self.store.version(url, state.number)
-            previous = self.store.version(url, state.number - 1) if index else None
-            assert version is not None
-            jobs.append((version, previous, basis, self._headline_history(version, previous)))
-        return jobs
-
-    def _headline_history(self, version: Version, previous: Version | None) -> list[Version]:
-        """The versions before ``previous`` whose headlines a new headline may return to
-        (a headline test, see :mod:`newsarchive.analysis.headlines`), oldest first.
-
-        Read only when the headline changed, and only back to the test's window.
-        """
-        if previous is None or not version.title or version.title == previous.title:
-            return []
-        from .analysis.headlines import HEADLINE_TEST_WINDOW
-
-        since = version.first_captured_at - HEADLINE_TEST_WINDOW
-        earlier: list[Version] = []
-        for number in range(previous.number - 1, 0, -1):
-            found = self.store.version(version.url, number)
-            if found is None or found.last_captured_at < since:
-                break
-            earlier.append(found)
-        return earlier[::-1]
-
-    def _all_analyses(self, url: str) -> list[tuple[str, dict[str, Any]]]:
-        # Loaded on first use: `log`, `list` and `show` need no analysis.
-        from .analysis import analyse
-
-        rules = self._rules
-        history = self.history(url)
-        items = []
-        for index, version in enumerate(history):
-            previous = history[index - 1] if index else None
-            # What an analysis depends on beyond the two texts: a backfill can change
-            # a version's predecessor, or what (and which number) it reverts to.
-            basis = {
-                "against": previous.id if previous else None,
-                "reverted_to": version.reverted_to,
-            }
-            summary = analyse(previous, version, rules=rules, history=history[:index])
-            items.append((version.id, {**summary.to_summary(), **basis}))
-        return items
 
     def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
         """Store analysis summaries as given, e.g. copied from another archive.
@@ -630,140 +538,3 @@ class Archive:
         )
 
     # -- JSON Lines import and export --------------------------------------------------
-
-    def import_jsonl(
-        self,
-        stream: IO[bytes],
-        *,
-        total: int = 0,
-        source: str = "import",
-        analyse: bool = True,
-        workers: int = 0,
-        on_progress: ProgressCallback | None = None,
-        atomic: bool = False,
-    ) -> ImportReport:
-        """Import captures from JSON Lines, one capture per line; see ``docs/cli.md``.
-
-        Runs in constant memory. A line that cannot be used is reported and skipped; the
-        rest imports. Importing the same lines again adds nothing.
-
-        Args:
-            stream: a binary stream of UTF-8 JSON Lines.
-            total: the stream's size in bytes, if known, for ``on_progress``.
-            source: the capture source of lines that name none.
-            analyse: compute the change analysis of new versions as they are saved;
-                without it, run :meth:`reanalyse` afterwards.
-            workers: processes that parse and hash lines, and analyse new versions, while
-                this one writes (see :func:`newsarchive.ingest.records.default_workers`);
-                where they cannot be forked they import the main module, so a script that
-                passes ``workers`` should guard its entry point with
-                ``if __name__ == "__main__"``.
-            on_progress: called with (bytes read, total) after each batch.
-            atomic: all or nothing: if any line cannot be used, nothing is imported (the
-                report lists every such line), and the captures are written in one
-                transaction. They are held in memory until then.
-
-        Returns:
-            The counts, and one problem per line that could not be used.
-        """
-        return import_lines(
-            self.store,
-            stream,
-            total=total,
-            source=source,
-            workers=workers,
-            analysis=self._import_analysis() if analyse else None,
-            max_text_bytes=self.max_text_bytes,
-            on_progress=on_progress,
-            atomic=atomic,
-        )
-
-    def import_from(
-        self,
-        source: str | os.PathLike[str] | IO[bytes],
-        *,
-        analyse: bool = True,
-        on_progress: ProgressCallback | None = None,
-        atomic: bool = False,
-    ) -> ImportReport:
-        """Import whatever ``source`` holds: a directory of capture files, or JSON Lines.
-
-        A JSON Lines file large enough to pay for them is prepared by worker processes
-        (see :meth:`import_jsonl`); a stream (such as standard input) is read in this one.
-
-        Args:
-            source: a directory of ``*.txt`` capture files, a JSON Lines file, or a binary
-                stream of JSON Lines.
-            analyse: compute the change analysis of new versions as they are saved.
-            on_progress: called with (done, total): bytes of a file, or files of a directory.
-            atomic: all or nothing: if any line or file cannot be used, nothing is imported
-                (the report lists every such one); see :meth:`import_jsonl`.
-
-        Returns:
-            The counts, and the lines (or files) that could not be used.
-
-        Raises:
-            InputError: the file cannot be read, or the directory holds no capture files.
-        """
-        return import_source(
-            self.store,
-            source,
-            analysis=self._import_analysis() if analyse else None,
-            max_text_bytes=self.max_text_bytes,
-            on_progress=on_progress,
-            atomic=atomic,
-        )
-
-    def _import_analysis(self) -> ImportAnalysis:
-        """How an import analyses new versions: inside each batch's transaction, in the
-        import's worker processes when it has them."""
-        return ImportAnalysis(
-            on_saved=self._analyse_stale,
-            start_worker=functools.partial(_start_analysis_worker, self._rules),
-        )
-
-    def iter_export(self, urls: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
-        """One JSON-ready dict per capture, in the import format, article by article.
-
-        Each article's captures come in the order they were saved (time order, unless
-        some were backfilled), so that importing them replays its history: the same
-        versions, with the same ids.
-        """
-        for capture in self.iter_captures(urls):
-            yield capture_line(capture, self.text_of(capture), self.raw_html(capture))
-
-    def export_jsonl(self, stream: IO[str], urls: Iterable[str] | None = None) -> int:
-        """Write every capture (of ``urls``, or all) as JSON Lines; returns the count."""
-        return write_lines(self.iter_export(urls), stream)
-
-
-@attrs.frozen
-class _Pair:
-    """A version to analyse, its predecessor, and the earlier versions a headline test
-    looks back on (the store marks every return to an earlier text)."""
-
-    previous: Version | None
-    version: Version
-    earlier: list[Version]
-
-
-def _summary(pair: _Pair, rules: Rules) -> dict[str, Any]:
-    """The stored summary of a version's analysis against its predecessor."""
-    from .analysis import analyse
-
-    history = [*pair.earlier, pair.previous] if pair.previous is not None else []
-    return analyse(pair.previous, pair.version, rules=rules, history=history).to_summary()
-
-
-# The rules an analysis worker process applies, set once as it starts.
-_worker_rules: Rules | None = None
-
-
-def _start_analysis_worker(rules: Rules) -> None:
-    global _worker_rules  # noqa: PLW0603 (one value per worker process, set as it starts)
-    _worker_rules = rules
-
-
-def _analyse_pair(pair: _Pair) -> dict[str, Any]:
-    assert _worker_rules is not None
-    return _summary(pair, _worker_rules)
