@@ -497,6 +497,36 @@ class Archive(ImportExport):
                 on_progress(done, len(targets))
         return stored
 
+    # -- alert channels (see newsarchive.notify): where each stands, what it was sent ----
+
+    def alert_start(self, channel: str, *, start_at: datetime, create: bool = True) -> datetime:
+        """Where an alert channel starts; a new channel starts at ``start_at``."""
+        return self.store.alert_start(channel, start_at=start_at, create=create)
+
+    def claim_alerts(
+        self,
+        channel: str,
+        version_ids: Sequence[str],
+        *,
+        now: datetime,
+        lease_seconds: float,
+        commit: bool = True,
+    ) -> list[str]:
+        """Claim the versions a channel should send now: not sent, not claimed by a live run."""
+        return self.store.claim_alerts(
+            channel, version_ids, now=now, lease_seconds=lease_seconds, commit=commit
+        )
+
+    def settle_alerts(
+        self,
+        channel: str,
+        outcomes: Sequence[tuple[str, str | None]],
+        *,
+        start_at: datetime | None = None,
+    ) -> None:
+        """Record claimed alerts as sent (error None) or failed; optionally move the start."""
+        self.store.settle_alerts(channel, outcomes, start_at=start_at)
+
     def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
         """Store analysis summaries as given, e.g. copied from another archive.
 

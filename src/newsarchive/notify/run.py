@@ -195,8 +195,7 @@ def _run_channel(
     alert_for: Callable[[Change], Alert],
     card: CardRenderer | None,
 ) -> ChannelReport:
-    store = archive.store
-    start = store.alert_start(channel.key, start_at=since, create=not dry_run)
+    start = archive.alert_start(channel.key, start_at=since, create=not dry_run)
     listed = archive.changes(
         since=start,
         min_significance=filters.min_significance,
@@ -205,7 +204,7 @@ def _run_channel(
     )
     changes = [c for c in reversed(listed) if filters.admits(c)]
     by_id = {c.version_id: c for c in changes}
-    claimed = store.claim_alerts(
+    claimed = archive.claim_alerts(
         channel.key, list(by_id), now=now, lease_seconds=lease_seconds, commit=not dry_run
     )
     deliveries = []
@@ -219,7 +218,7 @@ def _run_channel(
             error = str(exc)
         deliveries.append(Delivery(alert=alert, error=error))
     if not dry_run:
-        store.settle_alerts(
+        archive.settle_alerts(
             channel.key,
             [(d.alert.version_id, d.error) for d in deliveries],
             start_at=_next_start(now, deliveries, listed),
