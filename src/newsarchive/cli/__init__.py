@@ -18,20 +18,38 @@ from .. import __version__
 from ..errors import NewsArchiveError
 from ._state import CliState
 
-# Each module adds its commands to `cli`; imported lazily so `--version` stays fast.
-COMMAND_MODULES = (
-    "newsarchive.cli.admin",
-    "newsarchive.cli.analysis",
-    "newsarchive.cli.core",
-    "newsarchive.cli.report",
-    "newsarchive.cli.scrape",
-    "newsarchive.cli.webarchive",
-    "newsarchive.cli.identity",
-    "newsarchive.cli.notify",
-    "newsarchive.cli.website",
-    "newsarchive.cli.card",
-    "newsarchive.cli.research",
-)
+# Which module adds each command to `cli`. A command loads only its own module, so that
+# `log` or `diff` never pays for what `notify` or `site` import (tests/cli check the map).
+COMMAND_MODULE = {
+    "backfill": "webarchive",
+    "blame": "analysis",
+    "card": "card",
+    "cdxj": "webarchive",
+    "changes": "analysis",
+    "copy": "admin",
+    "diff": "core",
+    "export": "core",
+    "feed": "report",
+    "fetch": "scrape",
+    "import": "core",
+    "import-git": "webarchive",
+    "import-newsedits": "research",
+    "list": "core",
+    "log": "core",
+    "merge": "identity",
+    "migrate": "admin",
+    "notify": "notify",
+    "reanalyse": "analysis",
+    "reextract": "scrape",
+    "report": "report",
+    "save": "core",
+    "show": "core",
+    "site": "website",
+    "split": "identity",
+    "timemap": "webarchive",
+    "watch": "scrape",
+}
+COMMAND_MODULES = tuple(sorted({f"newsarchive.cli.{m}" for m in COMMAND_MODULE.values()}))
 
 
 class _Group(click.Group):
@@ -50,7 +68,11 @@ class _Group(click.Group):
         return super().list_commands(ctx)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        self._load()
+        module = COMMAND_MODULE.get(cmd_name)
+        if module is None:
+            self._load()  # an unknown name: let click suggest a close one
+        elif cmd_name not in self.commands:
+            importlib.import_module(f"newsarchive.cli.{module}")
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:

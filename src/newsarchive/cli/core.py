@@ -34,7 +34,6 @@ from ._output import (
 )
 from ._state import pass_archive, pass_existing_archive
 from ._versionargs import VersionArgsCommand
-from .webarchive import export_warc_file, import_warc_files
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -364,6 +363,9 @@ def import_(
     if is_warc:
         if atomic:
             raise click.UsageError("--atomic applies to JSON Lines and capture files")
+        # Loaded for WARC input only: a command loads only the modules it uses.
+        from .webarchive import import_warc_files
+
         import_warc_files(archive, sources, quiet=quiet, as_json=as_json)
         return
     if len(sources) != 1:
@@ -463,6 +465,8 @@ def export(
         export_wacz_file(archive, wacz_output, targets, as_json=as_json)
         return
     if warc_output is not None:
+        from .webarchive import export_warc_file
+
         export_warc_file(archive, warc_output, targets, as_json=as_json)
         return
     with output_file(output) if output else contextlib.nullcontext(sys.stdout) as stream:
