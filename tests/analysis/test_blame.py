@@ -4,12 +4,12 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_significance import DATA, load_history
 
 from newsarchive.analysis.blame import blame
 from newsarchive.analysis.sentences import split_sentences
 from newsarchive.errors import InputError, NotFoundError
 from newsarchive.models import Version
-from test_significance import DATA, load_history
 
 
 def history_of(texts: list[str]) -> list[Version]:

@@ -388,7 +388,7 @@ def test_capture_and_article_to_dict_are_json_ready() -> None:
 
 
 def test_documented_example_is_what_the_renderer_gives() -> None:
-    doc = (Path(__file__).parent.parent / "docs" / "diff-format.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).parents[2] / "docs" / "diff-format.md").read_text(encoding="utf-8")
     example = json.loads(doc.split("```json\n", 1)[1].split("```", 1)[0])
     old_text = "".join(t for op, t in example["ops"] if op != 1)
     new_text = "".join(t for op, t in example["ops"] if op != -1)

@@ -14,7 +14,7 @@ from newsarchive.analysis.significance import Analysis, analyse, analyse_texts
 from newsarchive.errors import InputError
 from newsarchive.models import Version
 
-DATA = Path(__file__).parent / "data" / "analysis"
+DATA = Path(__file__).parents[1] / "data" / "analysis"
 FIXTURES = sorted(DATA.glob("*.toml"))
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 

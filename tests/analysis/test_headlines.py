@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import attrs
+from test_significance import DATA, load_history
 
 from newsarchive.analysis import analyse
 from newsarchive.analysis.headlines import headline_variants
-from test_significance import DATA, load_history
 
 
 def test_alternating_headlines_list_the_variants() -> None:
