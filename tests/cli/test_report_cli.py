@@ -106,7 +106,7 @@ def test_feed_of_one_article_is_valid_atom(runner: CliRunner, loaded: Path, tmp_
     assert (
         parsed.feed.title == "Changes: Sessions Offered to Resign as Relationship With Trump Soured"
     )
-    assert "<del>February</del><ins>January</ins>" in parsed.entries[0].content[0].value
+    assert "<del>February</del> <ins>January</ins>" in parsed.entries[0].content[0].value
     # Running again gives the same ids, so readers show nothing twice.
     again = run(runner, loaded, "feed", URL).stdout
     assert again == text

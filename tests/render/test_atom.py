@@ -135,12 +135,12 @@ def test_feed_is_valid_atom_with_one_entry_per_version_newest_first() -> None:
 def test_entry_content_is_the_diff_as_escaped_html() -> None:
     text = feed_text()
     # Markup travels escaped inside the XML, never as XML elements.
-    assert "&lt;del&gt;3m&lt;/del&gt;&lt;ins&gt;4.5m&lt;/ins&gt;" in text
+    assert "&lt;del&gt;3m&lt;/del&gt; &lt;ins&gt;4.5m&lt;/ins&gt;" in text
     parsed = feedparser.parse(text)
     by_title = {e.title: e for e in parsed.entries}
     v2 = by_title["Minister resigns over contracts (version 2)"]
     html = v2.content[0].value
-    assert "<del>3m</del><ins>4.5m</ins>" in html
+    assert "<del>3m</del> <ins>4.5m</ins>" in html
     assert "<del>Minister under pressure over contracts</del>" in html
     assert v2.summary.startswith("headline changed; +14/-1 words; substantive (headline changed")
     v3 = by_title["Minister resigns over contracts (version 3)"]

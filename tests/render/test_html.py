@@ -132,7 +132,7 @@ def test_report_shows_title_url_timeline_and_every_consecutive_diff() -> None:
 def test_insertions_and_deletions_are_ins_and_del_elements() -> None:
     versions = history()
     source = render_diff_page(make_diff(versions[0], versions[1]))
-    assert "<del>3m</del><ins>4.5m</ins>" in source
+    assert "<del>3m</del> <ins>4.5m</ins>" in source
     assert (
         '<p class="text" dir="auto" lang="en"><ins>A spokesperson for the prime minister '
         "thanked her for her service.</ins></p>"

@@ -143,17 +143,33 @@ def link_html(url: str) -> str:
 
 def ops_html(ops: Iterable[DiffOp]) -> str:
     parts = []
+    previous: DiffOp | None = None
     for op in ops:
         if not op.text:
             continue
         text = escape(op.text)
         if op.op == INSERT:
+            if _runs_together(previous, op):
+                # A replaced word: keep "February" and "January" apart where styles are
+                # dropped (feed readers, copied text), as the terminal's marks do.
+                parts.append(" ")
             parts.append(f"<ins>{text}</ins>")
         elif op.op == DELETE:
             parts.append(f"<del>{text}</del>")
         else:
             parts.append(text)
+        previous = op
     return "".join(parts)
+
+
+def _runs_together(previous: DiffOp | None, op: DiffOp) -> bool:
+    """Whether an insertion right after a deletion would read as one word without styles."""
+    return (
+        previous is not None
+        and previous.op == DELETE
+        and not previous.text[-1].isspace()
+        and not op.text[0].isspace()
+    )
 
 
 _Line = list[DiffOp]
