@@ -320,6 +320,20 @@ class TextDiff:
         return any(o.op != EQUAL for o in self.ops)
 
 
+#: The fields a version diff compares, as a reader names them, in the order they are shown.
+FIELD_LABELS = {
+    "title": "headline",
+    "byline": "byline",
+    "published_at": "published",
+    "modified_at": "last modified",
+}
+
+
+def field_label(field: str) -> str:
+    """A changed field's name as a reader says it: ``modified_at`` is "last modified"."""
+    return FIELD_LABELS.get(field, field.replace("_", " "))
+
+
 @attrs.frozen(kw_only=True)
 class FieldChange:
     """A change of one field other than the body: title, byline or a declared date."""

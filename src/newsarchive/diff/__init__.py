@@ -31,6 +31,7 @@ from ..models import (
     TextDiff,
     Version,
     VersionDiff,
+    field_label,
 )
 from ._page import page_field_changes
 from ._pairing import group_units
@@ -318,10 +319,6 @@ def diff_versions(old: Version, new: Version, *, granularity: Granularity = "wor
     )
 
 
-# Fields as a reader names them.
-_FIELD_NAMES = {"title": "headline", "published_at": "published", "modified_at": "last modified"}
-
-
 def diff_summary(d: VersionDiff) -> str:
     """Summarise a version diff on one line, e.g. ``headline changed; +120/-8 chars, +21/-2 words``.
 
@@ -334,7 +331,7 @@ def diff_summary(d: VersionDiff) -> str:
     """
     parts = []
     if d.fields:
-        names = [_FIELD_NAMES.get(f.field, f.field) for f in d.fields]
+        names = [field_label(f.field) for f in d.fields]
         parts.append(f"{', '.join(names)} changed")
     if d.body.has_changes:
         s = d.body.stats

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
-from ..models import DELETE, INSERT, DiffOp, FieldChange, Version
+from ..models import DELETE, FIELD_LABELS, INSERT, DiffOp, FieldChange, Version, field_label
 
 
 class ChangeSummary(TypedDict, total=False):
@@ -58,13 +58,6 @@ def reason_text(reason: str | Mapping[str, Any]) -> str:
 # Characters that XML 1.0 forbids and HTML treats as parse errors, plus lone surrogates (which
 # cannot be encoded as UTF-8). Tab, newline and carriage return are kept.
 _UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
-
-_FIELD_LABELS = {
-    "title": "Headline",
-    "byline": "Byline",
-    "published_at": "Published",
-    "modified_at": "Last modified",
-}
 
 
 def clean_text(text: str) -> str:
@@ -229,11 +222,11 @@ def field_changes_html(fields: Sequence[FieldChange]) -> str:
     if not fields:
         return ""
     # Headline first: it is the change readers notice.
-    order = {name: rank for rank, name in enumerate(_FIELD_LABELS)}
+    order = {name: rank for rank, name in enumerate(FIELD_LABELS)}
     ordered = sorted(fields, key=lambda f: order.get(f.field, len(order)))
     rows = []
     for change in ordered:
-        label = _FIELD_LABELS.get(change.field, change.field.replace("_", " ").capitalize())
+        label = field_label(change.field).capitalize()
         css = ' class="headline"' if change.field == "title" else ""
         old = f"<del>{escape(change.old)}</del>" if change.old else _field_value(None)
         new = f"<ins>{escape(change.new)}</ins>" if change.new else _field_value(None)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import attrs
 
 from ..errors import InputError
-from ..models import DELETE, EQUAL, INSERT, DiffOp, Version, VersionDiff
+from ..models import DELETE, EQUAL, INSERT, DiffOp, Version, VersionDiff, field_label
 from ._markup import (
     ChangeSummary,
     clean_text,
@@ -100,7 +100,7 @@ def _summary_text(entry: FeedEntry) -> str:
     if d is None:
         parts.append("First version captured")
     else:
-        parts.extend(f"{_label(change.field)} changed" for change in d.fields)
+        parts.extend(f"{field_label(change.field)} changed" for change in d.fields)
         if d.body.has_changes:
             stats = d.body.stats
             parts.append(f"+{stats.words_added}/-{stats.words_removed} words")
@@ -118,10 +118,6 @@ def _summary_text(entry: FeedEntry) -> str:
     if entry.version.reverted_to is not None:
         parts.append(f"reverted to version {entry.version.reverted_to}")
     return "; ".join(parts)
-
-
-def _label(field: str) -> str:
-    return {"title": "headline"}.get(field, field.replace("_at", "").replace("_", " "))
 
 
 def _changed(line: Sequence[DiffOp]) -> bool:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from ..errors import InputError
-from ..models import DELETE, EQUAL, INSERT, DiffOp, FieldChange, Version, VersionDiff
+from ..models import DELETE, EQUAL, INSERT, DiffOp, FieldChange, Version, VersionDiff, field_label
 from .json import format_utc
 
 __all__ = ["render_text", "render_text_header"]
@@ -104,20 +104,11 @@ def _one_line(value: str) -> str:
 def _field_line(change: FieldChange, color: bool) -> str:
     old = _mark(DELETE, _one_line(change.old), color) if change.old else ""
     new = _mark(INSERT, _one_line(change.new), color) if change.new else ""
-    return f"{_FIELD_NAMES.get(change.field, change.field)}: {old}{new}\n"
-
-
-# Fields as a reader names them.
-_FIELD_NAMES = {
-    "title": "headline",
-    "byline": "byline",
-    "published_at": "published",
-    "modified_at": "last modified",
-}
+    return f"{field_label(change.field)}: {old}{new}\n"
 
 
 def _field_names(d: VersionDiff) -> str:
-    return ", ".join(_FIELD_NAMES.get(f.field, f.field) for f in d.fields)
+    return ", ".join(field_label(f.field) for f in d.fields)
 
 
 _Piece = tuple[int, str, bool]  # op, text, whether the whole run is a bare line break
