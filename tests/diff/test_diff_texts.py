@@ -396,3 +396,9 @@ def test_rewritten_sentence_is_one_replacement_not_cut_at_common_words() -> None
     ops = _ops(old, new)
     assert [op for op, _ in ops] == [0, -1, 1, 0]
     assert ops[1][1].startswith("The council") and ops[2][1].startswith("A storm")
+
+
+def test_words_are_counted_as_a_reader_counts_them() -> None:
+    """Apostrophes, hyphens, initialisms and numbers do not split a word in the stats."""
+    d = diff_texts("", "The campaign's mid-July talks cost $3,000 or 4.5m, U.S. officials said.")
+    assert d.stats.words_added == 11

@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-WORD_RE = re.compile(r"\w+")
+# A word as a reader counts it: "campaign's", "mid-July", "U.S.", "4.5" and "3,000" are one each.
+WORD_RE = re.compile(r"\w+(?:(?:['’-]|(?<=\d)[.,](?=\d)|(?<=\b[^\W\d_])\.(?=[^\W\d_]\b))\w+)*")
 _WORD_TOKEN_RE = re.compile(r"\w+|\s+|.", re.DOTALL)
 # A sentence ends at terminal punctuation (plus closing quotes or brackets)
 # followed by whitespace, at a line break, or at the end of the text; it keeps
@@ -88,5 +89,6 @@ def content_length(unit: str) -> int:
 
 
 def count_words(text: str) -> int:
-    """Runs of letters and digits in ``text``."""
+    """Words in ``text``: runs of letters and digits, joined by inner apostrophes and hyphens
+    (and by the point or comma of a number)."""
     return len(WORD_RE.findall(text))
