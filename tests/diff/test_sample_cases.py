@@ -99,12 +99,13 @@ def test_sentence_view_marks_words_as_the_word_view_does(runner: CliRunner, load
 
 
 def test_paragraph_view_shows_old_then_new_paragraphs(runner: CliRunner, loaded: Path) -> None:
+    """The new paragraph comes first, as the new text reads; then old and new quote."""
     out = run(runner, loaded, "diff", URL, "1", "-1", "-g", "paragraph", "--color", "never")
     lines = out.stdout.splitlines()
     announcing = [k for k, line in enumerate(lines) if line.startswith("[-Announcing")]
     assert len(announcing) == 1 and lines[announcing[0]].endswith("campaign.”-]")
-    assert lines[announcing[0] + 2].startswith("{+The contacts came")
-    assert lines[announcing[0] + 4].startswith("{+Announcing his recusal")
+    assert lines[announcing[0] - 2].startswith("{+The contacts came")
+    assert lines[announcing[0] + 2].startswith("{+Announcing his recusal")
     assert not [line for line in lines if "¶" in line]
 
 

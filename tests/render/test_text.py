@@ -418,3 +418,16 @@ def test_long_story_with_one_edit_fits_on_a_screen(granularity: str) -> None:
     assert any(line.endswith("council budget then ends.") for line in lines)
     changed = [line for line in lines if "[-" in line]
     assert len(changed) == 1 and "Paragraph 20" in changed[0]
+
+
+def test_paragraph_view_shows_a_new_paragraph_before_the_one_it_precedes() -> None:
+    """A paragraph inserted ahead of an edited one is not read as its replacement."""
+    old = "Intro stays.\n\nThe minister said she would stay in office.\n\nEnd stays."
+    new = (
+        "Intro stays.\n\nA new paragraph about the inquiry.\n\n"
+        "The minister said she would not stay in office.\n\nEnd stays."
+    )
+    d = diff_versions(_version(1, old), _version(2, new), granularity="paragraph")
+    text = render_text(d, color=False)
+    assert text.index("{+A new paragraph") < text.index("[-The minister said she would stay")
+    assert text.index("[-The minister") < text.index("{+The minister said she would not")

@@ -158,6 +158,39 @@ def _shorten(unit: list[_Piece], color: bool) -> str:
     return _visible(head) + f" {fold} " + _visible(tail) + text[len(body) :]
 
 
+def _in_reading_order(ops: Sequence[DiffOp]) -> list[DiffOp]:
+    """Show a replaced paragraph beside its replacement when new paragraphs come first.
+
+    The paragraph view holds one deletion and one insertion between equal runs, so
+    "old B" then "new A, new B" would read as if B were replaced by A. Where one deleted
+    paragraph is followed by several inserted ones, the inserted paragraphs before the
+    one sharing the most words with it are shown first, as the new text reads.
+    """
+    out: list[DiffOp] = []
+    k = 0
+    while k < len(ops):
+        op = ops[k]
+        after = ops[k + 1] if k + 1 < len(ops) else None
+        k += 1
+        if op.op != DELETE or after is None or after.op != INSERT or "\n\n" in op.text.strip():
+            out.append(op)
+            continue
+        paragraphs = [p for p in re.findall(r"[^\n]*(?:\n\n+|\n?$)", after.text) if p]
+        old_words = set(op.text.lower().split())
+        shared = [len(old_words & set(p.lower().split())) for p in paragraphs]
+        best = max(range(len(shared)), key=lambda i: (shared[i], -i))
+        if best == 0 or not shared[best]:
+            out.append(op)
+            continue
+        out += [
+            DiffOp(INSERT, "".join(paragraphs[:best])),
+            op,
+            DiffOp(INSERT, "".join(paragraphs[best:])),
+        ]
+        k += 1  # the insertion was shown in two parts
+    return out
+
+
 def _apart(ops: Sequence[DiffOp], *, whole_paragraphs: bool) -> list[DiffOp]:
     """Start a replacement's new text on a paragraph of its own when it spans paragraphs.
 
@@ -186,6 +219,8 @@ def _apart(ops: Sequence[DiffOp], *, whole_paragraphs: bool) -> list[DiffOp]:
 def _body(
     ops: Sequence[DiffOp], color: bool, context: int | None, *, whole_paragraphs: bool = False
 ) -> str:
+    if whole_paragraphs:
+        ops = _in_reading_order(ops)
     units = _units(_apart(ops, whole_paragraphs=whole_paragraphs))
     changed = [any(op != EQUAL for op, _, _ in unit) for unit in units]
     if context is None:
