@@ -61,16 +61,20 @@ def _page(title: str, text: str, charset: str) -> bytes:
     return html.encode(charset)
 
 
+FIRST = _page("Council story", "First draft of the budget story.", "utf-8")
+SECOND = _page("Council story", "Second draft: the budget passes.", "utf-8")
+LATIN = _page("Zoë's café reopens", "Crème brûlée is back.", "iso-8859-1")
 CAPTURES = [
-    (STORY, T0, _page("Council story", "First draft of the budget story.", "utf-8"), "utf-8"),
-    (
-        STORY,
-        T0 + timedelta(hours=1),
-        _page("Council story", "Second draft: the budget passes.", "utf-8"),
-        "utf-8",
-    ),
-    (CAFE, T0, _page("Zoë's café reopens", "Crème brûlée is back.", "iso-8859-1"), "iso-8859-1"),
+    (STORY, T0, FIRST, "utf-8"),
+    (STORY, T0 + timedelta(hours=1), SECOND, "utf-8"),
+    # The same bytes again: written as an identical-payload revisit.
+    (STORY, T0 + timedelta(hours=2), SECOND, "utf-8"),
+    (CAFE, T0, LATIN, "iso-8859-1"),
 ]
+# The café page confirmed by a 304 an hour later: a server-not-modified revisit.
+NOT_MODIFIED_AT = T0 + timedelta(hours=1)
+# What each capture must replay as.
+REPLAYS = [(url, at, html) for url, at, html, _ in CAPTURES] + [(CAFE, NOT_MODIFIED_AT, LATIN)]
 
 
 class _Files(SimpleHTTPRequestHandler):
@@ -140,6 +144,15 @@ def _export_wacz(tmp_path: Path, out: Path) -> None:
                 http_status=200,
                 http_headers=[("Content-Type", f"text/html; charset={charset}")],
             )
+        archive.save(
+            CAFE,
+            text=archive.get(CAFE).text,
+            title=archive.get(CAFE).title,
+            captured_at=NOT_MODIFIED_AT,
+            http_status=304,
+            http_headers=[("ETag", '"v1"')],
+            metadata={"not_modified": True},
+        )
     result = CliRunner().invoke(
         cli, ["--archive", str(tmp_path / "archive"), "export", "--wacz", str(out)]
     )
@@ -196,6 +209,19 @@ def _archived_bytes(browser: DevTools, frame_url: str, stamp: str, url: str) -> 
     return base64.b64decode(result["result"]["value"])
 
 
+def _timestamps(browser: DevTools, frame_url: str, url: str) -> list[int]:
+    """The capture times (ms since 1970) ReplayWeb.page's index holds for ``url``."""
+    collection = frame_url.split("/w/")[1].split("/")[0]
+    script = (
+        f"fetch('/w/api/c/{collection}/ts/?url=' + encodeURIComponent({json.dumps(url)}))"
+        ".then(r => r.json())"
+    )
+    result = browser.send(
+        "Runtime.evaluate", expression=script, awaitPromise=True, returnByValue=True
+    )
+    return sorted(result["result"]["value"]["timestamps"])
+
+
 def _click_page(browser: DevTools, title: str) -> None:
     """Click the page list's entry titled ``title``, as a reader would."""
     script = (
@@ -232,7 +258,11 @@ def test_replaywebpage_lists_the_pages_and_replays_the_archived_html(
     assert frame["charset"] == "windows-1252"
     browser.screenshot(ARTIFACTS / "replaywebpage-replay.png")
 
-    # Every capture, the earlier one of the story too, replays as the bytes archived.
-    for url, at, html, _ in CAPTURES:
+    # Every capture, the earlier ones and the revisits too, replays as the bytes archived,
+    # and ReplayWeb.page knows each capture once, at its own time.
+    for url, at, html in REPLAYS:
         stamp = at.strftime("%Y%m%d%H%M%S")
         assert _archived_bytes(browser, frame["url"], stamp, url) == html, (url, stamp)
+    for url in (STORY, CAFE):
+        expected = sorted(int(at.timestamp() * 1000) for u, at, _ in REPLAYS if u == url)
+        assert _timestamps(browser, frame["url"], url) == expected, url
