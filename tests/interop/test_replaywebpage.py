@@ -165,7 +165,7 @@ def _wait(browser: DevTools, check: Any, what: str) -> Any:
         found = check()
         if found:
             return found
-        browser.evaluate("new Promise(r => setTimeout(r, 250))")
+        time.sleep(0.25)
     pytest.fail(f"ReplayWeb.page did not show {what} within {LOAD_SECONDS:.0f} s")
 
 
