@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import struct
 import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,6 +19,15 @@ T0 = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
 
 def _page(title: str, text: str) -> bytes:
     return f"<html><head><title>{title}</title></head><body><p>{text}</p></body></html>".encode()
+
+
+def _local_extra(path: Path, info: zipfile.ZipInfo) -> bytes:
+    with path.open("rb") as stream:
+        stream.seek(info.header_offset)
+        header = stream.read(30)
+        name_length, extra_length = struct.unpack("<HH", header[26:30])
+        stream.seek(name_length, 1)
+        return stream.read(extra_length)
 
 
 def test_export_wacz_is_valid_and_lists_each_article_and_its_captures(tmp_path: Path) -> None:
@@ -42,6 +52,8 @@ def test_export_wacz_is_valid_and_lists_each_article_and_its_captures(tmp_path: 
     assert "Validation succeeded" in run_tool("wacz", "validate", "-f", str(wacz))
     with zipfile.ZipFile(wacz) as opened:
         assert all(i.compress_type == zipfile.ZIP_STORED for i in opened.infolist())
+        # No zip64 fields in a small file's local header: ReplayWeb.page misreads them.
+        assert [_local_extra(wacz, i) for i in opened.infolist()] == [b""] * 6
         pages = [json.loads(x) for x in opened.read("pages/pages.jsonl").splitlines()]
         extra = [json.loads(x) for x in opened.read("pages/extraPages.jsonl").splitlines()]
         index = opened.read("indexes/index.cdxj").decode()

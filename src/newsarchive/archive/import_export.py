@@ -32,7 +32,7 @@ class ImportExport:
 
         def text_of(self, capture: Capture) -> str: ...
 
-        def raw_html(self, capture: Capture) -> str | None: ...
+        def served_html(self, capture: Capture) -> tuple[bytes, str | None] | None: ...
 
     def import_jsonl(
         self,
@@ -125,7 +125,7 @@ class ImportExport:
         versions, with the same ids.
         """
         for capture in self.iter_captures(urls):
-            yield capture_line(capture, self.text_of(capture), self.raw_html(capture))
+            yield capture_line(capture, self.text_of(capture), self.served_html(capture))
 
     def export_jsonl(self, stream: IO[str], urls: Iterable[str] | None = None) -> int:
         """Write every capture (of ``urls``, or all) as JSON Lines; returns the count."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import codecs
 import json
 from collections.abc import Iterable, Mapping
 from typing import IO, Any
@@ -9,6 +12,7 @@ from typing import IO, Any
 from ..errors import InputError
 from ..models import Capture
 from ..times import format_time, parse_time
+from .served import decode_served
 
 _TIMES = ("captured_at", "published_at", "modified_at")
 _TEXTS = (
@@ -22,7 +26,10 @@ _TEXTS = (
     "fetched_url",
     "quality",
 )
-KNOWN = frozenset({*_TIMES, *_TEXTS, "metadata", "http_status", "http_headers"})
+# The page as served: its bytes in base 64 (when they are not text in their charset), and
+# the charset they are in.
+_SERVED = ("html_base64", "html_charset")
+KNOWN = frozenset({*_TIMES, *_TEXTS, *_SERVED, "metadata", "http_status", "http_headers"})
 
 
 def _refuse_constant(name: str) -> Any:
@@ -69,6 +76,7 @@ def parse_line(line: bytes, *, default_source: str) -> dict[str, Any]:
             raise InputError(f"{key!r} must be a string")
         if value is not None:
             fields[key] = value
+    _read_served(data, fields)
     for key in _TIMES:
         value = data.get(key)
         if value is not None:
@@ -93,8 +101,60 @@ def parse_line(line: bytes, *, default_source: str) -> dict[str, Any]:
     return fields
 
 
-def capture_line(capture: Capture, text: str, html: str | None) -> dict[str, Any]:
-    """One capture in the import format."""
+def _read_served(data: dict[str, Any], fields: dict[str, Any]) -> None:
+    """Turn ``html`` with ``html_charset``, or ``html_base64``, into the page's bytes."""
+    for key in _SERVED:
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise InputError(f"{key!r} must be a string")
+    encoded, charset = data.get("html_base64"), data.get("html_charset")
+    if encoded is not None and "html" in fields:
+        raise InputError("give 'html' or 'html_base64', not both")
+    if charset is not None and encoded is None and "html" not in fields:
+        raise InputError("'html_charset' without 'html' or 'html_base64'")
+    try:
+        name = codecs.lookup(charset or "utf-8").name
+    except LookupError:
+        raise InputError(f"unknown charset {charset!r} for the page's HTML") from None
+    if encoded is not None:
+        try:
+            fields["html"] = base64.b64decode(encoded, validate=True)
+        except binascii.Error:
+            raise InputError("'html_base64' is not valid base 64") from None
+    elif charset is not None:
+        try:
+            fields["html"] = fields["html"].encode(name)
+        except UnicodeEncodeError as exc:
+            reason = f"position {exc.start} cannot be written in {charset}"
+            raise InputError(f"'html' does not fit its charset: {reason}") from None
+    if encoded is not None or charset is not None:
+        fields["html_charset"] = name
+
+
+def served_fields(served: tuple[bytes, str | None] | None) -> dict[str, str]:
+    """The fields that carry a capture's HTML (see :meth:`Archive.served_html`).
+
+    A page kept as served is ``html`` (its text) and ``html_charset`` when writing the text
+    in that charset gives back its bytes, which keeps the line readable; otherwise its bytes
+    are ``html_base64``. A page kept re-encoded is ``html`` alone, as it always was.
+    """
+    if served is None:
+        return {}
+    body, charset = served
+    if charset is None:
+        return {"html": decode_served(body, None)}
+    try:
+        text = body.decode(charset)
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and text.encode(charset) == body:
+        return {"html": text, "html_charset": charset}
+    return {"html_base64": base64.b64encode(body).decode("ascii"), "html_charset": charset}
+
+
+def capture_line(
+    capture: Capture, text: str, served: tuple[bytes, str | None] | None
+) -> dict[str, Any]:
+    """One capture in the import format; ``served`` is the HTML as ``served_html`` gives it."""
     line: dict[str, Any] = {
         "url": capture.fetched_url or capture.url,
         "canonical_url": capture.url,
@@ -107,8 +167,7 @@ def capture_line(capture: Capture, text: str, html: str | None) -> dict[str, Any
         "modified_at": format_time(capture.modified_at),
         "metadata": dict(capture.metadata),
     }
-    if html is not None:
-        line["html"] = html
+    line.update(served_fields(served))
     if capture.http_status is not None:
         line["http_status"] = capture.http_status
     if capture.http_headers:

@@ -165,11 +165,14 @@ def _write_zip(
         for name, content in files:
             digest = hashlib.sha256()
             if isinstance(content, Path):
-                with content.open("rb") as source, wacz.open(name, "w", force_zip64=True) as sink:
+                size = os.path.getsize(content)
+                # Zip64 fields only where the size needs them: ReplayWeb.page misplaces
+                # an entry whose local header carries them, and finds none of its records.
+                large = size >= zipfile.ZIP64_LIMIT
+                with content.open("rb") as source, wacz.open(name, "w", force_zip64=large) as sink:
                     while chunk := source.read(1 << 20):
                         digest.update(chunk)
                         sink.write(chunk)
-                size = os.path.getsize(content)
             else:
                 wacz.writestr(name, content)
                 digest.update(content)
