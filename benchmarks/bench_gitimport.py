@@ -151,9 +151,13 @@ def compare_imports(repo: Path, peer_db: Path, archive: Path, runs: int) -> None
 
 
 def compare_sizes(peer_db: Path, archive: Path) -> None:
+    """Each database's size, and its tables' and indexes' (those over 2% of it)."""
     ours_size, peer_size = size(archive), size(peer_db)
     print("\ndatabase size:")
     print(f"  git-history  {peer_size / 1e6:6.2f} MB")
+    for name, used in by_table(peer_db):
+        if used >= 0.02 * peer_size:
+            print(f"    {name:32} {used / 1e6:6.2f} MB")
     print(f"  newsarchive  {ours_size / 1e6:6.2f} MB ({ours_size / peer_size:.2f}x git-history's)")
     for name, used in by_table(next(archive.glob("*.db"))):
         if used >= 0.02 * ours_size:

@@ -460,6 +460,25 @@ def test_a_rerun_goes_on_from_the_last_commit_imported(archive: Archive, repo: R
     ]
 
 
+def test_a_run_that_ended_on_an_empty_file_goes_on_from_the_last_good_one(
+    archive: Archive, repo: Repo
+) -> None:
+    """The next run compares with the last file that could be read, not the empty one:
+    the entry that did not change is not saved again, and the empty file is not counted
+    again."""
+    repo.commit("latest.json", latest(item(7, "Storm"), item(8, "Flood")), T0)
+    empty = repo.commit("latest.json", "", T0 + timedelta(hours=1))
+    first = import_git(archive, repo.path, "latest.json", items=FEED)
+    assert [s.commit for s in first.skipped] == [empty] and first.captures_added == 2
+    repo.commit(
+        "latest.json", latest(item(7, "Storm"), item(8, "Flood rises")), T0 + timedelta(hours=2)
+    )
+    later = import_git(archive, repo.path, "latest.json", items=FEED)
+    assert (later.already_imported, later.skipped, later.captures_added) == (2, (), 1)
+    assert [c.url for c in later.captures] == [BASE + "world/8/flood.html"]
+    assert len(archive.captures(BASE + "world/7/storm.html")) == 1
+
+
 def test_every_backend_finds_what_it_imported(archive_location: str, repo: Repo) -> None:
     repo.commit("latest.json", latest(item(7, "Storm")), T0)
     repo.commit("latest.json", latest(item(7, "Storm hits")), T0 + timedelta(hours=1))
