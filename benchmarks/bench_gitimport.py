@@ -11,10 +11,11 @@ each tool's command line on it as a user would, whole process, in turn:
         --text-from /title --text-from /subtitle --published-from /published_at
 
 git-history is installed from PyPI into benchmarks/.venv-peers on first use. Prints wall
-and CPU time (medians over --runs), the databases' sizes (and newsarchive's by table),
-whether each item has as many versions as git-history recorded changes of its title or
-subtitle, the time to show one item's whole history (in-process and through each CLI),
-and the time to import --new more commits into an archive already holding the rest.
+and CPU time (medians over --runs), the databases' sizes by table and index (dbstat), and
+the archive's size without stored change analyses (--no-analyse), whether each item has
+as many versions as git-history recorded changes of its title or subtitle, the time to
+show one item's whole history (in-process and through each CLI), and the time to import
+--new more commits into an archive already holding the rest.
 """
 
 from __future__ import annotations
@@ -151,13 +152,27 @@ def compare_imports(repo: Path, peer_db: Path, archive: Path, runs: int) -> None
 
 
 def compare_sizes(peer_db: Path, archive: Path) -> None:
+    """Each database's size, and its tables' and indexes' (those over 2% of it)."""
     ours_size, peer_size = size(archive), size(peer_db)
     print("\ndatabase size:")
     print(f"  git-history  {peer_size / 1e6:6.2f} MB")
+    for name, used in by_table(peer_db):
+        if used >= 0.02 * peer_size:
+            print(f"    {name:32} {used / 1e6:6.2f} MB")
     print(f"  newsarchive  {ours_size / 1e6:6.2f} MB ({ours_size / peer_size:.2f}x git-history's)")
     for name, used in by_table(next(archive.glob("*.db"))):
         if used >= 0.02 * ours_size:
             print(f"    {name:32} {used / 1e6:6.2f} MB")
+
+
+def size_without_analyses(repo: Path, peer_db: Path, out: Path) -> None:
+    """The archive the same import makes with --no-analyse: what the analyses cost."""
+    archive = out / "archive-no-analyse"
+    shutil.rmtree(archive, ignore_errors=True)
+    timed([*newsarchive(), "--archive", str(archive), "import-git", str(repo), FILE, *OPTIONS,
+           "--no-analyse", "-q"])  # fmt: skip
+    ours, peer = size(archive), size(peer_db)
+    print(f"  newsarchive --no-analyse  {ours / 1e6:6.2f} MB ({ours / peer:.2f}x git-history's)")
 
 
 def compare_histories(peer_db: Path, archive: Path) -> None:
@@ -230,6 +245,7 @@ def main() -> None:
     peer_db, archive = args.out / "history.db", args.out / "archive"
     compare_imports(repo, peer_db, archive, args.runs)
     compare_sizes(peer_db, archive)
+    size_without_analyses(repo, peer_db, args.out)
     compare_histories(peer_db, archive)
     if args.new:
         time_rerun(args.out, repo, archive, args.commits, args.new)

@@ -48,13 +48,15 @@ class Repo:
         )
         return done.stdout
 
-    def commit(self, name: str, content: str | None, when: datetime) -> str:
+    def commit(self, name: str, content: str | bytes | None, when: datetime) -> str:
         target = self.path / name
         if content is None:
             self.git("rm", "-q", name)
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(content, encoding="utf-8")
+            if isinstance(content, str):
+                content = content.encode("utf-8")
+            target.write_bytes(content)
             self.git("add", name)
         self.git("commit", "-q", "--allow-empty", "-m", f"update {name}", when=when)
         return self.git("rev-parse", "HEAD").strip()
@@ -87,7 +89,12 @@ def test_each_commit_of_a_text_file_is_a_capture(archive: Archive, repo: Repo) -
         (T0 + timedelta(hours=1), "git", "Second draft."),
         (T0 + timedelta(hours=2), "git", "First draft."),
     ]
-    assert captures[-1].metadata["git"] == {"commit": last, "path": "story.txt"}
+    # Only the last capture of a batch records how far the import read.
+    assert [c.metadata.get("git") for c in captures] == [
+        None,
+        None,
+        {"through": last, "path": "story.txt"},
+    ]
     assert [v.number for v in archive.history(URL)] == [1, 2, 3]
 
 
@@ -116,6 +123,25 @@ def test_html_file_is_extracted_and_kept(archive: Archive, repo: Repo) -> None:
     assert archive.raw_html(capture) == html
     assert "passed the budget" in archive.text_of(capture)
     assert archive.get(URL).title == "Budget passes"
+
+
+def test_html_file_is_kept_as_the_bytes_committed(archive: Archive, repo: Repo) -> None:
+    """A page in the charset it declares is kept byte for byte, and read in that charset."""
+    page = (
+        '<html><head><meta charset="windows-1252"><title>Caf\u00e9 closes</title></head>'
+        "<body><article><h1>Caf\u00e9 closes</h1><p>The caf\u00e9 on the square closes "
+        "after forty years, its owner said on Monday.</p></article></body></html>"
+    ).encode("cp1252")
+    repo.commit("page.html", page, T0)
+    repo.commit("page.html", page.replace(b"forty", b"fifty"), T0 + timedelta(hours=1))
+    report = import_git(archive, repo.path, "page.html", url=URL)
+    assert report.ok and report.captures_added == 2
+    first, second = archive.captures(URL)
+    assert archive.served_html(first) == (page, "cp1252")
+    assert archive.served_html(second) == (page.replace(b"forty", b"fifty"), "cp1252")
+    assert "Caf\u00e9 closes" in (archive.raw_html(first) or "")
+    assert "caf\u00e9 on the square" in archive.text_of(first)
+    assert archive.get(URL).title == "Caf\u00e9 closes"
 
 
 def feed(*entries: tuple[str, str, str]) -> str:
@@ -179,12 +205,12 @@ def test_json_array_and_bad_entries(archive: Archive, repo: Repo) -> None:
     repo.commit("list.json", "{not json", T0 + timedelta(hours=1))
     report = import_git(archive, repo.path, "list.json", items=ItemPointers(url="/url"))
     assert report.captures_added == 1
-    assert [(p.item, p.reason) for p in report.problems] == [
+    assert [(p.item, p.message) for p in report.problems] == [
         ("1", "no URL at '/url'"),
         ("2", "the entry has no text or HTML"),
     ]
     [skipped] = report.skipped
-    assert skipped.reason.startswith("list.json is not valid JSON")
+    assert skipped.message.startswith("list.json is not valid JSON")
     version = archive.get("https://news.example.com/a")
     assert version.byline == "X, Y"
     assert version.published_at == datetime(2021, 2, 28, 10, tzinfo=UTC)
@@ -282,7 +308,7 @@ def test_an_id_keeps_one_history_whatever_urls_it_had(archive: Archive, repo: Re
     """The slug follows the headline; keyed on the id, every URL is an alias of one article."""
     repo.commit("latest.json", latest(item(7, "Storm nears coast")), T0)
     repo.commit("latest.json", latest(item(7, "Storm hits coast")), T0 + timedelta(hours=1))
-    repo.commit(
+    last = repo.commit(
         "latest.json",
         latest(item(7, "Storm hits coast", "Thousands without power.")),
         T0 + timedelta(hours=2),
@@ -301,7 +327,12 @@ def test_an_id_keeps_one_history_whatever_urls_it_had(archive: Archive, repo: Re
         assert history[0].published_at == datetime(2021, 3, 1, 8, tzinfo=UTC)
     article = archive.article(second)
     assert (article.url, article.aliases) == (first, (second,))
-    assert {c.metadata["git"]["id"] for c in archive.captures(first)} == {"7"}
+    # The first capture ties the id to the article; the batch's last says how far it read.
+    assert [c.metadata.get("git") for c in archive.captures(first)] == [
+        {"id": "7", "path": "latest.json"},
+        None,
+        {"path": "latest.json", "through": last},
+    ]
 
 
 def test_without_an_id_each_url_is_an_article(archive: Archive, repo: Repo) -> None:
@@ -378,11 +409,11 @@ def test_empty_and_broken_files_are_skipped_and_counted(archive: Archive, repo: 
     report = import_git(archive, repo.path, "latest.json", items=FEED)
     assert report.ok
     assert (report.commits, report.already_imported, report.unchanged_commits) == (4, 0, 0)
-    assert [(s.commit, s.reason) for s in report.skipped] == [
+    assert [(s.commit, s.message) for s in report.skipped] == [
         (empty, "latest.json is empty"),
-        (broken, report.skipped[1].reason),
+        (broken, report.skipped[1].message),
     ]
-    assert report.skipped[1].reason.startswith("latest.json is not valid JSON")
+    assert report.skipped[1].message.startswith("latest.json is not valid JSON")
     # The entry unchanged around the broken commits is not saved again.
     assert report.captures_added == 2
     with Archive.open(repo.path.parent / "strict") as other:
@@ -408,25 +439,44 @@ def test_rev_imports_up_to_a_branch_tag_or_commit(archive: Archive, repo: Repo) 
 
 
 def test_a_rerun_goes_on_from_the_last_commit_imported(archive: Archive, repo: Repo) -> None:
-    """Entries compare against the last commit that saved something; commits after it that
-    changed nothing imported are read again (and found unchanged). An id that left the
-    list and comes back under a new URL, in a later run, joins its article."""
+    """A run goes on after the last commit an earlier run read, even one that changed
+    nothing imported. An id that left the list and comes back under a new URL, in a
+    later run, joins its article."""
     repo.commit("latest.json", latest(item(7, "Storm"), item(8, "Flood")), T0)
     repo.commit("latest.json", latest(item(8, "Flood")), T0 + timedelta(hours=1))
     import_git(archive, repo.path, "latest.json", items=FEED)
     again = import_git(archive, repo.path, "latest.json", items=FEED)
-    assert (again.commits, again.already_imported, again.unchanged_commits) == (2, 1, 1)
+    assert (again.commits, again.already_imported, again.unchanged_commits) == (2, 2, 0)
     assert again.captures_added == 0
     repo.commit(
         "latest.json", latest(item(8, "Flood"), item(7, "Storm returns")), T0 + timedelta(hours=2)
     )
     later = import_git(archive, repo.path, "latest.json", items=FEED)
-    assert (later.already_imported, later.unchanged_commits, later.captures_added) == (1, 1, 1)
+    assert (later.already_imported, later.unchanged_commits, later.captures_added) == (2, 0, 1)
     assert [c.url for c in later.captures] == [BASE + "world/7/storm.html"]
     assert [v.title for v in archive.history(BASE + "world/7/storm-returns.html")] == [
         "Storm",
         "Storm returns",
     ]
+
+
+def test_a_run_that_ended_on_an_empty_file_goes_on_from_the_last_good_one(
+    archive: Archive, repo: Repo
+) -> None:
+    """The next run compares with the last file that could be read, not the empty one:
+    the entry that did not change is not saved again, and the empty file is not counted
+    again."""
+    repo.commit("latest.json", latest(item(7, "Storm"), item(8, "Flood")), T0)
+    empty = repo.commit("latest.json", "", T0 + timedelta(hours=1))
+    first = import_git(archive, repo.path, "latest.json", items=FEED)
+    assert [s.commit for s in first.skipped] == [empty] and first.captures_added == 2
+    repo.commit(
+        "latest.json", latest(item(7, "Storm"), item(8, "Flood rises")), T0 + timedelta(hours=2)
+    )
+    later = import_git(archive, repo.path, "latest.json", items=FEED)
+    assert (later.already_imported, later.skipped, later.captures_added) == (2, (), 1)
+    assert [c.url for c in later.captures] == [BASE + "world/8/flood.html"]
+    assert len(archive.captures(BASE + "world/7/storm.html")) == 1
 
 
 def test_every_backend_finds_what_it_imported(archive_location: str, repo: Repo) -> None:

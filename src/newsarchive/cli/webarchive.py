@@ -16,6 +16,7 @@ from ..archive import Archive
 from ..render.json import (
     backfill_to_dict,
     cdxj_to_dict,
+    problem_to_dict,
     timemap_to_dict,
     wacz_export_to_dict,
     warc_export_to_dict,
@@ -366,11 +367,8 @@ def import_git(
                 "captures_added": report.captures_added,
                 "versions_added": report.versions_added,
                 "articles": len({c.url for c in report.captures}),
-                "skipped": [{"commit": p.commit, "reason": p.reason} for p in report.skipped],
-                "problems": [
-                    {"commit": p.commit, "item": p.item, "reason": p.reason}
-                    for p in report.problems
-                ],
+                "skipped": [problem_to_dict(p, "commit") for p in report.skipped],
+                "problems": [problem_to_dict(p, "commit", "item") for p in report.problems],
             }
         )
     for skip in report.skipped:

@@ -11,8 +11,11 @@ what the file held at each, at the commit's time (committer date), with source `
   thousand articles does not add a thousand captures per commit. Keyed on a stable id,
   an article keeps one history whatever URLs it had; each is kept as an alias.
 
-Each capture records its commit in ``metadata["git"]``. Importing again goes on after
-the last commit imported. Captures are saved in batches, one transaction each.
+An import keeps what it needs to go on later in ``metadata["git"]`` of a few captures
+only, not of every one: an article's first capture names its entry's id (or key), and the
+last capture of each batch the commit the import had read up to (``through``). Importing
+again goes on after that commit. A capture's own commit is the one whose committer date
+is its capture time. Captures are saved in batches, one transaction each.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ import attrs
 
 from ..archive import CaptureRecord
 from ..errors import InputError, NewsArchiveError, StorageError, describe_failure
-from ..models import SavedCaptures
+from ..fetch.decode import decode_html
+from ..models import BatchReport, Problem, SavedCaptures
 from .gitentries import (
     RESERVED_META,
     ItemPointers,
@@ -39,14 +43,13 @@ from .gitentries import (
     entry_url,
     resolve_pointer,
 )
-from .gitrepo import GitCommit, GitRepository
+from .gitrepo import GitBlobs, GitCommit, GitRepository
 
 if TYPE_CHECKING:
     from ..archive import Archive
 
 __all__ = [
     "GitCommit",
-    "GitImportProblem",
     "GitImportReport",
     "GitImportedCapture",
     "ItemPointers",
@@ -72,38 +75,22 @@ class GitImportedCapture:
 
 
 @attrs.frozen(kw_only=True)
-class GitImportProblem:
-    """A commit, or an entry in it, that could not be imported (or was skipped)."""
-
-    commit: str
-    reason: str
-    item: str | None = None
-
-    def __str__(self) -> str:
-        where = self.commit[:12] + (f" [{self.item}]" if self.item is not None else "")
-        return f"commit {where}: {self.reason}"
-
-
-@attrs.frozen(kw_only=True)
-class GitImportReport(SavedCaptures):
+class GitImportReport(SavedCaptures, BatchReport):
     """What an import did, in commit order.
 
     ``commits`` counts every commit that touched the file up to the revision;
     ``already_imported`` those an earlier import went through; ``unchanged_commits``
     those read now where no article changed; ``skipped`` the commits whose file was empty
-    or unreadable (problems instead, in a strict import).
+    or unreadable (problems instead, in a strict import). Each skip and problem names its
+    ``commit``, and a problem with one entry of a JSON file its ``item`` too.
     """
 
     commits: int
     already_imported: int
     unchanged_commits: int
-    skipped: tuple[GitImportProblem, ...]
+    skipped: tuple[Problem, ...]
     captures: tuple[GitImportedCapture, ...] = attrs.field(repr=False)
-    problems: tuple[GitImportProblem, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+    problems: tuple[Problem, ...]
 
 
 def import_git(
@@ -155,8 +142,7 @@ def import_git(
     if on_progress:
         on_progress(start, len(commits))
     with git.blobs() as blobs:
-        if start:
-            reader.prime(commits[start - 1], blobs.get(commits[start - 1].sha, path))
+        reader.prime(commits[:start], blobs)
         for number, commit in enumerate(commits[start:], start=start + 1):
             if commit.sha in done.commits:
                 reader.already += 1
@@ -166,9 +152,8 @@ def import_git(
             except (StorageError, RelativeURLError):
                 raise  # the archive failed, or the command needs --url-base: nothing can go on
             except Exception as exc:  # noqa: BLE001 - one commit never ends an import
-                reader.problems.append(
-                    GitImportProblem(commit=commit.sha, reason=describe_failure(exc))
-                )
+                reader.problems.append(Problem(commit=commit.sha, message=describe_failure(exc)))
+            reader.through = commit
             if len(reader.batch) >= BATCH_CAPTURES:
                 reader.flush()
                 if on_progress:
@@ -188,7 +173,8 @@ def import_git(
 
 @attrs.frozen
 class _Imported:
-    """What earlier imports of a path left: their commits, and each id's article."""
+    """What earlier imports of a path left: the commits they read up to, and each id's
+    article."""
 
     commits: frozenset[str]
     articles: dict[str, str]
@@ -201,9 +187,12 @@ class _Imported:
             info = metadata.get(SOURCE)
             if not isinstance(info, dict) or info.get("path") != path:
                 continue
-            commits.add(str(info.get("commit")))
+            # "commit": archives from before the import kept every capture's commit.
+            for key in ("through", "commit"):
+                if key in info:
+                    commits.add(str(info[key]))
             if "id" in info:
-                articles[str(info["id"])] = url
+                articles.setdefault(str(info["id"]), url)
         return cls(frozenset(commits), articles)
 
 
@@ -226,43 +215,53 @@ class _Reader:
         self.items = items
         self.strict = strict
         self.analyse = analyse
+        self.is_html = path.lower().endswith(_HTML_SUFFIXES)
         self.captures: list[GitImportedCapture] = []
-        self.problems: list[GitImportProblem] = []
-        self.skipped: list[GitImportProblem] = []
+        self.problems: list[Problem] = []
+        self.skipped: list[Problem] = []
         self.already = 0
         self.unchanged = 0
         self.batch: list[tuple[str, CaptureRecord]] = []
+        # The last commit read: the next batch saved records that the import got this far.
+        self.through: GitCommit | None = None
         # Per entry (its id, key or URL): what was imported of it at the previous commit.
         self.previous: dict[str, Any] = {}
-        # Per id: the URL of its article (the first URL it had).
+        # Per id or key: the URL of its article (the first URL it had).
         self.ids: dict[str, str] = {}
-        self.last_text: str | None = None
-        # Reading the last commit imported again, only to compare the next with it.
+        self.last_data: bytes | None = None
+        # The charset the last HTML file read declared (or was found in).
+        self.charset = "utf-8"
+        # Reading commits imported before, only to compare the next with them.
         self.priming = False
 
-    def prime(self, commit: GitCommit, data: bytes | None) -> None:
-        """Start from the file as the last commit imported left it (reporting nothing)."""
+    def prime(self, commits: list[GitCommit], blobs: GitBlobs) -> None:
+        """Start from the file as the last readable commit imported left it (reporting
+        nothing): the one an earlier import read up to may have held an empty file."""
         self.priming = True
         try:
-            self._prime(commit, data)
+            for commit in reversed(commits):
+                if self._prime(commit, blobs.get(commit.sha, self.path)):
+                    return
         finally:
             self.priming = False
 
-    def _prime(self, commit: GitCommit, data: bytes | None) -> None:
+    def _prime(self, commit: GitCommit, data: bytes | None) -> bool:
         content = self._decode(commit, data)
-        if content is None:
-            return
+        if content is None or data is None:
+            return False
         if self.items is None:
-            self.last_text = content
-            return
+            self.last_data = data
+            return True
         document = self._parse(commit, content)
-        if document is not None:
-            self._changed(commit, document)
+        if document is None:
+            return False
+        self._changed(commit, document)
+        return True
 
     def read(self, commit: GitCommit, data: bytes | None) -> None:
         """Queue the records of one commit's file."""
         if data is None:
-            self.previous, self.last_text = {}, None  # deleted; whatever comes back is new
+            self.previous, self.last_data = {}, None  # deleted; whatever comes back is new
             self.unchanged += 1
             return
         content = self._decode(commit, data)
@@ -270,7 +269,7 @@ class _Reader:
             return
         queued = len(self.batch)
         if self.items is None:
-            self._read_file(commit, content)
+            self._read_file(commit, data, content)
         else:
             document = self._parse(commit, content)
             if document is None:
@@ -283,17 +282,21 @@ class _Reader:
     def _skip(self, commit: GitCommit, reason: str) -> None:
         if self.priming:
             return
-        problem = GitImportProblem(commit=commit.sha, reason=reason)
+        problem = Problem(commit=commit.sha, message=reason)
         (self.problems if self.strict else self.skipped).append(problem)
 
     def _decode(self, commit: GitCommit, data: bytes | None) -> str | None:
+        """The file as text (an HTML file read in the charset it declares)."""
         if data is None:
             return None
-        try:
-            content = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            self._skip(commit, f"{self.path} is not UTF-8 (byte {exc.start})")
-            return None
+        if self.is_html:
+            content, self.charset = decode_html(data)
+        else:
+            try:
+                content = data.decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                self._skip(commit, f"{self.path} is not UTF-8 (byte {exc.start})")
+                return None
         if not content.strip():
             self._skip(commit, f"{self.path} is empty")
             return None
@@ -306,14 +309,16 @@ class _Reader:
             self._skip(commit, f"{self.path} is not valid JSON: {exc}")
             return None
 
-    def _read_file(self, commit: GitCommit, content: str) -> None:
+    def _read_file(self, commit: GitCommit, data: bytes, content: str) -> None:
         assert self.url is not None
-        if content == self.last_text:
+        if data == self.last_data:
             return
-        self.last_text = content
+        self.last_data = data
         fields: dict[str, Any]
-        if self.path.lower().endswith(_HTML_SUFFIXES):
-            fields = {"html": content}
+        if self.is_html:
+            # Kept as the bytes committed, in the charset they declare, as a page is kept
+            # as served; fields the page declares are read from its text.
+            fields = {**_extract(content, self.url), "html": data, "html_charset": self.charset}
         else:
             fields = {"text": content}
         self._queue(commit, None, {"url": self.url, **fields})
@@ -349,7 +354,7 @@ class _Reader:
                 raise RelativeURLError(f"commit {label[:12]} [{item}]: {exc}") from None
             except InputError as exc:
                 if not self.priming:
-                    self.problems.append(GitImportProblem(commit=label, item=item, reason=str(exc)))
+                    self.problems.append(Problem(commit=label, item=item, message=str(exc)))
                 continue
             current[identity] = (entry, fields)
             if previous is None or previous[1] != fields:
@@ -360,16 +365,17 @@ class _Reader:
     def _queue(self, commit: GitCommit, item: str | None, fields: dict[str, Any]) -> None:
         fields = dict(fields)  # the entry's fields stay as they are, to compare the next
         seen_url = fields.pop("url")
-        info: dict[str, Any] = {"commit": commit.sha, "path": self.path}
-        if item is not None:
-            info["id"] = item
-        metadata = {**fields.pop("meta", {}), RESERVED_META: info}
-        if "html" in fields:
+        metadata = dict(fields.pop("meta", {}))
+        if isinstance(fields.get("html"), str):
             # Fields the HTML declares fill in what the entry does not say.
             fields = {**_extract(fields["html"], seen_url), **fields}
-        if self.items is not None and self.items.id is not None and item is not None:
-            fields["canonical_url"] = self.ids.setdefault(item, seen_url)
-        # The extractor's page fields, if any, go with the commit in the metadata.
+        first = item is not None and item not in self.ids
+        if first:
+            # The article's first capture: what ties later commits' entries to it.
+            metadata[RESERVED_META] = {"id": item, "path": self.path}
+        if item is not None and self.items is not None and self.items.id is not None:
+            fields["canonical_url"] = self.ids.get(item, seen_url)
+        # The extractor's page fields, if any, go in the metadata.
         metadata = {**(fields.pop("metadata", None) or {}), **metadata}
         try:
             record = self.archive.prepare(
@@ -380,14 +386,24 @@ class _Reader:
                 **fields,
             )
         except NewsArchiveError as exc:
-            self.problems.append(GitImportProblem(commit=commit.sha, item=item, reason=str(exc)))
+            self.problems.append(Problem(commit=commit.sha, item=item, message=str(exc)))
             return
+        if first:
+            assert item is not None
+            self.ids[item] = seen_url
         self.batch.append((commit.sha, record))
 
     def flush(self) -> None:
-        """Save the queued records in one transaction."""
+        """Save the queued records in one transaction; the last records how far the import
+        read, so that an import that stops here goes on from there."""
         if not self.batch:
             return
+        if self.through is not None:
+            sha, last = self.batch[-1]
+            info = {**last.metadata.get(RESERVED_META, {}), "path": self.path}
+            info["through"] = self.through.sha
+            metadata = {**last.metadata, RESERVED_META: info}
+            self.batch[-1] = (sha, attrs.evolve(last, metadata=metadata))
         records = [record for _, record in self.batch]
         outcomes = self.archive.ingest(records, analyse=self.analyse)
         for (sha, record), outcome in zip(self.batch, outcomes, strict=True):
