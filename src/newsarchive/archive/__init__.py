@@ -32,10 +32,10 @@ from ..storage import Ingested, Store, open_store
 from ..times import as_utc, format_time, parse_time
 from ..urls import canonical_url as make_canonical
 from .import_export import ImportExport
-from .stored_analyses import StoredAnalyses
 
 if TYPE_CHECKING:
     from ..analysis import Analysis, BlameLine, Rules
+    from .stored_analyses import StoredAnalyses
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -426,6 +426,8 @@ class Archive(ImportExport):
 
     @property
     def _analyses(self) -> StoredAnalyses:
+        from .stored_analyses import StoredAnalyses  # writing only: reading never loads it
+
         return StoredAnalyses(self.store, self._rules)
 
     def analyse(
