@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -39,18 +41,22 @@ NOT_FOR_READING = (
 )
 
 
-def _run_cli(*args: str) -> tuple[str, set[str]]:
-    """Run the command line in a new interpreter: its output and every module it loaded."""
+def _run_cli(*args: str) -> tuple[str, set[str], list[Any]]:
+    """Run the command line in a new interpreter: its output, every module it loaded, and
+    whether the garbage collector is on and how many objects it skips as frozen."""
     code = (
         "import json, sys\n"
         "from newsarchive.cli import main\n"
         f"sys.argv = ['newsarchive', *{list(args)!r}]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "sys.stdout.flush()\n"
+        "import gc\n"
+        "print(json.dumps([gc.isenabled(), gc.get_freeze_count()]), file=sys.stderr)\n"
         "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return done.stdout, set(json.loads(done.stderr.strip().splitlines()[-1]))
+    *_, collector, modules = done.stderr.strip().splitlines()
+    return done.stdout, set(json.loads(modules)), json.loads(collector)
 
 
 def test_every_command_is_mapped_to_the_module_that_defines_it() -> None:
@@ -65,14 +71,14 @@ def test_every_command_is_mapped_to_the_module_that_defines_it() -> None:
 
 @pytest.mark.parametrize("command", ["log", "diff"])
 def test_reading_one_article_loads_only_what_it_uses(loaded: Path, command: str) -> None:
-    output, modules = _run_cli("--archive", str(loaded), command, URL)
+    output, modules, _ = _run_cli("--archive", str(loaded), command, URL)
     assert ("first version" if command == "log" else "+++ version 7") in output
     assert sorted(m for m in NOT_FOR_READING if m in modules) == []
     assert "newsarchive.cli.core" in modules  # the check above looked at a real run
 
 
 def test_version_answers_without_click_or_the_archive() -> None:
-    output, modules = _run_cli("--version")
+    output, modules, _ = _run_cli("--version")
     assert output == VERSION_LINE + "\n"
     assert re.fullmatch(r"newsarchive, version \d+\.\d+\.\d+\S*", VERSION_LINE)
     loaded = {m.partition(".")[0] for m in modules}
@@ -105,3 +111,15 @@ def test_library_loggers_stay_quiet_until_the_application_sets_up_logging() -> N
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr == "printed by the last-resort handler\n"
+
+
+def test_a_command_collects_garbage_again_once_its_modules_have_loaded(loaded: Path) -> None:
+    _, _, (enabled, frozen) = _run_cli("--archive", str(loaded), "log", URL)
+    assert enabled and frozen > 10_000  # what loaded is skipped, the rest still collected
+
+
+def test_running_commands_in_process_leaves_the_collector_alone(loaded: Path) -> None:
+    before = gc.get_freeze_count()
+    result = CliRunner().invoke(cli, ["--archive", str(loaded), "log", URL])
+    assert result.exit_code == 0, result.output
+    assert gc.isenabled() and gc.get_freeze_count() == before

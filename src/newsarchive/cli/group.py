@@ -11,7 +11,7 @@ import click
 
 from .. import __version__
 from ..errors import NewsArchiveError
-from . import VERSION_LINE
+from . import VERSION_LINE, LoadingModules
 from ._state import CliState
 
 # Which module adds each command to `cli`. A command loads only its own module, so that
@@ -56,8 +56,9 @@ class _Group(click.Group):
     def _load(self) -> None:
         if not self._loaded:
             self._loaded = True
-            for module in COMMAND_MODULES:
-                importlib.import_module(module)
+            with LoadingModules():
+                for module in COMMAND_MODULES:
+                    importlib.import_module(module)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._load()
@@ -68,7 +69,8 @@ class _Group(click.Group):
         if module is None:
             self._load()  # an unknown name: let click suggest a close one
         elif cmd_name not in self.commands:
-            importlib.import_module(f"newsarchive.cli.{module}")
+            with LoadingModules():
+                importlib.import_module(f"newsarchive.cli.{module}")
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
