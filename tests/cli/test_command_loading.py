@@ -21,8 +21,10 @@ URL = "https://news.example.com/2017/06/06/sessions-offered-to-resign"
 
 # What a command that only reads one article never needs: the network, the other commands,
 # the code that imports and prepares captures, the analysis writer, the HTML and feed
-# renderers (text output only), logging, and OpenSSL (hashes are only computed on saves).
+# renderers (text output only), logging, OpenSSL (hashes are only computed on saves) and
+# the IDNA codec (an ASCII host needs none).
 NOT_FOR_READING = (
+    "encodings.idna",
     "hashlib",
     "httpx",
     "logging",
