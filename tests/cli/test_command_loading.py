@@ -19,10 +19,10 @@ from newsarchive.cli import COMMAND_MODULE, VERSION_LINE, cli
 SRC = Path(__file__).resolve().parents[2] / "src"
 URL = "https://news.example.com/2017/06/06/sessions-offered-to-resign"
 
-# What a command that only reads one article never needs: the network, the other commands,
-# the code that imports and prepares captures, the analysis writer, the HTML and feed
-# renderers (text output only), logging, OpenSSL (hashes are only computed on saves) and
-# the IDNA codec (an ASCII host needs none).
+# What a command that only reads one article never needs: the network, the other
+# commands, the code that imports and prepares captures, the analysis writer, the HTML,
+# JSON and feed renderers (text output only), logging, OpenSSL (hashes are only computed
+# on saves) and the IDNA codec (an ASCII host needs none).
 NOT_FOR_READING = (
     "encodings.idna",
     "hashlib",
@@ -38,6 +38,7 @@ NOT_FOR_READING = (
     "newsarchive.render.atom",
     "newsarchive.render._markup",
     "newsarchive.render.html",
+    "newsarchive.render.json",
     "newsarchive.website",
     "xml.etree",
 )
