@@ -137,20 +137,11 @@ def cli_import_vs_git(
 
 
 def startup_ratios(location: Path, url: str, runs: int = 15) -> dict[str, float]:
-    """Median per-pair ratio of each command's wall time to ``python -c pass``, in turn."""
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    cli = [sys.executable, "-m", "newsarchive.cli", "--archive", str(location)]
-    commands = {
-        "newsarchive --version": [sys.executable, "-m", "newsarchive.cli", "--version"],
-        "newsarchive log URL": [*cli, "log", url],
-        "newsarchive diff URL": [*cli, "diff", url],
-    }
-    ratios: dict[str, list[float]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():
-            base = _timed([sys.executable, "-c", "pass"])
-            ratios[name].append(_timed(command, env=env) / base)
-    return {name: statistics.median(values) for name, values in ratios.items()}
+    """Median per-pair ratio of each command's CPU time to ``python -c pass``, in turn,
+    from compiled bytecode (see bench_startup.py, which also prints the wall ratios)."""
+    from bench_startup import startup_ratios as measure
+
+    return {name: cpu for name, (cpu, _wall) in measure(location, url, runs).items()}
 
 
 def size_breakdown(location: Path) -> str:

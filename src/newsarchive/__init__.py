@@ -7,7 +7,6 @@ made by a scheduled job) stays fast.
 from __future__ import annotations
 
 import importlib
-import logging
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -82,7 +81,9 @@ _EXPORTS = {
 
 __all__ = sorted([*_EXPORTS, "__version__"])
 
-logging.getLogger(__name__).addHandler(logging.NullHandler())
+# No logging set-up here: importing logging would slow every CLI call, and the modules
+# that log give their own loggers a NullHandler, so they stay quiet unless the
+# application configures logging.
 
 
 def __getattr__(name: str) -> Any:

@@ -6,7 +6,6 @@ so a re-save with other line endings or spacing is not a new version.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import unicodedata
@@ -74,6 +73,8 @@ def normalize_text(text: str, encoded: bytes | None = None) -> str:
 
 def text_hash(text: str) -> str:
     """Hex sha256 of text exactly as given: the key its blob is stored under."""
+    import hashlib  # here, not above: it loads OpenSSL, which reading an archive never needs
+
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -138,4 +139,6 @@ def page_digest(page: Mapping[str, Any] | None) -> str | None:
 
 
 def sha256_hex(data: bytes) -> str:
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()

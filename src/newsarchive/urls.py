@@ -92,8 +92,10 @@ def canonical_url(url: str) -> str:
     host = parts.hostname.rstrip(".")
     if ":" in host:
         host = f"[{host}]"  # an IPv6 address keeps its brackets, or its port is ambiguous
-    else:
-        # Hosts the idna codec rejects are kept as given, lowercased.
+    elif not host.isascii():
+        # Hosts the idna codec rejects are kept as given, lowercased. An ASCII host is
+        # left as it is either way (the codec only checks its label lengths), so it is
+        # not handed to the codec, whose loading costs each command a millisecond.
         with contextlib.suppress(UnicodeError):
             host = host.encode("idna").decode("ascii")
     netloc = host

@@ -12,7 +12,7 @@ import attrs
 
 from ..diff import diff_summary, diff_versions
 from ..errors import InputError, NotFoundError
-from ..ingest.records import DEFAULT_MAX_TEXT_BYTES, prepare_record
+from ..ingest import DEFAULT_MAX_TEXT_BYTES
 from ..ingest.served import decode_served, unpack_served
 from ..models import (
     GRANULARITIES,
@@ -32,10 +32,10 @@ from ..storage import Ingested, Store, open_store
 from ..times import as_utc, format_time, parse_time
 from ..urls import canonical_url as make_canonical
 from .import_export import ImportExport
-from .stored_analyses import StoredAnalyses
 
 if TYPE_CHECKING:
     from ..analysis import Analysis, BlameLine, Rules
+    from .stored_analyses import StoredAnalyses
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -156,7 +156,7 @@ class Archive(ImportExport):
         """
         return self.save_many(
             [
-                prepare_record(
+                self.prepare(
                     url,
                     text=text,
                     html=html,
@@ -174,7 +174,6 @@ class Archive(ImportExport):
                     quality=quality,
                     html_charset=html_charset,
                     allow_empty=allow_empty,
-                    max_text_bytes=self.max_text_bytes,
                 )
             ],
             analyse=analyse,
@@ -200,6 +199,8 @@ class Archive(ImportExport):
 
     def prepare(self, url: str, **fields: Any) -> CaptureRecord:
         """Validate and hash a capture without saving it; takes :meth:`save`'s arguments."""
+        from ..ingest.records import prepare_record  # saving only: reading never loads it
+
         return prepare_record(url, **{"max_text_bytes": self.max_text_bytes, **fields})
 
     # -- reading -----------------------------------------------------------------------
@@ -425,6 +426,8 @@ class Archive(ImportExport):
 
     @property
     def _analyses(self) -> StoredAnalyses:
+        from .stored_analyses import StoredAnalyses  # writing only: reading never loads it
+
         return StoredAnalyses(self.store, self._rules)
 
     def analyse(

@@ -6,8 +6,6 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
-from ..ingest.bulk import import_lines, import_source
-from ..ingest.jsonl import capture_line, write_lines
 from ..models import Capture, ImportReport
 from ..storage import Store
 
@@ -69,6 +67,8 @@ class ImportExport:
         Returns:
             The counts, and one problem per line that could not be used.
         """
+        from ..ingest.bulk import import_lines  # importing only: reading never loads it
+
         return import_lines(
             self.store,
             stream,
@@ -108,6 +108,8 @@ class ImportExport:
         Raises:
             InputError: the file cannot be read, or the directory holds no capture files.
         """
+        from ..ingest.bulk import import_source
+
         return import_source(
             self.store,
             source,
@@ -124,9 +126,13 @@ class ImportExport:
         some were backfilled), so that importing them replays its history: the same
         versions, with the same ids.
         """
+        from ..ingest.jsonl import capture_line
+
         for capture in self.iter_captures(urls):
             yield capture_line(capture, self.text_of(capture), self.served_html(capture))
 
     def export_jsonl(self, stream: IO[str], urls: Iterable[str] | None = None) -> int:
         """Write every capture (of ``urls``, or all) as JSON Lines; returns the count."""
+        from ..ingest.jsonl import write_lines
+
         return write_lines(self.iter_export(urls), stream)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..ingest.bulk import ImportAnalysis
 from ..models import Version
 from ..storage import Store
 
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Executor
 
     from ..analysis import Rules
+    from ..ingest.bulk import ImportAnalysis
 
 
 @attrs.frozen
@@ -126,6 +126,8 @@ class StoredAnalyses:
     def for_import(self) -> ImportAnalysis:
         """How an import analyses new versions: inside each batch's transaction, in the
         import's worker processes when it has them."""
+        from ..ingest.bulk import ImportAnalysis  # importing only: reading never loads it
+
         return ImportAnalysis(
             on_saved=self.analyse_stale,
             start_worker=functools.partial(_start_analysis_worker, self.rules),

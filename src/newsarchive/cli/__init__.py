@@ -3,126 +3,71 @@
 Exit codes: 0 success (differences found included, unless ``diff --exit-code``);
 1 an operational error, or any failed item of a batch, reported after every item ran;
 2 a usage error.
+
+This module stays light: click and the commands load from :mod:`.group` on first use, so
+that ``newsarchive --version`` answers without them.
 """
 
 from __future__ import annotations
 
-import importlib
-import io
+import gc
 import sys
-from typing import Any
-
-import click
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..errors import NewsArchiveError
-from ._state import CliState
 
-# Which module adds each command to `cli`. A command loads only its own module, so that
-# `log` or `diff` never pays for what `notify` or `site` import (tests/cli check the map).
-COMMAND_MODULE = {
-    "backfill": "webarchive",
-    "blame": "analysis",
-    "card": "card",
-    "cdxj": "webarchive",
-    "changes": "analysis",
-    "copy": "admin",
-    "diff": "core",
-    "export": "core",
-    "feed": "report",
-    "fetch": "scrape",
-    "import": "core",
-    "import-git": "webarchive",
-    "import-newsedits": "research",
-    "list": "core",
-    "log": "core",
-    "merge": "identity",
-    "migrate": "admin",
-    "notify": "notify",
-    "reanalyse": "analysis",
-    "reextract": "scrape",
-    "report": "report",
-    "save": "core",
-    "show": "core",
-    "site": "website",
-    "split": "identity",
-    "timemap": "webarchive",
-    "watch": "scrape",
-}
-COMMAND_MODULES = tuple(sorted({f"newsarchive.cli.{m}" for m in COMMAND_MODULE.values()}))
+if TYPE_CHECKING:
+    from .group import COMMAND_MODULE, COMMAND_MODULES, cli
+
+__all__ = ["COMMAND_MODULE", "COMMAND_MODULES", "cli", "main"]
+
+# The line click's version option prints (tests/cli check that the two agree).
+VERSION_LINE = f"newsarchive, version {__version__}"
 
 
-class _Group(click.Group):
-    """Turns the archive's own errors into one line on stderr, and loads commands lazily."""
+class LoadingModules:
+    """Pauses the garbage collector while a command's modules load, in a process that
+    :func:`main` runs (one command, then exit); elsewhere (``cli`` called in-process, as
+    tests do) it changes nothing.
 
-    _loaded = False
-
-    def _load(self) -> None:
-        if not self._loaded:
-            self._loaded = True
-            for module in COMMAND_MODULES:
-                importlib.import_module(module)
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        self._load()
-        return super().list_commands(ctx)
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        module = COMMAND_MODULE.get(cmd_name)
-        if module is None:
-            self._load()  # an unknown name: let click suggest a close one
-        elif cmd_name not in self.commands:
-            importlib.import_module(f"newsarchive.cli.{module}")
-        return super().get_command(ctx, cmd_name)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except NewsArchiveError as exc:
-            state = ctx.find_object(CliState)
-            if state is not None and state.debug:
-                raise
-            raise click.ClickException(str(exc)) from None
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--archive",
-    "location",
-    envvar="NEWSARCHIVE_ARCHIVE",
-    default="archive",
-    show_default=True,
-    metavar="LOCATION",
-    help="Archive directory or postgresql:// URL (env NEWSARCHIVE_ARCHIVE).",
-)
-@click.option(
-    "--rules",
-    "rules_path",
-    envvar="NEWSARCHIVE_RULES",
-    type=click.Path(dir_okay=False),
-    help="Change-analysis rules file, TOML (env NEWSARCHIVE_RULES); see docs/analysis.md.",
-)
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.version_option(__version__, prog_name="newsarchive")
-@click.pass_context
-def cli(ctx: click.Context, location: str, rules_path: str | None, debug: bool) -> None:
-    """Keep every version of news articles and show what changed.
-
-    \b
-    Exit codes: 0 success; 1 an error (or, with diff --exit-code,
-    differences found); 2 a usage error.
+    Loading makes objects that live until exit (modules, classes, functions): collecting
+    while they load frees nothing, yet each collection walks every object made so far,
+    and so does the one at exit. So they are frozen once loaded (later collections,
+    which still run for the command's own work, skip them): about a twelfth of a short
+    command's time.
     """
-    ctx.obj = CliState(location=location, debug=debug, rules_path=rules_path)
+
+    one_command_process = False
+
+    def __enter__(self) -> None:
+        self._paused = self.one_command_process and gc.isenabled()
+        if self._paused:
+            gc.disable()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._paused:
+            gc.freeze()
+            gc.enable()
 
 
 def main() -> None:
-    # Stored text may hold lone surrogates (kept as given): print them as \udXXXX, which
-    # is also their JSON escape, rather than fail on them.
-    for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors="backslashreplace")
-    cli(prog_name="newsarchive")
+    """Run the command line on ``sys.argv``."""
+    if sys.argv[1:] == ["--version"]:
+        # Scripts call this to check an install: answered before click loads.
+        print(VERSION_LINE)
+        return
+    LoadingModules.one_command_process = True
+    with LoadingModules():
+        from .group import run
+
+    run()
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
+def __getattr__(name: str) -> Any:
+    if name not in ("cli", "COMMAND_MODULE", "COMMAND_MODULES"):
+        raise AttributeError(f"module 'newsarchive.cli' has no attribute {name!r}")
+    from . import group
+
+    value = getattr(group, name)
+    globals()[name] = value
+    return value

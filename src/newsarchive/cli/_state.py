@@ -26,12 +26,15 @@ class CliState:
 
     def archive(self, ctx: click.Context, *, create: bool = True) -> Archive:
         if self._archive is None:
-            # Imported here: `--version` and `--help` never open an archive.
-            from ..archive import Archive
+            from . import LoadingModules
 
-            self._archive = Archive.open(
-                self.location, rules=self.rules_path or None, create=create
-            )
+            with LoadingModules():  # opening loads the store's modules
+                # Imported here: `--version` and `--help` never open an archive.
+                from ..archive import Archive
+
+                self._archive = Archive.open(
+                    self.location, rules=self.rules_path or None, create=create
+                )
             ctx.call_on_close(self._archive.close)
         return self._archive
 

@@ -8,19 +8,13 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..archive import SIGNIFICANCE_LEVELS, Archive
 from ..errors import InputError
-from ..models import GRANULARITIES, ImportReport, Version
+from ..models import GRANULARITIES, SIGNIFICANCE_LEVELS, ImportReport, Version
 from ..render.formats import DIFF_FORMATS, needs_alignment, render_diff
-from ..render.json import (
-    import_report_to_dict,
-    listed_article_to_dict,
-    save_result_to_dict,
-)
 from ..times import display_time, format_time, parse_time
 from . import cli
 from ._output import (
@@ -34,6 +28,9 @@ from ._output import (
 )
 from ._state import pass_archive, pass_existing_archive
 from ._versionargs import VersionArgsCommand
+
+if TYPE_CHECKING:
+    from ..archive import Archive
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -132,6 +129,8 @@ def save(
         allow_empty=allow_empty,
     )
     if as_json:
+        from ..render.json import save_result_to_dict  # only --json output loads it
+
         echo_json(save_result_to_dict(result))
         return
     assert result.version is not None
@@ -166,11 +165,10 @@ def log(
     Example:
       newsarchive log https://example.com/story --min-significance substantive
     """
-    # Loaded by this command only: every command module loads for any command.
-    from ..render.json import log_to_dict
-
     entries = archive.log(url, min_significance=min_significance, stealth=stealth)
     if as_json:
+        from ..render.json import log_to_dict  # only --json output loads it
+
         echo_json(log_to_dict(archive.article(url).url, entries))
         return
     for entry in entries:
@@ -202,11 +200,10 @@ def show(archive: Archive, url: str, version: str, as_json: bool) -> None:
     Example:
       newsarchive show https://example.com/story @2017-06-06T18:00Z
     """
-    # Loaded by this command only: every command module loads for any command.
-    from ..render.json import version_to_dict
-
     v = archive.get(url, version)
     if as_json:
+        from ..render.json import version_to_dict  # only --json output loads it
+
         echo_json(version_to_dict(v))
         return
     click.echo(f"{v.title or '(no title)'}")
@@ -292,6 +289,8 @@ def list_(archive: Archive, as_json: bool) -> None:
     """
     articles = archive.articles()
     if as_json:
+        from ..render.json import listed_article_to_dict  # only --json output loads it
+
         echo_json([listed_article_to_dict(a) for a in articles])
         return
     for a in articles:
@@ -303,6 +302,8 @@ def list_(archive: Archive, as_json: bool) -> None:
 
 def _report(report: ImportReport, as_json: bool, *, atomic: bool = False) -> None:
     if as_json:
+        from ..render.json import import_report_to_dict  # only --json output loads it
+
         echo_json(import_report_to_dict(report))
     for problem in report.problems:
         click.echo(f"Error: {report.unit} {problem.line}: {problem.message}", err=True)

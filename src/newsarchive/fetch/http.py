@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     import httpx
 
 log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # quiet unless the application sets up logging
 
 
 def _default_user_agent() -> str:

@@ -16,9 +16,9 @@ import attrs
 from ..errors import InputError, describe_failure
 from ..models import ImportReport, Problem
 from ..storage import CaptureRecord, OnSaved, Store
+from . import DEFAULT_MAX_TEXT_BYTES
 from .capturefile import parse_capture_file
 from .records import (
-    DEFAULT_MAX_TEXT_BYTES,
     default_workers,
     prepare_lines,
     prepare_record,

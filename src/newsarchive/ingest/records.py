@@ -22,7 +22,7 @@ from ..storage import CaptureRecord, TextFrame
 from ..storage.framer import TextFramer
 from ..times import utc_now
 from ..urls import canonical_url as make_canonical
-from . import validate
+from . import DEFAULT_MAX_TEXT_BYTES, validate
 from .jsonl import parse_line
 from .served import decode_served, pack_served
 
@@ -39,11 +39,6 @@ CHUNK_LINES = 200
 BLOCK_BYTES = 2_000_000
 # Below this many bytes of input, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4_000_000
-
-# The largest text a capture may hold, in UTF-8 bytes: a hundred times a long article.
-# Anything bigger is almost surely not an article (a data dump, a page of base64) and
-# would make each save and analysis of its article slow.
-DEFAULT_MAX_TEXT_BYTES = 20_000_000
 
 Prepared = list[tuple[int, "CaptureRecord | str"]]
 Framer = Callable[[str, str, bytes], TextFrame | None]

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from ..archive import Archive
 
 log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # quiet unless the application sets up logging
 
 __all__ = [
     "DEFAULT_WAYBACK_URL",

@@ -30,6 +30,7 @@ SETTLE_SECONDS = 86_400.0
 #: At most this many changes are looked at per channel and run.
 SCAN_LIMIT = 10_000
 log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # quiet unless the application sets up logging
 HEADLINE_CODES = frozenset({"headline-changed", "headline-restyled"})
 
 CardRenderer = Callable[[Alert], str | None]

@@ -23,11 +23,11 @@ from ..models import (
     Version,
     VersionDiff,
 )
-from ._markup import ChangeSummary
-from .atom import FeedEntry, version_entry_id
 
 if TYPE_CHECKING:  # shapes of values from the layers above; no import at run time
     from ..analysis import Alignment, BlameLine
+    from ._markup import ChangeSummary
+    from .atom import FeedEntry
 
 __all__ = [
     "FORMAT_VERSION",
@@ -320,6 +320,8 @@ def feed_to_dict(
         text), its ``analysis``, and the diff's ``stats`` and ``fields`` (null for a first
         version).
     """
+    from .atom import version_entry_id  # feeds only: the atom module loads XML
+
     items = []
     for entry in entries:
         v = entry.version

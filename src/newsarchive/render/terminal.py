@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from ..errors import InputError
 from ..models import DELETE, EQUAL, INSERT, DiffOp, FieldChange, Version, VersionDiff, field_label
-from .json import format_utc
+from ..times import format_time  # not the JSON module's twin: text output never loads it
 
 __all__ = ["render_text", "render_text_header"]
 
@@ -78,9 +78,9 @@ def _mark(op: int, text: str, color: bool, *, pilcrow: bool = False) -> str:
 
 
 def _captured(v: Version) -> str:
-    first = format_utc(v.first_captured_at)
+    first = format_time(v.first_captured_at)
     if v.capture_count > 1 or v.last_captured_at != v.first_captured_at:
-        return f"{first} … {format_utc(v.last_captured_at)} ({v.capture_count} captures)"
+        return f"{first} … {format_time(v.last_captured_at)} ({v.capture_count} captures)"
     return f"{first}"
 
 

@@ -31,6 +31,7 @@ from .reextract import _hash, reextract_article
 from .results import SOURCE_FETCH, ItemResult, Origin, Outcome, ProgressCallback
 
 log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # quiet unless the application sets up logging
 
 
 @attrs.define

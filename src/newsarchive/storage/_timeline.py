@@ -10,7 +10,6 @@ numbers and revert marks of the versions after it.
 from __future__ import annotations
 
 import bisect
-import hashlib
 from collections.abc import Sequence
 
 import attrs
@@ -48,6 +47,8 @@ class Run:
 
 def version_id(url: str, first_captured_at: int, content_hash: bytes) -> str:
     """A stable id for a new version: derived from what first made it, never from its number."""
+    import hashlib  # here, not above: it loads OpenSSL, which reading never needs
+
     seed = f"{url}\n{first_captured_at}\n{content_hash.hex()}".encode()
     return hashlib.sha256(seed).hexdigest()[:16]
 

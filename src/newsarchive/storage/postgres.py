@@ -35,6 +35,7 @@ from ._sql import SQLStore
 __all__ = ["PostgresStore", "lock_key"]
 
 logger = logging.getLogger(__name__)
+logger.addHandler(logging.NullHandler())  # quiet unless the application sets up logging
 
 # Conflicts that a re-run resolves: everything they touched was rolled back.
 _TRANSIENT = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.UniqueViolation)

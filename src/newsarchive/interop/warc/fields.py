@@ -9,6 +9,7 @@ from ...errors import ExtractionError, MissingDependencyError
 from ...fetch.extract import extract_article
 
 log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())  # quiet unless the application sets up logging
 
 
 def extract_fields(html: str, url: str) -> dict[str, Any]:
