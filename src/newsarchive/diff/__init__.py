@@ -36,7 +36,7 @@ from ..models import (
 from ._page import page_field_changes
 from ._pairing import group_units
 from ._sequence import DMP, MYERS_LIMIT, match_blocks
-from ._split import content_length, count_words, split_paragraphs, split_sentences
+from ._split import BLANK, content_length, count_words, split_paragraphs, split_sentences
 from ._words import Ops, word_ops
 
 __all__ = ["diff_texts", "diff_versions", "diff_summary"]
@@ -51,10 +51,21 @@ def _word_level(old: str, new: str, *, narrow: bool = False) -> Ops:
     With ``narrow``, each replacement inside a group of paragraphs that are
     versions of one another is narrowed to the characters that differ.
     """
-    units_a, units_b = split_paragraphs(old), split_paragraphs(new)
-    keys_a = [u.rstrip() for u in units_a]
-    keys_b = [u.rstrip() for u in units_b]
-    ops: Ops = []
+    # Paragraphs in the text both sides start and end with are equal whatever the
+    # alignment finds, so only the part between is split and aligned.
+    start = _prefix_paragraphs(old, new)
+    tail = _suffix_paragraphs(old[start:], new[start:])
+    while True:
+        units_a = split_paragraphs(old[start : len(old) - tail])
+        units_b = split_paragraphs(new[start : len(new) - tail])
+        keys_a = [u.rstrip() for u in units_a]
+        keys_b = [u.rstrip() for u in units_b]
+        if not tail or any(x != y for x, y in zip(keys_a, keys_b, strict=False)):
+            break
+        # Paragraphs that differ only in the blank lines after them match from the
+        # start; that match would run on into the common end, so it is aligned too.
+        tail = 0
+    ops: Ops = [(EQUAL, old[:start])]
     i = j = 0
     for bi, bj, size in [*match_blocks(keys_a, keys_b), (len(units_a), len(units_b), 0)]:
         if i < bi or j < bj:
@@ -67,7 +78,46 @@ def _word_level(old: str, new: str, *, narrow: bool = False) -> Ops:
         else:
             ops.extend(_same_text(units_a[bi : bi + size], units_b[bj : bj + size]))
         i, j = bi + size, bj + size
+    ops.append((EQUAL, old[len(old) - tail :]))
     return ops
+
+
+def _starts_paragraph(text: str, at: int) -> bool:
+    """Whether a paragraph starts (or the text ends) at ``at``.
+
+    A line that is not blank starts a paragraph wherever it follows a line break.
+    """
+    if at in (0, len(text)):
+        return True
+    if text[at - 1] != "\n":
+        return False
+    end = text.find("\n", at)
+    return bool(text[at : len(text) if end < 0 else end].strip(BLANK))
+
+
+def _prefix_paragraphs(old: str, new: str) -> int:
+    """Length of the whole paragraphs both texts start with."""
+    at: int = DMP.diff_commonPrefix(old, new)
+    while at > 0:
+        if _starts_paragraph(old, at) and _starts_paragraph(new, at):
+            return at
+        at = old.rfind("\n", 0, at - 1) + 1
+    return 0
+
+
+def _suffix_paragraphs(old: str, new: str) -> int:
+    """Length of the whole paragraphs both texts end with."""
+    common: int = DMP.diff_commonSuffix(old, new)
+    shift = len(new) - len(old)
+    at = len(old) - common
+    while at < len(old):
+        if _starts_paragraph(old, at) and _starts_paragraph(new, at + shift):
+            return len(old) - at
+        found = old.find("\n", at)
+        if found < 0:
+            break
+        at = found + 1
+    return 0
 
 
 def _same_text(units_a: Sequence[str], units_b: Sequence[str]) -> Ops:

@@ -14,6 +14,15 @@ from collections import Counter
 from collections.abc import Sequence
 
 _WORD_RE = re.compile(r"\w+")
+# Characters that are never part of a word (ASCII punctuation and the dashes, quotes and
+# spaces of news text), each turned into a space so that str.split finds the words.
+_NOT_WORD = str.maketrans(
+    dict.fromkeys(
+        [chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")]
+        + list("\u00a0\u00ab\u00bb\u2013\u2014\u2018\u2019\u201c\u201d\u2026"),
+        " ",
+    )
+)
 
 # Similarity (Dice coefficient of word sets) from which two units are paired.
 _PAIR_THRESHOLD = 0.4
@@ -31,6 +40,23 @@ _PAIR_POSTINGS = 16
 Group = tuple[int, int, int, int]
 
 
+def words_of(text: str) -> list[str]:
+    """The lower-cased runs of word characters of ``text``, as ``\\w+`` finds them.
+
+    A regular expression costs some tens of nanoseconds a character; splitting
+    at spaces after turning punctuation into spaces costs a tenth of that. A
+    piece that still holds a character outside words (a symbol, "_") is handed
+    to the regular expression, so the result is the same.
+    """
+    out: list[str] = []
+    for piece in text.lower().translate(_NOT_WORD).split():
+        if piece.isalnum():
+            out.append(piece)
+        else:
+            out.extend(_WORD_RE.findall(piece))
+    return out
+
+
 def pair_units(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
     """Pair similar units of ``a`` and ``b`` keeping their order.
 
@@ -39,8 +65,8 @@ def pair_units(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
     ordered chain of pairs with the greatest total similarity is returned.
     Cost is near-linear in the number of units.
     """
-    words_a = [frozenset(_WORD_RE.findall(u.lower())) for u in a]
-    words_b = [frozenset(_WORD_RE.findall(u.lower())) for u in b]
+    words_a = [frozenset(words_of(u)) for u in a]
+    words_b = [frozenset(words_of(u)) for u in b]
     by_text: dict[str, list[int]] = {}
     by_word: dict[str, list[int]] = {}
     for j, unit in enumerate(b):
@@ -144,15 +170,15 @@ def _score(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _similar(a: str, b: str) -> bool:
-    words_a = frozenset(_WORD_RE.findall(a.lower()))
-    words_b = frozenset(_WORD_RE.findall(b.lower()))
+    words_a = frozenset(words_of(a))
+    words_b = frozenset(words_of(b))
     return _score(words_a, words_b) >= _PAIR_THRESHOLD
 
 
 def _bag(units: Sequence[str]) -> Counter[str]:
     bag: Counter[str] = Counter()
     for unit in units:
-        bag.update(_WORD_RE.findall(unit.lower()))
+        bag.update(words_of(unit))
     return bag
 
 

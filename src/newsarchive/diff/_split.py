@@ -18,6 +18,8 @@ _SENTENCE_RE = re.compile(r"[^\n]*?(?:[.!?…]+['\"”’»)\]]*(?=\s|\Z)|(?=\n)
 # A paragraph is one line with its line break plus any blank lines after it, so
 # both "one paragraph per line" and "blank line between paragraphs" work.
 _PARAGRAPH_RE = re.compile(r"[^\n]*(?:\n(?:[ \t\r\f\v]*\n)*)?")
+# What a blank line may hold besides its line break (the class in _PARAGRAPH_RE).
+BLANK = " \t\r\f\v"
 
 ZWJ = "\u200d"
 # Characters that may join the token before them: everything but Latin, IPA and spacing
