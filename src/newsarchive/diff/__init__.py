@@ -36,7 +36,7 @@ from ..models import (
 from ._page import page_field_changes
 from ._pairing import group_units
 from ._sequence import DMP, MYERS_LIMIT, match_blocks
-from ._split import BLANK, content_length, count_words, split_paragraphs, split_sentences
+from ._split import BLANK, content_length, count_words, split_paragraphs
 from ._words import Ops, word_ops
 
 __all__ = ["diff_texts", "diff_versions", "diff_summary"]
@@ -157,29 +157,48 @@ def _changed_stretch(
 # --- views -----------------------------------------------------------------------
 
 
-def _edges(text: str, units: list[str]) -> list[int]:
-    """Where each unit's text starts and ends, and every place in the whitespace between.
+def _paragraph_edges(text: str) -> list[int]:
+    """Where each paragraph's text starts and ends, and every place in the whitespace between.
 
     Places inside the whitespace let a changed line break show as itself: a last
     paragraph that gains a blank line after it stays equal.
     """
     edges = [0]
     at = 0
-    for unit in units:
+    for unit in split_paragraphs(text):
         edges.extend(range(at + content_length(unit), at + len(unit) + 1))
         at += len(unit)
     return edges
 
 
-def _widen(ops: Sequence[DiffOp], old: str, new: str, split: Callable[[str], list[str]]) -> Ops:
+def _sentence_edges(text: str) -> list[int]:
+    """Where each sentence starts and ends, and every place in the whitespace between.
+
+    Sentences are split as the analysis splits them (abbreviations, initials,
+    decimals, quotations and ellipses kept inside their sentence), so the
+    sentence view and the sentence alignment show the same sentences. Every
+    line break ends a sentence, so each paragraph edge is a sentence edge too.
+    """
+    # Imported here: the analysis builds on the diff, so it loads after this module.
+    from ..analysis.sentences import segment
+
+    sentences = segment(text).sentences
+    starts = [s.start for s in sentences] + [len(text)]
+    edges = list(range(starts[0] + 1))
+    for sentence, following in zip(sentences, starts[1:], strict=True):
+        edges.extend(range(sentence.end, following + 1))
+    return edges
+
+
+def _widen(ops: Sequence[DiffOp], old: str, new: str, edges_of: Callable[[str], list[int]]) -> Ops:
     """Widen every change to whole units (sentences or paragraphs) on both sides.
 
     A place is a unit edge in the view when it is an edge of a unit in both texts
     and sits in unchanged text; between two such places the view shows either
     the unchanged text or everything old replaced by everything new.
     """
-    edges_a = sorted(set(_edges(old, split(old))))
-    edges_b = set(_edges(new, split(new)))
+    edges_a = sorted(set(edges_of(old)))
+    edges_b = set(edges_of(new))
     out: Ops = []
     last_a = last_b = at_a = at_b = 0
     changed = False
@@ -323,8 +342,8 @@ def diff_texts(old: str, new: str, *, granularity: Granularity = "word") -> Text
     if granularity == "char":
         ops = _normalize(_word_level(old, new, narrow=True))
     else:
-        split = split_sentences if granularity == "sentence" else split_paragraphs
-        ops = _normalize(_widen(words, old, new, split))
+        edges = _sentence_edges if granularity == "sentence" else _paragraph_edges
+        ops = _normalize(_widen(words, old, new, edges))
     return TextDiff(granularity=granularity, ops=ops, stats=stats)
 
 
