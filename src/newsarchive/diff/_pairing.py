@@ -8,10 +8,12 @@ from rather than shown deleted and inserted again.
 
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
+from operator import itemgetter
 
 from ._sequence import DMP
 
@@ -71,6 +73,8 @@ def pair_units(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
         for word in words_b[j]:
             by_word.setdefault(word, []).append(j)
     scale = len(b) / max(len(a), 1)
+    # The words of ``b`` rarest first (ties in alphabetical order), with where they are.
+    rarity = {w: (len(postings), w, postings) for w, postings in by_word.items()}
 
     candidates: list[tuple[int, int, float]] = []
     for i, unit in enumerate(a):
@@ -80,12 +84,16 @@ def pair_units(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
             candidates.extend((i, j, 1.0) for j in near)
             continue
         words = words_a[i]
-        probes = sorted((w for w in words if w in by_word), key=lambda w: (len(by_word[w]), w))
-        hits: Counter[int] = Counter()
-        for word in probes[:_PAIR_PROBE_WORDS]:
-            hits.update(_nearest(by_word[word], diagonal, _PAIR_POSTINGS))
-        ranked = sorted(hits, key=lambda j: (-hits[j], abs(j - diagonal), j))
-        for j in ranked[:_PAIR_CANDIDATES]:
+        probes = heapq.nsmallest(
+            _PAIR_PROBE_WORDS, [rarity[w] for w in words if w in rarity], key=itemgetter(0, 1)
+        )
+        hits = Counter(
+            j for _, _, postings in probes for j in _nearby(postings, diagonal, _PAIR_POSTINGS)
+        )
+        ranked = heapq.nsmallest(
+            _PAIR_CANDIDATES, [(-count, abs(j - diagonal), j) for j, count in hits.items()]
+        )
+        for _, _, j in ranked:
             score = _score(words, words_b[j])
             if score >= _PAIR_THRESHOLD:
                 candidates.append((i, j, score))
@@ -109,6 +117,25 @@ def _nearest(positions: list[int], target: float, count: int) -> list[int]:
             chosen.append(positions[right])
             right += 1
     return chosen
+
+
+def _nearby(positions: list[int], target: float, count: int) -> list[int]:
+    """The same entries as :func:`_nearest`, in increasing order: a run of the sorted list.
+
+    The run starts where moving it one step right would no longer bring a
+    strictly nearer entry in, found by bisection rather than one step at a time.
+    """
+    if len(positions) <= count:
+        return positions
+    lo = max(0, bisect_left(positions, target) - count)
+    hi = min(len(positions) - count, lo + count)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if positions[mid + count] - target < target - positions[mid]:
+            lo = mid + 1
+        else:
+            hi = mid
+    return positions[lo : lo + count]
 
 
 def _heaviest_chain(candidates: list[tuple[int, int, float]], size: int) -> list[tuple[int, int]]:
