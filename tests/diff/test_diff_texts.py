@@ -138,6 +138,18 @@ def test_sentence_diff_replaces_changed_sentence_only() -> None:
     ]
 
 
+def test_paragraph_sharing_its_beginning_and_end_is_diffed_by_word_despite_repeated_words() -> None:
+    # As word sets, {ha, x} and {ha, y, z, w, v} are only 29% alike.
+    old = "Ha ha ha ha ha ha ha ha ha ha ha ha, X.\n"
+    new = "Ha ha ha ha ha ha ha ha ha ha ha ha, Y Z W V.\n"
+    assert _ops(old, new) == [
+        (0, "Ha ha ha ha ha ha ha ha ha ha ha ha, "),
+        (-1, "X"),
+        (1, "Y Z W V"),
+        (0, ".\n"),
+    ]
+
+
 def test_sentence_view_keeps_abbreviations_initials_and_decimals_inside_their_sentence() -> None:
     old = 'Gov. J. R. Smith met U.S. officials at 3.5 p.m. on Mar. 4 "to talk." He left.'
     new = 'Gov. J. R. Smith met U.S. officials at 4.5 p.m. on Mar. 4 "to talk." He left.'
