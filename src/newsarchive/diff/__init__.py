@@ -35,7 +35,7 @@ from ..models import (
 )
 from ._page import page_field_changes
 from ._pairing import group_units
-from ._sequence import DMP, MYERS_LIMIT, match_blocks
+from ._sequence import DMP, MYERS_LIMIT, char_runs, match_blocks
 from ._split import BLANK, content_length, count_words, split_paragraphs
 from ._words import Ops, word_ops
 
@@ -241,9 +241,7 @@ def _narrow(ops: Ops) -> Ops:
         if op == DELETE and k + 1 < len(ops) and ops[k + 1][0] == INSERT:
             a, b = text, ops[k + 1][1]
             if min(len(a), len(b)) * (len(a) + len(b)) <= MYERS_LIMIT:
-                chars: Ops = DMP.diff_main(a, b, False)
-                DMP.diff_cleanupSemantic(chars)
-                out.extend(chars)
+                out.extend(char_runs(a, b))
             else:
                 out.extend([(DELETE, a), (INSERT, b)])
             k += 2

@@ -39,6 +39,25 @@ def _dmp() -> diff_match_patch:
 DMP = _dmp()
 
 
+def char_runs(a: str, b: str) -> list[tuple[int, str]]:
+    """The characters deleted (-1), kept (0) and inserted (1) from ``a`` to ``b``.
+
+    An exact alignment of the characters, then diff-match-patch's semantic
+    clean-up, which trades a few kept characters for runs a reader can follow.
+    """
+    kinds = {"equal": 0, "delete": -1, "insert": 1}
+    runs: list[tuple[int, str]] = [
+        (
+            kinds[op.tag],
+            b[op.dest_start : op.dest_end] if op.tag == "insert" else a[op.src_start : op.src_end],
+        )
+        for op in Indel.opcodes(a, b)
+    ]
+    DMP.diff_cleanupMerge(runs)
+    DMP.diff_cleanupSemantic(runs)
+    return runs
+
+
 def match_blocks(
     a: Sequence[Hashable], b: Sequence[Hashable], *, rewrite_share: float = 0.0
 ) -> list[Block]:
