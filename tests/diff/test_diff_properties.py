@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from unittest import mock
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsarchive.diff as diff_package
@@ -156,7 +156,8 @@ def _lines_text(draw: st.DrawFn) -> str:
     return separator.join(draw(st.lists(_LINES, max_size=7))) + draw(st.sampled_from(["", "\n"]))
 
 
-@settings(max_examples=500, deadline=None)
+# Generating 500 examples can be slow on a loaded machine; that is no failure of the diff.
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     old=_lines_text(),
     edits=st.lists(

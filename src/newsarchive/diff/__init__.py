@@ -157,11 +157,12 @@ def _changed_stretch(
 # --- views -----------------------------------------------------------------------
 
 
-def _paragraph_edges(text: str) -> list[int]:
+def _paragraph_edges(text: str, lo: int, hi: int) -> list[int]:
     """Where each paragraph's text starts and ends, and every place in the whitespace between.
 
     Places inside the whitespace let a changed line break show as itself: a last
-    paragraph that gains a blank line after it stays equal.
+    paragraph that gains a blank line after it stays equal. (Paragraphs are cheap
+    to find, so the whole text is split, whatever ``lo`` and ``hi`` say.)
     """
     edges = [0]
     at = 0
@@ -171,34 +172,47 @@ def _paragraph_edges(text: str) -> list[int]:
     return edges
 
 
-def _sentence_edges(text: str) -> list[int]:
-    """Where each sentence starts and ends, and every place in the whitespace between.
+def _sentence_edges(text: str, lo: int, hi: int) -> list[int]:
+    """Where each sentence of ``text[lo:hi]`` starts and ends, and every place between.
 
     Sentences are split as the analysis splits them (abbreviations, initials,
     decimals, quotations and ellipses kept inside their sentence), so the
-    sentence view and the sentence alignment show the same sentences. Every
-    line break ends a sentence, so each paragraph edge is a sentence edge too.
+    sentence view and the sentence alignment show the same sentences. The
+    analysis splits each line on its own, so whole lines split alone give the
+    same sentences as the whole text.
     """
     # Imported here: the analysis builds on the diff, so it loads after this module.
     from ..analysis.sentences import segment
 
-    sentences = segment(text).sentences
-    starts = [s.start for s in sentences] + [len(text)]
-    edges = list(range(starts[0] + 1))
+    sentences = segment(text[lo:hi]).sentences
+    starts = [lo + s.start for s in sentences] + [hi]
+    edges = list(range(lo, starts[0] + 1))
     for sentence, following in zip(sentences, starts[1:], strict=True):
-        edges.extend(range(sentence.end, following + 1))
+        edges.extend(range(lo + sentence.end, following + 1))
     return edges
 
 
-def _widen(ops: Sequence[DiffOp], old: str, new: str, edges_of: Callable[[str], list[int]]) -> Ops:
+def _changed_lines(text: str, first: int, last: int) -> tuple[int, int]:
+    """The start of the line holding ``first`` and the end of the one holding ``last``."""
+    end = text.find("\n", last)
+    return text.rfind("\n", 0, first) + 1, len(text) if end < 0 else end + 1
+
+
+def _widen(
+    ops: Sequence[DiffOp], old: str, new: str, edges_of: Callable[[str, int, int], list[int]]
+) -> Ops:
     """Widen every change to whole units (sentences or paragraphs) on both sides.
 
     A place is a unit edge in the view when it is an edge of a unit in both texts
     and sits in unchanged text; between two such places the view shows either
     the unchanged text or everything old replaced by everything new.
     """
-    edges_a = sorted(set(edges_of(old)))
-    edges_b = set(edges_of(new))
+    # Only edges between the lines of the first and last change can bound a change:
+    # each side of them, the line's own edges are nearer.
+    first = len(ops[0].text) if ops[0].op == EQUAL else 0
+    kept = len(ops[-1].text) if ops[-1].op == EQUAL else 0
+    edges_a = sorted(set(edges_of(old, *_changed_lines(old, first, len(old) - kept))))
+    edges_b = set(edges_of(new, *_changed_lines(new, first, len(new) - kept)))
     out: Ops = []
     last_a = last_b = at_a = at_b = 0
     changed = False
