@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from unittest import mock
+
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import newsarchive.diff as diff_package
 from newsarchive.diff import diff_texts
 from newsarchive.models import DELETE, EQUAL, GRANULARITIES, INSERT, TextDiff
 
@@ -139,3 +142,41 @@ def test_stats_agree_on_arbitrary_text(old: str, new: str) -> None:
     words = diffs[1]
     assert words.granularity == "word"
     assert words.stats.chars_added == sum(len(o.text) for o in words.ops if o.op == INSERT)
+
+
+# Few kinds of line, so that repeated paragraphs and ones differing only in the blank
+# lines after them, which make paragraph alignment ambiguous, come up often.
+_LINES = st.sampled_from(["K", "K", "", " ", "\t", "A b. C d.", "\r"])
+_SEPARATORS = st.sampled_from(["\n", "\n\n", "\r\n", " \n", "\n \n"])
+
+
+@st.composite
+def _lines_text(draw: st.DrawFn) -> str:
+    separator = draw(_SEPARATORS)
+    return separator.join(draw(st.lists(_LINES, max_size=7))) + draw(st.sampled_from(["", "\n"]))
+
+
+# Generating 500 examples can be slow on a loaded machine; that is no failure of the diff.
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    old=_lines_text(),
+    edits=st.lists(
+        st.tuples(st.integers(0, 40), st.sampled_from(["", "\n", " ", "\t", "K", "Y z.", "\n\n"])),
+        max_size=3,
+    ),
+    granularity=st.sampled_from(GRANULARITIES),
+)
+def test_paragraphs_shared_at_both_ends_change_nothing(
+    old: str, edits: list[tuple[int, str]], granularity: str
+) -> None:
+    """Skipping the whole paragraphs both texts start and end with gives the same diff."""
+    new = old
+    for at, text in edits:
+        at = min(at, len(new))
+        new = new[:at] + text + new[at + (0 if text else 1) :]
+    d = diff_texts(old, new, granularity=granularity)  # type: ignore[arg-type]
+    with (
+        mock.patch.object(diff_package, "_prefix_paragraphs", return_value=0),
+        mock.patch.object(diff_package, "_suffix_paragraphs", return_value=0),
+    ):
+        assert diff_texts(old, new, granularity=granularity) == d  # type: ignore[arg-type]

@@ -138,6 +138,42 @@ def test_sentence_diff_replaces_changed_sentence_only() -> None:
     ]
 
 
+def test_paragraph_sharing_its_beginning_and_end_is_diffed_by_word_despite_repeated_words() -> None:
+    # As word sets, {ha, x} and {ha, y, z, w, v} are only 29% alike.
+    old = "Ha ha ha ha ha ha ha ha ha ha ha ha, X.\n"
+    new = "Ha ha ha ha ha ha ha ha ha ha ha ha, Y Z W V.\n"
+    assert _ops(old, new) == [
+        (0, "Ha ha ha ha ha ha ha ha ha ha ha ha, "),
+        (-1, "X"),
+        (1, "Y Z W V"),
+        (0, ".\n"),
+    ]
+
+
+def test_sentence_view_keeps_abbreviations_initials_and_decimals_inside_their_sentence() -> None:
+    old = 'Gov. J. R. Smith met U.S. officials at 3.5 p.m. on Mar. 4 "to talk." He left.'
+    new = 'Gov. J. R. Smith met U.S. officials at 4.5 p.m. on Mar. 4 "to talk." He left.'
+    assert _ops(old, new, "sentence") == [
+        (-1, old.removesuffix(" He left.")),
+        (1, new.removesuffix(" He left.")),
+        (0, " He left."),
+    ]
+
+
+def test_sentence_view_splits_as_the_analysis_does() -> None:
+    from newsarchive.analysis import split_sentences
+
+    old = (
+        'He said "it is over. We are done" and left. Mr. Lee, 52, of St. Louis, '
+        "declined… Others spoke.\nA second paragraph. It ends here."
+    )
+    sentences = [s.text for s in split_sentences(old)]
+    for k, sentence in enumerate(sentences):
+        new = old.replace(sentence, sentence.replace(" ", "  ", 1) if " " in sentence else "X")
+        changed = [o.text for o in diff_texts(old, new, granularity="sentence").ops if o.op < 0]
+        assert changed == [sentence], (k, changed)
+
+
 def test_paragraph_diff_replaces_changed_paragraph_only() -> None:
     old = "Intro.\n\nMiddle para.\n\nEnd.\n"
     new = "Intro.\n\nMiddle paragraph.\n\nEnd.\n"

@@ -35,8 +35,8 @@ from ..models import (
 )
 from ._page import page_field_changes
 from ._pairing import group_units
-from ._sequence import DMP, MYERS_LIMIT, match_blocks
-from ._split import content_length, count_words, split_paragraphs, split_sentences
+from ._sequence import DMP, MYERS_LIMIT, char_runs, match_blocks
+from ._split import BLANK, content_length, count_words, split_paragraphs
 from ._words import Ops, word_ops
 
 __all__ = ["diff_texts", "diff_versions", "diff_summary"]
@@ -51,10 +51,21 @@ def _word_level(old: str, new: str, *, narrow: bool = False) -> Ops:
     With ``narrow``, each replacement inside a group of paragraphs that are
     versions of one another is narrowed to the characters that differ.
     """
-    units_a, units_b = split_paragraphs(old), split_paragraphs(new)
-    keys_a = [u.rstrip() for u in units_a]
-    keys_b = [u.rstrip() for u in units_b]
-    ops: Ops = []
+    # Paragraphs in the text both sides start and end with are equal whatever the
+    # alignment finds, so only the part between is split and aligned.
+    start = _prefix_paragraphs(old, new)
+    tail = _suffix_paragraphs(old[start:], new[start:])
+    while True:
+        units_a = split_paragraphs(old[start : len(old) - tail])
+        units_b = split_paragraphs(new[start : len(new) - tail])
+        keys_a = [u.rstrip() for u in units_a]
+        keys_b = [u.rstrip() for u in units_b]
+        if not tail or any(x != y for x, y in zip(keys_a, keys_b, strict=False)):
+            break
+        # Paragraphs that differ only in the blank lines after them match from the
+        # start; that match would run on into the common end, so it is aligned too.
+        tail = 0
+    ops: Ops = [(EQUAL, old[:start])]
     i = j = 0
     for bi, bj, size in [*match_blocks(keys_a, keys_b), (len(units_a), len(units_b), 0)]:
         if i < bi or j < bj:
@@ -67,7 +78,46 @@ def _word_level(old: str, new: str, *, narrow: bool = False) -> Ops:
         else:
             ops.extend(_same_text(units_a[bi : bi + size], units_b[bj : bj + size]))
         i, j = bi + size, bj + size
+    ops.append((EQUAL, old[len(old) - tail :]))
     return ops
+
+
+def _starts_paragraph(text: str, at: int) -> bool:
+    """Whether a paragraph starts (or the text ends) at ``at``.
+
+    A line that is not blank starts a paragraph wherever it follows a line break.
+    """
+    if at in (0, len(text)):
+        return True
+    if text[at - 1] != "\n":
+        return False
+    end = text.find("\n", at)
+    return bool(text[at : len(text) if end < 0 else end].strip(BLANK))
+
+
+def _prefix_paragraphs(old: str, new: str) -> int:
+    """Length of the whole paragraphs both texts start with."""
+    at: int = DMP.diff_commonPrefix(old, new)
+    while at > 0:
+        if _starts_paragraph(old, at) and _starts_paragraph(new, at):
+            return at
+        at = old.rfind("\n", 0, at - 1) + 1
+    return 0
+
+
+def _suffix_paragraphs(old: str, new: str) -> int:
+    """Length of the whole paragraphs both texts end with."""
+    common: int = DMP.diff_commonSuffix(old, new)
+    shift = len(new) - len(old)
+    at = len(old) - common
+    while at < len(old):
+        if _starts_paragraph(old, at) and _starts_paragraph(new, at + shift):
+            return len(old) - at
+        found = old.find("\n", at)
+        if found < 0:
+            break
+        at = found + 1
+    return 0
 
 
 def _same_text(units_a: Sequence[str], units_b: Sequence[str]) -> Ops:
@@ -107,29 +157,62 @@ def _changed_stretch(
 # --- views -----------------------------------------------------------------------
 
 
-def _edges(text: str, units: list[str]) -> list[int]:
-    """Where each unit's text starts and ends, and every place in the whitespace between.
+def _paragraph_edges(text: str, lo: int, hi: int) -> list[int]:
+    """Where each paragraph's text starts and ends, and every place in the whitespace between.
 
     Places inside the whitespace let a changed line break show as itself: a last
-    paragraph that gains a blank line after it stays equal.
+    paragraph that gains a blank line after it stays equal. (Paragraphs are cheap
+    to find, so the whole text is split, whatever ``lo`` and ``hi`` say.)
     """
     edges = [0]
     at = 0
-    for unit in units:
+    for unit in split_paragraphs(text):
         edges.extend(range(at + content_length(unit), at + len(unit) + 1))
         at += len(unit)
     return edges
 
 
-def _widen(ops: Sequence[DiffOp], old: str, new: str, split: Callable[[str], list[str]]) -> Ops:
+def _sentence_edges(text: str, lo: int, hi: int) -> list[int]:
+    """Where each sentence of ``text[lo:hi]`` starts and ends, and every place between.
+
+    Sentences are split as the analysis splits them (abbreviations, initials,
+    decimals, quotations and ellipses kept inside their sentence), so the
+    sentence view and the sentence alignment show the same sentences. The
+    analysis splits each line on its own, so whole lines split alone give the
+    same sentences as the whole text.
+    """
+    # Imported here: the analysis builds on the diff, so it loads after this module.
+    from ..analysis.sentences import segment
+
+    sentences = segment(text[lo:hi]).sentences
+    starts = [lo + s.start for s in sentences] + [hi]
+    edges = list(range(lo, starts[0] + 1))
+    for sentence, following in zip(sentences, starts[1:], strict=True):
+        edges.extend(range(lo + sentence.end, following + 1))
+    return edges
+
+
+def _changed_lines(text: str, first: int, last: int) -> tuple[int, int]:
+    """The start of the line holding ``first`` and the end of the one holding ``last``."""
+    end = text.find("\n", last)
+    return text.rfind("\n", 0, first) + 1, len(text) if end < 0 else end + 1
+
+
+def _widen(
+    ops: Sequence[DiffOp], old: str, new: str, edges_of: Callable[[str, int, int], list[int]]
+) -> Ops:
     """Widen every change to whole units (sentences or paragraphs) on both sides.
 
     A place is a unit edge in the view when it is an edge of a unit in both texts
     and sits in unchanged text; between two such places the view shows either
     the unchanged text or everything old replaced by everything new.
     """
-    edges_a = sorted(set(_edges(old, split(old))))
-    edges_b = set(_edges(new, split(new)))
+    # Only edges between the lines of the first and last change can bound a change:
+    # each side of them, the line's own edges are nearer.
+    first = len(ops[0].text) if ops[0].op == EQUAL else 0
+    kept = len(ops[-1].text) if ops[-1].op == EQUAL else 0
+    edges_a = sorted(set(edges_of(old, *_changed_lines(old, first, len(old) - kept))))
+    edges_b = set(edges_of(new, *_changed_lines(new, first, len(new) - kept)))
     out: Ops = []
     last_a = last_b = at_a = at_b = 0
     changed = False
@@ -172,9 +255,7 @@ def _narrow(ops: Ops) -> Ops:
         if op == DELETE and k + 1 < len(ops) and ops[k + 1][0] == INSERT:
             a, b = text, ops[k + 1][1]
             if min(len(a), len(b)) * (len(a) + len(b)) <= MYERS_LIMIT:
-                chars: Ops = DMP.diff_main(a, b, False)
-                DMP.diff_cleanupSemantic(chars)
-                out.extend(chars)
+                out.extend(char_runs(a, b))
             else:
                 out.extend([(DELETE, a), (INSERT, b)])
             k += 2
@@ -273,8 +354,8 @@ def diff_texts(old: str, new: str, *, granularity: Granularity = "word") -> Text
     if granularity == "char":
         ops = _normalize(_word_level(old, new, narrow=True))
     else:
-        split = split_sentences if granularity == "sentence" else split_paragraphs
-        ops = _normalize(_widen(words, old, new, split))
+        edges = _sentence_edges if granularity == "sentence" else _paragraph_edges
+        ops = _normalize(_widen(words, old, new, edges))
     return TextDiff(granularity=granularity, ops=ops, stats=stats)
 
 

@@ -1,12 +1,12 @@
 """Align two sequences of tokens: which runs of them are the same on both sides.
 
-Small changed stretches get an exact Myers diff (diff-match-patch with no time
-limit). Large ones are first cut at anchors, tokens that occur exactly once on
-each side, taken in the longest order both sides agree on (as patience diff
-does); the pieces between anchors are aligned the same way. Every step is
-bounded by token counts, never by time, so results are the same on any
-machine, and a large text with many small edits keeps every unchanged token
-that sits between two unique ones.
+Small changed stretches get an exact longest common subsequence (rapidfuzz's
+compiled bit-parallel one, with no time limit). Large ones are first cut at
+anchors, tokens that occur exactly once on each side, taken in the longest order
+both sides agree on (as patience diff does); the pieces between anchors are
+aligned the same way. Every step is bounded by token counts, never by time, so
+results are the same on any machine, and a large text with many small edits
+keeps every unchanged token that sits between two unique ones.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from bisect import bisect_left
 from collections.abc import Hashable, Sequence
 
 from diff_match_patch import diff_match_patch
+from rapidfuzz.distance import Indel
 
-# Largest min(n, m) * (n + m) of a changed stretch handed to the Myers diff; past
-# it the stretch is cut at unique tokens first. Myers' cost grows with that
-# product; at this bound it is a few milliseconds.
+# Largest min(n, m) * (n + m) of a changed stretch aligned whole; past it the
+# stretch is cut at unique tokens first. The cost of an exact alignment grows with
+# that product; at this bound it is well under a millisecond.
 MYERS_LIMIT = 40_000
 
 # Stretches up to this many tokens on a side are always aligned, however different.
@@ -38,18 +39,23 @@ def _dmp() -> diff_match_patch:
 DMP = _dmp()
 
 
-def code_point(index: int) -> str:
-    """The index-th code point used to stand for a token.
+def char_runs(a: str, b: str) -> list[tuple[int, str]]:
+    """The characters deleted (-1), kept (0) and inserted (1) from ``a`` to ``b``.
 
-    The supplementary private use planes come first; surrogates are skipped.
-    Together there are 1,112,064 codes, more than any text can need.
+    An exact alignment of the characters, then diff-match-patch's semantic
+    clean-up, which trades a few kept characters for runs a reader can follow.
     """
-    if index < 0x20000:
-        return chr(0xF0000 + index)
-    index -= 0x20000
-    if index < 0xF0000 - 0xE000:
-        return chr(0xE000 + index)
-    return chr(index - (0xF0000 - 0xE000))
+    kinds = {"equal": 0, "delete": -1, "insert": 1}
+    runs: list[tuple[int, str]] = [
+        (
+            kinds[op.tag],
+            b[op.dest_start : op.dest_end] if op.tag == "insert" else a[op.src_start : op.src_end],
+        )
+        for op in Indel.opcodes(a, b)
+    ]
+    DMP.diff_cleanupMerge(runs)
+    DMP.diff_cleanupSemantic(runs)
+    return runs
 
 
 def match_blocks(
@@ -145,31 +151,19 @@ def _merge(blocks: list[Block]) -> list[Block]:
 def _myers(
     a: Sequence[Hashable], alo: int, ahi: int, b: Sequence[Hashable], blo: int, bhi: int
 ) -> list[Block]:
-    codes: dict[Hashable, str] = {}
-    coded_a = _encode(a[alo:ahi], codes)
-    coded_b = _encode(b[blo:bhi], codes)
-    blocks: list[Block] = []
-    i, j = alo, blo
-    for op, text in DMP.diff_main(coded_a, coded_b, False):
-        if op == 0:
-            blocks.append((i, j, len(text)))
-            i += len(text)
-            j += len(text)
-        elif op < 0:
-            i += len(text)
-        else:
-            j += len(text)
-    return blocks
+    """A longest common subsequence of two stretches, as blocks.
 
-
-def _encode(tokens: Sequence[Hashable], codes: dict[Hashable, str]) -> str:
-    out = []
-    for token in tokens:
-        code = codes.get(token)
-        if code is None:
-            code = codes[token] = code_point(len(codes))
-        out.append(code)
-    return "".join(out)
+    Tokens are numbered by equality first, so the compiled aligner compares
+    exact values rather than hashes of them.
+    """
+    codes: dict[Hashable, int] = {}
+    coded_a = [codes.setdefault(t, len(codes)) for t in a[alo:ahi]]
+    coded_b = [codes.setdefault(t, len(codes)) for t in b[blo:bhi]]
+    return [
+        (alo + op.src_start, blo + op.dest_start, op.src_end - op.src_start)
+        for op in Indel.opcodes(coded_a, coded_b)
+        if op.tag == "equal"
+    ]
 
 
 def _unique_anchors(

@@ -1,4 +1,4 @@
-"""Tokenizers shared by the diff levels: words, sentences and paragraphs.
+"""Tokenizers shared by the diff levels: words and paragraphs.
 
 Every splitter returns pieces that join back to its input exactly.
 """
@@ -11,13 +11,11 @@ import unicodedata
 # A word as a reader counts it: "campaign's", "mid-July", "U.S.", "4.5" and "3,000" are one each.
 WORD_RE = re.compile(r"\w+(?:(?:['’-]|(?<=\d)[.,](?=\d)|(?<=\b[^\W\d_])\.(?=[^\W\d_]\b))\w+)*")
 _WORD_TOKEN_RE = re.compile(r"\w+|\s+|.", re.DOTALL)
-# A sentence ends at terminal punctuation (plus closing quotes or brackets)
-# followed by whitespace, at a line break, or at the end of the text; it keeps
-# the whitespace that follows it.
-_SENTENCE_RE = re.compile(r"[^\n]*?(?:[.!?…]+['\"”’»)\]]*(?=\s|\Z)|(?=\n)|\Z)\s*", re.DOTALL)
 # A paragraph is one line with its line break plus any blank lines after it, so
 # both "one paragraph per line" and "blank line between paragraphs" work.
 _PARAGRAPH_RE = re.compile(r"[^\n]*(?:\n(?:[ \t\r\f\v]*\n)*)?")
+# What a blank line may hold besides its line break (the class in _PARAGRAPH_RE).
+BLANK = " \t\r\f\v"
 
 ZWJ = "\u200d"
 # Characters that may join the token before them: everything but Latin, IPA and spacing
@@ -71,11 +69,6 @@ def split_words(text: str) -> list[str]:
                 continue
         out.append(token)
     return out
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences, each with the whitespace after it."""
-    return [s for s in _SENTENCE_RE.findall(text) if s]
 
 
 def split_paragraphs(text: str) -> list[str]:

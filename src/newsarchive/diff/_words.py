@@ -16,7 +16,7 @@ from ._split import split_words
 TokenOps = list[tuple[int, list[str]]]
 # Unchanged characters kept on each side of a change when tokenizing, and how far to
 # look beyond them for the start of a word.
-_MARGIN = 64
+_MARGIN = 32
 _BOUNDARY_SCAN = 256
 # A stretch whose sides share less than this of their words is shown replaced whole.
 _REWRITE_SHARE = 0.2
