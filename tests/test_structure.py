@@ -211,9 +211,7 @@ MAY_IMPORT = {
     "archive": {"ingest", "storage", "diff", "analysis", *BASE},
     "ingest": {"storage", *BASE},  # prepares the records a store saves
     "storage": BASE,
-    # the sentence view splits sentences as the analysis does (imported on use: the
-    # analysis imports the diff)
-    "diff": {"analysis", *BASE},
+    "diff": BASE,
     "analysis": {"diff", *BASE},  # the analysis reads diffs
     "render": {"analysis", *BASE},  # a renderer may show analysis values
     "fetch": BASE,

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from test_significance import DATA, load_history
 
 from newsarchive.analysis.blame import blame
-from newsarchive.analysis.sentences import split_sentences
+from newsarchive.diff.sentences import split_sentences
 from newsarchive.errors import InputError, NotFoundError
 from newsarchive.models import Version
 

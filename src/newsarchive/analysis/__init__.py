@@ -6,16 +6,16 @@ values, with no I/O.
 
 from __future__ import annotations
 
-from .align import Alignment, AlignmentCounts, SentenceChange, align
-from .blame import BlameLine, blame
-from .rules import DEFAULT_LEVELS, DEFAULT_RULES, LEVELS, Level, Rules
-from .sentences import (
+from ..diff.sentences import (
     Paragraph,
     Segmentation,
     Sentence,
     segment,
     split_sentences,
 )
+from .align import Alignment, AlignmentCounts, SentenceChange, align
+from .blame import BlameLine, blame
+from .rules import DEFAULT_LEVELS, DEFAULT_RULES, LEVELS, Level, Rules
 from .significance import Analysis, Reason, analyse, analyse_texts
 
 __all__ = [

@@ -24,11 +24,6 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
 
-def word_set(text: str) -> frozenset[str]:
-    """The whitespace-separated words of ``text`` as a set (for keyword tables)."""
-    return frozenset(text.split())
-
-
 def words(text: str) -> list[str]:
     """The words of a text, lowercased."""
     return [w.lower() for w in _WORD.findall(text)]

@@ -30,10 +30,10 @@ from typing import Literal
 
 import attrs
 
+from ..diff.sentences import Segmentation, Sentence, segment
 from ..errors import InputError
 from ..models import EQUAL, INSERT, TextDiff
 from ._tokens import word_diff, words
-from .sentences import Segmentation, Sentence, segment
 
 __all__ = ["Alignment", "AlignmentCounts", "ChangeKind", "SentenceChange", "align"]
 

@@ -14,10 +14,10 @@ from datetime import datetime
 
 import attrs
 
+from ..diff.sentences import segment
 from ..errors import InputError, NotFoundError
 from ..models import Version
 from .align import DEFAULT_PAIR_THRESHOLD, align_segmentations
-from .sentences import segment
 
 __all__ = ["BlameLine", "blame"]
 

@@ -14,9 +14,9 @@ from functools import lru_cache
 
 import attrs
 
+from ..diff.sentences import Segmentation
 from .align import SentenceChange, align_segmentations
 from .rules import DEFAULT_RULES, Rules
-from .sentences import Segmentation
 from .significance import _classify_edit, _Found
 
 __all__ = ["ACTIONS", "SentenceEdit", "sentence_edits"]

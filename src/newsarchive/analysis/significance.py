@@ -16,11 +16,12 @@ from typing import Any
 
 import attrs
 
+from ..diff.sentences import word_set
 from ..errors import InputError
 from ..models import Version
 from ..times import format_time
 from ._hunks import edit_distance, hunks, in_context
-from ._tokens import word_diff, word_set
+from ._tokens import word_diff
 from .align import Alignment, AlignmentCounts, align
 from .rules import DEFAULT_RULES, LEVELS, Level, Rules, compile_patterns
 

@@ -181,8 +181,8 @@ def _sentence_edges(text: str, lo: int, hi: int) -> list[int]:
     analysis splits each line on its own, so whole lines split alone give the
     same sentences as the whole text.
     """
-    # Imported here: the analysis builds on the diff, so it loads after this module.
-    from ..analysis.sentences import segment
+    # Loaded on first use: only the sentence view needs the splitter's tables.
+    from .sentences import segment
 
     sentences = segment(text[lo:hi]).sentences
     starts = [lo + s.start for s in sentences] + [hi]

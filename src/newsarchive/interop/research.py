@@ -30,9 +30,9 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from ..analysis import segment
 from ..analysis.edits import sentence_edits
 from ..analysis.rules import DEFAULT_RULES, Rules
-from ..analysis.sentences import segment
 from ..models import Article, Version
 
 if TYPE_CHECKING:

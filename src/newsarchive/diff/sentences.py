@@ -20,7 +20,11 @@ from functools import lru_cache
 
 import attrs
 
-from ._tokens import word_set
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of ``text`` as a set (for keyword tables)."""
+    return frozenset(text.split())
+
 
 __all__ = ["Paragraph", "Segmentation", "Sentence", "segment", "split_sentences"]
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive.analysis.sentences import segment, split_sentences
+from newsarchive.diff.sentences import segment, split_sentences
 
 
 def texts(text: str) -> list[str]:
