@@ -13,7 +13,7 @@ import pytest
 from _pg import pg_location, run_sql, server_url
 
 from newsarchive import Archive
-from newsarchive.storage import _analysis, _migrations
+from newsarchive.storage import _migrations
 
 URL = "https://example.com/story"
 BASE = "The council approved the budget on Monday.\n\nThree members voted against it."
@@ -33,15 +33,14 @@ def _build_at_schema_3(location: str, run: Run) -> list[dict[str, Any]]:
         for minutes, text in enumerate(TEXTS):
             archive.save(URL, text=text, captured_at=_at(minutes))
         summaries = [dict(v.analysis or {}) for v in archive.history(URL)]
-    for article_id, number, frame in run(
-        "SELECT article_id, number, analysis_frame FROM versions", ()
-    ):
-        summary = _analysis.decode(bytes(frame))
+    for article_id, number in run("SELECT article_id, number FROM versions", ()):
+        summary = summaries[number - 1]
         run(
             "UPDATE versions SET analysis = ? WHERE article_id = ? AND number = ?",
             (json.dumps(summary, ensure_ascii=False, sort_keys=True), article_id, number),
         )
     run("ALTER TABLE versions DROP COLUMN analysis_frame", ())
+    run("DROP TABLE analysis_rules", ())
     run("DROP TABLE alert_deliveries", ())
     run("DROP TABLE alert_channels", ())
     run("DELETE FROM schema_migrations WHERE version > 3", ())
@@ -95,7 +94,13 @@ def test_postgres_archive_at_schema_3_is_migrated_in_place() -> None:
         schema = location.rpartition("schema=")[2]
 
         def run(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-            for table in ("versions", "schema_migrations", "alert_deliveries", "alert_channels"):
+            for table in (
+                "versions",
+                "schema_migrations",
+                "alert_deliveries",
+                "alert_channels",
+                "analysis_rules",
+            ):
                 sql = re.sub(rf"\b{table}\b", f'"{schema}".{table}', sql)
             return [tuple(r) for r in run_sql(server_url(), sql.replace("?", "%s"), params)]
 

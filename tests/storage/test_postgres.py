@@ -54,6 +54,7 @@ def test_schema_parameter_creates_the_schema_and_keeps_everything_in_it() -> Non
             "versions",
             "alert_channels",
             "alert_deliveries",
+            "analysis_rules",
         }
         assert run_sql(url, f'SELECT version FROM "{schema}".schema_migrations') == [
             (n,) for n in range(1, len(_migrations.POSTGRES) + 1)
@@ -148,6 +149,7 @@ def test_schema_snapshot(location: str) -> None:
             "analysis_frame bytea",
         ],
         "alert_channels": ["channel text", "start_at bigint"],
+        "analysis_rules": ["id bigint", "name text"],
         "alert_deliveries": [
             "channel text",
             "version_id text",

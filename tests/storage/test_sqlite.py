@@ -27,7 +27,7 @@ def test_archive_is_one_database_file_in_wal_mode(tmp_path: Path) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {
         "schema_migrations", "blobs", "articles", "aliases", "captures", "versions",
-        "alert_channels", "alert_deliveries",
+        "alert_channels", "alert_deliveries", "analysis_rules",
     }  # fmt: skip
 
 

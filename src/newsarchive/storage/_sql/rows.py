@@ -14,7 +14,7 @@ from .. import CaptureRecord, _headers
 
 _VERSION_COLUMNS = """v.number, v.id, v.content_hash, v.first_captured_at, v.last_captured_at,
     v.capture_count, v.reverted_to, v.analysis_frame, c.text_hash, c.title, c.byline,
-    c.published_at, c.modified_at, c.metadata"""
+    c.published_at, c.modified_at, c.metadata, v.article_id, v.capture_id"""
 
 _CAPTURE_COLUMNS = """c.id, c.captured_at, c.source, c.content_hash, c.text_hash, c.html_hash,
     c.fetched_url, c.http_status, c.http_headers, c.quality, c.metadata,

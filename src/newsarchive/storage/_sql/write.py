@@ -12,6 +12,7 @@ from ...normalize import sha256_hex
 from ...times import from_micros, to_micros
 from .. import CaptureRecord, Ingested, OnSaved, _analysis, _headers, _timeline
 from .alerts import AlertLog
+from .links import ArticleLinks
 from .rows import (
     _BEFORE_ANY_CAPTURE,
     _LEVELS,
@@ -396,7 +397,8 @@ class SQLStore(SQLTimeline, AlertLog):
         if not items:
             return
         with self._write([url]):
-            article_id, _ = self._require_article(url)
+            article_id, canonical = self._require_article(url)
+            links = ArticleLinks(self, canonical, article_id)
             for version_id, summary in items:
                 level = None if not summary else _LEVELS.get(str(summary.get("level")))
                 stealth = None if not summary else int(bool(summary.get("stealth")))
@@ -404,7 +406,9 @@ class SQLStore(SQLTimeline, AlertLog):
                     "UPDATE versions SET analysis_frame = ?, significance = ?, stealth = ?"
                     " WHERE article_id = ? AND id = ?",
                     (
-                        _analysis.encode(summary) if summary else None,
+                        _analysis.encode(summary, links, links.capture_of(version_id))
+                        if summary
+                        else None,
                         level,
                         stealth,
                         article_id,
