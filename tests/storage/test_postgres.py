@@ -111,7 +111,14 @@ def test_schema_snapshot(location: str) -> None:
         columns.setdefault(table, []).append(f"{column} {kind}")
     assert columns == {
         "schema_migrations": ["version integer", "applied_at bigint"],
-        "blobs": ["hash bytea", "base bytea", "depth integer", "size integer", "data bytea"],
+        "blobs": [
+            "hash bytea",
+            "depth integer",
+            "size integer",
+            "data bytea",
+            "id bigint",
+            "base_id bigint",
+        ],
         "articles": ["id bigint", "url text", "created_at bigint"],
         "aliases": ["url text", "article_id bigint"],
         "captures": [
@@ -137,7 +144,6 @@ def test_schema_snapshot(location: str) -> None:
             "article_id bigint",
             "number integer",
             "id text",
-            "content_hash bytea",
             "capture_id bigint",
             "first_captured_at bigint",
             "last_captured_at bigint",

@@ -55,7 +55,7 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             for table in ("blobs", "articles", "aliases", "captures", "versions")
         }
     assert columns == {
-        "blobs": ["id", "hash", "base", "depth", "size", "data"],
+        "blobs": ["id", "hash", "depth", "size", "data", "base_id"],
         "articles": ["id", "url", "created_at"],
         "aliases": ["url", "article_id"],
         "captures": [
@@ -81,7 +81,6 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             "article_id",
             "number",
             "id",
-            "content_hash",
             "capture_id",
             "first_captured_at",
             "last_captured_at",

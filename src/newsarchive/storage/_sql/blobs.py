@@ -11,7 +11,11 @@ class SQLBlobs(SQLConnection):
     """Reading and writing blobs."""
 
     def _load_frame(self, key: bytes) -> tuple[bytes | None, bytes]:
-        row = self._one("SELECT base, data FROM blobs WHERE hash = ?", (key,))
+        row = self._one(
+            "SELECT p.hash, b.data FROM blobs b LEFT JOIN blobs p ON p.id = b.base_id"
+            " WHERE b.hash = ?",
+            (key,),
+        )
         if row is None:
             raise NotFoundError(f"blob {key.hex()} is missing from the archive")
         return (None if row[0] is None else bytes(row[0])), bytes(row[1])
@@ -57,7 +61,8 @@ class SQLBlobs(SQLConnection):
             self._cache.put(key, data)
         depth = base_depth + 1 if is_delta and base_depth is not None else 0
         inserted = self._execute(
-            "INSERT INTO blobs (hash, base, depth, size, data) VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO blobs (hash, base_id, depth, size, data)"
+            " VALUES (?, (SELECT id FROM blobs WHERE hash = ?), ?, ?, ?)"
             " ON CONFLICT (hash) DO NOTHING",
             (key, base if is_delta else None, depth, size, frame),
         ).rowcount

@@ -12,7 +12,8 @@ from ...errors import StorageError
 from ...times import from_micros, to_micros
 from .. import CaptureRecord, _headers
 
-_VERSION_COLUMNS = """v.number, v.id, v.content_hash, v.first_captured_at, v.last_captured_at,
+# A version's content hash is its first capture's: the versions table does not repeat it.
+_VERSION_COLUMNS = """v.number, v.id, c.content_hash, v.first_captured_at, v.last_captured_at,
     v.capture_count, v.reverted_to, v.analysis_frame, c.text_hash, c.title, c.byline,
     c.published_at, c.modified_at, c.metadata, v.article_id, v.capture_id"""
 

@@ -70,9 +70,10 @@ class SQLTimeline(SQLReader):
                 reverted_to=None if r[7] is None else int(r[7]),
             )
             for r in self._all(
-                "SELECT number, id, content_hash, capture_id, first_captured_at,"
+                "SELECT number, v.id, c.content_hash, capture_id, first_captured_at,"
                 " last_captured_at, capture_count, reverted_to"
-                f" FROM versions WHERE article_id = ? {where}",
+                " FROM versions v JOIN captures c ON c.id = v.capture_id"
+                f" WHERE v.article_id = ? {where}",
                 (article_id, *params),
             )
         ]
@@ -93,7 +94,6 @@ class SQLTimeline(SQLReader):
             values = (
                 run.number,
                 run.id,
-                run.content_hash,
                 run.capture_id,
                 run.first_captured_at,
                 run.last_captured_at,
@@ -102,16 +102,16 @@ class SQLTimeline(SQLReader):
             )
             if was is None:
                 self._execute(
-                    "INSERT INTO versions (number, id, content_hash, capture_id,"
+                    "INSERT INTO versions (number, id, capture_id,"
                     " first_captured_at, last_captured_at, capture_count, reverted_to,"
-                    " article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, article_id),
                 )
             else:
                 if was.capture_id != run.capture_id:
                     self._relink_analysis(article_id, was, run.capture_id)
                 self._execute(
-                    "UPDATE versions SET number = ?, id = ?, content_hash = ?, capture_id = ?,"
+                    "UPDATE versions SET number = ?, id = ?, capture_id = ?,"
                     " first_captured_at = ?, last_captured_at = ?, capture_count = ?,"
                     " reverted_to = ? WHERE article_id = ? AND number = ?",
                     (*values, article_id, was.number),

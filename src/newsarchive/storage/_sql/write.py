@@ -104,7 +104,7 @@ class SQLStore(SQLTimeline, AlertLog):
 
     def _latest(self, article_id: int) -> _Latest | None:
         row = self._one(
-            "SELECT v.number, v.content_hash, v.last_captured_at, c.text_hash, b.depth"
+            "SELECT v.number, c.content_hash, v.last_captured_at, c.text_hash, b.depth"
             " FROM versions v JOIN captures c ON c.id = v.capture_id"
             " JOIN blobs b ON b.hash = c.text_hash"
             " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1",
@@ -310,19 +310,19 @@ class SQLStore(SQLTimeline, AlertLog):
             reverted_to = None
         else:
             earlier = self._one(
-                "SELECT MIN(number) FROM versions WHERE article_id = ? AND content_hash = ?",
+                "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
+                " WHERE v.article_id = ? AND c.content_hash = ?",
                 (article_id, chash),
             )
             reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
         self._execute(
-            "INSERT INTO versions (article_id, number, id, content_hash, capture_id,"
+            "INSERT INTO versions (article_id, number, id, capture_id,"
             " first_captured_at, last_captured_at, capture_count, reverted_to)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
             (
                 article_id,
                 number,
                 _timeline.version_id(url, at, chash),
-                chash,
                 capture_id,
                 at,
                 at,
