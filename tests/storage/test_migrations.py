@@ -42,6 +42,8 @@ def _build_at_schema_3(location: str, run: Run, binary: str) -> list[dict[str, A
         )
     run("ALTER TABLE versions DROP COLUMN analysis_frame", ())
     run("DROP TABLE analysis_rules", ())
+    run("ALTER TABLE blobs DROP COLUMN dictionary_id", ())
+    run("DROP TABLE dictionaries", ())
     run(f"ALTER TABLE versions ADD COLUMN content_hash {binary}", ())
     run(
         "UPDATE versions SET content_hash ="
@@ -100,6 +102,7 @@ def test_sqlite_archive_at_schema_3_is_migrated_in_place(tmp_path: Path) -> None
         "size",
         "data",
         "base_id",
+        "dictionary_id",
     ]
     assert "content_hash" not in [r[1] for r in run("PRAGMA table_info(versions)", ())]
 
@@ -118,6 +121,7 @@ def test_postgres_archive_at_schema_3_is_migrated_in_place() -> None:
                 "analysis_rules",
                 "captures",
                 "blobs",
+                "dictionaries",
             ):
                 sql = re.sub(rf"\b{table}\b", f'"{schema}".{table}', sql)
             return [tuple(r) for r in run_sql(server_url(), sql.replace("?", "%s"), params)]

@@ -55,6 +55,7 @@ def test_schema_parameter_creates_the_schema_and_keeps_everything_in_it() -> Non
             "alert_channels",
             "alert_deliveries",
             "analysis_rules",
+            "dictionaries",
         }
         assert run_sql(url, f'SELECT version FROM "{schema}".schema_migrations') == [
             (n,) for n in range(1, len(_migrations.POSTGRES) + 1)
@@ -118,6 +119,7 @@ def test_schema_snapshot(location: str) -> None:
             "data bytea",
             "id bigint",
             "base_id bigint",
+            "dictionary_id bigint",
         ],
         "articles": ["id bigint", "url text", "created_at bigint"],
         "aliases": ["url text", "article_id bigint"],
@@ -156,6 +158,7 @@ def test_schema_snapshot(location: str) -> None:
         ],
         "alert_channels": ["channel text", "start_at bigint"],
         "analysis_rules": ["id bigint", "name text"],
+        "dictionaries": ["id bigint", "data bytea"],
         "alert_deliveries": [
             "channel text",
             "version_id text",

@@ -178,16 +178,21 @@ class PostgresStore(SQLStore):
         # One round trip for the whole delta chain (at most KEYFRAME_INTERVAL frames)
         # instead of one per frame.
         rows = self._conn.execute(
-            "WITH RECURSIVE chain (hash, id, base_id, data) AS ("
-            " SELECT hash, id, base_id, data FROM blobs WHERE hash = %s"
-            " UNION ALL SELECT b.hash, b.id, b.base_id, b.data FROM blobs b"
+            "WITH RECURSIVE chain (hash, id, base_id, data, dictionary_id) AS ("
+            " SELECT hash, id, base_id, data, dictionary_id FROM blobs WHERE hash = %s"
+            " UNION ALL SELECT b.hash, b.id, b.base_id, b.data, b.dictionary_id FROM blobs b"
             " JOIN chain c ON b.id = c.base_id)"
-            " SELECT hash, id, base_id, data FROM chain",
+            " SELECT hash, id, base_id, data, dictionary_id FROM chain",
             (key,),
         ).fetchall()
         hashes = {int(r[1]): bytes(r[0]) for r in rows}
         frames = {
-            bytes(r[0]): (None if r[2] is None else hashes[int(r[2])], bytes(r[3])) for r in rows
+            bytes(r[0]): (
+                None if r[2] is None else hashes[int(r[2])],
+                bytes(r[3]),
+                self._dictionary(r[4]),
+            )
+            for r in rows
         }
         return _blobs.decode_chain(
             key, lambda k: frames[k] if k in frames else self._load_frame(k), self._cache
