@@ -74,6 +74,8 @@ def _check_migrated(location: str, summaries: list[dict[str, Any]], run: Run) ->
         assert archive.store.alert_start("webhook", start_at=_at(0)) == _at(0)
     assert run("SELECT count(*) FROM versions WHERE analysis IS NOT NULL", ()) == [(0,)]
     assert run("SELECT count(*) FROM versions WHERE analysis_frame IS NULL", ()) == [(0,)]
+    frames = [bytes(r[0]) for r in run("SELECT analysis_frame FROM versions", ())]
+    assert {frame[:1] for frame in frames} == {b"\x03"}  # all in the linked layout
 
 
 def test_sqlite_archive_at_schema_3_is_migrated_in_place(tmp_path: Path) -> None:

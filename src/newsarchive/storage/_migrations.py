@@ -6,7 +6,9 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import _analysis
+from . import _analysis, _linked
+from ._sql import SQLStore
+from ._sql.links import ArticleLinks
 
 Execute = Callable[[str, Sequence[Any]], Any]
 
@@ -277,5 +279,37 @@ def frame_analyses(execute: Execute) -> None:
         after = (int(rows[-1][0]), int(rows[-1][1]))
 
 
+def link_analyses(store: SQLStore) -> None:
+    """Store every analysis frame in the linked layout (see _linked.py), a thousand at a time.
+
+    A summary that layout cannot hold keeps the frame it has.
+    """
+    after = (-1, 0)
+    while True:
+        rows = store._all(
+            "SELECT v.article_id, v.number, v.capture_id, v.analysis_frame, a.url"
+            " FROM versions v JOIN articles a ON a.id = v.article_id"
+            " WHERE v.analysis_frame IS NOT NULL"
+            " AND (v.article_id > ? OR (v.article_id = ? AND v.number > ?))"
+            " ORDER BY v.article_id, v.number LIMIT 1000",
+            (after[0], after[0], after[1]),
+        )
+        if not rows:
+            return
+        for article_id, number, capture_id, frame, url in rows:
+            if bytes(frame)[:1] == _linked.LAYOUT:
+                continue
+            links = ArticleLinks(store, str(url), int(article_id))
+            linked = _analysis.encode(_analysis.decode(bytes(frame)), links, int(capture_id))
+            store._execute(
+                "UPDATE versions SET analysis_frame = ? WHERE article_id = ? AND number = ?",
+                (linked, article_id, number),
+            )
+        after = (int(rows[-1][0]), int(rows[-1][1]))
+
+
 #: Work done in code after a migration's statements, by migration number.
-AFTER: dict[int, Callable[[Execute], None]] = {5: frame_analyses}
+AFTER: dict[int, Callable[[SQLStore], None]] = {
+    5: lambda store: frame_analyses(store._execute),
+    9: link_analyses,
+}

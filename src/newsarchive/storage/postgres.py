@@ -314,7 +314,7 @@ class PostgresStore(SQLStore):
                     for statement in _migrations.POSTGRES[number - 1]:
                         self._conn.execute(statement)
                     if number in _migrations.AFTER:
-                        _migrations.AFTER[number](self._execute)
+                        _migrations.AFTER[number](self)
                 except psycopg.Error as exc:
                     raise SchemaError(
                         f"migrating archive {self.location} to schema version {number} "

@@ -191,7 +191,7 @@ class SQLiteStore(SQLStore):
                 for statement in _migrations.SQLITE[number - 1]:
                     self._conn.execute(statement)
                 if number in _migrations.AFTER:
-                    _migrations.AFTER[number](self._execute)
+                    _migrations.AFTER[number](self)
                 self._conn.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                     (number, to_micros(utc_now())),
