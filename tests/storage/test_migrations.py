@@ -42,6 +42,15 @@ def _build_at_schema_3(location: str, run: Run, binary: str) -> list[dict[str, A
         )
     run("ALTER TABLE versions DROP COLUMN analysis_frame", ())
     run("DROP TABLE analysis_rules", ())
+    run(f"ALTER TABLE captures ADD COLUMN text_hash {binary}", ())
+    run(f"ALTER TABLE captures ADD COLUMN html_hash {binary}", ())
+    run(
+        "UPDATE captures SET text_hash = (SELECT hash FROM blobs WHERE id = captures.text_id),"
+        " html_hash = (SELECT hash FROM blobs WHERE id = captures.html_id)",
+        (),
+    )
+    run("ALTER TABLE captures DROP COLUMN text_id", ())
+    run("ALTER TABLE captures DROP COLUMN html_id", ())
     run("ALTER TABLE blobs DROP COLUMN dictionary_id", ())
     run("DROP TABLE dictionaries", ())
     run(f"ALTER TABLE versions ADD COLUMN content_hash {binary}", ())

@@ -128,8 +128,6 @@ def test_schema_snapshot(location: str) -> None:
             "article_id bigint",
             "captured_at bigint",
             "content_hash bytea",
-            "text_hash bytea",
-            "html_hash bytea",
             "title text",
             "byline text",
             "published_at bigint",
@@ -141,6 +139,8 @@ def test_schema_snapshot(location: str) -> None:
             "quality text",
             "metadata text",
             "http_headers_zstd bytea",
+            "text_id bigint",
+            "html_id bigint",
         ],
         "versions": [
             "article_id bigint",

@@ -63,8 +63,6 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             "article_id",
             "captured_at",
             "content_hash",
-            "text_hash",
-            "html_hash",
             "title",
             "byline",
             "published_at",
@@ -76,6 +74,8 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             "quality",
             "metadata",
             "http_headers_zstd",
+            "text_id",
+            "html_id",
         ],
         "versions": [
             "article_id",

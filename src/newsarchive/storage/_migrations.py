@@ -137,6 +137,15 @@ SQLITE: list[list[str]] = [
         )""",
         "ALTER TABLE blobs ADD COLUMN dictionary_id INTEGER",
     ],
+    [
+        # A capture names its text and page by blob row id, not by 32-byte hashes.
+        "ALTER TABLE captures ADD COLUMN text_id INTEGER",
+        "ALTER TABLE captures ADD COLUMN html_id INTEGER",
+        "UPDATE captures SET text_id = (SELECT id FROM blobs WHERE hash = captures.text_hash),"
+        " html_id = (SELECT id FROM blobs WHERE hash = captures.html_hash)",
+        "ALTER TABLE captures DROP COLUMN text_hash",
+        "ALTER TABLE captures DROP COLUMN html_hash",
+    ],
 ]
 # URLs sort byte-wise ("C"), as SQLite sorts them, so both backends list articles alike.
 POSTGRES: list[list[str]] = [
@@ -253,6 +262,15 @@ POSTGRES: list[list[str]] = [
         )""",
         "ALTER TABLE blobs ADD COLUMN dictionary_id BIGINT",
     ],
+    [
+        # A capture names its text and page by blob row id, not by 32-byte hashes.
+        "ALTER TABLE captures ADD COLUMN text_id BIGINT",
+        "ALTER TABLE captures ADD COLUMN html_id BIGINT",
+        "UPDATE captures SET text_id = (SELECT id FROM blobs WHERE hash = captures.text_hash),"
+        " html_id = (SELECT id FROM blobs WHERE hash = captures.html_hash)",
+        "ALTER TABLE captures DROP COLUMN text_hash",
+        "ALTER TABLE captures DROP COLUMN html_hash",
+    ],
 ]
 
 
@@ -311,5 +329,5 @@ def link_analyses(store: SQLStore) -> None:
 #: Work done in code after a migration's statements, by migration number.
 AFTER: dict[int, Callable[[SQLStore], None]] = {
     5: lambda store: frame_analyses(store._execute),
-    9: link_analyses,
+    10: link_analyses,
 }

@@ -22,7 +22,8 @@ class ArticleLinks:
 
     def _capture(self, capture_id: int) -> tuple[int, bytes, bytes]:
         row = self._store._one(
-            "SELECT captured_at, content_hash, text_hash FROM captures WHERE id = ?",
+            "SELECT c.captured_at, c.content_hash, t.hash FROM captures c"
+            " JOIN blobs t ON t.id = c.text_id WHERE c.id = ?",
             (capture_id,),
         )
         if row is None:

@@ -104,9 +104,9 @@ class SQLStore(SQLTimeline, AlertLog):
 
     def _latest(self, article_id: int) -> _Latest | None:
         row = self._one(
-            "SELECT v.number, c.content_hash, v.last_captured_at, c.text_hash, b.depth"
+            "SELECT v.number, c.content_hash, v.last_captured_at, b.hash, b.depth"
             " FROM versions v JOIN captures c ON c.id = v.capture_id"
-            " JOIN blobs b ON b.hash = c.text_hash"
+            " JOIN blobs b ON b.id = c.text_id"
             " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1",
             (article_id,),
         )
@@ -220,17 +220,19 @@ class SQLStore(SQLTimeline, AlertLog):
                 html = html.encode("utf-8", "surrogatepass")
             html_key = bytes.fromhex(sha256_hex(html))
             html_base = self._one(
-                "SELECT html_hash FROM captures WHERE article_id = ? AND html_hash IS NOT NULL"
-                " ORDER BY captured_at DESC, id DESC LIMIT 1",
+                "SELECT h.hash FROM captures c JOIN blobs h ON h.id = c.html_id"
+                " WHERE c.article_id = ? AND c.html_id IS NOT NULL"
+                " ORDER BY c.captured_at DESC, c.id DESC LIMIT 1",
                 (article_id,),
             )
             self._put_blob(html_key, html, None if html_base is None else bytes(html_base[0]))
         capture_id = int(
             self._one(
-                "INSERT INTO captures (article_id, captured_at, content_hash, text_hash, html_hash,"
+                "INSERT INTO captures (article_id, captured_at, content_hash, text_id, html_id,"
                 " title, byline, published_at, modified_at, source, fetched_url, http_status,"
                 " http_headers_zstd, quality, metadata)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " VALUES (?, ?, ?, (SELECT id FROM blobs WHERE hash = ?),"
+                " (SELECT id FROM blobs WHERE hash = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " RETURNING id",
                 (
                     article_id,
