@@ -9,8 +9,8 @@ from .blobs import SQLBlobs
 class ArticleLinks:
     """The captures, texts, versions and rules one article's analysis frames refer to.
 
-    Made for one transaction: the rules it has looked up are remembered only as long as
-    it lives, so a rolled-back insert is never taken for a stored one.
+    Made for one transaction: what it looks up is remembered only as long as it lives,
+    but for rules names, which the store forgets on a rollback.
     """
 
     def __init__(self, store: SQLBlobs, url: str, article_id: int) -> None:
@@ -18,9 +18,12 @@ class ArticleLinks:
         self._url = url
         self._article_id = article_id
         self._refs: dict[str, int] = {}
-        self._names: dict[int, str] = {}
+        self._captures: dict[int, tuple[int, bytes, bytes]] = {}
 
     def _capture(self, capture_id: int) -> tuple[int, bytes, bytes]:
+        found = self._captures.get(capture_id)
+        if found is not None:
+            return found
         row = self._store._one(
             "SELECT c.captured_at, c.content_hash, t.hash FROM captures c"
             " JOIN blobs t ON t.id = c.text_id WHERE c.id = ?",
@@ -28,7 +31,8 @@ class ArticleLinks:
         )
         if row is None:
             raise ValueError(f"capture {capture_id} is missing")
-        return int(row[0]), bytes(row[1]), bytes(row[2])
+        found = self._captures[capture_id] = (int(row[0]), bytes(row[1]), bytes(row[2]))
+        return found
 
     def text(self, capture_id: int) -> bytes:
         return self._store._blob_bytes(self._capture(capture_id)[2])
@@ -45,12 +49,12 @@ class ArticleLinks:
         return None if row is None else int(row[0])
 
     def rules_name(self, ref: int) -> str:
-        name = self._names.get(ref)
+        name = self._store._rules_names.get(ref)
         if name is None:
             row = self._store._one("SELECT name FROM analysis_rules WHERE id = ?", (ref,))
             if row is None:
                 raise ValueError(f"rules {ref} are missing")
-            name = self._names[ref] = str(row[0])
+            name = self._store._rules_names[ref] = str(row[0])
         return name
 
     def rules_ref(self, name: str) -> int:

@@ -19,7 +19,7 @@ from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _stored_headers, 
 class SQLReader(SQLBlobs):
     """The read side of the Store protocol."""
 
-    def _version_from_row(self, url: str, row: Any) -> Version:
+    def _version_from_row(self, url: str, row: Any, links: ArticleLinks | None = None) -> Version:
         text = self._blob_bytes(bytes(row[8])).decode("utf-8", "surrogatepass")
         return Version(
             id=row[1],
@@ -33,7 +33,9 @@ class SQLReader(SQLBlobs):
             metadata=json.loads(row[13]) if row[13] else {},
             analysis=None
             if row[7] is None
-            else _analysis.decode(row[7], ArticleLinks(self, url, int(row[14])), int(row[15])),
+            else _analysis.decode(
+                row[7], links or ArticleLinks(self, url, int(row[14])), int(row[15])
+            ),
             content_hash=bytes(row[2]).hex(),
             text_hash=bytes(row[8]).hex(),
             first_captured_at=from_micros(row[3]),
@@ -48,7 +50,8 @@ class SQLReader(SQLBlobs):
             " WHERE v.article_id = ? ORDER BY v.number",
             (article_id,),
         )
-        return [self._version_from_row(url, r) for r in rows]
+        links = ArticleLinks(self, url, article_id)
+        return [self._version_from_row(url, r, links) for r in rows]
 
     def _version_where(self, url: str, where: str, params: Sequence[Any]) -> Version | None:
         row = self._one(
