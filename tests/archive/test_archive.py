@@ -503,7 +503,8 @@ def test_parallel_import_gives_the_same_archive_as_a_serial_one(
         with sqlite3.connect(tmp_path / f"w{workers}" / "newsarchive.db") as conn:
             blobs.append(
                 conn.execute(
-                    "SELECT hash, base, depth, size, data FROM blobs ORDER BY hash"
+                    "SELECT b.hash, p.hash, b.depth, b.size, b.data FROM blobs b"
+                    " LEFT JOIN blobs p ON p.id = b.base_id ORDER BY b.hash"
                 ).fetchall()
             )
     assert blobs[0] == blobs[1] and any(depth > 0 for _, _, depth, _, _ in blobs[0])

@@ -301,9 +301,13 @@ def test_unreadable_archive_is_one_line(runner: CliRunner, tmp_path: Path) -> No
 
 def test_a_damaged_archive_is_one_line_not_a_traceback(runner: CliRunner, loaded: Path) -> None:
     database = loaded / "newsarchive.db"
+    with sqlite3.connect(database) as conn:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+        numbers = [r[0] for r in conn.execute("SELECT pageno FROM dbstat WHERE name = 'captures'")]
     with database.open("r+b") as f:
-        f.seek(4 * 4096)
-        f.write(bytes(range(256)) * 64)  # four pages of garbage past the schema
+        for number in numbers:  # garbage in every page of the captures table
+            f.seek((number - 1) * page)
+            f.write(bytes(range(256)) * (page // 256))
     for args, stdin in ((("export",), None), (("save", URL, "-"), "text")):
         result = run(runner, loaded, *args, input=stdin)
         assert result.exit_code == 1, result.output
@@ -313,7 +317,10 @@ def test_a_damaged_archive_is_one_line_not_a_traceback(runner: CliRunner, loaded
 
 def test_a_damaged_text_frame_is_one_line_not_a_traceback(runner: CliRunner, loaded: Path) -> None:
     with sqlite3.connect(loaded / "newsarchive.db") as conn:
-        (key,) = conn.execute("SELECT text_hash FROM captures ORDER BY id DESC LIMIT 1").fetchone()
+        (key,) = conn.execute(
+            "SELECT b.hash FROM captures c JOIN blobs b ON b.id = c.text_id"
+            " ORDER BY c.id DESC LIMIT 1"
+        ).fetchone()
         conn.execute("UPDATE blobs SET data = x'28b52ffd0000deadbeef' WHERE hash = ?", (key,))
     result = run(runner, loaded, "show", URL)
     assert result.exit_code == 1, result.output

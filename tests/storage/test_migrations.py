@@ -13,7 +13,7 @@ import pytest
 from _pg import pg_location, run_sql, server_url
 
 from newsarchive import Archive
-from newsarchive.storage import _analysis, _migrations
+from newsarchive.storage import _migrations
 
 URL = "https://example.com/story"
 BASE = "The council approved the budget on Monday.\n\nThree members voted against it."
@@ -22,8 +22,9 @@ TEXTS = [BASE, BASE.replace("Monday", "Tuesday"), BASE + "\n\nThe mayor resigned
 Run = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
 
 
-def _build_at_schema_3(location: str, run: Run) -> list[dict[str, Any]]:
-    """An archive as schema 3 left it: analyses as JSON text, no frame column, no alerts.
+def _build_at_schema_3(location: str, run: Run, binary: str) -> list[dict[str, Any]]:
+    """An archive as schema 3 left it: analyses as JSON text, no frame column, no alerts,
+    each version's content hash in its row.
 
     It is written by today's code, then taken back: frames turned into the JSON the
     earlier code stored, the new column and tables dropped and the migrations' records
@@ -33,15 +34,31 @@ def _build_at_schema_3(location: str, run: Run) -> list[dict[str, Any]]:
         for minutes, text in enumerate(TEXTS):
             archive.save(URL, text=text, captured_at=_at(minutes))
         summaries = [dict(v.analysis or {}) for v in archive.history(URL)]
-    for article_id, number, frame in run(
-        "SELECT article_id, number, analysis_frame FROM versions", ()
-    ):
-        summary = _analysis.decode(bytes(frame))
+    for article_id, number in run("SELECT article_id, number FROM versions", ()):
+        summary = summaries[number - 1]
         run(
             "UPDATE versions SET analysis = ? WHERE article_id = ? AND number = ?",
             (json.dumps(summary, ensure_ascii=False, sort_keys=True), article_id, number),
         )
     run("ALTER TABLE versions DROP COLUMN analysis_frame", ())
+    run("DROP TABLE analysis_rules", ())
+    run(f"ALTER TABLE captures ADD COLUMN text_hash {binary}", ())
+    run(f"ALTER TABLE captures ADD COLUMN html_hash {binary}", ())
+    run(
+        "UPDATE captures SET text_hash = (SELECT hash FROM blobs WHERE id = captures.text_id),"
+        " html_hash = (SELECT hash FROM blobs WHERE id = captures.html_id)",
+        (),
+    )
+    run("ALTER TABLE captures DROP COLUMN text_id", ())
+    run("ALTER TABLE captures DROP COLUMN html_id", ())
+    run("ALTER TABLE blobs DROP COLUMN dictionary_id", ())
+    run("DROP TABLE dictionaries", ())
+    run(f"ALTER TABLE versions ADD COLUMN content_hash {binary}", ())
+    run(
+        "UPDATE versions SET content_hash ="
+        " (SELECT c.content_hash FROM captures c WHERE c.id = versions.capture_id)",
+        (),
+    )
     run("DROP TABLE alert_deliveries", ())
     run("DROP TABLE alert_channels", ())
     run("DELETE FROM schema_migrations WHERE version > 3", ())
@@ -66,6 +83,8 @@ def _check_migrated(location: str, summaries: list[dict[str, Any]], run: Run) ->
         assert archive.store.alert_start("webhook", start_at=_at(0)) == _at(0)
     assert run("SELECT count(*) FROM versions WHERE analysis IS NOT NULL", ()) == [(0,)]
     assert run("SELECT count(*) FROM versions WHERE analysis_frame IS NULL", ()) == [(0,)]
+    frames = [bytes(r[0]) for r in run("SELECT analysis_frame FROM versions", ())]
+    assert {frame[:1] for frame in frames} == {b"\x03"}  # all in the linked layout
 
 
 def test_sqlite_archive_at_schema_3_is_migrated_in_place(tmp_path: Path) -> None:
@@ -75,18 +94,28 @@ def test_sqlite_archive_at_schema_3_is_migrated_in_place(tmp_path: Path) -> None
         with sqlite3.connect(Path(location) / "newsarchive.db") as conn:
             return conn.execute(sql, params).fetchall()
 
-    summaries = _build_at_schema_3(location, run)
+    summaries = _build_at_schema_3(location, run, "BLOB")
     for statement in (  # blobs as schema 1 made them
         "CREATE TABLE old_blobs (hash BLOB PRIMARY KEY, base BLOB, depth INTEGER NOT NULL,"
         " size INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID",
-        "INSERT INTO old_blobs SELECT hash, base, depth, size, data FROM blobs",
+        "INSERT INTO old_blobs SELECT b.hash, p.hash, b.depth, b.size, b.data FROM blobs b"
+        " LEFT JOIN blobs p ON p.id = b.base_id",
         "DROP TABLE blobs",
         "ALTER TABLE old_blobs RENAME TO blobs",
     ):
         run(statement, ())
-    assert run("PRAGMA table_info(versions)", ())[-1][1] == "stealth"
+    assert run("PRAGMA table_info(versions)", ())[-1][1] == "content_hash"
     _check_migrated(location, summaries, run)
-    assert [r[1] for r in run("PRAGMA table_info(blobs)", ())][:2] == ["id", "hash"]
+    assert [r[1] for r in run("PRAGMA table_info(blobs)", ())] == [
+        "id",
+        "hash",
+        "depth",
+        "size",
+        "data",
+        "base_id",
+        "dictionary_id",
+    ]
+    assert "content_hash" not in [r[1] for r in run("PRAGMA table_info(versions)", ())]
 
 
 @pytest.mark.postgres
@@ -95,9 +124,25 @@ def test_postgres_archive_at_schema_3_is_migrated_in_place() -> None:
         schema = location.rpartition("schema=")[2]
 
         def run(sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-            for table in ("versions", "schema_migrations", "alert_deliveries", "alert_channels"):
+            for table in (
+                "versions",
+                "schema_migrations",
+                "alert_deliveries",
+                "alert_channels",
+                "analysis_rules",
+                "captures",
+                "blobs",
+                "dictionaries",
+            ):
                 sql = re.sub(rf"\b{table}\b", f'"{schema}".{table}', sql)
             return [tuple(r) for r in run_sql(server_url(), sql.replace("?", "%s"), params)]
 
-        summaries = _build_at_schema_3(location, run)
+        summaries = _build_at_schema_3(location, run, "BYTEA")
+        for statement in (  # blobs as schema 3 made them
+            "ALTER TABLE blobs ADD COLUMN base BYTEA",
+            "UPDATE blobs SET base = p.hash FROM blobs p WHERE p.id = blobs.base_id",
+            "ALTER TABLE blobs DROP COLUMN base_id",
+            "ALTER TABLE blobs DROP COLUMN id",
+        ):
+            run(statement, ())
         _check_migrated(location, summaries, run)

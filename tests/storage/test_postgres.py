@@ -54,6 +54,8 @@ def test_schema_parameter_creates_the_schema_and_keeps_everything_in_it() -> Non
             "versions",
             "alert_channels",
             "alert_deliveries",
+            "analysis_rules",
+            "dictionaries",
         }
         assert run_sql(url, f'SELECT version FROM "{schema}".schema_migrations') == [
             (n,) for n in range(1, len(_migrations.POSTGRES) + 1)
@@ -110,7 +112,15 @@ def test_schema_snapshot(location: str) -> None:
         columns.setdefault(table, []).append(f"{column} {kind}")
     assert columns == {
         "schema_migrations": ["version integer", "applied_at bigint"],
-        "blobs": ["hash bytea", "base bytea", "depth integer", "size integer", "data bytea"],
+        "blobs": [
+            "hash bytea",
+            "depth integer",
+            "size integer",
+            "data bytea",
+            "id bigint",
+            "base_id bigint",
+            "dictionary_id bigint",
+        ],
         "articles": ["id bigint", "url text", "created_at bigint"],
         "aliases": ["url text", "article_id bigint"],
         "captures": [
@@ -118,8 +128,6 @@ def test_schema_snapshot(location: str) -> None:
             "article_id bigint",
             "captured_at bigint",
             "content_hash bytea",
-            "text_hash bytea",
-            "html_hash bytea",
             "title text",
             "byline text",
             "published_at bigint",
@@ -131,12 +139,13 @@ def test_schema_snapshot(location: str) -> None:
             "quality text",
             "metadata text",
             "http_headers_zstd bytea",
+            "text_id bigint",
+            "html_id bigint",
         ],
         "versions": [
             "article_id bigint",
             "number integer",
             "id text",
-            "content_hash bytea",
             "capture_id bigint",
             "first_captured_at bigint",
             "last_captured_at bigint",
@@ -148,6 +157,8 @@ def test_schema_snapshot(location: str) -> None:
             "analysis_frame bytea",
         ],
         "alert_channels": ["channel text", "start_at bigint"],
+        "analysis_rules": ["id bigint", "name text"],
+        "dictionaries": ["id bigint", "data bytea"],
         "alert_deliveries": [
             "channel text",
             "version_id text",

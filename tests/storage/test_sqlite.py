@@ -27,7 +27,7 @@ def test_archive_is_one_database_file_in_wal_mode(tmp_path: Path) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {
         "schema_migrations", "blobs", "articles", "aliases", "captures", "versions",
-        "alert_channels", "alert_deliveries",
+        "alert_channels", "alert_deliveries", "analysis_rules", "dictionaries",
     }  # fmt: skip
 
 
@@ -55,7 +55,7 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             for table in ("blobs", "articles", "aliases", "captures", "versions")
         }
     assert columns == {
-        "blobs": ["id", "hash", "base", "depth", "size", "data"],
+        "blobs": ["id", "hash", "depth", "size", "data", "base_id", "dictionary_id"],
         "articles": ["id", "url", "created_at"],
         "aliases": ["url", "article_id"],
         "captures": [
@@ -63,8 +63,6 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             "article_id",
             "captured_at",
             "content_hash",
-            "text_hash",
-            "html_hash",
             "title",
             "byline",
             "published_at",
@@ -76,12 +74,13 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             "quality",
             "metadata",
             "http_headers_zstd",
+            "text_id",
+            "html_id",
         ],
         "versions": [
             "article_id",
             "number",
             "id",
-            "content_hash",
             "capture_id",
             "first_captured_at",
             "last_captured_at",
@@ -195,3 +194,41 @@ def test_processes_opening_a_fresh_archive_at_once_all_succeed(tmp_path: Path) -
             assert proc.returncode == 0, err.decode()
         with Archive.open(target) as archive:
             assert len(archive.articles()) == 6
+
+
+def _story(seed: int) -> str:
+    rng = random.Random(seed)
+    words = [
+        "council",
+        "budget",
+        "mayor",
+        "police",
+        "report",
+        "election",
+        "vote",
+        "members",
+        "said",
+        "on",
+        "Monday",
+    ]
+    return "\n\n".join(
+        f"The {rng.choice(words)} {rng.choice(words)} said {rng.randrange(1000)} people"
+        f" {' '.join(rng.choices(words, k=12))}."
+        for _ in range(30)
+    )
+
+
+def test_keyframes_after_the_first_ones_use_a_dictionary_trained_on_them(tmp_path: Path) -> None:
+    stories = {f"{URL}/{n}": _story(n) for n in range(3 * _blobs.TRAIN_AFTER)}
+    with Archive.open(tmp_path / "a") as archive:
+        for url, text in stories.items():
+            archive.save(url, text=text, analyse=False)
+    with sqlite3.connect(tmp_path / "a" / "newsarchive.db") as conn:
+        assert conn.execute("SELECT count(*) FROM dictionaries").fetchone() == (1,)
+        plain, trained = conn.execute(
+            "SELECT AVG(length(data)) FILTER (WHERE dictionary_id IS NULL),"
+            " AVG(length(data)) FILTER (WHERE dictionary_id IS NOT NULL) FROM blobs"
+        ).fetchone()
+    assert trained < 0.9 * plain
+    with Archive.open(tmp_path / "a") as archive:  # a new process's view: nothing cached
+        assert {url: archive.get(url).text for url in stories} == stories

@@ -9,6 +9,10 @@ is about a fifth of that; what remains is mostly each reason's quoted detail.
 A frame's first byte names its layout, and the dictionary must never change:
 ``\\x01`` is the compact list, ``\\x02`` any other summary as JSON (one given by hand,
 or copied from an archive with other fields), so every summary comes back as it was given.
+``\\x03`` refers to what the archive holds anyway (see ``Links``): numbers in a binary
+head, the version compared against by its capture, the rules by their number in the
+archive, and the reasons' quotes compressed against the two texts they quote, where each
+is a few bytes of back-reference: about 60 bytes a version in all.
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ from typing import Any
 import zstandard
 
 from ..errors import StorageError
+from . import _linked
+from ._linked import Links
 
 _COMPACT = b"\x01"
 _JSON = b"\x02"
+_LINKED = _linked.LAYOUT
 _LEVEL = 19
 _LEVELS = ("none", "cosmetic", "minor", "substantive")
 _COUNTS = (
@@ -85,9 +92,20 @@ _COMPRESSOR = zstandard.ZstdCompressor(
 _DECOMPRESSOR = zstandard.ZstdDecompressor(dict_data=_DICT)
 
 
-def encode(summary: Mapping[str, Any]) -> bytes:
-    """The stored frame of an analysis summary; ``decode`` gives the summary back."""
+def encode(
+    summary: Mapping[str, Any], links: Links | None = None, capture_id: int | None = None
+) -> bytes:
+    """The stored frame of an analysis summary; ``decode`` gives the summary back.
+
+    With ``links`` (and the capture heading the version), the frame refers to the archive:
+    the smallest layout, used whenever it gives the summary back exactly.
+    """
     compact = _compact(summary)
+    if links is not None and capture_id is not None and compact is not None:
+        # zstd gives the quotes back exactly: what is left to check is the list's layout.
+        linked = _linked.encode(compact, links, capture_id)
+        if linked is not None and _expand(compact) == summary:
+            return linked
     if compact is not None:
         data = json.dumps(compact, ensure_ascii=False, separators=(",", ":")).encode()
         frame = _COMPACT + _COMPRESSOR.compress(data)
@@ -97,13 +115,22 @@ def encode(summary: Mapping[str, Any]) -> bytes:
     return _JSON + _COMPRESSOR.compress(data)
 
 
-def decode(frame: bytes) -> dict[str, Any]:
-    """The analysis summary a frame holds.
+def decode(
+    frame: bytes, links: Links | None = None, capture_id: int | None = None
+) -> dict[str, Any]:
+    """The analysis summary a frame holds; a linked one needs the links it was made with.
 
     Raises:
         StorageError: the frame is damaged or of a layout this code does not know.
     """
     frame = bytes(frame)
+    if frame[:1] == _LINKED:
+        if links is None or capture_id is None:
+            raise StorageError("a stored change analysis needs its archive to be read")
+        try:
+            return _expand(_linked.decode(frame, links, capture_id))
+        except (zstandard.ZstdError, ValueError, TypeError, IndexError, KeyError) as error:
+            raise StorageError("a stored change analysis is damaged") from error
     try:
         value = json.loads(_DECOMPRESSOR.decompress(frame[1:]))
         if frame[:1] == _JSON:
@@ -113,6 +140,23 @@ def decode(frame: bytes) -> dict[str, Any]:
     except (zstandard.ZstdError, ValueError, TypeError, IndexError, KeyError) as error:
         raise StorageError("a stored change analysis is damaged") from error
     raise StorageError(f"a stored change analysis has an unknown layout {frame[:1].hex()}")
+
+
+def brief(frame: bytes) -> tuple[str | None, tuple[str, ...], bool]:
+    """A frame's level, reason codes and stealth flag: what a listing of changes shows.
+
+    Read from a linked frame's head alone, without the texts its quotes refer to.
+    """
+    frame = bytes(frame)
+    if frame[:1] == _LINKED:
+        try:
+            level, codes, stealth = _linked.brief(frame)
+            return _LEVELS[level], codes, stealth
+        except (ValueError, IndexError) as error:
+            raise StorageError("a stored change analysis is damaged") from error
+    summary = decode(frame)
+    codes = tuple(r["code"] for r in summary.get("reasons", ()))
+    return summary.get("level"), codes, bool(summary.get("stealth"))
 
 
 def _compact(summary: Mapping[str, Any]) -> list[Any] | None:

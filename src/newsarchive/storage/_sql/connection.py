@@ -18,6 +18,11 @@ class SQLConnection:
     def __init__(self) -> None:
         self._cache = _blobs.BlobCache()
         self._depth = 0
+        # Trained dictionaries by row id; forgotten on a rollback, which may take back
+        # one this store wrote (and its id, for another).
+        self._dictionaries: dict[int, _blobs.Dictionary] = {}
+        # Rules ids by number, as analysis frames name them; forgotten alike.
+        self._rules_names: dict[int, str] = {}
 
     # -- what a backend provides -------------------------------------------------------
 
@@ -47,6 +52,8 @@ class SQLConnection:
             yield
         except BaseException:
             self._depth = 0
+            self._dictionaries.clear()
+            self._rules_names.clear()
             self._rollback()
             raise
         self._depth = 0

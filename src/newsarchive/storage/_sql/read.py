@@ -12,13 +12,14 @@ from ...models import Article, Capture, Change, Version
 from ...times import from_micros, to_micros
 from .. import AnalysisState, _analysis
 from .blobs import SQLBlobs
+from .links import ArticleLinks
 from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _stored_headers, _time
 
 
 class SQLReader(SQLBlobs):
     """The read side of the Store protocol."""
 
-    def _version_from_row(self, url: str, row: Any) -> Version:
+    def _version_from_row(self, url: str, row: Any, links: ArticleLinks | None = None) -> Version:
         text = self._blob_bytes(bytes(row[8])).decode("utf-8", "surrogatepass")
         return Version(
             id=row[1],
@@ -30,7 +31,11 @@ class SQLReader(SQLBlobs):
             published_at=_time(row[11]),
             modified_at=_time(row[12]),
             metadata=json.loads(row[13]) if row[13] else {},
-            analysis=None if row[7] is None else _analysis.decode(row[7]),
+            analysis=None
+            if row[7] is None
+            else _analysis.decode(
+                row[7], links or ArticleLinks(self, url, int(row[14])), int(row[15])
+            ),
             content_hash=bytes(row[2]).hex(),
             text_hash=bytes(row[8]).hex(),
             first_captured_at=from_micros(row[3]),
@@ -45,7 +50,8 @@ class SQLReader(SQLBlobs):
             " WHERE v.article_id = ? ORDER BY v.number",
             (article_id,),
         )
-        return [self._version_from_row(url, r) for r in rows]
+        links = ArticleLinks(self, url, article_id)
+        return [self._version_from_row(url, r, links) for r in rows]
 
     def _version_where(self, url: str, where: str, params: Sequence[Any]) -> Version | None:
         row = self._one(
@@ -73,21 +79,22 @@ class SQLReader(SQLBlobs):
 
     def analysis_states(self, url: str) -> list[AnalysisState]:
         with self._read():
-            article_id, _ = self._require_article(url)
+            article_id, canonical = self._require_article(url)
             rows = self._all(
-                "SELECT id, number, reverted_to, analysis_frame FROM versions"
+                "SELECT id, number, reverted_to, analysis_frame, capture_id FROM versions"
                 " WHERE article_id = ? ORDER BY number",
                 (article_id,),
             )
-        return [
-            AnalysisState(
-                id=r[0],
-                number=int(r[1]),
-                reverted_to=None if r[2] is None else int(r[2]),
-                analysis=None if r[3] is None else _analysis.decode(r[3]),
-            )
-            for r in rows
-        ]
+            links = ArticleLinks(self, canonical, article_id)
+            return [
+                AnalysisState(
+                    id=r[0],
+                    number=int(r[1]),
+                    reverted_to=None if r[2] is None else int(r[2]),
+                    analysis=None if r[3] is None else _analysis.decode(r[3], links, int(r[4])),
+                )
+                for r in rows
+            ]
 
     def version(self, url: str, number: int) -> Version | None:
         with self._read():
@@ -269,7 +276,7 @@ class SQLReader(SQLBlobs):
             )
         result = []
         for row in rows:
-            summary = {} if row[6] is None else _analysis.decode(row[6])
+            level, codes, stealth = (None, (), False) if row[6] is None else _analysis.brief(row[6])
             result.append(
                 Change(
                     url=row[0],
@@ -278,9 +285,9 @@ class SQLReader(SQLBlobs):
                     version_id=row[3],
                     captured_at=from_micros(row[4]),
                     reverted_to=row[5],
-                    level=summary.get("level"),
-                    reasons=tuple(r["code"] for r in summary.get("reasons", ())),
-                    stealth=bool(summary.get("stealth")),
+                    level=level,
+                    reasons=codes,
+                    stealth=stealth,
                 )
             )
         return result

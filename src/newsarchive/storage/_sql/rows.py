@@ -12,11 +12,16 @@ from ...errors import StorageError
 from ...times import from_micros, to_micros
 from .. import CaptureRecord, _headers
 
-_VERSION_COLUMNS = """v.number, v.id, v.content_hash, v.first_captured_at, v.last_captured_at,
-    v.capture_count, v.reverted_to, v.analysis_frame, c.text_hash, c.title, c.byline,
-    c.published_at, c.modified_at, c.metadata"""
+# A version's content hash is its first capture's: the versions table does not repeat it.
+_VERSION_COLUMNS = """v.number, v.id, c.content_hash, v.first_captured_at, v.last_captured_at,
+    v.capture_count, v.reverted_to, v.analysis_frame,
+    (SELECT t.hash FROM blobs t WHERE t.id = c.text_id), c.title, c.byline,
+    c.published_at, c.modified_at, c.metadata, v.article_id, v.capture_id"""
 
-_CAPTURE_COLUMNS = """c.id, c.captured_at, c.source, c.content_hash, c.text_hash, c.html_hash,
+# Captures name their blobs by row id; what they return is the blobs' hashes.
+_CAPTURE_COLUMNS = """c.id, c.captured_at, c.source, c.content_hash,
+    (SELECT t.hash FROM blobs t WHERE t.id = c.text_id),
+    (SELECT h.hash FROM blobs h WHERE h.id = c.html_id),
     c.fetched_url, c.http_status, c.http_headers, c.quality, c.metadata,
     c.title, c.byline, c.published_at, c.modified_at, c.http_headers_zstd"""
 

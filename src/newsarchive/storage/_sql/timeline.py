@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...errors import StorageError
-from .. import _timeline
+from .. import _analysis, _timeline
+from .links import ArticleLinks
 from .read import SQLReader
 from .rows import _Placed
 
@@ -69,9 +70,10 @@ class SQLTimeline(SQLReader):
                 reverted_to=None if r[7] is None else int(r[7]),
             )
             for r in self._all(
-                "SELECT number, id, content_hash, capture_id, first_captured_at,"
+                "SELECT number, v.id, c.content_hash, capture_id, first_captured_at,"
                 " last_captured_at, capture_count, reverted_to"
-                f" FROM versions WHERE article_id = ? {where}",
+                " FROM versions v JOIN captures c ON c.id = v.capture_id"
+                f" WHERE v.article_id = ? {where}",
                 (article_id, *params),
             )
         ]
@@ -92,7 +94,6 @@ class SQLTimeline(SQLReader):
             values = (
                 run.number,
                 run.id,
-                run.content_hash,
                 run.capture_id,
                 run.first_captured_at,
                 run.last_captured_at,
@@ -101,15 +102,37 @@ class SQLTimeline(SQLReader):
             )
             if was is None:
                 self._execute(
-                    "INSERT INTO versions (number, id, content_hash, capture_id,"
+                    "INSERT INTO versions (number, id, capture_id,"
                     " first_captured_at, last_captured_at, capture_count, reverted_to,"
-                    " article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, article_id),
                 )
             else:
+                if was.capture_id != run.capture_id:
+                    self._relink_analysis(article_id, was, run.capture_id)
                 self._execute(
-                    "UPDATE versions SET number = ?, id = ?, content_hash = ?, capture_id = ?,"
+                    "UPDATE versions SET number = ?, id = ?, capture_id = ?,"
                     " first_captured_at = ?, last_captured_at = ?, capture_count = ?,"
                     " reverted_to = ? WHERE article_id = ? AND number = ?",
                     (*values, article_id, was.number),
                 )
+
+    def _relink_analysis(self, article_id: int, was: _timeline.Run, capture_id: int) -> None:
+        """Keep a version's analysis readable when another capture comes to head it.
+
+        A stored analysis may quote its version's text by the capture heading it (see
+        ``_analysis``): frame it again for the new one, which may differ in spacing.
+        """
+        row = self._one(
+            "SELECT a.url, v.analysis_frame FROM versions v JOIN articles a ON a.id = v.article_id"
+            " WHERE v.article_id = ? AND v.number = ?",
+            (article_id, was.number),
+        )
+        if row is None or row[1] is None:
+            return
+        links = ArticleLinks(self, str(row[0]), article_id)
+        summary = _analysis.decode(bytes(row[1]), links, was.capture_id)
+        self._execute(
+            "UPDATE versions SET analysis_frame = ? WHERE article_id = ? AND number = ?",
+            (_analysis.encode(summary, links, capture_id), article_id, was.number),
+        )

@@ -12,6 +12,7 @@ from ...normalize import sha256_hex
 from ...times import from_micros, to_micros
 from .. import CaptureRecord, Ingested, OnSaved, _analysis, _headers, _timeline
 from .alerts import AlertLog
+from .links import ArticleLinks
 from .rows import (
     _BEFORE_ANY_CAPTURE,
     _LEVELS,
@@ -103,9 +104,9 @@ class SQLStore(SQLTimeline, AlertLog):
 
     def _latest(self, article_id: int) -> _Latest | None:
         row = self._one(
-            "SELECT v.number, v.content_hash, v.last_captured_at, c.text_hash, b.depth"
+            "SELECT v.number, c.content_hash, v.last_captured_at, b.hash, b.depth"
             " FROM versions v JOIN captures c ON c.id = v.capture_id"
-            " JOIN blobs b ON b.hash = c.text_hash"
+            " JOIN blobs b ON b.id = c.text_id"
             " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1",
             (article_id,),
         )
@@ -219,17 +220,19 @@ class SQLStore(SQLTimeline, AlertLog):
                 html = html.encode("utf-8", "surrogatepass")
             html_key = bytes.fromhex(sha256_hex(html))
             html_base = self._one(
-                "SELECT html_hash FROM captures WHERE article_id = ? AND html_hash IS NOT NULL"
-                " ORDER BY captured_at DESC, id DESC LIMIT 1",
+                "SELECT h.hash FROM captures c JOIN blobs h ON h.id = c.html_id"
+                " WHERE c.article_id = ? AND c.html_id IS NOT NULL"
+                " ORDER BY c.captured_at DESC, c.id DESC LIMIT 1",
                 (article_id,),
             )
             self._put_blob(html_key, html, None if html_base is None else bytes(html_base[0]))
         capture_id = int(
             self._one(
-                "INSERT INTO captures (article_id, captured_at, content_hash, text_hash, html_hash,"
+                "INSERT INTO captures (article_id, captured_at, content_hash, text_id, html_id,"
                 " title, byline, published_at, modified_at, source, fetched_url, http_status,"
                 " http_headers_zstd, quality, metadata)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " VALUES (?, ?, ?, (SELECT id FROM blobs WHERE hash = ?),"
+                " (SELECT id FROM blobs WHERE hash = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " RETURNING id",
                 (
                     article_id,
@@ -309,19 +312,19 @@ class SQLStore(SQLTimeline, AlertLog):
             reverted_to = None
         else:
             earlier = self._one(
-                "SELECT MIN(number) FROM versions WHERE article_id = ? AND content_hash = ?",
+                "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
+                " WHERE v.article_id = ? AND c.content_hash = ?",
                 (article_id, chash),
             )
             reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
         self._execute(
-            "INSERT INTO versions (article_id, number, id, content_hash, capture_id,"
+            "INSERT INTO versions (article_id, number, id, capture_id,"
             " first_captured_at, last_captured_at, capture_count, reverted_to)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
             (
                 article_id,
                 number,
                 _timeline.version_id(url, at, chash),
-                chash,
                 capture_id,
                 at,
                 at,
@@ -396,7 +399,8 @@ class SQLStore(SQLTimeline, AlertLog):
         if not items:
             return
         with self._write([url]):
-            article_id, _ = self._require_article(url)
+            article_id, canonical = self._require_article(url)
+            links = ArticleLinks(self, canonical, article_id)
             for version_id, summary in items:
                 level = None if not summary else _LEVELS.get(str(summary.get("level")))
                 stealth = None if not summary else int(bool(summary.get("stealth")))
@@ -404,7 +408,9 @@ class SQLStore(SQLTimeline, AlertLog):
                     "UPDATE versions SET analysis_frame = ?, significance = ?, stealth = ?"
                     " WHERE article_id = ? AND id = ?",
                     (
-                        _analysis.encode(summary) if summary else None,
+                        _analysis.encode(summary, links, links.capture_of(version_id))
+                        if summary
+                        else None,
                         level,
                         stealth,
                         article_id,

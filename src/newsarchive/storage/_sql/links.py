@@ -1,0 +1,71 @@
+"""What a stored analysis refers to in its article, looked up for ``_analysis``."""
+
+from __future__ import annotations
+
+from .. import _timeline
+from .blobs import SQLBlobs
+
+
+class ArticleLinks:
+    """The captures, texts, versions and rules one article's analysis frames refer to.
+
+    Made for one transaction: what it looks up is remembered only as long as it lives,
+    but for rules names, which the store forgets on a rollback.
+    """
+
+    def __init__(self, store: SQLBlobs, url: str, article_id: int) -> None:
+        self._store = store
+        self._url = url
+        self._article_id = article_id
+        self._refs: dict[str, int] = {}
+        self._captures: dict[int, tuple[int, bytes, bytes]] = {}
+
+    def _capture(self, capture_id: int) -> tuple[int, bytes, bytes]:
+        found = self._captures.get(capture_id)
+        if found is not None:
+            return found
+        row = self._store._one(
+            "SELECT c.captured_at, c.content_hash, t.hash FROM captures c"
+            " JOIN blobs t ON t.id = c.text_id WHERE c.id = ?",
+            (capture_id,),
+        )
+        if row is None:
+            raise ValueError(f"capture {capture_id} is missing")
+        found = self._captures[capture_id] = (int(row[0]), bytes(row[1]), bytes(row[2]))
+        return found
+
+    def text(self, capture_id: int) -> bytes:
+        return self._store._blob_bytes(self._capture(capture_id)[2])
+
+    def version_id(self, capture_id: int) -> str:
+        at, content_hash, _ = self._capture(capture_id)
+        return _timeline.version_id(self._url, at, content_hash)
+
+    def capture_of(self, version_id: str) -> int | None:
+        row = self._store._one(
+            "SELECT capture_id FROM versions WHERE article_id = ? AND id = ?",
+            (self._article_id, version_id),
+        )
+        return None if row is None else int(row[0])
+
+    def rules_name(self, ref: int) -> str:
+        name = self._store._rules_names.get(ref)
+        if name is None:
+            row = self._store._one("SELECT name FROM analysis_rules WHERE id = ?", (ref,))
+            if row is None:
+                raise ValueError(f"rules {ref} are missing")
+            name = self._store._rules_names[ref] = str(row[0])
+        return name
+
+    def rules_ref(self, name: str) -> int:
+        ref = self._refs.get(name)
+        if ref is None:
+            row = self._store._one(
+                "INSERT INTO analysis_rules (name) VALUES (?) ON CONFLICT (name) DO NOTHING"
+                " RETURNING id",
+                (name,),
+            )
+            if row is None:
+                row = self._store._one("SELECT id FROM analysis_rules WHERE name = ?", (name,))
+            ref = self._refs[name] = int(row[0])
+        return ref
