@@ -2,11 +2,14 @@
 
 The alignment works in three passes, each deterministic:
 
-1. Sentences whose text is identical are matched as a longest common
-   subsequence; these anchors are "unchanged".
-2. Among the rest, identical sentences at different places are paired, then
-   sentences that share most of their words (Dice coefficient at least
-   ``pair_threshold``), best pairs first.
+1. Identical sentences are anchored as patience diff anchors lines: those that
+   occur once on each side, in their longest common order, then the same inside
+   each stretch between anchors. Each pass is linear; there is no search.
+2. Among the rest, identical sentences at different places are paired by text,
+   then sentences that share most of their words (Dice coefficient at least
+   ``pair_threshold``), best pairs first. Only pairs that share one of their
+   rarer words are scored (a similarity join with prefix filtering), so the
+   cost follows the sentences that are alike, not the product of the leftovers.
 3. The largest set of pairs that keeps reading order (identical pairs count
    double) stays in place: identical ones are "unchanged", similar ones
    "edited". Every other pair is "moved", so a move is never reported as a
@@ -18,15 +21,18 @@ sentences has a partner is reported as added (or deleted).
 
 from __future__ import annotations
 
-from collections import Counter
+import math
+from bisect import bisect_left
+from collections import Counter, deque
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Literal
 
 import attrs
 
 from ..errors import InputError
-from ..models import DELETE, EQUAL, INSERT, TextDiff
-from ._tokens import diff_sequences, word_diff, words
+from ..models import EQUAL, INSERT, TextDiff
+from ._tokens import word_diff, words
 from .sentences import Segmentation, Sentence, segment
 
 __all__ = ["Alignment", "AlignmentCounts", "ChangeKind", "SentenceChange", "align"]
@@ -52,7 +58,22 @@ class SentenceChange:
     new_index: int | None
     old_paragraph: int | None = None
     new_paragraph: int | None = None
-    diff: TextDiff | None = attrs.field(default=None, repr=False)
+
+    @property
+    def diff(self) -> TextDiff | None:
+        """The word diff from ``old`` to ``new``: None unless both exist and differ.
+
+        Computed when asked for: judging a change needs none, and most readers of an
+        alignment look at a few sentences' diffs at most.
+        """
+        if self.old is None or self.new is None or self.old == self.new:
+            return None
+        return _sentence_diff(self.old, self.new)
+
+
+@lru_cache(maxsize=256)
+def _sentence_diff(old: str, new: str) -> TextDiff:
+    return word_diff(old, new)
 
 
 @attrs.frozen(kw_only=True)
@@ -189,16 +210,79 @@ def align_segmentations(
 
 
 def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Identical sentences that keep reading order on both sides, as patience diff finds them.
+
+    Shared first and last sentences are taken as they are; in between, sentences that occur
+    once on each side are paired and the longest chain of them in order on both sides is
+    kept; the stretches between those are aligned the same way. Each pass is linear in the
+    stretch, with no search: a stretch without a unique common sentence is left to the
+    pairing of leftovers (repeated sentences are paired there, by text).
+    """
     pairs: list[tuple[int, int]] = []
-    i = j = 0
-    for op, items in diff_sequences(a, b):
-        if op == EQUAL:
-            pairs.extend((i + k, j + k) for k in range(len(items)))
-        if op != INSERT:
-            i += len(items)
-        if op != DELETE:
-            j += len(items)
+    regions = [(0, len(a), 0, len(b))]
+    while regions:
+        alo, ahi, blo, bhi = regions.pop()
+        while alo < ahi and blo < bhi and a[alo] == b[blo]:
+            pairs.append((alo, blo))
+            alo, blo = alo + 1, blo + 1
+        while alo < ahi and blo < bhi and a[ahi - 1] == b[bhi - 1]:
+            ahi, bhi = ahi - 1, bhi - 1
+            pairs.append((ahi, bhi))
+        if alo == ahi or blo == bhi:
+            continue
+        i, j = alo, blo
+        for ai, bj in _unique_chain(a, alo, ahi, b, blo, bhi):
+            regions.append((i, ai, j, bj))
+            pairs.append((ai, bj))
+            i, j = ai + 1, bj + 1
+        if i > alo:
+            regions.append((i, ahi, j, bhi))
+    pairs.sort()
     return pairs
+
+
+def _unique_chain(
+    a: list[str], alo: int, ahi: int, b: list[str], blo: int, bhi: int
+) -> list[tuple[int, int]]:
+    """Sentences once in each stretch, paired, in the longest chain increasing on both sides."""
+    once_a: dict[str, int] = {}
+    twice: set[str] = set()
+    for i in range(alo, ahi):
+        text = a[i]
+        if text in once_a:
+            twice.add(text)
+        once_a[text] = i
+    once_b: dict[str, int] = {}
+    for j in range(blo, bhi):
+        text = b[j]
+        if text in once_a and text not in twice:
+            if text in once_b:
+                twice.add(text)
+            once_b[text] = j
+    pairs = sorted((once_a[t], j) for t, j in once_b.items() if t not in twice)
+    return _longest_increasing(pairs)
+
+
+def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of ``pairs`` (sorted by first item) increasing in the second item."""
+    tails: list[int] = []  # smallest second item ending a chain of each length
+    ends: list[int] = []  # index into pairs of that chain's last pair
+    back: list[int] = []
+    for k, (_, j) in enumerate(pairs):
+        at = bisect_left(tails, j)
+        back.append(ends[at - 1] if at else -1)
+        if at == len(tails):
+            tails.append(j)
+            ends.append(k)
+        else:
+            tails[at] = j
+            ends[at] = k
+    chain: list[tuple[int, int]] = []
+    k = ends[-1] if ends else -1
+    while k != -1:
+        chain.append(pairs[k])
+        k = back[k]
+    return chain[::-1]
 
 
 def _pair_leftovers(
@@ -209,14 +293,14 @@ def _pair_leftovers(
     if not left_old or not left_new:
         return []
     pairs: list[tuple[int, int]] = []
-    by_text: dict[str, list[int]] = {}
+    by_text: dict[str, deque[int]] = {}
     for i in left_old:
-        by_text.setdefault(a[i], []).append(i)
+        by_text.setdefault(a[i], deque()).append(i)
     rest_new = []
     for j in left_new:
         same = by_text.get(b[j])
         if same:
-            pairs.append((same.pop(0), j))
+            pairs.append((same.popleft(), j))
         else:
             rest_new.append(j)
     taken = {i for i, _ in pairs}
@@ -240,30 +324,52 @@ def _similar_pairs(
 ) -> list[tuple[float, int, int]]:
     """(-Dice score, new index, old index) for each pair scoring at least ``threshold``.
 
-    Word overlaps are summed through an inverted index of the old sentences' bags, so
-    each new sentence meets only the old ones sharing a word with it, and no pair's bags
-    are intersected: the score is the one ``dice`` gives, computed the same way.
+    A similarity join with prefix filtering: each sentence is a set of word tokens (the
+    k-th "the" is its own token, so set overlaps are bag overlaps), ordered rarest first.
+    Two sentences that reach the threshold must share a token among the first few of
+    each (the rest are too few to make up the overlap), so only pairs meeting there are
+    scored. Common words ("the", "said") sit at the end and bring no candidates, so the
+    cost follows the pairs that are alike, not every leftover old against every new one;
+    the scores are exactly ``dice`` of the two word bags.
     """
-    sizes: dict[int, int] = {}
-    index: dict[str, list[tuple[int, int]]] = {}
+    old_sets = {i: _token_set(a[i]) for i in rest_old}
+    new_sets = {j: _token_set(b[j]) for j in rest_new}
+    rarity: Counter[tuple[str, int]] = Counter()
+    for tokens in (*old_sets.values(), *new_sets.values()):
+        rarity.update(tokens)
+    # The share of a sentence's tokens that any partner must share at least.
+    need = threshold / (2 - threshold)
+
+    def prefix(tokens: frozenset[tuple[str, int]]) -> list[tuple[str, int]]:
+        ordered = sorted(tokens, key=lambda t: (rarity[t], t))
+        least = max(1, math.ceil(need * len(tokens) - 1e-9))
+        return ordered[: len(tokens) - least + 1]
+
+    index: dict[tuple[str, int], list[int]] = {}
     for i in rest_old:
-        bag = Counter(words(a[i]))
-        sizes[i] = sum(bag.values())
-        for w, count in bag.items():
-            index.setdefault(w, []).append((i, count))
+        for token in prefix(old_sets[i]):
+            index.setdefault(token, []).append(i)
     scored: list[tuple[float, int, int]] = []
     for j in rest_new:
-        bag = Counter(words(b[j]))
-        size = sum(bag.values())
-        overlap: dict[int, int] = {}
-        for w, count in bag.items():
-            for i, other in index.get(w, ()):
-                overlap[i] = overlap.get(i, 0) + (count if count < other else other)
-        for i, shared in overlap.items():
-            score = 2 * shared / (sizes[i] + size)
+        mine = new_sets[j]
+        candidates = {i for token in prefix(mine) for i in index.get(token, ())}
+        for i in candidates:
+            theirs = old_sets[i]
+            score = 2 * len(mine & theirs) / (len(theirs) + len(mine))
             if score >= threshold and score > 0:
                 scored.append((-score, j, i))
     return scored
+
+
+@lru_cache(maxsize=16384)
+def _token_set(sentence: str) -> frozenset[tuple[str, int]]:
+    """A sentence's lowercased words as a set: the k-th occurrence of a word is (word, k)."""
+    seen: Counter[str] = Counter()
+    tokens = []
+    for word in words(sentence):
+        seen[word] += 1
+        tokens.append((word, seen[word]))
+    return frozenset(tokens)
 
 
 def _heaviest_increasing(
@@ -350,7 +456,6 @@ def _changes(
             new_index=j,
             old_paragraph=a[i].paragraph,
             new_paragraph=sentence.paragraph,
-            diff=None if same else word_diff(a[i].text, sentence.text),
         )
     for i in range(next_old, len(a)):
         if i not in paired_old:

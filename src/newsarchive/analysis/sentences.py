@@ -24,8 +24,6 @@ from ._tokens import word_set
 
 __all__ = ["Paragraph", "Segmentation", "Sentence", "segment", "split_sentences"]
 
-# Every character str.splitlines() treats as a line boundary.
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # A run of terminal punctuation plus any closing quotes or brackets after it (French
 # typography puts a space before the closing guillemet: "fini. »").
 _TERMINATOR = re.compile(r"(?:\.\.\.|…|[.!?])+(?:[\"”’'»)\]]|\u00a0»| »)*")
@@ -159,40 +157,30 @@ def _segment_cached(text: str) -> Segmentation:
     sentences: list[Sentence] = []
     gaps: list[str] = []
     cursor = 0
-    line_start = 0
-    for line_end, next_start in _lines(text):
-        lo, hi = _strip_span(text, line_start, line_end)
-        if lo < hi:
+    at = 0
+    # str.splitlines breaks lines where the module docstring says a paragraph ends.
+    for line in text.splitlines(keepends=True):
+        para = line.strip()
+        if para:
+            lo = at + len(line) - len(line.lstrip())
             first = len(sentences)
-            for s_lo, s_hi in _sentence_spans(text[lo:hi]):
-                start, end = lo + s_lo, lo + s_hi
+            for s_lo, s_hi in _sentence_spans(para):
+                start = lo + s_lo
                 gaps.append(text[cursor:start])
                 sentences.append(
-                    Sentence(text[start:end], start, end, len(paragraphs), len(sentences))
+                    Sentence(para[s_lo:s_hi], start, lo + s_hi, len(paragraphs), len(sentences))
                 )
-                cursor = end
-            paragraphs.append(Paragraph(len(paragraphs), lo, hi, tuple(sentences[first:])))
-        line_start = next_start
+                cursor = lo + s_hi
+            paragraphs.append(
+                Paragraph(len(paragraphs), lo, lo + len(para), tuple(sentences[first:]))
+            )
+        at += len(line)
     gaps.append(text[cursor:])
     return Segmentation(text, tuple(paragraphs), tuple(sentences), tuple(gaps))
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    """(end of line content, start of next line) for each line, the last ending at len(text)."""
-    spans = [(m.start(), m.end()) for m in _LINE_BREAK.finditer(text)]
-    spans.append((len(text), len(text)))
-    return spans
-
-
-def _strip_span(text: str, lo: int, hi: int) -> tuple[int, int]:
-    while lo < hi and text[lo].isspace():
-        lo += 1
-    while hi > lo and text[hi - 1].isspace():
-        hi -= 1
-    return lo, hi
-
-
-@lru_cache(maxsize=4096)
+# Successive versions share most paragraphs: an import keeps a few thousand articles' worth.
+@lru_cache(maxsize=65536)
 def _sentence_spans(para: str) -> tuple[tuple[int, int], ...]:
     """Spans of the sentences of one stripped, non-empty paragraph."""
     quotes = _quote_spans(para)
