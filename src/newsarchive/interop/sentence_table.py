@@ -7,7 +7,9 @@ once, and each pair of versions is aligned on the stretch between their shared l
 and trailing sentences. Those shared sentences are unchanged anchors on both sides of the
 stretch, so its operations, shifted by the leading ones, are the operations of the whole
 texts. A sentence of the stretch that also occurs among the shared ones could pair across
-its edge, so then the whole texts are aligned.
+its edge, so then the whole texts are aligned. A stretch with sentences on one side only
+(an insertion, an appended paragraph, a cut) is all additions or all deletions, as the
+alignment finds, without aligning anything.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ..analysis.edits import sentence_edits
+from ..analysis.edits import ACTIONS, sentence_edits
 from ..analysis.rules import Rules
 from ..analysis.sentences import Paragraph, Segmentation, Sentence, segment
 
@@ -86,6 +88,15 @@ def edit_operations(old: SentenceSplit, new: SentenceSplit, rules: Rules) -> Ite
             b[lead : len(b) - trail]
         ):
             lead = trail = 0
+    if lead + trail == len(a):
+        # Only added sentences: nothing to pair them with.
+        for k in range(lead, len(b) - trail):
+            yield (ACTIONS["added"], ["sentence-added"], None, k, None, b[k])
+        return
+    if lead + trail == len(b):
+        for k in range(lead, len(a) - trail):
+            yield (ACTIONS["deleted"], ["sentence-deleted"], k, None, a[k], None)
+        return
     before = _stretch(old, lead, len(a) - trail)
     after = _stretch(new, lead, len(b) - trail)
     for edit in sentence_edits(before, after, rules=rules):
