@@ -240,3 +240,30 @@ def test_similar_pairs_score_as_the_dice_coefficient_of_every_pair(
                 expected.append((-score, j, i))
     found = _similar_pairs(a, b, list(range(len(a))), list(range(len(b))), 0.5)
     assert sorted(found) == sorted(expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(_SENTENCE, min_size=9, max_size=14),
+    st.lists(_SENTENCE, min_size=9, max_size=14),
+    st.sampled_from([0.0, 0.3, 0.6, 0.9, 1.0]),
+)
+def test_similar_pairs_of_many_leftovers_are_every_pair_reaching_the_threshold(
+    old: list[list[str]], new: list[list[str]], threshold: float
+) -> None:
+    """Past a few leftovers only pairs sharing a rarer word are scored: none is missed."""
+    from collections import Counter
+
+    from newsarchive.analysis._tokens import dice, words
+    from newsarchive.analysis.align import _similar_pairs
+
+    a, b = [" ".join(s) for s in old], [" ".join(s) for s in new]
+    expected = []
+    for j in range(len(b)):
+        for i in range(len(a)):
+            bags = Counter(words(a[i])), Counter(words(b[j]))
+            score = dice(*bags)
+            if score >= threshold and bags[0] & bags[1]:
+                expected.append((-score, j, i))
+    found = _similar_pairs(a, b, list(range(len(a))), list(range(len(b))), threshold)
+    assert sorted(found) == sorted(expected)

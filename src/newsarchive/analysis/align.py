@@ -40,6 +40,8 @@ __all__ = ["Alignment", "AlignmentCounts", "ChangeKind", "SentenceChange", "alig
 ChangeKind = Literal["unchanged", "edited", "added", "deleted", "moved"]
 
 DEFAULT_PAIR_THRESHOLD = 0.6
+# Leftover pairs up to this many are all scored; past it, a prefix-filtered join finds them.
+_SMALL_JOIN = 64
 
 
 @attrs.frozen(kw_only=True)
@@ -334,6 +336,16 @@ def _similar_pairs(
     """
     old_sets = {i: _token_set(a[i]) for i in rest_old}
     new_sets = {j: _token_set(b[j]) for j in rest_new}
+    if len(rest_old) * len(rest_new) <= _SMALL_JOIN:
+        # A few leftovers, as a typical edit leaves: scoring every pair costs less than
+        # building the index.
+        return [
+            (-score, j, i)
+            for j, mine in new_sets.items()
+            for i, theirs in old_sets.items()
+            if (score := 2 * len(mine & theirs) / (len(theirs) + len(mine) or 1)) >= threshold
+            and score > 0
+        ]
     rarity: Counter[tuple[str, int]] = Counter()
     for tokens in (*old_sets.values(), *new_sets.values()):
         rarity.update(tokens)
@@ -364,11 +376,11 @@ def _similar_pairs(
 @lru_cache(maxsize=16384)
 def _token_set(sentence: str) -> frozenset[tuple[str, int]]:
     """A sentence's lowercased words as a set: the k-th occurrence of a word is (word, k)."""
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}
     tokens = []
     for word in words(sentence):
-        seen[word] += 1
-        tokens.append((word, seen[word]))
+        k = seen[word] = seen.get(word, 0) + 1
+        tokens.append((word, k))
     return frozenset(tokens)
 
 

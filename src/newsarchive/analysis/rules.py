@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_UPDATE_PATTERNS",
     "LEVELS",
     "Level",
+    "Patterns",
     "Rules",
 ]
 
@@ -329,9 +330,60 @@ class Rules:
 DEFAULT_RULES = Rules()
 
 
+@attrs.frozen
+class Patterns:
+    """Rule patterns compiled for matching: those that can only match at a text's start
+    are tried there once, the others searched for.
+
+    One alternation of every pattern would be tried at each position of the text, the
+    anchored ones too, which made checking a sentence several times slower.
+    """
+
+    at_start: re.Pattern[str] | None
+    anywhere: re.Pattern[str] | None
+
+    def search(self, text: str) -> bool:
+        """Whether any of the patterns matches somewhere in ``text`` (as ``re.search``)."""
+        if self.at_start is not None and self.at_start.match(text):
+            return True
+        return self.anywhere is not None and self.anywhere.search(text) is not None
+
+
 @lru_cache(maxsize=32)
-def compile_patterns(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One case-insensitive regex matching any of ``patterns`` (None if there are none)."""
+def compile_patterns(patterns: tuple[str, ...]) -> Patterns | None:
+    """``patterns`` compiled case-insensitively for matching (None if there are none)."""
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    at_start = [p for p in patterns if _anchored(p)]
+    anywhere = [p for p in patterns if not _anchored(p)]
+    return Patterns(at_start=_union(at_start), anywhere=_union(anywhere))
+
+
+def _union(patterns: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+
+
+def _anchored(pattern: str) -> bool:
+    """Whether every match of ``pattern`` starts at the text's start: it opens with ``^``
+    and has no ``|`` outside brackets and groups (``^a|b`` matches ``b`` anywhere)."""
+    if not pattern.startswith("^"):
+        return False
+    depth = 0
+    k = 1
+    while k < len(pattern):
+        ch = pattern[k]
+        if ch == "\\":
+            k += 1
+        elif ch == "[":
+            k += 2 if pattern[k + 1 : k + 2] == "^" else 1
+            k += 1 if pattern[k : k + 1] == "]" else 0  # a leading "]" is a literal
+            while k < len(pattern) and pattern[k] != "]":
+                k += 2 if pattern[k] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return False
+        k += 1
+    return True
