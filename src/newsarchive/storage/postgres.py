@@ -29,7 +29,7 @@ from psycopg import sql
 
 from ..errors import SchemaError, StorageError
 from ..times import to_micros, utc_now
-from . import CaptureRecord, _blobs, _migrations
+from . import CaptureRecord, _blobs, _migrations, _sql
 from ._sql import SQLStore
 
 __all__ = ["PostgresStore", "lock_key"]
@@ -102,6 +102,10 @@ class PostgresStore(SQLStore):
         super().__init__()
         conninfo, schema, self.location = _split_location(url)
         self._queries: dict[str, str] = {}
+        # Set while a write transaction runs in pipeline mode.
+        self._pipeline: psycopg.Pipeline | None = None
+        # Queries sent early in that pipeline, by text and parameters, until read.
+        self._sent_ahead: dict[tuple[str, tuple[Any, ...]], psycopg.Cursor[Any]] = {}
         #: How many times a transaction was re-run after a conflict with another writer.
         self.conflicts_retried = 0
         try:
@@ -152,9 +156,46 @@ class PostgresStore(SQLStore):
     @contextmanager
     def _write(self, lock_keys: Sequence[str]) -> Iterator[None]:
         with self._transaction("BEGIN ISOLATION LEVEL READ COMMITTED"):
-            if self._depth == 1:
-                self._lock(lock_keys)
+            if self._depth > 1:
+                yield
+                return
+            # Pipeline mode: a statement whose result nobody reads (an insert, an update)
+            # goes out with the next one that is read, instead of costing a round trip of
+            # its own. An error it meets is raised there, or on leaving the pipeline, still
+            # inside the transaction, which it rolls back.
+            try:
+                with self._conn.pipeline() as self._pipeline:
+                    self._lock(lock_keys)
+                    yield
+            finally:
+                self._pipeline = None
+                self._sent_ahead.clear()
+
+    @contextmanager
+    def _sending_ahead(self, queries: Iterable[tuple[str, Sequence[Any]]]) -> Iterator[None]:
+        if self._pipeline is None:
             yield
+            return
+        sent = []
+        for query, params in queries:
+            key = (query, tuple(params))
+            if key not in self._sent_ahead:
+                self._sent_ahead[key] = self._execute(query, params)
+                sent.append(key)
+        try:
+            yield
+        finally:
+            for key in sent:
+                self._sent_ahead.pop(key, None)
+
+    def _ahead(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        cursor = self._sent_ahead.pop((sql, tuple(params)), None)
+        return self._one(sql, params) if cursor is None else cursor.fetchone()
+
+    def _changed(self, cursor: Any) -> int:
+        if self._pipeline is not None:
+            self._pipeline.sync()  # the count arrives with the statement's result
+        return int(cursor.rowcount)
 
     @contextmanager
     def _read(self) -> Iterator[None]:
@@ -274,10 +315,12 @@ class PostgresStore(SQLStore):
         """
         with self._write(sorted(keys)):
             missing = set()
-            for url in keys:
-                row = self._article_row(url)
-                if row is not None and row[1] not in keys:
-                    missing.add(row[1])
+            # One round trip for all of the batch's articles, not one or two per URL.
+            with self._sending_ahead(q for url in keys for q in _sql.article_queries(url)):
+                for url in keys:
+                    row = self._article_row(url)
+                    if row is not None and row[1] not in keys:
+                        missing.add(row[1])
             if missing:
                 return missing
             return work(batch)

@@ -7,6 +7,7 @@ transactions, blobs, reading, the timeline of backfills, and saving on top.
 
 from __future__ import annotations
 
+from .connection import article_queries
 from .write import SQLStore
 
-__all__ = ["SQLStore"]
+__all__ = ["SQLStore", "article_queries"]
