@@ -184,7 +184,6 @@ OPENER = textwrap.dedent(
     """
     import sys, time
     from newsarchive import Archive
-from newsarchive.storage import CaptureRecord
     location, start = sys.argv[1], float(sys.argv[2])
     time.sleep(max(0.0, start - time.time()))
     with Archive.open(location) as archive:
@@ -395,7 +394,6 @@ def test_without_psycopg_a_postgresql_location_names_the_extra_to_install() -> N
         import sys
         sys.modules["psycopg"] = None  # as if the extra were not installed
         from newsarchive import Archive
-from newsarchive.storage import CaptureRecord
         from newsarchive.errors import MissingDependencyError
         try:
             Archive.open("postgresql://localhost/news")

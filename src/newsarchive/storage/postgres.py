@@ -44,6 +44,14 @@ CONNECT_TIMEOUT_SECONDS = 10
 
 T = TypeVar("T")
 
+# Lookups by one key that many of, sent ahead at once, are asked as one statement.
+_BY_KEYS = {
+    _sql.BLOB_DEPTH: "SELECT hash, depth FROM blobs WHERE hash = ANY(?)",
+    _sql.ARTICLE_BY_URL: "SELECT url, id, url FROM articles WHERE url = ANY(?)",
+    _sql.ARTICLE_BY_ALIAS: "SELECT l.url, a.id, a.url FROM aliases l"
+    " JOIN articles a ON a.id = l.article_id WHERE l.url = ANY(?)",
+}
+
 
 def lock_key(namespace: str, key: str) -> int:
     """A stable signed 64-bit advisory-lock key for ``key`` within ``namespace``."""
@@ -104,8 +112,9 @@ class PostgresStore(SQLStore):
         self._queries: dict[str, str] = {}
         # Set while a write transaction runs in pipeline mode.
         self._pipeline: psycopg.Pipeline | None = None
-        # Queries sent early in that pipeline, by text and parameters, until read.
-        self._sent_ahead: dict[tuple[str, tuple[Any, ...]], psycopg.Cursor[Any]] = {}
+        # Queries sent early in that pipeline, by text and parameters, until read: the
+        # cursor to read, or the row (None for none) when asked with others at once.
+        self._sent_ahead: dict[tuple[str, tuple[Any, ...]], Any] = {}
         #: How many times a transaction was re-run after a conflict with another writer.
         self.conflicts_retried = 0
         try:
@@ -177,11 +186,24 @@ class PostgresStore(SQLStore):
             yield
             return
         sent = []
+        by_key: dict[str, list[Any]] = {}
         for query, params in queries:
             key = (query, tuple(params))
-            if key not in self._sent_ahead:
+            if key in self._sent_ahead:
+                continue
+            sent.append(key)
+            if query in _BY_KEYS:
+                by_key.setdefault(query, []).append(params[0])
+            else:
                 self._sent_ahead[key] = self._execute(query, params)
-                sent.append(key)
+        for query, values in by_key.items():
+            if len(values) == 1:
+                self._sent_ahead[(query, (values[0],))] = self._execute(query, values)
+                continue
+            # Many of one lookup: a single statement, each row led by the key it answers.
+            rows = {r[0]: tuple(r[1:]) for r in self._all(_BY_KEYS[query], (values,))}
+            for value in values:
+                self._sent_ahead[(query, (value,))] = rows.get(value)
         try:
             yield
         finally:
@@ -189,8 +211,11 @@ class PostgresStore(SQLStore):
                 self._sent_ahead.pop(key, None)
 
     def _ahead(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        cursor = self._sent_ahead.pop((sql, tuple(params)), None)
-        return self._one(sql, params) if cursor is None else cursor.fetchone()
+        key = (sql, tuple(params))
+        if key not in self._sent_ahead:
+            return self._one(sql, params)
+        found = self._sent_ahead.pop(key)
+        return found if found is None or isinstance(found, tuple) else found.fetchone()
 
     def _changed(self, cursor: Any) -> int:
         if self._pipeline is not None:

@@ -9,15 +9,15 @@ from typing import Any
 from ...errors import NotFoundError
 from .. import _blobs
 
-_ARTICLE_BY_URL = "SELECT id, url FROM articles WHERE url = ?"
-_ARTICLE_BY_ALIAS = (
+ARTICLE_BY_URL = "SELECT id, url FROM articles WHERE url = ?"
+ARTICLE_BY_ALIAS = (
     "SELECT a.id, a.url FROM aliases l JOIN articles a ON a.id = l.article_id WHERE l.url = ?"
 )
 
 
 def article_queries(url: str) -> list[tuple[str, Sequence[Any]]]:
     """The queries that find an article by one of its URLs, in the order to ask them."""
-    return [(_ARTICLE_BY_URL, (url,)), (_ARTICLE_BY_ALIAS, (url,))]
+    return [(ARTICLE_BY_URL, (url,)), (ARTICLE_BY_ALIAS, (url,))]
 
 
 class SQLConnection:
@@ -112,9 +112,9 @@ class SQLConnection:
 
     def _article_row(self, url: str) -> tuple[int, str] | None:
         with self._sending_ahead(article_queries(url)):
-            row = self._ahead(_ARTICLE_BY_URL, (url,))
+            row = self._ahead(ARTICLE_BY_URL, (url,))
             if row is None:
-                row = self._ahead(_ARTICLE_BY_ALIAS, (url,))
+                row = self._ahead(ARTICLE_BY_ALIAS, (url,))
         return None if row is None else (int(row[0]), str(row[1]))
 
     def _require_article(self, url: str) -> tuple[int, str]:
