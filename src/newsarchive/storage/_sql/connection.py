@@ -111,10 +111,9 @@ class SQLConnection:
         return list(self._execute(sql, params).fetchall())
 
     def _article_row(self, url: str) -> tuple[int, str] | None:
-        with self._sending_ahead(article_queries(url)):
-            row = self._ahead(ARTICLE_BY_URL, (url,))
-            if row is None:
-                row = self._ahead(ARTICLE_BY_ALIAS, (url,))
+        row = self._ahead(ARTICLE_BY_URL, (url,))
+        if row is None:
+            row = self._ahead(ARTICLE_BY_ALIAS, (url,))
         return None if row is None else (int(row[0]), str(row[1]))
 
     def _require_article(self, url: str) -> tuple[int, str]:

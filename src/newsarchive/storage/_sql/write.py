@@ -48,7 +48,8 @@ class SQLStore(SQLTimeline, AlertLog):
         self, records: Iterable[CaptureRecord], *, on_saved: OnSaved | None = None
     ) -> list[SaveResult]:
         def work(batch: list[CaptureRecord]) -> list[SaveResult]:
-            results = self._save_all(batch)
+            with self._sending_ahead(_stored_texts(batch)):
+                results = self._save_all(batch)
             if on_saved is not None:
                 _notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
             return results
@@ -360,11 +361,7 @@ class SQLStore(SQLTimeline, AlertLog):
         """
 
         def work(batch: list[CaptureRecord]) -> list[Ingested]:
-            # Whether each text is stored already, asked for the whole batch at once. A
-            # text stored by an earlier record of the batch still reads as missing: its
-            # insert then finds it there, and asks again.
-            texts = {(BLOB_DEPTH, (bytes.fromhex(r.text_hash),)) for r in batch}
-            with self._sending_ahead(texts):
+            with self._sending_ahead(_stored_texts(batch)):
                 done = self._ingest_all(batch)
             if on_saved is not None:
                 _notify(on_saved, (d.url for d in done if d.is_new_capture))
@@ -436,6 +433,15 @@ class SQLStore(SQLTimeline, AlertLog):
                         version_id,
                     ),
                 )
+
+
+def _stored_texts(batch: list[CaptureRecord]) -> set[tuple[str, tuple[bytes]]]:
+    """Whether each text is stored already, to ask for the whole batch at once.
+
+    A text stored by an earlier record of the batch still reads as missing: its insert
+    then finds it there, and asks again.
+    """
+    return {(BLOB_DEPTH, (bytes.fromhex(r.text_hash),)) for r in batch}
 
 
 def _notify(on_saved: OnSaved, urls: Iterable[str]) -> None:
