@@ -5,7 +5,8 @@
 The server comes from --url, else NEWSARCHIVE_TEST_POSTGRES_URL; every run works in
 fresh schemas and drops them. Measured per backend:
 
-- import: prepare + ``save_many`` in batches of 500 (the JSON Lines import path);
+- import: prepare + ``ingest`` in batches of 500 (what the JSON Lines import runs), and
+  prepare + ``save_many`` in batches of 500 (the same saves, each with its full result);
 - one transaction per save (``Archive.save``), 1 writer, and 8 writer processes saving
   different articles at once;
 - change analysis is off throughout (it costs the same on either backend, and would
@@ -67,13 +68,12 @@ def _postgres(url: str) -> Iterator[Callable[[], str]]:
                 conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
-def _import(location: str, corpus: list[dict[str, str]]) -> float:
+def _import(location: str, corpus: list[dict[str, str]], method: str = "ingest") -> float:
     with Archive.open(location) as archive:
+        save = getattr(archive, method)
         start = time.perf_counter()
         for i in range(0, len(corpus), BATCH):
-            archive.save_many(
-                [archive.prepare(**_fields(c)) for c in corpus[i : i + BATCH]], analyse=False
-            )
+            save([archive.prepare(**_fields(c)) for c in corpus[i : i + BATCH]], analyse=False)
         return len(corpus) / (time.perf_counter() - start)
 
 
@@ -166,6 +166,8 @@ def main() -> None:
             print(f"\n{name}")
             imported = fresh()
             print(f"  import, batches of {BATCH}:      {_import(imported, corpus):8.0f} captures/s")
+            rate = _import(fresh(), corpus, "save_many")
+            print(f"  save_many, batches of {BATCH}:   {rate:8.0f} captures/s")
             for writers in (1, WRITERS):
                 rate = _per_save(fresh(), corpus, writers)
                 print(

@@ -11,14 +11,16 @@ import textwrap
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 from _pg import fresh_schema, pg_location, run_sql, server_url, with_schema
 
 from newsarchive import Archive
 from newsarchive.errors import InputError, SchemaError, StorageError
-from newsarchive.storage import _blobs, _migrations
+from newsarchive.storage import CaptureRecord, _blobs, _migrations
 
 pytestmark = pytest.mark.postgres
 
@@ -278,6 +280,62 @@ def test_versions_are_stored_as_small_deltas_in_the_database(location: str) -> N
     assert len(rows) == 20
     assert max(r[0] for r in rows) == _blobs.KEYFRAME_INTERVAL - 1
     assert max(r[1] for r in rows if r[0] > 0) < 100 < min(r[1] for r in rows if r[0] == 0)
+
+
+def _batch(archive: Archive) -> list[CaptureRecord]:
+    """Captures whose lookups, sent ahead of their writes, go stale within the batch."""
+    texts = ["First text.", "Second text.", "First text.", "Third text.", "Second text."]
+    records = [
+        archive.prepare(URL, text=text, captured_at=T0 + timedelta(minutes=i))
+        for i, text in enumerate(texts)
+    ]
+    # The same text in another article, and a backfill into the first one.
+    records.append(archive.prepare(f"{URL}-2", text="Third text.", captured_at=T0))
+    records.append(archive.prepare(URL, text="Early text.", captured_at=T0 - timedelta(hours=1)))
+    return records
+
+
+def _layout(archive: Archive) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The blobs as stored, byte for byte, and each version as history shows it."""
+    blobs = archive.store._all(  # type: ignore[attr-defined]
+        "SELECT b.hash, p.hash, b.depth, b.size, b.data FROM blobs b"
+        " LEFT JOIN blobs p ON p.id = b.base_id ORDER BY b.hash"
+    )
+    versions = [
+        (v.url, v.number, v.text, v.reverted_to, v.capture_count)
+        for url in (URL, f"{URL}-2")
+        for v in archive.history(url)
+    ]
+    return [tuple(bytes(c) if isinstance(c, memoryview) else c for c in r) for r in blobs], versions
+
+
+@pytest.mark.parametrize("method", ["save_many", "ingest"])
+def test_a_batch_stores_what_sqlite_stores(location: str, tmp_path: Path, method: str) -> None:
+    """Batched lookups and pipelined writes leave the same rows as one query at a time."""
+    layouts = []
+    for where in (location, str(tmp_path / "a")):
+        with Archive.open(where) as archive:
+            getattr(archive, method)(_batch(archive), analyse=False)
+            layouts.append(_layout(archive))
+    assert layouts[0] == layouts[1]
+    assert [v[3] for v in layouts[0][1]] == [None, None, None, 2, None, 3, None]
+
+
+def test_an_error_in_a_pipelined_write_rolls_back_the_whole_batch(location: str) -> None:
+    """A failing statement whose result is not read until later still undoes the batch."""
+    with Archive.open(location) as archive:
+        archive.save(URL, text="Kept.", captured_at=T0)
+        store = archive.store
+        writing = store._write([URL])  # type: ignore[attr-defined]
+        with pytest.raises(psycopg.errors.CheckViolation), writing:
+            store._execute(  # type: ignore[attr-defined]
+                "INSERT INTO articles (url, created_at) VALUES (?, ?)", (f"{URL}-2", 1)
+            )
+            # Fails on the row saved before; its result is read only on leaving the pipeline.
+            store._execute("ALTER TABLE articles ADD CHECK (created_at < 0)")  # type: ignore[attr-defined]
+        assert [a.url for a in archive.articles()] == [URL]
+        archive.save(URL, text="Still fine.", captured_at=T0 + timedelta(minutes=1))
+        assert [v.text for v in archive.history(URL)] == ["Kept.", "Still fine."]
 
 
 def test_a_transient_conflict_is_retried_and_a_persistent_one_reported(location: str) -> None:

@@ -29,7 +29,7 @@ from psycopg import sql
 
 from ..errors import SchemaError, StorageError
 from ..times import to_micros, utc_now
-from . import CaptureRecord, _blobs, _migrations
+from . import CaptureRecord, _blobs, _migrations, _sql
 from ._sql import SQLStore
 
 __all__ = ["PostgresStore", "lock_key"]
@@ -43,6 +43,14 @@ MAX_ATTEMPTS = 12
 CONNECT_TIMEOUT_SECONDS = 10
 
 T = TypeVar("T")
+
+# Lookups by one key that many of, sent ahead at once, are asked as one statement.
+_BY_KEYS = {
+    _sql.BLOB_DEPTH: "SELECT hash, depth FROM blobs WHERE hash = ANY(?)",
+    _sql.ARTICLE_BY_URL: "SELECT url, id, url FROM articles WHERE url = ANY(?)",
+    _sql.ARTICLE_BY_ALIAS: "SELECT l.url, a.id, a.url FROM aliases l"
+    " JOIN articles a ON a.id = l.article_id WHERE l.url = ANY(?)",
+}
 
 
 def lock_key(namespace: str, key: str) -> int:
@@ -102,6 +110,11 @@ class PostgresStore(SQLStore):
         super().__init__()
         conninfo, schema, self.location = _split_location(url)
         self._queries: dict[str, str] = {}
+        # Set while a write transaction runs in pipeline mode.
+        self._pipeline: psycopg.Pipeline | None = None
+        # Queries sent early in that pipeline, by text and parameters, until read: the
+        # cursor to read, or the row (None for none) when asked with others at once.
+        self._sent_ahead: dict[tuple[str, tuple[Any, ...]], Any] = {}
         #: How many times a transaction was re-run after a conflict with another writer.
         self.conflicts_retried = 0
         try:
@@ -152,9 +165,62 @@ class PostgresStore(SQLStore):
     @contextmanager
     def _write(self, lock_keys: Sequence[str]) -> Iterator[None]:
         with self._transaction("BEGIN ISOLATION LEVEL READ COMMITTED"):
-            if self._depth == 1:
-                self._lock(lock_keys)
+            if self._depth > 1:
+                yield
+                return
+            # Pipeline mode: a statement whose result nobody reads (an insert, an update)
+            # goes out with the next one that is read, instead of costing a round trip of
+            # its own. An error it meets is raised there, or on leaving the pipeline, still
+            # inside the transaction, which it rolls back.
+            try:
+                with self._conn.pipeline() as self._pipeline:
+                    self._lock(lock_keys)
+                    yield
+            finally:
+                self._pipeline = None
+                self._sent_ahead.clear()
+
+    @contextmanager
+    def _sending_ahead(self, queries: Iterable[tuple[str, Sequence[Any]]]) -> Iterator[None]:
+        if self._pipeline is None:
             yield
+            return
+        sent = []
+        by_key: dict[str, list[Any]] = {}
+        for query, params in queries:
+            key = (query, tuple(params))
+            if key in self._sent_ahead:
+                continue
+            sent.append(key)
+            if query in _BY_KEYS:
+                by_key.setdefault(query, []).append(params[0])
+            else:
+                self._sent_ahead[key] = self._execute(query, params)
+        for query, values in by_key.items():
+            if len(values) == 1:
+                self._sent_ahead[(query, (values[0],))] = self._execute(query, values)
+                continue
+            # Many of one lookup: a single statement, each row led by the key it answers.
+            rows = {r[0]: tuple(r[1:]) for r in self._all(_BY_KEYS[query], (values,))}
+            for value in values:
+                self._sent_ahead[(query, (value,))] = rows.get(value)
+        try:
+            yield
+        finally:
+            for key in sent:
+                self._sent_ahead.pop(key, None)
+
+    def _ahead(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        key = (sql, tuple(params))
+        if key not in self._sent_ahead:
+            return self._one(sql, params)
+        found = self._sent_ahead.pop(key)
+        return found if found is None or isinstance(found, tuple) else found.fetchone()
+
+    def _changed(self, cursor: Any) -> int:
+        if self._pipeline is not None:
+            self._pipeline.sync()  # the count arrives with the statement's result
+        return int(cursor.rowcount)
 
     @contextmanager
     def _read(self) -> Iterator[None]:
@@ -274,10 +340,12 @@ class PostgresStore(SQLStore):
         """
         with self._write(sorted(keys)):
             missing = set()
-            for url in keys:
-                row = self._article_row(url)
-                if row is not None and row[1] not in keys:
-                    missing.add(row[1])
+            # One round trip for all of the batch's articles, not one or two per URL.
+            with self._sending_ahead(q for url in keys for q in _sql.article_queries(url)):
+                for url in keys:
+                    row = self._article_row(url)
+                    if row is not None and row[1] not in keys:
+                        missing.add(row[1])
             if missing:
                 return missing
             return work(batch)

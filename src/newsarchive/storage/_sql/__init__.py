@@ -7,6 +7,8 @@ transactions, blobs, reading, the timeline of backfills, and saving on top.
 
 from __future__ import annotations
 
+from .blobs import BLOB_DEPTH
+from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL, article_queries
 from .write import SQLStore
 
-__all__ = ["SQLStore"]
+__all__ = ["ARTICLE_BY_ALIAS", "ARTICLE_BY_URL", "BLOB_DEPTH", "SQLStore", "article_queries"]

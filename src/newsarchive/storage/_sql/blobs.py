@@ -6,6 +6,8 @@ from ...errors import NotFoundError
 from .. import CaptureRecord, TextFrame, _blobs
 from .connection import SQLConnection
 
+BLOB_DEPTH = "SELECT depth FROM blobs WHERE hash = ?"
+
 
 class SQLBlobs(SQLConnection):
     """Reading and writing blobs."""
@@ -94,7 +96,8 @@ class SQLBlobs(SQLConnection):
                     plain = _blobs.decompress(frame, None)
                     frame = _blobs.compress_keyframe(plain, dictionary)
         else:
-            stored = self._blob_depth(key)
+            row = self._ahead(BLOB_DEPTH, (key,))
+            stored = None if row is None else int(row[0])
             if stored is not None:
                 return stored  # a revert: the text is stored already
             if not content and hint is not None:
@@ -109,19 +112,21 @@ class SQLBlobs(SQLConnection):
             size = len(data)
             self._cache.put(key, data)
         depth = base_depth + 1 if is_delta and base_depth is not None else 0
-        inserted = self._execute(
-            "INSERT INTO blobs (hash, base_id, depth, size, data, dictionary_id)"
-            " VALUES (?, (SELECT id FROM blobs WHERE hash = ?), ?, ?, ?, ?)"
-            " ON CONFLICT (hash) DO NOTHING",
-            (
-                key,
-                base if is_delta else None,
-                depth,
-                size,
-                frame,
-                None if dictionary is None else dictionary.id,
-            ),
-        ).rowcount
+        inserted = self._changed(
+            self._execute(
+                "INSERT INTO blobs (hash, base_id, depth, size, data, dictionary_id)"
+                " VALUES (?, (SELECT id FROM blobs WHERE hash = ?), ?, ?, ?, ?)"
+                " ON CONFLICT (hash) DO NOTHING",
+                (
+                    key,
+                    base if is_delta else None,
+                    depth,
+                    size,
+                    frame,
+                    None if dictionary is None else dictionary.id,
+                ),
+            )
+        )
         if not inserted:
             stored = self._blob_depth(key)
             assert stored is not None
@@ -144,5 +149,5 @@ class SQLBlobs(SQLConnection):
         return 0 if row is None or row[0] is None else int(row[0])
 
     def _blob_depth(self, key: bytes) -> int | None:
-        row = self._one("SELECT depth FROM blobs WHERE hash = ?", (key,))
+        row = self._one(BLOB_DEPTH, (key,))
         return None if row is None else int(row[0])

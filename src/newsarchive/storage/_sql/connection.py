@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from ...errors import NotFoundError
 from .. import _blobs
+
+ARTICLE_BY_URL = "SELECT id, url FROM articles WHERE url = ?"
+ARTICLE_BY_ALIAS = (
+    "SELECT a.id, a.url FROM aliases l JOIN articles a ON a.id = l.article_id WHERE l.url = ?"
+)
+
+
+def article_queries(url: str) -> list[tuple[str, Sequence[Any]]]:
+    """The queries that find an article by one of its URLs, in the order to ask them."""
+    return [(ARTICLE_BY_URL, (url,)), (ARTICLE_BY_ALIAS, (url,))]
 
 
 class SQLConnection:
@@ -35,6 +45,24 @@ class SQLConnection:
 
     def _rollback(self) -> None:
         raise NotImplementedError
+
+    @contextmanager
+    def _sending_ahead(self, queries: Iterable[tuple[str, Sequence[Any]]]) -> Iterator[None]:
+        """Within this block, ``_ahead`` may answer these queries from a copy sent early.
+
+        A backend with round trips to save sends them all at once; the others run each
+        query when it is asked. Only ask ``_ahead`` for what the block has not written
+        since: the early answer predates those writes.
+        """
+        yield
+
+    def _ahead(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first row of a query, sent early if it was among ``_sending_ahead``'s."""
+        return self._one(sql, params)
+
+    def _changed(self, cursor: Any) -> int:
+        """How many rows the statement run by ``cursor`` wrote."""
+        return int(cursor.rowcount)
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[None]:
@@ -83,13 +111,9 @@ class SQLConnection:
         return list(self._execute(sql, params).fetchall())
 
     def _article_row(self, url: str) -> tuple[int, str] | None:
-        row = self._one("SELECT id, url FROM articles WHERE url = ?", (url,))
+        row = self._ahead(ARTICLE_BY_URL, (url,))
         if row is None:
-            row = self._one(
-                "SELECT a.id, a.url FROM aliases l JOIN articles a ON a.id = l.article_id"
-                " WHERE l.url = ?",
-                (url,),
-            )
+            row = self._ahead(ARTICLE_BY_ALIAS, (url,))
         return None if row is None else (int(row[0]), str(row[1]))
 
     def _require_article(self, url: str) -> tuple[int, str]:

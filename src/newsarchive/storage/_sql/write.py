@@ -12,6 +12,7 @@ from ...normalize import sha256_hex
 from ...times import from_micros, to_micros
 from .. import CaptureRecord, Ingested, OnSaved, _analysis, _headers, _timeline
 from .alerts import AlertLog
+from .blobs import BLOB_DEPTH
 from .links import ArticleLinks
 from .rows import (
     _BEFORE_ANY_CAPTURE,
@@ -26,6 +27,19 @@ from .rows import (
 )
 from .timeline import SQLTimeline
 
+_EXISTING = "SELECT id FROM captures WHERE article_id = ? AND captured_at = ? AND content_hash = ?"
+_LATEST = (
+    "SELECT v.number, c.content_hash, v.last_captured_at, b.hash, b.depth"
+    " FROM versions v JOIN captures c ON c.id = v.capture_id"
+    " JOIN blobs b ON b.id = c.text_id"
+    " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1"
+)
+# The first version with this content: the one a new version with it reverts to.
+_FIRST_WITH_CONTENT = (
+    "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
+    " WHERE v.article_id = ? AND c.content_hash = ?"
+)
+
 
 class SQLStore(SQLTimeline, AlertLog):
     """Shared implementation of the Store protocol over a DB-API connection."""
@@ -34,7 +48,8 @@ class SQLStore(SQLTimeline, AlertLog):
         self, records: Iterable[CaptureRecord], *, on_saved: OnSaved | None = None
     ) -> list[SaveResult]:
         def work(batch: list[CaptureRecord]) -> list[SaveResult]:
-            results = self._save_all(batch)
+            with self._sending_ahead(_stored_texts(batch)):
+                results = self._save_all(batch)
             if on_saved is not None:
                 _notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
             return results
@@ -103,13 +118,7 @@ class SQLStore(SQLTimeline, AlertLog):
         return found[0], found[1], created
 
     def _latest(self, article_id: int) -> _Latest | None:
-        row = self._one(
-            "SELECT v.number, c.content_hash, v.last_captured_at, b.hash, b.depth"
-            " FROM versions v JOIN captures c ON c.id = v.capture_id"
-            " JOIN blobs b ON b.id = c.text_id"
-            " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1",
-            (article_id,),
-        )
+        row = self._ahead(_LATEST, (article_id,))
         if row is None:
             return None
         return _Latest(int(row[0]), bytes(row[1]), int(row[2]), bytes(row[3]), int(row[4]))
@@ -122,10 +131,20 @@ class SQLStore(SQLTimeline, AlertLog):
         article_id, url, _ = self._ensure_article(record)
         at = to_micros(record.captured_at)
         chash = bytes.fromhex(record.content_hash)
-        existing = self._one(
-            "SELECT id FROM captures WHERE article_id = ? AND captured_at = ? AND content_hash = ?",
-            (article_id, at, chash),
-        )
+        # What the save asks before it writes, asked at once where that saves round trips.
+        ahead = [
+            (_EXISTING, (article_id, at, chash)),
+            (_LATEST, (article_id,)),
+            (BLOB_DEPTH, (bytes.fromhex(record.text_hash),)),
+            (_FIRST_WITH_CONTENT, (article_id, chash)),
+        ]
+        with self._sending_ahead(ahead):
+            return self._store_new(record, article_id, url, at, chash)
+
+    def _store_new(
+        self, record: CaptureRecord, article_id: int, url: str, at: int, chash: bytes
+    ) -> _Stored:
+        existing = self._ahead(_EXISTING, (article_id, at, chash))
         if existing is not None:
             frame = record.text_frame
             if frame is not None:
@@ -311,11 +330,7 @@ class SQLStore(SQLTimeline, AlertLog):
         elif latest is None:
             reverted_to = None
         else:
-            earlier = self._one(
-                "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
-                " WHERE v.article_id = ? AND c.content_hash = ?",
-                (article_id, chash),
-            )
+            earlier = self._ahead(_FIRST_WITH_CONTENT, (article_id, chash))
             reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
         self._execute(
             "INSERT INTO versions (article_id, number, id, capture_id,"
@@ -346,7 +361,8 @@ class SQLStore(SQLTimeline, AlertLog):
         """
 
         def work(batch: list[CaptureRecord]) -> list[Ingested]:
-            done = self._ingest_all(batch)
+            with self._sending_ahead(_stored_texts(batch)):
+                done = self._ingest_all(batch)
             if on_saved is not None:
                 _notify(on_saved, (d.url for d in done if d.is_new_capture))
             return done
@@ -417,6 +433,15 @@ class SQLStore(SQLTimeline, AlertLog):
                         version_id,
                     ),
                 )
+
+
+def _stored_texts(batch: list[CaptureRecord]) -> set[tuple[str, tuple[bytes]]]:
+    """Whether each text is stored already, to ask for the whole batch at once.
+
+    A text stored by an earlier record of the batch still reads as missing: its insert
+    then finds it there, and asks again.
+    """
+    return {(BLOB_DEPTH, (bytes.fromhex(r.text_hash),)) for r in batch}
 
 
 def _notify(on_saved: OnSaved, urls: Iterable[str]) -> None:
