@@ -12,11 +12,12 @@ from ...models import Article, Capture, Change, Version
 from ...times import from_micros, to_micros
 from .. import AnalysisState, _analysis
 from .blobs import SQLBlobs
+from .headers import SQLHeaders
 from .links import ArticleLinks
-from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _stored_headers, _time
+from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _time
 
 
-class SQLReader(SQLBlobs):
+class SQLReader(SQLBlobs, SQLHeaders):
     """The read side of the Store protocol."""
 
     def _version_from_row(self, url: str, row: Any, links: ArticleLinks | None = None) -> Version:
@@ -162,7 +163,7 @@ class SQLReader(SQLBlobs):
             html_hash=None if row[5] is None else bytes(row[5]).hex(),
             fetched_url=row[6],
             http_status=row[7],
-            http_headers=_stored_headers(int(row[0]), row[15], row[8]),
+            http_headers=self._stored_headers(int(row[0]), row[15], row[8]),
             quality=row[9],
             metadata=json.loads(row[10]) if row[10] else {},
             title=row[11],

@@ -8,9 +8,8 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ...errors import StorageError
 from ...times import from_micros, to_micros
-from .. import CaptureRecord, _headers
+from .. import CaptureRecord
 
 # A version's content hash is its first capture's: the versions table does not repeat it.
 _VERSION_COLUMNS = """v.number, v.id, c.content_hash, v.first_captured_at, v.last_captured_at,
@@ -42,18 +41,6 @@ def _time(value: int | None) -> datetime | None:
 
 def _json(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else None
-
-
-def _stored_headers(
-    capture_id: int, frame: bytes | None, legacy_json: str | None
-) -> _headers.Headers:
-    """A capture's headers: a compressed frame, or JSON text in rows saved before frames."""
-    try:
-        if frame is not None:
-            return _headers.decompress(bytes(frame))
-        return _headers.parse(legacy_json) if legacy_json else ()
-    except ValueError as error:
-        raise StorageError(f"the stored headers of capture {capture_id} are damaged") from error
 
 
 def _content_fields(record: CaptureRecord) -> dict[str, Any]:

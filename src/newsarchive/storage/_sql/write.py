@@ -247,13 +247,36 @@ class SQLStore(SQLTimeline, AlertLog):
                     record.source,
                     record.fetched_url,
                     record.http_status,
-                    _headers.compress(record.http_headers),
+                    self._headers_frame(article_id, record.http_headers),
                     record.quality,
                     _json(dict(record.metadata)),
                 ),
             )[0]
         )
         return capture_id, html_key, depth
+
+    def _headers_frame(self, article_id: int, headers: _headers.Headers) -> bytes | None:
+        """Headers as stored: a delta against the base of the article's latest capture
+        when that pays (see ``_headers``), else standalone."""
+        if not headers:
+            return None
+        row = self._one(
+            "SELECT id, http_headers_zstd FROM captures WHERE article_id = ?"
+            " ORDER BY captured_at DESC, id DESC LIMIT 1",
+            (article_id,),
+        )
+        if row is not None and row[1] is not None:
+            base_id, frame = int(row[0]), bytes(row[1])
+            named = _headers.base_of(frame)
+            if named is not None:
+                base_id, frame = named, self._headers_base(named)
+            if frame[:1] == _headers.FORMAT_V1:
+                delta = _headers.compress_delta(
+                    headers, base_id, self._headers_raw(base_id, frame), len(frame)
+                )
+                if delta is not None:
+                    return delta
+        return _headers.compress(headers)
 
     def _capture_from_record(
         self,
