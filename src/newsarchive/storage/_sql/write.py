@@ -213,19 +213,7 @@ class SQLStore(SQLTimeline, AlertLog):
             None if latest is None else latest.depth,
             record.text_frame,
         )
-        html_key = None
-        if record.html is not None:
-            html = record.html
-            if isinstance(html, str):
-                html = html.encode("utf-8", "surrogatepass")
-            html_key = bytes.fromhex(sha256_hex(html))
-            html_base = self._one(
-                "SELECT h.hash FROM captures c JOIN blobs h ON h.id = c.html_id"
-                " WHERE c.article_id = ? AND c.html_id IS NOT NULL"
-                " ORDER BY c.captured_at DESC, c.id DESC LIMIT 1",
-                (article_id,),
-            )
-            self._put_blob(html_key, html, None if html_base is None else bytes(html_base[0]))
+        html_key = None if record.html is None else self._put_html(article_id, record.html)
         capture_id = int(
             self._one(
                 "INSERT INTO captures (article_id, captured_at, content_hash, text_id, html_id,"
@@ -254,6 +242,24 @@ class SQLStore(SQLTimeline, AlertLog):
             )[0]
         )
         return capture_id, html_key, depth
+
+    def _put_html(self, article_id: int, html: str | bytes) -> bytes:
+        """Store a capture's page, a delta against the article's latest page when that
+        pays; returns the page's blob key."""
+        if isinstance(html, str):
+            html = html.encode("utf-8", "surrogatepass")
+        key = bytes.fromhex(sha256_hex(html))
+        latest = self._one(
+            "SELECT h.hash, h.depth FROM captures c JOIN blobs h ON h.id = c.html_id"
+            " WHERE c.article_id = ? AND c.html_id IS NOT NULL"
+            " ORDER BY c.captured_at DESC, c.id DESC LIMIT 1",
+            (article_id,),
+        )
+        if latest is None:
+            self._put_blob(key, html, None, page=True)
+        else:
+            self._put_blob(key, html, bytes(latest[0]), int(latest[1]), page=True)
+        return key
 
     def _headers_frame(self, article_id: int, headers: _headers.Headers) -> bytes | None:
         """Headers as stored: a delta against the base of the article's latest capture
