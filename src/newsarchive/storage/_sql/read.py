@@ -14,7 +14,7 @@ from .. import AnalysisState, _analysis
 from .blobs import SQLBlobs
 from .headers import SQLHeaders
 from .links import ArticleLinks
-from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _time
+from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _string, _time
 
 
 class SQLReader(SQLBlobs, SQLHeaders):
@@ -198,7 +198,7 @@ class SQLReader(SQLBlobs, SQLHeaders):
     def source_metadata(self, source: str) -> list[tuple[str, datetime, Mapping[str, Any]]]:
         with self._read():
             rows = self._all(
-                "SELECT a.url, c.captured_at, c.metadata FROM captures c"
+                f"SELECT a.url, c.captured_at, {_string('metadata')} FROM captures c"
                 " JOIN articles a ON a.id = c.article_id"
                 " WHERE c.source = ? ORDER BY c.captured_at, c.id",
                 (source,),
@@ -228,7 +228,7 @@ class SQLReader(SQLBlobs, SQLHeaders):
             (article_id,),
         )
         title_row = self._one(
-            "SELECT c.title FROM versions v JOIN captures c ON c.id = v.capture_id"
+            f"SELECT {_string('title')} FROM versions v JOIN captures c ON c.id = v.capture_id"
             " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1",
             (article_id,),
         )
@@ -268,8 +268,9 @@ class SQLReader(SQLBlobs, SQLHeaders):
             where.append("v.stealth = 1")
         with self._read():
             rows = self._all(
-                "SELECT a.url, c.title, v.number, v.id, v.first_captured_at, v.reverted_to,"
-                " v.analysis_frame FROM versions v JOIN articles a ON a.id = v.article_id"
+                f"SELECT a.url, {_string('title')}, v.number, v.id, v.first_captured_at,"
+                " v.reverted_to, v.analysis_frame"
+                " FROM versions v JOIN articles a ON a.id = v.article_id"
                 " JOIN captures c ON c.id = v.capture_id"
                 f" WHERE {' AND '.join(where)}"
                 " ORDER BY v.first_captured_at DESC, a.url, v.number DESC LIMIT ?",

@@ -217,8 +217,8 @@ class SQLStore(SQLTimeline, AlertLog):
         capture_id = int(
             self._one(
                 "INSERT INTO captures (article_id, captured_at, content_hash, text_id, html_id,"
-                " title, byline, published_at, modified_at, source, fetched_url, http_status,"
-                " http_headers_zstd, quality, metadata)"
+                " title_id, byline_id, published_at, modified_at, source, fetched_url_id,"
+                " http_status, http_headers_zstd, quality, metadata_id)"
                 " VALUES (?, ?, ?, (SELECT id FROM blobs WHERE hash = ?),"
                 " (SELECT id FROM blobs WHERE hash = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " RETURNING id",
@@ -228,20 +228,29 @@ class SQLStore(SQLTimeline, AlertLog):
                     chash,
                     text_key,
                     html_key,
-                    record.title,
-                    record.byline,
+                    self._string_id(record.title),
+                    self._string_id(record.byline),
                     _micros(record.published_at),
                     _micros(record.modified_at),
                     record.source,
-                    record.fetched_url,
+                    self._string_id(record.fetched_url),
                     record.http_status,
                     self._headers_frame(article_id, record.http_headers),
                     record.quality,
-                    _json(dict(record.metadata)),
+                    self._string_id(_json(dict(record.metadata))),
                 ),
             )[0]
         )
         return capture_id, html_key, depth
+
+    def _string_id(self, value: str | None) -> int | None:
+        """The number ``value`` is stored under in ``strings``, storing it on first use."""
+        if value is None:
+            return None
+        row = self._one("SELECT id FROM strings WHERE value = ? LIMIT 1", (value,))
+        if row is None:
+            row = self._one("INSERT INTO strings (value) VALUES (?) RETURNING id", (value,))
+        return int(row[0])
 
     def _put_html(self, article_id: int, html: str | bytes) -> bytes:
         """Store a capture's page, a delta against the article's latest page when that
