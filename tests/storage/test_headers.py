@@ -11,7 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import at
 from newsarchive import Archive, StorageError
+from newsarchive.identity import merge_articles
 from newsarchive.storage import _headers, _migrations
 
 URL = "https://news.example.com/2017/06/06/sessions"
@@ -193,3 +195,20 @@ def test_any_headers_come_back_exactly_from_a_delta(headers: list[tuple[str, str
     stored = _headers.compress_delta(headers, 7, raw, 10**6)
     assert stored is not None and _headers.base_of(stored) == 7
     assert _headers.decompress(stored, raw) == tuple(headers)
+
+
+def test_headers_read_back_after_a_merge_stores_the_captures_anew(tmp_path: Path) -> None:
+    """A merge deletes both articles' captures and saves them again in time order, under
+    row ids the deleted ones had (the earliest, the other article's, takes the first
+    one's id): deltas must be made against the new bases."""
+    other = URL + "-updated"
+    with Archive.open(tmp_path / "a") as archive:
+        archive.save(URL, text="Sessions offered.", captured_at=at(1), http_headers=_fetch(1))
+        archive.save(URL, text="Sessions offered.", captured_at=at(2), http_headers=_fetch(2))
+        archive.save(other, text="Sessions resigned.", captured_at=at(0), http_headers=UNLIKE)
+        archive.captures(URL)  # reading decodes (and keeps) the first capture's headers
+        merge_articles(archive, URL, other)
+        archive.save(URL, text="Sessions offered.", captured_at=at(3), http_headers=_fetch(3))
+    with Archive.open(tmp_path / "a") as archive:
+        read = [c.http_headers for c in archive.captures(URL)]
+    assert read == [UNLIKE, _fetch(1), _fetch(2), _fetch(3)]

@@ -21,7 +21,7 @@ class SQLHeaders(SQLConnection):
             base_id = _headers.base_of(frame)
             if base_id is None:
                 return _headers.decompress(frame)
-            base = self._headers_raw(base_id, self._headers_base(base_id))
+            base = self._headers_raw(self._headers_base(base_id))
             return _headers.decompress(frame, base)
         except ValueError as error:
             raise StorageError(f"the stored headers of capture {capture_id} are damaged") from error
@@ -33,12 +33,14 @@ class SQLHeaders(SQLConnection):
             raise ValueError(f"the base of a headers delta, capture {base_id}, is missing")
         return bytes(row[0])
 
-    def _headers_raw(self, base_id: int, frame: bytes) -> bytes:
-        """What ``_headers.raw`` gives for this base frame, decoded once per base.
+    def _headers_raw(self, frame: bytes) -> bytes:
+        """What ``_headers.raw`` gives for this base frame, decoded once a process.
 
-        The blob cache holds it under a key no sha256 digest has (they are 32 bytes).
+        The blob cache holds it under the frame itself, not the capture's id, which a
+        rolled-back or deleted capture may leave to another; no sha256 digest (32 bytes)
+        starts like this key.
         """
-        key = b"headers:%d" % base_id
+        key = b"headers:" + frame
         found = self._cache.get(key)
         if found is None:
             found = _headers.raw(frame)

@@ -287,7 +287,7 @@ class SQLStore(SQLTimeline, AlertLog):
                 base_id, frame = named, self._headers_base(named)
             if frame[:1] == _headers.FORMAT_V1:
                 delta = _headers.compress_delta(
-                    headers, base_id, self._headers_raw(base_id, frame), len(frame)
+                    headers, base_id, self._headers_raw(frame), len(frame)
                 )
                 if delta is not None:
                     return delta
