@@ -11,7 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import at
 from newsarchive import Archive, StorageError
+from newsarchive.identity import merge_articles
 from newsarchive.storage import _headers, _migrations
 
 URL = "https://news.example.com/2017/06/06/sessions"
@@ -79,7 +81,7 @@ def test_the_dictionary_never_changes() -> None:
 
 def test_an_unknown_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown headers format"):
-        _headers.decompress(b"\x02" + b"frame")
+        _headers.decompress(b"\x09" + b"frame")
 
 
 def test_a_captures_headers_read_back_on_every_backend(archive: Archive) -> None:
@@ -132,3 +134,81 @@ def test_damaged_headers_are_a_storage_error(tmp_path: Path) -> None:
         pytest.raises(StorageError, match="stored headers of capture 1 are damaged"),
     ):
         archive.captures(URL)
+
+
+# Headers nothing before them resembles: a delta of them would cost more than half the
+# base's frame.
+UNLIKE = (("x-trace", "".join(hashlib.sha256(b"%d" % n).hexdigest() for n in range(40))),)
+
+
+def _fetch(number: int) -> tuple[tuple[str, str], ...]:
+    """SITE as a later fetch answers: new date, age, request id and timer."""
+    changed = {
+        "date": f"Wed, 07 Jun 2017 14:{20 + number:02d}:03 GMT",
+        "age": str(number * 7 % 60),
+        "x-request-id": hashlib.sha256(b"%d" % number).hexdigest()[:36],
+        "x-timer": f"S14968452{number:02d}.512388,VS0,VE0",
+    }
+    return tuple((name, changed.get(name, value)) for name, value in SITE)
+
+
+def test_a_re_checks_headers_are_a_small_delta_on_every_backend(archive: Archive) -> None:
+    fetches = [_fetch(n) for n in range(6)]
+    for number, headers in enumerate(fetches):
+        archive.save(URL, text="Sessions offered to resign.", http_headers=headers)
+        if number == 2:  # another answer: too unlike the base to be a delta of it
+            archive.save(URL, text="Sessions offered to resign.", http_headers=UNLIKE)
+    read = [c.http_headers for c in archive.captures(URL)]
+    assert read == [*fetches[:3], UNLIKE, *fetches[3:]]
+
+
+def test_deltas_name_a_standalone_base_and_cost_a_fraction_of_it(tmp_path: Path) -> None:
+    with Archive.open(tmp_path / "a") as archive:
+        for number in range(4):
+            archive.save(URL, text="Sessions offered to resign.", http_headers=_fetch(number))
+        archive.save(URL, text="Sessions offered to resign.", http_headers=UNLIKE)
+        archive.save(URL, text="Sessions offered to resign.", http_headers=[("a", "c")])
+    with sqlite3.connect(tmp_path / "a" / "newsarchive.db") as conn:
+        frames = [bytes(f) for (f,) in conn.execute("SELECT http_headers_zstd FROM captures")]
+    assert [_headers.base_of(f) for f in frames] == [None, 1, 1, 1, None, 5]
+    assert all(len(f) * 4 < len(frames[0]) for f in frames[1:4])
+
+
+def test_a_delta_whose_base_is_lost_is_a_storage_error(tmp_path: Path) -> None:
+    with Archive.open(tmp_path / "a") as archive:
+        for number in range(2):
+            archive.save(URL, text="Sessions offered to resign.", http_headers=_fetch(number))
+    with sqlite3.connect(tmp_path / "a" / "newsarchive.db") as conn:
+        conn.execute("UPDATE captures SET http_headers_zstd = NULL WHERE id = 1")
+    with (
+        Archive.open(tmp_path / "a") as archive,
+        pytest.raises(StorageError, match="stored headers of capture 2 are damaged"),
+    ):
+        archive.captures(URL)
+
+
+@given(st.lists(st.tuples(header_text, header_text), min_size=1, max_size=12))
+def test_any_headers_come_back_exactly_from_a_delta(headers: list[tuple[str, str]]) -> None:
+    base = _headers.compress(SITE)
+    assert base is not None
+    raw = _headers.raw(base)
+    stored = _headers.compress_delta(headers, 7, raw, 10**6)
+    assert stored is not None and _headers.base_of(stored) == 7
+    assert _headers.decompress(stored, raw) == tuple(headers)
+
+
+def test_headers_read_back_after_a_merge_stores_the_captures_anew(tmp_path: Path) -> None:
+    """A merge deletes both articles' captures and saves them again in time order, under
+    row ids the deleted ones had (the earliest, the other article's, takes the first
+    one's id): deltas must be made against the new bases."""
+    other = URL + "-updated"
+    with Archive.open(tmp_path / "a") as archive:
+        archive.save(URL, text="Sessions offered.", captured_at=at(1), http_headers=_fetch(1))
+        archive.save(URL, text="Sessions offered.", captured_at=at(2), http_headers=_fetch(2))
+        archive.save(other, text="Sessions resigned.", captured_at=at(0), http_headers=UNLIKE)
+        archive.captures(URL)  # reading decodes (and keeps) the first capture's headers
+        merge_articles(archive, URL, other)
+        archive.save(URL, text="Sessions offered.", captured_at=at(3), http_headers=_fetch(3))
+    with Archive.open(tmp_path / "a") as archive:
+        read = [c.http_headers for c in archive.captures(URL)]
+    assert read == [UNLIKE, _fetch(1), _fetch(2), _fetch(3)]

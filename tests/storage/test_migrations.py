@@ -19,6 +19,17 @@ URL = "https://example.com/story"
 BASE = "The council approved the budget on Monday.\n\nThree members voted against it."
 TEXTS = [BASE, BASE.replace("Monday", "Tuesday"), BASE + "\n\nThe mayor resigned.", BASE]
 
+# What captures carry beside their text, each value stored once since schema 11.
+DETAILS: list[dict[str, Any]] = [
+    {
+        "title": "Budget approved",
+        "byline": "A. Reporter",
+        "fetched_url": URL + "?amp",
+        "metadata": {"site_name": "Example", "language": "en"},
+    },
+    {"title": "Budget approved", "metadata": {"site_name": "Example", "language": "en"}},
+]
+
 Run = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
 
 
@@ -32,7 +43,7 @@ def _build_at_schema_3(location: str, run: Run, binary: str) -> list[dict[str, A
     """
     with Archive.open(location) as archive:
         for minutes, text in enumerate(TEXTS):
-            archive.save(URL, text=text, captured_at=_at(minutes))
+            archive.save(URL, text=text, captured_at=_at(minutes), **DETAILS[minutes % 2])
         summaries = [dict(v.analysis or {}) for v in archive.history(URL)]
     for article_id, number in run("SELECT article_id, number FROM versions", ()):
         summary = summaries[number - 1]
@@ -59,6 +70,15 @@ def _build_at_schema_3(location: str, run: Run, binary: str) -> list[dict[str, A
         " (SELECT c.content_hash FROM captures c WHERE c.id = versions.capture_id)",
         (),
     )
+    for column in ("title", "byline", "fetched_url", "metadata"):
+        run(f"ALTER TABLE captures ADD COLUMN {column} TEXT", ())
+        run(
+            f"UPDATE captures SET {column} ="
+            f" (SELECT value FROM strings WHERE id = captures.{column}_id)",
+            (),
+        )
+        run(f"ALTER TABLE captures DROP COLUMN {column}_id", ())
+    run("DROP TABLE strings", ())
     run("DROP TABLE alert_deliveries", ())
     run("DROP TABLE alert_channels", ())
     run("DELETE FROM schema_migrations WHERE version > 3", ())
@@ -76,6 +96,13 @@ def _check_migrated(location: str, summaries: list[dict[str, Any]], run: Run) ->
         assert archive.schema_version() == len(_migrations.SQLITE) == len(_migrations.POSTGRES)
         history = archive.history(URL)
         assert [v.text for v in history] == TEXTS
+        for number, capture in enumerate(archive.captures(URL)):
+            details = DETAILS[number % 2]
+            assert capture.title == details["title"]
+            assert capture.byline == details.get("byline")
+            assert capture.fetched_url == details.get("fetched_url")
+            assert capture.metadata == details["metadata"]
+        assert archive.articles()[0].title == "Budget approved"
         assert [dict(v.analysis or {}) for v in history] == summaries
         assert [c.level for c in archive.changes()] == ["substantive", "substantive", "substantive"]
         archive.save(URL, text=BASE + " Later.", captured_at=_at(9))
@@ -116,6 +143,12 @@ def test_sqlite_archive_at_schema_3_is_migrated_in_place(tmp_path: Path) -> None
         "dictionary_id",
     ]
     assert "content_hash" not in [r[1] for r in run("PRAGMA table_info(versions)", ())]
+    assert run("SELECT value FROM strings ORDER BY id", ()) == [
+        ("A. Reporter",),
+        ("Budget approved",),
+        (URL + "?amp",),
+        ('{"language": "en", "site_name": "Example"}',),
+    ]
 
 
 @pytest.mark.postgres
@@ -133,6 +166,7 @@ def test_postgres_archive_at_schema_3_is_migrated_in_place() -> None:
                 "captures",
                 "blobs",
                 "dictionaries",
+                "strings",
             ):
                 sql = re.sub(rf"\b{table}\b", f'"{schema}".{table}', sql)
             return [tuple(r) for r in run_sql(server_url(), sql.replace("?", "%s"), params)]

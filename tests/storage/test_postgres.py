@@ -58,6 +58,7 @@ def test_schema_parameter_creates_the_schema_and_keeps_everything_in_it() -> Non
             "alert_deliveries",
             "analysis_rules",
             "dictionaries",
+            "strings",
         }
         assert run_sql(url, f'SELECT version FROM "{schema}".schema_migrations') == [
             (n,) for n in range(1, len(_migrations.POSTGRES) + 1)
@@ -130,19 +131,19 @@ def test_schema_snapshot(location: str) -> None:
             "article_id bigint",
             "captured_at bigint",
             "content_hash bytea",
-            "title text",
-            "byline text",
             "published_at bigint",
             "modified_at bigint",
             "source text",
-            "fetched_url text",
             "http_status integer",
             "http_headers text",
             "quality text",
-            "metadata text",
             "http_headers_zstd bytea",
             "text_id bigint",
             "html_id bigint",
+            "title_id bigint",
+            "byline_id bigint",
+            "fetched_url_id bigint",
+            "metadata_id bigint",
         ],
         "versions": [
             "article_id bigint",
@@ -161,6 +162,7 @@ def test_schema_snapshot(location: str) -> None:
         "alert_channels": ["channel text", "start_at bigint"],
         "analysis_rules": ["id bigint", "name text"],
         "dictionaries": ["id bigint", "data bytea"],
+        "strings": ["id bigint", "value text"],
         "alert_deliveries": [
             "channel text",
             "version_id text",

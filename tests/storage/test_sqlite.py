@@ -27,7 +27,7 @@ def test_archive_is_one_database_file_in_wal_mode(tmp_path: Path) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {
         "schema_migrations", "blobs", "articles", "aliases", "captures", "versions",
-        "alert_channels", "alert_deliveries", "analysis_rules", "dictionaries",
+        "alert_channels", "alert_deliveries", "analysis_rules", "dictionaries", "strings",
     }  # fmt: skip
 
 
@@ -63,19 +63,19 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             "article_id",
             "captured_at",
             "content_hash",
-            "title",
-            "byline",
             "published_at",
             "modified_at",
             "source",
-            "fetched_url",
             "http_status",
             "http_headers",
             "quality",
-            "metadata",
             "http_headers_zstd",
             "text_id",
             "html_id",
+            "title_id",
+            "byline_id",
+            "fetched_url_id",
+            "metadata_id",
         ],
         "versions": [
             "article_id",

@@ -4,8 +4,14 @@ A scheduled job records the response headers of every fetch, and a news site's c
 kilobyte or more, mostly the same names and policies on every page: stored as JSON they
 would outweigh the text of an article checked every few minutes. So each capture's
 headers are one zstd frame, compressed against a fixed raw-content dictionary of common
-header lines. Frames stand alone (no chain to decode), and a leading format byte names
-the dictionary, which therefore must never change: a new one gets a new format byte.
+header lines, and a leading format byte names the dictionary, which therefore must never
+change: a new one gets a new format byte.
+
+A page checked every few minutes answers with the same headers but for dates, ages and
+request ids, so most captures store theirs as a delta (format 2): a frame compressed
+against that dictionary followed by the headers of an earlier capture of the article,
+which the frame names by row id. That base is always a standalone (format 1) frame, so
+reading any capture's headers decodes at most two frames.
 """
 
 from __future__ import annotations
@@ -17,8 +23,12 @@ import zstandard
 
 Headers = tuple[tuple[str, str], ...]
 
-_FORMAT_V1 = b"\x01"
+FORMAT_V1 = b"\x01"
+_FORMAT_DELTA = b"\x02"
 _LEVEL = 9
+# A delta larger than this share of its base's frame is stored standalone instead, and
+# becomes the base of the captures after it.
+DELTA_MAX_RATIO = 0.5
 
 
 def serialise(headers: Sequence[Sequence[str]]) -> bytes:
@@ -129,15 +139,103 @@ def dictionary_v1() -> bytes:
 
 
 def compress(headers: Sequence[Sequence[str]]) -> bytes | None:
-    """A capture's headers as stored; None when there are none."""
-    return _FORMAT_V1 + _compressor.compress(serialise(headers)) if headers else None
+    """A capture's headers as stored standalone; None when there are none."""
+    return FORMAT_V1 + _compressor.compress(serialise(headers)) if headers else None
 
 
-def decompress(stored: bytes) -> Headers:
-    """Headers as :func:`compress` stored them; ValueError if they are damaged."""
-    if stored[:1] != _FORMAT_V1:
+# Deltas are small and many: no magic number, checksum or size in them (the size is
+# bounded by the base's, which the reader knows).
+_DELTA_PARAMS = zstandard.ZstdCompressionParameters.from_level(
+    _LEVEL,
+    format=zstandard.FORMAT_ZSTD1_MAGICLESS,
+    write_checksum=0,
+    write_content_size=0,
+    write_dict_id=0,
+)
+# A delta frame's headers are at most this many times as long as its base's.
+_MAX_GROWTH = 4
+
+
+def _delta_dictionary(base: bytes) -> zstandard.ZstdCompressionDict:
+    return zstandard.ZstdCompressionDict(
+        _V1.as_bytes() + base, dict_type=zstandard.DICT_TYPE_RAWCONTENT
+    )
+
+
+def compress_delta(
+    headers: Sequence[Sequence[str]], base_id: int, base: bytes, base_size: int
+) -> bytes | None:
+    """These headers as a delta against capture ``base_id``'s, or None if that does not pay.
+
+    ``base`` is what :func:`raw` gives for that capture's frame, ``base_size`` the
+    frame's length.
+    """
+    data = serialise(headers)
+    if len(data) > _MAX_GROWTH * len(base):
+        return None
+    compressor = zstandard.ZstdCompressor(
+        compression_params=_DELTA_PARAMS, dict_data=_delta_dictionary(base)
+    )
+    frame = _FORMAT_DELTA + _varint(base_id) + compressor.compress(data)
+    return frame if len(frame) <= DELTA_MAX_RATIO * base_size else None
+
+
+def base_of(stored: bytes) -> int | None:
+    """The capture a delta frame's headers are stored against; None for a standalone one."""
+    if stored[:1] != _FORMAT_DELTA:
+        return None
+    return _read_varint(stored, 1)[0]
+
+
+def raw(stored: bytes) -> bytes:
+    """The serialised headers of a standalone frame, as deltas against it are made."""
+    if stored[:1] != FORMAT_V1:
         raise ValueError(f"unknown headers format {stored[:1].hex()}")
     try:
-        return parse(_decompressor.decompress(stored[1:]))
+        return _decompressor.decompress(stored[1:])
     except zstandard.ZstdError as error:
         raise ValueError(f"damaged headers frame ({error})") from error
+
+
+def decompress(stored: bytes, base: bytes | None = None) -> Headers:
+    """Headers as stored; ``base`` is :func:`raw` of the base frame a delta names.
+
+    ValueError if they are damaged.
+    """
+    if stored[:1] != _FORMAT_DELTA:
+        return parse(raw(stored))
+    if base is None:
+        raise ValueError("a headers delta read without its base")
+    _, start = _read_varint(stored, 1)
+    try:
+        decompressor = zstandard.ZstdDecompressor(
+            dict_data=_delta_dictionary(base), format=zstandard.FORMAT_ZSTD1_MAGICLESS
+        )
+        limit = _MAX_GROWTH * len(base)
+        data = decompressor.decompressobj().decompress(stored[start:])
+        if len(data) > limit:
+            raise ValueError("damaged headers frame (too long)")
+        return parse(data)
+    except zstandard.ZstdError as error:
+        raise ValueError(f"damaged headers frame ({error})") from error
+
+
+def _varint(number: int) -> bytes:
+    out = bytearray()
+    while number >= 0x80:
+        out.append(number & 0x7F | 0x80)
+        number >>= 7
+    out.append(number)
+    return bytes(out)
+
+
+def _read_varint(data: bytes, start: int) -> tuple[int, int]:
+    """The varint at ``start`` and the offset after it; ValueError if it is cut short."""
+    number = shift = 0
+    for offset in range(start, min(len(data), start + 10)):
+        byte = data[offset]
+        number |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return number, offset + 1
+    raise ValueError("damaged headers frame (cut short)")

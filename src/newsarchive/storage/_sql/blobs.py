@@ -74,17 +74,21 @@ class SQLBlobs(SQLConnection):
         base: bytes | None,
         base_depth: int | None = None,
         hint: TextFrame | None = None,
+        *,
+        page: bool = False,
     ) -> int:
         """Store ``content`` once under its sha256 ``key``: a delta against ``base`` if it pays.
 
-        ``hint`` is a frame computed ahead, used when it has the base chosen here. Returns
-        the blob's depth in its delta chain.
+        ``hint`` is a frame computed ahead, used when it has the base chosen here. A
+        ``page`` (raw HTML) is coded as ``_blobs`` codes pages. Returns the blob's depth in
+        its delta chain.
         """
         if key == base and base_depth is not None:
             return base_depth  # the text did not change: the most common save of all
         if base is not None and base_depth is None:
             base_depth = self._blob_depth(base)
-        if base_depth is None or base_depth + 1 >= _blobs.KEYFRAME_INTERVAL:
+        interval = _blobs.PAGE_KEYFRAME_INTERVAL if page else _blobs.KEYFRAME_INTERVAL
+        if base_depth is None or base_depth + 1 >= interval:
             base = None
         dictionary = None
         if hint is not None and hint.base == (None if base is None else base.hex()):
@@ -104,7 +108,7 @@ class SQLBlobs(SQLConnection):
                 content = self._frame_content(hint)
             data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
             base_bytes = None if base is None else self._blob_bytes(base)
-            frame, is_delta = _blobs.encode(data, base_bytes)
+            frame, is_delta = _blobs.encode(data, base_bytes, page=page)
             if not is_delta:
                 dictionary = self._keyframe_dictionary(self._last_blob_id())
                 if dictionary is not None:

@@ -12,11 +12,12 @@ from ...models import Article, Capture, Change, Version
 from ...times import from_micros, to_micros
 from .. import AnalysisState, _analysis
 from .blobs import SQLBlobs
+from .headers import SQLHeaders
 from .links import ArticleLinks
-from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _stored_headers, _time
+from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _string, _time
 
 
-class SQLReader(SQLBlobs):
+class SQLReader(SQLBlobs, SQLHeaders):
     """The read side of the Store protocol."""
 
     def _version_from_row(self, url: str, row: Any, links: ArticleLinks | None = None) -> Version:
@@ -164,7 +165,7 @@ class SQLReader(SQLBlobs):
             html_hash=None if row[5] is None else bytes(row[5]).hex(),
             fetched_url=row[6],
             http_status=row[7],
-            http_headers=_stored_headers(int(row[0]), row[15], row[8]),
+            http_headers=self._stored_headers(int(row[0]), row[15], row[8]),
             quality=row[9],
             metadata=json.loads(row[10]) if row[10] else {},
             title=row[11],
@@ -199,7 +200,7 @@ class SQLReader(SQLBlobs):
     def source_metadata(self, source: str) -> list[tuple[str, datetime, Mapping[str, Any]]]:
         with self._read():
             rows = self._all(
-                "SELECT a.url, c.captured_at, c.metadata FROM captures c"
+                f"SELECT a.url, c.captured_at, {_string('metadata')} FROM captures c"
                 " JOIN articles a ON a.id = c.article_id"
                 " WHERE c.source = ? ORDER BY c.captured_at, c.id",
                 (source,),
@@ -229,7 +230,7 @@ class SQLReader(SQLBlobs):
             (article_id,),
         )
         title_row = self._one(
-            "SELECT c.title FROM versions v JOIN captures c ON c.id = v.capture_id"
+            f"SELECT {_string('title')} FROM versions v JOIN captures c ON c.id = v.capture_id"
             " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1",
             (article_id,),
         )
@@ -269,8 +270,9 @@ class SQLReader(SQLBlobs):
             where.append("v.stealth = 1")
         with self._read():
             rows = self._all(
-                "SELECT a.url, c.title, v.number, v.id, v.first_captured_at, v.reverted_to,"
-                " v.analysis_frame FROM versions v JOIN articles a ON a.id = v.article_id"
+                f"SELECT a.url, {_string('title')}, v.number, v.id, v.first_captured_at,"
+                " v.reverted_to, v.analysis_frame"
+                " FROM versions v JOIN articles a ON a.id = v.article_id"
                 " JOIN captures c ON c.id = v.capture_id"
                 f" WHERE {' AND '.join(where)}"
                 " ORDER BY v.first_captured_at DESC, a.url, v.number DESC LIMIT ?",

@@ -8,22 +8,27 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ...errors import StorageError
 from ...times import from_micros, to_micros
-from .. import CaptureRecord, _headers
+from .. import CaptureRecord
+
+
+def _string(column: str) -> str:
+    """SQL for a capture's value stored once in ``strings`` (see schema 11)."""
+    return f"(SELECT s.value FROM strings s WHERE s.id = c.{column}_id)"
+
 
 # A version's content hash is its first capture's: the versions table does not repeat it.
-_VERSION_COLUMNS = """v.number, v.id, c.content_hash, v.first_captured_at, v.last_captured_at,
+_VERSION_COLUMNS = f"""v.number, v.id, c.content_hash, v.first_captured_at, v.last_captured_at,
     v.capture_count, v.reverted_to, v.analysis_frame,
-    (SELECT t.hash FROM blobs t WHERE t.id = c.text_id), c.title, c.byline,
-    c.published_at, c.modified_at, c.metadata, v.article_id, v.capture_id"""
+    (SELECT t.hash FROM blobs t WHERE t.id = c.text_id), {_string("title")}, {_string("byline")},
+    c.published_at, c.modified_at, {_string("metadata")}, v.article_id, v.capture_id"""
 
 # Captures name their blobs by row id; what they return is the blobs' hashes.
-_CAPTURE_COLUMNS = """c.id, c.captured_at, c.source, c.content_hash,
+_CAPTURE_COLUMNS = f"""c.id, c.captured_at, c.source, c.content_hash,
     (SELECT t.hash FROM blobs t WHERE t.id = c.text_id),
     (SELECT h.hash FROM blobs h WHERE h.id = c.html_id),
-    c.fetched_url, c.http_status, c.http_headers, c.quality, c.metadata,
-    c.title, c.byline, c.published_at, c.modified_at, c.http_headers_zstd"""
+    {_string("fetched_url")}, c.http_status, c.http_headers, c.quality, {_string("metadata")},
+    {_string("title")}, {_string("byline")}, c.published_at, c.modified_at, c.http_headers_zstd"""
 
 
 T = TypeVar("T")
@@ -42,18 +47,6 @@ def _time(value: int | None) -> datetime | None:
 
 def _json(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else None
-
-
-def _stored_headers(
-    capture_id: int, frame: bytes | None, legacy_json: str | None
-) -> _headers.Headers:
-    """A capture's headers: a compressed frame, or JSON text in rows saved before frames."""
-    try:
-        if frame is not None:
-            return _headers.decompress(bytes(frame))
-        return _headers.parse(legacy_json) if legacy_json else ()
-    except ValueError as error:
-        raise StorageError(f"the stored headers of capture {capture_id} are damaged") from error
 
 
 def _content_fields(record: CaptureRecord) -> dict[str, Any]:

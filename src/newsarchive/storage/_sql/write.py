@@ -232,24 +232,12 @@ class SQLStore(SQLTimeline, AlertLog):
             None if latest is None else latest.depth,
             record.text_frame,
         )
-        html_key = None
-        if record.html is not None:
-            html = record.html
-            if isinstance(html, str):
-                html = html.encode("utf-8", "surrogatepass")
-            html_key = bytes.fromhex(sha256_hex(html))
-            html_base = self._one(
-                "SELECT h.hash FROM captures c JOIN blobs h ON h.id = c.html_id"
-                " WHERE c.article_id = ? AND c.html_id IS NOT NULL"
-                " ORDER BY c.captured_at DESC, c.id DESC LIMIT 1",
-                (article_id,),
-            )
-            self._put_blob(html_key, html, None if html_base is None else bytes(html_base[0]))
+        html_key = None if record.html is None else self._put_html(article_id, record.html)
         capture_id = int(
             self._one(
                 "INSERT INTO captures (article_id, captured_at, content_hash, text_id, html_id,"
-                " title, byline, published_at, modified_at, source, fetched_url, http_status,"
-                " http_headers_zstd, quality, metadata)"
+                " title_id, byline_id, published_at, modified_at, source, fetched_url_id,"
+                " http_status, http_headers_zstd, quality, metadata_id)"
                 " VALUES (?, ?, ?, (SELECT id FROM blobs WHERE hash = ?),"
                 " (SELECT id FROM blobs WHERE hash = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " RETURNING id",
@@ -259,20 +247,70 @@ class SQLStore(SQLTimeline, AlertLog):
                     chash,
                     text_key,
                     html_key,
-                    record.title,
-                    record.byline,
+                    self._string_id(record.title),
+                    self._string_id(record.byline),
                     _micros(record.published_at),
                     _micros(record.modified_at),
                     record.source,
-                    record.fetched_url,
+                    self._string_id(record.fetched_url),
                     record.http_status,
-                    _headers.compress(record.http_headers),
+                    self._headers_frame(article_id, record.http_headers),
                     record.quality,
-                    _json(dict(record.metadata)),
+                    self._string_id(_json(dict(record.metadata))),
                 ),
             )[0]
         )
         return capture_id, html_key, depth
+
+    def _string_id(self, value: str | None) -> int | None:
+        """The number ``value`` is stored under in ``strings``, storing it on first use."""
+        if value is None:
+            return None
+        row = self._one("SELECT id FROM strings WHERE value = ? LIMIT 1", (value,))
+        if row is None:
+            row = self._one("INSERT INTO strings (value) VALUES (?) RETURNING id", (value,))
+        return int(row[0])
+
+    def _put_html(self, article_id: int, html: str | bytes) -> bytes:
+        """Store a capture's page, a delta against the article's latest page when that
+        pays; returns the page's blob key."""
+        if isinstance(html, str):
+            html = html.encode("utf-8", "surrogatepass")
+        key = bytes.fromhex(sha256_hex(html))
+        latest = self._one(
+            "SELECT h.hash, h.depth FROM captures c JOIN blobs h ON h.id = c.html_id"
+            " WHERE c.article_id = ? AND c.html_id IS NOT NULL"
+            " ORDER BY c.captured_at DESC, c.id DESC LIMIT 1",
+            (article_id,),
+        )
+        if latest is None:
+            self._put_blob(key, html, None, page=True)
+        else:
+            self._put_blob(key, html, bytes(latest[0]), int(latest[1]), page=True)
+        return key
+
+    def _headers_frame(self, article_id: int, headers: _headers.Headers) -> bytes | None:
+        """Headers as stored: a delta against the base of the article's latest capture
+        when that pays (see ``_headers``), else standalone."""
+        if not headers:
+            return None
+        row = self._one(
+            "SELECT id, http_headers_zstd FROM captures WHERE article_id = ?"
+            " ORDER BY captured_at DESC, id DESC LIMIT 1",
+            (article_id,),
+        )
+        if row is not None and row[1] is not None:
+            base_id, frame = int(row[0]), bytes(row[1])
+            named = _headers.base_of(frame)
+            if named is not None:
+                base_id, frame = named, self._headers_base(named)
+            if frame[:1] == _headers.FORMAT_V1:
+                delta = _headers.compress_delta(
+                    headers, base_id, self._headers_raw(frame), len(frame)
+                )
+                if delta is not None:
+                    return delta
+        return _headers.compress(headers)
 
     def _capture_from_record(
         self,
