@@ -536,13 +536,10 @@ def _analyse_fields(old: Version, new: Version, found: _Found) -> None:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             label = _DATE_LABELS[name]
-            if before is None:
-                detail = f"{label} set to {_iso(after)}"
-            elif after is None:
-                detail = f"{label} removed (was {_iso(before)})"
-            else:
-                detail = f"{label} {_iso(before)} → {_iso(after)}"
-            found.add("dates-changed", detail)
+            change = f"{_iso(before)} → {_iso(after)}"
+            if before is None or after is None:
+                change = f"set to {_iso(after)}" if after else f"removed (was {_iso(before)})"
+            found.add("dates-changed", f"{label} {change}")
 
 
 def _find_revert(old: Version, new: Version, history: Sequence[Version]) -> int | None:
