@@ -1,6 +1,6 @@
 """Research exports of a large archive: rows per second and output size.
 
-python benchmarks/bench_export.py [--versions 1000000] [--runs 1] [--only-tables]
+python benchmarks/bench_export.py [--versions 1000000] [--runs 1] [--only-tables] [--steps N]
 
 Builds (once, kept under benchmarks/out/) an archive of generated news articles, each
 with 2–20 revisions of the kinds newsrooms make (see corpus.py), then times what a user
@@ -11,6 +11,10 @@ runs, whole process:
     newsarchive --archive DIR export --format parquet -o TABLES/ --no-sentence-edits
 
 and prints versions and rows per second, and each output's size beside the archive's.
+``--steps N`` instead breaks the CPU time of exporting the first N articles down by step,
+in one process: reading versions (rows and delta decompression), building their columns,
+splitting and aligning sentences, reading captures, building Arrow batches and writing
+Parquet.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -77,6 +82,58 @@ def timed(command: list[str]) -> tuple[float, float, dict[str, int]]:
     return wall, cpu, {k: v for k, v in report.items() if isinstance(v, int)}
 
 
+def steps(location: Path, articles: int) -> None:
+    """CPU seconds of each step of the Parquet export of the first ``articles`` articles."""
+    import pyarrow.parquet
+
+    from newsarchive.interop import parquet, research
+
+    spent: dict[str, float] = {}
+    clock = time.process_time()
+
+    def step(name: str) -> None:
+        nonlocal clock
+        now = time.process_time()
+        spent[name] = spent.get(name, 0.0) + now - clock
+        clock = now
+
+    with Archive.open(location, create=False) as archive:
+        chosen = archive.articles()[:articles]
+        step("listing articles")
+        rules = archive.rules or research.DEFAULT_RULES
+        batch: research.Columns = {n: [[] for _ in c] for n, c in research.TABLES.items()}
+        for article in chosen:
+            versions = archive.history(article.url)
+            step("reading versions")
+            research._add_versions(batch["versions"], versions)
+            step("version columns")
+            research._add_edits(batch["sentence_edits"], versions, rules)
+            step("sentence edits (split, align)")
+            captures = archive.captures(article.url)
+            step("reading captures")
+            research._add_captures(batch["captures"], captures)
+            step("capture columns")
+    records = parquet._record_batches(batch)
+    step("Arrow batches")
+    with tempfile.TemporaryDirectory() as out:
+        for name, record in records.items():
+            with pyarrow.parquet.ParquetWriter(
+                Path(out) / f"{name}.parquet",
+                record.schema,
+                compression="zstd",
+                compression_level=parquet.COMPRESSION_LEVEL,
+            ) as writer:
+                writer.write_batch(record)
+    step("writing Parquet")
+    total = sum(spent.values())
+    print(
+        f"{len(chosen):,} articles, {len(batch['versions'][0]):,} versions, "
+        f"{len(batch['sentence_edits'][0]):,} sentence edits: {total:.1f} s CPU"
+    )
+    for name, seconds in sorted(spent.items(), key=lambda item: -item[1]):
+        print(f"  {name:32} {seconds:7.2f} s  {seconds / total:6.1%}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--versions", type=int, default=1_000_000)
@@ -85,10 +142,16 @@ def main() -> None:
     parser.add_argument(
         "--only-tables", action="store_true", help="only the export without sentence edits"
     )
+    parser.add_argument(
+        "--steps", type=int, metavar="N", help="break down the CPU time of N articles' export"
+    )
     args = parser.parse_args()
     archive = args.out / f"archive-{args.versions}"
     if not archive.exists():
         build(archive, args.versions)
+    if args.steps:
+        steps(archive, args.steps)
+        return
     found = shutil.which("newsarchive")
     command = [found] if found else [sys.executable, "-m", "newsarchive.cli"]
     archived = size(archive)

@@ -35,7 +35,7 @@ def load() -> dict[str, list[list[str]]]:
 
 
 def _ours(text: str, lang: str) -> list[str]:
-    from newsarchive.analysis import sentences
+    from newsarchive.diff import sentences
 
     # The splitter caches paragraphs it has seen; timing must not profit from that.
     sentences._segment_cached.cache_clear()

@@ -142,7 +142,7 @@ def test_correction_is_reported_once_and_dates_in_plain_words(sample: Archive) -
             1,
             "“Correction: An earlier version of this article misstated the month of Sessions'…”",
         ),
-        ("dates-changed", 1, "last modified none → 2017-06-07T14:12:00Z"),
+        ("dates-changed", 1, "last modified set to 2017-06-07T14:12:00Z"),
     ]
 
 

@@ -363,3 +363,19 @@ def test_cli_parquet_into_an_existing_directory(tmp_path: Path, sample_dir: Path
     assert (tables / "versions.parquet").is_file()
     result = runner.invoke(cli, ["--archive", location, "export", "-o", str(tables)])
     assert result.exit_code == 2 and "is a directory" in result.stderr
+
+
+def test_plain_database_takes_the_same_options(built: Archive, tmp_path: Path) -> None:
+    here = export_sqlite(built, tmp_path / "here.db")
+    there = export_sqlite(built, tmp_path / "workers.db", workers=2)
+    plain = export_sqlite(built, tmp_path / "plain.db", edits=False)
+    assert here == there and here.sentence_edits > 0
+    assert attrs.evolve(here, sentence_edits=0) == plain
+    for name in TABLES:
+        rows = []
+        for path in ("here.db", "workers.db"):
+            with contextlib.closing(sqlite3.connect(tmp_path / path)) as db:
+                rows.append(db.execute(f"SELECT * FROM {name} ORDER BY rowid").fetchall())
+        assert rows[0] == rows[1] and rows[0], name
+    with contextlib.closing(sqlite3.connect(tmp_path / "plain.db")) as db:
+        assert db.execute("SELECT count(*) FROM sentence_edits").fetchone() == (0,)

@@ -431,3 +431,25 @@ def test_paragraph_view_shows_a_new_paragraph_before_the_one_it_precedes() -> No
     text = render_text(d, color=False)
     assert text.index("{+A new paragraph") < text.index("[-The minister said she would stay")
     assert text.index("[-The minister") < text.index("{+The minister said she would not")
+
+
+@pytest.mark.parametrize("granularity", ["word", "sentence", "paragraph"])
+def test_last_paragraph_folds_when_paragraphs_are_added_after_it(granularity: str) -> None:
+    """Only the line break after it changed: the paragraph itself is unchanged."""
+    last = "The last paragraph " + "says something long about the budget " * 6 + "and ends."
+    old = "First stays.\n\n" + last + "\n"
+    new = old + "\nA new closing paragraph.\n"
+    d = diff_versions(_version(1, old), _version(2, new), granularity=granularity)  # type: ignore[arg-type]
+    text = render_text(d, color=False)
+    assert "The last paragraph says something long about the ⋯ 27 more words ⋯" in text
+    assert "{+A new closing paragraph.+}" in text
+
+
+def test_a_paragraph_split_is_never_folded_away() -> None:
+    """A line break inserted inside a paragraph is the change itself, and stays shown."""
+    first = "One sentence " + "goes on about the budget " * 8 + "here."
+    second = "Another sentence " + "goes on about the budget " * 8 + "there."
+    old = "Intro.\n\n" + first + " " + second + "\n"
+    new = "Intro.\n\n" + first + "\n\n" + second + "\n"
+    text = render_text(diff_versions(_version(1, old), _version(2, new)), color=False)
+    assert first + "[- -]{+¶+}\n\nAnother sentence" in text

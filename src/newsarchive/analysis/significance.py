@@ -536,7 +536,13 @@ def _analyse_fields(old: Version, new: Version, found: _Found) -> None:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             label = _DATE_LABELS[name]
-            found.add("dates-changed", f"{label} {_iso(before)} → {_iso(after)}")
+            if before is None:
+                detail = f"{label} set to {_iso(after)}"
+            elif after is None:
+                detail = f"{label} removed (was {_iso(before)})"
+            else:
+                detail = f"{label} {_iso(before)} → {_iso(after)}"
+            found.add("dates-changed", detail)
 
 
 def _find_revert(old: Version, new: Version, history: Sequence[Version]) -> int | None:
@@ -554,7 +560,7 @@ _DATE_LABELS = {"published_at": "published", "modified_at": "last modified"}
 
 def _iso(value: Any) -> str:
     # The same form as every other time the archive prints: UTC with a "Z".
-    return format_time(value) or "none"
+    return format_time(value) or ""
 
 
 def _collapse(text: str) -> str:

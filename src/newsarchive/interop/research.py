@@ -9,12 +9,13 @@
 
 :data:`TABLES` names each table's columns and their types; ``docs/exports.md``
 describes them. :func:`iter_batches` reads the archive article by article and hands out
-rows in bounded batches, so the writers (:mod:`.parquet`, the plain SQLite database of
+columns in bounded batches, so the writers (:mod:`.parquet`, the plain SQLite database of
 :mod:`newsarchive.storage.plaindb`) run in constant memory whatever the archive's size.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -25,20 +26,26 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import attrs
 
-from ..analysis import segment
-from ..analysis.edits import sentence_edits
 from ..analysis.rules import DEFAULT_RULES, Rules
-from ..models import Article, Version
+from ..models import Article, Capture, Version
+from .sentence_table import SentenceSplit, SentenceSplitter, edit_operations
 
 if TYPE_CHECKING:
     from ..archive import Archive
 
-__all__ = ["TABLES", "ExportReport", "default_workers", "export_sqlite", "iter_batches"]
+__all__ = [
+    "TABLES",
+    "Columns",
+    "ExportReport",
+    "default_workers",
+    "export_sqlite",
+    "iter_batches",
+]
 
 # Column types: string, int, bool, timestamp (UTC, microseconds), strings (a list of
 # strings), json (a JSON document as a string).
@@ -102,6 +109,9 @@ BATCH_ROWS = 5_000
 PARALLEL_MIN_VERSIONS = 5_000
 
 Row = tuple[Any, ...]
+#: One batch: each table's values, column by column in :data:`TABLES` order.
+Columns = dict[str, list[list[Any]]]
+Built = TypeVar("Built")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -117,32 +127,38 @@ class ExportReport:
 
 def iter_batches(
     archive: Archive,
+    finish: Callable[[Columns], Built],
     *,
     edits: bool = True,
     workers: int = 0,
     on_progress: Callable[[int, int], None] | None = None,
-) -> Iterator[dict[str, list[Row]]]:
-    """Every table's rows, in batches of whole articles, as tuples in :data:`TABLES` order.
+) -> Iterator[Built]:
+    """Every table's values, in batches of whole articles, each passed through ``finish``.
 
     Args:
         archive: the archive to read.
+        finish: turns a batch's :data:`Columns` into what the writer takes (Arrow
+            record batches, rows for SQLite); it runs where the batch was built, so in
+            the workers when there are any. A module-level function (or a partial of
+            one), so that workers can be handed it.
         edits: compute ``sentence_edits`` (aligning each version with the one before, the
             costliest part by far); without, that table is left empty.
-        workers: processes that build rows, each reading the archive itself, while this
-            one hands them out (0: build them here). A few batches at a time are in
-            flight, so memory stays bounded. An archive in memory is read here.
+        workers: processes that build batches, each reading the archive itself, while
+            this one hands them out and writes (0: build them here). A few batches at a
+            time are in flight, so memory stays bounded. An archive in memory is read here.
         on_progress: called with (articles done, articles in total) after each batch.
 
     Returns:
-        Batches mapping each table's name to its rows (a table may have none in a batch).
+        The finished batches, in article order.
     """
     articles = archive.articles()
     rules = archive.rules or DEFAULT_RULES
     chunks = _chunks(articles)
+    batches: Iterator[tuple[int, Built]]
     if workers > 0 and archive.location != ":memory:":
-        batches = _in_workers(archive.location, rules, chunks, edits, workers)
+        batches = _in_workers(archive.location, rules, chunks, edits, workers, finish)
     else:
-        batches = (_rows(archive, chunk, rules, edits) for chunk in chunks)
+        batches = ((len(c), finish(_columns(archive, c, rules, edits))) for c in chunks)
     done = 0
     for count, batch in batches:
         done += count
@@ -175,16 +191,21 @@ def _chunks(articles: list[Article]) -> Iterator[list[Article]]:
 
 
 def _in_workers(
-    location: str, rules: Rules, chunks: Iterator[list[Article]], edits: bool, workers: int
-) -> Iterator[tuple[int, dict[str, list[Row]]]]:
+    location: str,
+    rules: Rules,
+    chunks: Iterator[list[Article]],
+    edits: bool,
+    workers: int,
+    finish: Callable[[Columns], Built],
+) -> Iterator[tuple[int, Built]]:
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
-    pending: deque[Future[tuple[int, dict[str, list[Row]]]]] = deque()
+    pending: deque[Future[tuple[int, Built]]] = deque()
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_ignore_interrupts
     ) as pool:
         try:
             for chunk in chunks:
-                pending.append(pool.submit(_rows_at, location, rules, chunk, edits))
+                pending.append(pool.submit(_build_at, location, rules, chunk, edits, finish))
                 if len(pending) > 2 * workers:
                     yield pending.popleft().result()
             while pending:
@@ -202,72 +223,101 @@ def _ignore_interrupts() -> None:
 _opened: dict[str, Archive] = {}
 
 
-def _rows_at(
-    location: str, rules: Rules, articles: list[Article], edits: bool
-) -> tuple[int, dict[str, list[Row]]]:
-    """``_rows`` in a worker process, which opens the archive once."""
+def _build_at(
+    location: str,
+    rules: Rules,
+    articles: list[Article],
+    edits: bool,
+    finish: Callable[[Columns], Built],
+) -> tuple[int, Built]:
+    """A finished batch, built in a worker process, which opens the archive once."""
     from ..archive import Archive
 
     archive = _opened.get(location)
     if archive is None:
         archive = _opened[location] = Archive.open(location, create=False)
-    return _rows(archive, articles, rules, edits)
+    return len(articles), finish(_columns(archive, articles, rules, edits))
 
 
-def _rows(
-    archive: Archive, articles: list[Article], rules: Rules, edits: bool
-) -> tuple[int, dict[str, list[Row]]]:
-    batch: dict[str, list[Row]] = {name: [] for name in TABLES}
+def _columns(archive: Archive, articles: list[Article], rules: Rules, edits: bool) -> Columns:
+    batch: Columns = {name: [[] for _ in columns] for name, columns in TABLES.items()}
     for article in articles:
-        batch["articles"].append(_article_row(article))
-        previous: Version | None = None
-        before = None
-        for version in archive.history(article.url):
-            batch["versions"].append(_version_row(version))
-            if not edits:
-                now = None
-            elif previous is not None and version.text_hash == previous.text_hash:
-                now = before  # the same text (a new title or date): no sentence changed
-            else:
-                now = segment(version.text)
-            if (
-                previous is not None
-                and before is not None
-                and now is not None
-                and now is not before
-            ):
-                for edit in sentence_edits(before, now, rules=rules):
-                    batch["sentence_edits"].append(
-                        (
-                            version.url,
-                            version.number,
-                            version.id,
-                            previous.number,
-                            edit.action,
-                            list(edit.reasons),
-                            edit.old_index,
-                            edit.new_index,
-                            _text(edit.old),
-                            _text(edit.new),
-                        )
-                    )
-            previous, before = version, now
-        for capture in archive.captures(article.url):
-            batch["captures"].append(
-                (
-                    capture.url,
-                    capture.id,
-                    capture.captured_at,
-                    capture.source,
-                    capture.fetched_url,
-                    capture.http_status,
-                    capture.quality,
-                    capture.version or None,
-                    capture.version_id or None,
-                    _json(capture.metadata),
-                )
-            )
-    return len(articles), batch
+        for column, value in zip(batch["articles"], _article_row(article), strict=True):
+            column.append(value)
+        versions = archive.history(article.url)
+        _add_versions(batch["versions"], versions)
+        if edits:
+            _add_edits(batch["sentence_edits"], versions, rules)
+        _add_captures(batch["captures"], archive.captures(article.url))
+    return batch
+
+
+def _add_edits(columns: list[list[Any]], versions: list[Version], rules: Rules) -> None:
+    """Each version's sentence operations against the one before it."""
+    splitter = SentenceSplitter()
+    previous: Version | None = None
+    before: SentenceSplit | None = None
+    for version in versions:
+        if previous is None or before is None or version.text_hash != previous.text_hash:
+            now = splitter.split(version.text)
+            if previous is not None and before is not None:
+                for operation in edit_operations(before, now, rules):
+                    action, reasons, old_index, new_index, old, new = operation
+                    for column, value in zip(
+                        columns,
+                        (version.url, version.number, version.id, previous.number, action,
+                         reasons, old_index, new_index, _text(old), _text(new)),
+                        strict=True,
+                    ):  # fmt: skip
+                        column.append(value)
+            before = now
+        # The same text (a new title or date) has no sentence operations.
+        previous = version
+
+
+def _add_versions(columns: list[list[Any]], versions: list[Version]) -> None:
+    analyses = [version.analysis or {} for version in versions]
+    values: list[list[Any]] = [
+        [v.url for v in versions],
+        [v.number for v in versions],
+        [v.id for v in versions],
+        [v.first_captured_at for v in versions],
+        [v.last_captured_at for v in versions],
+        [v.capture_count for v in versions],
+        [_text(v.title) for v in versions],
+        [_text(v.byline) for v in versions],
+        [v.published_at for v in versions],
+        [v.modified_at for v in versions],
+        [_text(v.text) for v in versions],
+        [a.get("level") for a in analyses],
+        [_codes(a.get("reasons")) for a in analyses],
+        [a.get("stealth") for a in analyses],
+        [v.reverted_to for v in versions],
+        [_json(v.metadata) for v in versions],
+    ]
+    for column, added in zip(columns, values, strict=True):
+        column.extend(added)
+
+
+def _codes(reasons: list[dict[str, Any]] | None) -> list[str] | None:
+    return None if reasons is None else [r["code"] for r in reasons]
+
+
+def _add_captures(columns: list[list[Any]], captures: list[Capture]) -> None:
+    values: list[list[Any]] = [
+        [c.url for c in captures],
+        [c.id for c in captures],
+        [c.captured_at for c in captures],
+        [c.source for c in captures],
+        [c.fetched_url for c in captures],
+        [c.http_status for c in captures],
+        [c.quality for c in captures],
+        [c.version or None for c in captures],
+        [c.version_id or None for c in captures],
+        [_json(c.metadata) for c in captures],
+    ]
+    for column, added in zip(columns, values, strict=True):
+        column.extend(added)
 
 
 def _article_row(article: Article) -> Row:
@@ -280,29 +330,6 @@ def _article_row(article: Article) -> Row:
         article.last_captured_at,
         article.version_count,
         article.capture_count,
-    )
-
-
-def _version_row(version: Version) -> Row:
-    analysis = version.analysis or {}
-    reasons = analysis.get("reasons")
-    return (
-        version.url,
-        version.number,
-        version.id,
-        version.first_captured_at,
-        version.last_captured_at,
-        version.capture_count,
-        _text(version.title),
-        _text(version.byline),
-        version.published_at,
-        version.modified_at,
-        _text(version.text),
-        analysis.get("level"),
-        None if reasons is None else [r["code"] for r in reasons],
-        analysis.get("stealth"),
-        version.reverted_to,
-        _json(version.metadata),
     )
 
 
@@ -349,9 +376,9 @@ def export_sqlite(
     Raises:
         StorageError: the file could not be written.
     """
-    from ..storage.plaindb import write_plain_database
+    from ..storage.plaindb import plain_rows, write_plain_database
 
-    counts = write_plain_database(
-        Path(path), TABLES, iter_batches(archive, on_progress=on_progress)
-    )
-    return ExportReport(**counts)
+    # Rows are made plain (times as text, lists as JSON) where they are built.
+    finish = functools.partial(plain_rows, TABLES)
+    batches = iter_batches(archive, finish, edits=edits, workers=workers, on_progress=on_progress)
+    return ExportReport(**write_plain_database(Path(path), TABLES, batches))

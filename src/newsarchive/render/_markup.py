@@ -41,10 +41,18 @@ def summary_of(
     }
 
 
+# Codes whose words alone would read alike: one is a date written in the text, the
+# other the dates the page declares about itself.
+_REASON_WORDS = {
+    "date-changed": "date in the text changed",
+    "dates-changed": "declared dates changed",
+}
+
+
 def reason_text(reason: str | Mapping[str, Any]) -> str:
     """A reason code as words, with its count and detail when it has them."""
     if isinstance(reason, str):
-        return reason.replace("_", " ").replace("-", " ")
+        return _REASON_WORDS.get(reason) or reason.replace("_", " ").replace("-", " ")
     text = reason_text(str(reason.get("code", "")))
     count = reason.get("count", 1)
     if isinstance(count, int) and count > 1:

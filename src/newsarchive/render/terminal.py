@@ -216,6 +216,18 @@ def _apart(ops: Sequence[DiffOp], *, whole_paragraphs: bool) -> list[DiffOp]:
     return out
 
 
+def _only_break_changed(unit: list[_Piece]) -> bool:
+    """Whether all that changed in ``unit`` is the line break at its end."""
+    edges = [k for k, (op, _, _) in enumerate(unit) if op != EQUAL]
+    return (
+        bool(edges)
+        and edges[0] > 0
+        and edges[-1] == len(unit) - 1
+        and all(not unit[k][1].strip() and not unit[k][2] for k in edges)
+        and all(unit[k][0] == EQUAL for k in range(edges[0]))
+    )
+
+
 def _body(
     ops: Sequence[DiffOp], color: bool, context: int | None, *, whole_paragraphs: bool = False
 ) -> str:
@@ -223,6 +235,11 @@ def _body(
         ops = _in_reading_order(ops)
     units = _units(_apart(ops, whole_paragraphs=whole_paragraphs))
     changed = [any(op != EQUAL for op, _, _ in unit) for unit in units]
+    for i in range(len(units) - 1):
+        if changed[i] and changed[i + 1] and _only_break_changed(units[i]):
+            # The line break that opens the change below: the paragraph itself is
+            # unchanged, and folds like one.
+            changed[i] = False
     if context is None:
         keep = [True] * len(units)
     else:

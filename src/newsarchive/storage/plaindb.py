@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import StorageError
 from ..times import format_time
 
-__all__ = ["read_table", "table_names", "write_plain_database"]
+__all__ = ["plain_rows", "read_table", "table_names", "write_plain_database"]
 
 _SQL_TYPES = {
     "string": "TEXT",
@@ -45,7 +45,8 @@ def write_plain_database(
         path: the file to write; replaced once the new one is complete.
         tables: each table's columns as (name, type) pairs; types are ``string``,
             ``int``, ``bool``, ``timestamp``, ``strings`` and ``json``.
-        batches: rows per table, as tuples in column order.
+        batches: rows per table, as tuples in column order, made plain by
+            :func:`plain_rows`.
 
     Returns:
         Rows written per table.
@@ -70,10 +71,7 @@ def write_plain_database(
                     if rows:
                         columns = tables[name]
                         marks = ", ".join("?" * len(columns))
-                        db.executemany(
-                            f'INSERT INTO "{name}" VALUES ({marks})',
-                            (_plain_row(row, columns) for row in rows),
-                        )
+                        db.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
                         counts[name] += len(rows)
                 db.execute("COMMIT")
             _index(db, tables)
@@ -105,20 +103,39 @@ def _index(db: sqlite3.Connection, tables: Mapping[str, Sequence[tuple[str, str]
             db.execute(f'INSERT INTO "{fts}" ("{fts}") VALUES (\'rebuild\')')
 
 
-def _plain_row(row: Sequence[Any], columns: Sequence[tuple[str, str]]) -> tuple[Any, ...]:
-    out: list[Any] = []
-    for value, (_, kind) in zip(row, columns, strict=True):
-        if value is None:
-            out.append(None)
-        elif kind == "timestamp":
-            out.append(format_time(value) if isinstance(value, datetime) else value)
-        elif kind == "strings":
-            out.append(json.dumps(list(value), ensure_ascii=False))
-        elif kind == "bool":
-            out.append(int(bool(value)))
-        else:
-            out.append(value)
-    return tuple(out)
+def plain_rows(
+    tables: Mapping[str, Sequence[tuple[str, str]]],
+    columns: Mapping[str, Sequence[Sequence[Any]]],
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Each table's rows as SQLite stores them, from its values column by column.
+
+    Times become ISO 8601 UTC text, lists JSON arrays, booleans 0 or 1; None stays NULL.
+
+    Args:
+        tables: each table's columns as (name, type) pairs.
+        columns: each table's values, one sequence per column in ``tables`` order.
+
+    Returns:
+        Each table's rows, as tuples in column order.
+    """
+    plain: dict[str, list[tuple[Any, ...]]] = {}
+    for name, values in columns.items():
+        converted = [
+            _plain_column(column, kind)
+            for column, (_, kind) in zip(values, tables[name], strict=True)
+        ]
+        plain[name] = list(zip(*converted, strict=True))
+    return plain
+
+
+def _plain_column(values: Sequence[Any], kind: str) -> Sequence[Any]:
+    if kind == "timestamp":
+        return [format_time(v) if isinstance(v, datetime) else v for v in values]
+    if kind == "strings":
+        return [None if v is None else json.dumps(list(v), ensure_ascii=False) for v in values]
+    if kind == "bool":
+        return [None if v is None else int(bool(v)) for v in values]
+    return values
 
 
 def table_names(path: Path) -> list[str]:

@@ -19,6 +19,11 @@ class ArticleLinks:
         self._article_id = article_id
         self._refs: dict[str, int] = {}
         self._captures: dict[int, tuple[int, bytes, bytes]] = {}
+        self._heads: dict[int, str] = {}
+
+    def know_head(self, capture_id: int, version_id: str) -> None:
+        """Remember which version ``capture_id`` heads, read with the versions themselves."""
+        self._heads[capture_id] = version_id
 
     def _capture(self, capture_id: int) -> tuple[int, bytes, bytes]:
         found = self._captures.get(capture_id)
@@ -38,8 +43,23 @@ class ArticleLinks:
         return self._store._blob_bytes(self._capture(capture_id)[2])
 
     def version_id(self, capture_id: int) -> str:
-        at, content_hash, _ = self._capture(capture_id)
-        return _timeline.version_id(self._url, at, content_hash)
+        """The id of the version ``capture_id`` heads.
+
+        Read from the versions table rather than derived: reading an archive then never
+        hashes, and never loads OpenSSL for it. A capture that heads no version (a frame
+        written before its neighbour was re-headed) gets the id it would have had.
+        """
+        known = self._heads.get(capture_id)
+        if known is None:
+            row = self._store._one(
+                "SELECT id FROM versions WHERE article_id = ? AND capture_id = ?",
+                (self._article_id, capture_id),
+            )
+            if row is None:
+                at, content_hash, _ = self._capture(capture_id)
+                return _timeline.version_id(self._url, at, content_hash)
+            known = self._heads[capture_id] = str(row[0])
+        return known
 
     def capture_of(self, version_id: str) -> int | None:
         row = self._store._one(

@@ -51,6 +51,8 @@ class SQLReader(SQLBlobs):
             (article_id,),
         )
         links = ArticleLinks(self, url, article_id)
+        for row in rows:
+            links.know_head(int(row[15]), str(row[1]))
         return [self._version_from_row(url, r, links) for r in rows]
 
     def _version_where(self, url: str, where: str, params: Sequence[Any]) -> Version | None:
