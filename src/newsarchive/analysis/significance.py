@@ -1,10 +1,9 @@
 """Judge how much a new version changed, and why.
 
-``analyse`` aligns the sentences of two versions, classifies every change into
-reason codes (see ``docs/analysis.md``) and takes the highest level among them:
-``none`` < ``cosmetic`` < ``minor`` < ``substantive``. A change is ``stealth``
-when it is substantive but the page neither declares a new modification time nor
-adds a correction or update note.
+``analyse`` aligns the sentences of two versions, classifies every change into reason
+codes (see ``docs/analysis.md``) and takes the highest level among them: ``none`` <
+``cosmetic`` < ``minor`` < ``substantive``. A change is ``stealth`` when it is substantive
+but the page neither declares a new modification time nor adds a correction or update note.
 """
 
 from __future__ import annotations
@@ -536,12 +535,11 @@ def _analyse_fields(old: Version, new: Version, found: _Found) -> None:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             label = _DATE_LABELS[name]
+            detail = f"{label} {_iso(before)} → {_iso(after)}"
             if before is None:
                 detail = f"{label} set to {_iso(after)}"
             elif after is None:
                 detail = f"{label} removed (was {_iso(before)})"
-            else:
-                detail = f"{label} {_iso(before)} → {_iso(after)}"
             found.add("dates-changed", detail)
 
 
