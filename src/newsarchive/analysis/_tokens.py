@@ -5,18 +5,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from diff_match_patch import diff_match_patch
+from fast_diff_match_patch import diff as _compiled_diff
 
 from ..diff import diff_texts
-from ..models import EQUAL, TextDiff
+from ..models import DELETE, EQUAL, INSERT, TextDiff
 
 # Words keep inner apostrophes and hyphens so "don't" or "re-elect" change as one token.
 _TOKEN = re.compile(r"\w+(?:['’-]\w+)*|\s+|[^\w\s]")
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
-_DMP = diff_match_patch()
-# No time limit: inputs are single sentences, and a deadline would make output machine-dependent.
-_DMP.Diff_Timeout = 0
+_OPS = {"=": EQUAL, "-": DELETE, "+": INSERT}
 
 
 def tokens(text: str) -> list[str]:
@@ -50,9 +48,23 @@ def diff_sequences(a: list[str], b: list[str]) -> list[tuple[int, list[str]]]:
     if a == b:
         return [(EQUAL, a)] if a else []
     ea, eb = encode([a, b])
-    decode = {ch: item for ch, item in zip(ea + eb, a + b, strict=True)}
-    runs: list[tuple[int, str]] = _DMP.diff_main(ea, eb, False)
-    return [(op, [decode[ch] for ch in chunk]) for op, chunk in runs]
+    # Google's diff-match-patch compiled (the same algorithm and output as its Python
+    # port, some five times faster). No time limit: inputs are single sentences, and a
+    # deadline would make output machine-dependent.
+    runs: list[tuple[str, int]] = _compiled_diff(
+        ea, eb, timelimit=0, checklines=False, cleanup="No"
+    )
+    out: list[tuple[int, list[str]]] = []
+    i = j = 0
+    for op, size in runs:
+        if op == "+":
+            out.append((INSERT, b[j : j + size]))
+            j += size
+        else:
+            out.append((_OPS[op], a[i : i + size]))
+            i += size
+            j += size if op == "=" else 0
+    return out
 
 
 def word_diff(old: str, new: str) -> TextDiff:

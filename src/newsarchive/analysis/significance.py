@@ -1,10 +1,9 @@
 """Judge how much a new version changed, and why.
 
-``analyse`` aligns the sentences of two versions, classifies every change into
-reason codes (see ``docs/analysis.md``) and takes the highest level among them:
-``none`` < ``cosmetic`` < ``minor`` < ``substantive``. A change is ``stealth``
-when it is substantive but the page neither declares a new modification time nor
-adds a correction or update note.
+``analyse`` aligns the sentences of two versions, classifies every change into reason
+codes (see ``docs/analysis.md``) and takes the highest level among them: ``none`` <
+``cosmetic`` < ``minor`` < ``substantive``. A change is ``stealth`` when it is substantive
+but the page neither declares a new modification time nor adds a correction or update note.
 """
 
 from __future__ import annotations

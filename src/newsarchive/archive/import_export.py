@@ -59,7 +59,8 @@ class ImportExport:
                 where they cannot be forked they import the main module, so a script that
                 passes ``workers`` should guard its entry point with
                 ``if __name__ == "__main__"``.
-            on_progress: called with (bytes read, total) after each batch.
+            on_progress: called with (bytes read, total) as lines are read, at most one
+                batch ahead of what is saved, and after each batch.
             atomic: all or nothing: if any line cannot be used, nothing is imported (the
                 report lists every such line), and the captures are written in one
                 transaction. They are held in memory until then.

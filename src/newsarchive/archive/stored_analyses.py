@@ -8,6 +8,7 @@ a version's neighbours or revert mark changed, are computed.
 from __future__ import annotations
 
 import functools
+from collections import deque
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -34,19 +35,42 @@ class StoredAnalyses:
         """Store the analyses these articles lack; a save runs it inside its transaction.
 
         With ``pool``, the analyses are computed in its worker processes (see
-        :func:`_start_analysis_worker`).
+        :func:`_start_analysis_worker`) while this process reads the next articles'
+        versions and stores the analyses already back.
         """
-        jobs = [(url, *job) for url in urls for job in self._jobs(url)]
-        pairs = [_Pair(previous, version, earlier) for _, version, previous, _, earlier in jobs]
-        if pool is not None and len(jobs) > 1:
-            summaries = list(pool.map(_analyse_pair, pairs, chunksize=max(1, len(pairs) // 8)))
-        else:
-            summaries = [_summary(pair, self.rules) for pair in pairs]
-        by_url: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-        for (url, version, _, basis, _), summary in zip(jobs, summaries, strict=True):
-            by_url.setdefault(url, []).append((version.id, {**summary, **basis}))
-        for url, items in by_url.items():
-            self.store.set_analyses(url, items)
+        if pool is None:
+            for url in urls:
+                self.store.set_analyses(url, self.stale(url))
+            return
+        pending: deque[tuple[list[tuple[str, list[str], list[dict[str, Any]]]], Any]] = deque()
+        chunk: list[tuple[str, list[str], list[dict[str, Any]]]] = []
+        pairs: list[_Pair] = []
+        weight = 0
+
+        def store_done(block: bool) -> None:
+            # In the order sent, so the same import always writes in the same order.
+            while pending and (block or pending[0][1].done()):
+                articles, future = pending.popleft()
+                summaries = iter(future.result())
+                for url, ids, bases in articles:
+                    items = [(i, {**next(summaries), **b}) for i, b in zip(ids, bases, strict=True)]
+                    self.store.set_analyses(url, items)
+
+        for url in urls:
+            jobs = self._jobs(url)
+            if not jobs:
+                continue
+            chunk.append((url, [j[0].id for j in jobs], [j[2] for j in jobs]))
+            for version, previous, _, earlier in jobs:
+                pairs.append(_Pair(previous, version, earlier))
+                weight += _weight(previous, version)
+            if weight >= _CHUNK_WEIGHT:
+                pending.append((chunk, pool.submit(_analyse_pairs, pairs)))
+                chunk, pairs, weight = [], [], 0
+                store_done(block=False)
+        if pairs:
+            pending.append((chunk, pool.submit(_analyse_pairs, pairs)))
+        store_done(block=True)
 
     def stale(self, url: str) -> list[tuple[str, dict[str, Any]]]:
         rules = self.rules
@@ -69,6 +93,7 @@ class StoredAnalyses:
         rules_id = self.rules.rules_id
         states = self.store.analysis_states(url)
         jobs = []
+        read: dict[int, Version] = {}
         for index, state in enumerate(states):
             basis = {
                 "against": states[index - 1].id if index else None,
@@ -79,9 +104,13 @@ class StoredAnalyses:
                 current.get(k, "") == v for k, v in basis.items()
             ):
                 continue
-            version = self.store.version(url, state.number)
-            previous = self.store.version(url, state.number - 1) if index else None
+            # Consecutive new versions share one: read once, and sent to a worker once.
+            version = read.get(state.number) or self.store.version(url, state.number)
+            previous = None
+            if index:
+                previous = read.get(state.number - 1) or self.store.version(url, state.number - 1)
             assert version is not None
+            read = {version.number: version}
             jobs.append((version, previous, basis, self._headline_history(version, previous)))
         return jobs
 
@@ -161,6 +190,28 @@ def _start_analysis_worker(rules: Rules) -> None:
     _worker_rules = rules
 
 
-def _analyse_pair(pair: _Pair) -> dict[str, Any]:
-    assert _worker_rules is not None
-    return _summary(pair, _worker_rules)
+def _analyse_pairs(pairs: list[_Pair]) -> list[dict[str, Any]]:
+    rules = _worker_rules
+    assert rules is not None
+    return [_summary(pair, rules) for pair in pairs]
+
+
+# Work sent to a worker at once, in characters of text weighed as :func:`_weight` does:
+# some ten typical pairs, so that sending costs little beside analysing, while the last
+# piece of a batch keeps the other worker idle only briefly.
+_CHUNK_WEIGHT = 200_000
+
+
+def _weight(previous: Version | None, version: Version) -> int:
+    """What analysing a pair is likely to cost, in characters of text.
+
+    A rewrite (few paragraphs in common) pairs many unlike sentences and costs some ten
+    times an edit of the same length.
+    """
+    if previous is None:
+        return len(version.text)
+    size = len(previous.text) + len(version.text)
+    old = set(previous.text.splitlines())
+    new = version.text.splitlines()
+    shared = sum(line in old for line in new)
+    return size if 2 * shared >= len(new) else 10 * size
