@@ -385,7 +385,6 @@ class Archive(ImportExport):
             summary = diff_summary(diff_versions(versions[i - 1], v)) if i else entry.summary
             entries.append(attrs.evolve(entry, summary=summary))
         return entries
-        return entries
 
     def source_metadata(self, source: str) -> list[tuple[str, datetime, Mapping[str, Any]]]:
         """(article URL, capture time, metadata) of every capture from ``source``, in time order."""
