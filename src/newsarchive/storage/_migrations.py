@@ -12,6 +12,24 @@ from ._sql.links import ArticleLinks
 
 Execute = Callable[[str, Sequence[Any]], Any]
 
+
+def _named_strings(id_type: str) -> list[str]:
+    """Fill ``strings`` from the captures, then name the captures' values by number."""
+    columns = ("title", "byline", "fetched_url", "metadata")
+    return [
+        "INSERT INTO strings (value) SELECT value FROM ("
+        " SELECT title AS value FROM captures UNION SELECT byline FROM captures"
+        " UNION SELECT fetched_url FROM captures UNION SELECT metadata FROM captures"
+        ") s WHERE value IS NOT NULL ORDER BY value",
+        *(f"ALTER TABLE captures ADD COLUMN {c}_id {id_type}" for c in columns),
+        "UPDATE captures SET "
+        + ", ".join(
+            f"{c}_id = (SELECT id FROM strings WHERE value = captures.{c})" for c in columns
+        ),
+        *(f"ALTER TABLE captures DROP COLUMN {c}" for c in columns),
+    ]
+
+
 SQLITE: list[list[str]] = [
     [
         """CREATE TABLE blobs (
@@ -153,22 +171,7 @@ SQLITE: list[list[str]] = [
             id INTEGER PRIMARY KEY,
             value TEXT NOT NULL UNIQUE
         )""",
-        "INSERT INTO strings (value) SELECT value FROM ("
-        " SELECT title AS value FROM captures UNION SELECT byline FROM captures"
-        " UNION SELECT fetched_url FROM captures UNION SELECT metadata FROM captures"
-        ") s WHERE value IS NOT NULL ORDER BY value",
-        "ALTER TABLE captures ADD COLUMN title_id INTEGER",
-        "ALTER TABLE captures ADD COLUMN byline_id INTEGER",
-        "ALTER TABLE captures ADD COLUMN fetched_url_id INTEGER",
-        "ALTER TABLE captures ADD COLUMN metadata_id INTEGER",
-        "UPDATE captures SET title_id = (SELECT id FROM strings WHERE value = captures.title),"
-        " byline_id = (SELECT id FROM strings WHERE value = captures.byline),"
-        " fetched_url_id = (SELECT id FROM strings WHERE value = captures.fetched_url),"
-        " metadata_id = (SELECT id FROM strings WHERE value = captures.metadata)",
-        "ALTER TABLE captures DROP COLUMN title",
-        "ALTER TABLE captures DROP COLUMN byline",
-        "ALTER TABLE captures DROP COLUMN fetched_url",
-        "ALTER TABLE captures DROP COLUMN metadata",
+        *_named_strings("INTEGER"),
     ],
 ]
 # URLs sort byte-wise ("C"), as SQLite sorts them, so both backends list articles alike.
@@ -305,22 +308,7 @@ POSTGRES: list[list[str]] = [
             value TEXT NOT NULL
         )""",
         "CREATE INDEX strings_by_value ON strings USING hash (value)",
-        "INSERT INTO strings (value) SELECT value FROM ("
-        " SELECT title AS value FROM captures UNION SELECT byline FROM captures"
-        " UNION SELECT fetched_url FROM captures UNION SELECT metadata FROM captures"
-        ") s WHERE value IS NOT NULL ORDER BY value",
-        "ALTER TABLE captures ADD COLUMN title_id BIGINT",
-        "ALTER TABLE captures ADD COLUMN byline_id BIGINT",
-        "ALTER TABLE captures ADD COLUMN fetched_url_id BIGINT",
-        "ALTER TABLE captures ADD COLUMN metadata_id BIGINT",
-        "UPDATE captures SET title_id = (SELECT id FROM strings WHERE value = captures.title),"
-        " byline_id = (SELECT id FROM strings WHERE value = captures.byline),"
-        " fetched_url_id = (SELECT id FROM strings WHERE value = captures.fetched_url),"
-        " metadata_id = (SELECT id FROM strings WHERE value = captures.metadata)",
-        "ALTER TABLE captures DROP COLUMN title",
-        "ALTER TABLE captures DROP COLUMN byline",
-        "ALTER TABLE captures DROP COLUMN fetched_url",
-        "ALTER TABLE captures DROP COLUMN metadata",
+        *_named_strings("BIGINT"),
     ],
 ]
 
