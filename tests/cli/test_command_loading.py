@@ -22,8 +22,8 @@ URL = "https://news.example.com/2017/06/06/sessions-offered-to-resign"
 # What a command that only reads one article never needs: the network, the other
 # commands, the code that imports and prepares captures, the analysis writer, the HTML,
 # JSON and feed renderers (text output only), logging, OpenSSL (hashes are only computed
-# on saves), the IDNA codec (an ASCII host needs none), and the records and timeline
-# logic only saving uses.
+# on saves), the IDNA codec (an ASCII host needs none), and the normalizer, records and
+# timeline logic only saving uses.
 NOT_FOR_READING = (
     "encodings.idna",
     "hashlib",
@@ -35,6 +35,7 @@ NOT_FOR_READING = (
     "newsarchive.cli.webarchive",
     "newsarchive.ingest.bulk",
     "newsarchive.ingest.records",
+    "newsarchive.normalize",
     "newsarchive.notify",
     "newsarchive.render.atom",
     "newsarchive.render._markup",

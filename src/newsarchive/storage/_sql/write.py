@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ...models import Capture, SaveResult, Version
-from ...normalize import sha256_hex
 from ...times import from_micros, to_micros
 from .. import CaptureRecord, Ingested, OnSaved, _analysis, _headers
 from .alerts import AlertLog
@@ -275,6 +274,8 @@ class SQLStore(SQLTimeline, AlertLog):
     def _put_html(self, article_id: int, html: str | bytes) -> bytes:
         """Store a capture's page, a delta against the article's latest page when that
         pays; returns the page's blob key."""
+        from ...normalize import sha256_hex  # here: reading never needs the normalizer
+
         if isinstance(html, str):
             html = html.encode("utf-8", "surrogatepass")
         key = bytes.fromhex(sha256_hex(html))
