@@ -7,11 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .reports import ImportReport as ImportReport
+    from .reports import Problem as Problem
+    from .reports import SaveResult as SaveResult
 
 Granularity = Literal["char", "word", "sentence", "paragraph"]
 GRANULARITIES: tuple[Granularity, ...] = ("char", "word", "sentence", "paragraph")
@@ -133,43 +138,6 @@ class Change:
     stealth: bool = False
 
 
-@attrs.frozen(kw_only=True)
-class Problem:
-    """One item a batch operation could not use, and why; the batch went on without it.
-
-    Batches (JSON Lines, WARC and git imports, backfills, watch runs) all report their
-    problems as this value. The location fields say which item, as far as it applies:
-    ``file`` and ``offset`` or ``line`` in a file, ``commit`` (and ``item`` in it) in a git
-    history, ``url`` for a page.
-    """
-
-    message: str
-    file: str | None = None
-    line: int | None = None
-    offset: int | None = None
-    commit: str | None = None
-    item: str | None = None
-    url: str | None = None
-
-    @property
-    def where(self) -> str:
-        """The item as a reader would name it, e.g. ``news.warc.gz at offset 1024``."""
-        if self.commit is not None:
-            return f"commit {self.commit[:12]}" + (f" [{self.item}]" if self.item else "")
-        parts = [self.file or ""]
-        if self.line is not None:
-            parts.append(f"line {self.line}")
-        if self.offset is not None:
-            parts.append(f"at offset {self.offset}")
-        if self.url is not None:
-            parts.append(self.url)
-        return " ".join(p for p in parts if p)
-
-    def __str__(self) -> str:
-        where = self.where
-        return f"{where}: {self.message}" if where else self.message
-
-
 class BatchReport:
     """What every batch report has: the problems met, and whether there were none."""
 
@@ -179,22 +147,6 @@ class BatchReport:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-@attrs.frozen(kw_only=True)
-class ImportReport(BatchReport):
-    """What an import did, line by line: counts, and the lines it could not use.
-
-    Each problem names its ``line``: the line of a JSON Lines input, or for capture files
-    the file's place in the list (``unit`` says which).
-    """
-
-    lines: int = 0
-    captures_added: int = 0
-    versions_added: int = 0
-    unchanged: int = 0
-    problems: tuple[Problem, ...] = ()
-    unit: Literal["line", "file"] = "line"
 
 
 SIGNIFICANCE_LEVELS = ("none", "cosmetic", "minor", "substantive")
@@ -256,21 +208,6 @@ class SavedCaptures:
     def unchanged(self) -> int:
         """Captures the archive already held."""
         return sum(1 for c in self.captures if not c.is_new_capture)
-
-
-@attrs.frozen(kw_only=True)
-class SaveResult:
-    """What one save stored: the capture, and the version it is now part of."""
-
-    capture: Capture
-    #: None only for a flagged capture of an article that has no version yet.
-    version: Version | None
-    is_new_version: bool
-    is_new_capture: bool = True
-
-    @property
-    def reverted_to(self) -> int | None:
-        return None if self.version is None else self.version.reverted_to
 
 
 @attrs.frozen
@@ -360,3 +297,18 @@ class VersionDiff:
     @property
     def has_changes(self) -> bool:
         return self.body.has_changes or bool(self.fields)
+
+
+# What saves and batches report is made on first use (see ``reports``): reading never
+# needs it, and making attrs classes is a noticeable part of a command's start.
+_REPORTS = frozenset({"ImportReport", "Problem", "SaveResult"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _REPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import reports
+
+    value = getattr(reports, name)
+    globals()[name] = value
+    return value

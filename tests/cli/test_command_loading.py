@@ -22,8 +22,8 @@ URL = "https://news.example.com/2017/06/06/sessions-offered-to-resign"
 # What a command that only reads one article never needs: the network, the other
 # commands, the code that imports and prepares captures, the analysis writer, the HTML,
 # JSON and feed renderers (text output only), logging, OpenSSL (hashes are only computed
-# on saves), the IDNA codec (an ASCII host needs none), and the normalizer, records and
-# timeline logic only saving uses.
+# on saves), the IDNA codec (an ASCII host needs none), and the normalizer, records,
+# reports and timeline logic only saving uses.
 NOT_FOR_READING = (
     "encodings.idna",
     "hashlib",
@@ -41,6 +41,7 @@ NOT_FOR_READING = (
     "newsarchive.render._markup",
     "newsarchive.render.html",
     "newsarchive.render.json",
+    "newsarchive.reports",
     "newsarchive.storage._sql.save_records",
     "newsarchive.storage._timeline",
     "newsarchive.website",

@@ -21,7 +21,6 @@ from ..models import (
     Change,
     Granularity,
     LogEntry,
-    SaveResult,
     Version,
     VersionDiff,
     significance_rank,
@@ -35,6 +34,7 @@ from .import_export import ImportExport
 
 if TYPE_CHECKING:
     from ..analysis import Analysis, BlameLine, Rules
+    from ..models import SaveResult
     from .stored_analyses import StoredAnalyses
 
 ProgressCallback = Callable[[int, int], None]

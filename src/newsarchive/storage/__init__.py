@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import attrs
 
 from ..errors import MissingDependencyError
-from ..models import Article, Capture, Change, SaveResult, Version, header_tuple, str_tuple
+from ..models import Article, Capture, Change, Version, header_tuple, str_tuple
+
+if TYPE_CHECKING:
+    from ..models import SaveResult
 
 __all__ = [
     "AnalysisState",

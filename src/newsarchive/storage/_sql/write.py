@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ...models import Capture, SaveResult, Version
+from ...models import Capture, Version
 from ...times import from_micros, to_micros
 from .. import CaptureRecord, Ingested, OnSaved, _analysis, _headers
 from .alerts import AlertLog
@@ -17,6 +17,7 @@ from .rows import _LEVELS, T, _content_fields, _json, _micros
 from .timeline import SQLTimeline
 
 if TYPE_CHECKING:
+    from ...models import SaveResult
     from .save_records import _Latest, _Stored, _Tip
 
 _EXISTING = "SELECT id FROM captures WHERE article_id = ? AND captured_at = ? AND content_hash = ?"
@@ -172,6 +173,7 @@ class SQLStore(SQLTimeline, AlertLog):
 
     def _result(self, record: CaptureRecord, stored: _Stored) -> SaveResult:
         """What ``save`` returns for a capture ``_store_one`` has just saved."""
+        from ...models import SaveResult
         from .._timeline import version_id
 
         url, article_id = stored.url, stored.article_id
