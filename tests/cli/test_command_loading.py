@@ -42,6 +42,7 @@ NOT_FOR_READING = (
     "newsarchive.render.html",
     "newsarchive.render.json",
     "newsarchive.reports",
+    "newsarchive.storage.records",
     "newsarchive.storage._sql.save_records",
     "newsarchive.storage._timeline",
     "newsarchive.website",

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...times import from_micros, to_micros
-from .. import CaptureRecord
+
+if TYPE_CHECKING:
+    from ..records import CaptureRecord
 
 
 def _string(column: str) -> str:

@@ -9,7 +9,7 @@ import attrs
 
 from ...models import Capture, Version
 from ...times import from_micros, to_micros
-from .. import CaptureRecord, Ingested, OnSaved, _analysis, _headers
+from .. import OnSaved, _analysis, _headers
 from .alerts import AlertLog
 from .blobs import BLOB_DEPTH
 from .links import ArticleLinks
@@ -18,6 +18,7 @@ from .timeline import SQLTimeline
 
 if TYPE_CHECKING:
     from ...models import SaveResult
+    from ..records import CaptureRecord, Ingested
     from .save_records import _Latest, _Stored, _Tip
 
 _EXISTING = "SELECT id FROM captures WHERE article_id = ? AND captured_at = ? AND content_hash = ?"
@@ -414,6 +415,7 @@ class SQLStore(SQLTimeline, AlertLog):
         return self._locked_batch(list(records), work)
 
     def _ingest_all(self, batch: list[CaptureRecord]) -> list[Ingested]:
+        from ..records import Ingested
         from .save_records import _Tip
 
         done: list[Ingested] = []
@@ -449,6 +451,7 @@ class SQLStore(SQLTimeline, AlertLog):
         return _Tip(article_id, url, last, latest, {} if latest is None else None)
 
     def _append_tip(self, tip: _Tip, record: CaptureRecord, at: int) -> Ingested:
+        from ..records import Ingested
         from .save_records import _Latest
 
         chash = bytes.fromhex(record.content_hash)
