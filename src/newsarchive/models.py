@@ -14,6 +14,8 @@ import attrs
 from .errors import InputError
 
 if TYPE_CHECKING:
+    from .reports import Article as Article
+    from .reports import Change as Change
     from .reports import ImportReport as ImportReport
     from .reports import Problem as Problem
     from .reports import SaveResult as SaveResult
@@ -24,7 +26,10 @@ GRANULARITIES: tuple[Granularity, ...] = ("char", "word", "sentence", "paragraph
 DELETE, EQUAL, INSERT = -1, 0, 1
 
 
-def _aware(instance: object, attribute: attrs.Attribute[Any], value: datetime | None) -> None:
+def timezone_aware(
+    instance: object, attribute: attrs.Attribute[Any], value: datetime | None
+) -> None:
+    """An attrs validator: a time, when given, must say its timezone."""
     if value is not None and value.utcoffset() is None:
         raise ValueError(f"{attribute.name} must be a timezone-aware datetime")
 
@@ -55,20 +60,6 @@ def _metadata_field() -> Any:
 
 
 @attrs.frozen(kw_only=True)
-class Article:
-    """One story, identified by its canonical URL."""
-
-    url: str
-    aliases: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
-    title: str | None = None
-    version_count: int = 0
-    capture_count: int = 0
-    first_captured_at: datetime | None = attrs.field(default=None, validator=_aware)
-    last_captured_at: datetime | None = attrs.field(default=None, validator=_aware)
-    last_changed_at: datetime | None = attrs.field(default=None, validator=_aware)
-
-
-@attrs.frozen(kw_only=True)
 class Capture:
     """One observation of an article at a moment, whether or not its content had changed.
 
@@ -78,7 +69,7 @@ class Capture:
 
     id: int
     url: str
-    captured_at: datetime = attrs.field(validator=_aware)
+    captured_at: datetime = attrs.field(validator=timezone_aware)
     source: str
     version_id: str
     version: int
@@ -87,8 +78,8 @@ class Capture:
     html_hash: str | None = None
     title: str | None = None
     byline: str | None = None
-    published_at: datetime | None = attrs.field(default=None, validator=_aware)
-    modified_at: datetime | None = attrs.field(default=None, validator=_aware)
+    published_at: datetime | None = attrs.field(default=None, validator=timezone_aware)
+    modified_at: datetime | None = attrs.field(default=None, validator=timezone_aware)
     fetched_url: str | None = None
     http_status: int | None = None
     http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=header_tuple)
@@ -110,32 +101,17 @@ class Version:
     text: str = attrs.field(repr=False)
     title: str | None = None
     byline: str | None = None
-    published_at: datetime | None = attrs.field(default=None, validator=_aware)
-    modified_at: datetime | None = attrs.field(default=None, validator=_aware)
+    published_at: datetime | None = attrs.field(default=None, validator=timezone_aware)
+    modified_at: datetime | None = attrs.field(default=None, validator=timezone_aware)
     metadata: Mapping[str, Any] = _metadata_field()
     content_hash: str
     text_hash: str
-    first_captured_at: datetime = attrs.field(validator=_aware)
-    last_captured_at: datetime = attrs.field(validator=_aware)
+    first_captured_at: datetime = attrs.field(validator=timezone_aware)
+    last_captured_at: datetime = attrs.field(validator=timezone_aware)
     capture_count: int = 1
     reverted_to: int | None = None
     #: The stored change-analysis summary of this version against the previous one.
     analysis: Mapping[str, Any] | None = attrs.field(default=None, eq=False, hash=False, repr=False)
-
-
-@attrs.frozen(kw_only=True)
-class Change:
-    """A version as listed among recent changes: where, when, and how much it matters."""
-
-    url: str
-    title: str | None
-    version: int
-    version_id: str
-    captured_at: datetime = attrs.field(validator=_aware)
-    reverted_to: int | None = None
-    level: str | None = None
-    reasons: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
-    stealth: bool = False
 
 
 class BatchReport:
@@ -299,9 +275,9 @@ class VersionDiff:
         return self.body.has_changes or bool(self.fields)
 
 
-# What saves and batches report is made on first use (see ``reports``): reading never
-# needs it, and making attrs classes is a noticeable part of a command's start.
-_REPORTS = frozenset({"ImportReport", "Problem", "SaveResult"})
+# What saves, batches and listings report is made on first use (see ``reports``): reading
+# an article never needs it, and making attrs classes is a noticeable part of a start.
+_REPORTS = frozenset({"Article", "Change", "ImportReport", "Problem", "SaveResult"})
 
 
 def __getattr__(name: str) -> Any:

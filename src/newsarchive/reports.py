@@ -1,4 +1,5 @@
-"""What saves and batch operations report: values of ``models`` that reading never builds.
+"""What saves, batch operations and listings report: values of ``models`` that reading
+one article never builds.
 
 They are named and documented as ``newsarchive.models`` values, which loads this module
 the first time one is asked for, so that a command that only reads never makes them.
@@ -6,16 +7,46 @@ the first time one is asked for, so that a command that only reads never makes t
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from .models import BatchReport
+from .models import BatchReport, str_tuple, timezone_aware
 
 if TYPE_CHECKING:
     from .models import Capture, Version
 
-__all__ = ["ImportReport", "Problem", "SaveResult"]
+__all__ = ["Article", "Change", "ImportReport", "Problem", "SaveResult"]
+
+
+@attrs.frozen(kw_only=True)
+class Article:
+    """One story, identified by its canonical URL."""
+
+    url: str
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
+    title: str | None = None
+    version_count: int = 0
+    capture_count: int = 0
+    first_captured_at: datetime | None = attrs.field(default=None, validator=timezone_aware)
+    last_captured_at: datetime | None = attrs.field(default=None, validator=timezone_aware)
+    last_changed_at: datetime | None = attrs.field(default=None, validator=timezone_aware)
+
+
+@attrs.frozen(kw_only=True)
+class Change:
+    """A version as listed among recent changes: where, when, and how much it matters."""
+
+    url: str
+    title: str | None
+    version: int
+    version_id: str
+    captured_at: datetime = attrs.field(validator=timezone_aware)
+    reverted_to: int | None = None
+    level: str | None = None
+    reasons: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
+    stealth: bool = False
 
 
 @attrs.frozen(kw_only=True)

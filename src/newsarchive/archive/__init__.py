@@ -16,9 +16,7 @@ from ..ingest import DEFAULT_MAX_TEXT_BYTES
 from ..ingest.served import decode_served, unpack_served
 from ..models import (
     GRANULARITIES,
-    Article,
     Capture,
-    Change,
     Granularity,
     LogEntry,
     Version,
@@ -33,7 +31,7 @@ from .import_export import ImportExport
 
 if TYPE_CHECKING:
     from ..analysis import Analysis, BlameLine, Rules
-    from ..models import SaveResult
+    from ..models import Article, Change, SaveResult
     from ..storage import CaptureRecord as CaptureRecord  # what prepare gives, save_many takes
     from ..storage import Ingested
     from .stored_analyses import StoredAnalyses

@@ -11,13 +11,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
-import attrs
-
 from ..errors import MissingDependencyError
-from ..models import Article, Capture, Change, Version
+from ..models import Capture, Version
 
 if TYPE_CHECKING:
-    from ..models import SaveResult
+    from ..models import Article, Change, SaveResult
+    from .records import AnalysisState as AnalysisState
     from .records import CaptureRecord as CaptureRecord
     from .records import Ingested as Ingested
     from .records import TextFrame as TextFrame
@@ -36,16 +35,6 @@ __all__ = [
 #: of the articles it gave a new capture: what it does (e.g. store their versions' change
 #: analysis) commits with the save, or not at all.
 OnSaved: TypeAlias = Callable[[Sequence[str]], None]
-
-
-@attrs.frozen
-class AnalysisState:
-    """What decides whether a version's stored analysis is current, without its text."""
-
-    id: str
-    number: int
-    reverted_to: int | None
-    analysis: Mapping[str, Any] | None = attrs.field(eq=False, hash=False)
 
 
 class Store(Protocol):
@@ -188,7 +177,7 @@ def open_store(location: str | Path, *, create: bool = True) -> Store:
 
 # What a save is handed is made on first use (see ``records``): reading never needs it,
 # and making attrs classes is a noticeable part of a command's start.
-_RECORDS = frozenset({"CaptureRecord", "Ingested", "TextFrame"})
+_RECORDS = frozenset({"AnalysisState", "CaptureRecord", "Ingested", "TextFrame"})
 
 
 def __getattr__(name: str) -> Any:

@@ -16,7 +16,7 @@ from ..models import header_tuple, str_tuple
 if TYPE_CHECKING:
     from datetime import datetime
 
-__all__ = ["CaptureRecord", "Ingested", "TextFrame"]
+__all__ = ["AnalysisState", "CaptureRecord", "Ingested", "TextFrame"]
 
 
 @attrs.frozen
@@ -67,3 +67,13 @@ class Ingested:
     url: str
     is_new_capture: bool
     is_new_version: bool
+
+
+@attrs.frozen
+class AnalysisState:
+    """What decides whether a version's stored analysis is current, without its text."""
+
+    id: str
+    number: int
+    reverted_to: int | None
+    analysis: Mapping[str, Any] | None = attrs.field(eq=False, hash=False)
