@@ -215,7 +215,8 @@ MAY_IMPORT = {
     "analysis": {"diff", *BASE},  # the analysis reads diffs
     "render": {"analysis", *BASE},  # a renderer may show analysis values
     "fetch": BASE,
-    "models": {"errors"},
+    "models": {"errors", "reports"},  # its save and batch reports, made on first use
+    "reports": {"models"},
     "errors": set(),
     "times": {"errors"},
     "urls": {"errors"},

@@ -7,11 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
 
 from .errors import InputError
+
+if TYPE_CHECKING:
+    from .reports import Article as Article
+    from .reports import Change as Change
+    from .reports import ImportReport as ImportReport
+    from .reports import Problem as Problem
+    from .reports import SaveResult as SaveResult
 
 Granularity = Literal["char", "word", "sentence", "paragraph"]
 GRANULARITIES: tuple[Granularity, ...] = ("char", "word", "sentence", "paragraph")
@@ -19,7 +26,10 @@ GRANULARITIES: tuple[Granularity, ...] = ("char", "word", "sentence", "paragraph
 DELETE, EQUAL, INSERT = -1, 0, 1
 
 
-def _aware(instance: object, attribute: attrs.Attribute[Any], value: datetime | None) -> None:
+def timezone_aware(
+    instance: object, attribute: attrs.Attribute[Any], value: datetime | None
+) -> None:
+    """An attrs validator: a time, when given, must say its timezone."""
     if value is not None and value.utcoffset() is None:
         raise ValueError(f"{attribute.name} must be a timezone-aware datetime")
 
@@ -50,20 +60,6 @@ def _metadata_field() -> Any:
 
 
 @attrs.frozen(kw_only=True)
-class Article:
-    """One story, identified by its canonical URL."""
-
-    url: str
-    aliases: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
-    title: str | None = None
-    version_count: int = 0
-    capture_count: int = 0
-    first_captured_at: datetime | None = attrs.field(default=None, validator=_aware)
-    last_captured_at: datetime | None = attrs.field(default=None, validator=_aware)
-    last_changed_at: datetime | None = attrs.field(default=None, validator=_aware)
-
-
-@attrs.frozen(kw_only=True)
 class Capture:
     """One observation of an article at a moment, whether or not its content had changed.
 
@@ -73,7 +69,7 @@ class Capture:
 
     id: int
     url: str
-    captured_at: datetime = attrs.field(validator=_aware)
+    captured_at: datetime = attrs.field(validator=timezone_aware)
     source: str
     version_id: str
     version: int
@@ -82,8 +78,8 @@ class Capture:
     html_hash: str | None = None
     title: str | None = None
     byline: str | None = None
-    published_at: datetime | None = attrs.field(default=None, validator=_aware)
-    modified_at: datetime | None = attrs.field(default=None, validator=_aware)
+    published_at: datetime | None = attrs.field(default=None, validator=timezone_aware)
+    modified_at: datetime | None = attrs.field(default=None, validator=timezone_aware)
     fetched_url: str | None = None
     http_status: int | None = None
     http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=header_tuple)
@@ -105,69 +101,17 @@ class Version:
     text: str = attrs.field(repr=False)
     title: str | None = None
     byline: str | None = None
-    published_at: datetime | None = attrs.field(default=None, validator=_aware)
-    modified_at: datetime | None = attrs.field(default=None, validator=_aware)
+    published_at: datetime | None = attrs.field(default=None, validator=timezone_aware)
+    modified_at: datetime | None = attrs.field(default=None, validator=timezone_aware)
     metadata: Mapping[str, Any] = _metadata_field()
     content_hash: str
     text_hash: str
-    first_captured_at: datetime = attrs.field(validator=_aware)
-    last_captured_at: datetime = attrs.field(validator=_aware)
+    first_captured_at: datetime = attrs.field(validator=timezone_aware)
+    last_captured_at: datetime = attrs.field(validator=timezone_aware)
     capture_count: int = 1
     reverted_to: int | None = None
     #: The stored change-analysis summary of this version against the previous one.
     analysis: Mapping[str, Any] | None = attrs.field(default=None, eq=False, hash=False, repr=False)
-
-
-@attrs.frozen(kw_only=True)
-class Change:
-    """A version as listed among recent changes: where, when, and how much it matters."""
-
-    url: str
-    title: str | None
-    version: int
-    version_id: str
-    captured_at: datetime = attrs.field(validator=_aware)
-    reverted_to: int | None = None
-    level: str | None = None
-    reasons: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
-    stealth: bool = False
-
-
-@attrs.frozen(kw_only=True)
-class Problem:
-    """One item a batch operation could not use, and why; the batch went on without it.
-
-    Batches (JSON Lines, WARC and git imports, backfills, watch runs) all report their
-    problems as this value. The location fields say which item, as far as it applies:
-    ``file`` and ``offset`` or ``line`` in a file, ``commit`` (and ``item`` in it) in a git
-    history, ``url`` for a page.
-    """
-
-    message: str
-    file: str | None = None
-    line: int | None = None
-    offset: int | None = None
-    commit: str | None = None
-    item: str | None = None
-    url: str | None = None
-
-    @property
-    def where(self) -> str:
-        """The item as a reader would name it, e.g. ``news.warc.gz at offset 1024``."""
-        if self.commit is not None:
-            return f"commit {self.commit[:12]}" + (f" [{self.item}]" if self.item else "")
-        parts = [self.file or ""]
-        if self.line is not None:
-            parts.append(f"line {self.line}")
-        if self.offset is not None:
-            parts.append(f"at offset {self.offset}")
-        if self.url is not None:
-            parts.append(self.url)
-        return " ".join(p for p in parts if p)
-
-    def __str__(self) -> str:
-        where = self.where
-        return f"{where}: {self.message}" if where else self.message
 
 
 class BatchReport:
@@ -179,22 +123,6 @@ class BatchReport:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-@attrs.frozen(kw_only=True)
-class ImportReport(BatchReport):
-    """What an import did, line by line: counts, and the lines it could not use.
-
-    Each problem names its ``line``: the line of a JSON Lines input, or for capture files
-    the file's place in the list (``unit`` says which).
-    """
-
-    lines: int = 0
-    captures_added: int = 0
-    versions_added: int = 0
-    unchanged: int = 0
-    problems: tuple[Problem, ...] = ()
-    unit: Literal["line", "file"] = "line"
 
 
 SIGNIFICANCE_LEVELS = ("none", "cosmetic", "minor", "substantive")
@@ -256,21 +184,6 @@ class SavedCaptures:
     def unchanged(self) -> int:
         """Captures the archive already held."""
         return sum(1 for c in self.captures if not c.is_new_capture)
-
-
-@attrs.frozen(kw_only=True)
-class SaveResult:
-    """What one save stored: the capture, and the version it is now part of."""
-
-    capture: Capture
-    #: None only for a flagged capture of an article that has no version yet.
-    version: Version | None
-    is_new_version: bool
-    is_new_capture: bool = True
-
-    @property
-    def reverted_to(self) -> int | None:
-        return None if self.version is None else self.version.reverted_to
 
 
 @attrs.frozen
@@ -360,3 +273,18 @@ class VersionDiff:
     @property
     def has_changes(self) -> bool:
         return self.body.has_changes or bool(self.fields)
+
+
+# What saves, batches and listings report is made on first use (see ``reports``): reading
+# an article never needs it, and making attrs classes is a noticeable part of a start.
+_REPORTS = frozenset({"Article", "Change", "ImportReport", "Problem", "SaveResult"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _REPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import reports
+
+    value = getattr(reports, name)
+    globals()[name] = value
+    return value

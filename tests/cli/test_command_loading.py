@@ -22,7 +22,8 @@ URL = "https://news.example.com/2017/06/06/sessions-offered-to-resign"
 # What a command that only reads one article never needs: the network, the other
 # commands, the code that imports and prepares captures, the analysis writer, the HTML,
 # JSON and feed renderers (text output only), logging, OpenSSL (hashes are only computed
-# on saves) and the IDNA codec (an ASCII host needs none).
+# on saves), the IDNA codec (an ASCII host needs none), and the normalizer, records,
+# reports and timeline logic only saving uses.
 NOT_FOR_READING = (
     "encodings.idna",
     "hashlib",
@@ -34,11 +35,16 @@ NOT_FOR_READING = (
     "newsarchive.cli.webarchive",
     "newsarchive.ingest.bulk",
     "newsarchive.ingest.records",
+    "newsarchive.normalize",
     "newsarchive.notify",
     "newsarchive.render.atom",
     "newsarchive.render._markup",
     "newsarchive.render.html",
     "newsarchive.render.json",
+    "newsarchive.reports",
+    "newsarchive.storage.records",
+    "newsarchive.storage._sql.save_records",
+    "newsarchive.storage._timeline",
     "newsarchive.website",
     "xml.etree",
 )

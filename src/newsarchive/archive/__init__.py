@@ -16,25 +16,24 @@ from ..ingest import DEFAULT_MAX_TEXT_BYTES
 from ..ingest.served import decode_served, unpack_served
 from ..models import (
     GRANULARITIES,
-    Article,
     Capture,
-    Change,
     Granularity,
     LogEntry,
-    SaveResult,
     Version,
     VersionDiff,
     significance_rank,
 )
 from ..models import SIGNIFICANCE_LEVELS as SIGNIFICANCE_LEVELS  # the CLI's choices
-from ..storage import CaptureRecord as CaptureRecord  # what prepare gives and save_many takes
-from ..storage import Ingested, Store, open_store
+from ..storage import Store, open_store
 from ..times import as_utc, format_time, parse_time
 from ..urls import canonical_url as make_canonical
 from .import_export import ImportExport
 
 if TYPE_CHECKING:
     from ..analysis import Analysis, BlameLine, Rules
+    from ..models import Article, Change, SaveResult
+    from ..storage import CaptureRecord as CaptureRecord  # what prepare gives, save_many takes
+    from ..storage import Ingested
     from .stored_analyses import StoredAnalyses
 
 ProgressCallback = Callable[[int, int], None]
@@ -570,3 +569,12 @@ class Archive(ImportExport):
         )
 
     # -- JSON Lines import and export --------------------------------------------------
+
+
+def __getattr__(name: str) -> Any:
+    # CaptureRecord, what prepare gives and save_many take, is made on first use.
+    if name != "CaptureRecord":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from ..storage import CaptureRecord
+
+    return CaptureRecord

@@ -6,10 +6,11 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
-from ..models import Capture, ImportReport
+from ..models import Capture
 from ..storage import Store
 
 if TYPE_CHECKING:
+    from ..models import ImportReport
     from .stored_analyses import StoredAnalyses
 
 ProgressCallback = Callable[[int, int], None]

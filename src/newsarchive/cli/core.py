@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..errors import InputError
-from ..models import GRANULARITIES, SIGNIFICANCE_LEVELS, ImportReport, Version
+from ..models import GRANULARITIES, SIGNIFICANCE_LEVELS, Version
 from ..render.formats import DIFF_FORMATS, needs_alignment, render_diff
 from ..times import display_time, format_time, parse_time
 from . import cli
@@ -31,6 +31,7 @@ from ._versionargs import VersionArgsCommand
 
 if TYPE_CHECKING:
     from ..archive import Archive
+    from ..models import ImportReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -9,12 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol, TypeAlias
-
-import attrs
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from ..errors import MissingDependencyError
-from ..models import Article, Capture, Change, SaveResult, Version, header_tuple, str_tuple
+from ..models import Capture, Version
+
+if TYPE_CHECKING:
+    from ..models import Article, Change, SaveResult
+    from .records import AnalysisState as AnalysisState
+    from .records import CaptureRecord as CaptureRecord
+    from .records import Ingested as Ingested
+    from .records import TextFrame as TextFrame
 
 __all__ = [
     "AnalysisState",
@@ -30,66 +35,6 @@ __all__ = [
 #: of the articles it gave a new capture: what it does (e.g. store their versions' change
 #: analysis) commits with the save, or not at all.
 OnSaved: TypeAlias = Callable[[Sequence[str]], None]
-
-
-@attrs.frozen
-class TextFrame:
-    """A text's zstd frame computed ahead of saving, by a worker process of a bulk import.
-
-    ``base`` is the hex hash of the text it is a delta against (None for a keyframe); a
-    store uses the frame only when it would have chosen that same base itself. A record
-    with a frame may leave its ``text`` empty: the frame holds it, and a store decodes it
-    when it needs it (the base is the text of the URL's capture just before).
-    """
-
-    base: str | None
-    data: bytes = attrs.field(repr=False)
-    is_delta: bool
-    size: int  # of the text's UTF-8 bytes
-
-
-@attrs.frozen(kw_only=True)
-class CaptureRecord:
-    """One capture as the archive hands it to a store: canonical URL and hashed content."""
-
-    url: str
-    aliases: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
-    captured_at: datetime
-    source: str
-    text: str = attrs.field(repr=False)
-    # Bytes are stored as they are (a page kept as the server sent it); text as UTF-8.
-    html: str | bytes | None = attrs.field(default=None, repr=False)
-    title: str | None = None
-    byline: str | None = None
-    published_at: datetime | None = None
-    modified_at: datetime | None = None
-    metadata: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
-    content_hash: str
-    text_hash: str
-    fetched_url: str | None = None
-    http_status: int | None = None
-    http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=header_tuple)
-    quality: str | None = None
-    text_frame: TextFrame | None = attrs.field(default=None, eq=False, repr=False)
-
-
-@attrs.frozen
-class Ingested:
-    """What saving one record of a bulk import did, without building its results."""
-
-    url: str
-    is_new_capture: bool
-    is_new_version: bool
-
-
-@attrs.frozen
-class AnalysisState:
-    """What decides whether a version's stored analysis is current, without its text."""
-
-    id: str
-    number: int
-    reverted_to: int | None
-    analysis: Mapping[str, Any] | None = attrs.field(eq=False, hash=False)
 
 
 class Store(Protocol):
@@ -228,3 +173,18 @@ def open_store(location: str | Path, *, create: bool = True) -> Store:
     from .sqlite import SQLiteStore
 
     return SQLiteStore(Path(text.removeprefix("sqlite://")), create=create)
+
+
+# What a save is handed is made on first use (see ``records``): reading never needs it,
+# and making attrs classes is a noticeable part of a command's start.
+_RECORDS = frozenset({"AnalysisState", "CaptureRecord", "Ingested", "TextFrame"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _RECORDS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import records
+
+    value = getattr(records, name)
+    globals()[name] = value
+    return value

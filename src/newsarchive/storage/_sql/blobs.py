@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...errors import NotFoundError
-from .. import CaptureRecord, TextFrame, _blobs
+from .. import _blobs
 from .connection import SQLConnection
+
+if TYPE_CHECKING:
+    from ..records import CaptureRecord, TextFrame
 
 BLOB_DEPTH = "SELECT depth FROM blobs WHERE hash = ?"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .. import _timeline
 from .blobs import SQLBlobs
 
 
@@ -56,8 +55,10 @@ class ArticleLinks:
                 (self._article_id, capture_id),
             )
             if row is None:
+                from .._timeline import version_id  # here: reading never needs the timeline
+
                 at, content_hash, _ = self._capture(capture_id)
-                return _timeline.version_id(self._url, at, content_hash)
+                return version_id(self._url, at, content_hash)
             known = self._heads[capture_id] = str(row[0])
         return known
 

@@ -6,15 +6,19 @@ import bisect
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ...models import Article, Capture, Change, Version
+from ...models import Capture, Version
 from ...times import from_micros, to_micros
-from .. import AnalysisState, _analysis
+from .. import _analysis
 from .blobs import SQLBlobs
 from .headers import SQLHeaders
 from .links import ArticleLinks
 from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _string, _time
+
+if TYPE_CHECKING:
+    from ...models import Article, Change
+    from ..records import AnalysisState
 
 
 class SQLReader(SQLBlobs, SQLHeaders):
@@ -81,6 +85,9 @@ class SQLReader(SQLBlobs, SQLHeaders):
             return self._versions(canonical, article_id)
 
     def analysis_states(self, url: str) -> list[AnalysisState]:
+        # Here, as for articles and changes below: reading one article never needs them.
+        from ..records import AnalysisState
+
         with self._read():
             article_id, canonical = self._require_article(url)
             rows = self._all(
@@ -213,6 +220,8 @@ class SQLReader(SQLBlobs, SQLHeaders):
             return None if row is None else self._article(*row)
 
     def _article(self, article_id: int, url: str) -> Article:
+        from ...models import Article
+
         aliases = [
             str(r[0])
             for r in self._all(
@@ -259,6 +268,8 @@ class SQLReader(SQLBlobs, SQLHeaders):
         limit: int = 100,
     ) -> list[Change]:
         """Versions across all articles, newest first, filtered by their stored analysis."""
+        from ...models import Change
+
         where, params = ["v.number > 1"], []
         if since is not None:
             where.append("v.first_captured_at >= ?")

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...errors import StorageError
-from .. import _analysis, _timeline
+from .. import _analysis
 from .links import ArticleLinks
 from .read import SQLReader
-from .rows import _Placed
+
+if TYPE_CHECKING:
+    from .. import _timeline
+    from .save_records import _Placed
 
 
 class SQLTimeline(SQLReader):
@@ -17,6 +20,9 @@ class SQLTimeline(SQLReader):
 
     def _place(self, url: str, article_id: int, capture: _timeline.TimelineCapture) -> _Placed:
         """Add a backfilled capture to its article's versions, rewriting only what moves."""
+        from .. import _timeline  # here, as below: only a save needs the timeline's logic
+        from .save_records import _Placed
+
         at, cid = capture.key
         # The version whose head comes last before the capture. Two lookups that follow
         # the index are much faster than one that orders by the head's whole key.
@@ -58,6 +64,8 @@ class SQLTimeline(SQLReader):
         return _Placed(run.id, run.id not in {r.id for r in runs})
 
     def _runs(self, article_id: int, where: str, params: Sequence[Any] = ()) -> list[_timeline.Run]:
+        from .. import _timeline
+
         return [
             _timeline.Run(
                 number=int(r[0]),

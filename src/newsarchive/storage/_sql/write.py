@@ -3,29 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ...models import Capture, SaveResult, Version
-from ...normalize import sha256_hex
+from ...models import Capture, Version
 from ...times import from_micros, to_micros
-from .. import CaptureRecord, Ingested, OnSaved, _analysis, _headers, _timeline
+from .. import OnSaved, _analysis, _headers
 from .alerts import AlertLog
 from .blobs import BLOB_DEPTH
 from .links import ArticleLinks
-from .rows import (
-    _BEFORE_ANY_CAPTURE,
-    _LEVELS,
-    T,
-    _content_fields,
-    _json,
-    _Latest,
-    _micros,
-    _Stored,
-    _Tip,
-)
+from .rows import _LEVELS, T, _content_fields, _json, _micros
 from .timeline import SQLTimeline
+
+if TYPE_CHECKING:
+    from ...models import SaveResult
+    from ..records import CaptureRecord, Ingested
+    from .save_records import _Latest, _Stored, _Tip
 
 _EXISTING = "SELECT id FROM captures WHERE article_id = ? AND captured_at = ? AND content_hash = ?"
 _LATEST = (
@@ -118,6 +112,9 @@ class SQLStore(SQLTimeline, AlertLog):
         return found[0], found[1], created
 
     def _latest(self, article_id: int) -> _Latest | None:
+        # Here, as in the other methods that save: reading never needs these records.
+        from .save_records import _Latest
+
         row = self._ahead(_LATEST, (article_id,))
         if row is None:
             return None
@@ -144,6 +141,9 @@ class SQLStore(SQLTimeline, AlertLog):
     def _store_new(
         self, record: CaptureRecord, article_id: int, url: str, at: int, chash: bytes
     ) -> _Stored:
+        from .. import _timeline
+        from .save_records import _Stored
+
         existing = self._ahead(_EXISTING, (article_id, at, chash))
         if existing is not None:
             frame = record.text_frame
@@ -174,6 +174,9 @@ class SQLStore(SQLTimeline, AlertLog):
 
     def _result(self, record: CaptureRecord, stored: _Stored) -> SaveResult:
         """What ``save`` returns for a capture ``_store_one`` has just saved."""
+        from ...models import SaveResult
+        from .._timeline import version_id
+
         url, article_id = stored.url, stored.article_id
         if not stored.is_new_capture:
             capture = self._capture_by_id(url, article_id, stored.capture_id)
@@ -197,7 +200,7 @@ class SQLStore(SQLTimeline, AlertLog):
         elif stored.is_new_version:
             when = from_micros(at)
             version = Version(
-                id=_timeline.version_id(url, at, bytes.fromhex(record.content_hash)),
+                id=version_id(url, at, bytes.fromhex(record.content_hash)),
                 url=url,
                 number=stored.number,
                 text=self._record_text(record),
@@ -274,6 +277,8 @@ class SQLStore(SQLTimeline, AlertLog):
     def _put_html(self, article_id: int, html: str | bytes) -> bytes:
         """Store a capture's page, a delta against the article's latest page when that
         pays; returns the page's blob key."""
+        from ...normalize import sha256_hex  # here: reading never needs the normalizer
+
         if isinstance(html, str):
             html = html.encode("utf-8", "surrogatepass")
         key = bytes.fromhex(sha256_hex(html))
@@ -353,6 +358,8 @@ class SQLStore(SQLTimeline, AlertLog):
         Returns the number of the version it belongs to, whether that version is new, and
         the earlier version it reverts to.
         """
+        from .._timeline import version_id
+
         if latest is not None and latest.content_hash == chash:
             self._execute(
                 "UPDATE versions SET last_captured_at = ?, capture_count = capture_count + 1"
@@ -377,7 +384,7 @@ class SQLStore(SQLTimeline, AlertLog):
             (
                 article_id,
                 number,
-                _timeline.version_id(url, at, chash),
+                version_id(url, at, chash),
                 capture_id,
                 at,
                 at,
@@ -408,6 +415,9 @@ class SQLStore(SQLTimeline, AlertLog):
         return self._locked_batch(list(records), work)
 
     def _ingest_all(self, batch: list[CaptureRecord]) -> list[Ingested]:
+        from ..records import Ingested
+        from .save_records import _Tip
+
         done: list[Ingested] = []
         # By article, not by URL: a batch may name one article by several of its URLs.
         articles: dict[str, tuple[int, str]] = {}
@@ -433,12 +443,17 @@ class SQLStore(SQLTimeline, AlertLog):
         return done
 
     def _tip(self, article_id: int, url: str) -> _Tip:
+        from .save_records import _BEFORE_ANY_CAPTURE, _Tip
+
         row = self._one("SELECT MAX(captured_at) FROM captures WHERE article_id = ?", (article_id,))
         last = _BEFORE_ANY_CAPTURE if row is None or row[0] is None else int(row[0])
         latest = self._latest(article_id)
         return _Tip(article_id, url, last, latest, {} if latest is None else None)
 
     def _append_tip(self, tip: _Tip, record: CaptureRecord, at: int) -> Ingested:
+        from ..records import Ingested
+        from .save_records import _Latest
+
         chash = bytes.fromhex(record.content_hash)
         capture_id, _, depth = self._store_capture(tip.article_id, at, chash, record, tip.latest)
         number, is_new, _ = self._append(

@@ -1,0 +1,79 @@
+"""What the archive hands a store to save, and what a bulk import's save reports.
+
+They are named as ``newsarchive.storage`` values, which loads this module the first time
+one is asked for, so that a command that only reads never makes them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ..models import header_tuple, str_tuple
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+__all__ = ["AnalysisState", "CaptureRecord", "Ingested", "TextFrame"]
+
+
+@attrs.frozen
+class TextFrame:
+    """A text's zstd frame computed ahead of saving, by a worker process of a bulk import.
+
+    ``base`` is the hex hash of the text it is a delta against (None for a keyframe); a
+    store uses the frame only when it would have chosen that same base itself. A record
+    with a frame may leave its ``text`` empty: the frame holds it, and a store decodes it
+    when it needs it (the base is the text of the URL's capture just before).
+    """
+
+    base: str | None
+    data: bytes = attrs.field(repr=False)
+    is_delta: bool
+    size: int  # of the text's UTF-8 bytes
+
+
+@attrs.frozen(kw_only=True)
+class CaptureRecord:
+    """One capture as the archive hands it to a store: canonical URL and hashed content."""
+
+    url: str
+    aliases: tuple[str, ...] = attrs.field(default=(), converter=str_tuple)
+    captured_at: datetime
+    source: str
+    text: str = attrs.field(repr=False)
+    # Bytes are stored as they are (a page kept as the server sent it); text as UTF-8.
+    html: str | bytes | None = attrs.field(default=None, repr=False)
+    title: str | None = None
+    byline: str | None = None
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    metadata: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    content_hash: str
+    text_hash: str
+    fetched_url: str | None = None
+    http_status: int | None = None
+    http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=header_tuple)
+    quality: str | None = None
+    text_frame: TextFrame | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen
+class Ingested:
+    """What saving one record of a bulk import did, without building its results."""
+
+    url: str
+    is_new_capture: bool
+    is_new_version: bool
+
+
+@attrs.frozen
+class AnalysisState:
+    """What decides whether a version's stored analysis is current, without its text."""
+
+    id: str
+    number: int
+    reverted_to: int | None
+    analysis: Mapping[str, Any] | None = attrs.field(eq=False, hash=False)
