@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from conftest import at
 from newsarchive import Archive, InputError, NotFoundError, Problem, StorageError
 from newsarchive.ingest import records as _records
+from newsarchive.ingest import shards as _shards
 from newsarchive.storage.framer import TextFramer
 from newsarchive.times import parse_time
 
@@ -451,9 +452,9 @@ def _another_thread() -> Iterator[None]:
 
 def test_workers_are_forked_only_from_a_single_threaded_process() -> None:
     with _another_thread():
-        assert _records._pool_context().get_start_method() in ("forkserver", "spawn")
-    if sys.platform == "linux" and _records._threads() == 1:
-        assert _records._pool_context().get_start_method() == "fork"
+        assert _shards._pool_context().get_start_method() in ("forkserver", "spawn")
+    if sys.platform == "linux" and _shards._threads() == 1:
+        assert _shards._pool_context().get_start_method() == "fork"
 
 
 @pytest.mark.parametrize("from_file", [False, True], ids=["stream", "file"])

@@ -33,8 +33,8 @@ def lines(*texts: str) -> bytes:
 def test_a_stream_a_file_and_a_directory_import_alike(store: Store, tmp_path: Path) -> None:
     seen: list[list[str]] = []
 
-    def on_saved(urls: object, pool: object) -> None:
-        assert pool is None  # no workers for a stream
+    def on_saved(urls: object, pool: object, ahead: object) -> None:
+        assert pool is None and ahead == {}  # no workers for a stream, nothing to analyse
         assert [len(store.versions(URL))] == [2]  # inside the batch's transaction
         seen.append(list(urls))  # type: ignore[call-overload]
 

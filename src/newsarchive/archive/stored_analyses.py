@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from ..analysis import Rules
     from ..ingest.bulk import ImportAnalysis
+    from ..ingest.follower import AnalysedAhead
 
 
 @attrs.frozen
@@ -31,16 +32,24 @@ class StoredAnalyses:
     store: Store
     rules: Rules
 
-    def analyse_stale(self, urls: Sequence[str], pool: Executor | None = None) -> None:
+    def analyse_stale(
+        self,
+        urls: Sequence[str],
+        pool: Executor | None = None,
+        ahead: Mapping[str, AnalysedAhead] | None = None,
+    ) -> None:
         """Store the analyses these articles lack; a save runs it inside its transaction.
 
-        With ``pool``, the analyses are computed in its worker processes (see
-        :func:`_start_analysis_worker`) while this process reads the next articles'
-        versions and stores the analyses already back.
+        ``ahead`` holds versions an import's workers analysed before the save, by id;
+        each is taken when the store gave the version the number, predecessor and revert
+        mark its worker took for granted, and computed here otherwise. With ``pool``, the
+        analyses are computed in its worker processes (see :func:`_start_analysis_worker`)
+        while this process reads the next articles' versions and stores the analyses
+        already back.
         """
         if pool is None:
             for url in urls:
-                self.store.set_analyses(url, self.stale(url))
+                self.store.set_analyses(url, self.stale(url, ahead or {}))
             return
         pending: deque[tuple[list[tuple[str, list[str], list[dict[str, Any]]]], Any]] = deque()
         chunk: list[tuple[str, list[str], list[dict[str, Any]]]] = []
@@ -57,7 +66,9 @@ class StoredAnalyses:
                     self.store.set_analyses(url, items)
 
         for url in urls:
-            jobs = self._jobs(url)
+            ready, jobs = self._jobs(url, ahead or {})
+            if ready:
+                self.store.set_analyses(url, ready)
             if not jobs:
                 continue
             chunk.append((url, [j[0].id for j in jobs], [j[2] for j in jobs]))
@@ -72,19 +83,25 @@ class StoredAnalyses:
             pending.append((chunk, pool.submit(_analyse_pairs, pairs)))
         store_done(block=True)
 
-    def stale(self, url: str) -> list[tuple[str, dict[str, Any]]]:
+    def stale(
+        self, url: str, ahead: Mapping[str, AnalysedAhead] | None = None
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """The analyses of the article's versions whose stored one is missing or out of
+        date (see :meth:`analyse_stale` for ``ahead``)."""
+        ready, jobs = self._jobs(url, ahead or {})
         rules = self.rules
-        return [
+        return ready + [
             (version.id, {**_summary(_Pair(previous, version, earlier), rules), **basis})
-            for version, previous, basis, earlier in self._jobs(url)
+            for version, previous, basis, earlier in jobs
         ]
 
     def _jobs(
-        self, url: str
-    ) -> list[tuple[Version, Version | None, dict[str, Any], list[Version]]]:
-        """The versions whose stored analysis is missing or out of date, each with its
-        predecessor, what its analysis depends on beyond the two texts, and the earlier
-        versions a headline test looks back on (see :meth:`_headline_history`).
+        self, url: str, ahead: Mapping[str, AnalysedAhead]
+    ) -> tuple[list[tuple[str, dict[str, Any]]], list[_Job]]:
+        """The analyses of versions whose stored one is missing or out of date that were
+        made ahead and hold; and the other such versions, each with its predecessor,
+        what its analysis depends on beyond the two texts, and the earlier versions a
+        headline test looks back on (see :func:`_headline_history`).
 
         Only those versions and their predecessors are read: a new version at the end of
         the timeline costs one analysis against the version before, however long the
@@ -92,6 +109,7 @@ class StoredAnalyses:
         """
         rules_id = self.rules.rules_id
         states = self.store.analysis_states(url)
+        ready = []
         jobs = []
         read: dict[int, Version] = {}
         for index, state in enumerate(states):
@@ -104,6 +122,15 @@ class StoredAnalyses:
                 current.get(k, "") == v for k, v in basis.items()
             ):
                 continue
+            made = ahead.get(state.id)
+            if (
+                made is not None
+                and made.number == state.number
+                and made.against == basis["against"]
+                and made.reverted_to == state.reverted_to
+            ):
+                ready.append((state.id, {**made.summary, **basis}))
+                continue
             # Consecutive new versions share one: read once, and sent to a worker once.
             version = read.get(state.number) or self.store.version(url, state.number)
             previous = None
@@ -111,27 +138,9 @@ class StoredAnalyses:
                 previous = read.get(state.number - 1) or self.store.version(url, state.number - 1)
             assert version is not None
             read = {version.number: version}
-            jobs.append((version, previous, basis, self._headline_history(version, previous)))
-        return jobs
-
-    def _headline_history(self, version: Version, previous: Version | None) -> list[Version]:
-        """The versions before ``previous`` whose headlines a new headline may return to
-        (a headline test, see :mod:`newsarchive.analysis.headlines`), oldest first.
-
-        Read only when the headline changed, and only back to the test's window.
-        """
-        if previous is None or not version.title or version.title == previous.title:
-            return []
-        from ..analysis.headlines import HEADLINE_TEST_WINDOW
-
-        since = version.first_captured_at - HEADLINE_TEST_WINDOW
-        earlier: list[Version] = []
-        for number in range(previous.number - 1, 0, -1):
-            found = self.store.version(version.url, number)
-            if found is None or found.last_captured_at < since:
-                break
-            earlier.append(found)
-        return earlier[::-1]
+            earlier = _headline_history(version, previous, lambda n: self.store.version(url, n))
+            jobs.append((version, previous, basis, earlier))
+        return ready, jobs
 
     def recomputed(self, url: str) -> list[tuple[str, dict[str, Any]]]:
         # Loaded on first use: `log`, `list` and `show` need no analysis.
@@ -153,14 +162,64 @@ class StoredAnalyses:
         return items
 
     def for_import(self) -> ImportAnalysis:
-        """How an import analyses new versions: inside each batch's transaction, in the
+        """How an import analyses new versions: in its workers ahead of the save where
+        they saw the article's timeline, else inside each batch's transaction, in the
         import's worker processes when it has them."""
         from ..ingest.bulk import ImportAnalysis  # importing only: reading never loads it
 
         return ImportAnalysis(
             on_saved=self.analyse_stale,
             start_worker=functools.partial(_start_analysis_worker, self.rules),
+            summarise=functools.partial(summarise_next, self.rules),
         )
+
+
+_Job = tuple[Version, Version | None, dict[str, Any], list[Version]]
+
+
+def _headline_history(
+    version: Version, previous: Version | None, find: Callable[[int], Version | None]
+) -> list[Version]:
+    """The versions before ``previous`` whose headlines a new headline may return to
+    (a headline test, see :mod:`newsarchive.analysis.headlines`), oldest first.
+
+    ``find(number)`` gives an earlier version. Read only when the headline changed, and
+    only back to the test's window.
+    """
+    if previous is None or not version.title or version.title == previous.title:
+        return []
+    from ..analysis.headlines import HEADLINE_TEST_WINDOW
+
+    since = version.first_captured_at - HEADLINE_TEST_WINDOW
+    earlier: list[Version] = []
+    for number in range(previous.number - 1, 0, -1):
+        found = find(number)
+        if found is None or found.last_captured_at < since:
+            break
+        earlier.append(found)
+    return earlier[::-1]
+
+
+def summarise_next(
+    rules: Rules, kept: Sequence[Version], version: Version
+) -> dict[str, Any] | None:
+    """The stored summary of ``version`` against the last of ``kept``, the versions before
+    it that an import's worker kept (see ``ArticleFollower``), as a save would store it;
+    None when the headline test looks back further than ``kept`` goes."""
+    previous = kept[-1] if kept else None
+    by_number = {v.number: v for v in kept}
+    oldest = kept[0].number if kept else 1
+
+    def find(number: int) -> Version | None:
+        if number < oldest:
+            raise LookupError(number)  # not kept: the save's analysis reads it
+        return by_number.get(number)
+
+    try:
+        earlier = _headline_history(version, previous, find)
+    except LookupError:
+        return None
+    return _summary(_Pair(previous, version, earlier), rules)
 
 
 @attrs.frozen

@@ -7,7 +7,7 @@ the versions a batch adds is stored in that transaction (see :class:`ImportAnaly
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, TypedDict
 
@@ -18,12 +18,9 @@ from ..models import ImportReport, Problem
 from ..storage import CaptureRecord, OnSaved, Store
 from . import DEFAULT_MAX_TEXT_BYTES
 from .capturefile import parse_capture_file
-from .records import (
-    default_workers,
-    prepare_lines,
-    prepare_record,
-    worker_pool,
-)
+from .follower import AnalysedAhead, Summarise
+from .records import default_workers, prepare_lines, prepare_record
+from .shards import Shards
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -36,15 +33,20 @@ class ImportAnalysis:
     """How an import analyses the versions it adds, inside each batch's transaction."""
 
     #: Called in each batch's transaction, before it commits, with the canonical URLs of
-    #: the articles it gave a new capture and the import's worker pool (None without
-    #: workers), whose processes may compute the analyses.
-    on_saved: Callable[[Sequence[str], Executor | None], None]
+    #: the articles it gave a new capture, the import's worker pool (None without
+    #: workers), whose processes may compute the analyses, and the batch's versions
+    #: analysed ahead (by version id), to be taken where they hold.
+    on_saved: Callable[[Sequence[str], Executor | None, Mapping[str, AnalysedAhead]], None]
     #: Run in each worker process as it starts (e.g. to set the rules it applies).
     start_worker: Callable[[], None] | None = None
+    #: How a worker analyses a version ahead of its save (see ``ArticleFollower``);
+    #: None: every version is analysed after its save.
+    summarise: Summarise | None = None
 
-    def hook(self, pool: Executor | None) -> OnSaved:
-        """The store's ``on_saved`` for an import whose workers are ``pool``'s."""
-        return lambda urls: self.on_saved(urls, pool)
+    def hook(self, pool: Executor | None, ahead: Mapping[str, AnalysedAhead]) -> OnSaved:
+        """The store's ``on_saved`` for an import whose workers are ``pool``'s and whose
+        batch's versions analysed ahead are ``ahead`` (as it is when the batch is saved)."""
+        return lambda urls: self.on_saved(urls, pool, ahead)
 
 
 # Captures per transaction when importing: large enough to amortise commits, and for an
@@ -85,30 +87,23 @@ def import_lines(
     Returns:
         The counts, and one problem per line that could not be used.
     """
-    counts = {"lines": 0, "captures_added": 0, "versions_added": 0, "unchanged": 0}
     problems: list[Problem] = []
-    batch: list[CaptureRecord] = []
-    done = 0
-
     # One pool of workers, made before anything else starts a thread, prepares lines
     # and analyses new versions in turn.
     start = None if analysis is None else analysis.start_worker
-    pool = worker_pool(workers, start) if workers > 0 else None
-    on_saved = None if analysis is None else analysis.hook(pool)
-
-    def flush() -> None:
-        for outcome in store.ingest(batch, on_saved=on_saved):
-            counts["captures_added" if outcome.is_new_capture else "unchanged"] += 1
-            counts["versions_added"] += outcome.is_new_version
-        batch.clear()
-        if on_progress:
-            on_progress(done, total)
-
+    pool = Shards(workers, start) if workers > 0 else None
+    batches = _Batches(store, analysis, pool)
+    done = lines = 0
     try:
-        for read, lines, prepared in prepare_lines(
-            stream, source=source, workers=workers, max_text_bytes=max_text_bytes, pool=pool
+        for done, read, prepared, ahead in prepare_lines(
+            stream,
+            source=source,
+            workers=workers,
+            max_text_bytes=max_text_bytes,
+            pool=pool,
+            summarise=None if analysis is None else analysis.summarise,
         ):
-            done, counts["lines"] = read, lines
+            lines = read
             if on_progress and not atomic and done < total:
                 # Per block of lines, a batch being several: a slow import still moves
                 # the bar every second or two. The end is told once the last is saved.
@@ -117,22 +112,58 @@ def import_lines(
                 if isinstance(record, str):
                     problems.append(Problem(line=number, message=record))
                     continue
-                batch.append(record)
-                if len(batch) >= IMPORT_BATCH and not atomic:
-                    flush()
+                batches.add(record, ahead.get(number))
+                if len(batches) >= IMPORT_BATCH and not atomic:
+                    batches.flush()
+                    if on_progress:
+                        on_progress(done, total)
         if atomic and problems:
-            batch.clear()  # one bad line, and nothing is written
-        flush()
+            batches.clear()  # one bad line, and nothing is written
+        batches.flush()
+        if on_progress:
+            on_progress(done, total)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    counts = batches.counts
     return ImportReport(
-        lines=counts["lines"],
+        lines=lines,
         captures_added=counts["captures_added"],
         versions_added=counts["versions_added"],
         unchanged=counts["unchanged"],
         problems=tuple(problems),
     )
+
+
+class _Batches:
+    """The captures of an import waiting to be saved, with the versions analysed ahead
+    among them, and the counts of what was saved so far."""
+
+    def __init__(self, store: Store, analysis: ImportAnalysis | None, pool: Shards | None):
+        self.counts = {"captures_added": 0, "versions_added": 0, "unchanged": 0}
+        self._store = store
+        self._records: list[CaptureRecord] = []
+        self._ahead: dict[str, AnalysedAhead] = {}
+        self._on_saved = None if analysis is None else analysis.hook(pool, self._ahead)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def add(self, record: CaptureRecord, analysed: AnalysedAhead | None) -> None:
+        self._records.append(record)
+        if analysed is not None:
+            self._ahead[analysed.id] = analysed
+
+    def clear(self) -> None:
+        self._records.clear()
+        self._ahead.clear()
+
+    def flush(self) -> None:
+        """Save the waiting captures in one transaction."""
+        for outcome in self._store.ingest(self._records, on_saved=self._on_saved):
+            self.counts["captures_added" if outcome.is_new_capture else "unchanged"] += 1
+            self.counts["versions_added"] += outcome.is_new_version
+        self.clear()
 
 
 def import_files(
@@ -178,7 +209,7 @@ def import_files(
     records.sort(key=lambda r: r.captured_at)
     if atomic and problems:
         records.clear()
-    results = store.save(records, on_saved=None if analysis is None else analysis.hook(None))
+    results = store.save(records, on_saved=None if analysis is None else analysis.hook(None, {}))
     if on_progress:
         on_progress(len(files), len(files))
     return ImportReport(

@@ -9,12 +9,12 @@ from __future__ import annotations
 import codecs
 import io
 import os
-import signal
-import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
+
+import attrs
 
 from ..errors import InputError, describe_failure
 from ..normalize import content_hash, sha256_hex
@@ -23,14 +23,13 @@ from ..storage.framer import TextFramer
 from ..times import utc_now
 from ..urls import canonical_url as make_canonical
 from . import DEFAULT_MAX_TEXT_BYTES, validate
+from .follower import AnalysedAhead, ArticleFollower, Router, Summarise
 from .jsonl import parse_line
 from .served import decode_served, pack_served
+from .shards import Shards, orphaned
 
 if TYPE_CHECKING:
-    # Process pools and HTML parsing load only when an import uses them: a command that
-    # saves nothing should not pay for them at start-up.
-    from concurrent.futures import Executor, Future, ProcessPoolExecutor
-    from multiprocessing.context import BaseContext
+    from concurrent.futures import Future
 
 # Lines prepared at a time without workers: few enough to report progress often.
 CHUNK_LINES = 200
@@ -41,6 +40,8 @@ BLOCK_BYTES = 2_000_000
 PARALLEL_MIN_BYTES = 4_000_000
 
 Prepared = list[tuple[int, "CaptureRecord | str"]]
+# The versions of a block's lines analysed ahead, by line number.
+Ahead = dict[int, AnalysedAhead]
 Framer = Callable[[str, str, bytes], TextFrame | None]
 
 
@@ -236,12 +237,16 @@ def _prepare_chunk(
     source: str,
     frames: bool = False,
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
+    follower: ArticleFollower | None = None,
+    ahead: Ahead | None = None,
 ) -> Prepared:
     """Each line's record, or the reason it cannot be imported.
 
-    With ``frames``, each new text comes with its compressed frame (see ``TextFramer``).
+    With ``frames``, each new text comes with its compressed frame (see ``TextFramer``),
+    against the previous text of its URL that ``follower`` saw (if given; else in this
+    chunk). ``follower`` also analyses each new version ahead, into ``ahead``.
     """
-    framer = TextFramer() if frames else None
+    framer = None if not frames else follower.framer if follower else TextFramer()
     out: Prepared = []
     for number, line in chunk:
         if not line.strip():
@@ -249,7 +254,6 @@ def _prepare_chunk(
         try:
             record = prepare_record(
                 **parse_line(line, default_source=source),
-                framer=framer,
                 max_text_bytes=max_text_bytes,
             )
         except InputError as exc:
@@ -258,8 +262,23 @@ def _prepare_chunk(
         except Exception as exc:  # noqa: BLE001 - one bad line never ends an import
             out.append((number, describe_failure(exc)))
             continue
+        if follower is not None and follower.analyses:
+            analysed = follower.follow(record)
+            if analysed is not None and ahead is not None:
+                ahead[number] = analysed
+        if framer is not None:
+            record = _framed(record, framer)
         out.append((number, record))
     return out
+
+
+def _framed(record: CaptureRecord, framer: Framer) -> CaptureRecord:
+    """The record with its text sent as its frame alone, when there is one: sending 10 KB
+    of text back from a worker process as well costs a fifth of an import's time."""
+    frame = framer(record.url, record.text_hash, record.text.encode("utf-8", "surrogatepass"))
+    if frame is None:
+        return record
+    return attrs.evolve(record, text="", text_frame=frame)
 
 
 def _chunks(stream: IO[bytes]) -> Iterator[tuple[int, list[tuple[int, bytes]]]]:
@@ -277,14 +296,27 @@ def _chunks(stream: IO[bytes]) -> Iterator[tuple[int, list[tuple[int, bytes]]]]:
 
 
 def _prepare_block(
-    data: bytes, source: str, max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES
-) -> tuple[int, Prepared]:
-    """The lines of a block of whole lines, prepared with frames and numbered from 1."""
+    data: bytes,
+    source: str,
+    max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
+    shard: tuple[int, int, int] = (0, 1, 0),
+    summarise: Summarise | None = None,
+) -> tuple[int, Prepared, Ahead]:
+    """The lines of a block of whole lines that fall to worker ``shard`` (its number, of
+    how many, in which import), prepared with frames and numbered from 1, and the
+    versions analysed ahead (with ``summarise``)."""
     lines = data.split(b"\n")
     if lines[-1] == b"":
         lines.pop()
-    numbered = list(enumerate(lines, start=1))
-    return len(lines), _prepare_chunk(numbered, source, frames=True, max_text_bytes=max_text_bytes)
+    number, shards, run = shard
+    route = _router(shards)
+    mine = [(n, line) for n, line in enumerate(lines, start=1) if route(line) == number]
+    follower = _follower(run, summarise)
+    ahead: Ahead = {}
+    prepared = _prepare_chunk(
+        mine, source, frames=True, max_text_bytes=max_text_bytes, follower=follower, ahead=ahead
+    )
+    return len(lines), prepared, ahead
 
 
 def _prepare_range(
@@ -294,20 +326,38 @@ def _prepare_range(
     end: int,
     source: str,
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
-) -> tuple[int, Prepared]:
+    shard: tuple[int, int, int] = (0, 1, 0),
+    summarise: Summarise | None = None,
+) -> tuple[int, Prepared, Ahead]:
     """``_prepare_block`` of bytes ``start`` to ``end`` of the file at ``path``."""
-    if _orphaned():
+    if orphaned():
         os._exit(1)  # the import that wanted this block is gone
     with open(path, "rb") as file:
         if _identity(file) != identity:
             raise InputError(f"{path} was replaced while it was being imported")
         file.seek(start)
-        return _prepare_block(file.read(end - start), source, max_text_bytes)
+        data = file.read(end - start)
+    return _prepare_block(data, source, max_text_bytes, shard, summarise)
 
 
-def _orphaned() -> bool:
-    """True in a worker whose importing process has died (it was adopted by init)."""
-    return os.getppid() == 1
+# A worker process's own: what it keeps of its articles from one block to the next.
+_state: dict[str, Any] = {}
+
+
+def _follower(run: int, summarise: Summarise | None) -> ArticleFollower:
+    if _state.get("run") != run:
+        _state.update(run=run, follower=ArticleFollower(summarise))
+    follower = _state["follower"]
+    assert isinstance(follower, ArticleFollower)
+    return follower
+
+
+def _router(shards: int) -> Router:
+    router = _state.get("router")
+    if router is None or router.shards != shards:
+        router = _state["router"] = Router(shards)
+    assert isinstance(router, Router)
+    return router
 
 
 def _identity(file: IO[bytes]) -> tuple[int, int]:
@@ -374,58 +424,95 @@ def prepare_lines(
     source: str,
     workers: int,
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
-    pool: Executor | None = None,
-) -> Iterator[tuple[int, int, Prepared]]:
+    pool: Shards | None = None,
+    summarise: Summarise | None = None,
+) -> Iterator[tuple[int, int, Prepared, Ahead]]:
     """Prepare JSON Lines chunk by chunk, in order.
 
-    Yields the bytes and lines read so far, and each line's record or error.
+    Yields the bytes and lines read so far, each line's record or error, and the new
+    versions analysed ahead with ``summarise`` (by line number; see
+    :class:`~newsarchive.ingest.follower.ArticleFollower`).
 
-    With ``workers``, blocks of lines are prepared in that many processes, a bounded
-    number at a time, so memory stays constant however long the input. From a regular
-    file, the workers read their blocks themselves rather than through this process.
-    They are ``pool``'s, when given (see :func:`worker_pool`), else a pool of their own.
+    With ``workers``, blocks of lines are prepared in that many processes, each taking
+    the lines of its share of the articles, a bounded number of blocks at a time, so
+    memory stays constant however long the input. From a regular file, the workers read
+    their blocks themselves rather than through this process. They are ``pool``'s, when
+    given, else a pool of their own.
     """
     if workers <= 0:
+        follower = ArticleFollower(summarise) if summarise is not None else None
         for done, chunk in _chunks(stream):
-            yield done, chunk[-1][0], _prepare_chunk(chunk, source, max_text_bytes=max_text_bytes)
+            ahead: Ahead = {}
+            prepared = _prepare_chunk(
+                chunk, source, max_text_bytes=max_text_bytes, follower=follower, ahead=ahead
+            )
+            yield done, chunk[-1][0], prepared, ahead
         return
     if pool is None:
-        with worker_pool(workers) as own:
+        own = Shards(workers)
+        try:
             yield from prepare_lines(
-                stream, source=source, workers=workers, max_text_bytes=max_text_bytes, pool=own
+                stream,
+                source=source,
+                workers=workers,
+                max_text_bytes=max_text_bytes,
+                pool=own,
+                summarise=summarise,
             )
+        finally:
+            own.shutdown(cancel_futures=True)
         return
+    yield from _prepare_in(pool, stream, source, max_text_bytes, summarise)
+
+
+_Block = tuple[int, list["Future[tuple[int, Prepared, Ahead]]"]]
+
+
+def _prepare_in(
+    pool: Shards,
+    stream: IO[bytes],
+    source: str,
+    max_text_bytes: int,
+    summarise: Summarise | None,
+) -> Iterator[tuple[int, int, Prepared, Ahead]]:
+    """``prepare_lines`` in ``pool``'s workers: every block to each, for its share."""
     path = _file_path(stream)
-    pending: deque[tuple[int, Future[tuple[int, Prepared]]]] = deque()
+    shards = len(pool)
+    run = id(pool)
+    pending: deque[_Block] = deque()
     lines = 0
 
-    def next_result() -> tuple[int, int, Prepared]:
+    def next_result() -> tuple[int, int, Prepared, Ahead]:
         nonlocal lines
-        done, future = pending.popleft()
-        count, prepared = future.result()
-        numbered = [(lines + number, record) for number, record in prepared]
+        done, futures = pending.popleft()
+        numbered: Prepared = []
+        ahead: Ahead = {}
+        count = 0
+        for future in futures:
+            count, prepared, analysed = future.result()
+            numbered.extend((lines + number, record) for number, record in prepared)
+            ahead.update((lines + number, a) for number, a in analysed.items())
+        numbered.sort(key=lambda item: item[0])  # back in the order of the input
         lines += count
-        return done, lines, numbered
+        return done, lines, numbered, ahead
 
-    jobs: Iterator[tuple[int, Future[tuple[int, Prepared]]]]
+    def send(*args: Any) -> list[Future[tuple[int, Prepared, Ahead]]]:
+        function = _prepare_block if path is None else _prepare_range
+        return [
+            pool.submit_to(k, function, *args, source, max_text_bytes, (k, shards, run), summarise)
+            for k in range(shards)
+        ]
+
+    jobs: Iterator[_Block]
     if path is None:
-        jobs = (
-            (done, pool.submit(_prepare_block, data, source, max_text_bytes))
-            for done, data in _blocks(stream)
-        )
+        jobs = ((done, send(data)) for done, data in _blocks(stream))
     else:
         identity = _identity(stream)
-        jobs = (
-            (
-                done,
-                pool.submit(_prepare_range, path, identity, start, end, source, max_text_bytes),
-            )
-            for done, start, end in _ranges(stream)
-        )
+        jobs = ((done, send(path, identity, start, end)) for done, start, end in _ranges(stream))
     try:
         for job in jobs:
             pending.append(job)
-            if len(pending) > 2 * workers:
+            if len(pending) > 4:
                 yield next_result()
         while pending:
             yield next_result()
@@ -433,80 +520,3 @@ def prepare_lines(
         # Stopped (Ctrl-C, a failed write): drop the blocks not started yet.
         pool.shutdown(cancel_futures=True)
         raise
-
-
-def worker_pool(
-    workers: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
-) -> ProcessPoolExecutor:
-    """A pool of ``workers`` processes for the work of a bulk import.
-
-    Create it while this process has one thread, so that its workers can be forked (see
-    ``_pool_context``); they start at once, and leave with the import (see
-    ``_start_worker``). ``initializer(*initargs)`` runs in each as it starts.
-    """
-    # Process pools load only for imports that start workers.
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = _pool_context()
-    # A forked worker's parent is this process; others are started by a server process.
-    parent = os.getpid() if context.get_start_method() == "fork" else 0
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(parent, initializer, initargs),
-    )
-    pool.submit(int).result()  # start the workers now, before any other thread
-    return pool
-
-
-def _start_worker(
-    parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]
-) -> None:
-    """Set a worker up to leave with the import: on Ctrl-C, and when its parent dies.
-
-    Ctrl-C reaches every process of the group; the importing one stops the import, so a
-    worker ignores it. A parent killed outright (``kill -9``) cannot stop its workers: on
-    Linux the kernel is asked to kill each worker then (``parent`` is its pid, or 0 when
-    a server process started the worker), and elsewhere a worker notices at its next
-    block (see ``_prepare_range``). Then ``initializer(*initargs)`` runs, if given.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if sys.platform == "linux":
-        import ctypes
-
-        pr_set_pdeathsig = 1
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-    if parent and os.getppid() != parent:  # it died before the request above took effect
-        os._exit(1)
-    if initializer is not None:
-        initializer(*initargs)
-
-
-def _pool_context() -> BaseContext:
-    """How to start worker processes: by fork where that is safe, as it is fastest.
-
-    A forked worker starts in milliseconds; a fresh interpreter first spends a tenth of a
-    second importing this package. Forking is safe in a process of one thread, on Linux
-    (macOS's system libraries are not safe to fork). A forked worker never touches the
-    database connection it inherits, and leaves by ``os._exit``, which does not close it.
-    """
-    # Process pools load only for imports that start workers.
-    import multiprocessing
-
-    if sys.platform == "linux" and _threads() == 1:
-        return multiprocessing.get_context("fork")
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    return multiprocessing.get_context(method)
-
-
-def _threads() -> int:
-    """This process's threads, as the system counts them (not only Python's)."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return 0

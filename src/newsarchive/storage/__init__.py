@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .records import CaptureRecord as CaptureRecord
     from .records import Ingested as Ingested
     from .records import TextFrame as TextFrame
+    from .records import version_id as version_id
 
 __all__ = [
     "AnalysisState",
@@ -29,6 +30,7 @@ __all__ = [
     "Store",
     "TextFrame",
     "open_store",
+    "version_id",
 ]
 
 #: Called by a save, inside its transaction and before it commits, with the canonical URLs
@@ -177,7 +179,7 @@ def open_store(location: str | Path, *, create: bool = True) -> Store:
 
 # What a save is handed is made on first use (see ``records``): reading never needs it,
 # and making attrs classes is a noticeable part of a command's start.
-_RECORDS = frozenset({"AnalysisState", "CaptureRecord", "Ingested", "TextFrame"})
+_RECORDS = frozenset({"AnalysisState", "CaptureRecord", "Ingested", "TextFrame", "version_id"})
 
 
 def __getattr__(name: str) -> Any:

@@ -21,9 +21,12 @@ class TextFramer:
     cuts chains where the store does, counting from the URL's first text in this run.
     """
 
-    def __init__(self) -> None:
-        # Per URL: the previous text's key, its UTF-8 and its depth in its delta chain.
+    def __init__(self, limit: int | None = None) -> None:
+        # Per URL: the previous text's key, its UTF-8 and its depth in its delta chain;
+        # at most ``limit`` URLs, the least recently seen forgotten first (its next text
+        # is then framed by the store, as it is when bases differ).
         self._previous: dict[str, tuple[str, bytes, int]] = {}
+        self._limit = limit
 
     def __call__(self, url: str, key: str, data: bytes) -> TextFrame | None:
         """Return the frame of ``data`` (hashed ``key``) for ``url``, None for a repeat.
@@ -37,12 +40,15 @@ class TextFramer:
             A keyframe or a delta against the URL's previous text in this run; None
             when the text repeats the previous one (the store has it already).
         """
-        previous = self._previous.get(url)
+        previous = self._previous.pop(url, None)
         if previous is not None and previous[0] == key:
+            self._previous[url] = previous  # the most recently seen now
             return None
         if previous is not None and previous[2] + 1 >= KEYFRAME_INTERVAL:
             previous = None
         frame, is_delta = encode(data, None if previous is None else previous[1])
         depth = previous[2] + 1 if previous is not None and is_delta else 0
         self._previous[url] = (key, data, depth)
+        if self._limit is not None and len(self._previous) > self._limit:
+            del self._previous[next(iter(self._previous))]
         return TextFrame(None if previous is None else previous[0], frame, is_delta, len(data))

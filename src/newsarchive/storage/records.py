@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..models import header_tuple, str_tuple
+from ._timeline import version_id
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-__all__ = ["AnalysisState", "CaptureRecord", "Ingested", "TextFrame"]
+__all__ = ["AnalysisState", "CaptureRecord", "Ingested", "TextFrame", "version_id"]
 
 
 @attrs.frozen
