@@ -74,6 +74,9 @@ def test_an_analysis_quoting_its_texts_is_stored_in_a_few_dozen_bytes(tmp_path: 
         archive.set_analyses(URL, [(second.id, summary)])
         assert archive.get(URL, 2).analysis == summary
         assert archive.store.analysis_states(URL)[1].analysis == summary
+        # What decides whether it is current, read from the frame's head alone.
+        basis = archive.store.analysis_states(URL, basis_only=True)[1].analysis
+        assert basis == {"rules_id": summary["rules_id"], "against": first.id, "reverted_to": None}
         assert [(c.level, c.reasons) for c in archive.changes()] == [
             ("substantive", ("date-changed", "sentence-added"))
         ]

@@ -108,7 +108,7 @@ class StoredAnalyses:
         article's history, and a backfill costs the versions whose neighbours changed.
         """
         rules_id = self.rules.rules_id
-        states = self.store.analysis_states(url)
+        states = self.store.analysis_states(url, basis_only=True)
         ready = []
         jobs = []
         read: dict[int, Version] = {}

@@ -90,8 +90,12 @@ class Store(Protocol):
         git import), without reading any text.
         """
 
-    def analysis_states(self, url: str) -> list[AnalysisState]:
-        """Each version's id, number, revert mark and stored analysis, in number order."""
+    def analysis_states(self, url: str, *, basis_only: bool = False) -> list[AnalysisState]:
+        """Each version's id, number, revert mark and stored analysis, in number order.
+
+        With ``basis_only``, each analysis holds only what decides whether it is current
+        (``rules_id``, ``against``, ``reverted_to``), read without the texts compared.
+        """
 
     def blob(self, hex_hash: str) -> bytes:
         """The raw bytes stored under a sha256."""

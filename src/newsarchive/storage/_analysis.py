@@ -142,6 +142,28 @@ def decode(
     raise StorageError(f"a stored change analysis has an unknown layout {frame[:1].hex()}")
 
 
+#: What decides whether a stored analysis is current (see :func:`basis`).
+BASIS = ("rules_id", "against", "reverted_to")
+
+
+def basis(frame: bytes, links: Links, capture_id: int) -> dict[str, Any]:
+    """The rules id, version compared against and revert mark a frame holds.
+
+    Read from a linked frame's head alone, without the texts its quotes refer to.
+
+    Raises:
+        StorageError: the frame is damaged or of a layout this code does not know.
+    """
+    frame = bytes(frame)
+    if frame[:1] == _LINKED:
+        try:
+            return dict(zip(BASIS, _linked.basis(frame, links, capture_id), strict=True))
+        except (ValueError, IndexError, KeyError) as error:
+            raise StorageError("a stored change analysis is damaged") from error
+    summary = decode(frame)
+    return {k: summary[k] for k in BASIS if k in summary}
+
+
 def brief(frame: bytes) -> tuple[str | None, tuple[str, ...], bool]:
     """A frame's level, reason codes and stealth flag: what a listing of changes shows.
 

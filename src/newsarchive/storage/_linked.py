@@ -169,6 +169,14 @@ def decode(frame: bytes, links: Links, capture_id: int) -> list[Any]:
     ]
 
 
+def basis(frame: bytes, links: Links, capture_id: int) -> tuple[str, str | None, int | None]:
+    """The rules id, the version compared against and the revert mark of a linked frame,
+    from its head alone: what decides whether it is current, read without the texts."""
+    distance, (_, _, reverted, rules, numbers, _), _ = _head(frame)
+    against = None if not distance else links.version_id(capture_id - _unzigzag(distance))
+    return links.rules_name(rules), against, numbers[-1] if reverted else None
+
+
 def brief(frame: bytes) -> tuple[int, tuple[str, ...], bool]:
     """The level, reason codes and stealth flag of a linked frame, from its head alone."""
     _, (level, stealth, _, _, _, reasons), _ = _head(frame)

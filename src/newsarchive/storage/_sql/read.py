@@ -84,10 +84,11 @@ class SQLReader(SQLBlobs, SQLHeaders):
             article_id, canonical = self._require_article(url)
             return self._versions(canonical, article_id)
 
-    def analysis_states(self, url: str) -> list[AnalysisState]:
+    def analysis_states(self, url: str, *, basis_only: bool = False) -> list[AnalysisState]:
         # Here, as for articles and changes below: reading one article never needs them.
         from ..records import AnalysisState
 
+        read = _analysis.basis if basis_only else _analysis.decode
         with self._read():
             article_id, canonical = self._require_article(url)
             rows = self._all(
@@ -101,7 +102,7 @@ class SQLReader(SQLBlobs, SQLHeaders):
                     id=r[0],
                     number=int(r[1]),
                     reverted_to=None if r[2] is None else int(r[2]),
-                    analysis=None if r[3] is None else _analysis.decode(r[3], links, int(r[4])),
+                    analysis=None if r[3] is None else read(r[3], links, int(r[4])),
                 )
                 for r in rows
             ]
