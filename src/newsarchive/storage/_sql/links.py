@@ -19,10 +19,22 @@ class ArticleLinks:
         self._refs: dict[str, int] = {}
         self._captures: dict[int, tuple[int, bytes, bytes]] = {}
         self._heads: dict[int, str] = {}
+        self._head_of: dict[str, int] | None = None
 
     def know_head(self, capture_id: int, version_id: str) -> None:
         """Remember which version ``capture_id`` heads, read with the versions themselves."""
         self._heads[capture_id] = version_id
+
+    def _know_every_head(self) -> dict[str, int]:
+        # One query for the article's versions: the frames stored in one transaction
+        # name a few each, and a query per name cost more than the rest.
+        if self._head_of is None:
+            rows = self._store._all(
+                "SELECT id, capture_id FROM versions WHERE article_id = ?", (self._article_id,)
+            )
+            self._head_of = {str(r[0]): int(r[1]) for r in rows}
+            self._heads.update((c, v) for v, c in self._head_of.items())
+        return self._head_of
 
     def _capture(self, capture_id: int) -> tuple[int, bytes, bytes]:
         found = self._captures.get(capture_id)
@@ -49,25 +61,22 @@ class ArticleLinks:
         written before its neighbour was re-headed) gets the id it would have had.
         """
         known = self._heads.get(capture_id)
-        if known is None:
+        if known is None and self._head_of is None:
             row = self._store._one(
                 "SELECT id FROM versions WHERE article_id = ? AND capture_id = ?",
                 (self._article_id, capture_id),
             )
-            if row is None:
-                from .._timeline import version_id  # here: reading never needs the timeline
+            if row is not None:
+                known = self._heads[capture_id] = str(row[0])
+        if known is None:
+            from .._timeline import version_id  # here: reading never needs the timeline
 
-                at, content_hash, _ = self._capture(capture_id)
-                return version_id(self._url, at, content_hash)
-            known = self._heads[capture_id] = str(row[0])
+            at, content_hash, _ = self._capture(capture_id)
+            return version_id(self._url, at, content_hash)
         return known
 
     def capture_of(self, version_id: str) -> int | None:
-        row = self._store._one(
-            "SELECT capture_id FROM versions WHERE article_id = ? AND id = ?",
-            (self._article_id, version_id),
-        )
-        return None if row is None else int(row[0])
+        return self._know_every_head().get(version_id)
 
     def rules_name(self, ref: int) -> str:
         name = self._store._rules_names.get(ref)

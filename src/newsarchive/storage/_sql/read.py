@@ -97,6 +97,8 @@ class SQLReader(SQLBlobs, SQLHeaders):
                 (article_id,),
             )
             links = ArticleLinks(self, canonical, article_id)
+            for r in rows:
+                links.know_head(int(r[4]), r[0])
             return [
                 AnalysisState(
                     id=r[0],
