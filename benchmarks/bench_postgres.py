@@ -3,7 +3,9 @@
     PYTHONPATH=src python benchmarks/bench_postgres.py [--versions N] [--url URL]
 
 The server comes from --url, else NEWSARCHIVE_TEST_POSTGRES_URL; every run works in
-fresh schemas and drops them. Measured per backend:
+fresh schemas and drops them. First, ``newsarchive import`` as a user runs it (a whole
+process, with change analysis and without) into each, in turn, on the news-like corpus;
+then, per backend:
 
 - import: prepare + ``ingest`` in batches of 500 (what the JSON Lines import runs), and
   prepare + ``save_many`` in batches of 500 (the same saves, each with its full result);
@@ -18,11 +20,13 @@ fresh schemas and drops them. Measured per backend:
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +40,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from corpus import histories  # noqa: E402
+from corpus import histories, news_histories  # noqa: E402
 
 from newsarchive import Archive  # noqa: E402
 
@@ -135,6 +139,38 @@ def _lookups(location: str, corpus: list[dict[str, str]]) -> tuple[list[float], 
     return latest, as_of
 
 
+def _cli_import(location: str, corpus: Path, *, analyse: bool) -> float:
+    """Seconds of ``newsarchive import`` as a user runs it: a whole process."""
+    command = [sys.executable, "-m", "newsarchive.cli", "--archive", location, "import"]
+    command += [] if analyse else ["--no-analyse"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
+    start = time.perf_counter()
+    subprocess.run([*command, "-q", str(corpus)], check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
+
+
+def cli_imports(fresh_sqlite: Callable[[], str], fresh_pg: Callable[[], str], work: Path) -> None:
+    """The CLI's import into each store, news-like corpus, in turn; median of 3 pairs."""
+    rows = news_histories(3000)
+    corpus = work / "news.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    print(f"\nnewsarchive import (whole process), news-like corpus of {len(rows):,} versions")
+    for analyse in (True, False):
+        pairs = [
+            (_cli_import(fresh_sqlite(), corpus, analyse=analyse),
+             _cli_import(fresh_pg(), corpus, analyse=analyse))
+            for _ in range(3)
+        ]  # fmt: skip
+        lite = statistics.median(p[0] for p in pairs)
+        pg = statistics.median(p[1] for p in pairs)
+        ratio = statistics.median(p[0] / p[1] for p in pairs)
+        label = "with analysis" if analyse else "without analysis"
+        print(
+            f"  {label:<17} sqlite {len(rows) / lite:7.0f} v/s   postgres {len(rows) / pg:7.0f}"
+            f" v/s   postgres / sqlite {ratio:.2f}x   (target >= 0.5x)"
+        )
+
+
 def _ms(samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[int(0.95 * (len(ordered) - 1))]
@@ -162,6 +198,7 @@ def main() -> None:
         def fresh_sqlite() -> str:
             return str(Path(tmp) / f"a{next(counter)}")
 
+        cli_imports(fresh_sqlite, fresh_pg, Path(tmp))
         for name, fresh in (("sqlite", fresh_sqlite), ("postgres", fresh_pg)):
             print(f"\n{name}")
             imported = fresh()
