@@ -120,7 +120,10 @@ class _Worker:
                 wait([self._results, self._process.sentinel])
                 if not self._results.poll():
                     raise BrokenProcessPool("an import worker process stopped")
-            outcome, value = self._results.recv()
+            try:
+                outcome, value = self._results.recv()
+            except (EOFError, OSError):  # it died: its end of the pipe closed
+                raise BrokenProcessPool("an import worker process stopped") from None
             done = self._pending.popleft()
             if outcome == "ok":
                 done.set_result(value)
