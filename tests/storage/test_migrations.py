@@ -136,11 +136,11 @@ def test_sqlite_archive_at_schema_3_is_migrated_in_place(tmp_path: Path) -> None
     assert [r[1] for r in run("PRAGMA table_info(blobs)", ())] == [
         "id",
         "hash",
+        "base_id",
         "depth",
         "size",
-        "data",
-        "base_id",
         "dictionary_id",
+        "data",
     ]
     assert "content_hash" not in [r[1] for r in run("PRAGMA table_info(versions)", ())]
     assert run("SELECT value FROM strings ORDER BY id", ()) == [

@@ -55,7 +55,7 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             for table in ("blobs", "articles", "aliases", "captures", "versions")
         }
     assert columns == {
-        "blobs": ["id", "hash", "depth", "size", "data", "base_id", "dictionary_id"],
+        "blobs": ["id", "hash", "base_id", "depth", "size", "dictionary_id", "data"],
         "articles": ["id", "url", "created_at"],
         "aliases": ["url", "article_id"],
         "captures": [
@@ -63,18 +63,18 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             "article_id",
             "captured_at",
             "content_hash",
-            "published_at",
-            "modified_at",
-            "source",
-            "http_status",
-            "http_headers",
-            "quality",
-            "http_headers_zstd",
             "text_id",
             "html_id",
             "title_id",
             "byline_id",
+            "published_at",
+            "modified_at",
+            "source",
             "fetched_url_id",
+            "http_status",
+            "http_headers",
+            "http_headers_zstd",
+            "quality",
             "metadata_id",
         ],
         "versions": [

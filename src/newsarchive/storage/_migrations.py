@@ -30,6 +30,13 @@ def _named_strings(id_type: str) -> list[str]:
     ]
 
 
+_CAPTURE_COLUMNS = (
+    "id, article_id, captured_at, content_hash, text_id, html_id, title_id, byline_id,"
+    " published_at, modified_at, source, fetched_url_id, http_status, http_headers,"
+    " http_headers_zstd, quality, metadata_id"
+)
+_BLOB_COLUMNS = "id, hash, base_id, depth, size, dictionary_id, data"
+
 SQLITE: list[list[str]] = [
     [
         """CREATE TABLE blobs (
@@ -173,6 +180,50 @@ SQLITE: list[list[str]] = [
         )""",
         *_named_strings("INTEGER"),
     ],
+    [
+        # Smaller keys, for a tenth less archive. A capture is found by article and time
+        # (a save checks the content hash itself): the unique index repeated the 32-byte
+        # hash of every row. A blob is found by the first 8 bytes of its hash, checked
+        # against the whole: the unique index repeated all 32. Both tables are rebuilt,
+        # as SQLite drops no constraint in place; row ids stay, as other rows name them.
+        """CREATE TABLE captures_v12 (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles (id),
+            captured_at INTEGER NOT NULL,
+            content_hash BLOB NOT NULL,
+            text_id INTEGER,
+            html_id INTEGER,
+            title_id INTEGER,
+            byline_id INTEGER,
+            published_at INTEGER,
+            modified_at INTEGER,
+            source TEXT NOT NULL,
+            fetched_url_id INTEGER,
+            http_status INTEGER,
+            http_headers TEXT,
+            http_headers_zstd BLOB,
+            quality TEXT,
+            metadata_id INTEGER
+        )""",
+        f"INSERT INTO captures_v12 ({_CAPTURE_COLUMNS}) SELECT {_CAPTURE_COLUMNS}"
+        " FROM captures ORDER BY id",
+        "DROP TABLE captures",
+        "ALTER TABLE captures_v12 RENAME TO captures",
+        "CREATE INDEX captures_by_time ON captures (article_id, captured_at)",
+        """CREATE TABLE blobs_v12 (
+            id INTEGER PRIMARY KEY,
+            hash BLOB NOT NULL,
+            base_id INTEGER,
+            depth INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            dictionary_id INTEGER,
+            data BLOB NOT NULL
+        )""",
+        f"INSERT INTO blobs_v12 ({_BLOB_COLUMNS}) SELECT {_BLOB_COLUMNS} FROM blobs ORDER BY id",
+        "DROP TABLE blobs",
+        "ALTER TABLE blobs_v12 RENAME TO blobs",
+        "CREATE INDEX blobs_by_hash ON blobs (substr(hash, 1, 8))",
+    ],
 ]
 # URLs sort byte-wise ("C"), as SQLite sorts them, so both backends list articles alike.
 POSTGRES: list[list[str]] = [
@@ -309,6 +360,14 @@ POSTGRES: list[list[str]] = [
         )""",
         "CREATE INDEX strings_by_value ON strings USING hash (value)",
         *_named_strings("BIGINT"),
+    ],
+    [
+        # A capture is found by article and time; a save checks the content hash itself
+        # (see SQLite's step). Blobs keep their unique hash: a writer inserting a text
+        # another has just stored then finds it there, rather than storing it twice.
+        "ALTER TABLE captures DROP CONSTRAINT IF EXISTS"
+        " captures_article_id_captured_at_content_hash_key",
+        "CREATE INDEX IF NOT EXISTS captures_by_time ON captures (article_id, captured_at)",
     ],
 ]
 

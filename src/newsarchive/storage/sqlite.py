@@ -66,7 +66,6 @@ class SQLiteStore(SQLStore):
                 self._use_wal()
                 self._conn.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT_BYTES}")
             self._conn.execute("PRAGMA synchronous = NORMAL")
-            self._conn.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StorageError(f"cannot open archive {path}: {exc}") from None
@@ -173,6 +172,16 @@ class SQLiteStore(SQLStore):
             self._conn.execute("ROLLBACK")
 
     def _migrate(self) -> None:
+        # A migration may rebuild a table other tables refer to (drop it, rename its
+        # copy): with the references checked, dropping it would fail. The pragma takes
+        # effect only outside a transaction.
+        self._conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            self._apply_migrations()
+        finally:
+            self._conn.execute("PRAGMA foreign_keys = ON")
+
+    def _apply_migrations(self) -> None:
         with self._transaction("BEGIN IMMEDIATE"):
             self._conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations"

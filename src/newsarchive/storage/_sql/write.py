@@ -11,7 +11,7 @@ from ...models import Capture, Version
 from ...times import from_micros, to_micros
 from .. import OnSaved, _analysis, _headers
 from .alerts import AlertLog
-from .blobs import BLOB_DEPTH
+from .blobs import BLOB_DEPTH, BLOB_ID, by_key
 from .links import ArticleLinks
 from .rows import _LEVELS, T, _content_fields, _json, _micros
 from .timeline import SQLTimeline
@@ -132,7 +132,7 @@ class SQLStore(SQLTimeline, AlertLog):
         ahead = [
             (_EXISTING, (article_id, at, chash)),
             (_LATEST, (article_id,)),
-            (BLOB_DEPTH, (bytes.fromhex(record.text_hash),)),
+            (BLOB_DEPTH, by_key(bytes.fromhex(record.text_hash))),
             (_FIRST_WITH_CONTENT, (article_id, chash)),
         ]
         with self._sending_ahead(ahead):
@@ -241,15 +241,14 @@ class SQLStore(SQLTimeline, AlertLog):
                 "INSERT INTO captures (article_id, captured_at, content_hash, text_id, html_id,"
                 " title_id, byline_id, published_at, modified_at, source, fetched_url_id,"
                 " http_status, http_headers_zstd, quality, metadata_id)"
-                " VALUES (?, ?, ?, (SELECT id FROM blobs WHERE hash = ?),"
-                " (SELECT id FROM blobs WHERE hash = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                f" VALUES (?, ?, ?, {BLOB_ID}, {BLOB_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " RETURNING id",
                 (
                     article_id,
                     at,
                     chash,
-                    text_key,
-                    html_key,
+                    *by_key(text_key),
+                    *by_key(html_key),
                     self._string_id(record.title),
                     self._string_id(record.byline),
                     _micros(record.published_at),
@@ -494,7 +493,7 @@ def _stored_texts(batch: list[CaptureRecord]) -> set[tuple[str, tuple[bytes]]]:
     A text stored by an earlier record of the batch still reads as missing: its insert
     then finds it there, and asks again.
     """
-    return {(BLOB_DEPTH, (bytes.fromhex(r.text_hash),)) for r in batch}
+    return {(BLOB_DEPTH, by_key(bytes.fromhex(r.text_hash))) for r in batch}
 
 
 def _notify(on_saved: OnSaved, urls: Iterable[str]) -> None:
