@@ -181,8 +181,8 @@ SQLITE: list[list[str]] = [
         *_named_strings("INTEGER"),
     ],
     [
-        # Smaller keys, for a tenth less archive. A capture is found by article and time
-        # (a save checks the content hash itself): the unique index repeated the 32-byte
+        # Smaller keys and one index fewer. A capture is found by article and time (a
+        # save checks the content hash itself): the unique index repeated the 32-byte
         # hash of every row. A blob is found by the first 8 bytes of its hash, checked
         # against the whole: the unique index repeated all 32. Both tables are rebuilt,
         # as SQLite drops no constraint in place; row ids stay, as other rows name them.
@@ -223,6 +223,9 @@ SQLITE: list[list[str]] = [
         "DROP TABLE blobs",
         "ALTER TABLE blobs_v12 RENAME TO blobs",
         "CREATE INDEX blobs_by_hash ON blobs (substr(hash, 1, 8))",
+        # Version numbers follow time: the key finds the version current at a time
+        # (see _sql/asof.py).
+        "DROP INDEX IF EXISTS versions_by_time",
     ],
 ]
 # URLs sort byte-wise ("C"), as SQLite sorts them, so both backends list articles alike.
@@ -362,12 +365,14 @@ POSTGRES: list[list[str]] = [
         *_named_strings("BIGINT"),
     ],
     [
-        # A capture is found by article and time; a save checks the content hash itself
-        # (see SQLite's step). Blobs keep their unique hash: a writer inserting a text
-        # another has just stored then finds it there, rather than storing it twice.
+        # A capture is found by article and time, a save checking the content hash
+        # itself; version numbers follow time (see SQLite's step). Blobs keep their
+        # unique hash: a writer inserting a text another has just stored then finds it
+        # there, rather than storing it twice.
         "ALTER TABLE captures DROP CONSTRAINT IF EXISTS"
         " captures_article_id_captured_at_content_hash_key",
         "CREATE INDEX IF NOT EXISTS captures_by_time ON captures (article_id, captured_at)",
+        "DROP INDEX IF EXISTS versions_by_time",
     ],
 ]
 

@@ -24,13 +24,14 @@ class SQLTimeline(SQLReader):
         from .save_records import _Placed
 
         at, cid = capture.key
-        # The version whose head comes last before the capture. Two lookups that follow
-        # the index are much faster than one that orders by the head's whole key.
-        heads = self._runs(article_id, "AND first_captured_at = ?", (at,)) + self._runs(
-            article_id,
-            "AND first_captured_at < ? ORDER BY first_captured_at DESC, number DESC LIMIT 1",
-            (at,),
-        )
+        # The version whose head comes last before the capture: among the last one first
+        # captured before its time and those first captured at that very time.
+        last = self._number_at(article_id, at)
+        heads = []
+        if last is not None:
+            earlier = self._number_at(article_id, at, before=True)
+            first = 1 if earlier is None else earlier
+            heads = self._runs(article_id, "AND number BETWEEN ? AND ?", (first, last))
         before = sorted((r for r in heads if r.head < capture.key), key=lambda r: r.head)[-1:]
         after = self._runs(article_id, "AND number = ?", (before[0].number + 1 if before else 1,))
         joined = _timeline.join(before[0] if before else None, after[0] if after else None, capture)
