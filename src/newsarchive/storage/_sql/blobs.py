@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from ...errors import NotFoundError
 from .. import _blobs
@@ -18,6 +18,10 @@ BLOB_DEPTH = f"SELECT depth FROM blobs WHERE {BY_KEY}"
 BLOB_ID = f"(SELECT id FROM blobs WHERE {BY_KEY})"
 
 
+@overload
+def by_key(key: bytes) -> tuple[bytes, bytes]: ...
+@overload
+def by_key(key: bytes | None) -> tuple[bytes | None, bytes | None]: ...
 def by_key(key: bytes | None) -> tuple[bytes | None, bytes | None]:
     """The parameters of ``BY_KEY`` for blob ``key``."""
     return (None if key is None else key[:8]), key

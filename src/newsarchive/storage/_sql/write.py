@@ -487,7 +487,7 @@ class SQLStore(SQLTimeline, AlertLog):
                 )
 
 
-def _stored_texts(batch: list[CaptureRecord]) -> set[tuple[str, tuple[bytes]]]:
+def _stored_texts(batch: list[CaptureRecord]) -> set[tuple[str, tuple[bytes, bytes]]]:
     """Whether each text is stored already, to ask for the whole batch at once.
 
     A text stored by an earlier record of the batch still reads as missing: its insert
