@@ -208,7 +208,8 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
             rows = self._all(
                 f"SELECT a.url, c.captured_at, {_string('metadata')} FROM captures c"
                 " JOIN articles a ON a.id = c.article_id"
-                " WHERE c.source = ? ORDER BY c.captured_at, c.id",
+                " WHERE c.source_id IN (SELECT id FROM strings WHERE value = ?)"
+                " ORDER BY c.captured_at, c.id",
                 (source,),
             )
         return [(str(r[0]), from_micros(r[1]), json.loads(r[2]) if r[2] else {}) for r in rows]

@@ -9,6 +9,7 @@ from ...errors import StorageError
 from .. import _analysis
 from .links import ArticleLinks
 from .read import SQLReader
+from .rows import LAST_CAPTURED_AT
 
 if TYPE_CHECKING:
     from .. import _timeline
@@ -79,8 +80,8 @@ class SQLTimeline(SQLReader):
                 reverted_to=None if r[7] is None else int(r[7]),
             )
             for r in self._all(
-                "SELECT number, v.id, c.content_hash, capture_id, first_captured_at,"
-                " last_captured_at, capture_count, reverted_to"
+                f"SELECT number, v.id, c.content_hash, capture_id, first_captured_at,"
+                f" {LAST_CAPTURED_AT}, capture_count, reverted_to"
                 " FROM versions v JOIN captures c ON c.id = v.capture_id"
                 f" WHERE v.article_id = ? {where}",
                 (article_id, *params),
@@ -105,7 +106,7 @@ class SQLTimeline(SQLReader):
                 run.id,
                 run.capture_id,
                 run.first_captured_at,
-                run.last_captured_at,
+                None if run.last_captured_at == run.first_captured_at else run.last_captured_at,
                 run.capture_count,
                 run.reverted_to,
             )

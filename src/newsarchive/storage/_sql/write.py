@@ -13,7 +13,7 @@ from .. import OnSaved, _analysis, _headers
 from .alerts import AlertLog
 from .blobs import BLOB_DEPTH, BLOB_ID, by_key
 from .links import ArticleLinks
-from .rows import _LEVELS, T, _content_fields, _json, _micros
+from .rows import _LEVELS, LAST_CAPTURED_AT, T, _content_fields, _json, _micros
 from .timeline import SQLTimeline
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 _EXISTING = "SELECT id FROM captures WHERE article_id = ? AND captured_at = ? AND content_hash = ?"
 _LATEST = (
-    "SELECT v.number, c.content_hash, v.last_captured_at, b.hash, b.depth"
+    f"SELECT v.number, c.content_hash, {LAST_CAPTURED_AT}, b.hash, b.depth"
     " FROM versions v JOIN captures c ON c.id = v.capture_id"
     " JOIN blobs b ON b.id = c.text_id"
     " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1"
@@ -239,7 +239,7 @@ class SQLStore(SQLTimeline, AlertLog):
         capture_id = int(
             self._one(
                 "INSERT INTO captures (article_id, captured_at, content_hash, text_id, html_id,"
-                " title_id, byline_id, published_at, modified_at, source, fetched_url_id,"
+                " title_id, byline_id, published_at, modified_at, source_id, fetched_url_id,"
                 " http_status, http_headers_zstd, quality, metadata_id)"
                 f" VALUES (?, ?, ?, {BLOB_ID}, {BLOB_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " RETURNING id",
@@ -253,7 +253,7 @@ class SQLStore(SQLTimeline, AlertLog):
                     self._string_id(record.byline),
                     _micros(record.published_at),
                     _micros(record.modified_at),
-                    record.source,
+                    self._string_id(record.source),
                     self._string_id(record.fetched_url),
                     record.http_status,
                     self._headers_frame(article_id, record.http_headers),
@@ -379,13 +379,12 @@ class SQLStore(SQLTimeline, AlertLog):
         self._execute(
             "INSERT INTO versions (article_id, number, id, capture_id,"
             " first_captured_at, last_captured_at, capture_count, reverted_to)"
-            " VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+            " VALUES (?, ?, ?, ?, ?, NULL, 1, ?)",
             (
                 article_id,
                 number,
                 version_id(url, at, chash),
                 capture_id,
-                at,
                 at,
                 reverted_to,
             ),
