@@ -323,3 +323,14 @@ def test_postgres_archive_at_schema_11_is_migrated_in_place() -> None:
         assert run("SELECT count(*) FROM versions WHERE last_captured_at = first_captured_at") == [
             (0,)
         ]
+        indexes = {
+            r[0]
+            for r in run_sql(
+                server_url(), "SELECT indexname FROM pg_indexes WHERE schemaname = %s", (schema,)
+            )
+        }
+        assert "captures_by_time" in indexes
+        assert not indexes & {
+            "captures_article_id_captured_at_content_hash_key",
+            "versions_by_time",
+        }
