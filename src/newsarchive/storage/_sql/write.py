@@ -34,6 +34,11 @@ _FIRST_WITH_CONTENT = (
     " WHERE v.article_id = ? AND c.content_hash = ?"
 )
 
+# Strings stay in ``strings`` once stored, under one number: a store remembers the
+# numbers of this many recent ones, each up to this long.
+_REMEMBERED_STRINGS = 4096
+_REMEMBERED_STRING_CHARS = 2048
+
 
 class SQLStore(SQLTimeline, AlertLog):
     """Shared implementation of the Store protocol over a DB-API connection."""
@@ -268,9 +273,16 @@ class SQLStore(SQLTimeline, AlertLog):
         """The number ``value`` is stored under in ``strings``, storing it on first use."""
         if value is None:
             return None
+        known = self._string_ids.get(value)
+        if known is not None:
+            return known
         row = self._one("SELECT id FROM strings WHERE value = ? LIMIT 1", (value,))
         if row is None:
             row = self._one("INSERT INTO strings (value) VALUES (?) RETURNING id", (value,))
+        if len(value) <= _REMEMBERED_STRING_CHARS:
+            if len(self._string_ids) >= _REMEMBERED_STRINGS:
+                self._string_ids.clear()
+            self._string_ids[value] = int(row[0])
         return int(row[0])
 
     def _put_html(self, article_id: int, html: str | bytes) -> bytes:
