@@ -264,6 +264,7 @@ def test_sqlite_archive_at_schema_11_is_migrated_in_place(tmp_path: Path) -> Non
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)  # compacted after
         assert conn.execute(
             "SELECT count(*) FROM versions WHERE last_captured_at IS NOT NULL"
         ).fetchone() == (1,)  # the one version captured twice keeps its last time

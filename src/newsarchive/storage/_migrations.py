@@ -470,6 +470,9 @@ def link_analyses(store: SQLStore) -> None:
         after = (int(rows[-1][0]), int(rows[-1][1]))
 
 
+#: SQLite migrations that copy whole tables: an archive upgraded by one is compacted after.
+REBUILDS = {12}
+
 #: Work done in code after a migration's statements, by migration number.
 AFTER: dict[int, Callable[[SQLStore], None]] = {
     5: lambda store: frame_analyses(store._execute),
