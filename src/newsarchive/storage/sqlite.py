@@ -236,7 +236,7 @@ class SQLiteStore(SQLStore):
         """Rewrite the database without its free space if this process at least doubled it.
 
         Pages split by inserts and by rows that grew (analyses stored after their
-        versions) are left partly empty: on an import of 10,000 versions, 0.3 MB of 6.
+        versions) are left partly empty: on an import of 10,000 versions, 0.2 MB of 5.
         ``VACUUM`` packs them again. Its cost is the size of the archive, so it runs only
         after work of that size; a writer in another process keeps it for a later close.
         """
