@@ -45,6 +45,16 @@ def _build_at_schema_3(location: str, run: Run, binary: str) -> list[dict[str, A
         for minutes, text in enumerate(TEXTS):
             archive.save(URL, text=text, captured_at=_at(minutes), **DETAILS[minutes % 2])
         summaries = [dict(v.analysis or {}) for v in archive.history(URL)]
+    run("ALTER TABLE versions ADD COLUMN analysis TEXT", ())
+    run(
+        "UPDATE versions SET last_captured_at = first_captured_at WHERE last_captured_at IS NULL",
+        (),
+    )
+    run("ALTER TABLE captures ADD COLUMN source TEXT", ())
+    run(
+        "UPDATE captures SET source = (SELECT value FROM strings WHERE id = captures.source_id)", ()
+    )
+    run("ALTER TABLE captures DROP COLUMN source_id", ())
     for article_id, number in run("SELECT article_id, number FROM versions", ()):
         summary = summaries[number - 1]
         run(
@@ -108,7 +118,9 @@ def _check_migrated(location: str, summaries: list[dict[str, Any]], run: Run) ->
         archive.save(URL, text=BASE + " Later.", captured_at=_at(9))
         assert archive.get(URL).analysis["against"] == archive.get(URL, 4).id
         assert archive.store.alert_start("webhook", start_at=_at(0)) == _at(0)
-    assert run("SELECT count(*) FROM versions WHERE analysis IS NOT NULL", ()) == [(0,)]
+    assert run("SELECT count(*) FROM versions WHERE last_captured_at = first_captured_at", ()) == [
+        (0,)
+    ]
     assert run("SELECT count(*) FROM versions WHERE analysis_frame IS NULL", ()) == [(0,)]
     frames = [bytes(r[0]) for r in run("SELECT analysis_frame FROM versions", ())]
     assert {frame[:1] for frame in frames} == {b"\x03"}  # all in the linked layout
@@ -136,11 +148,11 @@ def test_sqlite_archive_at_schema_3_is_migrated_in_place(tmp_path: Path) -> None
     assert [r[1] for r in run("PRAGMA table_info(blobs)", ())] == [
         "id",
         "hash",
+        "base_id",
         "depth",
         "size",
-        "data",
-        "base_id",
         "dictionary_id",
+        "data",
     ]
     assert "content_hash" not in [r[1] for r in run("PRAGMA table_info(versions)", ())]
     assert run("SELECT value FROM strings ORDER BY id", ()) == [
@@ -148,6 +160,7 @@ def test_sqlite_archive_at_schema_3_is_migrated_in_place(tmp_path: Path) -> None
         ("Budget approved",),
         (URL + "?amp",),
         ('{"language": "en", "site_name": "Example"}',),
+        ("manual",),  # the captures' source, named by number since schema 12
     ]
 
 
@@ -180,3 +193,145 @@ def test_postgres_archive_at_schema_3_is_migrated_in_place() -> None:
         ):
             run(statement, ())
         _check_migrated(location, summaries, run)
+
+
+DATA = Path(__file__).parent / "data"
+STORY, OTHER = "https://example.com/story", "https://example.com/other"
+
+
+def _reads(archive: Archive) -> dict[str, Any]:
+    """What an archive reads back, as ``archive_at_schema_11.json`` records it."""
+    found: dict[str, Any] = {}
+    for url in (STORY, OTHER):
+        found[url] = {
+            "versions": [
+                {
+                    "id": v.id,
+                    "number": v.number,
+                    "text": v.text,
+                    "content_hash": v.content_hash,
+                    "text_hash": v.text_hash,
+                    "reverted_to": v.reverted_to,
+                    "analysis": json.loads(json.dumps(v.analysis, default=str))
+                    if v.analysis
+                    else None,
+                }
+                for v in archive.history(url)
+            ],
+            "captures": [
+                {
+                    "id": c.id,
+                    "captured_at": c.captured_at.isoformat(),
+                    "version_id": c.version_id,
+                    "content_hash": c.content_hash,
+                    "text_hash": c.text_hash,
+                    "html_hash": c.html_hash,
+                    "http_headers": [list(h) for h in (c.http_headers or [])],
+                    "html": archive.raw_html(c) if c.html_hash else None,
+                }
+                for c in archive.captures(url)
+            ],
+        }
+    return found
+
+
+def test_sqlite_archive_at_schema_11_is_migrated_in_place(tmp_path: Path) -> None:
+    """An archive the code at schema 11 wrote (dumped as SQL), with what it read back."""
+    (tmp_path / "a").mkdir()
+    database = tmp_path / "a" / "newsarchive.db"
+    with sqlite3.connect(database) as conn:
+        conn.executescript((DATA / "archive_at_schema_11.sql").read_text())
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {"sqlite_autoindex_captures_1", "sqlite_autoindex_blobs_1"} <= indexes
+    expected = json.loads((DATA / "archive_at_schema_11.json").read_text())
+    with Archive.open(tmp_path / "a") as archive:
+        assert archive.schema_version() == len(_migrations.SQLITE) > 11
+        assert _reads(archive) == expected
+        assert [c.source for c in archive.captures(STORY)] == ["fetch"] * 5
+        assert [c.source for c in archive.captures(OTHER)] == ["manual"] * 3
+        # A capture saved again is found by article and time, and a text stored once.
+        first = archive.captures(STORY)[0]
+        again = archive.save(STORY, text=expected[STORY]["versions"][0]["text"],
+                             captured_at=first.captured_at, title="Budget approved",
+                             source="fetch", fetched_url=STORY,
+                             metadata={"site_name": "Example"})  # fmt: skip
+        assert not again.is_new_capture and again.capture.id == first.id
+        blobs = archive.store._one("SELECT count(*) FROM blobs")[0]
+        archive.save(OTHER, text="A quiet day.", title="Quiet", captured_at=at_minutes(120))
+        assert archive.store._one("SELECT count(*) FROM blobs")[0] == blobs
+        assert archive.get(OTHER).reverted_to == 1
+    with sqlite3.connect(database) as conn:
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)  # compacted after
+        assert conn.execute(
+            "SELECT count(*) FROM versions WHERE last_captured_at IS NOT NULL"
+        ).fetchone() == (1,)  # the one version captured twice keeps its last time
+    assert {"captures_by_time", "blobs_by_hash", "versions_by_change"} <= indexes
+    assert not indexes & {
+        "sqlite_autoindex_captures_1",
+        "sqlite_autoindex_blobs_1",
+        "versions_by_time",
+    }
+
+
+def at_minutes(minutes: float) -> Any:
+    from conftest import at
+
+    return at(minutes)
+
+
+@pytest.mark.postgres
+def test_postgres_archive_at_schema_11_is_migrated_in_place() -> None:
+    """Written by today's code, taken back to schema 11's layout, then opened again."""
+    with pg_location() as location:
+        schema = location.rpartition("schema=")[2]
+
+        def run(sql: str) -> list[tuple[Any, ...]]:
+            for table in ("versions", "schema_migrations", "captures", "strings"):
+                sql = re.sub(rf"\b{table}\b", f'"{schema}".{table}', sql)
+            return [tuple(r) for r in run_sql(server_url(), sql, ())]
+
+        with Archive.open(location) as archive:
+            for minutes, text in enumerate(TEXTS):
+                archive.save(STORY, text=text, captured_at=_at(minutes), source="fetch",
+                             http_headers=[("server", "nginx")], html=f"<p>{text}</p>")  # fmt: skip
+            archive.save(STORY, text=TEXTS[-1], captured_at=_at(5), source="fetch")
+            for minutes, text in ((0, "A quiet day."), (60, "Rain."), (30, "Clouds.")):
+                archive.save(OTHER, text=text, captured_at=at_minutes(minutes))
+            before = _reads(archive)
+        for statement in (
+            "ALTER TABLE captures ADD COLUMN source TEXT",
+            "UPDATE captures SET source = (SELECT value FROM strings WHERE id = source_id)",
+            "ALTER TABLE captures ALTER COLUMN source SET NOT NULL",
+            "ALTER TABLE captures DROP COLUMN source_id",
+            "ALTER TABLE versions ADD COLUMN analysis TEXT",
+            "UPDATE versions SET last_captured_at = first_captured_at"
+            " WHERE last_captured_at IS NULL",
+            "ALTER TABLE versions ALTER COLUMN last_captured_at SET NOT NULL",
+            "ALTER TABLE captures ADD CONSTRAINT captures_article_id_captured_at_content_hash_key"
+            " UNIQUE (article_id, captured_at, content_hash)",
+            "DROP INDEX captures_by_time",
+            "CREATE INDEX versions_by_time ON versions (article_id, first_captured_at)",
+            "DELETE FROM schema_migrations WHERE version > 11",
+        ):
+            run(statement.replace("INDEX captures_by_time", f'INDEX "{schema}".captures_by_time'))
+        with Archive.open(location) as archive:
+            assert archive.schema_version() == len(_migrations.POSTGRES)
+            assert _reads(archive) == before
+            assert [c.source for c in archive.captures(STORY)] == ["fetch"] * 5
+        assert run("SELECT count(*) FROM versions WHERE last_captured_at = first_captured_at") == [
+            (0,)
+        ]
+        indexes = {
+            r[0]
+            for r in run_sql(
+                server_url(), "SELECT indexname FROM pg_indexes WHERE schemaname = %s", (schema,)
+            )
+        }
+        assert "captures_by_time" in indexes
+        assert not indexes & {
+            "captures_article_id_captured_at_content_hash_key",
+            "versions_by_time",
+        }

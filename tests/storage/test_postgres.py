@@ -133,7 +133,6 @@ def test_schema_snapshot(location: str) -> None:
             "content_hash bytea",
             "published_at bigint",
             "modified_at bigint",
-            "source text",
             "http_status integer",
             "http_headers text",
             "quality text",
@@ -144,6 +143,7 @@ def test_schema_snapshot(location: str) -> None:
             "byline_id bigint",
             "fetched_url_id bigint",
             "metadata_id bigint",
+            "source_id bigint",
         ],
         "versions": [
             "article_id bigint",
@@ -154,7 +154,6 @@ def test_schema_snapshot(location: str) -> None:
             "last_captured_at bigint",
             "capture_count integer",
             "reverted_to integer",
-            "analysis text",
             "significance integer",
             "stealth integer",
             "analysis_frame bytea",

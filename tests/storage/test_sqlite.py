@@ -8,6 +8,9 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from newsarchive import Archive
 from newsarchive.storage import _blobs, _migrations
@@ -55,7 +58,7 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             for table in ("blobs", "articles", "aliases", "captures", "versions")
         }
     assert columns == {
-        "blobs": ["id", "hash", "depth", "size", "data", "base_id", "dictionary_id"],
+        "blobs": ["id", "hash", "base_id", "depth", "size", "dictionary_id", "data"],
         "articles": ["id", "url", "created_at"],
         "aliases": ["url", "article_id"],
         "captures": [
@@ -63,18 +66,18 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             "article_id",
             "captured_at",
             "content_hash",
-            "published_at",
-            "modified_at",
-            "source",
-            "http_status",
-            "http_headers",
-            "quality",
-            "http_headers_zstd",
             "text_id",
             "html_id",
             "title_id",
             "byline_id",
+            "published_at",
+            "modified_at",
+            "source_id",
             "fetched_url_id",
+            "http_status",
+            "http_headers",
+            "http_headers_zstd",
+            "quality",
             "metadata_id",
         ],
         "versions": [
@@ -86,7 +89,6 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             "last_captured_at",
             "capture_count",
             "reverted_to",
-            "analysis",
             "significance",
             "stealth",
             "analysis_frame",
@@ -232,3 +234,46 @@ def test_keyframes_after_the_first_ones_use_a_dictionary_trained_on_them(tmp_pat
     assert trained < 0.9 * plain
     with Archive.open(tmp_path / "a") as archive:  # a new process's view: nothing cached
         assert {url: archive.get(url).text for url in stories} == stories
+
+
+def test_an_archive_a_process_at_least_doubled_is_compacted_when_it_closes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows of many articles interleaved leave pages split half empty; closing packs them."""
+    from newsarchive.storage import sqlite as backend
+
+    monkeypatch.setattr(backend, "COMPACT_MIN_BYTES", 256 * 1024)
+    rng = random.Random(5)
+    words = [rng.randbytes(3).hex() for _ in range(500)]
+    database = tmp_path / "a" / "newsarchive.db"
+    urls = [f"{URL}/{n}" for n in range(500)]
+    with Archive.open(tmp_path / "a") as archive:
+        for round_ in range(4):
+            batch = [
+                archive.prepare(
+                    url,
+                    text=" ".join(rng.choice(words) for _ in range(40)),
+                    captured_at=at(round_ * 600 + n),
+                )
+                for n, url in enumerate(urls)
+            ]
+            archive.save_many(batch, analyse=False)
+        before = archive.store._page_count()  # type: ignore[attr-defined]
+        texts = [archive.get(url).text for url in urls]
+    with sqlite3.connect(database) as conn:
+        after = conn.execute("PRAGMA page_count").fetchone()[0]
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA freelist_count").fetchone() == (0,)
+    assert after < before
+    with Archive.open(tmp_path / "a") as archive:
+        assert [archive.get(url).text for url in urls] == texts
+        archive.save(urls[0], text="Later.", captured_at=at(9999))
+        pages = archive.store._page_count()  # type: ignore[attr-defined]
+    with sqlite3.connect(database) as conn:  # not doubled by this process: left as it is
+        assert conn.execute("PRAGMA page_count").fetchone()[0] == pages
+
+
+def at(minutes: int) -> Any:
+    from conftest import at as story_time
+
+    return story_time(minutes)

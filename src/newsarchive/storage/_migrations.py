@@ -30,6 +30,25 @@ def _named_strings(id_type: str) -> list[str]:
     ]
 
 
+_CAPTURE_COLUMNS = (
+    "id, article_id, captured_at, content_hash, text_id, html_id, title_id, byline_id,"
+    " published_at, modified_at, {source}, fetched_url_id, http_status, http_headers,"
+    " http_headers_zstd, quality, metadata_id"
+)
+_BLOB_COLUMNS = "id, hash, base_id, depth, size, dictionary_id, data"
+_VERSION_COLUMNS = (
+    "article_id, number, id, capture_id, first_captured_at, {last}, capture_count,"
+    " reverted_to, significance, stealth, analysis_frame"
+)
+# Sources named by number, as titles are (both backends' strings take each value once).
+_SOURCES_AS_STRINGS = (
+    "INSERT INTO strings (value) SELECT DISTINCT source FROM captures c"
+    " WHERE NOT EXISTS (SELECT 1 FROM strings s WHERE s.value = c.source) ORDER BY source"
+)
+_SOURCE_ID = "(SELECT MIN(s.id) FROM strings s WHERE s.value = captures.source)"
+# A version's last capture time, kept only where it differs from its first.
+_ONCE = "NULLIF(last_captured_at, first_captured_at)"
+
 SQLITE: list[list[str]] = [
     [
         """CREATE TABLE blobs (
@@ -173,6 +192,74 @@ SQLITE: list[list[str]] = [
         )""",
         *_named_strings("INTEGER"),
     ],
+    [
+        # Smaller keys and one index fewer. A capture is found by article and time (a
+        # save checks the content hash itself): the unique index repeated the 32-byte
+        # hash of every row. A blob is found by the first 8 bytes of its hash, checked
+        # against the whole: the unique index repeated all 32. Both tables are rebuilt,
+        # as SQLite drops no constraint in place; row ids stay, as other rows name them.
+        """CREATE TABLE captures_v12 (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles (id),
+            captured_at INTEGER NOT NULL,
+            content_hash BLOB NOT NULL,
+            text_id INTEGER,
+            html_id INTEGER,
+            title_id INTEGER,
+            byline_id INTEGER,
+            published_at INTEGER,
+            modified_at INTEGER,
+            source_id INTEGER NOT NULL,
+            fetched_url_id INTEGER,
+            http_status INTEGER,
+            http_headers TEXT,
+            http_headers_zstd BLOB,
+            quality TEXT,
+            metadata_id INTEGER
+        )""",
+        _SOURCES_AS_STRINGS,
+        f"INSERT INTO captures_v12 ({_CAPTURE_COLUMNS.format(source='source_id')})"
+        f" SELECT {_CAPTURE_COLUMNS.format(source=_SOURCE_ID)} FROM captures ORDER BY id",
+        "DROP TABLE captures",
+        "ALTER TABLE captures_v12 RENAME TO captures",
+        "CREATE INDEX captures_by_time ON captures (article_id, captured_at)",
+        """CREATE TABLE blobs_v12 (
+            id INTEGER PRIMARY KEY,
+            hash BLOB NOT NULL,
+            base_id INTEGER,
+            depth INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            dictionary_id INTEGER,
+            data BLOB NOT NULL
+        )""",
+        f"INSERT INTO blobs_v12 ({_BLOB_COLUMNS}) SELECT {_BLOB_COLUMNS} FROM blobs ORDER BY id",
+        "DROP TABLE blobs",
+        "ALTER TABLE blobs_v12 RENAME TO blobs",
+        "CREATE INDEX blobs_by_hash ON blobs (substr(hash, 1, 8))",
+        # Version numbers follow time: the key finds the version current at a time
+        # (see _sql/asof.py). A version seen once has no last time apart from its first;
+        # the JSON analyses, empty since step 5, go.
+        """CREATE TABLE versions_v12 (
+            article_id INTEGER NOT NULL REFERENCES articles (id),
+            number INTEGER NOT NULL,
+            id TEXT NOT NULL,
+            capture_id INTEGER NOT NULL REFERENCES captures (id),
+            first_captured_at INTEGER NOT NULL,
+            last_captured_at INTEGER,
+            capture_count INTEGER NOT NULL,
+            reverted_to INTEGER,
+            significance INTEGER,
+            stealth INTEGER,
+            analysis_frame BLOB,
+            PRIMARY KEY (article_id, number)
+        ) WITHOUT ROWID""",
+        f"INSERT INTO versions_v12 ({_VERSION_COLUMNS.format(last='last_captured_at')})"
+        f" SELECT {_VERSION_COLUMNS.format(last=_ONCE)} FROM versions"
+        " ORDER BY article_id, number",
+        "DROP TABLE versions",
+        "ALTER TABLE versions_v12 RENAME TO versions",
+        "CREATE INDEX versions_by_change ON versions (first_captured_at)",
+    ],
 ]
 # URLs sort byte-wise ("C"), as SQLite sorts them, so both backends list articles alike.
 POSTGRES: list[list[str]] = [
@@ -310,6 +397,24 @@ POSTGRES: list[list[str]] = [
         "CREATE INDEX strings_by_value ON strings USING hash (value)",
         *_named_strings("BIGINT"),
     ],
+    [
+        # A capture is found by article and time, a save checking the content hash
+        # itself; version numbers follow time (see SQLite's step). Blobs keep their
+        # unique hash: a writer inserting a text another has just stored then finds it
+        # there, rather than storing it twice.
+        "ALTER TABLE captures DROP CONSTRAINT IF EXISTS"
+        " captures_article_id_captured_at_content_hash_key",
+        "CREATE INDEX IF NOT EXISTS captures_by_time ON captures (article_id, captured_at)",
+        "DROP INDEX IF EXISTS versions_by_time",
+        _SOURCES_AS_STRINGS,
+        "ALTER TABLE captures ADD COLUMN source_id BIGINT",
+        f"UPDATE captures SET source_id = {_SOURCE_ID}",
+        "ALTER TABLE captures ALTER COLUMN source_id SET NOT NULL",
+        "ALTER TABLE captures DROP COLUMN source",
+        "ALTER TABLE versions ALTER COLUMN last_captured_at DROP NOT NULL",
+        f"UPDATE versions SET last_captured_at = {_ONCE}",
+        "ALTER TABLE versions DROP COLUMN analysis",
+    ],
 ]
 
 
@@ -364,6 +469,9 @@ def link_analyses(store: SQLStore) -> None:
             )
         after = (int(rows[-1][0]), int(rows[-1][1]))
 
+
+#: SQLite migrations that copy whole tables: an archive upgraded by one is compacted after.
+REBUILDS = {12}
 
 #: Work done in code after a migration's statements, by migration number.
 AFTER: dict[int, Callable[[SQLStore], None]] = {

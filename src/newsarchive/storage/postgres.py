@@ -186,24 +186,26 @@ class PostgresStore(SQLStore):
             yield
             return
         sent = []
-        by_key: dict[str, list[Any]] = {}
+        by_key: dict[str, list[tuple[Any, ...]]] = {}
         for query, params in queries:
             key = (query, tuple(params))
             if key in self._sent_ahead:
                 continue
             sent.append(key)
             if query in _BY_KEYS:
-                by_key.setdefault(query, []).append(params[0])
+                by_key.setdefault(query, []).append(tuple(params))
             else:
                 self._sent_ahead[key] = self._execute(query, params)
-        for query, values in by_key.items():
-            if len(values) == 1:
-                self._sent_ahead[(query, (values[0],))] = self._execute(query, values)
+        for query, many in by_key.items():
+            if len(many) == 1:
+                self._sent_ahead[(query, many[0])] = self._execute(query, many[0])
                 continue
-            # Many of one lookup: a single statement, each row led by the key it answers.
+            # Many of one lookup: a single statement, each row led by the key it answers
+            # (a lookup's last parameter: a blob's is its prefix, then its hash).
+            values = [params[-1] for params in many]
             rows = {r[0]: tuple(r[1:]) for r in self._all(_BY_KEYS[query], (values,))}
-            for value in values:
-                self._sent_ahead[(query, (value,))] = rows.get(value)
+            for params in many:
+                self._sent_ahead[(query, params)] = rows.get(params[-1])
         try:
             yield
         finally:

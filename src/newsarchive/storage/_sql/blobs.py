@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from ...errors import NotFoundError
 from .. import _blobs
@@ -11,7 +11,20 @@ from .connection import SQLConnection
 if TYPE_CHECKING:
     from ..records import CaptureRecord, TextFrame
 
-BLOB_DEPTH = "SELECT depth FROM blobs WHERE hash = ?"
+# A blob is found by the first 8 bytes of its hash (SQLite indexes no more of it), and
+# the whole hash checked: pass its key as ``by_key(key)``.
+BY_KEY = "substr(hash, 1, 8) = ? AND hash = ?"
+BLOB_DEPTH = f"SELECT depth FROM blobs WHERE {BY_KEY}"
+BLOB_ID = f"(SELECT id FROM blobs WHERE {BY_KEY})"
+
+
+@overload
+def by_key(key: bytes) -> tuple[bytes, bytes]: ...
+@overload
+def by_key(key: bytes | None) -> tuple[bytes | None, bytes | None]: ...
+def by_key(key: bytes | None) -> tuple[bytes | None, bytes | None]:
+    """The parameters of ``BY_KEY`` for blob ``key``."""
+    return (None if key is None else key[:8]), key
 
 
 class SQLBlobs(SQLConnection):
@@ -20,8 +33,9 @@ class SQLBlobs(SQLConnection):
     def _load_frame(self, key: bytes) -> _blobs.Frame:
         row = self._one(
             "SELECT p.hash, b.data, b.dictionary_id FROM blobs b"
-            " LEFT JOIN blobs p ON p.id = b.base_id WHERE b.hash = ?",
-            (key,),
+            " LEFT JOIN blobs p ON p.id = b.base_id"
+            " WHERE substr(b.hash, 1, 8) = ? AND b.hash = ?",
+            by_key(key),
         )
         if row is None:
             raise NotFoundError(f"blob {key.hex()} is missing from the archive")
@@ -96,8 +110,11 @@ class SQLBlobs(SQLConnection):
         if base_depth is None or base_depth + 1 >= interval:
             base = None
         dictionary = None
+        row = self._ahead(BLOB_DEPTH, by_key(key))
+        if row is not None:
+            return int(row[0])  # a revert: the text is stored already
         if hint is not None and hint.base == (None if base is None else base.hex()):
-            # Compressed already: insert it, and look for a stored copy only if that fails.
+            # Compressed already: insert it as it is.
             frame, is_delta, size = hint.data, hint.is_delta, hint.size
             if not is_delta:
                 dictionary = self._keyframe_dictionary(self._last_blob_id())
@@ -105,10 +122,6 @@ class SQLBlobs(SQLConnection):
                     plain = _blobs.decompress(frame, None)
                     frame = _blobs.compress_keyframe(plain, dictionary)
         else:
-            row = self._ahead(BLOB_DEPTH, (key,))
-            stored = None if row is None else int(row[0])
-            if stored is not None:
-                return stored  # a revert: the text is stored already
             if not content and hint is not None:
                 content = self._frame_content(hint)
             data = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
@@ -123,12 +136,14 @@ class SQLBlobs(SQLConnection):
         depth = base_depth + 1 if is_delta and base_depth is not None else 0
         inserted = self._changed(
             self._execute(
-                "INSERT INTO blobs (hash, base_id, depth, size, data, dictionary_id)"
-                " VALUES (?, (SELECT id FROM blobs WHERE hash = ?), ?, ?, ?, ?)"
-                " ON CONFLICT (hash) DO NOTHING",
+                # PostgreSQL's blobs keep a unique hash: another writer may have stored
+                # this one since it was looked up, or (looked up for the whole batch) an
+                # earlier capture of the batch. Then it is there already.
+                f"INSERT INTO blobs (hash, base_id, depth, size, data, dictionary_id)"
+                f" VALUES (?, {BLOB_ID}, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (
                     key,
-                    base if is_delta else None,
+                    *by_key(base if is_delta else None),
                     depth,
                     size,
                     frame,
@@ -158,5 +173,5 @@ class SQLBlobs(SQLConnection):
         return 0 if row is None or row[0] is None else int(row[0])
 
     def _blob_depth(self, key: bytes) -> int | None:
-        row = self._one(BLOB_DEPTH, (key,))
+        row = self._one(BLOB_DEPTH, by_key(key))
         return None if row is None else int(row[0])

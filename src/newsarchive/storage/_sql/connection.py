@@ -33,6 +33,9 @@ class SQLConnection:
         self._dictionaries: dict[int, _blobs.Dictionary] = {}
         # Rules ids by number, as analysis frames name them; forgotten alike.
         self._rules_names: dict[int, str] = {}
+        # Numbers of recent strings (titles, sources...), which captures mostly repeat;
+        # forgotten alike.
+        self._string_ids: dict[str, int] = {}
 
     # -- what a backend provides -------------------------------------------------------
 
@@ -82,6 +85,7 @@ class SQLConnection:
             self._depth = 0
             self._dictionaries.clear()
             self._rules_names.clear()
+            self._string_ids.clear()
             self._rollback()
             raise
         self._depth = 0

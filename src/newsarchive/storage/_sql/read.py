@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from ...models import Capture, Version
 from ...times import from_micros, to_micros
 from .. import _analysis
+from .asof import VersionTimes
 from .blobs import SQLBlobs
 from .headers import SQLHeaders
 from .links import ArticleLinks
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from ..records import AnalysisState
 
 
-class SQLReader(SQLBlobs, SQLHeaders):
+class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
     """The read side of the Store protocol."""
 
     def _version_from_row(self, url: str, row: Any, links: ArticleLinks | None = None) -> Version:
@@ -72,12 +73,10 @@ class SQLReader(SQLBlobs, SQLHeaders):
         return self._version_where(url, "v.article_id = ? AND v.id = ?", (article_id, version_id))
 
     def _version_at(self, url: str, article_id: int, at: int) -> Version | None:
-        return self._version_where(
-            url,
-            "v.article_id = ? AND v.first_captured_at <= ?"
-            " ORDER BY v.first_captured_at DESC, v.number DESC LIMIT 1",
-            (article_id, at),
-        )
+        number = self._number_at(article_id, at)
+        if number is None:
+            return None
+        return self._version_where(url, "v.article_id = ? AND v.number = ?", (article_id, number))
 
     def versions(self, url: str) -> list[Version]:
         with self._read():
@@ -212,7 +211,8 @@ class SQLReader(SQLBlobs, SQLHeaders):
             rows = self._all(
                 f"SELECT a.url, c.captured_at, {_string('metadata')} FROM captures c"
                 " JOIN articles a ON a.id = c.article_id"
-                " WHERE c.source = ? ORDER BY c.captured_at, c.id",
+                " WHERE c.source_id IN (SELECT id FROM strings WHERE value = ?)"
+                " ORDER BY c.captured_at, c.id",
                 (source,),
             )
         return [(str(r[0]), from_micros(r[1]), json.loads(r[2]) if r[2] else {}) for r in rows]

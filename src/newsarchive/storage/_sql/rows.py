@@ -18,14 +18,17 @@ def _string(column: str) -> str:
     return f"(SELECT s.value FROM strings s WHERE s.id = c.{column}_id)"
 
 
+# A version seen once keeps no last capture time apart from its first.
+LAST_CAPTURED_AT = "COALESCE(v.last_captured_at, v.first_captured_at)"
+
 # A version's content hash is its first capture's: the versions table does not repeat it.
-_VERSION_COLUMNS = f"""v.number, v.id, c.content_hash, v.first_captured_at, v.last_captured_at,
+_VERSION_COLUMNS = f"""v.number, v.id, c.content_hash, v.first_captured_at, {LAST_CAPTURED_AT},
     v.capture_count, v.reverted_to, v.analysis_frame,
     (SELECT t.hash FROM blobs t WHERE t.id = c.text_id), {_string("title")}, {_string("byline")},
     c.published_at, c.modified_at, {_string("metadata")}, v.article_id, v.capture_id"""
 
 # Captures name their blobs by row id; what they return is the blobs' hashes.
-_CAPTURE_COLUMNS = f"""c.id, c.captured_at, c.source, c.content_hash,
+_CAPTURE_COLUMNS = f"""c.id, c.captured_at, {_string("source")}, c.content_hash,
     (SELECT t.hash FROM blobs t WHERE t.id = c.text_id),
     (SELECT h.hash FROM blobs h WHERE h.id = c.html_id),
     {_string("fetched_url")}, c.http_status, c.http_headers, c.quality, {_string("metadata")},

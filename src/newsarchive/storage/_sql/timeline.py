@@ -9,6 +9,7 @@ from ...errors import StorageError
 from .. import _analysis
 from .links import ArticleLinks
 from .read import SQLReader
+from .rows import LAST_CAPTURED_AT
 
 if TYPE_CHECKING:
     from .. import _timeline
@@ -24,13 +25,14 @@ class SQLTimeline(SQLReader):
         from .save_records import _Placed
 
         at, cid = capture.key
-        # The version whose head comes last before the capture. Two lookups that follow
-        # the index are much faster than one that orders by the head's whole key.
-        heads = self._runs(article_id, "AND first_captured_at = ?", (at,)) + self._runs(
-            article_id,
-            "AND first_captured_at < ? ORDER BY first_captured_at DESC, number DESC LIMIT 1",
-            (at,),
-        )
+        # The version whose head comes last before the capture: among the last one first
+        # captured before its time and those first captured at that very time.
+        last = self._number_at(article_id, at)
+        heads = []
+        if last is not None:
+            earlier = self._number_at(article_id, at, before=True)
+            first = 1 if earlier is None else earlier
+            heads = self._runs(article_id, "AND number BETWEEN ? AND ?", (first, last))
         before = sorted((r for r in heads if r.head < capture.key), key=lambda r: r.head)[-1:]
         after = self._runs(article_id, "AND number = ?", (before[0].number + 1 if before else 1,))
         joined = _timeline.join(before[0] if before else None, after[0] if after else None, capture)
@@ -78,8 +80,8 @@ class SQLTimeline(SQLReader):
                 reverted_to=None if r[7] is None else int(r[7]),
             )
             for r in self._all(
-                "SELECT number, v.id, c.content_hash, capture_id, first_captured_at,"
-                " last_captured_at, capture_count, reverted_to"
+                f"SELECT number, v.id, c.content_hash, capture_id, first_captured_at,"
+                f" {LAST_CAPTURED_AT}, capture_count, reverted_to"
                 " FROM versions v JOIN captures c ON c.id = v.capture_id"
                 f" WHERE v.article_id = ? {where}",
                 (article_id, *params),
@@ -104,7 +106,7 @@ class SQLTimeline(SQLReader):
                 run.id,
                 run.capture_id,
                 run.first_captured_at,
-                run.last_captured_at,
+                None if run.last_captured_at == run.first_captured_at else run.last_captured_at,
                 run.capture_count,
                 run.reverted_to,
             )

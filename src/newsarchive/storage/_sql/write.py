@@ -11,9 +11,9 @@ from ...models import Capture, Version
 from ...times import from_micros, to_micros
 from .. import OnSaved, _analysis, _headers
 from .alerts import AlertLog
-from .blobs import BLOB_DEPTH
+from .blobs import BLOB_DEPTH, BLOB_ID, by_key
 from .links import ArticleLinks
-from .rows import _LEVELS, T, _content_fields, _json, _micros
+from .rows import _LEVELS, LAST_CAPTURED_AT, T, _content_fields, _json, _micros
 from .timeline import SQLTimeline
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 _EXISTING = "SELECT id FROM captures WHERE article_id = ? AND captured_at = ? AND content_hash = ?"
 _LATEST = (
-    "SELECT v.number, c.content_hash, v.last_captured_at, b.hash, b.depth"
+    f"SELECT v.number, c.content_hash, {LAST_CAPTURED_AT}, b.hash, b.depth"
     " FROM versions v JOIN captures c ON c.id = v.capture_id"
     " JOIN blobs b ON b.id = c.text_id"
     " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1"
@@ -33,6 +33,11 @@ _FIRST_WITH_CONTENT = (
     "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
     " WHERE v.article_id = ? AND c.content_hash = ?"
 )
+
+# Strings stay in ``strings`` once stored, under one number: a store remembers the
+# numbers of this many recent ones, each up to this long.
+_REMEMBERED_STRINGS = 4096
+_REMEMBERED_STRING_CHARS = 2048
 
 
 class SQLStore(SQLTimeline, AlertLog):
@@ -132,7 +137,7 @@ class SQLStore(SQLTimeline, AlertLog):
         ahead = [
             (_EXISTING, (article_id, at, chash)),
             (_LATEST, (article_id,)),
-            (BLOB_DEPTH, (bytes.fromhex(record.text_hash),)),
+            (BLOB_DEPTH, by_key(bytes.fromhex(record.text_hash))),
             (_FIRST_WITH_CONTENT, (article_id, chash)),
         ]
         with self._sending_ahead(ahead):
@@ -239,22 +244,21 @@ class SQLStore(SQLTimeline, AlertLog):
         capture_id = int(
             self._one(
                 "INSERT INTO captures (article_id, captured_at, content_hash, text_id, html_id,"
-                " title_id, byline_id, published_at, modified_at, source, fetched_url_id,"
+                " title_id, byline_id, published_at, modified_at, source_id, fetched_url_id,"
                 " http_status, http_headers_zstd, quality, metadata_id)"
-                " VALUES (?, ?, ?, (SELECT id FROM blobs WHERE hash = ?),"
-                " (SELECT id FROM blobs WHERE hash = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                f" VALUES (?, ?, ?, {BLOB_ID}, {BLOB_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " RETURNING id",
                 (
                     article_id,
                     at,
                     chash,
-                    text_key,
-                    html_key,
+                    *by_key(text_key),
+                    *by_key(html_key),
                     self._string_id(record.title),
                     self._string_id(record.byline),
                     _micros(record.published_at),
                     _micros(record.modified_at),
-                    record.source,
+                    self._string_id(record.source),
                     self._string_id(record.fetched_url),
                     record.http_status,
                     self._headers_frame(article_id, record.http_headers),
@@ -269,9 +273,16 @@ class SQLStore(SQLTimeline, AlertLog):
         """The number ``value`` is stored under in ``strings``, storing it on first use."""
         if value is None:
             return None
+        known = self._string_ids.get(value)
+        if known is not None:
+            return known
         row = self._one("SELECT id FROM strings WHERE value = ? LIMIT 1", (value,))
         if row is None:
             row = self._one("INSERT INTO strings (value) VALUES (?) RETURNING id", (value,))
+        if len(value) <= _REMEMBERED_STRING_CHARS:
+            if len(self._string_ids) >= _REMEMBERED_STRINGS:
+                self._string_ids.clear()
+            self._string_ids[value] = int(row[0])
         return int(row[0])
 
     def _put_html(self, article_id: int, html: str | bytes) -> bytes:
@@ -380,13 +391,12 @@ class SQLStore(SQLTimeline, AlertLog):
         self._execute(
             "INSERT INTO versions (article_id, number, id, capture_id,"
             " first_captured_at, last_captured_at, capture_count, reverted_to)"
-            " VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+            " VALUES (?, ?, ?, ?, ?, NULL, 1, ?)",
             (
                 article_id,
                 number,
                 version_id(url, at, chash),
                 capture_id,
-                at,
                 at,
                 reverted_to,
             ),
@@ -488,13 +498,13 @@ class SQLStore(SQLTimeline, AlertLog):
                 )
 
 
-def _stored_texts(batch: list[CaptureRecord]) -> set[tuple[str, tuple[bytes]]]:
+def _stored_texts(batch: list[CaptureRecord]) -> set[tuple[str, tuple[bytes, bytes]]]:
     """Whether each text is stored already, to ask for the whole batch at once.
 
     A text stored by an earlier record of the batch still reads as missing: its insert
     then finds it there, and asks again.
     """
-    return {(BLOB_DEPTH, (bytes.fromhex(r.text_hash),)) for r in batch}
+    return {(BLOB_DEPTH, by_key(bytes.fromhex(r.text_hash))) for r in batch}
 
 
 def _notify(on_saved: OnSaved, urls: Iterable[str]) -> None:
