@@ -171,3 +171,32 @@ def test_changes_list_later_versions_newest_first_by_stored_analysis(store: Stor
 
 def test_the_schema_is_migrated_on_opening(store: Store) -> None:
     assert store.schema_version() >= 1
+
+
+def test_a_batch_files_a_capture_under_an_alias_an_earlier_capture_of_it_added(
+    store: Store,
+) -> None:
+    """Articles are looked up for a whole batch at once: an alias the batch adds still
+    files the captures after it under its article."""
+    mobile = "https://m.news.example.com/2017/06/06/story"
+    batch = [
+        record(A, 0, url=mobile, canonical_url=URL),
+        record(B, 5, url=mobile),
+        record(C, 10, url=URL),
+    ]
+    done = store.ingest(batch)
+    assert [d.url for d in done] == [URL, URL, URL]
+    assert [v.text for v in store.versions(URL)] == [A, B, C]
+
+
+def test_a_batch_that_saves_one_text_twice_stores_it_once(store: Store) -> None:
+    """A text stored by an earlier capture of the batch (here, another article's) is
+    found there, and reverts keep their text."""
+    done = store.ingest(
+        [record(A, 0), record(A, 1, url=OTHER), record(B, 2), record(A, 3), record(B, 4, url=OTHER)]
+    )
+    assert [d.is_new_version for d in done] == [True, True, True, True, True]
+    assert [v.text for v in store.versions(URL)] == [A, B, A]
+    assert [v.reverted_to for v in store.versions(URL)] == [None, None, 1]
+    assert [v.text for v in store.versions(OTHER)] == [A, B]
+    assert store.blob(hashlib.sha256(A.encode()).hexdigest()) == A.encode()

@@ -158,8 +158,8 @@ class HttpFetcher:
     Args:
         options: politeness and limits.
         sleep: called to wait; tests may pass a recorder.
-        clock: monotonic seconds, which the per-request deadline is measured by; tests
-            may pass a fake.
+        clock: monotonic seconds, which the per-request deadline and the spacing of
+            requests to a host are measured by; tests may pass a fake.
 
     Raises:
         MissingDependencyError: httpx is not installed.
@@ -177,6 +177,7 @@ class HttpFetcher:
 
         self.options = options or FetchOptions()
         self._sleep = sleep
+        self._clock = clock
         self._deadline = Deadline(clock)
         self._client: httpx.Client = client_module.Client(
             follow_redirects=False,
@@ -314,10 +315,10 @@ class HttpFetcher:
         interval = max(self.options.per_host_interval_seconds, self._host_interval.get(host, 0.0))
         with self._lock:
             last = self._last_request.get(host)
-            now = time.monotonic()
+            now = self._clock()
             if last is not None and now - last < interval:
                 self._sleep(interval - (now - last))
-            self._last_request[host] = time.monotonic()
+            self._last_request[host] = self._clock()
 
     def _get_with_retries(
         self, url: str, headers: Mapping[str, str] | None

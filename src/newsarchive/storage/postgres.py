@@ -96,6 +96,10 @@ def _first_line(exc: BaseException) -> str:
     return text.removeprefix("connection failed: ")
 
 
+# Capture ids taken from the sequence at once; those a transaction leaves unused are gaps.
+_CAPTURE_IDS_AHEAD = 256
+
+
 class PostgresStore(SQLStore):
     """An archive in a PostgreSQL database (``postgresql://user@host:port/dbname``).
 
@@ -219,10 +223,30 @@ class PostgresStore(SQLStore):
         found = self._sent_ahead.pop(key)
         return found if found is None or isinstance(found, tuple) else found.fetchone()
 
-    def _changed(self, cursor: Any) -> int:
+    def _forget_ahead(self, sql: str, params: Sequence[Any]) -> None:
+        self._sent_ahead.pop((sql, tuple(params)), None)
+
+    def _inserted(self, cursor: Any) -> bool:
         if self._pipeline is not None:
-            self._pipeline.sync()  # the count arrives with the statement's result
-        return int(cursor.rowcount)
+            # Not worth a round trip in a save: the rows it inserts once each (blobs) are
+            # looked up first, and what this transaction wrote is remembered. Only another
+            # writer storing the same content at the same moment makes an insert change
+            # nothing; its copy holds the same bytes, and differs at most in its chain
+            # depth, which only moves where the next keyframe falls.
+            return True
+        return bool(cursor.rowcount)
+
+    def _new_capture_id(self) -> int | None:
+        if not self._capture_ids:
+            # From the column's own sequence, as an insert without an id takes them: a
+            # round trip for the next batch of captures, not one for each.
+            rows = self._all(
+                "SELECT nextval(pg_get_serial_sequence('captures', 'id'))"
+                " FROM generate_series(1, ?)",
+                (_CAPTURE_IDS_AHEAD,),
+            )
+            self._capture_ids = [int(r[0]) for r in reversed(rows)]
+        return self._capture_ids.pop()
 
     @contextmanager
     def _read(self) -> Iterator[None]:

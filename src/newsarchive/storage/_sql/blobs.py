@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 # A blob is found by the first 8 bytes of its hash (SQLite indexes no more of it), and
 # the whole hash checked: pass its key as ``by_key(key)``.
 BY_KEY = "substr(hash, 1, 8) = ? AND hash = ?"
+# Blobs a transaction remembers having written (their keys and depths), at most.
+_WRITTEN_BLOBS = 4096
+
 BLOB_DEPTH = f"SELECT depth FROM blobs WHERE {BY_KEY}"
 BLOB_ID = f"(SELECT id FROM blobs WHERE {BY_KEY})"
 
@@ -54,16 +57,19 @@ class SQLBlobs(SQLConnection):
             found = self._dictionaries[int(ident)] = _blobs.Dictionary(int(ident), bytes(row[0]))
         return found
 
-    def _keyframe_dictionary(self, blob_id: int) -> _blobs.Dictionary | None:
+    def _keyframe_dictionary(self) -> _blobs.Dictionary | None:
         """The dictionary new keyframes are compressed with: the latest one trained.
 
         Without one, every ``TRAIN_AFTER`` blobs it tries to train one on the latest
-        keyframes (``blob_id`` is the latest blob's row id).
+        keyframes.
         """
+        if self._keyframe_dictionary_id is not None:
+            return self._dictionary(self._keyframe_dictionary_id)
         row = self._one("SELECT MAX(id) FROM dictionaries")
         if row is not None and row[0] is not None:
+            self._keyframe_dictionary_id = int(row[0])
             return self._dictionary(int(row[0]))
-        if blob_id % _blobs.TRAIN_AFTER:
+        if self._last_blob_id() % _blobs.TRAIN_AFTER:
             return None
         keys = self._all(
             "SELECT hash FROM blobs WHERE base_id IS NULL ORDER BY id DESC LIMIT ?",
@@ -77,6 +83,7 @@ class SQLBlobs(SQLConnection):
         ident = int(
             self._one("INSERT INTO dictionaries (data) VALUES (?) RETURNING id", (trained,))[0]
         )
+        self._keyframe_dictionary_id = ident
         return self._dictionary(ident)
 
     def _blob_bytes(self, key: bytes) -> bytes:
@@ -110,6 +117,9 @@ class SQLBlobs(SQLConnection):
         if base_depth is None or base_depth + 1 >= interval:
             base = None
         dictionary = None
+        written = self._written_blobs.get(key)
+        if written is not None:
+            return written  # stored by an earlier capture of this transaction
         row = self._ahead(BLOB_DEPTH, by_key(key))
         if row is not None:
             return int(row[0])  # a revert: the text is stored already
@@ -117,7 +127,7 @@ class SQLBlobs(SQLConnection):
             # Compressed already: insert it as it is.
             frame, is_delta, size = hint.data, hint.is_delta, hint.size
             if not is_delta:
-                dictionary = self._keyframe_dictionary(self._last_blob_id())
+                dictionary = self._keyframe_dictionary()
                 if dictionary is not None:
                     plain = _blobs.decompress(frame, None)
                     frame = _blobs.compress_keyframe(plain, dictionary)
@@ -128,13 +138,13 @@ class SQLBlobs(SQLConnection):
             base_bytes = None if base is None else self._blob_bytes(base)
             frame, is_delta = _blobs.encode(data, base_bytes, page=page)
             if not is_delta:
-                dictionary = self._keyframe_dictionary(self._last_blob_id())
+                dictionary = self._keyframe_dictionary()
                 if dictionary is not None:
                     frame = _blobs.compress_keyframe(data, dictionary)
             size = len(data)
             self._cache.put(key, data)
         depth = base_depth + 1 if is_delta and base_depth is not None else 0
-        inserted = self._changed(
+        inserted = self._inserted(
             self._execute(
                 # PostgreSQL's blobs keep a unique hash: another writer may have stored
                 # this one since it was looked up, or (looked up for the whole batch) an
@@ -155,6 +165,9 @@ class SQLBlobs(SQLConnection):
             stored = self._blob_depth(key)
             assert stored is not None
             return stored
+        if len(self._written_blobs) >= _WRITTEN_BLOBS:
+            self._written_blobs.clear()
+        self._written_blobs[key] = depth
         return depth
 
     def _frame_content(self, frame: TextFrame) -> bytes:

@@ -36,6 +36,12 @@ class SQLConnection:
         # Numbers of recent strings (titles, sources...), which captures mostly repeat;
         # forgotten alike.
         self._string_ids: dict[str, int] = {}
+        # What this transaction wrote that its later statements would otherwise ask the
+        # server for: blobs (key to chain depth), the keyframe dictionary, capture ids
+        # handed out ahead (see ``_new_capture_id``).
+        self._written_blobs: dict[bytes, int] = {}
+        self._keyframe_dictionary_id: int | None = None
+        self._capture_ids: list[int] = []
 
     # -- what a backend provides -------------------------------------------------------
 
@@ -63,9 +69,13 @@ class SQLConnection:
         """The first row of a query, sent early if it was among ``_sending_ahead``'s."""
         return self._one(sql, params)
 
-    def _changed(self, cursor: Any) -> int:
-        """How many rows the statement run by ``cursor`` wrote."""
-        return int(cursor.rowcount)
+    def _forget_ahead(self, sql: str, params: Sequence[Any]) -> None:
+        """Drop the early answer to a query that a write has since made out of date."""
+
+    def _inserted(self, cursor: Any) -> bool:
+        """Whether the insert run by ``cursor`` (one that does nothing when the row is
+        there already) stored its row."""
+        return bool(cursor.rowcount)
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[None]:
@@ -86,10 +96,26 @@ class SQLConnection:
             self._dictionaries.clear()
             self._rules_names.clear()
             self._string_ids.clear()
+            self._forget_transaction()
             self._rollback()
             raise
         self._depth = 0
+        self._forget_transaction()
         self._execute("COMMIT")
+
+    def _forget_transaction(self) -> None:
+        # Another writer may change any of these once the transaction ends.
+        self._written_blobs.clear()
+        self._keyframe_dictionary_id = None
+        self._capture_ids.clear()
+
+    def _new_capture_id(self) -> int | None:
+        """A row id for a capture about to be inserted, None to let the insert pick one.
+
+        Where a statement's result costs a round trip (a server), ids handed out ahead
+        let a capture's insert go out with the next statement instead of on its own.
+        """
+        return None
 
     def _write(self, lock_keys: Sequence[str]) -> AbstractContextManager[None]:
         """A write transaction holding the locks that serialise saves to these articles."""

@@ -12,6 +12,7 @@ from ...times import from_micros, to_micros
 from .. import OnSaved, _analysis, _headers
 from .alerts import AlertLog
 from .blobs import BLOB_DEPTH, BLOB_ID, by_key
+from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL
 from .links import ArticleLinks
 from .rows import _LEVELS, LAST_CAPTURED_AT, T, _content_fields, _json, _micros
 from .timeline import SQLTimeline
@@ -32,6 +33,19 @@ _LATEST = (
 _FIRST_WITH_CONTENT = (
     "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
     " WHERE v.article_id = ? AND c.content_hash = ?"
+)
+
+_CAPTURE_COLUMNS = (
+    "article_id, captured_at, content_hash, text_id, html_id, title_id, byline_id,"
+    " published_at, modified_at, source_id, fetched_url_id, http_status, http_headers_zstd,"
+    " quality, metadata_id"
+)
+_CAPTURE_VALUES = f"?, ?, ?, {BLOB_ID}, {BLOB_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+_INSERT_CAPTURE = (
+    f"INSERT INTO captures ({_CAPTURE_COLUMNS}) VALUES ({_CAPTURE_VALUES}) RETURNING id"
+)
+_INSERT_CAPTURE_WITH_ID = (
+    f"INSERT INTO captures (id, {_CAPTURE_COLUMNS}) VALUES (?, {_CAPTURE_VALUES})"
 )
 
 # Strings stay in ``strings`` once stored, under one number: a store remembers the
@@ -114,6 +128,9 @@ class SQLStore(SQLTimeline, AlertLog):
                     " ON CONFLICT (url) DO NOTHING",
                     (alias, found[0]),
                 )
+                # A later record of the batch may be filed under it: ask for it anew.
+                self._forget_ahead(ARTICLE_BY_URL, (alias,))
+                self._forget_ahead(ARTICLE_BY_ALIAS, (alias,))
         return found[0], found[1], created
 
     def _latest(self, article_id: int) -> _Latest | None:
@@ -241,32 +258,29 @@ class SQLStore(SQLTimeline, AlertLog):
             record.text_frame,
         )
         html_key = None if record.html is None else self._put_html(article_id, record.html)
-        capture_id = int(
-            self._one(
-                "INSERT INTO captures (article_id, captured_at, content_hash, text_id, html_id,"
-                " title_id, byline_id, published_at, modified_at, source_id, fetched_url_id,"
-                " http_status, http_headers_zstd, quality, metadata_id)"
-                f" VALUES (?, ?, ?, {BLOB_ID}, {BLOB_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " RETURNING id",
-                (
-                    article_id,
-                    at,
-                    chash,
-                    *by_key(text_key),
-                    *by_key(html_key),
-                    self._string_id(record.title),
-                    self._string_id(record.byline),
-                    _micros(record.published_at),
-                    _micros(record.modified_at),
-                    self._string_id(record.source),
-                    self._string_id(record.fetched_url),
-                    record.http_status,
-                    self._headers_frame(article_id, record.http_headers),
-                    record.quality,
-                    self._string_id(_json(dict(record.metadata))),
-                ),
-            )[0]
+        given = self._new_capture_id()
+        inserted = self._execute(
+            _INSERT_CAPTURE if given is None else _INSERT_CAPTURE_WITH_ID,
+            (
+                *(() if given is None else (given,)),
+                article_id,
+                at,
+                chash,
+                *by_key(text_key),
+                *by_key(html_key),
+                self._string_id(record.title),
+                self._string_id(record.byline),
+                _micros(record.published_at),
+                _micros(record.modified_at),
+                self._string_id(record.source),
+                self._string_id(record.fetched_url),
+                record.http_status,
+                self._headers_frame(article_id, record.http_headers),
+                record.quality,
+                self._string_id(_json(dict(record.metadata))),
+            ),
         )
+        capture_id = given if given is not None else int(inserted.fetchone()[0])
         return capture_id, html_key, depth
 
     def _string_id(self, value: str | None) -> int | None:
@@ -416,7 +430,7 @@ class SQLStore(SQLTimeline, AlertLog):
         """
 
         def work(batch: list[CaptureRecord]) -> list[Ingested]:
-            with self._sending_ahead(_stored_texts(batch)):
+            with self._sending_ahead([*_stored_texts(batch), *_articles_named(batch)]):
                 done = self._ingest_all(batch)
             if on_saved is not None:
                 _notify(on_saved, (d.url for d in done if d.is_new_capture))
@@ -505,6 +519,14 @@ def _stored_texts(batch: list[CaptureRecord]) -> set[tuple[str, tuple[bytes, byt
     then finds it there, and asks again.
     """
     return {(BLOB_DEPTH, by_key(bytes.fromhex(r.text_hash))) for r in batch}
+
+
+def _articles_named(batch: list[CaptureRecord]) -> set[tuple[str, tuple[str]]]:
+    """The article each record names, by URL or alias, to ask for the whole batch at once.
+
+    Each answer is taken once: an article the batch creates is asked for again, if at all.
+    """
+    return {(q, (r.url,)) for r in batch for q in (ARTICLE_BY_URL, ARTICLE_BY_ALIAS)}
 
 
 def _notify(on_saved: OnSaved, urls: Iterable[str]) -> None:
