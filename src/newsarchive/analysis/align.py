@@ -24,13 +24,13 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Literal
 
 import attrs
 
-from ..diff.sentences import Segmentation, Sentence, segment
+from ..diff.sentences import Outline, Segmentation, Sentence, outline, outline_of, segment
 from ..errors import InputError
 from ..models import EQUAL, INSERT, TextDiff
 from ._tokens import word_diff, words
@@ -95,27 +95,88 @@ class AlignmentCounts:
         return attrs.asdict(self)
 
 
+@attrs.frozen
+class _Pairing:
+    """What the alignment found between the shared first and last sentences.
+
+    Sentences ``[0, lo)`` of both sides are the same, as are the last ``shared_tail``;
+    ``pairs`` pairs old and new sentences in between, and ``in_place`` holds those
+    that keep reading order. Everything else about the alignment follows from these.
+    """
+
+    lo: int
+    old_hi: int
+    new_hi: int
+    shared_tail: int
+    pairs: list[tuple[int, int]]
+    in_place: set[tuple[int, int]]
+
+
 @attrs.frozen(kw_only=True)
 class Alignment:
     """The sentence-level changes from an old text to a new one.
 
     ``changes`` lists every sentence once, in reading order of the new text, with
-    deleted sentences at the place they used to be. ``new_gaps`` is the
-    whitespace around the new sentences (see ``Segmentation.gaps``).
+    deleted sentences at the place they used to be; ``changed`` is the same without
+    the unchanged ones. ``new_gaps`` is the whitespace around the new sentences (see
+    ``Segmentation.gaps``). ``old_outline``/``new_outline`` are the sentence texts and
+    their paragraphs; ``changes``, ``old_sentences``, ``new_sentences`` and
+    ``new_gaps`` are built when first asked for: judging a change needs none of them.
     """
 
-    changes: tuple[SentenceChange, ...] = attrs.field(repr=False)
     counts: AlignmentCounts
-    old_sentences: tuple[Sentence, ...] = attrs.field(repr=False)
-    new_sentences: tuple[Sentence, ...] = attrs.field(repr=False)
-    new_gaps: tuple[str, ...] = attrs.field(repr=False)
     added_paragraphs: tuple[int, ...] = ()
     deleted_paragraphs: tuple[int, ...] = ()
+    old_outline: Outline = attrs.field(repr=False, eq=False)
+    new_outline: Outline = attrs.field(repr=False, eq=False)
+    _pairing: _Pairing = attrs.field(repr=False, eq=False)
+    _sources: tuple[str | Segmentation, str | Segmentation] = attrs.field(repr=False, eq=False)
+    # Parts built on first use; the alignment is still a value, as they follow from the rest.
+    _built: dict[str, object] = attrs.field(factory=dict, repr=False, eq=False)
+
+    @property
+    def changes(self) -> tuple[SentenceChange, ...]:
+        """Every sentence's change, unchanged ones included, in reading order."""
+        built = self._built.get("changes")
+        if built is None:
+            old, new, p = self.old_outline, self.new_outline, self._pairing
+            head = (_unchanged(old, new, k, k) for k in range(p.lo))
+            tail = (_unchanged(old, new, p.old_hi + k, p.new_hi + k) for k in range(p.shared_tail))
+            built = self._built["changes"] = (*head, *_middle_changes(old, new, p), *tail)
+        return built  # type: ignore[return-value]
+
+    @property
+    def changed(self) -> tuple[SentenceChange, ...]:
+        """The changes other than unchanged sentences, in the order of ``changes``."""
+        built = self._built.get("changed")
+        if built is None:
+            middle = _middle_changes(self.old_outline, self.new_outline, self._pairing)
+            built = self._built["changed"] = tuple(c for c in middle if c.kind != "unchanged")
+        return built  # type: ignore[return-value]
+
+    @property
+    def old_sentences(self) -> tuple[Sentence, ...]:
+        """The sentences of the old text, with offsets."""
+        return self._segmentation(0).sentences
+
+    @property
+    def new_sentences(self) -> tuple[Sentence, ...]:
+        """The sentences of the new text, with offsets."""
+        return self._segmentation(1).sentences
+
+    @property
+    def new_gaps(self) -> tuple[str, ...]:
+        """The whitespace before, between and after the new sentences."""
+        return self._segmentation(1).gaps
+
+    def _segmentation(self, side: int) -> Segmentation:
+        source = self._sources[side]
+        return source if isinstance(source, Segmentation) else segment(source)
 
     @property
     def has_changes(self) -> bool:
         """Whether any sentence is other than unchanged."""
-        return any(c.kind != "unchanged" for c in self.changes)
+        return bool(self.changed)
 
     def apply(self, old_text: str) -> str:
         """Rebuild the new text from the old one using only this alignment.
@@ -169,30 +230,32 @@ def align(
     """
     if not 0.0 <= pair_threshold <= 1.0:
         raise InputError(f"pair_threshold must be between 0 and 1, not {pair_threshold}")
-    return align_segmentations(segment(old_text), segment(new_text), pair_threshold=pair_threshold)
+    return _align(outline(old_text), outline(new_text), (old_text, new_text), pair_threshold)
 
 
 def align_segmentations(
     old: Segmentation, new: Segmentation, *, pair_threshold: float = DEFAULT_PAIR_THRESHOLD
 ) -> Alignment:
     """Align two segmentations; see :func:`align`."""
-    a = [s.text for s in old.sentences]
-    b = [s.text for s in new.sentences]
-    anchors = _anchors(a, b)
-    used_old = {i for i, _ in anchors}
-    used_new = {j for _, j in anchors}
-    extra = _pair_leftovers(a, b, used_old, used_new, pair_threshold)
-    pairs = anchors + extra
-    in_place = _heaviest_increasing(pairs, a, b) if extra else set(anchors)
-    changes = tuple(_changes(old, new, pairs, in_place))
-    paired = [c for c in changes if c.old_index is not None and c.new_index is not None]
-    paired_old_paras = {c.old_paragraph for c in paired}
-    paired_new_paras = {c.new_paragraph for c in paired}
-    added_paras = tuple(p.index for p in new.paragraphs if p.index not in paired_new_paras)
-    deleted_paras = tuple(p.index for p in old.paragraphs if p.index not in paired_old_paras)
-    kinds = Counter(c.kind for c in changes)
+    return _align(outline_of(old), outline_of(new), (old, new), pair_threshold)
+
+
+def _align(
+    old: Outline,
+    new: Outline,
+    sources: tuple[str | Segmentation, str | Segmentation],
+    pair_threshold: float,
+) -> Alignment:
+    pairing = _pair(old.texts, new.texts, pair_threshold)
+    lo, old_hi, new_hi, tail = pairing.lo, pairing.old_hi, pairing.new_hi, pairing.shared_tail
+    kinds = Counter(c.kind for c in _middle_changes(old, new, pairing))
+    # Shared first and last sentences are unchanged and pair their paragraphs, so only the
+    # paragraphs between them can be added or deleted.
+    middle = pairing.pairs
+    added_paras = _unpaired(new, {j for _, j in middle}, lo, new_hi, tail)
+    deleted_paras = _unpaired(old, {i for i, _ in middle}, lo, old_hi, tail)
     counts = AlignmentCounts(
-        sentences_unchanged=kinds["unchanged"],
+        sentences_unchanged=kinds["unchanged"] + lo + tail,
         sentences_added=kinds["added"],
         sentences_deleted=kinds["deleted"],
         sentences_edited=kinds["edited"],
@@ -201,27 +264,65 @@ def align_segmentations(
         paragraphs_deleted=len(deleted_paras),
     )
     return Alignment(
-        changes=changes,
         counts=counts,
-        old_sentences=old.sentences,
-        new_sentences=new.sentences,
-        new_gaps=new.gaps,
         added_paragraphs=added_paras,
         deleted_paragraphs=deleted_paras,
+        old_outline=old,
+        new_outline=new,
+        pairing=pairing,
+        sources=sources,
     )
 
 
-def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+def _unpaired(side: Outline, paired: set[int], lo: int, hi: int, tail: int) -> tuple[int, ...]:
+    """The paragraphs of one side none of whose sentences is paired."""
+    para = side.paragraph_of
+    first = para[lo - 1] + 1 if lo else 0
+    last = para[hi] if tail else side.paragraphs
+    paired_paras = {para[i] for i in paired}
+    return tuple(p for p in range(first, last) if p not in paired_paras)
+
+
+def _pair(a: tuple[str, ...], b: tuple[str, ...], threshold: float) -> _Pairing:
+    """Pair the sentences between the first and last ones both sides share.
+
+    The shared sentences at either end are anchors whatever else is found, and every
+    step after only sees the stretch between them, so it alone is aligned.
+    """
+    lo = 0
+    top = min(len(a), len(b))
+    while lo < top and a[lo] == b[lo]:
+        lo += 1
+    ahi, bhi = len(a), len(b)
+    while lo < ahi and lo < bhi and a[ahi - 1] == b[bhi - 1]:
+        ahi, bhi = ahi - 1, bhi - 1
+    tail = len(a) - ahi
+    anchors = _anchors(a, b, lo, ahi, bhi)
+    used_old = {i for i, _ in anchors}
+    used_new = {j for _, j in anchors}
+    extra = _pair_leftovers(a, b, (lo, ahi, bhi), used_old, used_new, threshold)
+    pairs = anchors + extra
+    # The shared last sentences, if any, pick among equal chains (see _heaviest_increasing).
+    stop = ahi if tail else None
+    in_place = _heaviest_increasing(pairs, a, b, stop) if extra else set(anchors)
+    return _Pairing(lo, ahi, bhi, tail, pairs, in_place)
+
+
+def _anchors(
+    a: Sequence[str], b: Sequence[str], lo: int, ahi: int, bhi: int
+) -> list[tuple[int, int]]:
     """Identical sentences that keep reading order on both sides, as patience diff finds them.
 
-    Shared first and last sentences are taken as they are; in between, sentences that occur
-    once on each side are paired and the longest chain of them in order on both sides is
-    kept; the stretches between those are aligned the same way. Each pass is linear in the
-    stretch, with no search: a stretch without a unique common sentence is left to the
-    pairing of leftovers (repeated sentences are paired there, by text).
+    Works on ``a[lo:ahi]`` and ``b[lo:bhi]``, which neither start nor end with the same
+    sentence. Sentences that occur once on each side are paired and the longest chain
+    of them in order on both sides is kept; the stretches between those are aligned
+    the same way, their shared first and last sentences taken as they are. Each pass
+    is linear in the stretch, with no search: a stretch without a unique common
+    sentence is left to the pairing of leftovers (repeated sentences are paired
+    there, by text).
     """
     pairs: list[tuple[int, int]] = []
-    regions = [(0, len(a), 0, len(b))]
+    regions = [(lo, ahi, lo, bhi)]
     while regions:
         alo, ahi, blo, bhi = regions.pop()
         while alo < ahi and blo < bhi and a[alo] == b[blo]:
@@ -244,7 +345,7 @@ def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
 
 
 def _unique_chain(
-    a: list[str], alo: int, ahi: int, b: list[str], blo: int, bhi: int
+    a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int, bhi: int
 ) -> list[tuple[int, int]]:
     """Sentences once in each stretch, paired, in the longest chain increasing on both sides."""
     once_a: dict[str, int] = {}
@@ -288,10 +389,16 @@ def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _pair_leftovers(
-    a: list[str], b: list[str], used_old: set[int], used_new: set[int], threshold: float
+    a: Sequence[str],
+    b: Sequence[str],
+    stretch: tuple[int, int, int],
+    used_old: set[int],
+    used_new: set[int],
+    threshold: float,
 ) -> list[tuple[int, int]]:
-    left_old = [i for i in range(len(a)) if i not in used_old]
-    left_new = [j for j in range(len(b)) if j not in used_new]
+    lo, ahi, bhi = stretch
+    left_old = [i for i in range(lo, ahi) if i not in used_old]
+    left_new = [j for j in range(lo, bhi) if j not in used_new]
     if not left_old or not left_new:
         return []
     pairs: list[tuple[int, int]] = []
@@ -322,7 +429,7 @@ def _pair_leftovers(
 
 
 def _similar_pairs(
-    a: list[str], b: list[str], rest_old: list[int], rest_new: list[int], threshold: float
+    a: Sequence[str], b: Sequence[str], rest_old: list[int], rest_new: list[int], threshold: float
 ) -> list[tuple[float, int, int]]:
     """(-Dice score, new index, old index) for each pair scoring at least ``threshold``.
 
@@ -385,13 +492,17 @@ def _token_set(sentence: str) -> frozenset[tuple[str, int]]:
 
 
 def _heaviest_increasing(
-    pairs: list[tuple[int, int]], a: list[str], b: list[str]
+    pairs: list[tuple[int, int]], a: Sequence[str], b: Sequence[str], stop: int | None
 ) -> set[tuple[int, int]]:
     """The subset of pairs increasing in both indices with most weight (identical pairs weigh 2).
 
     Each new index occurs in one pair at most, so walking pairs by new index and
     keeping a prefix maximum over old indices (a Fenwick tree) finds the chain in
-    O(n log n).
+    O(n log n). ``stop`` is the old index of the first of the shared last sentences,
+    if any: the chain is then the best one ending below it, found as that sentence
+    would find it, so the choice among equal chains is the one aligning the whole
+    texts makes. (Shared first sentences weigh less than any pair after them and
+    never decide between two chains.)
     """
     ordered = sorted(pairs, key=lambda p: p[1])
     size = len(a)
@@ -400,12 +511,7 @@ def _heaviest_increasing(
     back: list[int] = []
     for k, (i, j) in enumerate(ordered):
         # Best chain ending at an old index below i (tree positions are 1-based).
-        top, prev = 0, -1
-        pos = i
-        while pos > 0:
-            if tree[pos][0] > top:
-                top, prev = tree[pos]
-            pos -= pos & -pos
+        top, prev = _best_below(tree, i)
         value = top + (2 if a[i] == b[j] else 1)
         best.append(value)
         back.append(prev)
@@ -414,7 +520,10 @@ def _heaviest_increasing(
             if value > tree[pos][0]:
                 tree[pos] = (value, k)
             pos += pos & -pos
-    k = max(range(len(ordered)), key=lambda x: (best[x], -x))
+    if stop is None:
+        k = max(range(len(ordered)), key=lambda x: (best[x], -x))
+    else:
+        k = _best_below(tree, stop)[1]
     chosen = set()
     while k != -1:
         chosen.add(ordered[k])
@@ -422,66 +531,87 @@ def _heaviest_increasing(
     return chosen
 
 
-def _changes(
-    old: Segmentation,
-    new: Segmentation,
-    pairs: list[tuple[int, int]],
-    in_place: set[tuple[int, int]],
-) -> Iterator[SentenceChange]:
-    a, b = old.sentences, new.sentences
+def _best_below(tree: list[tuple[int, int]], i: int) -> tuple[int, int]:
+    """The heaviest chain ending at an old index below ``i``: (weight, its last pair)."""
+    top, prev = 0, -1
+    pos = i
+    while pos > 0:
+        if tree[pos][0] > top:
+            top, prev = tree[pos]
+        pos -= pos & -pos
+    return top, prev
+
+
+def _middle_changes(old: Outline, new: Outline, pairing: _Pairing) -> Iterator[SentenceChange]:
+    """The changes of the sentences between the shared first and last ones, in order."""
+    a, b = old.texts, new.texts
+    lo, ahi, bhi = pairing.lo, pairing.old_hi, pairing.new_hi
+    pairs, in_place = pairing.pairs, pairing.in_place
     old_of = {j: i for i, j in pairs}
     paired_old = {i for i, _ in pairs}
     # For each new position, the old index of the next in-place pair: deletions before it
-    # are shown ahead of the new sentences in the same gap.
-    bound = [len(a)] * (len(b) + 1)
-    for j in range(len(b) - 1, -1, -1):
+    # are shown ahead of the new sentences in the same gap. The shared last sentences
+    # are in place, so the first of them bounds the stretch.
+    bound = [ahi] * (bhi - lo + 1)
+    for j in range(bhi - 1, lo - 1, -1):
         i = old_of.get(j)
-        bound[j] = i if i is not None and (i, j) in in_place else bound[j + 1]
-    next_old = 0
-    for j, sentence in enumerate(b):
-        while next_old < bound[j]:
+        bound[j - lo] = i if i is not None and (i, j) in in_place else bound[j - lo + 1]
+    next_old = lo
+    for j in range(lo, bhi):
+        while next_old < bound[j - lo]:
             if next_old not in paired_old:
-                yield _deleted(a[next_old])
+                yield _deleted(old, next_old)
             next_old += 1
         i = old_of.get(j)
         if i is None:
             yield SentenceChange(
                 kind="added",
                 old=None,
-                new=sentence.text,
+                new=b[j],
                 old_index=None,
                 new_index=j,
-                new_paragraph=sentence.paragraph,
+                new_paragraph=new.paragraph_of[j],
             )
             continue
-        same = a[i].text == sentence.text
         if (i, j) in in_place:
-            kind: ChangeKind = "unchanged" if same else "edited"
+            kind: ChangeKind = "unchanged" if a[i] == b[j] else "edited"
             next_old = i + 1
         else:
             kind = "moved"
         yield SentenceChange(
             kind=kind,
-            old=a[i].text,
-            new=sentence.text,
+            old=a[i],
+            new=b[j],
             old_index=i,
             new_index=j,
-            old_paragraph=a[i].paragraph,
-            new_paragraph=sentence.paragraph,
+            old_paragraph=old.paragraph_of[i],
+            new_paragraph=new.paragraph_of[j],
         )
-    for i in range(next_old, len(a)):
+    for i in range(next_old, ahi):
         if i not in paired_old:
-            yield _deleted(a[i])
+            yield _deleted(old, i)
 
 
-def _deleted(sentence: Sentence) -> SentenceChange:
+def _unchanged(old: Outline, new: Outline, i: int, j: int) -> SentenceChange:
+    return SentenceChange(
+        kind="unchanged",
+        old=old.texts[i],
+        new=new.texts[j],
+        old_index=i,
+        new_index=j,
+        old_paragraph=old.paragraph_of[i],
+        new_paragraph=new.paragraph_of[j],
+    )
+
+
+def _deleted(old: Outline, i: int) -> SentenceChange:
     return SentenceChange(
         kind="deleted",
-        old=sentence.text,
+        old=old.texts[i],
         new=None,
-        old_index=sentence.index,
+        old_index=i,
         new_index=None,
-        old_paragraph=sentence.paragraph,
+        old_paragraph=old.paragraph_of[i],
     )
 
 

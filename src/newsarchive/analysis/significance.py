@@ -296,10 +296,8 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
 
     added_paras = set(alignment.added_paragraphs)
     deleted_paras = set(alignment.deleted_paragraphs)
-    for change in alignment.changes:
+    for change in alignment.changed:
         kind = change.kind
-        if kind == "unchanged":
-            continue
         if is_boilerplate(change.old) or is_boilerplate(change.new):
             found.add("boilerplate", _quote(change.new if change.new is not None else change.old))
             continue
@@ -324,8 +322,8 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
                 found.add("sentence-moved", _quote(change.new))
             _classify_edit(change.old, change.new, rules, verbs, found)
     _add_paragraphs(alignment, added_paras, deleted_paras, is_boilerplate, note, found)
-    old_words = sum(_word_count(s.text) for s in alignment.old_sentences)
-    new_words = sum(_word_count(s.text) for s in alignment.new_sentences)
+    old_words = _total_words(alignment.old_outline.texts)
+    new_words = _total_words(alignment.new_outline.texts)
     if (
         old_words
         and new_words
@@ -346,12 +344,12 @@ def _add_paragraphs(
     note: Any,
     found: _Found,
 ) -> None:
-    for code, paras, sentences in (
-        ("paragraph-added", added, alignment.new_sentences),
-        ("paragraph-deleted", deleted, alignment.old_sentences),
+    for code, paras, side in (
+        ("paragraph-added", added, alignment.new_outline),
+        ("paragraph-deleted", deleted, alignment.old_outline),
     ):
         for para in sorted(paras):
-            texts = [s.text for s in sentences if s.paragraph == para]
+            texts = [t for t, p in zip(side.texts, side.paragraph_of, strict=True) if p == para]
             # A paragraph that is only boilerplate, or opens with a correction or update
             # note, was reported as such already.
             if (texts and note(texts[0])) or all(is_boilerplate(t) or note(t) for t in texts):
@@ -569,6 +567,12 @@ def _strip_punct(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text)
+
+
+@lru_cache(maxsize=64)
+def _total_words(sentences: tuple[str, ...]) -> int:
+    # Each text is the newer side of one pair and the older of the next.
+    return sum(map(_word_count, sentences))
 
 
 @lru_cache(maxsize=8192)

@@ -26,7 +26,16 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-__all__ = ["Paragraph", "Segmentation", "Sentence", "segment", "split_sentences"]
+__all__ = [
+    "Outline",
+    "Paragraph",
+    "Segmentation",
+    "Sentence",
+    "outline",
+    "outline_of",
+    "segment",
+    "split_sentences",
+]
 
 # A run of terminal punctuation plus any closing quotes or brackets after it (French
 # typography puts a space before the closing guillemet: "fini. »").
@@ -127,6 +136,69 @@ class Segmentation:
             parts.append(sentence.text)
             parts.append(gap)
         return "".join(parts)
+
+
+@attrs.frozen
+class Outline:
+    """The sentences of a text as plain strings, with the paragraph each one sits in.
+
+    What aligning needs and nothing more: ``texts[i]`` is the text of sentence ``i``
+    of ``segment(text)`` and ``paragraph_of[i]`` its paragraph; ``paragraphs`` is how
+    many paragraphs there are. Unchanged paragraphs of successive versions give the
+    very same string objects, so comparing them costs nothing.
+    """
+
+    texts: tuple[str, ...]
+    paragraph_of: tuple[int, ...]
+    paragraphs: int
+
+
+def outline(text: str) -> Outline:
+    """The sentences of ``text`` and their paragraphs, without offsets.
+
+    Args:
+        text: Article body as plain text.
+
+    Returns:
+        The same sentences, in the same paragraphs, as ``segment(text)``.
+    """
+    return _outline_cached(text)
+
+
+def outline_of(segmentation: Segmentation) -> Outline:
+    """The outline of a text already segmented."""
+    sentences = segmentation.sentences
+    return Outline(
+        tuple(s.text for s in sentences),
+        tuple(s.paragraph for s in sentences),
+        len(segmentation.paragraphs),
+    )
+
+
+# An import analyses each version against the one before, so the newer text of one pair
+# is the older of the next: a few entries are all the reuse there is.
+@lru_cache(maxsize=64)
+def _outline_cached(text: str) -> Outline:
+    texts: list[str] = []
+    paragraph_of: list[int] = []
+    count = 0
+    # The same paragraphs as _segment_cached: a line terminator is whitespace, so
+    # stripping a line without it gives the same paragraph.
+    for line in text.splitlines():
+        para = line.strip()
+        if para:
+            found = _paragraph_sentences(para)
+            texts += found
+            paragraph_of += [count] * len(found)
+            count += 1
+    return Outline(tuple(texts), tuple(paragraph_of), count)
+
+
+# Successive versions share most paragraphs: their sentences are split once, and the
+# same strings come back for every version that has them.
+@lru_cache(maxsize=32768)
+def _paragraph_sentences(para: str) -> tuple[str, ...]:
+    return tuple(para[lo:hi] for lo, hi in _sentence_spans(para))
 
 
 def segment(text: str) -> Segmentation:
