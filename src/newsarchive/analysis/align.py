@@ -142,7 +142,8 @@ class Alignment:
             old, new, p = self.old_outline, self.new_outline, self._pairing
             head = (_unchanged(old, new, k, k) for k in range(p.lo))
             tail = (_unchanged(old, new, p.old_hi + k, p.new_hi + k) for k in range(p.shared_tail))
-            built = self._built["changes"] = (*head, *_middle_changes(old, new, p), *tail)
+            middle = _middle_changes(old, new, p, unchanged=True)
+            built = self._built["changes"] = (*head, *middle, *tail)
         return built  # type: ignore[return-value]
 
     @property
@@ -150,8 +151,10 @@ class Alignment:
         """The changes other than unchanged sentences, in the order of ``changes``."""
         built = self._built.get("changed")
         if built is None:
-            middle = _middle_changes(self.old_outline, self.new_outline, self._pairing)
-            built = self._built["changed"] = tuple(c for c in middle if c.kind != "unchanged")
+            middle = _middle_changes(
+                self.old_outline, self.new_outline, self._pairing, unchanged=False
+            )
+            built = self._built["changed"] = tuple(middle)
         return built  # type: ignore[return-value]
 
     @property
@@ -248,18 +251,21 @@ def _align(
 ) -> Alignment:
     pairing = _pair(old.texts, new.texts, pair_threshold)
     lo, old_hi, new_hi, tail = pairing.lo, pairing.old_hi, pairing.new_hi, pairing.shared_tail
-    kinds = Counter(c.kind for c in _middle_changes(old, new, pairing))
+    # Every pair and every sentence left unpaired is one change, so the counts follow
+    # from the pairing without walking it.
+    a, b = old.texts, new.texts
+    unchanged = sum(1 for i, j in pairing.in_place if a[i] == b[j])
     # Shared first and last sentences are unchanged and pair their paragraphs, so only the
     # paragraphs between them can be added or deleted.
     middle = pairing.pairs
     added_paras = _unpaired(new, {j for _, j in middle}, lo, new_hi, tail)
     deleted_paras = _unpaired(old, {i for i, _ in middle}, lo, old_hi, tail)
     counts = AlignmentCounts(
-        sentences_unchanged=kinds["unchanged"] + lo + tail,
-        sentences_added=kinds["added"],
-        sentences_deleted=kinds["deleted"],
-        sentences_edited=kinds["edited"],
-        sentences_moved=kinds["moved"],
+        sentences_unchanged=unchanged + lo + tail,
+        sentences_added=new_hi - lo - len(middle),
+        sentences_deleted=old_hi - lo - len(middle),
+        sentences_edited=len(pairing.in_place) - unchanged,
+        sentences_moved=len(middle) - len(pairing.in_place),
         paragraphs_added=len(added_paras),
         paragraphs_deleted=len(deleted_paras),
     )
@@ -542,8 +548,14 @@ def _best_below(tree: list[tuple[int, int]], i: int) -> tuple[int, int]:
     return top, prev
 
 
-def _middle_changes(old: Outline, new: Outline, pairing: _Pairing) -> Iterator[SentenceChange]:
-    """The changes of the sentences between the shared first and last ones, in order."""
+def _middle_changes(
+    old: Outline, new: Outline, pairing: _Pairing, *, unchanged: bool
+) -> Iterator[SentenceChange]:
+    """The changes of the sentences between the shared first and last ones, in order.
+
+    Unchanged sentences are left out unless ``unchanged`` is set: judging a change
+    needs only the others, and most sentences of a version are unchanged.
+    """
     a, b = old.texts, new.texts
     lo, ahi, bhi = pairing.lo, pairing.old_hi, pairing.new_hi
     pairs, in_place = pairing.pairs, pairing.in_place
@@ -574,8 +586,12 @@ def _middle_changes(old: Outline, new: Outline, pairing: _Pairing) -> Iterator[S
             )
             continue
         if (i, j) in in_place:
-            kind: ChangeKind = "unchanged" if a[i] == b[j] else "edited"
             next_old = i + 1
+            if a[i] == b[j]:
+                if unchanged:
+                    yield _unchanged(old, new, i, j)
+                continue
+            kind: ChangeKind = "edited"
         else:
             kind = "moved"
         yield SentenceChange(
