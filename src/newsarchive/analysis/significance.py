@@ -380,6 +380,7 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
     new_quotes = [m.span() for m in _QUOTED.finditer(new)]
     wording = 0
     first_wording = ""
+    speech = _Speech(verbs, old_w, old_quotes, new_w, new_quotes)
     for gone, came, before, span in hunks(old_w, new_w):
         gone_words = [w for w, _ in gone]
         came_words = [w for w, _ in came]
@@ -399,9 +400,7 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
         if in_quote:
             found.add("quote-changed", detail)
             told = True
-        elif _near_attribution(gone, old_w, old_quotes, verbs) or _near_attribution(
-            came, new_w, new_quotes, verbs
-        ):
+        elif speech.near(gone, 0) or speech.near(came, 1):
             found.add("attribution-changed", detail)
             told = True
         if category == "wording":
@@ -472,7 +471,7 @@ def _categorise(
 
 
 def _has_number(words: list[str]) -> bool:
-    return any(any(c.isdigit() for c in w) or w in _NUMBER_WORDS for w in words)
+    return any(any(map(str.isdigit, w)) or w in _NUMBER_WORDS for w in words)
 
 
 def _has_name(words: list[tuple[str, int]], sentence: str) -> bool:
@@ -490,30 +489,48 @@ def _has_name(words: list[tuple[str, int]], sentence: str) -> bool:
     return False
 
 
-def _near_attribution(
-    words: list[tuple[str, int]],
-    sentence: list[tuple[str, int]],
-    quotes: list[tuple[int, int]],
-    verbs: frozenset[str],
-) -> bool:
-    """Whether changed words are, or sit within four words of, a speech verb outside quotes."""
-    if not words:
+class _Speech:
+    """Where the speech verbs outside quotes are in the two sides of one edited sentence.
+
+    Found once per side when first needed, however many changes the sentence has.
+    """
+
+    def __init__(
+        self,
+        verbs: frozenset[str],
+        old_w: list[tuple[str, int]],
+        old_quotes: list[tuple[int, int]],
+        new_w: list[tuple[str, int]],
+        new_quotes: list[tuple[int, int]],
+    ) -> None:
+        self.verbs = verbs
+        self.sides = ((old_w, old_quotes), (new_w, new_quotes))
+        self.found: list[tuple[dict[int, int], list[int]] | None] = [None, None]
+
+    def near(self, words: list[tuple[str, int]], side: int) -> bool:
+        """Whether changed words are, or sit within four words of, a speech verb outside quotes."""
+        if not words:
+            return False
+        sentence, quotes = self.sides[side]
+        found = self.found[side]
+        if found is None:
+            index = {pos: k for k, (_, pos) in enumerate(sentence)}
+            verb_at = [
+                k
+                for k, (w, pos) in enumerate(sentence)
+                if w.lower().rstrip(".") in self.verbs and not _inside(pos, quotes)
+            ]
+            found = self.found[side] = (index, verb_at)
+        index, verb_at = found
+        for w, pos in words:
+            if _inside(pos, quotes):
+                continue
+            if w.lower().rstrip(".") in self.verbs:
+                return True
+            k = index[pos]
+            if any(abs(k - v) <= 4 for v in verb_at):
+                return True
         return False
-    index = {pos: k for k, (_, pos) in enumerate(sentence)}
-    verb_at = [
-        k
-        for k, (w, pos) in enumerate(sentence)
-        if w.lower().rstrip(".") in verbs and not _inside(pos, quotes)
-    ]
-    for w, pos in words:
-        if _inside(pos, quotes):
-            continue
-        if w.lower().rstrip(".") in verbs:
-            return True
-        k = index[pos]
-        if any(abs(k - v) <= 4 for v in verb_at):
-            return True
-    return False
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
