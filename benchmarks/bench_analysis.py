@@ -93,10 +93,10 @@ def measure(label: str, fn: object, runs: int) -> None:
 
 def _clear_caches() -> None:
     """Forget every text and sentence the analysis has seen, so nothing is reused."""
-    from newsarchive.analysis import align, significance
+    from newsarchive.analysis import _similar, align, significance
     from newsarchive.diff import sentences
 
-    for module in (align, sentences, significance):
+    for module in (_similar, align, sentences, significance):
         for value in vars(module).values():
             # Only the module's own caches of texts: compiled rules stay compiled.
             own = getattr(value, "__module__", None) == module.__name__

@@ -227,8 +227,8 @@ def test_similar_pairs_score_as_the_dice_coefficient_of_every_pair(
     """Pairs found through the word index are exactly the pairs a full comparison finds."""
     from collections import Counter
 
+    from newsarchive.analysis._similar import similar_pairs
     from newsarchive.analysis._tokens import dice, words
-    from newsarchive.analysis.align import _similar_pairs
 
     a, b = [" ".join(s) for s in old], [" ".join(s) for s in new]
     expected = []
@@ -238,7 +238,7 @@ def test_similar_pairs_score_as_the_dice_coefficient_of_every_pair(
             score = dice(*bags)
             if score >= 0.5 and bags[0] & bags[1]:  # sentences without words pair with none
                 expected.append((-score, j, i))
-    found = _similar_pairs(a, b, list(range(len(a))), list(range(len(b))), 0.5)
+    found = similar_pairs(a, b, list(range(len(a))), list(range(len(b))), 0.5)
     assert sorted(found) == sorted(expected)
 
 
@@ -251,11 +251,11 @@ def test_similar_pairs_score_as_the_dice_coefficient_of_every_pair(
 def test_similar_pairs_of_many_leftovers_are_every_pair_reaching_the_threshold(
     old: list[list[str]], new: list[list[str]], threshold: float
 ) -> None:
-    """Past a few leftovers only pairs sharing a rarer word are scored: none is missed."""
+    """Past a few leftovers pairs are scored in compiled code: none is missed or misjudged."""
     from collections import Counter
 
+    from newsarchive.analysis._similar import similar_pairs
     from newsarchive.analysis._tokens import dice, words
-    from newsarchive.analysis.align import _similar_pairs
 
     a, b = [" ".join(s) for s in old], [" ".join(s) for s in new]
     expected = []
@@ -265,5 +265,24 @@ def test_similar_pairs_of_many_leftovers_are_every_pair_reaching_the_threshold(
             score = dice(*bags)
             if score >= threshold and bags[0] & bags[1]:
                 expected.append((-score, j, i))
-    found = _similar_pairs(a, b, list(range(len(a))), list(range(len(b))), threshold)
+    found = similar_pairs(a, b, list(range(len(a))), list(range(len(b))), threshold)
     assert sorted(found) == sorted(expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(_SENTENCE, min_size=9, max_size=14),
+    st.lists(_SENTENCE, min_size=9, max_size=14),
+    st.sampled_from([0.0, 0.3, 0.6, 0.9, 1.0]),
+)
+def test_both_similarity_joins_find_the_same_pairs_with_the_same_scores(
+    old: list[list[str]], new: list[list[str]], threshold: float
+) -> None:
+    """The prefix-filtered join, used when the tokens are too many to spell as characters,
+    agrees with the compiled one."""
+    from newsarchive.analysis._similar import _compiled_join, _prefix_join, _token_set
+
+    old_sets = {i: _token_set(" ".join(s)) for i, s in enumerate(old)}
+    new_sets = {j: _token_set(" ".join(s)) for j, s in enumerate(new)}
+    compiled = _compiled_join(old_sets, new_sets, threshold)
+    assert sorted(compiled) == sorted(_prefix_join(old_sets, new_sets, threshold))

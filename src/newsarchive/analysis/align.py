@@ -21,9 +21,8 @@ sentences has a partner is reported as added (or deleted).
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Literal
@@ -33,15 +32,14 @@ import attrs
 from ..diff.sentences import Outline, Segmentation, Sentence, outline, outline_of, segment
 from ..errors import InputError
 from ..models import EQUAL, INSERT, TextDiff
-from ._tokens import word_diff, words
+from ._similar import similar_pairs
+from ._tokens import word_diff
 
 __all__ = ["Alignment", "AlignmentCounts", "ChangeKind", "SentenceChange", "align"]
 
 ChangeKind = Literal["unchanged", "edited", "added", "deleted", "moved"]
 
 DEFAULT_PAIR_THRESHOLD = 0.6
-# Leftover pairs up to this many are all scored; past it, a prefix-filtered join finds them.
-_SMALL_JOIN = 64
 
 
 @attrs.frozen(kw_only=True)
@@ -422,7 +420,7 @@ def _pair_leftovers(
     rest_old = [i for i in left_old if i not in taken]
     if not rest_old or not rest_new:
         return pairs
-    scored = _similar_pairs(a, b, rest_old, rest_new, threshold)
+    scored = similar_pairs(a, b, rest_old, rest_new, threshold)
     scored.sort()
     paired_old: set[int] = set()
     paired_new: set[int] = set()
@@ -432,69 +430,6 @@ def _pair_leftovers(
             paired_new.add(j)
             pairs.append((i, j))
     return pairs
-
-
-def _similar_pairs(
-    a: Sequence[str], b: Sequence[str], rest_old: list[int], rest_new: list[int], threshold: float
-) -> list[tuple[float, int, int]]:
-    """(-Dice score, new index, old index) for each pair scoring at least ``threshold``.
-
-    A similarity join with prefix filtering: each sentence is a set of word tokens (the
-    k-th "the" is its own token, so set overlaps are bag overlaps), ordered rarest first.
-    Two sentences that reach the threshold must share a token among the first few of
-    each (the rest are too few to make up the overlap), so only pairs meeting there are
-    scored. Common words ("the", "said") sit at the end and bring no candidates, so the
-    cost follows the pairs that are alike, not every leftover old against every new one;
-    the scores are exactly ``dice`` of the two word bags.
-    """
-    old_sets = {i: _token_set(a[i]) for i in rest_old}
-    new_sets = {j: _token_set(b[j]) for j in rest_new}
-    if len(rest_old) * len(rest_new) <= _SMALL_JOIN:
-        # A few leftovers, as a typical edit leaves: scoring every pair costs less than
-        # building the index.
-        return [
-            (-score, j, i)
-            for j, mine in new_sets.items()
-            for i, theirs in old_sets.items()
-            if (score := 2 * len(mine & theirs) / (len(theirs) + len(mine) or 1)) >= threshold
-            and score > 0
-        ]
-    rarity: Counter[tuple[str, int]] = Counter()
-    for tokens in (*old_sets.values(), *new_sets.values()):
-        rarity.update(tokens)
-    # The share of a sentence's tokens that any partner must share at least.
-    need = threshold / (2 - threshold)
-
-    def prefix(tokens: frozenset[tuple[str, int]]) -> list[tuple[str, int]]:
-        ordered = sorted(tokens, key=lambda t: (rarity[t], t))
-        least = max(1, math.ceil(need * len(tokens) - 1e-9))
-        return ordered[: len(tokens) - least + 1]
-
-    index: dict[tuple[str, int], list[int]] = {}
-    for i in rest_old:
-        for token in prefix(old_sets[i]):
-            index.setdefault(token, []).append(i)
-    scored: list[tuple[float, int, int]] = []
-    for j in rest_new:
-        mine = new_sets[j]
-        candidates = {i for token in prefix(mine) for i in index.get(token, ())}
-        for i in candidates:
-            theirs = old_sets[i]
-            score = 2 * len(mine & theirs) / (len(theirs) + len(mine))
-            if score >= threshold and score > 0:
-                scored.append((-score, j, i))
-    return scored
-
-
-@lru_cache(maxsize=16384)
-def _token_set(sentence: str) -> frozenset[tuple[str, int]]:
-    """A sentence's lowercased words as a set: the k-th occurrence of a word is (word, k)."""
-    seen: dict[str, int] = {}
-    tokens = []
-    for word in words(sentence):
-        k = seen[word] = seen.get(word, 0) + 1
-        tokens.append((word, k))
-    return frozenset(tokens)
 
 
 def _heaviest_increasing(

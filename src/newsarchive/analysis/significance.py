@@ -20,6 +20,7 @@ from ..errors import InputError
 from ..models import Version
 from ..times import format_time
 from ._hunks import edit_distance, hunks, in_context
+from ._speech import Speech, inside
 from ._tokens import word_diff
 from .align import Alignment, AlignmentCounts, align
 from .rules import DEFAULT_RULES, LEVELS, Level, Rules, compile_patterns
@@ -380,7 +381,7 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
     new_quotes = [m.span() for m in _QUOTED.finditer(new)]
     wording = 0
     first_wording = ""
-    speech = _Speech(verbs, old_w, old_quotes, new_w, new_quotes)
+    speech = Speech(verbs, old_w, old_quotes, new_w, new_quotes)
     for gone, came, before, span in hunks(old_w, new_w):
         gone_words = [w for w, _ in gone]
         came_words = [w for w, _ in came]
@@ -393,8 +394,8 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
         if category in ("capitalisation", "typo"):
             found.add(category, detail)
             continue
-        in_quote = any(_inside(pos, old_quotes) for _, pos in gone) or any(
-            _inside(pos, new_quotes) for _, pos in came
+        in_quote = any(inside(pos, old_quotes) for _, pos in gone) or any(
+            inside(pos, new_quotes) for _, pos in came
         )
         told = False
         if in_quote:
@@ -487,54 +488,6 @@ def _has_name(words: list[tuple[str, int]], sentence: str) -> bool:
         if closing or before[-1] not in _OPENING:
             return True
     return False
-
-
-class _Speech:
-    """Where the speech verbs outside quotes are in the two sides of one edited sentence.
-
-    Found once per side when first needed, however many changes the sentence has.
-    """
-
-    def __init__(
-        self,
-        verbs: frozenset[str],
-        old_w: list[tuple[str, int]],
-        old_quotes: list[tuple[int, int]],
-        new_w: list[tuple[str, int]],
-        new_quotes: list[tuple[int, int]],
-    ) -> None:
-        self.verbs = verbs
-        self.sides = ((old_w, old_quotes), (new_w, new_quotes))
-        self.found: list[tuple[dict[int, int], list[int]] | None] = [None, None]
-
-    def near(self, words: list[tuple[str, int]], side: int) -> bool:
-        """Whether changed words are, or sit within four words of, a speech verb outside quotes."""
-        if not words:
-            return False
-        sentence, quotes = self.sides[side]
-        found = self.found[side]
-        if found is None:
-            index = {pos: k for k, (_, pos) in enumerate(sentence)}
-            verb_at = [
-                k
-                for k, (w, pos) in enumerate(sentence)
-                if w.lower().rstrip(".") in self.verbs and not _inside(pos, quotes)
-            ]
-            found = self.found[side] = (index, verb_at)
-        index, verb_at = found
-        for w, pos in words:
-            if _inside(pos, quotes):
-                continue
-            if w.lower().rstrip(".") in self.verbs:
-                return True
-            k = index[pos]
-            if any(abs(k - v) <= 4 for v in verb_at):
-                return True
-        return False
-
-
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(lo < pos < hi for lo, hi in spans)
 
 
 def _analyse_fields(old: Version, new: Version, found: _Found) -> None:
