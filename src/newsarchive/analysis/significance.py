@@ -15,13 +15,13 @@ from typing import Any
 
 import attrs
 
+from ..diff import word_counts
 from ..diff.sentences import word_set
 from ..errors import InputError
 from ..models import Version
 from ..times import format_time
 from ._hunks import edit_distance, hunks, in_context
 from ._speech import Speech, inside
-from ._tokens import word_diff
 from .align import Alignment, AlignmentCounts, align
 from .rules import DEFAULT_RULES, LEVELS, Level, Rules, compile_patterns
 
@@ -211,8 +211,8 @@ def analyse(
 
 def _word_counts(old: str, new: str) -> dict[str, int]:
     # The diff's own counts, so every view of a change (CLI, JSON, report, feed) agrees.
-    stats = word_diff(old, new).stats
-    return {"words_added": stats.words_added, "words_removed": stats.words_removed}
+    added, removed = word_counts(old, new)
+    return {"words_added": added, "words_removed": removed}
 
 
 def analyse_texts(old: str, new: str, *, rules: Rules = DEFAULT_RULES) -> Analysis:
