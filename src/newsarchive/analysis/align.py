@@ -446,6 +446,10 @@ def _heaviest_increasing(
     never decide between two chains.)
     """
     ordered = sorted(pairs, key=lambda p: p[1])
+    if all(p[0] < q[0] for p, q in zip(ordered, ordered[1:], strict=False)):
+        # Nothing moved, as in most edits: the chain of every pair weighs more than any
+        # other (every pair weighs something), so it is the one the search would find.
+        return set(pairs)
     size = len(a)
     tree: list[tuple[int, int]] = [(0, -1)] * (size + 1)
     best: list[int] = []

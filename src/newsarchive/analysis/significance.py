@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from ..diff import word_counts
-from ..diff.sentences import word_set
+from ..diff.sentences import Outline, word_set
 from ..errors import InputError
 from ..models import Version
 from ..times import format_time
@@ -112,7 +112,10 @@ class Analysis:
         return {
             "format_version": SUMMARY_FORMAT_VERSION,
             "level": self.level,
-            "reasons": [attrs.asdict(r) for r in self.reasons],
+            "reasons": [
+                {"code": r.code, "level": r.level, "count": r.count, "detail": r.detail}
+                for r in self.reasons
+            ],
             "counts": self.counts.to_dict(),
             "words_added": self.words_added,
             "words_removed": self.words_removed,
@@ -323,8 +326,8 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
                 found.add("sentence-moved", _quote(change.new))
             _classify_edit(change.old, change.new, rules, verbs, found)
     _add_paragraphs(alignment, added_paras, deleted_paras, is_boilerplate, note, found)
-    old_words = _total_words(alignment.old_outline.texts)
-    new_words = _total_words(alignment.new_outline.texts)
+    old_words = _total_words(alignment.old_outline)
+    new_words = _total_words(alignment.new_outline)
     if (
         old_words
         and new_words
@@ -540,9 +543,9 @@ def _words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def _total_words(sentences: tuple[str, ...]) -> int:
+def _total_words(outline: Outline) -> int:
     # Each text is the newer side of one pair and the older of the next.
-    return sum(map(_word_count, sentences))
+    return sum(map(_word_count, outline.texts))
 
 
 @lru_cache(maxsize=8192)

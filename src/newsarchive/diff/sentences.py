@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain, repeat
 
 import attrs
 
@@ -138,14 +139,15 @@ class Segmentation:
         return "".join(parts)
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class Outline:
     """The sentences of a text as plain strings, with the paragraph each one sits in.
 
     What aligning needs and nothing more: ``texts[i]`` is the text of sentence ``i``
     of ``segment(text)`` and ``paragraph_of[i]`` its paragraph; ``paragraphs`` is how
     many paragraphs there are. Unchanged paragraphs of successive versions give the
-    very same string objects, so comparing them costs nothing.
+    very same string objects, so comparing them costs nothing. An outline equals only
+    itself, so figures derived from it can be kept by it cheaply.
     """
 
     texts: tuple[str, ...]
@@ -179,19 +181,14 @@ def outline_of(segmentation: Segmentation) -> Outline:
 # is the older of the next: a few entries are all the reuse there is.
 @lru_cache(maxsize=64)
 def _outline_cached(text: str) -> Outline:
-    texts: list[str] = []
-    paragraph_of: list[int] = []
-    count = 0
     # The same paragraphs as _segment_cached: a line terminator is whitespace, so
     # stripping a line without it gives the same paragraph.
-    for line in text.splitlines():
-        para = line.strip()
-        if para:
-            found = _paragraph_sentences(para)
-            texts += found
-            paragraph_of += [count] * len(found)
-            count += 1
-    return Outline(tuple(texts), tuple(paragraph_of), count)
+    found = [_paragraph_sentences(para) for para in map(str.strip, text.splitlines()) if para]
+    return Outline(
+        tuple(chain.from_iterable(found)),
+        tuple(chain.from_iterable(repeat(k, len(group)) for k, group in enumerate(found))),
+        len(found),
+    )
 
 
 # Successive versions share most paragraphs: their sentences are split once, and the
