@@ -9,7 +9,7 @@ but the page neither declares a new modification time nor adds a correction or u
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -255,9 +255,18 @@ class _Found:
         self.words_removed = 0
 
     def add(self, code: str, detail: str = "") -> None:
+        self.add_lazily(code, lambda: detail)
+
+    def add_quoted(self, code: str, text: str | None) -> None:
+        """Like ``add``, with ``text`` quoted as the detail of the first occurrence."""
+        self.add_lazily(code, lambda: _quote(text))
+
+    def add_lazily(self, code: str, detail: Callable[[], str]) -> None:
+        """Like ``add``, describing only the first occurrence: a rewrite repeats a code
+        hundreds of times, and only the first detail is kept."""
         entry = self._reasons.get(code)
         if entry is None:
-            self._reasons[code] = [1, detail]
+            self._reasons[code] = [1, detail()]
         else:
             entry[0] += 1
 
@@ -303,27 +312,27 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
     for change in alignment.changed:
         kind = change.kind
         if is_boilerplate(change.old) or is_boilerplate(change.new):
-            found.add("boilerplate", _quote(change.new if change.new is not None else change.old))
+            found.add_quoted("boilerplate", change.new if change.new is not None else change.old)
             continue
         if change.new is not None and kind != "moved" and (code := note(change.new)):
-            found.add(code, _quote(change.new))
+            found.add_quoted(code, change.new)
             continue
         if kind == "added":
             assert change.new is not None
             found.words_added += len(_words(change.new))
             if change.new_paragraph in added_paras:
                 continue  # reported once per paragraph below
-            found.add("sentence-added", _quote(change.new))
+            found.add_quoted("sentence-added", change.new)
         elif kind == "deleted":
             assert change.old is not None
             found.words_removed += len(_words(change.old))
             if change.old_paragraph in deleted_paras:
                 continue
-            found.add("sentence-deleted", _quote(change.old))
+            found.add_quoted("sentence-deleted", change.old)
         else:
             assert change.old is not None and change.new is not None
             if kind == "moved":
-                found.add("sentence-moved", _quote(change.new))
+                found.add_quoted("sentence-moved", change.new)
             _classify_edit(change.old, change.new, rules, verbs, found)
     _add_paragraphs(alignment, added_paras, deleted_paras, is_boilerplate, note, found)
     old_words = _total_words(alignment.old_outline)
@@ -358,7 +367,7 @@ def _add_paragraphs(
             # note, was reported as such already.
             if (texts and note(texts[0])) or all(is_boilerplate(t) or note(t) for t in texts):
                 continue
-            found.add(code, _quote(" ".join(texts)))
+            found.add_quoted(code, " ".join(texts))
 
 
 def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], found: _Found) -> None:
@@ -371,12 +380,12 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
     old_n, new_n = _collapse(old), _collapse(new)
     old_p, new_p = _strip_punct(old_n), _strip_punct(new_n)
     if old_p == new_p:
-        found.add("punctuation", _change_detail(old, new))
+        found.add_lazily("punctuation", lambda: _change_detail(old, new))
         return
     if old_p.casefold() == new_p.casefold():
-        found.add("capitalisation", _change_detail(old_n, new_n))
+        found.add_lazily("capitalisation", lambda: _change_detail(old_n, new_n))
         if old_n.casefold() != new_n.casefold():
-            found.add("punctuation", _change_detail(old_n, new_n))
+            found.add_lazily("punctuation", lambda: _change_detail(old_n, new_n))
         return
     old_w = [(m.group(), m.start()) for m in _WORD.finditer(old)]
     new_w = [(m.group(), m.start()) for m in _WORD.finditer(new)]
@@ -390,48 +399,60 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
         came_words = [w for w, _ in came]
         found.words_removed += len(gone_words)
         found.words_added += len(came_words)
-        detail = _hunk_detail(old, new, old_w, new_w, span)
+        detail = _Detail(old, new, old_w, new_w, span)
         category = _categorise(gone_words, came_words, before, gone, came, old, new, rules)
         if category is None:
             continue  # only punctuation attached to words changed
         if category in ("capitalisation", "typo"):
-            found.add(category, detail)
+            found.add_lazily(category, detail)
             continue
         in_quote = any(inside(pos, old_quotes) for _, pos in gone) or any(
             inside(pos, new_quotes) for _, pos in came
         )
         told = False
         if in_quote:
-            found.add("quote-changed", detail)
+            found.add_lazily("quote-changed", detail)
             told = True
         elif speech.near(gone, 0) or speech.near(came, 1):
-            found.add("attribution-changed", detail)
+            found.add_lazily("attribution-changed", detail)
             told = True
         if category == "wording":
             wording += max(len(gone_words), len(came_words))
             if not told:
                 # A changed quote is already reported; the same words once more say nothing new.
-                first_wording = first_wording or detail
+                first_wording = first_wording or detail()
         else:
-            found.add(category, detail)
+            found.add_lazily(category, detail)
     if wording >= rules.rewritten_sentence_words:
-        found.add("sentence-rewritten", first_wording or _change_detail(old, new))
+        found.add_lazily("sentence-rewritten", lambda: first_wording or _change_detail(old, new))
     elif first_wording:
         found.add("wording-changed", first_wording)
 
 
-def _hunk_detail(
-    old: str,
-    new: str,
-    old_w: list[tuple[str, int]],
-    new_w: list[tuple[str, int]],
-    span: tuple[int, int, int, int],
-) -> str:
-    """The changed words with a little unchanged context, as ``“old” → “new”``."""
-    i0, i1, j0, j1 = span
-    before = in_context(old, old_w, i0, i1)
-    after = in_context(new, new_w, j0, j1)
-    return f"{_quote(before)} → {_quote(after)}"
+class _Detail:
+    """The changed words of one hunk with a little unchanged context, as ``“old” → “new”``.
+
+    Worked out when first asked for, and once: most hunks add to a reason already found.
+    """
+
+    def __init__(
+        self,
+        old: str,
+        new: str,
+        old_w: list[tuple[str, int]],
+        new_w: list[tuple[str, int]],
+        span: tuple[int, int, int, int],
+    ) -> None:
+        self.where = (old, new, old_w, new_w, span)
+        self.text: str | None = None
+
+    def __call__(self) -> str:
+        if self.text is None:
+            old, new, old_w, new_w, (i0, i1, j0, j1) = self.where
+            before = in_context(old, old_w, i0, i1)
+            after = in_context(new, new_w, j0, j1)
+            self.text = f"{_quote(before)} → {_quote(after)}"
+        return self.text
 
 
 def _categorise(

@@ -124,9 +124,7 @@ def _same_text(units_a: Sequence[str], units_b: Sequence[str]) -> Ops:
     """Paragraphs with the same text, some followed by different line breaks."""
     ops: Ops = []
     for unit_a, unit_b in zip(units_a, units_b, strict=True):
-        cut = 0
-        while cut < min(len(unit_a), len(unit_b)) and unit_a[cut] == unit_b[cut]:
-            cut += 1
+        cut: int = DMP.diff_commonPrefix(unit_a, unit_b)
         ops.extend([(EQUAL, unit_a[:cut]), (DELETE, unit_a[cut:]), (INSERT, unit_b[cut:])])
     return ops
 
