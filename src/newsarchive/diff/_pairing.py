@@ -241,15 +241,27 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
     else:
         pairs = pair_units(a, b)
     groups: list[list[int]] = [[i, i + 1, j, j + 1] for i, j in pairs]
-    # Growing a group weighs the same units' words again and again: split each once.
+    # Growing a group weighs the same units' words again and again, and each trial
+    # changes one side only: split each unit once, and keep each side's bags.
     words_a: dict[int, list[str]] = {}
     words_b: dict[int, list[str]] = {}
+    bags_a: dict[tuple[int, int], Counter[str]] = {}
+    bags_b: dict[tuple[int, int], Counter[str]] = {}
 
-    def bag(words: dict[int, list[str]], units: Sequence[str], lo: int, hi: int) -> Counter[str]:
-        for k in range(lo, hi):
-            if k not in words:
-                words[k] = words_of(units[k])
-        return _bag([words[k] for k in range(lo, hi)])
+    def bag(
+        words: dict[int, list[str]],
+        bags: dict[tuple[int, int], Counter[str]],
+        units: Sequence[str],
+        lo: int,
+        hi: int,
+    ) -> Counter[str]:
+        found = bags.get((lo, hi))
+        if found is None:
+            for k in range(lo, hi):
+                if k not in words:
+                    words[k] = words_of(units[k])
+            found = bags[lo, hi] = _bag([words[k] for k in range(lo, hi)])
+        return found
 
     for k, group in enumerate(groups):
         floor_a = groups[k - 1][1] if k else 0
@@ -258,7 +270,10 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
         ceil_b = groups[k + 1][2] if k + 1 < len(groups) else len(b)
         if (floor_a, ceil_a, floor_b, ceil_b) == tuple(group):
             continue  # nothing unpaired next to it
-        score = _dice(bag(words_a, a, group[0], group[1]), bag(words_b, b, group[2], group[3]))
+        score = _dice(
+            bag(words_a, bags_a, a, group[0], group[1]),
+            bag(words_b, bags_b, b, group[2], group[3]),
+        )
         grown = True
         while grown:
             grown = False
@@ -273,7 +288,8 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
                 if trial[2] < floor_b or trial[3] > ceil_b:
                     continue
                 trial_score = _dice(
-                    bag(words_a, a, trial[0], trial[1]), bag(words_b, b, trial[2], trial[3])
+                    bag(words_a, bags_a, a, trial[0], trial[1]),
+                    bag(words_b, bags_b, b, trial[2], trial[3]),
                 )
                 if trial_score > score + 0.05:
                     group[:], score, grown = trial, trial_score, True
