@@ -286,3 +286,82 @@ def test_both_similarity_joins_find_the_same_pairs_with_the_same_scores(
     new_sets = {j: _token_set(" ".join(s)) for j, s in enumerate(new)}
     compiled = _compiled_join(old_sets, new_sets, threshold)
     assert sorted(compiled) == sorted(_prefix_join(old_sets, new_sets, threshold))
+
+
+def test_alignments_with_the_same_counts_but_other_sentences_differ() -> None:
+    one = align(OLD, OLD.replace("budget", "plan"))
+    other = align(OLD, OLD.replace("budget", "levy"))
+    assert one.counts == other.counts
+    assert one != other
+    assert one == align(OLD, OLD.replace("budget", "plan"))
+    assert hash(one) == hash(align(OLD, OLD.replace("budget", "plan")))
+
+
+# Few distinct sentences, some alike, so repeats, moves and equally heavy chains are common.
+_LINE = st.sampled_from(
+    [
+        "The vote was held.",
+        "The vote was held today.",
+        "The mayor said no.",
+        "Critics said it was rushed.",
+        "Critics said it was not rushed.",
+        "It rained.",
+    ]
+)
+_TEXT = st.lists(st.lists(_LINE, min_size=1, max_size=3), max_size=7).map(
+    lambda paras: "\n".join(" ".join(p) for p in paras)
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TEXT, _TEXT, _TEXT, _TEXT)
+def test_aligning_the_stretch_between_shared_ends_is_aligning_the_whole(
+    head: str, old: str, new: str, tail: str
+) -> None:
+    """The shared first and last sentences are set aside and only the stretch between is
+    aligned: every change, count and paragraph comes out as aligning the whole texts does,
+    ties between equally good pairings included."""
+    import importlib
+    from collections import Counter
+
+    from newsarchive.diff.sentences import outline
+
+    # The module, not the function the package exports under the same name.
+    module = importlib.import_module("newsarchive.analysis.align")
+
+    old_text = "\n".join(t for t in (head, old, tail) if t)
+    new_text = "\n".join(t for t in (head, new, tail) if t)
+    al = align(old_text, new_text)
+    a, b = outline(old_text), outline(new_text)
+    # The whole texts aligned as one stretch, with nothing set aside.
+    anchors = module._anchors(a.texts, b.texts, 0, len(a.texts), len(b.texts))
+    extra = module._pair_leftovers(
+        a.texts,
+        b.texts,
+        (0, len(a.texts), len(b.texts)),
+        {i for i, _ in anchors},
+        {j for _, j in anchors},
+        module.DEFAULT_PAIR_THRESHOLD,
+    )
+    pairs = anchors + extra
+    chain = module._heaviest_increasing(pairs, a.texts, b.texts, None) if extra else set(anchors)
+    whole = module._Pairing(0, len(a.texts), len(b.texts), 0, pairs, chain)
+    expected = tuple(module._middle_changes(a, b, whole, unchanged=True))
+    assert al.changes == expected
+    assert al.changed == tuple(c for c in expected if c.kind != "unchanged")
+    assert al.has_changes == any(c.kind != "unchanged" for c in expected)
+    kinds = Counter(c.kind for c in expected)
+    paired = [c for c in expected if c.old_index is not None and c.new_index is not None]
+    added = tuple(p for p in range(b.paragraphs) if p not in {c.new_paragraph for c in paired})
+    deleted = tuple(p for p in range(a.paragraphs) if p not in {c.old_paragraph for c in paired})
+    assert (al.added_paragraphs, al.deleted_paragraphs) == (added, deleted)
+    assert al.counts.to_dict() == {
+        "sentences_unchanged": kinds["unchanged"],
+        "sentences_added": kinds["added"],
+        "sentences_deleted": kinds["deleted"],
+        "sentences_edited": kinds["edited"],
+        "sentences_moved": kinds["moved"],
+        "paragraphs_added": len(added),
+        "paragraphs_deleted": len(deleted),
+    }
+    assert al.apply(old_text) == new_text

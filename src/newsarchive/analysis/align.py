@@ -110,7 +110,7 @@ class _Pairing:
     in_place: set[tuple[int, int]]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, eq=False)
 class Alignment:
     """The sentence-level changes from an old text to a new one.
 
@@ -178,6 +178,18 @@ class Alignment:
     def has_changes(self) -> bool:
         """Whether any sentence is other than unchanged."""
         return bool(self.changed)
+
+    def _key(self) -> tuple[object, ...]:
+        # What an alignment is: its changes and the texts around them, however built.
+        return (self.counts, self.changes, self.new_gaps, self.old_outline.texts)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Alignment):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def apply(self, old_text: str) -> str:
         """Rebuild the new text from the old one using only this alignment.
