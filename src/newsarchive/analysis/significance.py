@@ -31,7 +31,6 @@ SUMMARY_FORMAT_VERSION = 1
 
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*\.?")
 _PUNCT = re.compile(r"[^\w\s]+")
-_SPACE = re.compile(r"\s+")
 # Typographic forms that mean the same as their plain counterparts.
 _TYPOGRAPHY = str.maketrans(
     {
@@ -374,7 +373,7 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
     """Add the reasons for one sentence edited from ``old`` to ``new``."""
     if old == new:
         return
-    if _SPACE.sub(" ", old).strip() == _SPACE.sub(" ", new).strip():
+    if _spaced(old) == _spaced(new):
         found.add("whitespace", f"spacing in {_quote(new, 40)}")
         return
     old_n, new_n = _collapse(old), _collapse(new)
@@ -551,12 +550,17 @@ def _iso(value: Any) -> str:
     return format_time(value) or ""
 
 
+def _spaced(text: str) -> str:
+    # Each run of \s as one space, stripped: str.split and \s agree on what whitespace is.
+    return " ".join(text.split())
+
+
 def _collapse(text: str) -> str:
-    return _SPACE.sub(" ", text.translate(_TYPOGRAPHY)).strip()
+    return _spaced(text.translate(_TYPOGRAPHY))
 
 
 def _strip_punct(text: str) -> str:
-    return _SPACE.sub(" ", _PUNCT.sub(" ", text)).strip()
+    return _spaced(_PUNCT.sub(" ", text))
 
 
 def _words(text: str) -> list[str]:

@@ -258,7 +258,7 @@ def _segment_cached(text: str) -> Segmentation:
 @lru_cache(maxsize=32768)
 def _sentence_spans(para: str) -> tuple[tuple[int, int], ...]:
     """Spans of the sentences of one stripped, non-empty paragraph."""
-    quotes = _quote_spans(para)
+    quotes: list[tuple[int, int]] | None = None  # found when a boundary needs them
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _TERMINATOR.finditer(para):
@@ -270,6 +270,8 @@ def _sentence_spans(para: str) -> tuple[tuple[int, int], ...]:
             nxt += 1
         if not _is_boundary(para, m.start(), m.group(), nxt):
             continue
+        if quotes is None:
+            quotes = _quote_spans(para)
         if any(open_ < end <= close for open_, close in quotes):
             # A quotation closed later in this paragraph stays with its attribution.
             continue
