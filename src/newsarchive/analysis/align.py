@@ -93,7 +93,7 @@ class AlignmentCounts:
         return attrs.asdict(self)
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class _Pairing:
     """What the alignment found between the shared first and last sentences.
 
@@ -125,12 +125,12 @@ class Alignment:
     counts: AlignmentCounts
     added_paragraphs: tuple[int, ...] = ()
     deleted_paragraphs: tuple[int, ...] = ()
-    old_outline: Outline = attrs.field(repr=False, eq=False)
-    new_outline: Outline = attrs.field(repr=False, eq=False)
-    _pairing: _Pairing = attrs.field(repr=False, eq=False)
-    _sources: tuple[str | Segmentation, str | Segmentation] = attrs.field(repr=False, eq=False)
+    old_outline: Outline = attrs.field(repr=False)
+    new_outline: Outline = attrs.field(repr=False)
+    _pairing: _Pairing = attrs.field(repr=False)
+    _sources: tuple[str | Segmentation, str | Segmentation] = attrs.field(repr=False)
     # Parts built on first use; the alignment is still a value, as they follow from the rest.
-    _built: dict[str, object] = attrs.field(factory=dict, repr=False, eq=False)
+    _built: dict[str, object] = attrs.field(factory=dict, repr=False)
 
     @property
     def changes(self) -> tuple[SentenceChange, ...]:

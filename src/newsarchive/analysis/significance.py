@@ -16,11 +16,12 @@ from typing import Any
 import attrs
 
 from ..diff import word_counts
-from ..diff.sentences import Outline, word_set
+from ..diff.sentences import word_set
 from ..errors import InputError
 from ..models import Version
 from ..times import format_time
-from ._hunks import edit_distance, hunks, in_context
+from ._hunks import edit_distance, hunks
+from ._quoting import Detail, change_detail, collapse, quote, spaced
 from ._speech import Speech, inside
 from .align import Alignment, AlignmentCounts, align
 from .rules import DEFAULT_RULES, LEVELS, Level, Rules, compile_patterns
@@ -31,13 +32,6 @@ SUMMARY_FORMAT_VERSION = 1
 
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*\.?")
 _PUNCT = re.compile(r"[^\w\s]+")
-# Typographic forms that mean the same as their plain counterparts.
-_TYPOGRAPHY = str.maketrans(
-    {
-        "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
-        "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "…": "...", "\u00a0": " ",
-    }
-)  # fmt: skip
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _MONTHS = word_set(
     """january february march april may june july august september october november
@@ -258,7 +252,7 @@ class _Found:
 
     def add_quoted(self, code: str, text: str | None) -> None:
         """Like ``add``, with ``text`` quoted as the detail of the first occurrence."""
-        self.add_lazily(code, lambda: _quote(text))
+        self.add_lazily(code, lambda: quote(text))
 
     def add_lazily(self, code: str, detail: Callable[[], str]) -> None:
         """Like ``add``, describing only the first occurrence: a rewrite repeats a code
@@ -334,8 +328,7 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
                 found.add_quoted("sentence-moved", change.new)
             _classify_edit(change.old, change.new, rules, verbs, found)
     _add_paragraphs(alignment, added_paras, deleted_paras, is_boilerplate, note, found)
-    old_words = _total_words(alignment.old_outline)
-    new_words = _total_words(alignment.new_outline)
+    old_words, new_words = _word_totals(alignment)
     if (
         old_words
         and new_words
@@ -373,18 +366,18 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
     """Add the reasons for one sentence edited from ``old`` to ``new``."""
     if old == new:
         return
-    if _spaced(old) == _spaced(new):
-        found.add("whitespace", f"spacing in {_quote(new, 40)}")
+    if spaced(old) == spaced(new):
+        found.add("whitespace", f"spacing in {quote(new, 40)}")
         return
-    old_n, new_n = _collapse(old), _collapse(new)
+    old_n, new_n = collapse(old), collapse(new)
     old_p, new_p = _strip_punct(old_n), _strip_punct(new_n)
     if old_p == new_p:
-        found.add_lazily("punctuation", lambda: _change_detail(old, new))
+        found.add_lazily("punctuation", lambda: change_detail(old, new))
         return
     if old_p.casefold() == new_p.casefold():
-        found.add_lazily("capitalisation", lambda: _change_detail(old_n, new_n))
+        found.add_lazily("capitalisation", lambda: change_detail(old_n, new_n))
         if old_n.casefold() != new_n.casefold():
-            found.add_lazily("punctuation", lambda: _change_detail(old_n, new_n))
+            found.add_lazily("punctuation", lambda: change_detail(old_n, new_n))
         return
     old_w = [(m.group(), m.start()) for m in _WORD.finditer(old)]
     new_w = [(m.group(), m.start()) for m in _WORD.finditer(new)]
@@ -398,7 +391,7 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
         came_words = [w for w, _ in came]
         found.words_removed += len(gone_words)
         found.words_added += len(came_words)
-        detail = _Detail(old, new, old_w, new_w, span)
+        detail = Detail(old, new, old_w, new_w, span)
         category = _categorise(gone_words, came_words, before, gone, came, old, new, rules)
         if category is None:
             continue  # only punctuation attached to words changed
@@ -423,35 +416,9 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
         else:
             found.add_lazily(category, detail)
     if wording >= rules.rewritten_sentence_words:
-        found.add_lazily("sentence-rewritten", lambda: first_wording or _change_detail(old, new))
+        found.add_lazily("sentence-rewritten", lambda: first_wording or change_detail(old, new))
     elif first_wording:
         found.add("wording-changed", first_wording)
-
-
-class _Detail:
-    """The changed words of one hunk with a little unchanged context, as ``“old” → “new”``.
-
-    Worked out when first asked for, and once: most hunks add to a reason already found.
-    """
-
-    def __init__(
-        self,
-        old: str,
-        new: str,
-        old_w: list[tuple[str, int]],
-        new_w: list[tuple[str, int]],
-        span: tuple[int, int, int, int],
-    ) -> None:
-        self.where = (old, new, old_w, new_w, span)
-        self.text: str | None = None
-
-    def __call__(self) -> str:
-        if self.text is None:
-            old, new, old_w, new_w, (i0, i1, j0, j1) = self.where
-            before = in_context(old, old_w, i0, i1)
-            after = in_context(new, new_w, j0, j1)
-            self.text = f"{_quote(before)} → {_quote(after)}"
-        return self.text
 
 
 def _categorise(
@@ -519,9 +486,9 @@ def _analyse_fields(old: Version, new: Version, found: _Found) -> None:
         _classify_edit(old.title or "", new.title or "", found.rules, frozenset(), probe)
         cosmetic = probe.codes() <= {"whitespace", "punctuation", "capitalisation"}
         code = "headline-restyled" if cosmetic else "headline-changed"
-        found.add(code, f"{_quote(old.title or '')} → {_quote(new.title or '')}")
-    if _collapse(old.byline or "") != _collapse(new.byline or ""):
-        found.add("byline-changed", f"{_quote(old.byline or '')} → {_quote(new.byline or '')}")
+        found.add(code, f"{quote(old.title or '')} → {quote(new.title or '')}")
+    if collapse(old.byline or "") != collapse(new.byline or ""):
+        found.add("byline-changed", f"{quote(old.byline or '')} → {quote(new.byline or '')}")
     for name in ("published_at", "modified_at"):
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
@@ -541,7 +508,6 @@ def _find_revert(old: Version, new: Version, history: Sequence[Version]) -> int 
     return max(matches) if matches else None
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _DATE_LABELS = {"published_at": "published", "modified_at": "last modified"}
 
 
@@ -550,51 +516,30 @@ def _iso(value: Any) -> str:
     return format_time(value) or ""
 
 
-def _spaced(text: str) -> str:
-    # Each run of \s as one space, stripped: str.split and \s agree on what whitespace is.
-    return " ".join(text.split())
-
-
-def _collapse(text: str) -> str:
-    return _spaced(text.translate(_TYPOGRAPHY))
-
-
 def _strip_punct(text: str) -> str:
-    return _spaced(_PUNCT.sub(" ", text))
+    return spaced(_PUNCT.sub(" ", text))
 
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-@lru_cache(maxsize=64)
-def _total_words(outline: Outline) -> int:
-    # Each text is the newer side of one pair and the older of the next.
-    return sum(map(_word_count, outline.texts))
+def _word_totals(alignment: Alignment) -> tuple[int, int]:
+    old, new = alignment.old_outline, alignment.new_outline
+    old_total = old.derived.get("words")
+    if old_total is None:
+        old_total = old.derived["words"] = sum(map(_word_count, old.texts))
+    new_total = new.derived.get("words")
+    if new_total is None:
+        # Every unchanged sentence is on both sides: only the others make a difference.
+        changed = alignment.changed
+        gone = sum(_word_count(c.old) for c in changed if c.old is not None)
+        came = sum(_word_count(c.new) for c in changed if c.new is not None)
+        new_total = new.derived["words"] = old_total - gone + came
+    return old_total, new_total
 
 
 @lru_cache(maxsize=8192)
 def _word_count(sentence: str) -> int:
     # Successive versions share most sentences, so counts are worth keeping.
     return len(_WORD.findall(sentence))
-
-
-def _quote(text: str | None, limit: int = 80) -> str:
-    # A lone surrogate (from a badly decoded page) cannot be stored or printed as UTF-8.
-    text = _SURROGATE.sub("\ufffd", _collapse(text or ""))
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return f"“{text}”"
-
-
-def _change_detail(old: str, new: str) -> str:
-    """The first differing stretch of two strings, with a little context."""
-    start = 0
-    while start < min(len(old), len(new)) and old[start] == new[start]:
-        start += 1
-    end_o, end_n = len(old), len(new)
-    while end_o > start and end_n > start and old[end_o - 1] == new[end_n - 1]:
-        end_o -= 1
-        end_n -= 1
-    lo = max(0, start - 10)
-    return f"{_quote(old[lo : end_o + 10])} → {_quote(new[lo : end_n + 10])}"

@@ -146,13 +146,15 @@ class Outline:
     What aligning needs and nothing more: ``texts[i]`` is the text of sentence ``i``
     of ``segment(text)`` and ``paragraph_of[i]`` its paragraph; ``paragraphs`` is how
     many paragraphs there are. Unchanged paragraphs of successive versions give the
-    very same string objects, so comparing them costs nothing. An outline equals only
-    itself, so figures derived from it can be kept by it cheaply.
+    very same string objects, so comparing them costs nothing. ``derived`` keeps
+    figures worked out from the sentences (the analysis keeps its word count there), so
+    a text that is the newer side of one pair and the older of the next is counted once.
     """
 
     texts: tuple[str, ...]
     paragraph_of: tuple[int, ...]
     paragraphs: int
+    derived: dict[str, int] = attrs.field(factory=dict, repr=False)
 
 
 def outline(text: str) -> Outline:
