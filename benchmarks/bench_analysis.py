@@ -17,9 +17,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from newsarchive.analysis import analyse_texts, blame, segment
-from newsarchive.analysis.align import align_segmentations
-from newsarchive.diff import diff_texts
+from newsarchive.analysis import align, analyse_texts, blame, segment
+from newsarchive.diff import word_counts
+from newsarchive.diff.sentences import outline
 from newsarchive.models import Version
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -93,10 +93,11 @@ def measure(label: str, fn: object, runs: int) -> None:
 
 def _clear_caches() -> None:
     """Forget every text and sentence the analysis has seen, so nothing is reused."""
-    from newsarchive.analysis import align, significance
+    from newsarchive.analysis import _similar, significance
+    from newsarchive.analysis import align as align_module
     from newsarchive.diff import sentences
 
-    for module in (align, sentences, significance):
+    for module in (_similar, align_module, sentences, significance):
         for value in vars(module).values():
             # Only the module's own caches of texts: compiled rules stay compiled.
             own = getattr(value, "__module__", None) == module.__name__
@@ -127,7 +128,7 @@ def in_history_order(pairs: list[tuple[str, str]]) -> None:
     print(
         f"  {'in history order':<22} median {statistics.median(times):6.3f} ms   "
         f"p90 {times[int(len(times) * 0.9)]:6.3f} ms   max {times[-1]:7.2f} ms"
-        "   (the older side's split is reused)"
+        f"   mean {statistics.fmean(times):6.3f} ms   (the older side's split is reused)"
     )
 
 
@@ -144,10 +145,10 @@ def breakdown(pairs: list[tuple[str, str]]) -> None:
     steps: dict[str, list[float]] = {k: [] for k in ("split", "align", "word counts", "total")}
     for old, new in pairs:
         _clear_caches()
-        split = timed(lambda: (segment(old), segment(new)))  # noqa: B023
+        split = timed(lambda: (outline(old), outline(new)))  # noqa: B023
         steps["split"].append(split)
-        steps["align"].append(timed(lambda: align_segmentations(segment(old), segment(new))))  # noqa: B023
-        steps["word counts"].append(timed(lambda: diff_texts(old, new)))  # noqa: B023
+        steps["align"].append(timed(lambda: align(old, new)))  # noqa: B023
+        steps["word counts"].append(timed(lambda: word_counts(old, new)))  # noqa: B023
         _clear_caches()
         steps["total"].append(timed(lambda: analyse_texts(old, new)))  # noqa: B023
     steps["rules, notes, rest"] = [

@@ -8,6 +8,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsarchive.analysis.rules import DEFAULT_LEVELS, DEFAULT_RULES, Rules
 from newsarchive.analysis.significance import Analysis, analyse, analyse_texts
@@ -244,3 +246,34 @@ def test_bad_rules_file_is_an_input_error(tmp_path: Path, content: str, message:
 def test_missing_rules_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read analysis rules"):
         Rules.from_toml(tmp_path / "absent.toml")
+
+
+_SENTENCES = [
+    "The vote was held.",
+    "The vote was held on Monday, officials said.",
+    "It's a U.S.-led plan.",
+    "Critics said it was rushed.",
+    "“No,” he said.",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_SENTENCES), min_size=1, max_size=3), max_size=6),
+    st.lists(st.lists(st.sampled_from(_SENTENCES), min_size=1, max_size=3), max_size=6),
+)
+def test_word_totals_carried_from_the_older_text_are_the_counted_ones(
+    old: list[list[str]], new: list[list[str]]
+) -> None:
+    """The newer text's word count comes from the older one's and the sentences that
+    changed; it is the count of all its sentences."""
+    from newsarchive.analysis.align import align
+    from newsarchive.analysis.significance import _word_count, _word_totals
+
+    old_text = "\n".join(" ".join(p) for p in old)
+    new_text = "\n".join(" ".join(p) for p in new) + "\nA closing line, new each time."
+    alignment = align(old_text, new_text)
+    assert _word_totals(alignment) == (
+        sum(map(_word_count, alignment.old_outline.texts)),
+        sum(map(_word_count, alignment.new_outline.texts)),
+    )

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsarchive.diff as diff_package
-from newsarchive.diff import diff_texts
+from newsarchive.diff import diff_texts, word_counts
 from newsarchive.models import DELETE, EQUAL, GRANULARITIES, INSERT, TextDiff
 
 _WORDS = st.sampled_from(
@@ -142,6 +142,17 @@ def test_stats_agree_on_arbitrary_text(old: str, new: str) -> None:
     words = diffs[1]
     assert words.granularity == "word"
     assert words.stats.chars_added == sum(len(o.text) for o in words.ops if o.op == INSERT)
+
+
+@settings(max_examples=150, deadline=None)
+@given(story=_story(), old=st.text(max_size=80), new=st.text(max_size=80))
+def test_word_counts_are_the_word_diffs_statistics(
+    story: tuple[str, str, list[str], list[str], list[str]], old: str, new: str
+) -> None:
+    """Counting alone gives the counts the diff's runs give, on stories and on any text."""
+    for a, b in ((story[0], story[1]), (old, new), (old + story[0], new + story[0])):
+        stats = diff_texts(a, b).stats
+        assert word_counts(a, b) == (stats.words_added, stats.words_removed)
 
 
 # Few kinds of line, so that repeated paragraphs and ones differing only in the blank

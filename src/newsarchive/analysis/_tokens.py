@@ -28,19 +28,15 @@ def words(text: str) -> list[str]:
 
 
 def encode(seqs: list[list[str]]) -> list[str]:
-    """Map each distinct item to one character so diff-match-patch can diff item sequences."""
-    table: dict[str, str] = {}
-    out = []
-    for seq in seqs:
-        chars = []
-        for item in seq:
-            ch = table.get(item)
-            if ch is None:
-                # Supplementary private-use plane: room for 65,000 distinct items.
-                ch = table[item] = chr(0xF0000 + len(table))
-            chars.append(ch)
-        out.append("".join(chars))
-    return out
+    """Map each distinct item to one character so diff-match-patch can diff item sequences.
+
+    Items are numbered in order of first appearance, from the supplementary private-use
+    plane (room for 65,000 distinct items).
+    """
+    # Built from dicts rather than item by item: the same numbering at C speed.
+    first_seen = dict.fromkeys(item for seq in seqs for item in seq)
+    table = dict(zip(first_seen, map(chr, range(0xF0000, 0xF0000 + len(first_seen))), strict=True))
+    return ["".join(map(table.__getitem__, seq)) for seq in seqs]
 
 
 def diff_sequences(a: list[str], b: list[str]) -> list[tuple[int, list[str]]]:

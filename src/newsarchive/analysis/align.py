@@ -21,27 +21,25 @@ sentences has a partner is reported as added (or deleted).
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left
-from collections import Counter, deque
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Literal
 
 import attrs
 
-from ..diff.sentences import Segmentation, Sentence, segment
+from ..diff.sentences import Outline, Segmentation, Sentence, outline, outline_of, segment
 from ..errors import InputError
 from ..models import EQUAL, INSERT, TextDiff
-from ._tokens import word_diff, words
+from ._similar import similar_pairs
+from ._tokens import word_diff
 
 __all__ = ["Alignment", "AlignmentCounts", "ChangeKind", "SentenceChange", "align"]
 
 ChangeKind = Literal["unchanged", "edited", "added", "deleted", "moved"]
 
 DEFAULT_PAIR_THRESHOLD = 0.6
-# Leftover pairs up to this many are all scored; past it, a prefix-filtered join finds them.
-_SMALL_JOIN = 64
 
 
 @attrs.frozen(kw_only=True)
@@ -95,27 +93,103 @@ class AlignmentCounts:
         return attrs.asdict(self)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(eq=False)
+class _Pairing:
+    """What the alignment found between the shared first and last sentences.
+
+    Sentences ``[0, lo)`` of both sides are the same, as are the last ``shared_tail``;
+    ``pairs`` pairs old and new sentences in between, and ``in_place`` holds those
+    that keep reading order. Everything else about the alignment follows from these.
+    """
+
+    lo: int
+    old_hi: int
+    new_hi: int
+    shared_tail: int
+    pairs: list[tuple[int, int]]
+    in_place: set[tuple[int, int]]
+
+
+@attrs.frozen(kw_only=True, eq=False)
 class Alignment:
     """The sentence-level changes from an old text to a new one.
 
     ``changes`` lists every sentence once, in reading order of the new text, with
-    deleted sentences at the place they used to be. ``new_gaps`` is the
-    whitespace around the new sentences (see ``Segmentation.gaps``).
+    deleted sentences at the place they used to be; ``changed`` is the same without
+    the unchanged ones. ``new_gaps`` is the whitespace around the new sentences (see
+    ``Segmentation.gaps``). ``old_outline``/``new_outline`` are the sentence texts and
+    their paragraphs; ``changes``, ``old_sentences``, ``new_sentences`` and
+    ``new_gaps`` are built when first asked for: judging a change needs none of them.
     """
 
-    changes: tuple[SentenceChange, ...] = attrs.field(repr=False)
     counts: AlignmentCounts
-    old_sentences: tuple[Sentence, ...] = attrs.field(repr=False)
-    new_sentences: tuple[Sentence, ...] = attrs.field(repr=False)
-    new_gaps: tuple[str, ...] = attrs.field(repr=False)
     added_paragraphs: tuple[int, ...] = ()
     deleted_paragraphs: tuple[int, ...] = ()
+    old_outline: Outline = attrs.field(repr=False)
+    new_outline: Outline = attrs.field(repr=False)
+    _pairing: _Pairing = attrs.field(repr=False)
+    _sources: tuple[str | Segmentation, str | Segmentation] = attrs.field(repr=False)
+    # Parts built on first use; the alignment is still a value, as they follow from the rest.
+    _built: dict[str, object] = attrs.field(factory=dict, repr=False)
+
+    @property
+    def changes(self) -> tuple[SentenceChange, ...]:
+        """Every sentence's change, unchanged ones included, in reading order."""
+        built = self._built.get("changes")
+        if built is None:
+            old, new, p = self.old_outline, self.new_outline, self._pairing
+            head = (_unchanged(old, new, k, k) for k in range(p.lo))
+            tail = (_unchanged(old, new, p.old_hi + k, p.new_hi + k) for k in range(p.shared_tail))
+            middle = _middle_changes(old, new, p, unchanged=True)
+            built = self._built["changes"] = (*head, *middle, *tail)
+        return built  # type: ignore[return-value]
+
+    @property
+    def changed(self) -> tuple[SentenceChange, ...]:
+        """The changes other than unchanged sentences, in the order of ``changes``."""
+        built = self._built.get("changed")
+        if built is None:
+            middle = _middle_changes(
+                self.old_outline, self.new_outline, self._pairing, unchanged=False
+            )
+            built = self._built["changed"] = tuple(middle)
+        return built  # type: ignore[return-value]
+
+    @property
+    def old_sentences(self) -> tuple[Sentence, ...]:
+        """The sentences of the old text, with offsets."""
+        return self._segmentation(0).sentences
+
+    @property
+    def new_sentences(self) -> tuple[Sentence, ...]:
+        """The sentences of the new text, with offsets."""
+        return self._segmentation(1).sentences
+
+    @property
+    def new_gaps(self) -> tuple[str, ...]:
+        """The whitespace before, between and after the new sentences."""
+        return self._segmentation(1).gaps
+
+    def _segmentation(self, side: int) -> Segmentation:
+        source = self._sources[side]
+        return source if isinstance(source, Segmentation) else segment(source)
 
     @property
     def has_changes(self) -> bool:
         """Whether any sentence is other than unchanged."""
-        return any(c.kind != "unchanged" for c in self.changes)
+        return bool(self.changed)
+
+    def _key(self) -> tuple[object, ...]:
+        # What an alignment is: its changes and the texts around them, however built.
+        return (self.counts, self.changes, self.new_gaps, self.old_outline.texts)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Alignment):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     def apply(self, old_text: str) -> str:
         """Rebuild the new text from the old one using only this alignment.
@@ -169,59 +243,102 @@ def align(
     """
     if not 0.0 <= pair_threshold <= 1.0:
         raise InputError(f"pair_threshold must be between 0 and 1, not {pair_threshold}")
-    return align_segmentations(segment(old_text), segment(new_text), pair_threshold=pair_threshold)
+    return _align(outline(old_text), outline(new_text), (old_text, new_text), pair_threshold)
 
 
 def align_segmentations(
     old: Segmentation, new: Segmentation, *, pair_threshold: float = DEFAULT_PAIR_THRESHOLD
 ) -> Alignment:
     """Align two segmentations; see :func:`align`."""
-    a = [s.text for s in old.sentences]
-    b = [s.text for s in new.sentences]
-    anchors = _anchors(a, b)
-    used_old = {i for i, _ in anchors}
-    used_new = {j for _, j in anchors}
-    extra = _pair_leftovers(a, b, used_old, used_new, pair_threshold)
-    pairs = anchors + extra
-    in_place = _heaviest_increasing(pairs, a, b) if extra else set(anchors)
-    changes = tuple(_changes(old, new, pairs, in_place))
-    paired = [c for c in changes if c.old_index is not None and c.new_index is not None]
-    paired_old_paras = {c.old_paragraph for c in paired}
-    paired_new_paras = {c.new_paragraph for c in paired}
-    added_paras = tuple(p.index for p in new.paragraphs if p.index not in paired_new_paras)
-    deleted_paras = tuple(p.index for p in old.paragraphs if p.index not in paired_old_paras)
-    kinds = Counter(c.kind for c in changes)
+    return _align(outline_of(old), outline_of(new), (old, new), pair_threshold)
+
+
+def _align(
+    old: Outline,
+    new: Outline,
+    sources: tuple[str | Segmentation, str | Segmentation],
+    pair_threshold: float,
+) -> Alignment:
+    pairing = _pair(old.texts, new.texts, pair_threshold)
+    lo, old_hi, new_hi, tail = pairing.lo, pairing.old_hi, pairing.new_hi, pairing.shared_tail
+    # Every pair and every sentence left unpaired is one change, so the counts follow
+    # from the pairing without walking it.
+    a, b = old.texts, new.texts
+    unchanged = sum(1 for i, j in pairing.in_place if a[i] == b[j])
+    # Shared first and last sentences are unchanged and pair their paragraphs, so only the
+    # paragraphs between them can be added or deleted.
+    middle = pairing.pairs
+    added_paras = _unpaired(new, {j for _, j in middle}, lo, new_hi, tail)
+    deleted_paras = _unpaired(old, {i for i, _ in middle}, lo, old_hi, tail)
     counts = AlignmentCounts(
-        sentences_unchanged=kinds["unchanged"],
-        sentences_added=kinds["added"],
-        sentences_deleted=kinds["deleted"],
-        sentences_edited=kinds["edited"],
-        sentences_moved=kinds["moved"],
+        sentences_unchanged=unchanged + lo + tail,
+        sentences_added=new_hi - lo - len(middle),
+        sentences_deleted=old_hi - lo - len(middle),
+        sentences_edited=len(pairing.in_place) - unchanged,
+        sentences_moved=len(middle) - len(pairing.in_place),
         paragraphs_added=len(added_paras),
         paragraphs_deleted=len(deleted_paras),
     )
     return Alignment(
-        changes=changes,
         counts=counts,
-        old_sentences=old.sentences,
-        new_sentences=new.sentences,
-        new_gaps=new.gaps,
         added_paragraphs=added_paras,
         deleted_paragraphs=deleted_paras,
+        old_outline=old,
+        new_outline=new,
+        pairing=pairing,
+        sources=sources,
     )
 
 
-def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+def _unpaired(side: Outline, paired: set[int], lo: int, hi: int, tail: int) -> tuple[int, ...]:
+    """The paragraphs of one side none of whose sentences is paired."""
+    para = side.paragraph_of
+    first = para[lo - 1] + 1 if lo else 0
+    last = para[hi] if tail else side.paragraphs
+    paired_paras = {para[i] for i in paired}
+    return tuple(p for p in range(first, last) if p not in paired_paras)
+
+
+def _pair(a: tuple[str, ...], b: tuple[str, ...], threshold: float) -> _Pairing:
+    """Pair the sentences between the first and last ones both sides share.
+
+    The shared sentences at either end are anchors whatever else is found, and every
+    step after only sees the stretch between them, so it alone is aligned.
+    """
+    lo = 0
+    top = min(len(a), len(b))
+    while lo < top and a[lo] == b[lo]:
+        lo += 1
+    ahi, bhi = len(a), len(b)
+    while lo < ahi and lo < bhi and a[ahi - 1] == b[bhi - 1]:
+        ahi, bhi = ahi - 1, bhi - 1
+    tail = len(a) - ahi
+    anchors = _anchors(a, b, lo, ahi, bhi)
+    used_old = {i for i, _ in anchors}
+    used_new = {j for _, j in anchors}
+    extra = _pair_leftovers(a, b, (lo, ahi, bhi), used_old, used_new, threshold)
+    pairs = anchors + extra
+    # The shared last sentences, if any, pick among equal chains (see _heaviest_increasing).
+    stop = ahi if tail else None
+    in_place = _heaviest_increasing(pairs, a, b, stop) if extra else set(anchors)
+    return _Pairing(lo, ahi, bhi, tail, pairs, in_place)
+
+
+def _anchors(
+    a: Sequence[str], b: Sequence[str], lo: int, ahi: int, bhi: int
+) -> list[tuple[int, int]]:
     """Identical sentences that keep reading order on both sides, as patience diff finds them.
 
-    Shared first and last sentences are taken as they are; in between, sentences that occur
-    once on each side are paired and the longest chain of them in order on both sides is
-    kept; the stretches between those are aligned the same way. Each pass is linear in the
-    stretch, with no search: a stretch without a unique common sentence is left to the
-    pairing of leftovers (repeated sentences are paired there, by text).
+    Works on ``a[lo:ahi]`` and ``b[lo:bhi]``, which neither start nor end with the same
+    sentence. Sentences that occur once on each side are paired and the longest chain
+    of them in order on both sides is kept; the stretches between those are aligned
+    the same way, their shared first and last sentences taken as they are. Each pass
+    is linear in the stretch, with no search: a stretch without a unique common
+    sentence is left to the pairing of leftovers (repeated sentences are paired
+    there, by text).
     """
     pairs: list[tuple[int, int]] = []
-    regions = [(0, len(a), 0, len(b))]
+    regions = [(lo, ahi, lo, bhi)]
     while regions:
         alo, ahi, blo, bhi = regions.pop()
         while alo < ahi and blo < bhi and a[alo] == b[blo]:
@@ -244,7 +361,7 @@ def _anchors(a: list[str], b: list[str]) -> list[tuple[int, int]]:
 
 
 def _unique_chain(
-    a: list[str], alo: int, ahi: int, b: list[str], blo: int, bhi: int
+    a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int, bhi: int
 ) -> list[tuple[int, int]]:
     """Sentences once in each stretch, paired, in the longest chain increasing on both sides."""
     once_a: dict[str, int] = {}
@@ -288,10 +405,16 @@ def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _pair_leftovers(
-    a: list[str], b: list[str], used_old: set[int], used_new: set[int], threshold: float
+    a: Sequence[str],
+    b: Sequence[str],
+    stretch: tuple[int, int, int],
+    used_old: set[int],
+    used_new: set[int],
+    threshold: float,
 ) -> list[tuple[int, int]]:
-    left_old = [i for i in range(len(a)) if i not in used_old]
-    left_new = [j for j in range(len(b)) if j not in used_new]
+    lo, ahi, bhi = stretch
+    left_old = [i for i in range(lo, ahi) if i not in used_old]
+    left_new = [j for j in range(lo, bhi) if j not in used_new]
     if not left_old or not left_new:
         return []
     pairs: list[tuple[int, int]] = []
@@ -309,7 +432,7 @@ def _pair_leftovers(
     rest_old = [i for i in left_old if i not in taken]
     if not rest_old or not rest_new:
         return pairs
-    scored = _similar_pairs(a, b, rest_old, rest_new, threshold)
+    scored = similar_pairs(a, b, rest_old, rest_new, threshold)
     scored.sort()
     paired_old: set[int] = set()
     paired_new: set[int] = set()
@@ -321,91 +444,31 @@ def _pair_leftovers(
     return pairs
 
 
-def _similar_pairs(
-    a: list[str], b: list[str], rest_old: list[int], rest_new: list[int], threshold: float
-) -> list[tuple[float, int, int]]:
-    """(-Dice score, new index, old index) for each pair scoring at least ``threshold``.
-
-    A similarity join with prefix filtering: each sentence is a set of word tokens (the
-    k-th "the" is its own token, so set overlaps are bag overlaps), ordered rarest first.
-    Two sentences that reach the threshold must share a token among the first few of
-    each (the rest are too few to make up the overlap), so only pairs meeting there are
-    scored. Common words ("the", "said") sit at the end and bring no candidates, so the
-    cost follows the pairs that are alike, not every leftover old against every new one;
-    the scores are exactly ``dice`` of the two word bags.
-    """
-    old_sets = {i: _token_set(a[i]) for i in rest_old}
-    new_sets = {j: _token_set(b[j]) for j in rest_new}
-    if len(rest_old) * len(rest_new) <= _SMALL_JOIN:
-        # A few leftovers, as a typical edit leaves: scoring every pair costs less than
-        # building the index.
-        return [
-            (-score, j, i)
-            for j, mine in new_sets.items()
-            for i, theirs in old_sets.items()
-            if (score := 2 * len(mine & theirs) / (len(theirs) + len(mine) or 1)) >= threshold
-            and score > 0
-        ]
-    rarity: Counter[tuple[str, int]] = Counter()
-    for tokens in (*old_sets.values(), *new_sets.values()):
-        rarity.update(tokens)
-    # The share of a sentence's tokens that any partner must share at least.
-    need = threshold / (2 - threshold)
-
-    def prefix(tokens: frozenset[tuple[str, int]]) -> list[tuple[str, int]]:
-        ordered = sorted(tokens, key=lambda t: (rarity[t], t))
-        least = max(1, math.ceil(need * len(tokens) - 1e-9))
-        return ordered[: len(tokens) - least + 1]
-
-    index: dict[tuple[str, int], list[int]] = {}
-    for i in rest_old:
-        for token in prefix(old_sets[i]):
-            index.setdefault(token, []).append(i)
-    scored: list[tuple[float, int, int]] = []
-    for j in rest_new:
-        mine = new_sets[j]
-        candidates = {i for token in prefix(mine) for i in index.get(token, ())}
-        for i in candidates:
-            theirs = old_sets[i]
-            score = 2 * len(mine & theirs) / (len(theirs) + len(mine))
-            if score >= threshold and score > 0:
-                scored.append((-score, j, i))
-    return scored
-
-
-@lru_cache(maxsize=16384)
-def _token_set(sentence: str) -> frozenset[tuple[str, int]]:
-    """A sentence's lowercased words as a set: the k-th occurrence of a word is (word, k)."""
-    seen: dict[str, int] = {}
-    tokens = []
-    for word in words(sentence):
-        k = seen[word] = seen.get(word, 0) + 1
-        tokens.append((word, k))
-    return frozenset(tokens)
-
-
 def _heaviest_increasing(
-    pairs: list[tuple[int, int]], a: list[str], b: list[str]
+    pairs: list[tuple[int, int]], a: Sequence[str], b: Sequence[str], stop: int | None
 ) -> set[tuple[int, int]]:
     """The subset of pairs increasing in both indices with most weight (identical pairs weigh 2).
 
     Each new index occurs in one pair at most, so walking pairs by new index and
     keeping a prefix maximum over old indices (a Fenwick tree) finds the chain in
-    O(n log n).
+    O(n log n). ``stop`` is the old index of the first of the shared last sentences,
+    if any: the chain is then the best one ending below it, found as that sentence
+    would find it, so the choice among equal chains is the one aligning the whole
+    texts makes. (Shared first sentences weigh less than any pair after them and
+    never decide between two chains.)
     """
     ordered = sorted(pairs, key=lambda p: p[1])
+    if all(p[0] < q[0] for p, q in zip(ordered, ordered[1:], strict=False)):
+        # Nothing moved, as in most edits: the chain of every pair weighs more than any
+        # other (every pair weighs something), so it is the one the search would find.
+        return set(pairs)
     size = len(a)
     tree: list[tuple[int, int]] = [(0, -1)] * (size + 1)
     best: list[int] = []
     back: list[int] = []
     for k, (i, j) in enumerate(ordered):
         # Best chain ending at an old index below i (tree positions are 1-based).
-        top, prev = 0, -1
-        pos = i
-        while pos > 0:
-            if tree[pos][0] > top:
-                top, prev = tree[pos]
-            pos -= pos & -pos
+        top, prev = _best_below(tree, i)
         value = top + (2 if a[i] == b[j] else 1)
         best.append(value)
         back.append(prev)
@@ -414,7 +477,10 @@ def _heaviest_increasing(
             if value > tree[pos][0]:
                 tree[pos] = (value, k)
             pos += pos & -pos
-    k = max(range(len(ordered)), key=lambda x: (best[x], -x))
+    if stop is None:
+        k = max(range(len(ordered)), key=lambda x: (best[x], -x))
+    else:
+        k = _best_below(tree, stop)[1]
     chosen = set()
     while k != -1:
         chosen.add(ordered[k])
@@ -422,66 +488,97 @@ def _heaviest_increasing(
     return chosen
 
 
-def _changes(
-    old: Segmentation,
-    new: Segmentation,
-    pairs: list[tuple[int, int]],
-    in_place: set[tuple[int, int]],
+def _best_below(tree: list[tuple[int, int]], i: int) -> tuple[int, int]:
+    """The heaviest chain ending at an old index below ``i``: (weight, its last pair)."""
+    top, prev = 0, -1
+    pos = i
+    while pos > 0:
+        if tree[pos][0] > top:
+            top, prev = tree[pos]
+        pos -= pos & -pos
+    return top, prev
+
+
+def _middle_changes(
+    old: Outline, new: Outline, pairing: _Pairing, *, unchanged: bool
 ) -> Iterator[SentenceChange]:
-    a, b = old.sentences, new.sentences
+    """The changes of the sentences between the shared first and last ones, in order.
+
+    Unchanged sentences are left out unless ``unchanged`` is set: judging a change
+    needs only the others, and most sentences of a version are unchanged.
+    """
+    a, b = old.texts, new.texts
+    lo, ahi, bhi = pairing.lo, pairing.old_hi, pairing.new_hi
+    pairs, in_place = pairing.pairs, pairing.in_place
     old_of = {j: i for i, j in pairs}
     paired_old = {i for i, _ in pairs}
     # For each new position, the old index of the next in-place pair: deletions before it
-    # are shown ahead of the new sentences in the same gap.
-    bound = [len(a)] * (len(b) + 1)
-    for j in range(len(b) - 1, -1, -1):
+    # are shown ahead of the new sentences in the same gap. The shared last sentences
+    # are in place, so the first of them bounds the stretch.
+    bound = [ahi] * (bhi - lo + 1)
+    for j in range(bhi - 1, lo - 1, -1):
         i = old_of.get(j)
-        bound[j] = i if i is not None and (i, j) in in_place else bound[j + 1]
-    next_old = 0
-    for j, sentence in enumerate(b):
-        while next_old < bound[j]:
+        bound[j - lo] = i if i is not None and (i, j) in in_place else bound[j - lo + 1]
+    next_old = lo
+    for j in range(lo, bhi):
+        while next_old < bound[j - lo]:
             if next_old not in paired_old:
-                yield _deleted(a[next_old])
+                yield _deleted(old, next_old)
             next_old += 1
         i = old_of.get(j)
         if i is None:
             yield SentenceChange(
                 kind="added",
                 old=None,
-                new=sentence.text,
+                new=b[j],
                 old_index=None,
                 new_index=j,
-                new_paragraph=sentence.paragraph,
+                new_paragraph=new.paragraph_of[j],
             )
             continue
-        same = a[i].text == sentence.text
         if (i, j) in in_place:
-            kind: ChangeKind = "unchanged" if same else "edited"
             next_old = i + 1
+            if a[i] == b[j]:
+                if unchanged:
+                    yield _unchanged(old, new, i, j)
+                continue
+            kind: ChangeKind = "edited"
         else:
             kind = "moved"
         yield SentenceChange(
             kind=kind,
-            old=a[i].text,
-            new=sentence.text,
+            old=a[i],
+            new=b[j],
             old_index=i,
             new_index=j,
-            old_paragraph=a[i].paragraph,
-            new_paragraph=sentence.paragraph,
+            old_paragraph=old.paragraph_of[i],
+            new_paragraph=new.paragraph_of[j],
         )
-    for i in range(next_old, len(a)):
+    for i in range(next_old, ahi):
         if i not in paired_old:
-            yield _deleted(a[i])
+            yield _deleted(old, i)
 
 
-def _deleted(sentence: Sentence) -> SentenceChange:
+def _unchanged(old: Outline, new: Outline, i: int, j: int) -> SentenceChange:
+    return SentenceChange(
+        kind="unchanged",
+        old=old.texts[i],
+        new=new.texts[j],
+        old_index=i,
+        new_index=j,
+        old_paragraph=old.paragraph_of[i],
+        new_paragraph=new.paragraph_of[j],
+    )
+
+
+def _deleted(old: Outline, i: int) -> SentenceChange:
     return SentenceChange(
         kind="deleted",
-        old=sentence.text,
+        old=old.texts[i],
         new=None,
-        old_index=sentence.index,
+        old_index=i,
         new_index=None,
-        old_paragraph=sentence.paragraph,
+        old_paragraph=old.paragraph_of[i],
     )
 
 

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from ..models import Version
-from .significance import _Found, _quote
+from ._quoting import quote
+from .significance import _Found
 
 # Headlines shown within this window before a version count as variants of one test.
 HEADLINE_TEST_WINDOW = timedelta(hours=6)
@@ -58,4 +59,4 @@ def judge_headlines(old: Version, new: Version, history: Sequence[Version], foun
     """
     variants = headline_variants(old, new, history)
     if variants and found.discard("headline-changed"):
-        found.add("headline-test", " | ".join(_quote(t, 60) for t in variants))
+        found.add("headline-test", " | ".join(quote(t, 60) for t in variants))

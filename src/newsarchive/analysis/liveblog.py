@@ -13,9 +13,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..models import Version
+from ._quoting import quote
 from .align import Alignment
 from .rules import Rules
-from .significance import _analyse_body, _Found, _quote
+from .significance import _analyse_body, _Found
 
 
 def live_posts(version: Version) -> Sequence[Mapping[str, Any]] | None:
@@ -65,6 +66,6 @@ def judge_live_blog(old: Version, new: Version, rules: Rules, found: _Found) -> 
     alignment = _analyse_body(old.text, remaining, rules, found)
     found.add(
         "live-update",
-        f"{len(added)} new post{'s' if len(added) != 1 else ''}, first {_quote(first, 60)}",
+        f"{len(added)} new post{'s' if len(added) != 1 else ''}, first {quote(first, 60)}",
     )
     return alignment

@@ -20,8 +20,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..models import Version
+from ._quoting import quote
 from .align import Alignment
-from .significance import _Found, _quote
+from .significance import _Found
 
 # ``metadata["reason"]`` of a capture made by re-reading stored HTML with a newer extractor.
 EXTRACTOR_CHANGED = "extractor-changed"
@@ -188,10 +189,10 @@ def _links(
     new_links = kept(after, texts[1] if texts else None)
     for url, link in new_links.items():
         if url not in old_links:
-            found.add("link-added", f"{_quote(link.get('text'), 60)} → {url}")
+            found.add("link-added", f"{quote(link.get('text'), 60)} → {url}")
     for url, link in old_links.items():
         if url not in new_links:
-            found.add("link-removed", f"{_quote(link.get('text'), 60)} → {url}")
+            found.add("link-removed", f"{quote(link.get('text'), 60)} → {url}")
 
 
 def _name(image: Mapping[str, Any]) -> str:
@@ -201,4 +202,4 @@ def _name(image: Mapping[str, Any]) -> str:
 
 def _caption_detail(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
     key = "caption" if old.get("caption") != new.get("caption") else "alt"
-    return f"{_quote(old.get(key), 60)} → {_quote(new.get(key), 60)}"
+    return f"{quote(old.get(key), 60)} → {quote(new.get(key), 60)}"

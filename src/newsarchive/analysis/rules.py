@@ -226,10 +226,7 @@ class Rules:
     @property
     def rules_id(self) -> str:
         """``a<ANALYSIS_VERSION>-<name>-<hash of the rules>``, e.g. ``a1-default-3f2a9c01``."""
-        digest = hashlib.sha256(
-            json.dumps(self.to_mapping(), sort_keys=True).encode("utf-8")
-        ).hexdigest()
-        return f"a{ANALYSIS_VERSION}-{self.name}-{digest[:8]}"
+        return _rules_id(self)
 
     def to_mapping(self) -> dict[str, Any]:
         """The rules as TOML-ready data (``from_mapping`` reads it back).
@@ -347,6 +344,13 @@ class Patterns:
         if self.at_start is not None and self.at_start.match(text):
             return True
         return self.anywhere is not None and self.anywhere.search(text) is not None
+
+
+@lru_cache(maxsize=32)
+def _rules_id(rules: Rules) -> str:
+    # Every analysis records it: hashed once per set of rules, not once per version.
+    digest = hashlib.sha256(json.dumps(rules.to_mapping(), sort_keys=True).encode("utf-8"))
+    return f"a{ANALYSIS_VERSION}-{rules.name}-{digest.hexdigest()[:8]}"
 
 
 @lru_cache(maxsize=32)

@@ -9,18 +9,20 @@ but the page neither declares a new modification time nor adds a correction or u
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
 import attrs
 
+from ..diff import word_counts
 from ..diff.sentences import word_set
 from ..errors import InputError
 from ..models import Version
 from ..times import format_time
-from ._hunks import edit_distance, hunks, in_context
-from ._tokens import word_diff
+from ._hunks import edit_distance, hunks
+from ._quoting import Detail, change_detail, collapse, quote, spaced
+from ._speech import Speech, inside
 from .align import Alignment, AlignmentCounts, align
 from .rules import DEFAULT_RULES, LEVELS, Level, Rules, compile_patterns
 
@@ -30,14 +32,6 @@ SUMMARY_FORMAT_VERSION = 1
 
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*\.?")
 _PUNCT = re.compile(r"[^\w\s]+")
-_SPACE = re.compile(r"\s+")
-# Typographic forms that mean the same as their plain counterparts.
-_TYPOGRAPHY = str.maketrans(
-    {
-        "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
-        "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "…": "...", "\u00a0": " ",
-    }
-)  # fmt: skip
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _MONTHS = word_set(
     """january february march april may june july august september october november
@@ -111,7 +105,10 @@ class Analysis:
         return {
             "format_version": SUMMARY_FORMAT_VERSION,
             "level": self.level,
-            "reasons": [attrs.asdict(r) for r in self.reasons],
+            "reasons": [
+                {"code": r.code, "level": r.level, "count": r.count, "detail": r.detail}
+                for r in self.reasons
+            ],
             "counts": self.counts.to_dict(),
             "words_added": self.words_added,
             "words_removed": self.words_removed,
@@ -210,8 +207,8 @@ def analyse(
 
 def _word_counts(old: str, new: str) -> dict[str, int]:
     # The diff's own counts, so every view of a change (CLI, JSON, report, feed) agrees.
-    stats = word_diff(old, new).stats
-    return {"words_added": stats.words_added, "words_removed": stats.words_removed}
+    added, removed = word_counts(old, new)
+    return {"words_added": added, "words_removed": removed}
 
 
 def analyse_texts(old: str, new: str, *, rules: Rules = DEFAULT_RULES) -> Analysis:
@@ -251,9 +248,18 @@ class _Found:
         self.words_removed = 0
 
     def add(self, code: str, detail: str = "") -> None:
+        self.add_lazily(code, lambda: detail)
+
+    def add_quoted(self, code: str, text: str | None) -> None:
+        """Like ``add``, with ``text`` quoted as the detail of the first occurrence."""
+        self.add_lazily(code, lambda: quote(text))
+
+    def add_lazily(self, code: str, detail: Callable[[], str]) -> None:
+        """Like ``add``, describing only the first occurrence: a rewrite repeats a code
+        hundreds of times, and only the first detail is kept."""
         entry = self._reasons.get(code)
         if entry is None:
-            self._reasons[code] = [1, detail]
+            self._reasons[code] = [1, detail()]
         else:
             entry[0] += 1
 
@@ -296,36 +302,33 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
 
     added_paras = set(alignment.added_paragraphs)
     deleted_paras = set(alignment.deleted_paragraphs)
-    for change in alignment.changes:
+    for change in alignment.changed:
         kind = change.kind
-        if kind == "unchanged":
-            continue
         if is_boilerplate(change.old) or is_boilerplate(change.new):
-            found.add("boilerplate", _quote(change.new if change.new is not None else change.old))
+            found.add_quoted("boilerplate", change.new if change.new is not None else change.old)
             continue
         if change.new is not None and kind != "moved" and (code := note(change.new)):
-            found.add(code, _quote(change.new))
+            found.add_quoted(code, change.new)
             continue
         if kind == "added":
             assert change.new is not None
             found.words_added += len(_words(change.new))
             if change.new_paragraph in added_paras:
                 continue  # reported once per paragraph below
-            found.add("sentence-added", _quote(change.new))
+            found.add_quoted("sentence-added", change.new)
         elif kind == "deleted":
             assert change.old is not None
             found.words_removed += len(_words(change.old))
             if change.old_paragraph in deleted_paras:
                 continue
-            found.add("sentence-deleted", _quote(change.old))
+            found.add_quoted("sentence-deleted", change.old)
         else:
             assert change.old is not None and change.new is not None
             if kind == "moved":
-                found.add("sentence-moved", _quote(change.new))
+                found.add_quoted("sentence-moved", change.new)
             _classify_edit(change.old, change.new, rules, verbs, found)
     _add_paragraphs(alignment, added_paras, deleted_paras, is_boilerplate, note, found)
-    old_words = sum(_word_count(s.text) for s in alignment.old_sentences)
-    new_words = sum(_word_count(s.text) for s in alignment.new_sentences)
+    old_words, new_words = _word_totals(alignment)
     if (
         old_words
         and new_words
@@ -346,35 +349,35 @@ def _add_paragraphs(
     note: Any,
     found: _Found,
 ) -> None:
-    for code, paras, sentences in (
-        ("paragraph-added", added, alignment.new_sentences),
-        ("paragraph-deleted", deleted, alignment.old_sentences),
+    for code, paras, side in (
+        ("paragraph-added", added, alignment.new_outline),
+        ("paragraph-deleted", deleted, alignment.old_outline),
     ):
         for para in sorted(paras):
-            texts = [s.text for s in sentences if s.paragraph == para]
+            texts = [t for t, p in zip(side.texts, side.paragraph_of, strict=True) if p == para]
             # A paragraph that is only boilerplate, or opens with a correction or update
             # note, was reported as such already.
             if (texts and note(texts[0])) or all(is_boilerplate(t) or note(t) for t in texts):
                 continue
-            found.add(code, _quote(" ".join(texts)))
+            found.add_quoted(code, " ".join(texts))
 
 
 def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], found: _Found) -> None:
     """Add the reasons for one sentence edited from ``old`` to ``new``."""
     if old == new:
         return
-    if _SPACE.sub(" ", old).strip() == _SPACE.sub(" ", new).strip():
-        found.add("whitespace", f"spacing in {_quote(new, 40)}")
+    if spaced(old) == spaced(new):
+        found.add("whitespace", f"spacing in {quote(new, 40)}")
         return
-    old_n, new_n = _collapse(old), _collapse(new)
+    old_n, new_n = collapse(old), collapse(new)
     old_p, new_p = _strip_punct(old_n), _strip_punct(new_n)
     if old_p == new_p:
-        found.add("punctuation", _change_detail(old, new))
+        found.add_lazily("punctuation", lambda: change_detail(old, new))
         return
     if old_p.casefold() == new_p.casefold():
-        found.add("capitalisation", _change_detail(old_n, new_n))
+        found.add_lazily("capitalisation", lambda: change_detail(old_n, new_n))
         if old_n.casefold() != new_n.casefold():
-            found.add("punctuation", _change_detail(old_n, new_n))
+            found.add_lazily("punctuation", lambda: change_detail(old_n, new_n))
         return
     old_w = [(m.group(), m.start()) for m in _WORD.finditer(old)]
     new_w = [(m.group(), m.start()) for m in _WORD.finditer(new)]
@@ -382,55 +385,40 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
     new_quotes = [m.span() for m in _QUOTED.finditer(new)]
     wording = 0
     first_wording = ""
+    speech = Speech(verbs, old_w, old_quotes, new_w, new_quotes)
     for gone, came, before, span in hunks(old_w, new_w):
         gone_words = [w for w, _ in gone]
         came_words = [w for w, _ in came]
         found.words_removed += len(gone_words)
         found.words_added += len(came_words)
-        detail = _hunk_detail(old, new, old_w, new_w, span)
+        detail = Detail(old, new, old_w, new_w, span)
         category = _categorise(gone_words, came_words, before, gone, came, old, new, rules)
         if category is None:
             continue  # only punctuation attached to words changed
         if category in ("capitalisation", "typo"):
-            found.add(category, detail)
+            found.add_lazily(category, detail)
             continue
-        in_quote = any(_inside(pos, old_quotes) for _, pos in gone) or any(
-            _inside(pos, new_quotes) for _, pos in came
+        in_quote = any(inside(pos, old_quotes) for _, pos in gone) or any(
+            inside(pos, new_quotes) for _, pos in came
         )
         told = False
         if in_quote:
-            found.add("quote-changed", detail)
+            found.add_lazily("quote-changed", detail)
             told = True
-        elif _near_attribution(gone, old_w, old_quotes, verbs) or _near_attribution(
-            came, new_w, new_quotes, verbs
-        ):
-            found.add("attribution-changed", detail)
+        elif speech.near(gone, 0) or speech.near(came, 1):
+            found.add_lazily("attribution-changed", detail)
             told = True
         if category == "wording":
             wording += max(len(gone_words), len(came_words))
             if not told:
                 # A changed quote is already reported; the same words once more say nothing new.
-                first_wording = first_wording or detail
+                first_wording = first_wording or detail()
         else:
-            found.add(category, detail)
+            found.add_lazily(category, detail)
     if wording >= rules.rewritten_sentence_words:
-        found.add("sentence-rewritten", first_wording or _change_detail(old, new))
+        found.add_lazily("sentence-rewritten", lambda: first_wording or change_detail(old, new))
     elif first_wording:
         found.add("wording-changed", first_wording)
-
-
-def _hunk_detail(
-    old: str,
-    new: str,
-    old_w: list[tuple[str, int]],
-    new_w: list[tuple[str, int]],
-    span: tuple[int, int, int, int],
-) -> str:
-    """The changed words with a little unchanged context, as ``“old” → “new”``."""
-    i0, i1, j0, j1 = span
-    before = in_context(old, old_w, i0, i1)
-    after = in_context(new, new_w, j0, j1)
-    return f"{_quote(before)} → {_quote(after)}"
 
 
 def _categorise(
@@ -474,7 +462,7 @@ def _categorise(
 
 
 def _has_number(words: list[str]) -> bool:
-    return any(any(c.isdigit() for c in w) or w in _NUMBER_WORDS for w in words)
+    return any(any(map(str.isdigit, w)) or w in _NUMBER_WORDS for w in words)
 
 
 def _has_name(words: list[tuple[str, int]], sentence: str) -> bool:
@@ -492,45 +480,15 @@ def _has_name(words: list[tuple[str, int]], sentence: str) -> bool:
     return False
 
 
-def _near_attribution(
-    words: list[tuple[str, int]],
-    sentence: list[tuple[str, int]],
-    quotes: list[tuple[int, int]],
-    verbs: frozenset[str],
-) -> bool:
-    """Whether changed words are, or sit within four words of, a speech verb outside quotes."""
-    if not words:
-        return False
-    index = {pos: k for k, (_, pos) in enumerate(sentence)}
-    verb_at = [
-        k
-        for k, (w, pos) in enumerate(sentence)
-        if w.lower().rstrip(".") in verbs and not _inside(pos, quotes)
-    ]
-    for w, pos in words:
-        if _inside(pos, quotes):
-            continue
-        if w.lower().rstrip(".") in verbs:
-            return True
-        k = index[pos]
-        if any(abs(k - v) <= 4 for v in verb_at):
-            return True
-    return False
-
-
-def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(lo < pos < hi for lo, hi in spans)
-
-
 def _analyse_fields(old: Version, new: Version, found: _Found) -> None:
     if (old.title or "") != (new.title or ""):
         probe = _Found(found.rules)
         _classify_edit(old.title or "", new.title or "", found.rules, frozenset(), probe)
         cosmetic = probe.codes() <= {"whitespace", "punctuation", "capitalisation"}
         code = "headline-restyled" if cosmetic else "headline-changed"
-        found.add(code, f"{_quote(old.title or '')} → {_quote(new.title or '')}")
-    if _collapse(old.byline or "") != _collapse(new.byline or ""):
-        found.add("byline-changed", f"{_quote(old.byline or '')} → {_quote(new.byline or '')}")
+        found.add(code, f"{quote(old.title or '')} → {quote(new.title or '')}")
+    if collapse(old.byline or "") != collapse(new.byline or ""):
+        found.add("byline-changed", f"{quote(old.byline or '')} → {quote(new.byline or '')}")
     for name in ("published_at", "modified_at"):
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
@@ -550,7 +508,6 @@ def _find_revert(old: Version, new: Version, history: Sequence[Version]) -> int 
     return max(matches) if matches else None
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _DATE_LABELS = {"published_at": "published", "modified_at": "last modified"}
 
 
@@ -559,40 +516,30 @@ def _iso(value: Any) -> str:
     return format_time(value) or ""
 
 
-def _collapse(text: str) -> str:
-    return _SPACE.sub(" ", text.translate(_TYPOGRAPHY)).strip()
-
-
 def _strip_punct(text: str) -> str:
-    return _SPACE.sub(" ", _PUNCT.sub(" ", text)).strip()
+    return spaced(_PUNCT.sub(" ", text))
 
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def _word_totals(alignment: Alignment) -> tuple[int, int]:
+    old, new = alignment.old_outline, alignment.new_outline
+    old_total = old.derived.get("words")
+    if old_total is None:
+        old_total = old.derived["words"] = sum(map(_word_count, old.texts))
+    new_total = new.derived.get("words")
+    if new_total is None:
+        # Every unchanged sentence is on both sides: only the others make a difference.
+        changed = alignment.changed
+        gone = sum(_word_count(c.old) for c in changed if c.old is not None)
+        came = sum(_word_count(c.new) for c in changed if c.new is not None)
+        new_total = new.derived["words"] = old_total - gone + came
+    return old_total, new_total
+
+
 @lru_cache(maxsize=8192)
 def _word_count(sentence: str) -> int:
     # Successive versions share most sentences, so counts are worth keeping.
     return len(_WORD.findall(sentence))
-
-
-def _quote(text: str | None, limit: int = 80) -> str:
-    # A lone surrogate (from a badly decoded page) cannot be stored or printed as UTF-8.
-    text = _SURROGATE.sub("\ufffd", _collapse(text or ""))
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return f"“{text}”"
-
-
-def _change_detail(old: str, new: str) -> str:
-    """The first differing stretch of two strings, with a little context."""
-    start = 0
-    while start < min(len(old), len(new)) and old[start] == new[start]:
-        start += 1
-    end_o, end_n = len(old), len(new)
-    while end_o > start and end_n > start and old[end_o - 1] == new[end_n - 1]:
-        end_o -= 1
-        end_n -= 1
-    lo = max(0, start - 10)
-    return f"{_quote(old[lo : end_o + 10])} → {_quote(new[lo : end_n + 10])}"

@@ -39,7 +39,7 @@ from ._sequence import DMP, MYERS_LIMIT, char_runs, match_blocks
 from ._split import BLANK, content_length, count_words, split_paragraphs
 from ._words import Ops, word_ops
 
-__all__ = ["diff_texts", "diff_versions", "diff_summary"]
+__all__ = ["diff_texts", "diff_versions", "diff_summary", "word_counts"]
 
 
 # --- the word diff ----------------------------------------------------------------
@@ -124,9 +124,7 @@ def _same_text(units_a: Sequence[str], units_b: Sequence[str]) -> Ops:
     """Paragraphs with the same text, some followed by different line breaks."""
     ops: Ops = []
     for unit_a, unit_b in zip(units_a, units_b, strict=True):
-        cut = 0
-        while cut < min(len(unit_a), len(unit_b)) and unit_a[cut] == unit_b[cut]:
-            cut += 1
+        cut: int = DMP.diff_commonPrefix(unit_a, unit_b)
         ops.extend([(EQUAL, unit_a[:cut]), (DELETE, unit_a[cut:]), (INSERT, unit_b[cut:])])
     return ops
 
@@ -357,6 +355,38 @@ def diff_texts(old: str, new: str, *, granularity: Granularity = "word") -> Text
         edges = _sentence_edges if granularity == "sentence" else _paragraph_edges
         ops = _normalize(_widen(words, old, new, edges))
     return TextDiff(granularity=granularity, ops=ops, stats=stats)
+
+
+def word_counts(old: str, new: str) -> tuple[int, int]:
+    """The words added and removed from ``old`` to ``new``, as :func:`diff_texts` counts them.
+
+    The same word diff, counted without building its runs: what a caller that only
+    reports how much changed needs.
+
+    Returns:
+        ``(words_added, words_removed)``, equal to ``diff_texts(old, new).stats``'s.
+    """
+    added = removed = 0
+    deleted: list[str] = []
+    inserted: list[str] = []
+    # Runs are merged as _normalize merges them: a word cut across two runs counts once.
+    for op, text in _word_level(old, new):
+        if not text:
+            continue
+        if op == EQUAL:
+            if deleted:
+                removed += count_words("".join(deleted))
+                deleted.clear()
+            if inserted:
+                added += count_words("".join(inserted))
+                inserted.clear()
+        else:
+            (deleted if op == DELETE else inserted).append(text)
+    if deleted:
+        removed += count_words("".join(deleted))
+    if inserted:
+        added += count_words("".join(inserted))
+    return added, removed
 
 
 def _field_value(value: str | datetime | None) -> str | None:

@@ -209,10 +209,10 @@ def _similar(a: str, b: str) -> bool:
     return _score(words_a, words_b) >= _PAIR_THRESHOLD
 
 
-def _bag(units: Sequence[str]) -> Counter[str]:
+def _bag(words: Sequence[list[str]]) -> Counter[str]:
     bag: Counter[str] = Counter()
-    for unit in units:
-        bag.update(words_of(unit))
+    for unit in words:
+        bag.update(unit)
     return bag
 
 
@@ -241,6 +241,28 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
     else:
         pairs = pair_units(a, b)
     groups: list[list[int]] = [[i, i + 1, j, j + 1] for i, j in pairs]
+    # Growing a group weighs the same units' words again and again, and each trial
+    # changes one side only: split each unit once, and keep each side's bags.
+    words_a: dict[int, list[str]] = {}
+    words_b: dict[int, list[str]] = {}
+    bags_a: dict[tuple[int, int], Counter[str]] = {}
+    bags_b: dict[tuple[int, int], Counter[str]] = {}
+
+    def bag(
+        words: dict[int, list[str]],
+        bags: dict[tuple[int, int], Counter[str]],
+        units: Sequence[str],
+        lo: int,
+        hi: int,
+    ) -> Counter[str]:
+        found = bags.get((lo, hi))
+        if found is None:
+            for k in range(lo, hi):
+                if k not in words:
+                    words[k] = words_of(units[k])
+            found = bags[lo, hi] = _bag([words[k] for k in range(lo, hi)])
+        return found
+
     for k, group in enumerate(groups):
         floor_a = groups[k - 1][1] if k else 0
         floor_b = groups[k - 1][3] if k else 0
@@ -248,7 +270,10 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
         ceil_b = groups[k + 1][2] if k + 1 < len(groups) else len(b)
         if (floor_a, ceil_a, floor_b, ceil_b) == tuple(group):
             continue  # nothing unpaired next to it
-        score = _dice(_bag(a[group[0] : group[1]]), _bag(b[group[2] : group[3]]))
+        score = _dice(
+            bag(words_a, bags_a, a, group[0], group[1]),
+            bag(words_b, bags_b, b, group[2], group[3]),
+        )
         grown = True
         while grown:
             grown = False
@@ -262,7 +287,10 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
                     continue
                 if trial[2] < floor_b or trial[3] > ceil_b:
                     continue
-                trial_score = _dice(_bag(a[trial[0] : trial[1]]), _bag(b[trial[2] : trial[3]]))
+                trial_score = _dice(
+                    bag(words_a, bags_a, a, trial[0], trial[1]),
+                    bag(words_b, bags_b, b, trial[2], trial[3]),
+                )
                 if trial_score > score + 0.05:
                     group[:], score, grown = trial, trial_score, True
                     break

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import chain, repeat
 
 import attrs
 
@@ -26,7 +27,16 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-__all__ = ["Paragraph", "Segmentation", "Sentence", "segment", "split_sentences"]
+__all__ = [
+    "Outline",
+    "Paragraph",
+    "Segmentation",
+    "Sentence",
+    "outline",
+    "outline_of",
+    "segment",
+    "split_sentences",
+]
 
 # A run of terminal punctuation plus any closing quotes or brackets after it (French
 # typography puts a space before the closing guillemet: "fini. »").
@@ -129,6 +139,67 @@ class Segmentation:
         return "".join(parts)
 
 
+@attrs.frozen(eq=False)
+class Outline:
+    """The sentences of a text as plain strings, with the paragraph each one sits in.
+
+    What aligning needs and nothing more: ``texts[i]`` is the text of sentence ``i``
+    of ``segment(text)`` and ``paragraph_of[i]`` its paragraph; ``paragraphs`` is how
+    many paragraphs there are. Unchanged paragraphs of successive versions give the
+    very same string objects, so comparing them costs nothing. ``derived`` keeps
+    figures worked out from the sentences (the analysis keeps its word count there), so
+    a text that is the newer side of one pair and the older of the next is counted once.
+    """
+
+    texts: tuple[str, ...]
+    paragraph_of: tuple[int, ...]
+    paragraphs: int
+    derived: dict[str, int] = attrs.field(factory=dict, repr=False)
+
+
+def outline(text: str) -> Outline:
+    """The sentences of ``text`` and their paragraphs, without offsets.
+
+    Args:
+        text: Article body as plain text.
+
+    Returns:
+        The same sentences, in the same paragraphs, as ``segment(text)``.
+    """
+    return _outline_cached(text)
+
+
+def outline_of(segmentation: Segmentation) -> Outline:
+    """The outline of a text already segmented."""
+    sentences = segmentation.sentences
+    return Outline(
+        tuple(s.text for s in sentences),
+        tuple(s.paragraph for s in sentences),
+        len(segmentation.paragraphs),
+    )
+
+
+# An import analyses each version against the one before, so the newer text of one pair
+# is the older of the next: a few entries are all the reuse there is.
+@lru_cache(maxsize=64)
+def _outline_cached(text: str) -> Outline:
+    # The same paragraphs as _segment_cached: a line terminator is whitespace, so
+    # stripping a line without it gives the same paragraph.
+    found = [_paragraph_sentences(para) for para in map(str.strip, text.splitlines()) if para]
+    return Outline(
+        tuple(chain.from_iterable(found)),
+        tuple(chain.from_iterable(repeat(k, len(group)) for k, group in enumerate(found))),
+        len(found),
+    )
+
+
+# Successive versions share most paragraphs: their sentences are split once, and the
+# same strings come back for every version that has them.
+@lru_cache(maxsize=32768)
+def _paragraph_sentences(para: str) -> tuple[str, ...]:
+    return tuple(para[lo:hi] for lo, hi in _sentence_spans(para))
+
+
 def segment(text: str) -> Segmentation:
     """Split ``text`` into paragraphs, then sentences.
 
@@ -189,7 +260,7 @@ def _segment_cached(text: str) -> Segmentation:
 @lru_cache(maxsize=32768)
 def _sentence_spans(para: str) -> tuple[tuple[int, int], ...]:
     """Spans of the sentences of one stripped, non-empty paragraph."""
-    quotes = _quote_spans(para)
+    quotes: list[tuple[int, int]] | None = None  # found when a boundary needs them
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _TERMINATOR.finditer(para):
@@ -201,6 +272,8 @@ def _sentence_spans(para: str) -> tuple[tuple[int, int], ...]:
             nxt += 1
         if not _is_boundary(para, m.start(), m.group(), nxt):
             continue
+        if quotes is None:
+            quotes = _quote_spans(para)
         if any(open_ < end <= close for open_, close in quotes):
             # A quotation closed later in this paragraph stays with its attribution.
             continue
