@@ -247,6 +247,7 @@ def _prepare_chunk(
     chunk). ``follower`` also analyses each new version ahead, into ``ahead``.
     """
     framer = None if not frames else follower.framer if follower else TextFramer()
+    analyses = follower is not None and follower.analyses
     out: Prepared = []
     for number, line in chunk:
         if not line.strip():
@@ -255,6 +256,8 @@ def _prepare_chunk(
             record = prepare_record(
                 **parse_line(line, default_source=source),
                 max_text_bytes=max_text_bytes,
+                # Framed as it is made, unless its text is analysed first.
+                framer=None if analyses else framer,
             )
         except InputError as exc:
             out.append((number, str(exc)))
@@ -262,12 +265,12 @@ def _prepare_chunk(
         except Exception as exc:  # noqa: BLE001 - one bad line never ends an import
             out.append((number, describe_failure(exc)))
             continue
-        if follower is not None and follower.analyses:
+        if follower is not None and analyses:
             analysed = follower.follow(record)
             if analysed is not None and ahead is not None:
                 ahead[number] = analysed
-        if framer is not None:
-            record = _framed(record, framer)
+            if framer is not None:
+                record = _framed(record, framer)
         out.append((number, record))
     return out
 
