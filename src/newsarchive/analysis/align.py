@@ -338,6 +338,10 @@ def _similar_pairs(
     the scores are exactly ``dice`` of the two word bags. Up to ``_BIT_JOIN`` pairs, every
     pair is scored on bit masks instead, which costs less than building the filter.
     """
+    if _SMALL_JOIN < len(rest_old) * len(rest_new) <= _BIT_JOIN:
+        return _scored_by_bits(
+            [(i, a[i]) for i in rest_old], [(j, b[j]) for j in rest_new], threshold
+        )
     old_sets = {i: _token_set(a[i]) for i in rest_old}
     new_sets = {j: _token_set(b[j]) for j in rest_new}
     if len(rest_old) * len(rest_new) <= _SMALL_JOIN:
@@ -350,8 +354,6 @@ def _similar_pairs(
             if (score := 2 * len(mine & theirs) / (len(theirs) + len(mine) or 1)) >= threshold
             and score > 0
         ]
-    if len(rest_old) * len(rest_new) <= _BIT_JOIN:
-        return _scored_by_bits(old_sets, new_sets, threshold)
     rarity: Counter[tuple[str, int]] = Counter()
     for tokens in (*old_sets.values(), *new_sets.values()):
         rarity.update(tokens)
@@ -380,32 +382,35 @@ def _similar_pairs(
 
 
 def _scored_by_bits(
-    old_sets: dict[int, frozenset[tuple[str, int]]],
-    new_sets: dict[int, frozenset[tuple[str, int]]],
-    threshold: float,
+    old: list[tuple[int, str]], new: list[tuple[int, str]], threshold: float
 ) -> list[tuple[float, int, int]]:
     """Every pair scored, each word bag a bit mask: its overlap is an AND and a bit count.
 
     A rewrite leaves a few dozen sentences on each side that share their common words,
     so the prefix filter keeps most pairs as candidates; scored this way, a pair costs
-    less than building its filter would. The scores are the same.
+    less than building its filter would. The bags are those of ``_token_set`` (the k-th
+    "the" is a bit of its own), so the scores are the same.
     """
-    bits: dict[tuple[str, int], int] = {}
+    bits: dict[object, int] = {}
 
-    def mask(tokens: frozenset[tuple[str, int]]) -> int:
+    def mask(sentence: str) -> tuple[int, int]:
         found = 0
-        for token in tokens:
+        seen: dict[str, int] = {}
+        bag = words(sentence)
+        for word in bag:
+            k = seen[word] = seen.get(word, 0) + 1
+            token = word if k == 1 else (word, k)
             bit = bits.get(token)
             if bit is None:
                 bit = bits[token] = 1 << len(bits)
             found |= bit
-        return found
+        return found, len(bag)
 
-    old = [(i, mask(tokens), len(tokens)) for i, tokens in old_sets.items()]
+    olds = [(i, *mask(sentence)) for i, sentence in old]
     scored: list[tuple[float, int, int]] = []
-    for j, tokens in new_sets.items():
-        mine, size = mask(tokens), len(tokens)
-        for i, theirs, other in old:
+    for j, sentence in new:
+        mine, size = mask(sentence)
+        for i, theirs, other in olds:
             overlap = (mine & theirs).bit_count()
             if overlap and (score := 2 * overlap / (other + size)) >= threshold:
                 scored.append((-score, j, i))
