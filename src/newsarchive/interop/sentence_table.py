@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ..analysis import Paragraph, Segmentation, Sentence, segment
+from ..analysis import Paragraph, Segmentation, Sentence, paragraph_sentences
 from ..analysis.edits import ACTIONS, sentence_edits
 from ..analysis.rules import Rules
 
@@ -56,7 +56,7 @@ class SentenceSplitter:
             if paragraph:
                 found = known.get(paragraph)
                 if found is None:
-                    found = known[paragraph] = tuple(s.text for s in segment(paragraph).sentences)
+                    found = known[paragraph] = paragraph_sentences(paragraph)
                 sentences += found
                 paragraphs += (number,) * len(found)
                 number += 1
