@@ -42,9 +42,6 @@ ChangeKind = Literal["unchanged", "edited", "added", "deleted", "moved"]
 DEFAULT_PAIR_THRESHOLD = 0.6
 # Leftover pairs up to this many are all scored; past it, a prefix-filtered join finds them.
 _SMALL_JOIN = 64
-# Up to this many, every pair is still scored, on bit masks (a few milliseconds at most):
-# the prefix filter pays only past it, where leftovers are many and mostly unalike.
-_BIT_JOIN = 40_000
 
 
 @attrs.frozen(kw_only=True)
@@ -335,13 +332,8 @@ def _similar_pairs(
     each (the rest are too few to make up the overlap), so only pairs meeting there are
     scored. Common words ("the", "said") sit at the end and bring no candidates, so the
     cost follows the pairs that are alike, not every leftover old against every new one;
-    the scores are exactly ``dice`` of the two word bags. Up to ``_BIT_JOIN`` pairs, every
-    pair is scored on bit masks instead, which costs less than building the filter.
+    the scores are exactly ``dice`` of the two word bags.
     """
-    if _SMALL_JOIN < len(rest_old) * len(rest_new) <= _BIT_JOIN:
-        return _scored_by_bits(
-            [(i, a[i]) for i in rest_old], [(j, b[j]) for j in rest_new], threshold
-        )
     old_sets = {i: _token_set(a[i]) for i in rest_old}
     new_sets = {j: _token_set(b[j]) for j in rest_new}
     if len(rest_old) * len(rest_new) <= _SMALL_JOIN:
@@ -377,42 +369,6 @@ def _similar_pairs(
             theirs = old_sets[i]
             score = 2 * len(mine & theirs) / (len(theirs) + len(mine))
             if score >= threshold and score > 0:
-                scored.append((-score, j, i))
-    return scored
-
-
-def _scored_by_bits(
-    old: list[tuple[int, str]], new: list[tuple[int, str]], threshold: float
-) -> list[tuple[float, int, int]]:
-    """Every pair scored, each word bag a bit mask: its overlap is an AND and a bit count.
-
-    A rewrite leaves a few dozen sentences on each side that share their common words,
-    so the prefix filter keeps most pairs as candidates; scored this way, a pair costs
-    less than building its filter would. The bags are those of ``_token_set`` (the k-th
-    "the" is a bit of its own), so the scores are the same.
-    """
-    bits: dict[object, int] = {}
-
-    def mask(sentence: str) -> tuple[int, int]:
-        found = 0
-        seen: dict[str, int] = {}
-        bag = words(sentence)
-        for word in bag:
-            k = seen[word] = seen.get(word, 0) + 1
-            token = word if k == 1 else (word, k)
-            bit = bits.get(token)
-            if bit is None:
-                bit = bits[token] = 1 << len(bits)
-            found |= bit
-        return found, len(bag)
-
-    olds = [(i, *mask(sentence)) for i, sentence in old]
-    scored: list[tuple[float, int, int]] = []
-    for j, sentence in new:
-        mine, size = mask(sentence)
-        for i, theirs, other in olds:
-            overlap = (mine & theirs).bit_count()
-            if overlap and (score := 2 * overlap / (other + size)) >= threshold:
                 scored.append((-score, j, i))
     return scored
 
