@@ -21,7 +21,7 @@ import zstandard
 from ..errors import NotFoundError, StorageError
 from . import _analysis, _blobs, _linked
 from ._sql.read import SQLReader
-from ._sql.rows import _string, _time
+from ._sql.rows import _CAPTURE_COLUMNS, _VERSION_COLUMNS, _string, _time
 
 if TYPE_CHECKING:
     from ..models import Article
@@ -71,14 +71,17 @@ class ExportCapture(NamedTuple):
 # hundred articles is a batch of the export.
 _MAX_IDS = 1_000
 
-_VERSIONS = f"""SELECT v.article_id, v.number, v.id, v.first_captured_at, v.last_captured_at,
-    v.capture_count, v.reverted_to, v.analysis_frame, c.text_id, {_string("title")},
-    {_string("byline")}, c.published_at, c.modified_at, {_string("metadata")},
-    c.captured_at, c.id
-    FROM versions v JOIN captures c ON c.id = v.capture_id"""
+# The store's own column lists, so that the export reads the schema as the store does;
+# a version also gives its text's blob id and its first capture's time.
+_VERSIONS = (
+    f"SELECT {_VERSION_COLUMNS}, c.text_id, c.captured_at"
+    " FROM versions v JOIN captures c ON c.id = v.capture_id"
+)
 _FRAMES = "SELECT b.id, b.base_id, b.data, b.dictionary_id FROM blobs b"
-_CAPTURES = f"""SELECT c.article_id, c.id, c.captured_at, c.source, {_string("fetched_url")},
-    c.http_status, c.quality, {_string("metadata")} FROM captures c"""
+_CAPTURES = f"SELECT {_CAPTURE_COLUMNS}, c.article_id FROM captures c"
+# Where each value sits in those rows.
+_V_ARTICLE, _V_TEXT_ID, _V_CAPTURED_AT = 14, 16, 17
+_C_QUALITY, _C_METADATA, _C_ARTICLE = 9, 10, 16
 
 
 def list_articles(store: Any) -> list[Article]:
@@ -172,10 +175,10 @@ def read_articles(
             texts = _Texts(reader, frames)
             by_article: dict[int, list[Any]] = {}
             for row in version_rows:
-                by_article.setdefault(int(row[0]), []).append(row)
+                by_article.setdefault(int(row[_V_ARTICLE]), []).append(row)
             captured: dict[int, list[Any]] = {}
             for row in capture_rows:
-                captured.setdefault(int(row[0]), []).append(row)
+                captured.setdefault(int(row[_C_ARTICLE]), []).append(row)
             for url, article_id in zip(group, ids, strict=True):
                 rows = by_article.get(article_id, [])
                 versions = [_version(row, texts) for row in rows]
@@ -247,8 +250,8 @@ class _Texts:
 def _version(row: Any, texts: _Texts) -> ExportVersion:
     level, reasons, stealth = _analysis_brief(row[7])
     return ExportVersion(
-        number=int(row[1]),
-        id=str(row[2]),
+        number=int(row[0]),
+        id=str(row[1]),
         first_captured_at=int(row[3]),
         last_captured_at=int(row[4]),
         capture_count=int(row[5]),
@@ -256,8 +259,8 @@ def _version(row: Any, texts: _Texts) -> ExportVersion:
         byline=row[10],
         published_at=row[11],
         modified_at=row[12],
-        text=texts.text(int(row[8])),
-        text_id=int(row[8]),
+        text=texts.text(int(row[_V_TEXT_ID])),
+        text_id=int(row[_V_TEXT_ID]),
         metadata=json.loads(row[13]) if row[13] else {},
         level=level,
         reasons=reasons,
@@ -286,25 +289,25 @@ def _analysis_brief(frame: Any) -> tuple[str | None, list[str] | None, bool | No
 
 def _captures(versions: list[Any], rows: list[Any]) -> list[ExportCapture]:
     """The captures, each with the version current when it was made (as ``captures``)."""
-    starts = [(int(r[14]), int(r[15])) for r in versions]
+    starts = [(int(r[_V_CAPTURED_AT]), int(r[15])) for r in versions]
     found = []
     for row in rows:
         number, vid = 0, ""
-        if row[6] is None:
-            index = bisect.bisect_right(starts, (int(row[2]), int(row[1]))) - 1
+        if row[_C_QUALITY] is None:
+            index = bisect.bisect_right(starts, (int(row[1]), int(row[0]))) - 1
             if index >= 0:
-                number, vid = int(versions[index][1]), str(versions[index][2])
+                number, vid = int(versions[index][0]), str(versions[index][1])
         found.append(
             ExportCapture(
-                id=int(row[1]),
-                captured_at=int(row[2]),
-                source=row[3],
-                fetched_url=row[4],
-                http_status=row[5],
-                quality=row[6],
+                id=int(row[0]),
+                captured_at=int(row[1]),
+                source=row[2],
+                fetched_url=row[6],
+                http_status=row[7],
+                quality=row[_C_QUALITY],
                 version=number,
                 version_id=vid,
-                metadata=json.loads(row[7]) if row[7] else {},
+                metadata=json.loads(row[_C_METADATA]) if row[_C_METADATA] else {},
             )
         )
     return found
