@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from newsarchive import Archive
 from newsarchive.errors import NotFoundError
+from newsarchive.interop.parquet import export_parquet
 from newsarchive.interop.research import stored_text
 from newsarchive.storage.export_read import list_articles, read_articles
 from newsarchive.times import to_micros
@@ -115,3 +118,17 @@ def test_groups_of_articles_read_as_one(
     whole = list(read_articles(sqlite_archive.store, urls))
     monkeypatch.setattr(export_read, "_MAX_IDS", 1)
     assert list(read_articles(sqlite_archive.store, urls)) == whole
+
+
+def test_workers_chosen_by_size_write_the_same_tables(
+    sqlite_archive: Archive, tmp_path: Path
+) -> None:
+    """``workers=None`` (what the command line passes) picks them from the archive's size."""
+    _fill(sqlite_archive)
+    here = export_parquet(sqlite_archive, tmp_path / "here", workers=0)
+    chosen = export_parquet(sqlite_archive, tmp_path / "chosen", workers=None)
+    assert chosen == here
+    for name in ("articles", "versions", "sentence_edits", "captures"):
+        assert pq.read_table(tmp_path / "chosen" / f"{name}.parquet").equals(
+            pq.read_table(tmp_path / "here" / f"{name}.parquet")
+        )
