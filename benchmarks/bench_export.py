@@ -12,8 +12,8 @@ runs, whole process:
 
 and prints versions and rows per second, and each output's size beside the archive's.
 ``--steps N`` instead breaks the CPU time of exporting the first N articles down by step,
-in one process: reading versions (rows and delta decompression), building their columns,
-splitting and aligning sentences, reading captures, building Arrow batches and writing
+in one process: reading versions and captures (rows and delta decompression), building
+their columns, splitting and aligning sentences, building Arrow batches and writing
 Parquet.
 """
 
@@ -38,6 +38,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 from corpus import histories  # noqa: E402
 
 from newsarchive import Archive  # noqa: E402
+from newsarchive.storage.export_read import list_articles, read_articles  # noqa: E402
 from newsarchive.times import parse_time  # noqa: E402
 
 
@@ -98,21 +99,17 @@ def steps(location: Path, articles: int) -> None:
         clock = now
 
     with Archive.open(location, create=False) as archive:
-        chosen = archive.articles()[:articles]
+        chosen = list_articles(archive.store)[:articles]
         step("listing articles")
         rules = archive.rules or research.DEFAULT_RULES
         batch: research.Columns = {n: [[] for _ in c] for n, c in research.TABLES.items()}
-        for article in chosen:
-            versions = archive.history(article.url)
-            step("reading versions")
-            research._add_versions(batch["versions"], versions)
-            step("version columns")
-            research._add_edits(batch["sentence_edits"], versions, rules)
+        for url, versions, captures in read_articles(archive.store, [a.url for a in chosen]):
+            step("reading versions and captures")
+            research._add_versions(batch["versions"], url, versions)
+            research._add_captures(batch["captures"], url, captures)
+            step("version and capture columns")
+            research._add_edits(batch["sentence_edits"], url, versions, rules)
             step("sentence edits (split, align)")
-            captures = archive.captures(article.url)
-            step("reading captures")
-            research._add_captures(batch["captures"], captures)
-            step("capture columns")
     records = parquet._record_batches(batch)
     step("Arrow batches")
     with tempfile.TemporaryDirectory() as out:

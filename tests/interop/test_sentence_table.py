@@ -53,6 +53,24 @@ def test_the_split_is_the_segmentation() -> None:
     assert list(split.paragraphs) == [s.paragraph for s in found.sentences]
 
 
+_PIECES = st.sampled_from(
+    ["Sen.", "Smith", "said", "U.S.", "it", "was", "over.", "“Done.”", "3.", "März", "L'avion",
+     "(AP)", "Inc.", "The", "vote", "ends!", "Why?", "«", "»", '"', "Jan.", "5", "…", "\u00a0",
+     "\t", "\r\n", "\n", "\u2028", "  "]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40))
+def test_any_split_is_the_segmentation(pieces: list[str]) -> None:
+    """Each paragraph split on its own gives the sentences of segmenting the whole text."""
+    body = " ".join(pieces)
+    split = SentenceSplitter().split(body)
+    found = segment(body)
+    assert list(split.sentences) == [s.text for s in found.sentences]
+    assert list(split.paragraphs) == [s.paragraph for s in found.sentences]
+
+
 @pytest.mark.parametrize(
     ("old", "new"),
     [

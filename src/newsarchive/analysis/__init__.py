@@ -10,6 +10,7 @@ from ..diff.sentences import (
     Paragraph,
     Segmentation,
     Sentence,
+    paragraph_sentences,
     segment,
     split_sentences,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "analyse",
     "analyse_texts",
     "blame",
+    "paragraph_sentences",
     "segment",
     "split_sentences",
 ]

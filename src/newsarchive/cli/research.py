@@ -22,11 +22,12 @@ def export_tables(
             f"--format {fmt} needs -o (a directory for parquet, a file for sqlite)"
         )
     from ..interop.parquet import export_parquet
-    from ..interop.research import default_workers, export_sqlite
+    from ..interop.research import export_sqlite
 
     write = export_parquet if fmt == "parquet" else export_sqlite
-    articles = archive.articles()
-    workers = default_workers(sum(a.version_count for a in articles)) if edits else 0
+    # With sentence edits, workers as many as the archive's size is worth (chosen once
+    # the articles are listed); without, reading is cheap and this process does it.
+    workers = None if edits else 0
     with progress("Exporting") as on_progress:
         report = write(archive, output, edits=edits, workers=workers, on_progress=on_progress)
     if as_json:

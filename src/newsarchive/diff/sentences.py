@@ -356,3 +356,17 @@ def _quote_spans(para: str) -> list[tuple[int, int]]:
             spans.append((open_at, i))
             open_at = None
     return spans
+
+
+def paragraph_sentences(paragraph: str) -> tuple[str, ...]:
+    """The texts of one paragraph's sentences, as ``segment`` finds them.
+
+    Args:
+        paragraph: one line of text, stripped and not empty.
+
+    Returns:
+        What ``segment(paragraph)`` gives as its sentences' texts, without building the
+        segmentation: an export splits every distinct paragraph of an archive, and needs
+        nothing else.
+    """
+    return tuple(paragraph[lo:hi] for lo, hi in _sentence_spans(paragraph))

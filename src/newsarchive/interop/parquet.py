@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, MissingDependencyError, StorageError
-from .research import TABLES, Columns, ExportReport, iter_batches
+from .research import TABLES, Columns, ExportReport, iter_batches, stored_text
 
 if TYPE_CHECKING:
     from ..archive import Archive
@@ -53,11 +53,24 @@ def _record_batches(columns: Columns) -> dict[str, Any]:
         if values and values[0]:
             schema = _schemas()[name]
             arrays = [
-                pa.array(column, type=field.type)
-                for column, field in zip(values, schema, strict=True)
+                _text_array(pa, column) if kind == "text" else pa.array(column, type=field.type)
+                for column, field, (_, kind) in zip(values, schema, TABLES[name], strict=True)
             ]
             batches[name] = pa.RecordBatch.from_arrays(arrays, schema=schema)
     return batches
+
+
+def _text_array(pa: Any, texts: list[bytes | None]) -> Any:
+    """Stored UTF-8 texts as an Arrow string array, without decoding them.
+
+    Arrow checks that they are UTF-8; a text holding a lone surrogate (which the archive
+    stores as given) is not, and gets U+FFFD in its place, as every other string does.
+    """
+    binary = pa.array(texts, type=pa.binary())
+    try:
+        return binary.cast(pa.string())
+    except pa.ArrowInvalid:
+        return pa.array([None if t is None else stored_text(t) for t in texts], type=pa.string())
 
 
 def _schema(pa: Any, columns: Sequence[tuple[str, str]]) -> Any:
@@ -68,6 +81,7 @@ def _schema(pa: Any, columns: Sequence[tuple[str, str]]) -> Any:
         "timestamp": pa.timestamp("us", tz="UTC"),
         "strings": pa.list_(pa.string()),
         "json": pa.string(),
+        "text": pa.string(),
     }
     return pa.schema([(name, types[kind]) for name, kind in columns])
 
@@ -77,7 +91,7 @@ def export_parquet(
     directory: str | Path,
     *,
     edits: bool = True,
-    workers: int = 0,
+    workers: int | None = 0,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ExportReport:
     """Write ``articles``, ``versions``, ``sentence_edits`` and ``captures`` as Parquet.

@@ -23,8 +23,9 @@ import re
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -32,8 +33,10 @@ from urllib.parse import urlsplit
 import attrs
 
 from ..analysis.rules import DEFAULT_RULES, Rules
-from ..models import Article, Capture, Version
-from .sentence_table import SentenceSplit, SentenceSplitter, edit_operations
+from ..models import Article
+from ..storage.export_read import ExportCapture, ExportVersion, list_articles, read_articles
+from ..times import to_micros
+from .sentence_table import Operation, SentenceSplit, SentenceSplitter, edit_operations
 
 if TYPE_CHECKING:
     from ..archive import Archive
@@ -45,10 +48,12 @@ __all__ = [
     "default_workers",
     "export_sqlite",
     "iter_batches",
+    "stored_text",
 ]
 
-# Column types: string, int, bool, timestamp (UTC, microseconds), strings (a list of
-# strings), json (a JSON document as a string).
+# Column types: string, int, bool, timestamp (UTC, as microseconds since the epoch),
+# strings (a list of strings), json (a JSON document as a string), text (a string, given
+# as the UTF-8 bytes the archive stores, which a writer takes as they are).
 TABLES: dict[str, tuple[tuple[str, str], ...]] = {
     "articles": (
         ("url", "string"),
@@ -71,7 +76,7 @@ TABLES: dict[str, tuple[tuple[str, str], ...]] = {
         ("byline", "string"),
         ("published_at", "timestamp"),
         ("modified_at", "timestamp"),
-        ("text", "string"),
+        ("text", "text"),
         ("significance", "string"),
         ("reasons", "strings"),
         ("stealth", "bool"),
@@ -130,7 +135,7 @@ def iter_batches(
     finish: Callable[[Columns], Built],
     *,
     edits: bool = True,
-    workers: int = 0,
+    workers: int | None = 0,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Built]:
     """Every table's values, in batches of whole articles, each passed through ``finish``.
@@ -146,12 +151,15 @@ def iter_batches(
         workers: processes that build batches, each reading the archive itself, while
             this one hands them out and writes (0: build them here). A few batches at a
             time are in flight, so memory stays bounded. An archive in memory is read here.
+            None: as many as the archive's size is worth (see :func:`default_workers`).
         on_progress: called with (articles done, articles in total) after each batch.
 
     Returns:
         The finished batches, in article order.
     """
-    articles = archive.articles()
+    articles = list_articles(archive.store)
+    if workers is None:
+        workers = default_workers(sum(article.version_count for article in articles))
     rules = archive.rules or DEFAULT_RULES
     chunks = _chunks(articles)
     batches: Iterator[tuple[int, Built]]
@@ -241,44 +249,64 @@ def _build_at(
 
 def _columns(archive: Archive, articles: list[Article], rules: Rules, edits: bool) -> Columns:
     batch: Columns = {name: [[] for _ in columns] for name, columns in TABLES.items()}
-    for article in articles:
+    read = read_articles(archive.store, [article.url for article in articles])
+    for article, (url, versions, captures) in zip(articles, read, strict=True):
         for column, value in zip(batch["articles"], _article_row(article), strict=True):
             column.append(value)
-        versions = archive.history(article.url)
-        _add_versions(batch["versions"], versions)
+        _add_versions(batch["versions"], url, versions)
         if edits:
-            _add_edits(batch["sentence_edits"], versions, rules)
-        _add_captures(batch["captures"], archive.captures(article.url))
+            _add_edits(batch["sentence_edits"], url, versions, rules)
+        _add_captures(batch["captures"], url, captures)
     return batch
 
 
-def _add_edits(columns: list[list[Any]], versions: list[Version], rules: Rules) -> None:
+def _add_edits(
+    columns: list[list[Any]], url: str, versions: list[ExportVersion], rules: Rules
+) -> None:
     """Each version's sentence operations against the one before it."""
     splitter = SentenceSplitter()
-    previous: Version | None = None
+    previous: ExportVersion | None = None
     before: SentenceSplit | None = None
     for version in versions:
-        if previous is None or before is None or version.text_hash != previous.text_hash:
-            now = splitter.split(version.text)
-            if previous is not None and before is not None:
-                for operation in edit_operations(before, now, rules):
-                    action, reasons, old_index, new_index, old, new = operation
-                    for column, value in zip(
-                        columns,
-                        (version.url, version.number, version.id, previous.number, action,
-                         reasons, old_index, new_index, _text(old), _text(new)),
-                        strict=True,
-                    ):  # fmt: skip
-                        column.append(value)
-            before = now
         # The same text (a new title or date) has no sentence operations.
+        if previous is None or before is None or version.text_id != previous.text_id:
+            now = splitter.split(version.text.decode("utf-8", "surrogatepass"))
+            if previous is not None and before is not None:
+                operations = list(edit_operations(before, now, rules))
+                if operations:
+                    _add_operations(columns, url, version, previous.number, operations)
+            before = now
         previous = version
 
 
-def _add_versions(columns: list[list[Any]], versions: list[Version]) -> None:
-    analyses = [version.analysis or {} for version in versions]
-    values: list[list[Any]] = [
-        [v.url for v in versions],
+def _add_operations(
+    columns: list[list[Any]],
+    url: str,
+    version: ExportVersion,
+    old_version: int,
+    operations: list[Operation],
+) -> None:
+    count = len(operations)
+    actions, reasons, old_indexes, new_indexes, olds, news = zip(*operations, strict=True)
+    added: tuple[Iterable[Any], ...] = (
+        [url] * count,
+        [version.number] * count,
+        [version.id] * count,
+        [old_version] * count,
+        actions,
+        reasons,
+        old_indexes,
+        new_indexes,
+        map(_text, olds),
+        map(_text, news),
+    )
+    for column, values in zip(columns, added, strict=True):
+        column.extend(values)
+
+
+def _add_versions(columns: list[list[Any]], url: str, versions: list[ExportVersion]) -> None:
+    values: list[Iterable[Any]] = [
+        [url] * len(versions),
         [v.number for v in versions],
         [v.id for v in versions],
         [v.first_captured_at for v in versions],
@@ -288,10 +316,10 @@ def _add_versions(columns: list[list[Any]], versions: list[Version]) -> None:
         [_text(v.byline) for v in versions],
         [v.published_at for v in versions],
         [v.modified_at for v in versions],
-        [_text(v.text) for v in versions],
-        [a.get("level") for a in analyses],
-        [_codes(a.get("reasons")) for a in analyses],
-        [a.get("stealth") for a in analyses],
+        [v.text for v in versions],
+        [v.level for v in versions],
+        [v.reasons for v in versions],
+        [v.stealth for v in versions],
         [v.reverted_to for v in versions],
         [_json(v.metadata) for v in versions],
     ]
@@ -299,13 +327,9 @@ def _add_versions(columns: list[list[Any]], versions: list[Version]) -> None:
         column.extend(added)
 
 
-def _codes(reasons: list[dict[str, Any]] | None) -> list[str] | None:
-    return None if reasons is None else [r["code"] for r in reasons]
-
-
-def _add_captures(columns: list[list[Any]], captures: list[Capture]) -> None:
+def _add_captures(columns: list[list[Any]], url: str, captures: list[ExportCapture]) -> None:
     values: list[list[Any]] = [
-        [c.url for c in captures],
+        [url] * len(captures),
         [c.id for c in captures],
         [c.captured_at for c in captures],
         [c.source for c in captures],
@@ -326,11 +350,23 @@ def _article_row(article: Article) -> Row:
         list(article.aliases),
         urlsplit(article.url).hostname,
         article.title,
-        article.first_captured_at,
-        article.last_captured_at,
+        _micros(article.first_captured_at),
+        _micros(article.last_captured_at),
         article.version_count,
         article.capture_count,
     )
+
+
+def _micros(value: datetime | None) -> int | None:
+    return None if value is None else to_micros(value)
+
+
+def stored_text(value: bytes) -> str:
+    """A text as the archive stores it (UTF-8 bytes) as valid Unicode (see ``_text``)."""
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return _SURROGATE.sub("\ufffd", value.decode("utf-8", "surrogatepass"))
 
 
 def _text(value: str | None) -> str | None:
@@ -353,7 +389,7 @@ def export_sqlite(
     path: str | Path,
     *,
     edits: bool = True,
-    workers: int = 0,
+    workers: int | None = 0,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> ExportReport:
     """Write the four tables as a plain SQLite database, with full-text search.
@@ -379,6 +415,6 @@ def export_sqlite(
     from ..storage.plaindb import plain_rows, write_plain_database
 
     # Rows are made plain (times as text, lists as JSON) where they are built.
-    finish = functools.partial(plain_rows, TABLES)
+    finish = functools.partial(plain_rows, TABLES, text=stored_text)
     batches = iter_batches(archive, finish, edits=edits, workers=workers, on_progress=on_progress)
     return ExportReport(**write_plain_database(Path(path), TABLES, batches))

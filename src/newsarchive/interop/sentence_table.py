@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ..analysis import Paragraph, Segmentation, Sentence, segment
+from ..analysis import Paragraph, Segmentation, Sentence, paragraph_sentences
 from ..analysis.edits import ACTIONS, sentence_edits
 from ..analysis.rules import Rules
 
@@ -46,21 +46,20 @@ class SentenceSplitter:
 
     def split(self, text: str) -> SentenceSplit:
         """The sentences of ``text``, as the analysis's ``segment`` finds them."""
+        known = self._paragraphs
         sentences: list[str] = []
         paragraphs: list[int] = []
         number = 0
         # Every line break ends a paragraph, in ``segment`` as in str.splitlines.
         for line in text.splitlines():
             paragraph = line.strip()
-            if not paragraph:
-                continue
-            found = self._paragraphs.get(paragraph)
-            if found is None:
-                found = tuple(s.text for s in segment(paragraph).sentences)
-                self._paragraphs[paragraph] = found
-            sentences.extend(found)
-            paragraphs.extend([number] * len(found))
-            number += 1
+            if paragraph:
+                found = known.get(paragraph)
+                if found is None:
+                    found = known[paragraph] = paragraph_sentences(paragraph)
+                sentences += found
+                paragraphs += (number,) * len(found)
+                number += 1
         return SentenceSplit(tuple(sentences), tuple(paragraphs))
 
 

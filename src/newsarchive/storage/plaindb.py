@@ -11,13 +11,13 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import StorageError
-from ..times import format_time
+from ..times import format_time, from_micros
 
 __all__ = ["plain_rows", "read_table", "table_names", "write_plain_database"]
 
@@ -28,6 +28,7 @@ _SQL_TYPES = {
     "timestamp": "TEXT",
     "strings": "TEXT",
     "json": "TEXT",
+    "text": "TEXT",
 }
 # Indexed columns, and the columns full-text search covers, per table (where present).
 _INDEXES = (("url",), ("url", "version"), ("version_id",), ("site",), ("captured_at",))
@@ -106,14 +107,18 @@ def _index(db: sqlite3.Connection, tables: Mapping[str, Sequence[tuple[str, str]
 def plain_rows(
     tables: Mapping[str, Sequence[tuple[str, str]]],
     columns: Mapping[str, Sequence[Sequence[Any]]],
+    *,
+    text: Callable[[bytes], str] = bytes.decode,
 ) -> dict[str, list[tuple[Any, ...]]]:
     """Each table's rows as SQLite stores them, from its values column by column.
 
-    Times become ISO 8601 UTC text, lists JSON arrays, booleans 0 or 1; None stays NULL.
+    Times (microseconds since the epoch, or datetimes) become ISO 8601 UTC text, lists
+    JSON arrays, booleans 0 or 1; None stays NULL.
 
     Args:
         tables: each table's columns as (name, type) pairs.
         columns: each table's values, one sequence per column in ``tables`` order.
+        text: turns a ``text`` column's bytes into its string.
 
     Returns:
         Each table's rows, as tuples in column order.
@@ -121,16 +126,22 @@ def plain_rows(
     plain: dict[str, list[tuple[Any, ...]]] = {}
     for name, values in columns.items():
         converted = [
-            _plain_column(column, kind)
+            _plain_column(column, kind, text)
             for column, (_, kind) in zip(values, tables[name], strict=True)
         ]
         plain[name] = list(zip(*converted, strict=True))
     return plain
 
 
-def _plain_column(values: Sequence[Any], kind: str) -> Sequence[Any]:
+def _plain_column(values: Sequence[Any], kind: str, text: Callable[[bytes], str]) -> Sequence[Any]:
     if kind == "timestamp":
-        return [format_time(v) if isinstance(v, datetime) else v for v in values]
+        return [
+            format_time(from_micros(v)) if isinstance(v, int)
+            else format_time(v) if isinstance(v, datetime) else v
+            for v in values
+        ]  # fmt: skip
+    if kind == "text":
+        return [None if v is None else text(v) for v in values]
     if kind == "strings":
         return [None if v is None else json.dumps(list(v), ensure_ascii=False) for v in values]
     if kind == "bool":
