@@ -50,6 +50,13 @@ _BY_KEYS = {
     _sql.ARTICLE_BY_URL: "SELECT url, id, url FROM articles WHERE url = ANY(?)",
     _sql.ARTICLE_BY_ALIAS: "SELECT l.url, a.id, a.url FROM aliases l"
     " JOIN articles a ON a.id = l.article_id WHERE l.url = ANY(?)",
+    # Where each article of a batch ends: its latest capture time, and its latest version.
+    _sql.LAST_CAPTURE: "SELECT article_id, MAX(captured_at) FROM captures"
+    " WHERE article_id = ANY(?) GROUP BY article_id",
+    _sql.LATEST: "SELECT DISTINCT ON (v.article_id) v.article_id, v.number, c.content_hash,"
+    f" {_sql.LAST_CAPTURED_AT}, b.hash, b.depth"
+    " FROM versions v JOIN captures c ON c.id = v.capture_id JOIN blobs b ON b.id = c.text_id"
+    " WHERE v.article_id = ANY(?) ORDER BY v.article_id, v.number DESC",
 }
 
 

@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from .blobs import BLOB_DEPTH
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL, article_queries
-from .write import SQLStore
+from .rows import LAST_CAPTURED_AT
+from .write import LAST_CAPTURE, LATEST, SQLStore
 
-__all__ = ["ARTICLE_BY_ALIAS", "ARTICLE_BY_URL", "BLOB_DEPTH", "SQLStore", "article_queries"]
+__all__ = [
+    "ARTICLE_BY_ALIAS",
+    "ARTICLE_BY_URL",
+    "BLOB_DEPTH",
+    "LAST_CAPTURE",
+    "LAST_CAPTURED_AT",
+    "LATEST",
+    "SQLStore",
+    "article_queries",
+]

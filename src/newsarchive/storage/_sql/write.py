@@ -23,12 +23,13 @@ if TYPE_CHECKING:
     from .save_records import _Latest, _Stored, _Tip
 
 _EXISTING = "SELECT id FROM captures WHERE article_id = ? AND captured_at = ? AND content_hash = ?"
-_LATEST = (
+LATEST = (
     f"SELECT v.number, c.content_hash, {LAST_CAPTURED_AT}, b.hash, b.depth"
     " FROM versions v JOIN captures c ON c.id = v.capture_id"
     " JOIN blobs b ON b.id = c.text_id"
     " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1"
 )
+LAST_CAPTURE = "SELECT MAX(captured_at) FROM captures WHERE article_id = ?"
 # The first version with this content: the one a new version with it reverts to.
 _FIRST_WITH_CONTENT = (
     "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
@@ -137,7 +138,7 @@ class SQLStore(SQLTimeline, AlertLog):
         # Here, as in the other methods that save: reading never needs these records.
         from .save_records import _Latest
 
-        row = self._ahead(_LATEST, (article_id,))
+        row = self._ahead(LATEST, (article_id,))
         if row is None:
             return None
         return _Latest(int(row[0]), bytes(row[1]), int(row[2]), bytes(row[3]), int(row[4]))
@@ -153,7 +154,7 @@ class SQLStore(SQLTimeline, AlertLog):
         # What the save asks before it writes, asked at once where that saves round trips.
         ahead = [
             (_EXISTING, (article_id, at, chash)),
-            (_LATEST, (article_id,)),
+            (LATEST, (article_id,)),
             (BLOB_DEPTH, by_key(bytes.fromhex(record.text_hash))),
             (_FIRST_WITH_CONTENT, (article_id, chash)),
         ]
@@ -439,37 +440,47 @@ class SQLStore(SQLTimeline, AlertLog):
         return self._locked_batch(list(records), work)
 
     def _ingest_all(self, batch: list[CaptureRecord]) -> list[Ingested]:
-        from ..records import Ingested
         from .save_records import _Tip
 
         done: list[Ingested] = []
         # By article, not by URL: a batch may name one article by several of its URLs.
         articles: dict[str, tuple[int, str]] = {}
         tips: dict[int, _Tip] = {}
+        filed: list[tuple[int, str]] = []
         for record in batch:
             if record.url not in articles or record.aliases:
                 article_id, url, created = self._ensure_article(record)
                 articles[record.url] = article_id, url
                 if created:  # nothing of it stored yet: no need to ask
                     tips[article_id] = _Tip.empty(article_id, url)
-            article_id, url = articles[record.url]
-            tip = tips.get(article_id)
-            if tip is None:
-                tip = tips[article_id] = self._tip(article_id, url)
-            at = to_micros(record.captured_at)
-            if record.quality is None and at > tip.last_capture_at:
-                done.append(self._append_tip(tip, record, at))
-                continue
-            stored = self._store_one(record)
-            if stored.is_new_capture:  # the article's tip may have moved
-                del tips[article_id]
-            done.append(Ingested(url, stored.is_new_capture, stored.is_new_version))
+            filed.append(articles[record.url])
+        # Where each article stored before the batch ends, asked for all of them at once.
+        asked = {article_id for article_id, _ in filed if article_id not in tips}
+        with self._sending_ahead(q for a in sorted(asked) for q in _tip_queries(a)):
+            for record, (article_id, url) in zip(batch, filed, strict=True):
+                done.append(self._ingest_one(record, article_id, url, tips))
         return done
+
+    def _ingest_one(
+        self, record: CaptureRecord, article_id: int, url: str, tips: dict[int, _Tip]
+    ) -> Ingested:
+        from ..records import Ingested
+
+        tip = tips.get(article_id)
+        if tip is None:
+            tip = tips[article_id] = self._tip(article_id, url)
+        at = to_micros(record.captured_at)
+        if record.quality is None and at > tip.last_capture_at:
+            return self._append_tip(tip, record, at)
+        stored = self._store_one(record)
+        if stored.is_new_capture:  # the article's tip may have moved
+            del tips[article_id]
+        return Ingested(url, stored.is_new_capture, stored.is_new_version)
 
     def _tip(self, article_id: int, url: str) -> _Tip:
         from .save_records import _BEFORE_ANY_CAPTURE, _Tip
 
-        row = self._one("SELECT MAX(captured_at) FROM captures WHERE article_id = ?", (article_id,))
+        row = self._ahead(LAST_CAPTURE, (article_id,))
         last = _BEFORE_ANY_CAPTURE if row is None or row[0] is None else int(row[0])
         latest = self._latest(article_id)
         return _Tip(article_id, url, last, latest, {} if latest is None else None)
@@ -519,6 +530,11 @@ def _stored_texts(batch: list[CaptureRecord]) -> set[tuple[str, tuple[bytes, byt
     then finds it there, and asks again.
     """
     return {(BLOB_DEPTH, by_key(bytes.fromhex(r.text_hash))) for r in batch}
+
+
+def _tip_queries(article_id: int) -> list[tuple[str, tuple[int]]]:
+    """What ``_tip`` asks of an article stored before the batch."""
+    return [(LAST_CAPTURE, (article_id,)), (LATEST, (article_id,))]
 
 
 def _articles_named(batch: list[CaptureRecord]) -> set[tuple[str, tuple[str]]]:
