@@ -34,6 +34,9 @@ class SQLBlobs(SQLConnection):
     """Reading and writing blobs."""
 
     def _load_frame(self, key: bytes) -> _blobs.Frame:
+        written = self._written_frames.get(key)
+        if written is not None:
+            return written  # written by this transaction: no need to ask for it back
         row = self._one(
             "SELECT p.hash, b.data, b.dictionary_id FROM blobs b"
             " LEFT JOIN blobs p ON p.id = b.base_id"
@@ -167,7 +170,11 @@ class SQLBlobs(SQLConnection):
             return stored
         if len(self._written_blobs) >= _WRITTEN_BLOBS:
             self._written_blobs.clear()
+            self._written_frames.clear()
         self._written_blobs[key] = depth
+        # An analysis stored in the same transaction quotes this text: its frame is read
+        # from here rather than asked of the server again.
+        self._written_frames[key] = (base if is_delta else None, frame, dictionary)
         return depth
 
     def _frame_content(self, frame: TextFrame) -> bytes:

@@ -40,6 +40,10 @@ class SQLConnection:
         # server for: blobs (key to chain depth), the keyframe dictionary, capture ids
         # handed out ahead (see ``_new_capture_id``).
         self._written_blobs: dict[bytes, int] = {}
+        self._written_frames: dict[bytes, _blobs.Frame] = {}
+        self._article_rows: dict[str, tuple[int, str]] = {}
+        # Rules ids by name, as stored (rows never change once committed).
+        self._rules_refs: dict[str, int] = {}
         self._keyframe_dictionary_id: int | None = None
         self._capture_ids: list[int] = []
 
@@ -95,6 +99,7 @@ class SQLConnection:
             self._depth = 0
             self._dictionaries.clear()
             self._rules_names.clear()
+            self._rules_refs.clear()
             self._string_ids.clear()
             self._forget_transaction()
             self._rollback()
@@ -106,6 +111,8 @@ class SQLConnection:
     def _forget_transaction(self) -> None:
         # Another writer may change any of these once the transaction ends.
         self._written_blobs.clear()
+        self._written_frames.clear()
+        self._article_rows.clear()
         self._keyframe_dictionary_id = None
         self._capture_ids.clear()
 
@@ -141,10 +148,18 @@ class SQLConnection:
         return list(self._execute(sql, params).fetchall())
 
     def _article_row(self, url: str) -> tuple[int, str] | None:
+        # Remembered for the transaction: a batch's analyses ask again for each article
+        # its saves found. Only a removal (``replace_articles``) makes a row out of date.
+        known = self._article_rows.get(url) if self._depth else None
+        if known is not None:
+            return known
         row = self._ahead(ARTICLE_BY_URL, (url,))
         if row is None:
             row = self._ahead(ARTICLE_BY_ALIAS, (url,))
-        return None if row is None else (int(row[0]), str(row[1]))
+        if row is None:
+            return None
+        found = self._article_rows[url] = (int(row[0]), str(row[1]))
+        return found
 
     def _require_article(self, url: str) -> tuple[int, str]:
         row = self._article_row(url)

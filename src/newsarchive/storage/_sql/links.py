@@ -29,11 +29,17 @@ class ArticleLinks:
         # One query for the article's versions: the frames stored in one transaction
         # name a few each, and a query per name cost more than the rest.
         if self._head_of is None:
+            # With what the frames take from each head capture: its time, content hash
+            # and text's key (a frame quotes the texts of two of them).
             rows = self._store._all(
-                "SELECT id, capture_id FROM versions WHERE article_id = ?", (self._article_id,)
+                "SELECT v.id, v.capture_id, c.captured_at, c.content_hash, t.hash"
+                " FROM versions v JOIN captures c ON c.id = v.capture_id"
+                " JOIN blobs t ON t.id = c.text_id WHERE v.article_id = ?",
+                (self._article_id,),
             )
             self._head_of = {str(r[0]): int(r[1]) for r in rows}
             self._heads.update((c, v) for v, c in self._head_of.items())
+            self._captures.update((int(r[1]), (int(r[2]), bytes(r[3]), bytes(r[4]))) for r in rows)
         return self._head_of
 
     def _capture(self, capture_id: int) -> tuple[int, bytes, bytes]:
@@ -88,7 +94,7 @@ class ArticleLinks:
         return name
 
     def rules_ref(self, name: str) -> int:
-        ref = self._refs.get(name)
+        ref = self._refs.get(name) or self._store._rules_refs.get(name)
         if ref is None:
             row = self._store._one(
                 "INSERT INTO analysis_rules (name) VALUES (?) ON CONFLICT (name) DO NOTHING"
@@ -97,5 +103,5 @@ class ArticleLinks:
             )
             if row is None:
                 row = self._store._one("SELECT id FROM analysis_rules WHERE name = ?", (name,))
-            ref = self._refs[name] = int(row[0])
+            ref = self._refs[name] = self._store._rules_refs[name] = int(row[0])
         return ref

@@ -105,6 +105,7 @@ class SQLStore(SQLTimeline, AlertLog):
                     ("articles", "id"),
                 ):
                     self._execute(f"DELETE FROM {table} WHERE {column} = ?", (found[0],))
+            self._article_rows.clear()  # the removed articles' rows go
             results = self._save_all(batch)
             if on_saved is not None:
                 _notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
