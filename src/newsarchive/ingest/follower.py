@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from ..models import Version
-from ..storage import CaptureRecord
+from ..storage import CaptureRecord, version_id
 from ..storage.framer import TextFramer
 from ..times import from_micros, to_micros
 from ..urls import canonical_url as make_canonical
@@ -149,7 +149,7 @@ class ArticleFollower:
         first = article.firsts.setdefault(record.content_hash, number)
         when = from_micros(at)
         version = Version(
-            id=_version_id(record.url, at, record.content_hash),
+            id=version_id(record.url, at, bytes.fromhex(record.content_hash)),
             url=record.url,
             number=number,
             text=record.text,
@@ -194,9 +194,3 @@ class ArticleFollower:
                 del self._articles[next(iter(self._articles))]
         self._articles[url] = article  # the most recently seen now
         return article
-
-
-def _version_id(url: str, at: int, content_hash: str) -> str:
-    from ..storage import version_id
-
-    return version_id(url, at, bytes.fromhex(content_hash))
