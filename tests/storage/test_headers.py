@@ -212,3 +212,16 @@ def test_headers_read_back_after_a_merge_stores_the_captures_anew(tmp_path: Path
     with Archive.open(tmp_path / "a") as archive:
         read = [c.http_headers for c in archive.captures(URL)]
     assert read == [UNLIKE, _fetch(1), _fetch(2), _fetch(3)]
+
+
+def test_a_re_checks_new_ids_and_times_cost_little_more_than_their_bytes() -> None:
+    """The same headers with new times and request ids: a token delta (format 3). Of its
+    45 bytes, the 36-digit hex id takes 18 and the timer's token 13; the date costs two
+    bytes (the shift every time moved by), the age four and the last-modified time, which
+    stayed where it was, three."""
+    base = _headers.compress(_fetch(0))
+    assert base is not None
+    stored = _headers.compress_delta(_fetch(5), 1, _headers.raw(base), len(base))
+    assert stored is not None and stored[:1] == b"\x03" and _headers.base_of(stored) == 1
+    assert _headers.decompress(stored, _headers.raw(base)) == _fetch(5)
+    assert len(stored) == 45

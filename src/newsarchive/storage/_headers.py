@@ -11,7 +11,11 @@ A page checked every few minutes answers with the same headers but for dates, ag
 request ids, so most captures store theirs as a delta (format 2): a frame compressed
 against that dictionary followed by the headers of an earlier capture of the article,
 which the frame names by row id. That base is always a standalone (format 1) frame, so
-reading any capture's headers decodes at most two frames.
+reading any capture's headers decodes at most two frames. A delta whose headers split
+into the same tokens as its base's (the same headers, new ids and times) is stored as a
+token delta instead when that is smaller (format 3, see ``_tokendelta``): about 90 bytes
+where zstd takes 150, as it stores a 40-digit hex id in 20 bytes and a date that moved
+with the others in none.
 """
 
 from __future__ import annotations
@@ -21,10 +25,14 @@ from collections.abc import Sequence
 
 import zstandard
 
+from . import _tokendelta
+
 Headers = tuple[tuple[str, str], ...]
 
 FORMAT_V1 = b"\x01"
 _FORMAT_DELTA = b"\x02"
+_FORMAT_TOKENS = b"\x03"
+_DELTAS = (_FORMAT_DELTA, _FORMAT_TOKENS)
 _LEVEL = 9
 # A delta larger than this share of its base's frame is stored standalone instead, and
 # becomes the base of the captures after it.
@@ -176,13 +184,18 @@ def compress_delta(
     compressor = zstandard.ZstdCompressor(
         compression_params=_DELTA_PARAMS, dict_data=_delta_dictionary(base)
     )
-    frame = _FORMAT_DELTA + _varint(base_id) + compressor.compress(data)
+    packed = compressor.compress(data)
+    tokens = _tokendelta.encode(data, base)
+    if tokens is not None and len(tokens) < len(packed):
+        frame = _FORMAT_TOKENS + _varint(base_id) + tokens
+    else:
+        frame = _FORMAT_DELTA + _varint(base_id) + packed
     return frame if len(frame) <= DELTA_MAX_RATIO * base_size else None
 
 
 def base_of(stored: bytes) -> int | None:
     """The capture a delta frame's headers are stored against; None for a standalone one."""
-    if stored[:1] != _FORMAT_DELTA:
+    if stored[:1] not in _DELTAS:
         return None
     return _read_varint(stored, 1)[0]
 
@@ -202,11 +215,13 @@ def decompress(stored: bytes, base: bytes | None = None) -> Headers:
 
     ValueError if they are damaged.
     """
-    if stored[:1] != _FORMAT_DELTA:
+    if stored[:1] not in _DELTAS:
         return parse(raw(stored))
     if base is None:
         raise ValueError("a headers delta read without its base")
     _, start = _read_varint(stored, 1)
+    if stored[:1] == _FORMAT_TOKENS:
+        return parse(_tokendelta.decode(stored[start:], base))
     try:
         decompressor = zstandard.ZstdDecompressor(
             dict_data=_delta_dictionary(base), format=zstandard.FORMAT_ZSTD1_MAGICLESS

@@ -1,0 +1,305 @@
+"""Deltas of a re-fetched page or header set that differs from its base in a few tokens.
+
+A page re-checked every few minutes comes back as it was but for a nonce, ad creatives,
+request ids and the times it was rendered at. zstd codes such a delta in about twice the
+bytes those changes carry: each change costs it a match and a literal run, hex ids go
+as text (half their bytes wasted), and every time is new text. This coding splits both
+texts into the same tokens (words, runs of other bytes, hex runs, HTTP and ISO 8601
+times) and stores only the tokens that changed, by position:
+
+- hex runs as the bytes they spell (a 40-digit id takes 20 bytes);
+- times as seconds from what they would be had every time moved by one shift, stored
+  once (a page rendered 15 minutes after its base has all its times 900 s later);
+- anything else as its bytes.
+
+So a re-check costs the entropy of its ids plus a byte or two per changed token. It
+applies only where both texts split into as many tokens (a page whose structure
+changed is left to zstd), and :func:`encode` checks that the delta decodes to the text.
+
+A delta is: a zigzag varint time shift in seconds, then per changed token a varint of
+(tokens unchanged before it << 2 | kind) and the kind's payload.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from datetime import UTC, datetime, timedelta
+
+# The kinds of a changed token's payload.
+_SAME_HEX = 0  # hex of the base token's length and case: the bytes it spells
+_TIME = 1  # a time of the base token's format: zigzag varint seconds from the shifted base
+_HEX = 2  # hex of another length or case: varint (length << 1 | upper), the bytes
+_LITERAL = 3  # varint length, the bytes
+
+_DAYS = (b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun")
+_MONTHS = (
+    b"Jan",
+    b"Feb",
+    b"Mar",
+    b"Apr",
+    b"May",
+    b"Jun",
+    b"Jul",
+    b"Aug",
+    b"Sep",
+    b"Oct",
+    b"Nov",
+    b"Dec",
+)
+_MONTH_NUMBER = {name: number for number, name in enumerate(_MONTHS, 1)}
+# Hex runs shorter than 8 are mostly words and small numbers, which gain nothing.
+_TIMES = (
+    rb"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d [A-Z][a-z][a-z] \d{4} \d\d:\d\d:\d\d GMT"
+    rb"|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|\+00:00)?"
+)
+_HEXES = rb"[0-9a-f]{8,}|[0-9A-F]{8,}"
+_TOKEN = re.compile(_TIMES + b"|" + _HEXES + rb"|[A-Za-z0-9_]+|[^A-Za-z0-9_]+")
+_TIME_TOKEN = re.compile(_TIMES)
+_TIME_LENGTHS = {19, 20, 25, 29}
+_LINE = re.compile(rb"[^>\n]*[>\n]|[^>\n]+")
+_HEX_RUN = re.compile(_HEXES)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _time_of(token: bytes, kind: str | None) -> int | None:
+    """The seconds a time token spells, if formatting them gives the token back."""
+    try:
+        if kind == "http":
+            month = _MONTH_NUMBER.get(token[8:11])
+            if month is None:
+                return None
+            at = datetime(
+                int(token[12:16]),
+                month,
+                int(token[5:7]),
+                int(token[17:19]),
+                int(token[20:22]),
+                int(token[23:25]),
+                tzinfo=UTC,
+            )
+        else:
+            at = datetime(
+                int(token[0:4]),
+                int(token[5:7]),
+                int(token[8:10]),
+                int(token[11:13]),
+                int(token[14:16]),
+                int(token[17:19]),
+                tzinfo=UTC,
+            )
+    except ValueError:
+        return None
+    seconds = (at - _EPOCH) // timedelta(seconds=1)
+    form = b"http" if kind == "http" else token[19:]
+    return seconds if _format_time(seconds, form) == token else None
+
+
+def _format_time(seconds: int, form: bytes) -> bytes | None:
+    """A time token for these seconds in ``form`` (b"http", or an ISO time's suffix);
+    None if no four-digit year holds them."""
+    try:
+        at = _EPOCH + timedelta(seconds=seconds)
+    except OverflowError:
+        return None
+    if form == b"http":
+        day, month = _DAYS[at.weekday()], _MONTHS[at.month - 1]
+        clock = (at.year, at.hour, at.minute, at.second)
+        return b"%s, %02d %s " % (day, at.day, month) + b"%04d %02d:%02d:%02d GMT" % clock
+    date = (at.year, at.month, at.day, at.hour, at.minute, at.second)
+    return b"%04d-%02d-%02dT%02d:%02d:%02d" % date + form
+
+
+class _Split:
+    """A text as lines (cut after each ``>`` and line break), their tokens, and its times.
+
+    Tokens never cross a line's end, so a line that did not change has the tokens it
+    had: an encoder splits only the lines that changed.
+    """
+
+    __slots__ = ("lines", "starts", "times", "tokens")
+
+    def __init__(self, data: bytes) -> None:
+        self.lines: list[bytes] = _LINE.findall(data)
+        self.tokens: list[bytes] = []
+        # Where each line's tokens start, and where the last one's end.
+        self.starts: list[int] = []
+        for line in self.lines:
+            self.starts.append(len(self.tokens))
+            self.tokens += _TOKEN.findall(line)
+        self.starts.append(len(self.tokens))
+        # By position: a time's format (b"http", or an ISO time's suffix) and seconds.
+        self.times: dict[int, tuple[bytes, int]] = {}
+        for i, token in enumerate(self.tokens):
+            if len(token) in _TIME_LENGTHS:
+                value = _time_value(token)
+                if value is not None:
+                    self.times[i] = value
+
+    def shifted(self, position: int, shift: int) -> bytes | None:
+        """The time token at ``position`` moved by ``shift`` seconds (None: out of range)."""
+        form, seconds = self.times[position]
+        return _format_time(seconds + shift, form)
+
+
+def _time_value(token: bytes) -> tuple[bytes, int] | None:
+    """A time token's format and seconds; None for any other token."""
+    if _TIME_TOKEN.fullmatch(token) is None:
+        return None
+    kind = "http" if token[:1].isalpha() else "iso"
+    seconds = _time_of(token, kind)
+    if seconds is None:
+        return None
+    return (b"http" if kind == "http" else token[19:]), seconds
+
+
+# The splits of recent bases: re-checks of a page are deltas against one base.
+_recent: OrderedDict[bytes, _Split] = OrderedDict()
+_RECENT = 8
+
+
+def _split(data: bytes) -> _Split:
+    found = _recent.get(data)
+    if found is None:
+        found = _recent[data] = _Split(data)
+        if len(_recent) > _RECENT:
+            _recent.popitem(last=False)
+    else:
+        _recent.move_to_end(data)
+    return found
+
+
+def _hex_case(token: bytes) -> bool | None:
+    """Whether a hex run has upper-case digits; None for a token that is no hex run."""
+    if _HEX_RUN.fullmatch(token) is None:
+        return None
+    return any(65 <= b <= 70 for b in token)
+
+
+def encode(data: bytes, base: bytes) -> bytes | None:
+    """``data`` as a delta against ``base``; None where they do not split alike."""
+    old = _split(base)
+    lines = _LINE.findall(data)
+    if len(lines) != len(old.lines):
+        return None
+    # The tokens that differ from the base's, by position.
+    changed: dict[int, bytes] = {}
+    for n, line in enumerate(lines):
+        if line == old.lines[n]:
+            continue
+        tokens = _TOKEN.findall(line)
+        start = old.starts[n]
+        if len(tokens) != old.starts[n + 1] - start:
+            return None
+        for k, token in enumerate(tokens, start):
+            if token != old.tokens[k]:
+                changed[k] = token
+    shift = 0
+    for i in sorted(old.times):
+        value = _time_value(changed.get(i, old.tokens[i]))
+        if value is not None and value[0] == old.times[i][0]:
+            shift = value[1] - old.times[i][1]
+            break
+    out = bytearray(_zigzag(shift))
+    last = -1
+    for i in sorted(changed.keys() | old.times.keys()):
+        token = changed.get(i, old.tokens[i])
+        if i in old.times and token == old.shifted(i, shift):
+            continue
+        kind, payload = _payload(i, token, old, shift)
+        out += _varint((i - last - 1) << 2 | kind) + payload
+        last = i
+    delta = bytes(out)
+    return delta if decode(delta, base) == data else None
+
+
+def _payload(i: int, token: bytes, old: _Split, shift: int) -> tuple[int, bytes]:
+    """How the changed token at ``i`` is stored: its kind and the bytes after it."""
+    upper = _hex_case(token)
+    if upper is not None:
+        packed = _pack_hex(token)
+        if len(old.tokens[i]) == len(token) and _hex_case(old.tokens[i]) == upper:
+            return _SAME_HEX, packed
+        return _HEX, _varint(len(token) << 1 | upper) + packed
+    time, before = _time_value(token), old.times.get(i)
+    if time is not None and before is not None and time[0] == before[0]:
+        return _TIME, _zigzag(time[1] - before[1] - shift)
+    return _LITERAL, _varint(len(token)) + token
+
+
+def decode(delta: bytes, base: bytes) -> bytes:
+    """The text ``delta`` makes of ``base``; ValueError if the delta is damaged."""
+    old = _split(base)
+    out: list[bytes | None] = list(old.tokens)
+    shift, pos = _read_varint(delta, 0)
+    shift = _unzigzag(shift)
+    for i in old.times:
+        out[i] = old.shifted(i, shift)
+    i = -1
+    while pos < len(delta):
+        code, pos = _read_varint(delta, pos)
+        i += (code >> 2) + 1
+        if i >= len(out):
+            raise ValueError("damaged token delta (past the base's end)")
+        kind = code & 3
+        if kind == _SAME_HEX:
+            before = old.tokens[i]
+            upper = _hex_case(before)
+            if upper is None:
+                raise ValueError("damaged token delta (no hex run in the base)")
+            length = len(before)
+        elif kind == _HEX:
+            code, pos = _read_varint(delta, pos)
+            length, upper = code >> 1, bool(code & 1)
+        elif kind == _TIME:
+            if i not in old.times:
+                raise ValueError("damaged token delta (no time in the base)")
+            offset, pos = _read_varint(delta, pos)
+            form, seconds = old.times[i]
+            out[i] = _format_time(seconds + shift + _unzigzag(offset), form)
+            continue
+        else:
+            length, pos = _read_varint(delta, pos)
+            out[i], pos = delta[pos : pos + length], pos + length
+            continue
+        size = (length + 1) // 2
+        digits = delta[pos : pos + size].hex()[length % 2 :]
+        pos += size
+        out[i] = (digits.upper() if upper else digits).encode()
+    if pos != len(delta) or any(token is None for token in out):
+        raise ValueError("damaged token delta")
+    return b"".join(out)  # type: ignore[arg-type]
+
+
+def _pack_hex(token: bytes) -> bytes:
+    digits = token.decode("ascii")
+    return bytes.fromhex("0" + digits if len(digits) % 2 else digits)
+
+
+def _zigzag(number: int) -> bytes:
+    return _varint(number * 2 if number >= 0 else -number * 2 - 1)
+
+
+def _unzigzag(number: int) -> int:
+    return number >> 1 if not number & 1 else -(number >> 1) - 1
+
+
+def _varint(number: int) -> bytes:
+    out = bytearray()
+    while number >= 0x80:
+        out.append(number & 0x7F | 0x80)
+        number >>= 7
+    out.append(number)
+    return bytes(out)
+
+
+def _read_varint(data: bytes, start: int) -> tuple[int, int]:
+    """The varint at ``start`` and the offset after it; ValueError if it is cut short."""
+    number = shift = 0
+    for offset in range(start, min(len(data), start + 10)):
+        byte = data[offset]
+        number |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return number, offset + 1
+    raise ValueError("damaged token delta (cut short)")
