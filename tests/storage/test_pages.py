@@ -3,10 +3,13 @@ back exactly; an unchanged page stores nothing new."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from pathlib import Path
 
-from newsarchive import Archive
+import pytest
+
+from newsarchive import Archive, NotFoundError, StorageError
 from newsarchive.storage import _blobs
 
 URL = "https://news.example.com/2017/06/06/sessions"
@@ -31,20 +34,83 @@ def test_pages_read_back_exactly_past_a_text_chains_length(archive: Archive) -> 
         assert archive.raw_html(capture) == _page(fetch)
 
 
-def test_a_page_is_a_small_delta_and_an_unchanged_one_costs_no_blob(tmp_path: Path) -> None:
+def _grown(fetch: int) -> str:
+    """A page whose structure changes on every fetch: one more rule each time."""
+    return _page(fetch).replace("<footer>", "<hr>" * fetch + "<footer>")
+
+
+def test_a_changed_structure_is_a_small_blob_delta_and_an_unchanged_page_no_blob(
+    tmp_path: Path,
+) -> None:
     fetches = _blobs.PAGE_KEYFRAME_INTERVAL + 2
     with Archive.open(tmp_path / "a") as archive:
         for fetch in range(fetches):
-            archive.save(URL, text=TEXT, html=_page(fetch))
-        archive.save(URL, text=TEXT, html=_page(fetches - 1))
-        assert len(archive.captures(URL)) == fetches + 1
+            archive.save(URL, text=TEXT, html=_grown(fetch))
+        archive.save(URL, text=TEXT, html=_grown(fetches - 1))
+        captures = archive.captures(URL)
+        assert [archive.raw_html(c) for c in captures] == [
+            *map(_grown, range(fetches)),
+            _grown(fetches - 1),
+        ]
     with sqlite3.connect(tmp_path / "a" / "newsarchive.db") as conn:
         rows = conn.execute(
             "SELECT depth, LENGTH(data) FROM blobs WHERE size > ? ORDER BY id", (len(TEXT),)
         ).fetchall()
+        kept = conn.execute("SELECT count(*) FROM captures WHERE html_delta IS NOT NULL")
+        assert kept.fetchone() == (0,)
     assert len(rows) == fetches
     assert [depth for depth, _ in rows] == [
         n % _blobs.PAGE_KEYFRAME_INTERVAL for n in range(fetches)
     ]
     keyframe = rows[0][1]
     assert all(size * 10 < keyframe for depth, size in rows if depth)
+
+
+def test_a_re_checked_page_is_kept_in_its_row_as_the_tokens_that_changed(
+    tmp_path: Path,
+) -> None:
+    """Only new nonces and footers: each page a delta of a few bytes in its capture's row,
+    against the latest page blob, until a page with another structure becomes one."""
+    with Archive.open(tmp_path / "a") as archive:
+        for fetch in range(5):
+            archive.save(URL, text=TEXT, html=_page(fetch))
+        archive.save(URL, text=TEXT, html=_grown(9))
+        for fetch in range(10, 12):
+            archive.save(URL, text=TEXT, html=_grown(fetch).replace("<hr>" * fetch, "<hr>" * 9))
+        pages = [archive.raw_html(c) for c in archive.captures(URL)]
+        hashes = [c.html_hash for c in archive.captures(URL)]
+    assert pages[:6] == [*map(_page, range(5)), _grown(9)]
+    assert pages[6:] == [_grown(f).replace("<hr>" * f, "<hr>" * 9) for f in (10, 11)]
+    assert hashes == [hashlib.sha256(p.encode()).hexdigest() for p in pages]
+    with sqlite3.connect(tmp_path / "a" / "newsarchive.db") as conn:
+        rows = conn.execute("SELECT html_id, LENGTH(html_delta) FROM captures ORDER BY id")
+        kept = rows.fetchall()
+        blobs = conn.execute("SELECT id FROM blobs WHERE size > ? ORDER BY id", (len(TEXT),))
+        first, second = (r[0] for r in blobs.fetchall())
+    assert [html_id for html_id, _ in kept] == [first] * 5 + [second] * 3
+    assert kept[0][1] is None and kept[5][1] is None
+    # The format byte, the shift, a new nonce and footer number: a few bytes each.
+    assert [size for _, size in kept[1:5] + kept[6:]] == [12] * 4 + [14] * 2
+
+
+def test_a_damaged_page_delta_is_a_storage_error(tmp_path: Path) -> None:
+    with Archive.open(tmp_path / "a") as archive:
+        for fetch in range(2):
+            archive.save(URL, text=TEXT, html=_page(fetch))
+    with sqlite3.connect(tmp_path / "a" / "newsarchive.db") as conn:
+        conn.execute("UPDATE captures SET html_delta = x'01ff' WHERE id = 2")
+    with (
+        Archive.open(tmp_path / "a") as archive,
+        pytest.raises(StorageError, match="stored page of capture 2 is damaged"),
+    ):
+        archive.captures(URL)
+
+
+def test_a_page_is_read_by_its_capture_on_every_backend(archive: Archive) -> None:
+    for fetch in range(3):
+        archive.save(URL, text=TEXT, html=_page(fetch))
+    archive.save(URL, text=TEXT)
+    captures = archive.captures(URL)
+    assert [archive.store.page(c.id).decode() for c in captures[:3]] == [_page(f) for f in range(3)]
+    with pytest.raises(NotFoundError, match="kept no page"):
+        archive.store.page(captures[3].id)

@@ -144,6 +144,8 @@ def test_schema_snapshot(location: str) -> None:
             "fetched_url_id bigint",
             "metadata_id bigint",
             "source_id bigint",
+            "same_content_as bigint",
+            "html_delta bytea",
         ],
         "versions": [
             "article_id bigint",

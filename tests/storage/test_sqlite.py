@@ -79,6 +79,8 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             "http_headers_zstd",
             "quality",
             "metadata_id",
+            "same_content_as",
+            "html_delta",
         ],
         "versions": [
             "article_id",

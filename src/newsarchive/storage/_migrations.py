@@ -46,6 +46,11 @@ _SOURCES_AS_STRINGS = (
     " WHERE NOT EXISTS (SELECT 1 FROM strings s WHERE s.value = c.source) ORDER BY source"
 )
 _SOURCE_ID = "(SELECT MIN(s.id) FROM strings s WHERE s.value = captures.source)"
+# Schema 13's columns, alike on both backends.
+_RE_CHECKS = (
+    "ALTER TABLE captures ADD COLUMN same_content_as {id_type};"
+    "ALTER TABLE captures ADD COLUMN html_delta {binary}"
+)
 # A version's last capture time, kept only where it differs from its first.
 _ONCE = "NULLIF(last_captured_at, first_captured_at)"
 
@@ -260,6 +265,12 @@ SQLITE: list[list[str]] = [
         "ALTER TABLE versions_v12 RENAME TO versions",
         "CREATE INDEX versions_by_change ON versions (first_captured_at)",
     ],
+    [
+        # A re-check costs what changed (see rows.py and _pages.py): a capture with its
+        # version's content names a capture holding the hash (its own is left empty),
+        # and a page may be kept in the row as a delta against the page blob it names.
+        *_RE_CHECKS.format(id_type="INTEGER", binary="BLOB").split(";"),
+    ],
 ]
 # URLs sort byte-wise ("C"), as SQLite sorts them, so both backends list articles alike.
 POSTGRES: list[list[str]] = [
@@ -414,6 +425,10 @@ POSTGRES: list[list[str]] = [
         "ALTER TABLE versions ALTER COLUMN last_captured_at DROP NOT NULL",
         f"UPDATE versions SET last_captured_at = {_ONCE}",
         "ALTER TABLE versions DROP COLUMN analysis",
+    ],
+    [
+        # A re-check costs what changed (see SQLite's step).
+        *_RE_CHECKS.format(id_type="BIGINT", binary="BYTEA").split(";"),
     ],
 ]
 

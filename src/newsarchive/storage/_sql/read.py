@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ...errors import NotFoundError, StorageError
 from ...models import Capture, Version
 from ...times import from_micros, to_micros
 from .. import _analysis
@@ -171,7 +172,7 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
             version=number,
             content_hash=bytes(row[3]).hex(),
             text_hash=bytes(row[4]).hex(),
-            html_hash=None if row[5] is None else bytes(row[5]).hex(),
+            html_hash=self._page_hash(int(row[0]), row[5], row[16]),
             fetched_url=row[6],
             http_status=row[7],
             http_headers=self._stored_headers(int(row[0]), row[15], row[8]),
@@ -182,6 +183,51 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
             published_at=_time(row[13]),
             modified_at=_time(row[14]),
         )
+
+    def _page_hash(self, capture_id: int, blob_key: Any, delta: Any) -> str | None:
+        """The sha256 of a capture's page: its blob's, or that of the page its row keeps."""
+        if blob_key is None:
+            return None
+        if delta is None:
+            return bytes(blob_key).hex()
+        import hashlib  # here: it loads OpenSSL, which reading most archives never needs
+
+        return hashlib.sha256(
+            self._kept_page(capture_id, bytes(blob_key), bytes(delta))
+        ).hexdigest()
+
+    def _kept_page(self, capture_id: int, blob_key: bytes, delta: bytes | None) -> bytes:
+        """A capture's page: blob ``blob_key``, or the page its row keeps against it."""
+        if delta is None:
+            return self._blob_bytes(blob_key)
+        # Cached under the delta itself: a capture's id may pass to another after a
+        # rollback, and no blob's sha256 starts like this key.
+        key = b"page:" + blob_key + delta
+        found = self._cache.get(key)
+        if found is None:
+            from .. import _pages  # here: only archives of re-checked pages need it
+
+            try:
+                found = _pages.decode(delta, self._blob_bytes(blob_key))
+            except ValueError as error:
+                raise StorageError(
+                    f"the stored page of capture {capture_id} is damaged ({error})"
+                ) from error
+            self._cache.put(key, found)
+        return found
+
+    def page(self, capture_id: int) -> bytes:
+        with self._read():
+            row = self._one(
+                "SELECT (SELECT h.hash FROM blobs h WHERE h.id = c.html_id), c.html_delta"
+                " FROM captures c WHERE c.id = ?",
+                (capture_id,),
+            )
+            if row is None or row[0] is None:
+                raise NotFoundError(f"capture {capture_id} kept no page")
+            return self._kept_page(
+                capture_id, bytes(row[0]), None if row[1] is None else bytes(row[1])
+            )
 
     def _capture_by_id(self, url: str, article_id: int, capture_id: int) -> Capture:
         return self._captures(url, article_id, "AND c.id = ?", (capture_id,))[0]
