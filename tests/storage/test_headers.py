@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from conftest import at
 from newsarchive import Archive, StorageError
 from newsarchive.identity import merge_articles
 from newsarchive.storage import _headers, _migrations
+from newsarchive.times import to_micros
 
 URL = "https://news.example.com/2017/06/06/sessions"
 
@@ -216,12 +218,13 @@ def test_headers_read_back_after_a_merge_stores_the_captures_anew(tmp_path: Path
 
 def test_a_re_checks_new_ids_and_times_cost_little_more_than_their_bytes() -> None:
     """The same headers with new times and request ids: a token delta (format 3). Of its
-    45 bytes, the 36-digit hex id takes 18 and the timer's token 13; the date costs two
-    bytes (the shift every time moved by), the age four and the last-modified time, which
-    stayed where it was, three."""
+    42 bytes, the 36-digit hex id takes 18 and the timer's token 13; the date costs a
+    byte (the shift every time moved by, as the capture's time predicts it), the age two
+    and the last-modified time, which stayed where it was, three."""
     base = _headers.compress(_fetch(0))
     assert base is not None
-    stored = _headers.compress_delta(_fetch(5), 1, _headers.raw(base), len(base))
+    fetched = to_micros(datetime(2017, 6, 7, 14, 25, 3, tzinfo=UTC))
+    stored = _headers.compress_delta(_fetch(5), 1, _headers.raw(base), len(base), fetched)
     assert stored is not None and stored[:1] == b"\x03" and _headers.base_of(stored) == 1
-    assert _headers.decompress(stored, _headers.raw(base)) == _fetch(5)
-    assert len(stored) == 45
+    assert _headers.decompress(stored, _headers.raw(base), fetched) == _fetch(5)
+    assert len(stored) == 42

@@ -89,8 +89,8 @@ def test_a_re_checked_page_is_kept_in_its_row_as_the_tokens_that_changed(
         first, second = (r[0] for r in blobs.fetchall())
     assert [html_id for html_id, _ in kept] == [first] * 5 + [second] * 3
     assert kept[0][1] is None and kept[5][1] is None
-    # The format byte, the shift, a new nonce and footer number: a few bytes each.
-    assert [size for _, size in kept[1:5] + kept[6:]] == [12] * 4 + [14] * 2
+    # The format byte, a new nonce (a word, as its bytes) and footer number (a varint).
+    assert [size for _, size in kept[1:5] + kept[6:]] == [10] * 4 + [7] * 2
 
 
 def test_a_damaged_page_delta_is_a_storage_error(tmp_path: Path) -> None:

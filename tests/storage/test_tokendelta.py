@@ -45,6 +45,30 @@ def test_a_re_check_costs_its_new_ids_and_a_few_bytes() -> None:
     assert len(delta) == 2 + (1 + 8) + (2 + 4)
 
 
+def test_the_fetch_time_predicts_the_shift_however_old_the_base() -> None:
+    """Given the fetch's time, a page whose times are its fetch's pays one byte for them,
+    where the shift itself (a day here) takes three; read at another time, they move."""
+    day = b"2017-06-07T18:15:00"
+    later = _later(PAGE, b"3826657cc070d69d", b"9f3c01aa", day, b"Wed, 07 Jun 2017 18:15:00 GMT")
+    fetched = 1496859300  # 2017-06-07T18:15:00Z
+    delta = _tokendelta.encode(later, PAGE, fetched)
+    assert delta == b"\x00"
+    assert _tokendelta.decode(delta, PAGE, fetched) == later
+    assert len(_tokendelta.encode(later, PAGE) or b"") == 3
+    assert _tokendelta.decode(delta, PAGE, fetched + 60).count(b"2017-06-07T18:16:00") == 2
+
+
+def test_numbers_are_stored_as_varints_and_others_as_bytes() -> None:
+    base = b"age: 35; n: 007; big: 1234567890123456789012; w: Hit"
+    new = b"age: 12; n: 008; big: 1234567890123456789013; w: RefreshHit"
+    delta = _tokendelta.encode(new, base)
+    assert delta is not None and _tokendelta.decode(delta, base) == new
+    # 12 a number (a code and a varint); 008, with its leading zero, its bytes after a code
+    # and length; the 22-digit number a hex run the base's length (11 bytes); the word
+    # its bytes.
+    assert len(delta) == 2 + (2 + 3) + (1 + 11) + (2 + 10)
+
+
 def test_times_that_did_not_move_together_are_stored_apart() -> None:
     later = _later(
         PAGE,
@@ -127,7 +151,7 @@ def test_any_bytes_come_back_exactly(a: bytes, b: bytes) -> None:
 
 @pytest.mark.parametrize(
     "delta",
-    [b"\x80", b"\x00\x7f", b"\x00\x00", b"\x00\x03\x20", b"\x00\x01\x00", b"\x00\x00" * 3],
+    [b"\x80", b"\x7f", b"\x00", b"\x03\x80", b"\x01\x00", b"\x03\x07", b"\x00" * 3],
 )
 def test_a_damaged_delta_is_a_value_error(delta: bytes) -> None:
     with pytest.raises(ValueError, match="damaged token delta"):

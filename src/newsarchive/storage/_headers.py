@@ -171,12 +171,17 @@ def _delta_dictionary(base: bytes) -> zstandard.ZstdCompressionDict:
 
 
 def compress_delta(
-    headers: Sequence[Sequence[str]], base_id: int, base: bytes, base_size: int
+    headers: Sequence[Sequence[str]],
+    base_id: int,
+    base: bytes,
+    base_size: int,
+    at: int | None = None,
 ) -> bytes | None:
     """These headers as a delta against capture ``base_id``'s, or None if that does not pay.
 
     ``base`` is what :func:`raw` gives for that capture's frame, ``base_size`` the
-    frame's length.
+    frame's length, ``at`` the capture's time in microseconds (which its dates are
+    stored against: reading the delta needs the same).
     """
     data = serialise(headers)
     if len(data) > _MAX_GROWTH * len(base):
@@ -185,7 +190,7 @@ def compress_delta(
         compression_params=_DELTA_PARAMS, dict_data=_delta_dictionary(base)
     )
     packed = compressor.compress(data)
-    tokens = _tokendelta.encode(data, base)
+    tokens = _tokendelta.encode(data, base, _seconds(at))
     if tokens is not None and len(tokens) < len(packed):
         frame = _FORMAT_TOKENS + _varint(base_id) + tokens
     else:
@@ -210,8 +215,9 @@ def raw(stored: bytes) -> bytes:
         raise ValueError(f"damaged headers frame ({error})") from error
 
 
-def decompress(stored: bytes, base: bytes | None = None) -> Headers:
-    """Headers as stored; ``base`` is :func:`raw` of the base frame a delta names.
+def decompress(stored: bytes, base: bytes | None = None, at: int | None = None) -> Headers:
+    """Headers as stored; ``base`` is :func:`raw` of the base frame a delta names, ``at``
+    the capture's time as given to :func:`compress_delta`.
 
     ValueError if they are damaged.
     """
@@ -221,7 +227,7 @@ def decompress(stored: bytes, base: bytes | None = None) -> Headers:
         raise ValueError("a headers delta read without its base")
     _, start = _read_varint(stored, 1)
     if stored[:1] == _FORMAT_TOKENS:
-        return parse(_tokendelta.decode(stored[start:], base))
+        return parse(_tokendelta.decode(stored[start:], base, _seconds(at)))
     try:
         decompressor = zstandard.ZstdDecompressor(
             dict_data=_delta_dictionary(base), format=zstandard.FORMAT_ZSTD1_MAGICLESS
@@ -233,6 +239,10 @@ def decompress(stored: bytes, base: bytes | None = None) -> Headers:
         return parse(data)
     except zstandard.ZstdError as error:
         raise ValueError(f"damaged headers frame ({error})") from error
+
+
+def _seconds(at: int | None) -> int | None:
+    return None if at is None else at // 1_000_000
 
 
 def _varint(number: int) -> bytes:

@@ -19,14 +19,18 @@ from . import _tokendelta
 PAGE_TOKENS = b"\x01"
 
 
-def encode(page: bytes, base: bytes) -> bytes | None:
-    """``page`` as kept in its row against the page blob ``base``; None if it cannot be."""
-    tokens = _tokendelta.encode(page, base)
+def encode(page: bytes, base: bytes, at: int) -> bytes | None:
+    """``page`` as kept in its row against the page blob ``base``; None if it cannot be.
+
+    ``at`` is the capture's time in microseconds, which its times are stored against.
+    """
+    tokens = _tokendelta.encode(page, base, at // 1_000_000)
     return None if tokens is None else PAGE_TOKENS + tokens
 
 
-def decode(delta: bytes, base: bytes) -> bytes:
-    """The page a row keeps as ``delta`` against ``base``; ValueError if it is damaged."""
+def decode(delta: bytes, base: bytes, at: int) -> bytes:
+    """The page a row keeps as ``delta`` against ``base`` for a capture at ``at``;
+    ValueError if it is damaged."""
     if delta[:1] != PAGE_TOKENS:
         raise ValueError(f"unknown page delta format {delta[:1].hex()}")
-    return _tokendelta.decode(delta[1:], base)
+    return _tokendelta.decode(delta[1:], base, at // 1_000_000)

@@ -7,17 +7,20 @@ as text (half their bytes wasted), and every time is new text. This coding split
 texts into the same tokens (words, runs of other bytes, hex runs, HTTP and ISO 8601
 times) and stores only the tokens that changed, by position:
 
-- hex runs as the bytes they spell (a 40-digit id takes 20 bytes);
+- hex runs as the bytes they spell (a 40-digit id takes 20 bytes), numbers as varints;
 - times as seconds from what they would be had every time moved by one shift, stored
-  once (a page rendered 15 minutes after its base has all its times 900 s later);
+  once (a page rendered 15 minutes after its base has all its times 900 s later), and
+  stored as its distance from the shift that would move the base's first time to the
+  fetch's, which the reader knows: a page whose times are its fetch's pays a byte for it;
 - anything else as its bytes.
 
 So a re-check costs the entropy of its ids plus a byte or two per changed token. It
 applies only where both texts split into as many tokens (a page whose structure
 changed is left to zstd), and :func:`encode` checks that the delta decodes to the text.
 
-A delta is: a zigzag varint time shift in seconds, then per changed token a varint of
-(tokens unchanged before it << 2 | kind) and the kind's payload.
+A delta is: the time shift, a zigzag varint of seconds (left out when the base has no
+times), then per changed token a varint of (tokens unchanged before it << 2 | kind) and
+the kind's payload.
 """
 
 from __future__ import annotations
@@ -29,8 +32,12 @@ from datetime import UTC, datetime, timedelta
 # The kinds of a changed token's payload.
 _SAME_HEX = 0  # hex of the base token's length and case: the bytes it spells
 _TIME = 1  # a time of the base token's format: zigzag varint seconds from the shifted base
-_HEX = 2  # hex of another length or case: varint (length << 1 | upper), the bytes
-_LITERAL = 3  # varint length, the bytes
+_NUMBER = 2  # decimal digits with no leading zero: varint of their value
+_OTHER = 3  # varint (length << 2 | coding), then the bytes, or the hex digits as bytes
+# The codings of an other token.
+_BYTES, _LOWER, _UPPER = 0, 1, 2
+# Longer numbers are stored as their digits' bytes: a varint holds 63 bits.
+_NUMBER_DIGITS = 18
 
 _DAYS = (b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun")
 _MONTHS = (
@@ -176,8 +183,13 @@ def _hex_case(token: bytes) -> bool | None:
     return any(65 <= b <= 70 for b in token)
 
 
-def encode(data: bytes, base: bytes) -> bytes | None:
-    """``data`` as a delta against ``base``; None where they do not split alike."""
+def encode(data: bytes, base: bytes, at: int | None = None) -> bytes | None:
+    """``data`` as a delta against ``base``; None where they do not split alike.
+
+    ``at``, the time (seconds) ``data`` was fetched at, makes the shift cheaper to store:
+    it is stored as its distance from moving the base's first time to ``at``, so a page
+    whose times are its fetch's costs a byte for it however old its base.
+    """
     old = _split(base)
     lines = _LINE.findall(data)
     if len(lines) != len(old.lines):
@@ -194,13 +206,15 @@ def encode(data: bytes, base: bytes) -> bytes | None:
         for k, token in enumerate(tokens, start):
             if token != old.tokens[k]:
                 changed[k] = token
+    out = bytearray()
     shift = 0
-    for i in sorted(old.times):
-        value = _time_value(changed.get(i, old.tokens[i]))
-        if value is not None and value[0] == old.times[i][0]:
-            shift = value[1] - old.times[i][1]
-            break
-    out = bytearray(_zigzag(shift))
+    if old.times:
+        for i in sorted(old.times):
+            value = _time_value(changed.get(i, old.tokens[i]))
+            if value is not None and value[0] == old.times[i][0]:
+                shift = value[1] - old.times[i][1]
+                break
+        out += _zigzag(shift - _expected_shift(old, at))
     last = -1
     for i in sorted(changed.keys() | old.times.keys()):
         token = changed.get(i, old.tokens[i])
@@ -210,7 +224,14 @@ def encode(data: bytes, base: bytes) -> bytes | None:
         out += _varint((i - last - 1) << 2 | kind) + payload
         last = i
     delta = bytes(out)
-    return delta if decode(delta, base) == data else None
+    return delta if decode(delta, base, at) == data else None
+
+
+def _expected_shift(old: _Split, at: int | None) -> int:
+    """The shift that would move the base's first time to ``at`` (0 without ``at``)."""
+    if at is None or not old.times:
+        return 0
+    return at - old.times[min(old.times)][1]
 
 
 def _payload(i: int, token: bytes, old: _Split, shift: int) -> tuple[int, bytes]:
@@ -220,21 +241,26 @@ def _payload(i: int, token: bytes, old: _Split, shift: int) -> tuple[int, bytes]
         packed = _pack_hex(token)
         if len(old.tokens[i]) == len(token) and _hex_case(old.tokens[i]) == upper:
             return _SAME_HEX, packed
-        return _HEX, _varint(len(token) << 1 | upper) + packed
+        return _OTHER, _varint(len(token) << 2 | (_UPPER if upper else _LOWER)) + packed
     time, before = _time_value(token), old.times.get(i)
     if time is not None and before is not None and time[0] == before[0]:
         return _TIME, _zigzag(time[1] - before[1] - shift)
-    return _LITERAL, _varint(len(token)) + token
+    if token.isdigit() and len(token) <= _NUMBER_DIGITS and (token[:1] != b"0" or token == b"0"):
+        return _NUMBER, _varint(int(token))
+    return _OTHER, _varint(len(token) << 2 | _BYTES) + token
 
 
-def decode(delta: bytes, base: bytes) -> bytes:
-    """The text ``delta`` makes of ``base``; ValueError if the delta is damaged."""
+def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
+    """The text ``delta`` makes of ``base`` (``at`` as given to :func:`encode`);
+    ValueError if the delta is damaged."""
     old = _split(base)
     out: list[bytes | None] = list(old.tokens)
-    shift, pos = _read_varint(delta, 0)
-    shift = _unzigzag(shift)
-    for i in old.times:
-        out[i] = old.shifted(i, shift)
+    shift, pos = 0, 0
+    if old.times:
+        stored, pos = _read_varint(delta, 0)
+        shift = _unzigzag(stored) + _expected_shift(old, at)
+        for i in old.times:
+            out[i] = old.shifted(i, shift)
     i = -1
     while pos < len(delta):
         code, pos = _read_varint(delta, pos)
@@ -243,14 +269,10 @@ def decode(delta: bytes, base: bytes) -> bytes:
             raise ValueError("damaged token delta (past the base's end)")
         kind = code & 3
         if kind == _SAME_HEX:
-            before = old.tokens[i]
-            upper = _hex_case(before)
+            upper = _hex_case(old.tokens[i])
             if upper is None:
                 raise ValueError("damaged token delta (no hex run in the base)")
-            length = len(before)
-        elif kind == _HEX:
-            code, pos = _read_varint(delta, pos)
-            length, upper = code >> 1, bool(code & 1)
+            length, mode = len(old.tokens[i]), _UPPER if upper else _LOWER
         elif kind == _TIME:
             if i not in old.times:
                 raise ValueError("damaged token delta (no time in the base)")
@@ -258,14 +280,22 @@ def decode(delta: bytes, base: bytes) -> bytes:
             form, seconds = old.times[i]
             out[i] = _format_time(seconds + shift + _unzigzag(offset), form)
             continue
+        elif kind == _NUMBER:
+            number, pos = _read_varint(delta, pos)
+            out[i] = b"%d" % number
+            continue
         else:
-            length, pos = _read_varint(delta, pos)
+            code, pos = _read_varint(delta, pos)
+            length, mode = code >> 2, code & 3
+        if mode == _BYTES:
             out[i], pos = delta[pos : pos + length], pos + length
             continue
+        if mode not in (_LOWER, _UPPER):
+            raise ValueError("damaged token delta (unknown token coding)")
         size = (length + 1) // 2
         digits = delta[pos : pos + size].hex()[length % 2 :]
         pos += size
-        out[i] = (digits.upper() if upper else digits).encode()
+        out[i] = (digits.upper() if mode == _UPPER else digits).encode()
     if pos != len(delta) or any(token is None for token in out):
         raise ValueError("damaged token delta")
     return b"".join(out)  # type: ignore[arg-type]

@@ -11,9 +11,12 @@ class SQLHeaders(SQLConnection):
     """Headers frames and the base frames deltas name."""
 
     def _stored_headers(
-        self, capture_id: int, frame: bytes | None, legacy_json: str | None
+        self, capture_id: int, frame: bytes | None, legacy_json: str | None, at: int
     ) -> _headers.Headers:
-        """A capture's headers: a frame, or JSON text in rows saved before frames."""
+        """A capture's headers: a frame, or JSON text in rows saved before frames.
+
+        ``at`` is the capture's time, which a delta's dates are stored against.
+        """
         try:
             if frame is None:
                 return _headers.parse(legacy_json) if legacy_json else ()
@@ -22,7 +25,7 @@ class SQLHeaders(SQLConnection):
             if base_id is None:
                 return _headers.decompress(frame)
             base = self._headers_raw(self._headers_base(base_id))
-            return _headers.decompress(frame, base)
+            return _headers.decompress(frame, base, at)
         except ValueError as error:
             raise StorageError(f"the stored headers of capture {capture_id} are damaged") from error
 

@@ -172,10 +172,10 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
             version=number,
             content_hash=bytes(row[3]).hex(),
             text_hash=bytes(row[4]).hex(),
-            html_hash=self._page_hash(int(row[0]), row[5], row[16]),
+            html_hash=self._page_hash(int(row[0]), row[5], row[16], int(row[1])),
             fetched_url=row[6],
             http_status=row[7],
-            http_headers=self._stored_headers(int(row[0]), row[15], row[8]),
+            http_headers=self._stored_headers(int(row[0]), row[15], row[8], int(row[1])),
             quality=row[9],
             metadata=json.loads(row[10]) if row[10] else {},
             title=row[11],
@@ -184,7 +184,7 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
             modified_at=_time(row[14]),
         )
 
-    def _page_hash(self, capture_id: int, blob_key: Any, delta: Any) -> str | None:
+    def _page_hash(self, capture_id: int, blob_key: Any, delta: Any, at: int) -> str | None:
         """The sha256 of a capture's page: its blob's, or that of the page its row keeps."""
         if blob_key is None:
             return None
@@ -192,23 +192,22 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
             return bytes(blob_key).hex()
         import hashlib  # here: it loads OpenSSL, which reading most archives never needs
 
-        return hashlib.sha256(
-            self._kept_page(capture_id, bytes(blob_key), bytes(delta))
-        ).hexdigest()
+        page = self._kept_page(capture_id, bytes(blob_key), bytes(delta), at)
+        return hashlib.sha256(page).hexdigest()
 
-    def _kept_page(self, capture_id: int, blob_key: bytes, delta: bytes | None) -> bytes:
+    def _kept_page(self, capture_id: int, blob_key: bytes, delta: bytes | None, at: int) -> bytes:
         """A capture's page: blob ``blob_key``, or the page its row keeps against it."""
         if delta is None:
             return self._blob_bytes(blob_key)
-        # Cached under the delta itself: a capture's id may pass to another after a
-        # rollback, and no blob's sha256 starts like this key.
-        key = b"page:" + blob_key + delta
+        # Cached under what it is decoded from: a capture's id may pass to another after
+        # a rollback, and no blob's sha256 starts like this key.
+        key = b"page:%d:" % at + blob_key + delta
         found = self._cache.get(key)
         if found is None:
             from .. import _pages  # here: only archives of re-checked pages need it
 
             try:
-                found = _pages.decode(delta, self._blob_bytes(blob_key))
+                found = _pages.decode(delta, self._blob_bytes(blob_key), at)
             except ValueError as error:
                 raise StorageError(
                     f"the stored page of capture {capture_id} is damaged ({error})"
@@ -219,15 +218,14 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
     def page(self, capture_id: int) -> bytes:
         with self._read():
             row = self._one(
-                "SELECT (SELECT h.hash FROM blobs h WHERE h.id = c.html_id), c.html_delta"
-                " FROM captures c WHERE c.id = ?",
+                "SELECT (SELECT h.hash FROM blobs h WHERE h.id = c.html_id), c.html_delta,"
+                " c.captured_at FROM captures c WHERE c.id = ?",
                 (capture_id,),
             )
             if row is None or row[0] is None:
                 raise NotFoundError(f"capture {capture_id} kept no page")
-            return self._kept_page(
-                capture_id, bytes(row[0]), None if row[1] is None else bytes(row[1])
-            )
+            delta = None if row[1] is None else bytes(row[1])
+            return self._kept_page(capture_id, bytes(row[0]), delta, int(row[2]))
 
     def _capture_by_id(self, url: str, article_id: int, capture_id: int) -> Capture:
         return self._captures(url, article_id, "AND c.id = ?", (capture_id,))[0]

@@ -273,7 +273,7 @@ class SQLStore(SQLTimeline, AlertLog):
         )
         html_key, page_blob, page_delta = None, None, None
         if record.html is not None:
-            html_key, page_blob, page_delta = self._put_html(article_id, record.html)
+            html_key, page_blob, page_delta = self._put_html(article_id, record.html, at)
         # A capture with its version's content names a capture that holds the hash.
         same_content_as = None
         if latest is not None and latest.content_hash == chash:
@@ -295,7 +295,7 @@ class SQLStore(SQLTimeline, AlertLog):
                 self._string_id(record.source),
                 self._string_id(record.fetched_url),
                 record.http_status,
-                self._headers_frame(article_id, record.http_headers),
+                self._headers_frame(article_id, record.http_headers, at),
                 record.quality,
                 self._string_id(_json(dict(record.metadata))),
                 same_content_as,
@@ -321,7 +321,9 @@ class SQLStore(SQLTimeline, AlertLog):
             self._string_ids[value] = int(row[0])
         return int(row[0])
 
-    def _put_html(self, article_id: int, html: str | bytes) -> tuple[bytes, bytes, bytes | None]:
+    def _put_html(
+        self, article_id: int, html: str | bytes, at: int
+    ) -> tuple[bytes, bytes, bytes | None]:
         """Store a capture's page: in its row as a token delta against the article's latest
         page blob where that takes fewer bytes than a blob of its own (a zstd delta, with
         its hash, row and index entry), else as a blob, a delta against that one when that
@@ -349,7 +351,7 @@ class SQLStore(SQLTimeline, AlertLog):
         hint = None
         if key != base_key and key not in self._written_blobs and self._blob_depth(key) is None:
             base = self._blob_bytes(base_key)
-            kept = _pages.encode(html, base)
+            kept = _pages.encode(html, base, at)
             if kept is not None:
                 # What the blob would be: the frame ``_put_blob`` would make, given to it.
                 chained = depth + 1 < _blobs.PAGE_KEYFRAME_INTERVAL
@@ -360,7 +362,7 @@ class SQLStore(SQLTimeline, AlertLog):
         self._put_blob(key, html, base_key, depth, hint, page=True)
         return key, key, None
 
-    def _headers_frame(self, article_id: int, headers: _headers.Headers) -> bytes | None:
+    def _headers_frame(self, article_id: int, headers: _headers.Headers, at: int) -> bytes | None:
         """Headers as stored: a delta against the base of the article's latest capture
         when that pays (see ``_headers``), else standalone."""
         if not headers:
@@ -377,7 +379,7 @@ class SQLStore(SQLTimeline, AlertLog):
                 base_id, frame = named, self._headers_base(named)
             if frame[:1] == _headers.FORMAT_V1:
                 delta = _headers.compress_delta(
-                    headers, base_id, self._headers_raw(frame), len(frame)
+                    headers, base_id, self._headers_raw(frame), len(frame), at
                 )
                 if delta is not None:
                     return delta
