@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import zstandard
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -94,9 +95,9 @@ def test_a_captures_headers_read_back_on_every_backend(archive: Archive) -> None
     assert second.http_headers == ()
 
 
-def test_headers_saved_as_json_before_frames_still_read(tmp_path: Path) -> None:
-    """An archive made before frames existed: its migration adds the column, and the
-    headers it holds as JSON read back beside new ones stored as frames."""
+def test_headers_saved_as_json_before_frames_become_frames(tmp_path: Path) -> None:
+    """An archive made before frames existed (schema 2), holding headers as JSON: its
+    migrations store them as frames and drop their column, and they read back alike."""
     db = tmp_path / "old" / "newsarchive.db"
     db.parent.mkdir()
     with sqlite3.connect(db) as conn:
@@ -105,25 +106,33 @@ def test_headers_saved_as_json_before_frames_still_read(tmp_path: Path) -> None:
             for statement in steps:
                 conn.execute(statement)
             conn.execute("INSERT INTO schema_migrations VALUES (?, 0)", (number,))
-    with Archive.open(db.parent) as archive:
-        archive.save(URL, text="First.", http_headers=[("ETag", '"1"')])
-    with sqlite3.connect(db) as conn:
-        # What the code before frames wrote for this capture.
+        # What the code before frames wrote for two captures: one with headers, one with
+        # an empty list of them.
+        text = b"First."
+        digest = hashlib.sha256(text).digest()
         conn.execute(
-            "UPDATE captures SET http_headers = ?, http_headers_zstd = NULL",
-            ('[["ETag", "\\"1\\""], ["Server", "nginx"]]',),
+            "INSERT INTO blobs VALUES (?, NULL, 0, ?, ?)",
+            (digest, len(text), zstandard.ZstdCompressor().compress(text)),
         )
+        conn.execute("INSERT INTO articles VALUES (1, ?, 0)", (URL,))
+        for capture_id, headers in ((1, '[["ETag", "\\"1\\""], ["Server", "nginx"]]'), (2, "[]")):
+            conn.execute(
+                "INSERT INTO captures (id, article_id, captured_at, content_hash, text_hash,"
+                " source, http_headers) VALUES (?, 1, ?, ?, ?, 'manual', ?)",
+                (capture_id, capture_id, bytes(32), digest, headers),
+            )
     with Archive.open(db.parent) as archive:
         archive.save(URL, text="Second.", http_headers=SITE)
-        old, new = archive.captures(URL)
+        old, empty, new = archive.captures(URL)
     assert old.http_headers == (("ETag", '"1"'), ("Server", "nginx"))
+    assert empty.http_headers == ()
     assert new.http_headers == SITE
     with sqlite3.connect(db) as conn:
-        json_text, frame = conn.execute(
-            "SELECT http_headers, http_headers_zstd FROM captures WHERE id = ?", (new.id,)
-        ).fetchone()
-    assert json_text is None
-    assert len(frame) * 3 < len(_headers.serialise(SITE))
+        frames = [f for (f,) in conn.execute("SELECT http_headers_zstd FROM captures ORDER BY id")]
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(captures)")]
+    assert frames[0][:1] == b"\x01" and frames[1] is None
+    assert len(frames[2]) * 3 < len(_headers.serialise(SITE))
+    assert "http_headers" not in columns
 
 
 def test_damaged_headers_are_a_storage_error(tmp_path: Path) -> None:

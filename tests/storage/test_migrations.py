@@ -97,16 +97,17 @@ def _build_at_schema_3(location: str, run: Run, binary: str) -> list[dict[str, A
 
 
 def _take_back_to_schema_12(run: Run) -> None:
-    """Give every capture its own content hash and drop schema 13's columns (no page of
-    these archives is kept in its row)."""
-    assert run("SELECT count(*) FROM captures WHERE html_delta IS NOT NULL", ()) == [(0,)]
+    """Give every capture its own content hash, drop schema 13's column and bring back
+    the JSON headers column it dropped (no page of these archives is kept in its row)."""
+    frames = run("SELECT http_headers_zstd FROM captures", ())
+    assert not [f for (f,) in frames if f is not None and bytes(f)[:1] == b"\x04"]
     run(
         "UPDATE captures SET content_hash = (SELECT f.content_hash FROM captures f"
         " WHERE f.id = captures.same_content_as) WHERE same_content_as IS NOT NULL",
         (),
     )
     run("ALTER TABLE captures DROP COLUMN same_content_as", ())
-    run("ALTER TABLE captures DROP COLUMN html_delta", ())
+    run("ALTER TABLE captures ADD COLUMN http_headers TEXT", ())
     run("DELETE FROM schema_migrations WHERE version > 12", ())
 
 
@@ -389,13 +390,15 @@ def test_sqlite_archive_at_schema_12_is_migrated_in_place(tmp_path: Path) -> Non
     with sqlite3.connect(database) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         rows = conn.execute(
-            "SELECT length(content_hash), same_content_as IS NULL, html_delta IS NULL"
-            " FROM captures ORDER BY id"
+            "SELECT length(content_hash), same_content_as IS NULL,"
+            " substr(http_headers_zstd, 1, 1) = x'04' FROM captures ORDER BY id"
         ).fetchall()
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(captures)")]
     # Rows schema 12 wrote keep their layout; the re-checks name the hash they repeat
-    # and keep their pages in their rows.
-    assert rows[:-2] == [(32, 1, 1)] * (len(rows) - 2)
-    assert rows[-2:] == [(0, 0, 0)] * 2
+    # and keep their pages in their rows, after their headers.
+    assert rows[:-2] == [(32, 1, 0)] * 10 + [(32, 1, None)] * 3
+    assert rows[-2:] == [(0, 0, 1)] * 2
+    assert "http_headers" not in columns
 
 
 @pytest.mark.postgres
@@ -428,7 +431,7 @@ def test_postgres_archive_at_schema_12_is_migrated_in_place() -> None:
             after = _reads(archive)
         assert after[STORY]["captures"][:-2] == before[STORY]["captures"]
         rows = run(
-            "SELECT length(content_hash), same_content_as IS NULL, html_delta IS NULL"
-            " FROM captures ORDER BY id"
+            "SELECT length(content_hash), same_content_as IS NULL,"
+            " substr(http_headers_zstd, 1, 1) = '\\x04'::bytea FROM captures ORDER BY id"
         )
-        assert rows[-2:] == [(0, False, False)] * 2
+        assert rows[-2:] == [(0, False, True)] * 2

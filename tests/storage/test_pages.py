@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsarchive import Archive, NotFoundError, StorageError
-from newsarchive.storage import _blobs
+from newsarchive.storage import _blobs, _pages
 
 URL = "https://news.example.com/2017/06/06/sessions"
 TEXT = "Sessions offered to resign."
@@ -32,6 +32,12 @@ def test_pages_read_back_exactly_past_a_text_chains_length(archive: Archive) -> 
     assert len(captures) == fetches
     for fetch, capture in enumerate(captures):
         assert archive.raw_html(capture) == _page(fetch)
+
+
+def _kept(conn: sqlite3.Connection) -> list[bytes | None]:
+    """The page each capture keeps in its row (after its headers, none here), by id."""
+    rows = conn.execute("SELECT http_headers_zstd FROM captures ORDER BY id")
+    return [None if f is None else _pages.detach(bytes(f))[1] for (f,) in rows]
 
 
 def _grown(fetch: int) -> str:
@@ -56,8 +62,7 @@ def test_a_changed_structure_is_a_small_blob_delta_and_an_unchanged_page_no_blob
         rows = conn.execute(
             "SELECT depth, LENGTH(data) FROM blobs WHERE size > ? ORDER BY id", (len(TEXT),)
         ).fetchall()
-        kept = conn.execute("SELECT count(*) FROM captures WHERE html_delta IS NOT NULL")
-        assert kept.fetchone() == (0,)
+        assert _kept(conn) == [None] * (fetches + 1)
     assert len(rows) == fetches
     assert [depth for depth, _ in rows] == [
         n % _blobs.PAGE_KEYFRAME_INTERVAL for n in range(fetches)
@@ -83,14 +88,14 @@ def test_a_re_checked_page_is_kept_in_its_row_as_the_tokens_that_changed(
     assert pages[6:] == [_grown(f).replace("<hr>" * f, "<hr>" * 9) for f in (10, 11)]
     assert hashes == [hashlib.sha256(p.encode()).hexdigest() for p in pages]
     with sqlite3.connect(tmp_path / "a" / "newsarchive.db") as conn:
-        rows = conn.execute("SELECT html_id, LENGTH(html_delta) FROM captures ORDER BY id")
-        kept = rows.fetchall()
+        html_ids = [r[0] for r in conn.execute("SELECT html_id FROM captures ORDER BY id")]
+        kept = _kept(conn)
         blobs = conn.execute("SELECT id FROM blobs WHERE size > ? ORDER BY id", (len(TEXT),))
         first, second = (r[0] for r in blobs.fetchall())
-    assert [html_id for html_id, _ in kept] == [first] * 5 + [second] * 3
-    assert kept[0][1] is None and kept[5][1] is None
-    # The format byte, a new nonce (a word, as its bytes) and footer number (a varint).
-    assert [size for _, size in kept[1:5] + kept[6:]] == [10] * 4 + [7] * 2
+    assert html_ids == [first] * 5 + [second] * 3
+    assert kept[0] is None and kept[5] is None
+    # A new nonce (a word, as its bytes) and footer number (a varint).
+    assert [len(page or b"") for page in kept[1:5] + kept[6:]] == [9] * 4 + [6] * 2
 
 
 def test_a_damaged_page_delta_is_a_storage_error(tmp_path: Path) -> None:
@@ -98,7 +103,7 @@ def test_a_damaged_page_delta_is_a_storage_error(tmp_path: Path) -> None:
         for fetch in range(2):
             archive.save(URL, text=TEXT, html=_page(fetch))
     with sqlite3.connect(tmp_path / "a" / "newsarchive.db") as conn:
-        conn.execute("UPDATE captures SET html_delta = x'01ff' WHERE id = 2")
+        conn.execute("UPDATE captures SET http_headers_zstd = x'0400ff' WHERE id = 2")
     with (
         Archive.open(tmp_path / "a") as archive,
         pytest.raises(StorageError, match="stored page of capture 2 is damaged"),

@@ -134,7 +134,6 @@ def test_schema_snapshot(location: str) -> None:
             "published_at bigint",
             "modified_at bigint",
             "http_status integer",
-            "http_headers text",
             "quality text",
             "http_headers_zstd bytea",
             "text_id bigint",
@@ -145,7 +144,6 @@ def test_schema_snapshot(location: str) -> None:
             "metadata_id bigint",
             "source_id bigint",
             "same_content_as bigint",
-            "html_delta bytea",
         ],
         "versions": [
             "article_id bigint",

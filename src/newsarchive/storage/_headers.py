@@ -11,7 +11,9 @@ A page checked every few minutes answers with the same headers but for dates, ag
 request ids, so most captures store theirs as a delta (format 2): a frame compressed
 against that dictionary followed by the headers of an earlier capture of the article,
 which the frame names by row id. That base is always a standalone (format 1) frame, so
-reading any capture's headers decodes at most two frames. A delta whose headers split
+reading any capture's headers decodes at most two frames. Format byte 4 is taken: a row
+that keeps its page (see ``_pages``) stores it after its headers frame behind that byte.
+A delta whose headers split
 into the same tokens as its base's (the same headers, new ids and times) is stored as a
 token delta instead when that is smaller (format 3, see ``_tokendelta``): about 90 bytes
 where zstd takes 150, as it stores a 40-digit hex id in 20 bytes and a date that moved

@@ -221,7 +221,7 @@ def encode(data: bytes, base: bytes, at: int | None = None) -> bytes | None:
         if i in old.times and token == old.shifted(i, shift):
             continue
         kind, payload = _payload(i, token, old, shift)
-        out += _varint((i - last - 1) << 2 | kind) + payload
+        out += varint((i - last - 1) << 2 | kind) + payload
         last = i
     delta = bytes(out)
     return delta if decode(delta, base, at) == data else None
@@ -241,13 +241,13 @@ def _payload(i: int, token: bytes, old: _Split, shift: int) -> tuple[int, bytes]
         packed = _pack_hex(token)
         if len(old.tokens[i]) == len(token) and _hex_case(old.tokens[i]) == upper:
             return _SAME_HEX, packed
-        return _OTHER, _varint(len(token) << 2 | (_UPPER if upper else _LOWER)) + packed
+        return _OTHER, varint(len(token) << 2 | (_UPPER if upper else _LOWER)) + packed
     time, before = _time_value(token), old.times.get(i)
     if time is not None and before is not None and time[0] == before[0]:
         return _TIME, _zigzag(time[1] - before[1] - shift)
     if token.isdigit() and len(token) <= _NUMBER_DIGITS and (token[:1] != b"0" or token == b"0"):
-        return _NUMBER, _varint(int(token))
-    return _OTHER, _varint(len(token) << 2 | _BYTES) + token
+        return _NUMBER, varint(int(token))
+    return _OTHER, varint(len(token) << 2 | _BYTES) + token
 
 
 def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
@@ -257,13 +257,13 @@ def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
     out: list[bytes | None] = list(old.tokens)
     shift, pos = 0, 0
     if old.times:
-        stored, pos = _read_varint(delta, 0)
+        stored, pos = read_varint(delta, 0)
         shift = _unzigzag(stored) + _expected_shift(old, at)
         for i in old.times:
             out[i] = old.shifted(i, shift)
     i = -1
     while pos < len(delta):
-        code, pos = _read_varint(delta, pos)
+        code, pos = read_varint(delta, pos)
         i += (code >> 2) + 1
         if i >= len(out):
             raise ValueError("damaged token delta (past the base's end)")
@@ -276,16 +276,16 @@ def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
         elif kind == _TIME:
             if i not in old.times:
                 raise ValueError("damaged token delta (no time in the base)")
-            offset, pos = _read_varint(delta, pos)
+            offset, pos = read_varint(delta, pos)
             form, seconds = old.times[i]
             out[i] = _format_time(seconds + shift + _unzigzag(offset), form)
             continue
         elif kind == _NUMBER:
-            number, pos = _read_varint(delta, pos)
+            number, pos = read_varint(delta, pos)
             out[i] = b"%d" % number
             continue
         else:
-            code, pos = _read_varint(delta, pos)
+            code, pos = read_varint(delta, pos)
             length, mode = code >> 2, code & 3
         if mode == _BYTES:
             out[i], pos = delta[pos : pos + length], pos + length
@@ -307,14 +307,15 @@ def _pack_hex(token: bytes) -> bytes:
 
 
 def _zigzag(number: int) -> bytes:
-    return _varint(number * 2 if number >= 0 else -number * 2 - 1)
+    return varint(number * 2 if number >= 0 else -number * 2 - 1)
 
 
 def _unzigzag(number: int) -> int:
     return number >> 1 if not number & 1 else -(number >> 1) - 1
 
 
-def _varint(number: int) -> bytes:
+def varint(number: int) -> bytes:
+    """``number`` (at least 0) as a little-endian base-128 varint."""
     out = bytearray()
     while number >= 0x80:
         out.append(number & 0x7F | 0x80)
@@ -323,7 +324,7 @@ def _varint(number: int) -> bytes:
     return bytes(out)
 
 
-def _read_varint(data: bytes, start: int) -> tuple[int, int]:
+def read_varint(data: bytes, start: int) -> tuple[int, int]:
     """The varint at ``start`` and the offset after it; ValueError if it is cut short."""
     number = shift = 0
     for offset in range(start, min(len(data), start + 10)):

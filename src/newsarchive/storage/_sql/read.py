@@ -18,6 +18,17 @@ from .headers import SQLHeaders
 from .links import ArticleLinks
 from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _string, _time
 
+
+def _detach(stored: bytes | None) -> tuple[bytes | None, bytes | None]:
+    """A row's headers frame and kept page (see ``_pages``), without loading the page
+    coding for rows that keep none."""
+    if stored is None or stored[:1] != b"\x04":
+        return stored, None
+    from .. import _pages
+
+    return _pages.detach(stored)
+
+
 if TYPE_CHECKING:
     from ...models import Article, Change
     from ..records import AnalysisState
@@ -155,7 +166,7 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
         result = []
         for row in rows:
             number, vid = 0, ""
-            if row[9] is None:
+            if row[8] is None:
                 index = bisect.bisect_right(starts, (int(row[1]), int(row[0]))) - 1
                 if index >= 0:
                     number, vid = int(versions[index][0]), str(versions[index][1])
@@ -163,28 +174,35 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
         return result
 
     def _capture_from_row(self, url: str, row: Any, number: int, vid: str) -> Capture:
+        capture_id, at = int(row[0]), int(row[1])
+        try:
+            headers, page = _detach(None if row[14] is None else bytes(row[14]))
+        except ValueError as error:
+            raise StorageError(f"the stored headers of capture {capture_id} are damaged") from error
         return Capture(
-            id=int(row[0]),
+            id=capture_id,
             url=url,
-            captured_at=from_micros(row[1]),
+            captured_at=from_micros(at),
             source=row[2],
             version_id=vid,
             version=number,
             content_hash=bytes(row[3]).hex(),
             text_hash=bytes(row[4]).hex(),
-            html_hash=self._page_hash(int(row[0]), row[5], row[16], int(row[1])),
+            html_hash=self._page_hash(capture_id, row[5], page, at),
             fetched_url=row[6],
             http_status=row[7],
-            http_headers=self._stored_headers(int(row[0]), row[15], row[8], int(row[1])),
-            quality=row[9],
-            metadata=json.loads(row[10]) if row[10] else {},
-            title=row[11],
-            byline=row[12],
-            published_at=_time(row[13]),
-            modified_at=_time(row[14]),
+            http_headers=self._stored_headers(capture_id, headers, at),
+            quality=row[8],
+            metadata=json.loads(row[9]) if row[9] else {},
+            title=row[10],
+            byline=row[11],
+            published_at=_time(row[12]),
+            modified_at=_time(row[13]),
         )
 
-    def _page_hash(self, capture_id: int, blob_key: Any, delta: Any, at: int) -> str | None:
+    def _page_hash(
+        self, capture_id: int, blob_key: Any, delta: bytes | None, at: int
+    ) -> str | None:
         """The sha256 of a capture's page: its blob's, or that of the page its row keeps."""
         if blob_key is None:
             return None
@@ -192,7 +210,7 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
             return bytes(blob_key).hex()
         import hashlib  # here: it loads OpenSSL, which reading most archives never needs
 
-        page = self._kept_page(capture_id, bytes(blob_key), bytes(delta), at)
+        page = self._kept_page(capture_id, bytes(blob_key), delta, at)
         return hashlib.sha256(page).hexdigest()
 
     def _kept_page(self, capture_id: int, blob_key: bytes, delta: bytes | None, at: int) -> bytes:
@@ -218,13 +236,16 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
     def page(self, capture_id: int) -> bytes:
         with self._read():
             row = self._one(
-                "SELECT (SELECT h.hash FROM blobs h WHERE h.id = c.html_id), c.html_delta,"
-                " c.captured_at FROM captures c WHERE c.id = ?",
+                "SELECT (SELECT h.hash FROM blobs h WHERE h.id = c.html_id),"
+                " c.http_headers_zstd, c.captured_at FROM captures c WHERE c.id = ?",
                 (capture_id,),
             )
             if row is None or row[0] is None:
                 raise NotFoundError(f"capture {capture_id} kept no page")
-            delta = None if row[1] is None else bytes(row[1])
+            try:
+                _, delta = _detach(None if row[1] is None else bytes(row[1]))
+            except ValueError as error:
+                raise StorageError(f"the stored page of capture {capture_id} is damaged") from error
             return self._kept_page(capture_id, bytes(row[0]), delta, int(row[2]))
 
     def _capture_by_id(self, url: str, article_id: int, capture_id: int) -> Capture:

@@ -42,13 +42,13 @@ _VERSION_COLUMNS = f"""v.number, v.id, {content_hash_of("c")}, v.first_captured_
     c.published_at, c.modified_at, {_string("metadata")}, v.article_id, v.capture_id"""
 
 # Captures name their blobs by row id; what they return is the blobs' hashes. A page
-# kept in the row as a delta (``html_delta``) names its base blob in ``html_id``.
+# kept in the row (after its headers frame, see _pages.py) names its base blob in
+# ``html_id``.
 _CAPTURE_COLUMNS = f"""c.id, c.captured_at, {_string("source")}, {content_hash_of("c")},
     (SELECT t.hash FROM blobs t WHERE t.id = c.text_id),
     (SELECT h.hash FROM blobs h WHERE h.id = c.html_id),
-    {_string("fetched_url")}, c.http_status, c.http_headers, c.quality, {_string("metadata")},
-    {_string("title")}, {_string("byline")}, c.published_at, c.modified_at, c.http_headers_zstd,
-    c.html_delta"""
+    {_string("fetched_url")}, c.http_status, c.quality, {_string("metadata")},
+    {_string("title")}, {_string("byline")}, c.published_at, c.modified_at, c.http_headers_zstd"""
 
 
 T = TypeVar("T")

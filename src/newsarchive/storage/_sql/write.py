@@ -44,9 +44,9 @@ _FIRST_WITH_CONTENT = (
 _CAPTURE_COLUMNS = (
     "article_id, captured_at, content_hash, text_id, html_id, title_id, byline_id,"
     " published_at, modified_at, source_id, fetched_url_id, http_status, http_headers_zstd,"
-    " quality, metadata_id, same_content_as, html_delta"
+    " quality, metadata_id, same_content_as"
 )
-_CAPTURE_VALUES = f"?, ?, ?, {BLOB_ID}, {BLOB_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+_CAPTURE_VALUES = f"?, ?, ?, {BLOB_ID}, {BLOB_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
 _INSERT_CAPTURE = (
     f"INSERT INTO captures ({_CAPTURE_COLUMNS}) VALUES ({_CAPTURE_VALUES}) RETURNING id"
 )
@@ -278,6 +278,9 @@ class SQLStore(SQLTimeline, AlertLog):
         same_content_as = None
         if latest is not None and latest.content_hash == chash:
             same_content_as = latest.content_capture
+        headers = self._headers_frame(article_id, record.http_headers, at)
+        if page_delta is not None:
+            headers = _pages.attach(headers, page_delta)
         given = self._new_capture_id()
         inserted = self._execute(
             _INSERT_CAPTURE if given is None else _INSERT_CAPTURE_WITH_ID,
@@ -295,11 +298,10 @@ class SQLStore(SQLTimeline, AlertLog):
                 self._string_id(record.source),
                 self._string_id(record.fetched_url),
                 record.http_status,
-                self._headers_frame(article_id, record.http_headers, at),
+                headers,
                 record.quality,
                 self._string_id(_json(dict(record.metadata))),
                 same_content_as,
-                page_delta,
             ),
         )
         capture_id = given if given is not None else int(inserted.fetchone()[0])
@@ -372,8 +374,9 @@ class SQLStore(SQLTimeline, AlertLog):
             " ORDER BY captured_at DESC, id DESC LIMIT 1",
             (article_id,),
         )
-        if row is not None and row[1] is not None:
-            base_id, frame = int(row[0]), bytes(row[1])
+        latest = None if row is None or row[1] is None else _pages.detach(bytes(row[1]))[0]
+        if row is not None and latest is not None:
+            base_id, frame = int(row[0]), latest
             named = _headers.base_of(frame)
             if named is not None:
                 base_id, frame = named, self._headers_base(named)
