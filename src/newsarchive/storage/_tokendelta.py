@@ -26,6 +26,7 @@ the kind's payload.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
@@ -66,6 +67,7 @@ _TIME_TOKEN = re.compile(_TIMES)
 _TIME_LENGTHS = {19, 20, 25, 29}
 _LINE = re.compile(rb"[^>\n]*[>\n]|[^>\n]+")
 _HEX_RUN = re.compile(_HEXES)
+_UPPER_DIGIT = re.compile(rb"[A-F]")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -180,7 +182,7 @@ def _hex_case(token: bytes) -> bool | None:
     """Whether a hex run has upper-case digits; None for a token that is no hex run."""
     if _HEX_RUN.fullmatch(token) is None:
         return None
-    return any(65 <= b <= 70 for b in token)
+    return _UPPER_DIGIT.search(token) is not None
 
 
 def encode(data: bytes, base: bytes, at: int | None = None) -> bytes | None:
@@ -254,7 +256,8 @@ def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
     """The text ``delta`` makes of ``base`` (``at`` as given to :func:`encode`);
     ValueError if the delta is damaged."""
     old = _split(base)
-    out: list[bytes | None] = list(old.tokens)
+    # The tokens that differ from the base's, by position.
+    out: dict[int, bytes | None] = {}
     shift, pos = 0, 0
     if old.times:
         stored, pos = read_varint(delta, 0)
@@ -265,7 +268,7 @@ def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
     while pos < len(delta):
         code, pos = read_varint(delta, pos)
         i += (code >> 2) + 1
-        if i >= len(out):
+        if i >= len(old.tokens):
             raise ValueError("damaged token delta (past the base's end)")
         kind = code & 3
         if kind == _SAME_HEX:
@@ -296,9 +299,15 @@ def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
         digits = delta[pos : pos + size].hex()[length % 2 :]
         pos += size
         out[i] = (digits.upper() if mode == _UPPER else digits).encode()
-    if pos != len(delta) or any(token is None for token in out):
+    # Only times can be missing: one moved out of the years a token can spell.
+    if pos != len(delta) or any(token is None for token in out.values()):
         raise ValueError("damaged token delta")
-    return b"".join(out)  # type: ignore[arg-type]
+    # Lines with no changed token are taken whole, as most are.
+    lines = list(old.lines)
+    for n in {bisect_right(old.starts, i) - 1 for i in out}:
+        tokens = range(old.starts[n], old.starts[n + 1])
+        lines[n] = b"".join([out[k] if k in out else old.tokens[k] for k in tokens])
+    return b"".join(lines)
 
 
 def _pack_hex(token: bytes) -> bytes:

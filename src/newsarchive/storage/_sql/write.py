@@ -354,6 +354,8 @@ class SQLStore(SQLTimeline, AlertLog):
         if key != base_key and key not in self._written_blobs and self._blob_depth(key) is None:
             base = self._blob_bytes(base_key)
             kept = _pages.encode(html, base, at)
+            if kept is not None and len(kept) <= _PAGE_BLOB_BYTES:
+                return key, base_key, kept  # less than a blob costs beside its frame
             if kept is not None:
                 # What the blob would be: the frame ``_put_blob`` would make, given to it.
                 chained = depth + 1 < _blobs.PAGE_KEYFRAME_INTERVAL
