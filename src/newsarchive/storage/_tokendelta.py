@@ -256,20 +256,27 @@ def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
     """The text ``delta`` makes of ``base`` (``at`` as given to :func:`encode`);
     ValueError if the delta is damaged."""
     old = _split(base)
-    # The tokens that differ from the base's, by position.
-    out: dict[int, bytes | None] = {}
+    # The tokens that differ from the base's, by position, and the times the shift
+    # moved out of the years a token can spell: the delta must give each another.
+    out: dict[int, bytes] = {}
+    missing: set[int] = set()
     shift, pos = 0, 0
     if old.times:
         stored, pos = read_varint(delta, 0)
         shift = _unzigzag(stored) + _expected_shift(old, at)
         for i in old.times:
-            out[i] = old.shifted(i, shift)
+            moved = old.shifted(i, shift)
+            if moved is None:
+                missing.add(i)
+            else:
+                out[i] = moved
     i = -1
     while pos < len(delta):
         code, pos = read_varint(delta, pos)
         i += (code >> 2) + 1
         if i >= len(old.tokens):
             raise ValueError("damaged token delta (past the base's end)")
+        missing.discard(i)
         kind = code & 3
         if kind == _SAME_HEX:
             upper = _hex_case(old.tokens[i])
@@ -281,7 +288,10 @@ def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
                 raise ValueError("damaged token delta (no time in the base)")
             offset, pos = read_varint(delta, pos)
             form, seconds = old.times[i]
-            out[i] = _format_time(seconds + shift + _unzigzag(offset), form)
+            time = _format_time(seconds + shift + _unzigzag(offset), form)
+            if time is None:
+                raise ValueError("damaged token delta (a time past the year 9999)")
+            out[i] = time
             continue
         elif kind == _NUMBER:
             number, pos = read_varint(delta, pos)
@@ -299,8 +309,7 @@ def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
         digits = delta[pos : pos + size].hex()[length % 2 :]
         pos += size
         out[i] = (digits.upper() if mode == _UPPER else digits).encode()
-    # Only times can be missing: one moved out of the years a token can spell.
-    if pos != len(delta) or any(token is None for token in out.values()):
+    if pos != len(delta) or missing:
         raise ValueError("damaged token delta")
     # Lines with no changed token are taken whole, as most are.
     lines = list(old.lines)
