@@ -27,8 +27,6 @@ from collections.abc import Sequence
 
 import zstandard
 
-from . import _tokendelta
-
 Headers = tuple[tuple[str, str], ...]
 
 FORMAT_V1 = b"\x01"
@@ -192,6 +190,8 @@ def compress_delta(
         compression_params=_DELTA_PARAMS, dict_data=_delta_dictionary(base)
     )
     packed = compressor.compress(data)
+    from . import _tokendelta  # here: compiling its patterns is most of a read's start
+
     tokens = _tokendelta.encode(data, base, _seconds(at))
     if tokens is not None and len(tokens) < len(packed):
         frame = _FORMAT_TOKENS + _varint(base_id) + tokens
@@ -229,6 +229,8 @@ def decompress(stored: bytes, base: bytes | None = None, at: int | None = None) 
         raise ValueError("a headers delta read without its base")
     _, start = _read_varint(stored, 1)
     if stored[:1] == _FORMAT_TOKENS:
+        from . import _tokendelta
+
         return parse(_tokendelta.decode(stored[start:], base, _seconds(at)))
     try:
         decompressor = zstandard.ZstdDecompressor(

@@ -17,7 +17,7 @@ headers frame's length (0 for none) as a varint, the frame, then the page's delt
 
 from __future__ import annotations
 
-from . import _tokendelta
+from ._headers import _read_varint, _varint
 
 _WITH_PAGE = b"\x04"
 
@@ -25,7 +25,7 @@ _WITH_PAGE = b"\x04"
 def attach(headers: bytes | None, page: bytes) -> bytes:
     """What a row stores for a headers frame (or none) and a kept page's delta."""
     inner = headers or b""
-    return _WITH_PAGE + _tokendelta.varint(len(inner)) + inner + page
+    return _WITH_PAGE + _varint(len(inner)) + inner + page
 
 
 def detach(stored: bytes | None) -> tuple[bytes | None, bytes | None]:
@@ -35,7 +35,7 @@ def detach(stored: bytes | None) -> tuple[bytes | None, bytes | None]:
     """
     if stored is None or stored[:1] != _WITH_PAGE:
         return stored, None
-    length, start = _tokendelta.read_varint(stored, 1)
+    length, start = _read_varint(stored, 1)
     if start + length > len(stored):
         raise ValueError("damaged headers frame (cut short)")
     return stored[start : start + length] or None, stored[start + length :]
@@ -46,10 +46,14 @@ def encode(page: bytes, base: bytes, at: int) -> bytes | None:
 
     ``at`` is the capture's time in microseconds, which its times are stored against.
     """
+    from . import _tokendelta  # here: compiling its patterns is most of a read's start
+
     return _tokendelta.encode(page, base, at // 1_000_000)
 
 
 def decode(delta: bytes, base: bytes, at: int) -> bytes:
     """The page a row keeps as ``delta`` against ``base`` for a capture at ``at``;
     ValueError if it is damaged."""
+    from . import _tokendelta
+
     return _tokendelta.decode(delta, base, at // 1_000_000)

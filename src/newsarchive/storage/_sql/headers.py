@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...errors import StorageError
-from .. import _headers
+from .. import _headers, _pages
 from .connection import SQLConnection
 
 
@@ -28,8 +28,6 @@ class SQLHeaders(SQLConnection):
 
     def _headers_base(self, base_id: int) -> bytes:
         """The standalone frame of capture ``base_id``, which deltas name as their base."""
-        from .. import _pages
-
         row = self._one("SELECT http_headers_zstd FROM captures WHERE id = ?", (base_id,))
         frame = None if row is None or row[0] is None else _pages.detach(bytes(row[0]))[0]
         if frame is None:

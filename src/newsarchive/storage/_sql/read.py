@@ -11,23 +11,12 @@ from typing import TYPE_CHECKING, Any
 from ...errors import NotFoundError, StorageError
 from ...models import Capture, Version
 from ...times import from_micros, to_micros
-from .. import _analysis
+from .. import _analysis, _pages
 from .asof import VersionTimes
 from .blobs import SQLBlobs
 from .headers import SQLHeaders
 from .links import ArticleLinks
 from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _string, _time
-
-
-def _detach(stored: bytes | None) -> tuple[bytes | None, bytes | None]:
-    """A row's headers frame and kept page (see ``_pages``), without loading the page
-    coding for rows that keep none."""
-    if stored is None or stored[:1] != b"\x04":
-        return stored, None
-    from .. import _pages
-
-    return _pages.detach(stored)
-
 
 if TYPE_CHECKING:
     from ...models import Article, Change
@@ -176,7 +165,7 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
     def _capture_from_row(self, url: str, row: Any, number: int, vid: str) -> Capture:
         capture_id, at = int(row[0]), int(row[1])
         try:
-            headers, page = _detach(None if row[14] is None else bytes(row[14]))
+            headers, page = _pages.detach(None if row[14] is None else bytes(row[14]))
         except ValueError as error:
             raise StorageError(f"the stored headers of capture {capture_id} are damaged") from error
         return Capture(
@@ -222,8 +211,6 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
         key = b"page:%d:" % at + blob_key + delta
         found = self._cache.get(key)
         if found is None:
-            from .. import _pages  # here: only archives of re-checked pages need it
-
             try:
                 found = _pages.decode(delta, self._blob_bytes(blob_key), at)
             except ValueError as error:
@@ -243,7 +230,7 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
             if row is None or row[0] is None:
                 raise NotFoundError(f"capture {capture_id} kept no page")
             try:
-                _, delta = _detach(None if row[1] is None else bytes(row[1]))
+                _, delta = _pages.detach(None if row[1] is None else bytes(row[1]))
             except ValueError as error:
                 raise StorageError(f"the stored page of capture {capture_id} is damaged") from error
             return self._kept_page(capture_id, bytes(row[0]), delta, int(row[2]))
