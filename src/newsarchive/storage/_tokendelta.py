@@ -25,9 +25,9 @@ the kind's payload.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
-from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
 # The kinds of a changed token's payload.
@@ -163,19 +163,9 @@ def _time_value(token: bytes) -> tuple[bytes, int] | None:
 
 
 # The splits of recent bases: re-checks of a page are deltas against one base.
-_recent: OrderedDict[bytes, _Split] = OrderedDict()
-_RECENT = 8
-
-
+@functools.lru_cache(maxsize=8)  # thread-safe, as stores may be shared by threads
 def _split(data: bytes) -> _Split:
-    found = _recent.get(data)
-    if found is None:
-        found = _recent[data] = _Split(data)
-        if len(_recent) > _RECENT:
-            _recent.popitem(last=False)
-    else:
-        _recent.move_to_end(data)
-    return found
+    return _Split(data)
 
 
 def _hex_case(token: bytes) -> bool | None:
