@@ -8,7 +8,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from conftest import at
 from newsarchive import Archive, NotFoundError, StorageError
 from newsarchive.storage import _blobs, _pages
 
@@ -119,3 +122,32 @@ def test_a_page_is_read_by_its_capture_on_every_backend(archive: Archive) -> Non
     assert [archive.store.page(c.id).decode() for c in captures[:3]] == [_page(f) for f in range(3)]
     with pytest.raises(NotFoundError, match="kept no page"):
         archive.store.page(captures[3].id)
+
+
+_tokens = st.sampled_from(
+    ["<p>", "</p>", " ", "word", "12", "9f3c01aa", "DEADBEEF00", "2017-06-06T18:15:00+00:00",
+     "Tue, 06 Jun 2017 18:15:00 GMT", "\n", "é", "\x00", ">"]
+)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_tokens, min_size=1, max_size=40), st.data())
+def test_any_re_checked_pages_read_back_exactly(tokens: list[str], data: st.DataObject) -> None:
+    """Pages that change a few tokens a fetch, or their structure now and then, kept in
+    rows or as blobs as they come: each reads back exactly, with its own sha256."""
+    pages = ["".join(tokens)]
+    for _ in range(data.draw(st.integers(1, 5))):
+        changed = list(tokens)
+        for _ in range(data.draw(st.integers(0, 3))):
+            changed[data.draw(st.integers(0, len(changed) - 1))] = data.draw(_tokens)
+        if data.draw(st.booleans()):
+            changed.append(data.draw(_tokens))
+        pages.append("".join(changed))
+    with Archive.open(":memory:") as archive:
+        for fetch, page in enumerate(pages):
+            archive.save(URL, text=TEXT, html=page, captured_at=at(fetch * 15))
+        captures = archive.captures(URL)
+        assert [archive.raw_html(c) for c in captures] == pages
+        assert [c.html_hash for c in captures] == [
+            hashlib.sha256(p.encode("utf-8", "surrogatepass")).hexdigest() for p in pages
+        ]
