@@ -40,21 +40,22 @@ def test_a_re_check_costs_its_new_ids_and_a_few_bytes() -> None:
     delta = _tokendelta.encode(later, PAGE)
     assert delta is not None
     assert _tokendelta.decode(delta, PAGE) == later
-    # The 15 minutes all three times moved; 8 + 4 bytes of ids, each after its distance
-    # in tokens from the change before (the creative's takes two bytes).
-    assert len(delta) == 2 + (1 + 8) + (2 + 4)
+    # The 15 minutes all three times moved, a bitmap of the page's two hex runs marking
+    # both, and their 8 + 4 bytes.
+    assert len(delta) == 2 + 1 + 8 + 4
 
 
 def test_the_fetch_time_predicts_the_shift_however_old_the_base() -> None:
     """Given the fetch's time, a page whose times are its fetch's pays one byte for them,
-    where the shift itself (a day here) takes three; read at another time, they move."""
+    where the shift itself (a day here) takes three; read at another time, they move.
+    (The other byte is the bitmap of its hex runs, none of which changed.)"""
     day = b"2017-06-07T18:15:00"
     later = _later(PAGE, b"3826657cc070d69d", b"9f3c01aa", day, b"Wed, 07 Jun 2017 18:15:00 GMT")
     fetched = 1496859300  # 2017-06-07T18:15:00Z
     delta = _tokendelta.encode(later, PAGE, fetched)
-    assert delta == b"\x00"
+    assert delta == b"\x00\x00"
     assert _tokendelta.decode(delta, PAGE, fetched) == later
-    assert len(_tokendelta.encode(later, PAGE) or b"") == 3
+    assert len(_tokendelta.encode(later, PAGE) or b"") == 4
     assert _tokendelta.decode(delta, PAGE, fetched + 60).count(b"2017-06-07T18:16:00") == 2
 
 
@@ -156,3 +157,24 @@ def test_any_bytes_come_back_exactly(a: bytes, b: bytes) -> None:
 def test_a_damaged_delta_is_a_value_error(delta: bytes) -> None:
     with pytest.raises(ValueError, match="damaged token delta"):
         _tokendelta.decode(delta, b"<p>text</p>")
+
+
+def test_a_base_with_many_hex_runs_lists_changes_by_position() -> None:
+    """Up to 16 hex runs, the changed ones are marked in a bitmap; past that, a bitmap
+    would cost more than the byte each change takes to place."""
+    few = b" ".join(b"%08x" % (n * 7919) for n in range(16))
+    many = b" ".join(b"%08x" % (n * 7919) for n in range(40))
+    for base, head in ((few, 2), (many, 0)):
+        new = base.replace(b"%08x" % (3 * 7919), b"00c0ffee").replace(b"%08x" % 7919, b"ABCDEF12")
+        delta = _tokendelta.encode(new, base)
+        assert delta is not None and _tokendelta.decode(delta, base) == new
+        # One changed in length and case, placed by position either way (code, length,
+        # 4 bytes); the other in the bitmap, or placed by a code.
+        assert len(delta) == head + 4 + (2 + 4) + (0 if head else 1)
+
+
+def test_a_bitmap_marking_hex_runs_the_base_lacks_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="past the base's"):
+        _tokendelta.decode(b"\x02", b"id=deadbeef")
+    with pytest.raises(ValueError, match="cut short"):
+        _tokendelta.decode(b"\x01\xde", b"id=deadbeef")

@@ -19,8 +19,10 @@ applies only where both texts split into as many tokens (a page whose structure
 changed is left to zstd), and :func:`encode` checks that the delta decodes to the text.
 
 A delta is: the time shift, a zigzag varint of seconds (left out when the base has no
-times), then per changed token a varint of (tokens unchanged before it << 2 | kind) and
-the kind's payload.
+times); where the base has 1 to 16 hex runs, a bitmap of those that changed but for their
+length and case (a 64-bit nonce and six 32-bit ad ids cost a byte between them, not one
+each), then their bytes in order; then per other changed token a varint of (tokens
+unchanged before it << 2 | kind) and the kind's payload.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ _NUMBER = 2  # decimal digits with no leading zero: varint of their value
 _OTHER = 3  # varint (length << 2 | coding), then the bytes, or the hex digits as bytes
 # The codings of an other token.
 _BYTES, _LOWER, _UPPER = 0, 1, 2
+# Hex runs shorter than this are mostly words and small numbers, which gain nothing.
+_HEX_DIGITS = 8
+# A base with at most this many hex runs lists the ones that changed, but for their
+# length or case, by a bitmap (2 bytes at most) rather than a byte or two each.
+_BITMAP_HEXES = 16
 # Longer numbers are stored as their digits' bytes: a varint holds 63 bits.
 _NUMBER_DIGITS = 18
 
@@ -126,7 +133,7 @@ class _Split:
     had: an encoder splits only the lines that changed.
     """
 
-    __slots__ = ("lines", "starts", "times", "tokens")
+    __slots__ = ("hexes", "lines", "starts", "times", "tokens")
 
     def __init__(self, data: bytes) -> None:
         self.lines: list[bytes] = _LINE.findall(data)
@@ -139,11 +146,19 @@ class _Split:
         self.starts.append(len(self.tokens))
         # By position: a time's format (b"http", or an ISO time's suffix) and seconds.
         self.times: dict[int, tuple[bytes, int]] = {}
+        # The positions of its hex runs, when there are few enough to list by a bitmap.
+        self.hexes: list[int] = []
         for i, token in enumerate(self.tokens):
-            if len(token) in _TIME_LENGTHS:
-                value = _time_value(token)
-                if value is not None:
-                    self.times[i] = value
+            if len(token) >= _HEX_DIGITS:
+                if len(token) in _TIME_LENGTHS:
+                    value = _time_value(token)
+                    if value is not None:
+                        self.times[i] = value
+                        continue
+                if _HEX_RUN.fullmatch(token) is not None:
+                    self.hexes.append(i)
+        if len(self.hexes) > _BITMAP_HEXES:
+            self.hexes = []
 
     def shifted(self, position: int, shift: int) -> bytes | None:
         """The time token at ``position`` moved by ``shift`` seconds (None: out of range)."""
@@ -198,7 +213,7 @@ def encode(data: bytes, base: bytes, at: int | None = None) -> bytes | None:
         for k, token in enumerate(tokens, start):
             if token != old.tokens[k]:
                 changed[k] = token
-    out = bytearray()
+    head = b""
     shift = 0
     if old.times:
         for i in sorted(old.times):
@@ -206,17 +221,36 @@ def encode(data: bytes, base: bytes, at: int | None = None) -> bytes | None:
             if value is not None and value[0] == old.times[i][0]:
                 shift = value[1] - old.times[i][1]
                 break
-        out += _zigzag(shift - _expected_shift(old, at))
+        head = _zigzag(shift - _expected_shift(old, at))
+    # The base's listed hex runs that changed but for their length or case: marked in a
+    # bitmap, their bytes after it in order.
+    bits, packed = 0, bytearray()
+    for n, i in enumerate(old.hexes):
+        token = changed.get(i)
+        if token is not None and _same_hex(token, old.tokens[i]):
+            bits |= 1 << n
+            packed += _pack_hex(token)
+            del changed[i]
+    mark = bits.to_bytes((len(old.hexes) + 7) // 8, "little")
+    edits = bytearray()
     last = -1
     for i in sorted(changed.keys() | old.times.keys()):
         token = changed.get(i, old.tokens[i])
         if i in old.times and token == old.shifted(i, shift):
             continue
         kind, payload = _payload(i, token, old, shift)
-        out += varint((i - last - 1) << 2 | kind) + payload
+        edits += varint((i - last - 1) << 2 | kind) + payload
         last = i
-    delta = bytes(out)
+    delta = head + mark + bytes(packed) + bytes(edits)
     return delta if decode(delta, base, at) == data else None
+
+
+def _same_hex(token: bytes, before: bytes) -> bool:
+    """Whether ``token`` is a hex run of ``before``'s length and case."""
+    if len(token) != len(before):
+        return False
+    upper = _hex_case(token)
+    return upper is not None and upper == _hex_case(before)
 
 
 def _expected_shift(old: _Split, at: int | None) -> int:
@@ -231,7 +265,7 @@ def _payload(i: int, token: bytes, old: _Split, shift: int) -> tuple[int, bytes]
     upper = _hex_case(token)
     if upper is not None:
         packed = _pack_hex(token)
-        if len(old.tokens[i]) == len(token) and _hex_case(old.tokens[i]) == upper:
+        if _same_hex(token, old.tokens[i]):
             return _SAME_HEX, packed
         return _OTHER, varint(len(token) << 2 | (_UPPER if upper else _LOWER)) + packed
     time, before = _time_value(token), old.times.get(i)
@@ -260,6 +294,18 @@ def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
                 missing.add(i)
             else:
                 out[i] = moved
+    if old.hexes:
+        size = (len(old.hexes) + 7) // 8
+        if pos + size > len(delta):
+            raise ValueError("damaged token delta (cut short)")
+        bits = int.from_bytes(delta[pos : pos + size], "little")
+        pos += size
+        if bits >> len(old.hexes):
+            raise ValueError("damaged token delta (a hex run past the base's)")
+        for n, i in enumerate(old.hexes):
+            if bits >> n & 1:
+                before = old.tokens[i]
+                out[i], pos = _unpack_hex(delta, pos, len(before), bool(_hex_case(before)))
     i = -1
     while pos < len(delta):
         code, pos = read_varint(delta, pos)
@@ -295,10 +341,7 @@ def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
             continue
         if mode not in (_LOWER, _UPPER):
             raise ValueError("damaged token delta (unknown token coding)")
-        size = (length + 1) // 2
-        digits = delta[pos : pos + size].hex()[length % 2 :]
-        pos += size
-        out[i] = (digits.upper() if mode == _UPPER else digits).encode()
+        out[i], pos = _unpack_hex(delta, pos, length, mode == _UPPER)
     if pos != len(delta) or missing:
         raise ValueError("damaged token delta")
     # Lines with no changed token are taken whole, as most are.
@@ -307,6 +350,15 @@ def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
         tokens = range(old.starts[n], old.starts[n + 1])
         lines[n] = b"".join([out[k] if k in out else old.tokens[k] for k in tokens])
     return b"".join(lines)
+
+
+def _unpack_hex(delta: bytes, pos: int, length: int, upper: bool) -> tuple[bytes, int]:
+    """The hex run of ``length`` digits packed at ``pos``, and the offset after it."""
+    size = (length + 1) // 2
+    if pos + size > len(delta):
+        raise ValueError("damaged token delta (cut short)")
+    digits = delta[pos : pos + size].hex()[length % 2 :]
+    return (digits.upper() if upper else digits).encode(), pos + size
 
 
 def _pack_hex(token: bytes) -> bytes:
