@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import zstandard
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +17,7 @@ from conftest import at
 from newsarchive import Archive, StorageError
 from newsarchive.identity import merge_articles
 from newsarchive.storage import _headers, _migrations
+from newsarchive.times import to_micros
 
 URL = "https://news.example.com/2017/06/06/sessions"
 
@@ -92,9 +95,9 @@ def test_a_captures_headers_read_back_on_every_backend(archive: Archive) -> None
     assert second.http_headers == ()
 
 
-def test_headers_saved_as_json_before_frames_still_read(tmp_path: Path) -> None:
-    """An archive made before frames existed: its migration adds the column, and the
-    headers it holds as JSON read back beside new ones stored as frames."""
+def test_headers_saved_as_json_before_frames_become_frames(tmp_path: Path) -> None:
+    """An archive made before frames existed (schema 2), holding headers as JSON: its
+    migrations store them as frames and drop their column, and they read back alike."""
     db = tmp_path / "old" / "newsarchive.db"
     db.parent.mkdir()
     with sqlite3.connect(db) as conn:
@@ -103,25 +106,33 @@ def test_headers_saved_as_json_before_frames_still_read(tmp_path: Path) -> None:
             for statement in steps:
                 conn.execute(statement)
             conn.execute("INSERT INTO schema_migrations VALUES (?, 0)", (number,))
-    with Archive.open(db.parent) as archive:
-        archive.save(URL, text="First.", http_headers=[("ETag", '"1"')])
-    with sqlite3.connect(db) as conn:
-        # What the code before frames wrote for this capture.
+        # What the code before frames wrote for two captures: one with headers, one with
+        # an empty list of them.
+        text = b"First."
+        digest = hashlib.sha256(text).digest()
         conn.execute(
-            "UPDATE captures SET http_headers = ?, http_headers_zstd = NULL",
-            ('[["ETag", "\\"1\\""], ["Server", "nginx"]]',),
+            "INSERT INTO blobs VALUES (?, NULL, 0, ?, ?)",
+            (digest, len(text), zstandard.ZstdCompressor().compress(text)),
         )
+        conn.execute("INSERT INTO articles VALUES (1, ?, 0)", (URL,))
+        for capture_id, headers in ((1, '[["ETag", "\\"1\\""], ["Server", "nginx"]]'), (2, "[]")):
+            conn.execute(
+                "INSERT INTO captures (id, article_id, captured_at, content_hash, text_hash,"
+                " source, http_headers) VALUES (?, 1, ?, ?, ?, 'manual', ?)",
+                (capture_id, capture_id, bytes(32), digest, headers),
+            )
     with Archive.open(db.parent) as archive:
         archive.save(URL, text="Second.", http_headers=SITE)
-        old, new = archive.captures(URL)
+        old, empty, new = archive.captures(URL)
     assert old.http_headers == (("ETag", '"1"'), ("Server", "nginx"))
+    assert empty.http_headers == ()
     assert new.http_headers == SITE
     with sqlite3.connect(db) as conn:
-        json_text, frame = conn.execute(
-            "SELECT http_headers, http_headers_zstd FROM captures WHERE id = ?", (new.id,)
-        ).fetchone()
-    assert json_text is None
-    assert len(frame) * 3 < len(_headers.serialise(SITE))
+        frames = [f for (f,) in conn.execute("SELECT http_headers_zstd FROM captures ORDER BY id")]
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(captures)")]
+    assert frames[0][:1] == b"\x01" and frames[1] is None
+    assert len(frames[2]) * 3 < len(_headers.serialise(SITE))
+    assert "http_headers" not in columns
 
 
 def test_damaged_headers_are_a_storage_error(tmp_path: Path) -> None:
@@ -212,3 +223,17 @@ def test_headers_read_back_after_a_merge_stores_the_captures_anew(tmp_path: Path
     with Archive.open(tmp_path / "a") as archive:
         read = [c.http_headers for c in archive.captures(URL)]
     assert read == [UNLIKE, _fetch(1), _fetch(2), _fetch(3)]
+
+
+def test_a_re_checks_new_ids_and_times_cost_little_more_than_their_bytes() -> None:
+    """The same headers with new times and request ids: a token delta (format 3). Of its
+    42 bytes, the 36-digit hex id takes 18 and the timer's token 13; the date costs a
+    byte (the shift every time moved by, as the capture's time predicts it), the age two
+    and the last-modified time, which stayed where it was, three."""
+    base = _headers.compress(_fetch(0))
+    assert base is not None
+    fetched = to_micros(datetime(2017, 6, 7, 14, 25, 3, tzinfo=UTC))
+    stored = _headers.compress_delta(_fetch(5), 1, _headers.raw(base), len(base), fetched)
+    assert stored is not None and stored[:1] == b"\x03" and _headers.base_of(stored) == 1
+    assert _headers.decompress(stored, _headers.raw(base), fetched) == _fetch(5)
+    assert len(stored) == 42

@@ -45,6 +45,7 @@ def _build_at_schema_3(location: str, run: Run, binary: str) -> list[dict[str, A
         for minutes, text in enumerate(TEXTS):
             archive.save(URL, text=text, captured_at=_at(minutes), **DETAILS[minutes % 2])
         summaries = [dict(v.analysis or {}) for v in archive.history(URL)]
+    _take_back_to_schema_12(run)
     run("ALTER TABLE versions ADD COLUMN analysis TEXT", ())
     run(
         "UPDATE versions SET last_captured_at = first_captured_at WHERE last_captured_at IS NULL",
@@ -93,6 +94,21 @@ def _build_at_schema_3(location: str, run: Run, binary: str) -> list[dict[str, A
     run("DROP TABLE alert_channels", ())
     run("DELETE FROM schema_migrations WHERE version > 3", ())
     return summaries
+
+
+def _take_back_to_schema_12(run: Run) -> None:
+    """Give every capture its own content hash, drop schema 13's column and bring back
+    the JSON headers column it dropped (no page of these archives is kept in its row)."""
+    frames = run("SELECT http_headers_zstd FROM captures", ())
+    assert not [f for (f,) in frames if f is not None and bytes(f)[:1] == b"\x04"]
+    run(
+        "UPDATE captures SET content_hash = (SELECT f.content_hash FROM captures f"
+        " WHERE f.id = captures.same_content_as) WHERE same_content_as IS NOT NULL",
+        (),
+    )
+    run("ALTER TABLE captures DROP COLUMN same_content_as", ())
+    run("ALTER TABLE captures ADD COLUMN http_headers TEXT", ())
+    run("DELETE FROM schema_migrations WHERE version > 12", ())
 
 
 def _at(minutes: int) -> Any:
@@ -295,12 +311,15 @@ def test_postgres_archive_at_schema_11_is_migrated_in_place() -> None:
 
         with Archive.open(location) as archive:
             for minutes, text in enumerate(TEXTS):
+                # Pages of as many tokens as no other, so none is kept in its row.
+                page = f"<p>{text}</p>" + "<br>" * minutes
                 archive.save(STORY, text=text, captured_at=_at(minutes), source="fetch",
-                             http_headers=[("server", "nginx")], html=f"<p>{text}</p>")  # fmt: skip
+                             http_headers=[("server", "nginx")], html=page)  # fmt: skip
             archive.save(STORY, text=TEXTS[-1], captured_at=_at(5), source="fetch")
             for minutes, text in ((0, "A quiet day."), (60, "Rain."), (30, "Clouds.")):
                 archive.save(OTHER, text=text, captured_at=at_minutes(minutes))
             before = _reads(archive)
+        _take_back_to_schema_12(lambda sql, params: run(sql))
         for statement in (
             "ALTER TABLE captures ADD COLUMN source TEXT",
             "UPDATE captures SET source = (SELECT value FROM strings WHERE id = source_id)",
@@ -335,3 +354,84 @@ def test_postgres_archive_at_schema_11_is_migrated_in_place() -> None:
             "captures_article_id_captured_at_content_hash_key",
             "versions_by_time",
         }
+
+
+def _re_check(archive: Archive, minutes: int, cf_id: str) -> None:
+    """Save STORY's latest text again, as a scheduled fetch would find it."""
+    latest = archive.get(STORY)
+    page = next(archive.raw_html(c) for c in archive.captures(STORY)[::-1] if c.html_hash)
+    assert page is not None
+    archive.save(STORY, text=latest.text, captured_at=at_minutes(minutes), source="fetch",
+                 title=latest.title, html=page.replace("council", f"council{minutes}"),
+                 http_headers=[("server", "AmazonS3"), ("x-amz-cf-id", cf_id)])  # fmt: skip
+
+
+def test_sqlite_archive_at_schema_12_is_migrated_in_place(tmp_path: Path) -> None:
+    """An archive the code at schema 12 wrote (dumped as SQL), with what it read back:
+    scheduled re-checks of one article, with headers and pages, a backfill and a revert."""
+    (tmp_path / "a").mkdir()
+    database = tmp_path / "a" / "newsarchive.db"
+    with sqlite3.connect(database) as conn:
+        conn.executescript((DATA / "archive_at_schema_12.sql").read_text())
+    expected = json.loads((DATA / "archive_at_schema_12.json").read_text())
+    with Archive.open(tmp_path / "a") as archive:
+        assert archive.schema_version() == len(_migrations.SQLITE) == 13
+        assert _reads(archive) == expected
+        # Re-checks saved now: in the new layout, against what schema 12 stored.
+        for minutes in (200, 215):
+            _re_check(archive, minutes, f"{minutes:040x}")
+        after = _reads(archive)
+        assert after[STORY]["captures"][:-2] == expected[STORY]["captures"]
+        assert [c["http_headers"] for c in after[STORY]["captures"][-2:]] == [
+            [["server", "AmazonS3"], ["x-amz-cf-id", f"{m:040x}"]] for m in (200, 215)
+        ]
+        last = after[STORY]["captures"][-1]["html"]
+        assert last == expected[STORY]["captures"][-1]["html"].replace("council", "council215200")
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        rows = conn.execute(
+            "SELECT length(content_hash), same_content_as IS NULL,"
+            " substr(http_headers_zstd, 1, 1) = x'04' FROM captures ORDER BY id"
+        ).fetchall()
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(captures)")]
+    # Rows schema 12 wrote keep their layout; the re-checks name the hash they repeat
+    # and keep their pages in their rows, after their headers.
+    assert rows[:-2] == [(32, 1, 0)] * 10 + [(32, 1, None)] * 3
+    assert rows[-2:] == [(0, 0, 1)] * 2
+    assert "http_headers" not in columns
+
+
+@pytest.mark.postgres
+def test_postgres_archive_at_schema_12_is_migrated_in_place() -> None:
+    """Written by today's code, taken back to schema 12's layout, then opened again."""
+    with pg_location() as location:
+        schema = location.rpartition("schema=")[2]
+
+        def run(sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+            for table in ("schema_migrations", "captures"):
+                sql = re.sub(rf"\b{table}\b", f'"{schema}".{table}', sql)
+            return [tuple(r) for r in run_sql(server_url(), sql.replace("?", "%s"), params)]
+
+        with Archive.open(location) as archive:
+            for minutes, text in enumerate(TEXTS * 2):
+                # Pages of as many tokens as no other, so none is kept in its row.
+                archive.save(STORY, text=text, captured_at=_at(minutes), source="fetch",
+                             http_headers=[("server", "nginx")],
+                             html=f"<p>{text}</p>" + "<br>" * minutes)  # fmt: skip
+            archive.save(STORY, text=TEXTS[-1], captured_at=_at(9), source="fetch")
+            archive.save(OTHER, text="A quiet day.", captured_at=at_minutes(0))
+            before = _reads(archive)
+        assert run("SELECT count(*) FROM captures WHERE same_content_as IS NOT NULL") == [(2,)]
+        _take_back_to_schema_12(run)
+        with Archive.open(location) as archive:
+            assert archive.schema_version() == len(_migrations.POSTGRES) == 13
+            assert _reads(archive) == before
+            for minutes in (200, 215):
+                _re_check(archive, minutes, f"{minutes:040x}")
+            after = _reads(archive)
+        assert after[STORY]["captures"][:-2] == before[STORY]["captures"]
+        rows = run(
+            "SELECT length(content_hash), same_content_as IS NULL,"
+            " substr(http_headers_zstd, 1, 1) = '\\x04'::bytea FROM captures ORDER BY id"
+        )
+        assert rows[-2:] == [(0, False, True)] * 2

@@ -134,7 +134,6 @@ def test_schema_snapshot(location: str) -> None:
             "published_at bigint",
             "modified_at bigint",
             "http_status integer",
-            "http_headers text",
             "quality text",
             "http_headers_zstd bytea",
             "text_id bigint",
@@ -144,6 +143,7 @@ def test_schema_snapshot(location: str) -> None:
             "fetched_url_id bigint",
             "metadata_id bigint",
             "source_id bigint",
+            "same_content_as bigint",
         ],
         "versions": [
             "article_id bigint",

@@ -75,10 +75,10 @@ def test_schema_snapshot(tmp_path: Path) -> None:
             "source_id",
             "fetched_url_id",
             "http_status",
-            "http_headers",
             "http_headers_zstd",
             "quality",
             "metadata_id",
+            "same_content_as",
         ],
         "versions": [
             "article_id",

@@ -412,7 +412,7 @@ class Archive(ImportExport):
         """
         if capture.html_hash is None:
             return None
-        return unpack_served(self.store.blob(capture.html_hash))
+        return unpack_served(self.store.page(capture.id))
 
     # -- change analysis ----------------------------------------------------------------
     @property

@@ -100,6 +100,12 @@ class Store(Protocol):
     def blob(self, hex_hash: str) -> bytes:
         """The raw bytes stored under a sha256."""
 
+    def page(self, capture_id: int) -> bytes:
+        """The raw bytes of the page capture ``capture_id`` kept (NotFoundError if none).
+
+        A re-check's page may be kept in its capture's row, under no sha256 of its own.
+        """
+
     def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
         """Store analysis summaries of one article's versions (by id), in one transaction."""
 

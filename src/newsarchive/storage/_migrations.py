@@ -260,6 +260,13 @@ SQLITE: list[list[str]] = [
         "ALTER TABLE versions_v12 RENAME TO versions",
         "CREATE INDEX versions_by_change ON versions (first_captured_at)",
     ],
+    [
+        # A re-check costs what changed (see rows.py and _pages.py): a capture with its
+        # version's content names a capture holding the hash (its own is left empty).
+        # Headers saved as JSON before step 3 become frames and their column goes (see
+        # ``frame_legacy_headers``), so no capture pays a byte for the one column more.
+        "ALTER TABLE captures ADD COLUMN same_content_as INTEGER",
+    ],
 ]
 # URLs sort byte-wise ("C"), as SQLite sorts them, so both backends list articles alike.
 POSTGRES: list[list[str]] = [
@@ -415,6 +422,10 @@ POSTGRES: list[list[str]] = [
         f"UPDATE versions SET last_captured_at = {_ONCE}",
         "ALTER TABLE versions DROP COLUMN analysis",
     ],
+    [
+        # A re-check costs what changed (see SQLite's step).
+        "ALTER TABLE captures ADD COLUMN same_content_as BIGINT",
+    ],
 ]
 
 
@@ -470,11 +481,39 @@ def link_analyses(store: SQLStore) -> None:
         after = (int(rows[-1][0]), int(rows[-1][1]))
 
 
+def frame_legacy_headers(store: SQLStore) -> None:
+    """Store headers saved as JSON (before step 3) as frames, then drop their column.
+
+    A thousand captures at a time; JSON with no headers becomes no frame, as a capture
+    saved without headers has, and both read back as none.
+    """
+    from . import _headers  # here: no other migration needs zstd's dictionary set up
+
+    after = 0
+    while True:
+        rows = store._all(
+            "SELECT id, http_headers FROM captures WHERE http_headers IS NOT NULL AND id > ?"
+            " ORDER BY id LIMIT 1000",
+            (after,),
+        )
+        if not rows:
+            break
+        for capture_id, text in rows:
+            frame = _headers.compress(_headers.parse(text)) if text else None
+            store._execute(
+                "UPDATE captures SET http_headers_zstd = ? WHERE id = ?", (frame, capture_id)
+            )
+        after = int(rows[-1][0])
+    store._execute("ALTER TABLE captures DROP COLUMN http_headers")
+
+
 #: SQLite migrations that copy whole tables: an archive upgraded by one is compacted after.
-REBUILDS = {12}
+#: (Dropping a column rewrites every row of its table.)
+REBUILDS = {12, 13}
 
 #: Work done in code after a migration's statements, by migration number.
 AFTER: dict[int, Callable[[SQLStore], None]] = {
     5: lambda store: frame_analyses(store._execute),
     10: link_analyses,
+    13: frame_legacy_headers,
 }

@@ -81,7 +81,7 @@ _FRAMES = "SELECT b.id, b.base_id, b.data, b.dictionary_id FROM blobs b"
 _CAPTURES = f"SELECT {_CAPTURE_COLUMNS}, c.article_id FROM captures c"
 # Where each value sits in those rows.
 _V_ARTICLE, _V_TEXT_ID, _V_CAPTURED_AT = 14, 16, 17
-_C_QUALITY, _C_METADATA, _C_ARTICLE = 9, 10, 16
+_C_QUALITY, _C_METADATA, _C_ARTICLE = 8, 9, 15
 
 
 def list_articles(store: Any) -> list[Article]:

@@ -53,8 +53,9 @@ _BY_KEYS = {
     # Where each article of a batch ends: its latest capture time, and its latest version.
     _sql.LAST_CAPTURE: "SELECT article_id, MAX(captured_at) FROM captures"
     " WHERE article_id = ANY(?) GROUP BY article_id",
-    _sql.LATEST: "SELECT DISTINCT ON (v.article_id) v.article_id, v.number, c.content_hash,"
-    f" {_sql.LAST_CAPTURED_AT}, b.hash, b.depth"
+    _sql.LATEST: "SELECT DISTINCT ON (v.article_id) v.article_id, v.number,"
+    f" {_sql.CONTENT_HASH}, {_sql.LAST_CAPTURED_AT}, b.hash, b.depth,"
+    " COALESCE(c.same_content_as, c.id)"
     " FROM versions v JOIN captures c ON c.id = v.capture_id JOIN blobs b ON b.id = c.text_id"
     " WHERE v.article_id = ANY(?) ORDER BY v.article_id, v.number DESC",
 }

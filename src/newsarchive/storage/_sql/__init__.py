@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from .blobs import BLOB_DEPTH
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL, article_queries
-from .rows import LAST_CAPTURED_AT
+from .rows import LAST_CAPTURED_AT, content_hash_of
 from .write import LAST_CAPTURE, LATEST, SQLStore
+
+# A capture row ``c``'s content hash, held or named (see rows.py).
+CONTENT_HASH = content_hash_of("c")
 
 __all__ = [
     "ARTICLE_BY_ALIAS",
     "ARTICLE_BY_URL",
     "BLOB_DEPTH",
+    "CONTENT_HASH",
     "LAST_CAPTURE",
     "LAST_CAPTURED_AT",
     "LATEST",

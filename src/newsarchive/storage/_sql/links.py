@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .blobs import SQLBlobs
+from .rows import content_hash_of
 
 
 class ArticleLinks:
@@ -30,7 +31,9 @@ class ArticleLinks:
         # name a few each, and a query per name cost more than the rest.
         if self._head_of is None:
             # With what the frames take from each head capture: its time, content hash
-            # and text's key (a frame quotes the texts of two of them).
+            # and text's key (a frame quotes the texts of two of them). The hash as the
+            # row holds it: empty where it names another capture's (see ``version_id``),
+            # a column older schemas, which migrations read this way, do not have.
             rows = self._store._all(
                 "SELECT v.id, v.capture_id, c.captured_at, c.content_hash, t.hash"
                 " FROM versions v JOIN captures c ON c.id = v.capture_id"
@@ -78,6 +81,11 @@ class ArticleLinks:
             from .._timeline import version_id  # here: reading never needs the timeline
 
             at, content_hash, _ = self._capture(capture_id)
+            if not content_hash:
+                row = self._store._one(
+                    f"SELECT {content_hash_of('c')} FROM captures c WHERE c.id = ?", (capture_id,)
+                )
+                content_hash = bytes(row[0])
             return version_id(self._url, at, content_hash)
         return known
 

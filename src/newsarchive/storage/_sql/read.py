@@ -8,9 +8,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ...errors import NotFoundError, StorageError
 from ...models import Capture, Version
 from ...times import from_micros, to_micros
-from .. import _analysis
+from .. import _analysis, _pages
 from .asof import VersionTimes
 from .blobs import SQLBlobs
 from .headers import SQLHeaders
@@ -154,7 +155,7 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
         result = []
         for row in rows:
             number, vid = 0, ""
-            if row[9] is None:
+            if row[8] is None:
                 index = bisect.bisect_right(starts, (int(row[1]), int(row[0]))) - 1
                 if index >= 0:
                     number, vid = int(versions[index][0]), str(versions[index][1])
@@ -162,26 +163,77 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
         return result
 
     def _capture_from_row(self, url: str, row: Any, number: int, vid: str) -> Capture:
+        capture_id, at = int(row[0]), int(row[1])
+        try:
+            headers, page = _pages.detach(None if row[14] is None else bytes(row[14]))
+        except ValueError as error:
+            raise StorageError(f"the stored headers of capture {capture_id} are damaged") from error
         return Capture(
-            id=int(row[0]),
+            id=capture_id,
             url=url,
-            captured_at=from_micros(row[1]),
+            captured_at=from_micros(at),
             source=row[2],
             version_id=vid,
             version=number,
             content_hash=bytes(row[3]).hex(),
             text_hash=bytes(row[4]).hex(),
-            html_hash=None if row[5] is None else bytes(row[5]).hex(),
+            html_hash=self._page_hash(capture_id, row[5], page, at),
             fetched_url=row[6],
             http_status=row[7],
-            http_headers=self._stored_headers(int(row[0]), row[15], row[8]),
-            quality=row[9],
-            metadata=json.loads(row[10]) if row[10] else {},
-            title=row[11],
-            byline=row[12],
-            published_at=_time(row[13]),
-            modified_at=_time(row[14]),
+            http_headers=self._stored_headers(capture_id, headers, at),
+            quality=row[8],
+            metadata=json.loads(row[9]) if row[9] else {},
+            title=row[10],
+            byline=row[11],
+            published_at=_time(row[12]),
+            modified_at=_time(row[13]),
         )
+
+    def _page_hash(
+        self, capture_id: int, blob_key: Any, delta: bytes | None, at: int
+    ) -> str | None:
+        """The sha256 of a capture's page: its blob's, or that of the page its row keeps."""
+        if blob_key is None:
+            return None
+        if delta is None:
+            return bytes(blob_key).hex()
+        import hashlib  # here: it loads OpenSSL, which reading most archives never needs
+
+        page = self._kept_page(capture_id, bytes(blob_key), delta, at)
+        return hashlib.sha256(page).hexdigest()
+
+    def _kept_page(self, capture_id: int, blob_key: bytes, delta: bytes | None, at: int) -> bytes:
+        """A capture's page: blob ``blob_key``, or the page its row keeps against it."""
+        if delta is None:
+            return self._blob_bytes(blob_key)
+        # Cached under what it is decoded from: a capture's id may pass to another after
+        # a rollback, and no blob's sha256 starts like this key.
+        key = b"page:%d:" % at + blob_key + delta
+        found = self._cache.get(key)
+        if found is None:
+            try:
+                found = _pages.decode(delta, self._blob_bytes(blob_key), at)
+            except ValueError as error:
+                raise StorageError(
+                    f"the stored page of capture {capture_id} is damaged ({error})"
+                ) from error
+            self._cache.put(key, found)
+        return found
+
+    def page(self, capture_id: int) -> bytes:
+        with self._read():
+            row = self._one(
+                "SELECT (SELECT h.hash FROM blobs h WHERE h.id = c.html_id),"
+                " c.http_headers_zstd, c.captured_at FROM captures c WHERE c.id = ?",
+                (capture_id,),
+            )
+            if row is None or row[0] is None:
+                raise NotFoundError(f"capture {capture_id} kept no page")
+            try:
+                _, delta = _pages.detach(None if row[1] is None else bytes(row[1]))
+            except ValueError as error:
+                raise StorageError(f"the stored page of capture {capture_id} is damaged") from error
+            return self._kept_page(capture_id, bytes(row[0]), delta, int(row[2]))
 
     def _capture_by_id(self, url: str, article_id: int, capture_id: int) -> Capture:
         return self._captures(url, article_id, "AND c.id = ?", (capture_id,))[0]

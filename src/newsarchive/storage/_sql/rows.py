@@ -18,20 +18,36 @@ def _string(column: str) -> str:
     return f"(SELECT s.value FROM strings s WHERE s.id = c.{column}_id)"
 
 
+def content_hash_of(capture: str) -> str:
+    """SQL for the content hash of capture row ``capture``.
+
+    A capture with its version's content (a re-check, most often) names the capture whose
+    hash it repeats in ``same_content_as`` rather than repeating 32 bytes (schema 13); that
+    capture always holds its own.
+    """
+    return (
+        f"CASE WHEN {capture}.same_content_as IS NULL THEN {capture}.content_hash"
+        f" ELSE (SELECT f.content_hash FROM captures f WHERE f.id = {capture}.same_content_as)"
+        " END"
+    )
+
+
 # A version seen once keeps no last capture time apart from its first.
 LAST_CAPTURED_AT = "COALESCE(v.last_captured_at, v.first_captured_at)"
 
 # A version's content hash is its first capture's: the versions table does not repeat it.
-_VERSION_COLUMNS = f"""v.number, v.id, c.content_hash, v.first_captured_at, {LAST_CAPTURED_AT},
-    v.capture_count, v.reverted_to, v.analysis_frame,
+_VERSION_COLUMNS = f"""v.number, v.id, {content_hash_of("c")}, v.first_captured_at,
+    {LAST_CAPTURED_AT}, v.capture_count, v.reverted_to, v.analysis_frame,
     (SELECT t.hash FROM blobs t WHERE t.id = c.text_id), {_string("title")}, {_string("byline")},
     c.published_at, c.modified_at, {_string("metadata")}, v.article_id, v.capture_id"""
 
-# Captures name their blobs by row id; what they return is the blobs' hashes.
-_CAPTURE_COLUMNS = f"""c.id, c.captured_at, {_string("source")}, c.content_hash,
+# Captures name their blobs by row id; what they return is the blobs' hashes. A page
+# kept in the row (after its headers frame, see _pages.py) names its base blob in
+# ``html_id``.
+_CAPTURE_COLUMNS = f"""c.id, c.captured_at, {_string("source")}, {content_hash_of("c")},
     (SELECT t.hash FROM blobs t WHERE t.id = c.text_id),
     (SELECT h.hash FROM blobs h WHERE h.id = c.html_id),
-    {_string("fetched_url")}, c.http_status, c.http_headers, c.quality, {_string("metadata")},
+    {_string("fetched_url")}, c.http_status, c.quality, {_string("metadata")},
     {_string("title")}, {_string("byline")}, c.published_at, c.modified_at, c.http_headers_zstd"""
 
 

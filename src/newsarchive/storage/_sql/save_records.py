@@ -18,6 +18,7 @@ class _Latest:
     last_captured_at: int
     text_key: bytes
     depth: int  # of its text blob in the delta chain
+    content_capture: int  # a capture that holds the content hash (see rows.py)
 
 
 @attrs.frozen(kw_only=True)

@@ -9,7 +9,7 @@ from ...errors import StorageError
 from .. import _analysis
 from .links import ArticleLinks
 from .read import SQLReader
-from .rows import LAST_CAPTURED_AT
+from .rows import LAST_CAPTURED_AT, content_hash_of
 
 if TYPE_CHECKING:
     from .. import _timeline
@@ -80,7 +80,7 @@ class SQLTimeline(SQLReader):
                 reverted_to=None if r[7] is None else int(r[7]),
             )
             for r in self._all(
-                f"SELECT number, v.id, c.content_hash, capture_id, first_captured_at,"
+                f"SELECT number, v.id, {content_hash_of('c')}, capture_id, first_captured_at,"
                 f" {LAST_CAPTURED_AT}, capture_count, reverted_to"
                 " FROM versions v JOIN captures c ON c.id = v.capture_id"
                 f" WHERE v.article_id = ? {where}",

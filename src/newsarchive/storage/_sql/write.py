@@ -9,12 +9,12 @@ import attrs
 
 from ...models import Capture, Version
 from ...times import from_micros, to_micros
-from .. import OnSaved, _analysis, _headers
+from .. import OnSaved, _analysis, _blobs, _headers, _pages
 from .alerts import AlertLog
 from .blobs import BLOB_DEPTH, BLOB_ID, by_key
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL
 from .links import ArticleLinks
-from .rows import _LEVELS, LAST_CAPTURED_AT, T, _content_fields, _json, _micros
+from .rows import _LEVELS, LAST_CAPTURED_AT, T, _content_fields, _json, _micros, content_hash_of
 from .timeline import SQLTimeline
 
 if TYPE_CHECKING:
@@ -22,10 +22,15 @@ if TYPE_CHECKING:
     from ..records import CaptureRecord, Ingested
     from .save_records import _Latest, _Stored, _Tip
 
-_EXISTING = "SELECT id FROM captures WHERE article_id = ? AND captured_at = ? AND content_hash = ?"
+_EXISTING = (
+    "SELECT c.id FROM captures c WHERE c.article_id = ? AND c.captured_at = ?"
+    f" AND {content_hash_of('c')} = ?"
+)
+# The capture a re-check names for its content hash: one that holds it (see rows.py).
+_CONTENT_CAPTURE = "COALESCE(c.same_content_as, c.id)"
 LATEST = (
-    f"SELECT v.number, c.content_hash, {LAST_CAPTURED_AT}, b.hash, b.depth"
-    " FROM versions v JOIN captures c ON c.id = v.capture_id"
+    f"SELECT v.number, {content_hash_of('c')}, {LAST_CAPTURED_AT}, b.hash, b.depth,"
+    f" {_CONTENT_CAPTURE} FROM versions v JOIN captures c ON c.id = v.capture_id"
     " JOIN blobs b ON b.id = c.text_id"
     " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1"
 )
@@ -33,21 +38,26 @@ LAST_CAPTURE = "SELECT MAX(captured_at) FROM captures WHERE article_id = ?"
 # The first version with this content: the one a new version with it reverts to.
 _FIRST_WITH_CONTENT = (
     "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
-    " WHERE v.article_id = ? AND c.content_hash = ?"
+    f" WHERE v.article_id = ? AND {content_hash_of('c')} = ?"
 )
 
 _CAPTURE_COLUMNS = (
     "article_id, captured_at, content_hash, text_id, html_id, title_id, byline_id,"
     " published_at, modified_at, source_id, fetched_url_id, http_status, http_headers_zstd,"
-    " quality, metadata_id"
+    " quality, metadata_id, same_content_as"
 )
-_CAPTURE_VALUES = f"?, ?, ?, {BLOB_ID}, {BLOB_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+_CAPTURE_VALUES = f"?, ?, ?, {BLOB_ID}, {BLOB_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
 _INSERT_CAPTURE = (
     f"INSERT INTO captures ({_CAPTURE_COLUMNS}) VALUES ({_CAPTURE_VALUES}) RETURNING id"
 )
 _INSERT_CAPTURE_WITH_ID = (
     f"INSERT INTO captures (id, {_CAPTURE_COLUMNS}) VALUES (?, {_CAPTURE_VALUES})"
 )
+
+# A page blob's own cost beside its frame, by ``dbstat`` on a scheduled job's archive:
+# the 32-byte hash, the row's other columns and header, and the index entry on the hash
+# (in pages left partly empty, as hashes arrive in no order).
+_PAGE_BLOB_BYTES = 120
 
 # Strings stay in ``strings`` once stored, under one number: a store remembers the
 # numbers of this many recent ones, each up to this long.
@@ -142,7 +152,9 @@ class SQLStore(SQLTimeline, AlertLog):
         row = self._ahead(LATEST, (article_id,))
         if row is None:
             return None
-        return _Latest(int(row[0]), bytes(row[1]), int(row[2]), bytes(row[3]), int(row[4]))
+        return _Latest(
+            int(row[0]), bytes(row[1]), int(row[2]), bytes(row[3]), int(row[4]), int(row[5])
+        )
 
     def _save_one(self, record: CaptureRecord) -> SaveResult:
         return self._result(record, self._store_one(record))
@@ -259,7 +271,16 @@ class SQLStore(SQLTimeline, AlertLog):
             None if latest is None else latest.depth,
             record.text_frame,
         )
-        html_key = None if record.html is None else self._put_html(article_id, record.html)
+        html_key, page_blob, page_delta = None, None, None
+        if record.html is not None:
+            html_key, page_blob, page_delta = self._put_html(article_id, record.html, at)
+        # A capture with its version's content names a capture that holds the hash.
+        same_content_as = None
+        if latest is not None and latest.content_hash == chash:
+            same_content_as = latest.content_capture
+        headers = self._headers_frame(article_id, record.http_headers, at)
+        if page_delta is not None:
+            headers = _pages.attach(headers, page_delta)
         given = self._new_capture_id()
         inserted = self._execute(
             _INSERT_CAPTURE if given is None else _INSERT_CAPTURE_WITH_ID,
@@ -267,9 +288,9 @@ class SQLStore(SQLTimeline, AlertLog):
                 *(() if given is None else (given,)),
                 article_id,
                 at,
-                chash,
+                chash if same_content_as is None else b"",
                 *by_key(text_key),
-                *by_key(html_key),
+                *by_key(page_blob),
                 self._string_id(record.title),
                 self._string_id(record.byline),
                 _micros(record.published_at),
@@ -277,9 +298,10 @@ class SQLStore(SQLTimeline, AlertLog):
                 self._string_id(record.source),
                 self._string_id(record.fetched_url),
                 record.http_status,
-                self._headers_frame(article_id, record.http_headers),
+                headers,
                 record.quality,
                 self._string_id(_json(dict(record.metadata))),
+                same_content_as,
             ),
         )
         capture_id = given if given is not None else int(inserted.fetchone()[0])
@@ -301,10 +323,19 @@ class SQLStore(SQLTimeline, AlertLog):
             self._string_ids[value] = int(row[0])
         return int(row[0])
 
-    def _put_html(self, article_id: int, html: str | bytes) -> bytes:
-        """Store a capture's page, a delta against the article's latest page when that
-        pays; returns the page's blob key."""
+    def _put_html(
+        self, article_id: int, html: str | bytes, at: int
+    ) -> tuple[bytes, bytes, bytes | None]:
+        """Store a capture's page: in its row as a token delta against the article's latest
+        page blob where that takes fewer bytes than a blob of its own (a zstd delta, with
+        its hash, row and index entry), else as a blob, a delta against that one when that
+        pays.
+
+        Returns the page's key (its sha256), the key of the blob the row names, and the
+        delta the row keeps (None for a page stored as that blob).
+        """
         from ...normalize import sha256_hex  # here: reading never needs the normalizer
+        from ..records import TextFrame
 
         if isinstance(html, str):
             html = html.encode("utf-8", "surrogatepass")
@@ -317,11 +348,25 @@ class SQLStore(SQLTimeline, AlertLog):
         )
         if latest is None:
             self._put_blob(key, html, None, page=True)
-        else:
-            self._put_blob(key, html, bytes(latest[0]), int(latest[1]), page=True)
-        return key
+            return key, key, None
+        base_key, depth = bytes(latest[0]), int(latest[1])
+        hint = None
+        if key != base_key and key not in self._written_blobs and self._blob_depth(key) is None:
+            base = self._blob_bytes(base_key)
+            kept = _pages.encode(html, base, at)
+            if kept is not None and len(kept) <= _PAGE_BLOB_BYTES:
+                return key, base_key, kept  # less than a blob costs beside its frame
+            if kept is not None:
+                # What the blob would be: the frame ``_put_blob`` would make, given to it.
+                chained = depth + 1 < _blobs.PAGE_KEYFRAME_INTERVAL
+                frame, is_delta = _blobs.encode(html, base if chained else None, page=True)
+                if len(kept) <= len(frame) + _PAGE_BLOB_BYTES:
+                    return key, base_key, kept
+                hint = TextFrame(base_key.hex() if is_delta else None, frame, is_delta, len(html))
+        self._put_blob(key, html, base_key, depth, hint, page=True)
+        return key, key, None
 
-    def _headers_frame(self, article_id: int, headers: _headers.Headers) -> bytes | None:
+    def _headers_frame(self, article_id: int, headers: _headers.Headers, at: int) -> bytes | None:
         """Headers as stored: a delta against the base of the article's latest capture
         when that pays (see ``_headers``), else standalone."""
         if not headers:
@@ -331,14 +376,15 @@ class SQLStore(SQLTimeline, AlertLog):
             " ORDER BY captured_at DESC, id DESC LIMIT 1",
             (article_id,),
         )
-        if row is not None and row[1] is not None:
-            base_id, frame = int(row[0]), bytes(row[1])
+        latest = None if row is None or row[1] is None else _pages.detach(bytes(row[1]))[0]
+        if row is not None and latest is not None:
+            base_id, frame = int(row[0]), latest
             named = _headers.base_of(frame)
             if named is not None:
                 base_id, frame = named, self._headers_base(named)
             if frame[:1] == _headers.FORMAT_V1:
                 delta = _headers.compress_delta(
-                    headers, base_id, self._headers_raw(frame), len(frame)
+                    headers, base_id, self._headers_raw(frame), len(frame), at
                 )
                 if delta is not None:
                     return delta
@@ -495,7 +541,8 @@ class SQLStore(SQLTimeline, AlertLog):
         number, is_new, _ = self._append(
             tip.url, tip.article_id, capture_id, at, chash, tip.latest, tip.firsts
         )
-        tip.latest = _Latest(number, chash, at, bytes.fromhex(record.text_hash), depth)
+        holder = capture_id if is_new or tip.latest is None else tip.latest.content_capture
+        tip.latest = _Latest(number, chash, at, bytes.fromhex(record.text_hash), depth, holder)
         tip.last_capture_at = at
         return Ingested(tip.url, True, is_new)
 
