@@ -322,6 +322,29 @@ def test_a_batch_stores_what_sqlite_stores(location: str, tmp_path: Path, method
     assert [v[3] for v in layouts[0][1]] == [None, None, None, 2, None, 3, None]
 
 
+@pytest.mark.parametrize(
+    ("backfill", "reverts"),
+    [(False, [None, None, None, 2, 1, 3]), (True, [None, None, None, None, 3, 1, 4])],
+)
+def test_a_batch_into_stored_articles_stores_what_sqlite_stores(
+    location: str, tmp_path: Path, backfill: bool, reverts: list[int | None]
+) -> None:
+    """Revert checks asked for the whole batch at once see what the batch wrote since:
+    a return to a text stored before it, and to one the batch itself brought."""
+    layouts = []
+    for where in (location, str(tmp_path / "a")):
+        with Archive.open(where) as archive:
+            before = T0 - timedelta(hours=2)
+            stored = [(URL, "Third text."), (f"{URL}-2", "Second text.")]
+            archive.ingest(
+                [archive.prepare(u, text=t, captured_at=before) for u, t in stored], analyse=False
+            )
+            archive.ingest(_batch(archive)[: None if backfill else -1], analyse=False)
+            layouts.append(_layout(archive))
+    assert layouts[0] == layouts[1]
+    assert [v[3] for v in layouts[0][1]] == [*reverts, None, None]
+
+
 def test_an_error_in_a_pipelined_write_rolls_back_the_whole_batch(location: str) -> None:
     """A failing statement whose result is not read until later still undoes the batch."""
     with Archive.open(location) as archive:

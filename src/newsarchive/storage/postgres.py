@@ -51,12 +51,21 @@ _BY_KEYS = {
     _sql.ARTICLE_BY_ALIAS: "SELECT l.url, a.id, a.url FROM aliases l"
     " JOIN articles a ON a.id = l.article_id WHERE l.url = ANY(?)",
     # Where each article of a batch ends: its latest capture time, and its latest version.
+    _sql.STRING_ID: "SELECT value, MIN(id) FROM strings WHERE value = ANY(?) GROUP BY value",
     _sql.LAST_CAPTURE: "SELECT article_id, MAX(captured_at) FROM captures"
     " WHERE article_id = ANY(?) GROUP BY article_id",
     _sql.LATEST: "SELECT DISTINCT ON (v.article_id) v.article_id, v.number, c.content_hash,"
     f" {_sql.LAST_CAPTURED_AT}, b.hash, b.depth"
     " FROM versions v JOIN captures c ON c.id = v.capture_id JOIN blobs b ON b.id = c.text_id"
     " WHERE v.article_id = ANY(?) ORDER BY v.article_id, v.number DESC",
+}
+# Lookups by two keys (the last two parameters), asked alike: each row led by both keys.
+# Each article's versions are read once, and the rows of pairs nobody asked are dropped.
+_BY_PAIRS = {
+    _sql.FIRST_WITH_CONTENT: "SELECT v.article_id, c.content_hash, MIN(v.number)"
+    " FROM versions v JOIN captures c ON c.id = v.capture_id"
+    " WHERE v.article_id = ANY(?) AND c.content_hash = ANY(?)"
+    " GROUP BY v.article_id, c.content_hash",
 }
 
 
@@ -105,6 +114,9 @@ def _first_line(exc: BaseException) -> str:
 
 # Capture ids taken from the sequence at once; those a transaction leaves unused are gaps.
 _CAPTURE_IDS_AHEAD = 256
+# String ids alike; kept from one transaction to the next, as a sequence never gives a
+# number twice, even when the transaction that took it rolls back.
+_STRING_IDS_AHEAD = 64
 
 
 class PostgresStore(SQLStore):
@@ -126,6 +138,7 @@ class PostgresStore(SQLStore):
         # Queries sent early in that pipeline, by text and parameters, until read: the
         # cursor to read, or the row (None for none) when asked with others at once.
         self._sent_ahead: dict[tuple[str, tuple[Any, ...]], Any] = {}
+        self._string_ids_ahead: list[int] = []
         #: How many times a transaction was re-run after a conflict with another writer.
         self.conflicts_retried = 0
         try:
@@ -203,7 +216,7 @@ class PostgresStore(SQLStore):
             if key in self._sent_ahead:
                 continue
             sent.append(key)
-            if query in _BY_KEYS:
+            if query in _BY_KEYS or query in _BY_PAIRS:
                 by_key.setdefault(query, []).append(tuple(params))
             else:
                 self._sent_ahead[key] = self._execute(query, params)
@@ -211,12 +224,14 @@ class PostgresStore(SQLStore):
             if len(many) == 1:
                 self._sent_ahead[(query, many[0])] = self._execute(query, many[0])
                 continue
-            # Many of one lookup: a single statement, each row led by the key it answers
-            # (a lookup's last parameter: a blob's is its prefix, then its hash).
-            values = [params[-1] for params in many]
-            rows = {r[0]: tuple(r[1:]) for r in self._all(_BY_KEYS[query], (values,))}
+            # Many of one lookup: a single statement, each row led by the keys it answers
+            # (a lookup's last parameter, or two: a blob's is its prefix, then its hash).
+            width = 2 if query in _BY_PAIRS else 1
+            columns = [sorted({params[i] for params in many}) for i in range(-width, 0)]
+            statement = _BY_PAIRS[query] if width == 2 else _BY_KEYS[query]
+            rows = {tuple(r[:width]): tuple(r[width:]) for r in self._all(statement, columns)}
             for params in many:
-                self._sent_ahead[(query, params)] = rows.get(params[-1])
+                self._sent_ahead[(query, params)] = rows.get(tuple(params[-width:]))
         try:
             yield
         finally:
@@ -232,6 +247,19 @@ class PostgresStore(SQLStore):
 
     def _forget_ahead(self, sql: str, params: Sequence[Any]) -> None:
         self._sent_ahead.pop((sql, tuple(params)), None)
+
+    def _firsts_ahead(self, article_id: int, contents: Iterable[bytes]) -> dict[bytes, int] | None:
+        keys = [(_sql.FIRST_WITH_CONTENT, (article_id, content)) for content in contents]
+        if not keys or not all(key in self._sent_ahead for key in keys):
+            # None sent ahead (an article the batch created), or answers taken already,
+            # by a tip the batch has since moved: its writes may have made them old.
+            return None
+        firsts = {}
+        for query, params in keys:
+            row = self._ahead(query, params)
+            if row is not None and row[0] is not None:
+                firsts[params[1]] = int(row[0])
+        return firsts
 
     def _inserted(self, cursor: Any) -> bool:
         if self._pipeline is not None:
@@ -255,6 +283,18 @@ class PostgresStore(SQLStore):
             self._capture_ids = [int(r[0]) for r in reversed(rows)]
         return self._capture_ids.pop()
 
+    def _new_string_id(self) -> int | None:
+        if self._pipeline is None:
+            return None  # an insert's own number costs no more outside a pipeline
+        if not self._string_ids_ahead:
+            rows = self._all(
+                "SELECT nextval(pg_get_serial_sequence('strings', 'id'))"
+                " FROM generate_series(1, ?)",
+                (_STRING_IDS_AHEAD,),
+            )
+            self._string_ids_ahead = [int(r[0]) for r in reversed(rows)]
+        return self._string_ids_ahead.pop()
+
     @contextmanager
     def _read(self) -> Iterator[None]:
         outermost = not self._depth
@@ -275,6 +315,16 @@ class PostgresStore(SQLStore):
         cached = self._cache.get(key)
         if cached is not None:
             return cached
+        # Frames this transaction wrote (an import's analyses quote the texts its saves
+        # just stored) are at hand: the server is asked only from the first frame that
+        # is neither written here nor decoded already, if the chain reaches one.
+        start: bytes | None = key
+        while start is not None and start in self._written_frames:
+            start = self._written_frames[start][0]
+            if start is not None and self._cache.get(start) is not None:
+                start = None
+        if start is None:
+            return super()._blob_bytes(key)
         # One round trip for the whole delta chain (at most KEYFRAME_INTERVAL frames)
         # instead of one per frame.
         rows = self._conn.execute(
@@ -283,7 +333,7 @@ class PostgresStore(SQLStore):
             " UNION ALL SELECT b.hash, b.id, b.base_id, b.data, b.dictionary_id FROM blobs b"
             " JOIN chain c ON b.id = c.base_id)"
             " SELECT hash, id, base_id, data, dictionary_id FROM chain",
-            (key,),
+            (start,),
         ).fetchall()
         hashes = {int(r[1]): bytes(r[0]) for r in rows}
         frames = {

@@ -10,15 +10,17 @@ from __future__ import annotations
 from .blobs import BLOB_DEPTH
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL, article_queries
 from .rows import LAST_CAPTURED_AT
-from .write import LAST_CAPTURE, LATEST, SQLStore
+from .write import FIRST_WITH_CONTENT, LAST_CAPTURE, LATEST, STRING_ID, SQLStore
 
 __all__ = [
     "ARTICLE_BY_ALIAS",
     "ARTICLE_BY_URL",
     "BLOB_DEPTH",
+    "FIRST_WITH_CONTENT",
     "LAST_CAPTURE",
     "LAST_CAPTURED_AT",
     "LATEST",
+    "STRING_ID",
     "SQLStore",
     "article_queries",
 ]

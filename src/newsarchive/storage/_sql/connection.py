@@ -124,6 +124,11 @@ class SQLConnection:
         """
         return None
 
+    def _new_string_id(self) -> int | None:
+        """A row id for a string about to be stored, None to let the insert pick one
+        (see ``_new_capture_id``)."""
+        return None
+
     def _write(self, lock_keys: Sequence[str]) -> AbstractContextManager[None]:
         """A write transaction holding the locks that serialise saves to these articles."""
         raise NotImplementedError

@@ -31,7 +31,7 @@ LATEST = (
 )
 LAST_CAPTURE = "SELECT MAX(captured_at) FROM captures WHERE article_id = ?"
 # The first version with this content: the one a new version with it reverts to.
-_FIRST_WITH_CONTENT = (
+FIRST_WITH_CONTENT = (
     "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
     " WHERE v.article_id = ? AND c.content_hash = ?"
 )
@@ -49,6 +49,7 @@ _INSERT_CAPTURE_WITH_ID = (
     f"INSERT INTO captures (id, {_CAPTURE_COLUMNS}) VALUES (?, {_CAPTURE_VALUES})"
 )
 
+STRING_ID = "SELECT id FROM strings WHERE value = ? LIMIT 1"
 # Strings stay in ``strings`` once stored, under one number: a store remembers the
 # numbers of this many recent ones, each up to this long.
 _REMEMBERED_STRINGS = 4096
@@ -123,6 +124,8 @@ class SQLStore(SQLTimeline, AlertLog):
             )
             created = row is not None
             found = (int(row[0]), record.url) if created else self._require_article(record.url)
+            if created:  # remembered for the transaction, as ``_article_row`` does
+                self._article_rows[record.url] = found
         for alias in record.aliases:
             if alias != found[1]:
                 self._execute(
@@ -157,7 +160,7 @@ class SQLStore(SQLTimeline, AlertLog):
             (_EXISTING, (article_id, at, chash)),
             (LATEST, (article_id,)),
             (BLOB_DEPTH, by_key(bytes.fromhex(record.text_hash))),
-            (_FIRST_WITH_CONTENT, (article_id, chash)),
+            (FIRST_WITH_CONTENT, (article_id, chash)),
         ]
         with self._sending_ahead(ahead):
             return self._store_new(record, article_id, url, at, chash)
@@ -292,9 +295,14 @@ class SQLStore(SQLTimeline, AlertLog):
         known = self._string_ids.get(value)
         if known is not None:
             return known
-        row = self._one("SELECT id FROM strings WHERE value = ? LIMIT 1", (value,))
+        row = self._ahead(STRING_ID, (value,))
         if row is None:
-            row = self._one("INSERT INTO strings (value) VALUES (?) RETURNING id", (value,))
+            given = self._new_string_id()
+            if given is None:
+                row = self._one("INSERT INTO strings (value) VALUES (?) RETURNING id", (value,))
+            else:
+                self._execute("INSERT INTO strings (id, value) VALUES (?, ?)", (given, value))
+                row = (given,)
         if len(value) <= _REMEMBERED_STRING_CHARS:
             if len(self._string_ids) >= _REMEMBERED_STRINGS:
                 self._string_ids.clear()
@@ -402,7 +410,7 @@ class SQLStore(SQLTimeline, AlertLog):
         elif latest is None:
             reverted_to = None
         else:
-            earlier = self._ahead(_FIRST_WITH_CONTENT, (article_id, chash))
+            earlier = self._ahead(FIRST_WITH_CONTENT, (article_id, chash))
             reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
         self._execute(
             "INSERT INTO versions (article_id, number, id, capture_id,"
@@ -432,7 +440,8 @@ class SQLStore(SQLTimeline, AlertLog):
         """
 
         def work(batch: list[CaptureRecord]) -> list[Ingested]:
-            with self._sending_ahead([*_stored_texts(batch), *_articles_named(batch)]):
+            named = [*_stored_texts(batch), *_articles_named(batch), *self._strings_named(batch)]
+            with self._sending_ahead(named):
                 done = self._ingest_all(batch)
             if on_saved is not None:
                 _notify(on_saved, (d.url for d in done if d.is_new_capture))
@@ -457,19 +466,33 @@ class SQLStore(SQLTimeline, AlertLog):
             filed.append(articles[record.url])
         # Where each article stored before the batch ends, asked for all of them at once.
         asked = {article_id for article_id, _ in filed if article_id not in tips}
-        with self._sending_ahead(q for a in sorted(asked) for q in _tip_queries(a)):
+        # And which of the batch's texts each of them had before (a revert check).
+        contents: dict[int, set[bytes]] = {}
+        for record, (article_id, _) in zip(batch, filed, strict=True):
+            if article_id in asked:
+                contents.setdefault(article_id, set()).add(bytes.fromhex(record.content_hash))
+        ahead = [
+            *(q for a in sorted(asked) for q in _tip_queries(a)),
+            *((FIRST_WITH_CONTENT, (a, h)) for a, hashes in contents.items() for h in hashes),
+        ]
+        with self._sending_ahead(ahead):
             for record, (article_id, url) in zip(batch, filed, strict=True):
-                done.append(self._ingest_one(record, article_id, url, tips))
+                done.append(self._ingest_one(record, article_id, url, tips, contents))
         return done
 
     def _ingest_one(
-        self, record: CaptureRecord, article_id: int, url: str, tips: dict[int, _Tip]
+        self,
+        record: CaptureRecord,
+        article_id: int,
+        url: str,
+        tips: dict[int, _Tip],
+        contents: Mapping[int, set[bytes]],
     ) -> Ingested:
         from ..records import Ingested
 
         tip = tips.get(article_id)
         if tip is None:
-            tip = tips[article_id] = self._tip(article_id, url)
+            tip = tips[article_id] = self._tip(article_id, url, contents.get(article_id, ()))
         at = to_micros(record.captured_at)
         if record.quality is None and at > tip.last_capture_at:
             return self._append_tip(tip, record, at)
@@ -478,13 +501,25 @@ class SQLStore(SQLTimeline, AlertLog):
             del tips[article_id]
         return Ingested(url, stored.is_new_capture, stored.is_new_version)
 
-    def _tip(self, article_id: int, url: str) -> _Tip:
+    def _tip(self, article_id: int, url: str, contents: Iterable[bytes] = ()) -> _Tip:
+        """Where an article stored before the batch ends; ``contents`` are the content
+        hashes the batch brings it, whose first versions are known if sent ahead."""
         from .save_records import _BEFORE_ANY_CAPTURE, _Tip
 
         row = self._ahead(LAST_CAPTURE, (article_id,))
         last = _BEFORE_ANY_CAPTURE if row is None or row[0] is None else int(row[0])
         latest = self._latest(article_id)
-        return _Tip(article_id, url, last, latest, {} if latest is None else None)
+        firsts = {} if latest is None else self._firsts_ahead(article_id, contents)
+        return _Tip(article_id, url, last, latest, firsts)
+
+    def _firsts_ahead(self, article_id: int, contents: Iterable[bytes]) -> dict[bytes, int] | None:
+        """The first version number of each of these contents the article has, from
+        answers sent ahead, or None where the store asks as each new version needs it.
+
+        Complete for ``contents``, and so for every revert check of the batch's captures
+        of the article, which go on keeping it up to date.
+        """
+        return None
 
     def _append_tip(self, tip: _Tip, record: CaptureRecord, at: int) -> Ingested:
         from ..records import Ingested
@@ -498,6 +533,14 @@ class SQLStore(SQLTimeline, AlertLog):
         tip.latest = _Latest(number, chash, at, bytes.fromhex(record.text_hash), depth)
         tip.last_capture_at = at
         return Ingested(tip.url, True, is_new)
+
+    def _strings_named(self, batch: list[CaptureRecord]) -> set[tuple[str, tuple[str]]]:
+        """The number of each title, byline, source and fetched URL of the batch this
+        store does not remember, to ask for the whole batch at once (metadata, mostly
+        empty or repeated, is asked when saved)."""
+        known = self._string_ids
+        values = {v for r in batch for v in (r.title, r.byline, r.source, r.fetched_url)}
+        return {(STRING_ID, (v,)) for v in values if v is not None and v not in known}
 
     def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
         """Store analysis summaries of one article's versions (by id) in one transaction."""
