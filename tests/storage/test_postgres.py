@@ -345,6 +345,35 @@ def test_a_batch_into_stored_articles_stores_what_sqlite_stores(
     assert [v[3] for v in layouts[0][1]] == [*reverts, None, None]
 
 
+def test_an_import_batch_sends_as_many_statements_however_many_captures(location: str) -> None:
+    """Its writes go as one batch per statement, its lookups as one per batch: what it
+    sends one statement at a time does not grow with the captures it saves."""
+    body = "".join(f"Paragraph {n} of a story that goes on for a while.\n\n" for n in range(40))
+
+    def sent(count: int, first: datetime) -> int:
+        with Archive.open(location) as archive:
+            records = [
+                archive.prepare(
+                    f"{URL}/{n % 3}",
+                    title="The same title.",
+                    text=f"{body}Updated {first + timedelta(minutes=n)}.",
+                    captured_at=first + timedelta(minutes=n),
+                )
+                for n in range(count)
+            ]
+            conn = archive.store._conn  # type: ignore[attr-defined]
+            statements = []
+            execute = conn.execute
+            conn.execute = lambda *args, **kw: statements.append(args[0]) or execute(*args, **kw)
+            archive.ingest(records, analyse=False)
+            return len(statements)
+
+    sent(3, T0)  # the articles and their title stored
+    assert sent(6, T0 + timedelta(hours=1)) == sent(30, T0 + timedelta(hours=2))
+    with Archive.open(location) as archive:
+        assert [len(archive.history(f"{URL}/{n}")) for n in range(3)] == [13, 13, 13]
+
+
 def test_an_error_in_a_pipelined_write_rolls_back_the_whole_batch(location: str) -> None:
     """A failing statement whose result is not read until later still undoes the batch."""
     with Archive.open(location) as archive:

@@ -69,6 +69,21 @@ _BY_PAIRS = {
 }
 
 
+# Writes an import makes by the thousand, held back in a write transaction and sent as
+# one batch each when anything else is (see ``_execute``), in this order: each refers
+# only to rows written by those before it (a capture to its blobs, a version to its
+# capture), or by statements sent before it, and of one kind keep the order they were
+# made in, so the rows come out as if each had been sent at once.
+_HELD_BACK = (
+    _sql.INSERT_STRING_WITH_ID,
+    _sql.INSERT_BLOB,
+    _sql.INSERT_CAPTURE_WITH_ID,
+    _sql.INSERT_VERSION,
+    _sql.RECAPTURED,
+    _sql.SET_ANALYSIS,
+)
+
+
 def lock_key(namespace: str, key: str) -> int:
     """A stable signed 64-bit advisory-lock key for ``key`` within ``namespace``."""
     digest = hashlib.blake2b(
@@ -138,6 +153,8 @@ class PostgresStore(SQLStore):
         # Queries sent early in that pipeline, by text and parameters, until read: the
         # cursor to read, or the row (None for none) when asked with others at once.
         self._sent_ahead: dict[tuple[str, tuple[Any, ...]], Any] = {}
+        # Writes held back in that pipeline, by statement (see ``_HELD_BACK``).
+        self._held: dict[str, list[Sequence[Any]]] = {}
         self._string_ids_ahead: list[int] = []
         #: How many times a transaction was re-run after a conflict with another writer.
         self.conflicts_retried = 0
@@ -180,11 +197,30 @@ class PostgresStore(SQLStore):
     # -- what SQLStore needs -----------------------------------------------------------
 
     def _execute(self, query: str, params: Sequence[Any] = ()) -> Any:
+        if self._pipeline is not None:
+            if query in _HELD_BACK:
+                # Nobody reads what these return: a pipelined insert's cursor tells nothing.
+                self._held.setdefault(query, []).append(params)
+                return None
+            self._send_held()
+        return self._conn.execute(self._rewritten(query), params)
+
+    def _rewritten(self, query: str) -> str:
         rewritten = self._queries.get(query)
         if rewritten is None:
             # The shared queries use "?" placeholders and no literal "?" or "%".
             rewritten = self._queries[query] = query.replace("%", "%%").replace("?", "%s")
-        return self._conn.execute(rewritten, params)
+        return rewritten
+
+    def _send_held(self) -> None:
+        """Send the writes held back, each statement's at once, before anything else."""
+        if not self._held:
+            return
+        held, self._held = self._held, {}
+        with self._conn.cursor() as cursor:
+            for query in _HELD_BACK:
+                if query in held:
+                    cursor.executemany(self._rewritten(query), held[query])
 
     @contextmanager
     def _write(self, lock_keys: Sequence[str]) -> Iterator[None]:
@@ -200,9 +236,11 @@ class PostgresStore(SQLStore):
                 with self._conn.pipeline() as self._pipeline:
                     self._lock(lock_keys)
                     yield
+                    self._send_held()
             finally:
                 self._pipeline = None
                 self._sent_ahead.clear()
+                self._held.clear()  # sent, or rolled back with the rest
 
     @contextmanager
     def _sending_ahead(self, queries: Iterable[tuple[str, Sequence[Any]]]) -> Iterator[None]:
@@ -325,6 +363,7 @@ class PostgresStore(SQLStore):
                 start = None
         if start is None:
             return super()._blob_bytes(key)
+        self._send_held()  # the chain may reach blobs written here, and forgotten since
         # One round trip for the whole delta chain (at most KEYFRAME_INTERVAL frames)
         # instead of one per frame.
         rows = self._conn.execute(

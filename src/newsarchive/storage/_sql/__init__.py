@@ -7,19 +7,36 @@ transactions, blobs, reading, the timeline of backfills, and saving on top.
 
 from __future__ import annotations
 
-from .blobs import BLOB_DEPTH
+from .blobs import BLOB_DEPTH, INSERT_BLOB
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL, article_queries
 from .rows import LAST_CAPTURED_AT
-from .write import FIRST_WITH_CONTENT, LAST_CAPTURE, LATEST, STRING_ID, SQLStore
+from .write import (
+    FIRST_WITH_CONTENT,
+    INSERT_CAPTURE_WITH_ID,
+    INSERT_STRING_WITH_ID,
+    INSERT_VERSION,
+    LAST_CAPTURE,
+    LATEST,
+    RECAPTURED,
+    SET_ANALYSIS,
+    STRING_ID,
+    SQLStore,
+)
 
 __all__ = [
     "ARTICLE_BY_ALIAS",
     "ARTICLE_BY_URL",
     "BLOB_DEPTH",
     "FIRST_WITH_CONTENT",
+    "INSERT_BLOB",
+    "INSERT_CAPTURE_WITH_ID",
+    "INSERT_STRING_WITH_ID",
+    "INSERT_VERSION",
     "LAST_CAPTURE",
     "LAST_CAPTURED_AT",
     "LATEST",
+    "RECAPTURED",
+    "SET_ANALYSIS",
     "STRING_ID",
     "SQLStore",
     "article_queries",

@@ -45,11 +45,26 @@ _CAPTURE_VALUES = f"?, ?, ?, {BLOB_ID}, {BLOB_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
 _INSERT_CAPTURE = (
     f"INSERT INTO captures ({_CAPTURE_COLUMNS}) VALUES ({_CAPTURE_VALUES}) RETURNING id"
 )
-_INSERT_CAPTURE_WITH_ID = (
+INSERT_CAPTURE_WITH_ID = (
     f"INSERT INTO captures (id, {_CAPTURE_COLUMNS}) VALUES (?, {_CAPTURE_VALUES})"
 )
 
 STRING_ID = "SELECT id FROM strings WHERE value = ? LIMIT 1"
+INSERT_STRING_WITH_ID = "INSERT INTO strings (id, value) VALUES (?, ?)"
+INSERT_VERSION = (
+    "INSERT INTO versions (article_id, number, id, capture_id,"
+    " first_captured_at, last_captured_at, capture_count, reverted_to)"
+    " VALUES (?, ?, ?, ?, ?, NULL, 1, ?)"
+)
+# One more capture of a version, the latest so far.
+RECAPTURED = (
+    "UPDATE versions SET last_captured_at = ?, capture_count = capture_count + 1"
+    " WHERE article_id = ? AND number = ?"
+)
+SET_ANALYSIS = (
+    "UPDATE versions SET analysis_frame = ?, significance = ?, stealth = ?"
+    " WHERE article_id = ? AND id = ?"
+)
 # Strings stay in ``strings`` once stored, under one number: a store remembers the
 # numbers of this many recent ones, each up to this long.
 _REMEMBERED_STRINGS = 4096
@@ -265,7 +280,7 @@ class SQLStore(SQLTimeline, AlertLog):
         html_key = None if record.html is None else self._put_html(article_id, record.html)
         given = self._new_capture_id()
         inserted = self._execute(
-            _INSERT_CAPTURE if given is None else _INSERT_CAPTURE_WITH_ID,
+            _INSERT_CAPTURE if given is None else INSERT_CAPTURE_WITH_ID,
             (
                 *(() if given is None else (given,)),
                 article_id,
@@ -301,7 +316,7 @@ class SQLStore(SQLTimeline, AlertLog):
             if given is None:
                 row = self._one("INSERT INTO strings (value) VALUES (?) RETURNING id", (value,))
             else:
-                self._execute("INSERT INTO strings (id, value) VALUES (?, ?)", (given, value))
+                self._execute(INSERT_STRING_WITH_ID, (given, value))
                 row = (given,)
         if len(value) <= _REMEMBERED_STRING_CHARS:
             if len(self._string_ids) >= _REMEMBERED_STRINGS:
@@ -396,11 +411,7 @@ class SQLStore(SQLTimeline, AlertLog):
         from .._timeline import version_id
 
         if latest is not None and latest.content_hash == chash:
-            self._execute(
-                "UPDATE versions SET last_captured_at = ?, capture_count = capture_count + 1"
-                " WHERE article_id = ? AND number = ?",
-                (at, article_id, latest.number),
-            )
+            self._execute(RECAPTURED, (at, article_id, latest.number))
             return latest.number, False, None
         number = 1 if latest is None else latest.number + 1
         reverted_to: int | None
@@ -413,9 +424,7 @@ class SQLStore(SQLTimeline, AlertLog):
             earlier = self._ahead(FIRST_WITH_CONTENT, (article_id, chash))
             reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
         self._execute(
-            "INSERT INTO versions (article_id, number, id, capture_id,"
-            " first_captured_at, last_captured_at, capture_count, reverted_to)"
-            " VALUES (?, ?, ?, ?, ?, NULL, 1, ?)",
+            INSERT_VERSION,
             (
                 article_id,
                 number,
@@ -553,8 +562,7 @@ class SQLStore(SQLTimeline, AlertLog):
                 level = None if not summary else _LEVELS.get(str(summary.get("level")))
                 stealth = None if not summary else int(bool(summary.get("stealth")))
                 self._execute(
-                    "UPDATE versions SET analysis_frame = ?, significance = ?, stealth = ?"
-                    " WHERE article_id = ? AND id = ?",
+                    SET_ANALYSIS,
                     (
                         _analysis.encode(summary, links, links.capture_of(version_id))
                         if summary
