@@ -59,6 +59,14 @@ _BY_KEYS = {
     " FROM versions v JOIN captures c ON c.id = v.capture_id JOIN blobs b ON b.id = c.text_id"
     " WHERE v.article_id = ANY(?) ORDER BY v.article_id, v.number DESC",
 }
+# Lookups by one key with any number of rows each, asked alike: each row led by its key.
+_ALL_BY_KEYS = {
+    _sql.ANALYSIS_STATES: "SELECT article_id, id, number, reverted_to, analysis_frame,"
+    " capture_id FROM versions WHERE article_id = ANY(?) ORDER BY article_id, number",
+    _sql.VERSION_HEADS: "SELECT v.article_id, v.id, v.capture_id, c.captured_at,"
+    " c.content_hash, t.hash FROM versions v JOIN captures c ON c.id = v.capture_id"
+    " JOIN blobs t ON t.id = c.text_id WHERE v.article_id = ANY(?)",
+}
 # Lookups by two keys (the last two parameters), asked alike: each row led by both keys.
 # Each article's versions are read once, and the rows of pairs nobody asked are dropped.
 _BY_PAIRS = {
@@ -254,13 +262,20 @@ class PostgresStore(SQLStore):
             if key in self._sent_ahead:
                 continue
             sent.append(key)
-            if query in _BY_KEYS or query in _BY_PAIRS:
+            if query in _BY_KEYS or query in _BY_PAIRS or query in _ALL_BY_KEYS:
                 by_key.setdefault(query, []).append(tuple(params))
             else:
                 self._sent_ahead[key] = self._execute(query, params)
         for query, many in by_key.items():
             if len(many) == 1:
                 self._sent_ahead[(query, many[0])] = self._execute(query, many[0])
+                continue
+            if query in _ALL_BY_KEYS:
+                grouped: dict[Any, list[tuple[Any, ...]]] = {params[-1]: [] for params in many}
+                for r in self._all(_ALL_BY_KEYS[query], ([params[-1] for params in many],)):
+                    grouped[r[0]].append(tuple(r[1:]))
+                for params in many:
+                    self._sent_ahead[(query, params)] = grouped[params[-1]]
                 continue
             # Many of one lookup: a single statement, each row led by the keys it answers
             # (a lookup's last parameter, or two: a blob's is its prefix, then its hash).
@@ -282,6 +297,13 @@ class PostgresStore(SQLStore):
             return self._one(sql, params)
         found = self._sent_ahead.pop(key)
         return found if found is None or isinstance(found, tuple) else found.fetchone()
+
+    def _ahead_all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        key = (sql, tuple(params))
+        if key not in self._sent_ahead:
+            return self._all(sql, params)
+        found = self._sent_ahead.pop(key)
+        return found if isinstance(found, list) else list(found.fetchall())
 
     def _forget_ahead(self, sql: str, params: Sequence[Any]) -> None:
         self._sent_ahead.pop((sql, tuple(params)), None)

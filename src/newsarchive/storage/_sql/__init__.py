@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from .blobs import BLOB_DEPTH, INSERT_BLOB
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL, article_queries
+from .links import VERSION_HEADS
+from .read import ANALYSIS_STATES
 from .rows import LAST_CAPTURED_AT
 from .write import (
     FIRST_WITH_CONTENT,
@@ -24,6 +26,7 @@ from .write import (
 )
 
 __all__ = [
+    "ANALYSIS_STATES",
     "ARTICLE_BY_ALIAS",
     "ARTICLE_BY_URL",
     "BLOB_DEPTH",
@@ -39,5 +42,6 @@ __all__ = [
     "SET_ANALYSIS",
     "STRING_ID",
     "SQLStore",
+    "VERSION_HEADS",
     "article_queries",
 ]

@@ -73,6 +73,10 @@ class SQLConnection:
         """The first row of a query, sent early if it was among ``_sending_ahead``'s."""
         return self._one(sql, params)
 
+    def _ahead_all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Every row of a query, sent early if it was among ``_sending_ahead``'s."""
+        return self._all(sql, params)
+
     def _forget_ahead(self, sql: str, params: Sequence[Any]) -> None:
         """Drop the early answer to a query that a write has since made out of date."""
 

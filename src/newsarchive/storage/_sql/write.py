@@ -13,7 +13,8 @@ from .. import OnSaved, _analysis, _headers
 from .alerts import AlertLog
 from .blobs import BLOB_DEPTH, BLOB_ID, by_key
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL
-from .links import ArticleLinks
+from .links import VERSION_HEADS, ArticleLinks
+from .read import ANALYSIS_STATES
 from .rows import _LEVELS, LAST_CAPTURED_AT, T, _content_fields, _json, _micros
 from .timeline import SQLTimeline
 
@@ -81,7 +82,7 @@ class SQLStore(SQLTimeline, AlertLog):
             with self._sending_ahead(_stored_texts(batch)):
                 results = self._save_all(batch)
             if on_saved is not None:
-                _notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
+                self._notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
             return results
 
         return self._locked_batch(list(records), work)
@@ -453,7 +454,7 @@ class SQLStore(SQLTimeline, AlertLog):
             with self._sending_ahead(named):
                 done = self._ingest_all(batch)
             if on_saved is not None:
-                _notify(on_saved, (d.url for d in done if d.is_new_capture))
+                self._notify(on_saved, (d.url for d in done if d.is_new_capture))
             return done
 
         return self._locked_batch(list(records), work)
@@ -543,6 +544,14 @@ class SQLStore(SQLTimeline, AlertLog):
         tip.last_capture_at = at
         return Ingested(tip.url, True, is_new)
 
+    def _notify(self, on_saved: OnSaved, urls: Iterable[str]) -> None:
+        """Call ``on_saved`` as ``_notify`` does, with what it reads of the articles (their
+        analyses, as it mostly stores them) asked for all of them at once."""
+        changed = sorted(set(urls))
+        rows = self._article_rows
+        with self._sending_ahead(_analysis_reads(rows[u][0] for u in changed if u in rows)):
+            _notify(on_saved, changed)
+
     def _strings_named(self, batch: list[CaptureRecord]) -> set[tuple[str, tuple[str]]]:
         """The number of each title, byline, source and fetched URL of the batch this
         store does not remember, to ask for the whole batch at once (metadata, mostly
@@ -602,3 +611,9 @@ def _notify(on_saved: OnSaved, urls: Iterable[str]) -> None:
     changed = sorted(set(urls))
     if changed:
         on_saved(changed)
+
+
+def _analysis_reads(article_ids: Iterable[int]) -> list[tuple[str, tuple[int]]]:
+    """What storing these articles' analyses reads of each: the state of every version,
+    and what the analysis frames refer to."""
+    return [(q, (a,)) for a in sorted(article_ids) for q in (ANALYSIS_STATES, VERSION_HEADS)]
