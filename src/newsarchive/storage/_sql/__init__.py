@@ -12,18 +12,14 @@ from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL, article_queries
 from .links import VERSION_HEADS
 from .read import ANALYSIS_STATES
 from .rows import LAST_CAPTURED_AT
-from .write import (
-    FIRST_WITH_CONTENT,
-    INSERT_CAPTURE_WITH_ID,
+from .statements import (
     INSERT_STRING_WITH_ID,
     INSERT_VERSION,
-    LAST_CAPTURE,
-    LATEST,
     RECAPTURED,
     SET_ANALYSIS,
     STRING_ID,
-    SQLStore,
 )
+from .write import FIRST_WITH_CONTENT, INSERT_CAPTURE_WITH_ID, LAST_CAPTURE, LATEST, SQLStore
 
 __all__ = [
     "ANALYSIS_STATES",

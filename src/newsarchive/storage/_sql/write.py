@@ -16,6 +16,7 @@ from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL
 from .links import VERSION_HEADS, ArticleLinks
 from .read import ANALYSIS_STATES
 from .rows import _LEVELS, LAST_CAPTURED_AT, T, _content_fields, _json, _micros
+from .statements import INSERT_STRING_WITH_ID, INSERT_VERSION, RECAPTURED, SET_ANALYSIS, STRING_ID
 from .timeline import SQLTimeline
 
 if TYPE_CHECKING:
@@ -50,22 +51,6 @@ INSERT_CAPTURE_WITH_ID = (
     f"INSERT INTO captures (id, {_CAPTURE_COLUMNS}) VALUES (?, {_CAPTURE_VALUES})"
 )
 
-STRING_ID = "SELECT id FROM strings WHERE value = ? LIMIT 1"
-INSERT_STRING_WITH_ID = "INSERT INTO strings (id, value) VALUES (?, ?)"
-INSERT_VERSION = (
-    "INSERT INTO versions (article_id, number, id, capture_id,"
-    " first_captured_at, last_captured_at, capture_count, reverted_to)"
-    " VALUES (?, ?, ?, ?, ?, NULL, 1, ?)"
-)
-# One more capture of a version, the latest so far.
-RECAPTURED = (
-    "UPDATE versions SET last_captured_at = ?, capture_count = capture_count + 1"
-    " WHERE article_id = ? AND number = ?"
-)
-SET_ANALYSIS = (
-    "UPDATE versions SET analysis_frame = ?, significance = ?, stealth = ?"
-    " WHERE article_id = ? AND id = ?"
-)
 # Strings stay in ``strings`` once stored, under one number: a store remembers the
 # numbers of this many recent ones, each up to this long.
 _REMEMBERED_STRINGS = 4096
@@ -125,7 +110,7 @@ class SQLStore(SQLTimeline, AlertLog):
             self._article_rows.clear()  # the removed articles' rows go
             results = self._save_all(batch)
             if on_saved is not None:
-                _notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
+                self._notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
             return results
 
     def _ensure_article(self, record: CaptureRecord) -> tuple[int, str, bool]:
@@ -523,12 +508,9 @@ class SQLStore(SQLTimeline, AlertLog):
         return _Tip(article_id, url, last, latest, firsts)
 
     def _firsts_ahead(self, article_id: int, contents: Iterable[bytes]) -> dict[bytes, int] | None:
-        """The first version number of each of these contents the article has, from
-        answers sent ahead, or None where the store asks as each new version needs it.
-
-        Complete for ``contents``, and so for every revert check of the batch's captures
-        of the article, which go on keeping it up to date.
-        """
+        """The article's first version with each of these contents, from answers sent
+        ahead (so for every revert check of the batch's captures of it), or None where
+        the store asks as each new version needs it."""
         return None
 
     def _append_tip(self, tip: _Tip, record: CaptureRecord, at: int) -> Ingested:
@@ -545,12 +527,14 @@ class SQLStore(SQLTimeline, AlertLog):
         return Ingested(tip.url, True, is_new)
 
     def _notify(self, on_saved: OnSaved, urls: Iterable[str]) -> None:
-        """Call ``on_saved`` as ``_notify`` does, with what it reads of the articles (their
-        analyses, as it mostly stores them) asked for all of them at once."""
+        """Call ``on_saved`` with these articles' URLs (sorted, once each), if there are
+        any; what it reads of them (their analyses, as it mostly stores them) is asked
+        for all of them at once."""
         changed = sorted(set(urls))
         rows = self._article_rows
-        with self._sending_ahead(_analysis_reads(rows[u][0] for u in changed if u in rows)):
-            _notify(on_saved, changed)
+        if changed:
+            with self._sending_ahead(_analysis_reads(rows[u][0] for u in changed if u in rows)):
+                on_saved(changed)
 
     def _strings_named(self, batch: list[CaptureRecord]) -> set[tuple[str, tuple[str]]]:
         """The number of each title, byline, source and fetched URL of the batch this
@@ -604,13 +588,6 @@ def _articles_named(batch: list[CaptureRecord]) -> set[tuple[str, tuple[str]]]:
     Each answer is taken once: an article the batch creates is asked for again, if at all.
     """
     return {(q, (r.url,)) for r in batch for q in (ARTICLE_BY_URL, ARTICLE_BY_ALIAS)}
-
-
-def _notify(on_saved: OnSaved, urls: Iterable[str]) -> None:
-    """Call ``on_saved`` with these articles' URLs (sorted, once each), if there are any."""
-    changed = sorted(set(urls))
-    if changed:
-        on_saved(changed)
 
 
 def _analysis_reads(article_ids: Iterable[int]) -> list[tuple[str, tuple[int]]]:
