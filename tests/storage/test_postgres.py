@@ -441,6 +441,29 @@ def test_an_import_with_workers_sends_as_many_statements_however_many_versions()
     assert sent(6) == sent(30)
 
 
+def test_an_article_another_writer_created_unseen_has_the_save_run_again(location: str) -> None:
+    """A new article's row is inserted without reading back its id: were its URL taken
+    after all (the advisory lock rules it out), the conflict has the save run again."""
+    with Archive.open(location) as archive:
+        archive.save(URL, text="First.", captured_at=T0)
+        store = archive.store
+        found = store._article_row  # type: ignore[attr-defined]
+        missed: list[str] = []
+
+        def unseen(url: str) -> Any:
+            # As if the lookup ran before another writer's insert of the article.
+            if not missed and sys._getframe(1).f_code.co_name == "_ensure_article":
+                missed.append(url)
+                return None
+            return found(url)
+
+        store._article_row = unseen  # type: ignore[attr-defined]
+        archive.save(URL, text="Second.", captured_at=T0 + timedelta(minutes=1))
+        assert missed == [URL] and store.conflicts_retried == 1  # type: ignore[attr-defined]
+        assert [v.text for v in archive.history(URL)] == ["First.", "Second."]
+        assert [a.url for a in archive.articles()] == [URL]
+
+
 def test_an_error_in_a_pipelined_write_rolls_back_the_whole_batch(location: str) -> None:
     """A failing statement whose result is not read until later still undoes the batch."""
     with Archive.open(location) as archive:

@@ -83,6 +83,7 @@ _BY_PAIRS = {
 # capture), or by statements sent before it, and of one kind keep the order they were
 # made in, so the rows come out as if each had been sent at once.
 _HELD_BACK = (
+    _sql.INSERT_ARTICLE_WITH_ID,
     _sql.INSERT_STRING_WITH_ID,
     _sql.INSERT_BLOB,
     _sql.INSERT_CAPTURE_WITH_ID,
@@ -137,9 +138,9 @@ def _first_line(exc: BaseException) -> str:
 
 # Capture ids taken from the sequence at once; those a transaction leaves unused are gaps.
 _CAPTURE_IDS_AHEAD = 256
-# String ids alike; kept from one transaction to the next, as a sequence never gives a
-# number twice, even when the transaction that took it rolls back.
-_STRING_IDS_AHEAD = 64
+# String and article ids alike, by table; kept from one transaction to the next, as a
+# sequence never gives a number twice, even when the transaction that took it rolls back.
+_IDS_AHEAD = {"strings": 64, "articles": 64}
 
 
 class PostgresStore(SQLStore):
@@ -163,7 +164,7 @@ class PostgresStore(SQLStore):
         self._sent_ahead: dict[tuple[str, tuple[Any, ...]], Any] = {}
         # Writes held back in that pipeline, by statement (see ``_HELD_BACK``).
         self._held: dict[str, list[Sequence[Any]]] = {}
-        self._string_ids_ahead: list[int] = []
+        self._ids_ahead: dict[str, list[int]] = {table: [] for table in _IDS_AHEAD}
         #: How many times a transaction was re-run after a conflict with another writer.
         self.conflicts_retried = 0
         try:
@@ -344,16 +345,23 @@ class PostgresStore(SQLStore):
         return self._capture_ids.pop()
 
     def _new_string_id(self) -> int | None:
+        return self._new_id("strings")
+
+    def _new_article_id(self) -> int | None:
+        return self._new_id("articles")
+
+    def _new_id(self, table: str) -> int | None:
         if self._pipeline is None:
             return None  # an insert's own number costs no more outside a pipeline
-        if not self._string_ids_ahead:
+        ahead = self._ids_ahead[table]
+        if not ahead:
             rows = self._all(
-                "SELECT nextval(pg_get_serial_sequence('strings', 'id'))"
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))"
                 " FROM generate_series(1, ?)",
-                (_STRING_IDS_AHEAD,),
+                (_IDS_AHEAD[table],),
             )
-            self._string_ids_ahead = [int(r[0]) for r in reversed(rows)]
-        return self._string_ids_ahead.pop()
+            ahead.extend(int(r[0]) for r in reversed(rows))
+        return ahead.pop()
 
     @contextmanager
     def _read(self) -> Iterator[None]:

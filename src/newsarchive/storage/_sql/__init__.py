@@ -13,6 +13,7 @@ from .links import VERSION_HEADS
 from .read import ANALYSIS_STATES
 from .rows import LAST_CAPTURED_AT
 from .statements import (
+    INSERT_ARTICLE_WITH_ID,
     INSERT_STRING_WITH_ID,
     INSERT_VERSION,
     RECAPTURED,
@@ -27,6 +28,7 @@ __all__ = [
     "ARTICLE_BY_URL",
     "BLOB_DEPTH",
     "FIRST_WITH_CONTENT",
+    "INSERT_ARTICLE_WITH_ID",
     "INSERT_BLOB",
     "INSERT_CAPTURE_WITH_ID",
     "INSERT_STRING_WITH_ID",

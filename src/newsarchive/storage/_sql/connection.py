@@ -133,6 +133,11 @@ class SQLConnection:
         (see ``_new_capture_id``)."""
         return None
 
+    def _new_article_id(self) -> int | None:
+        """A row id for an article about to be created, None to let the insert pick one
+        (see ``_new_capture_id``)."""
+        return None
+
     def _write(self, lock_keys: Sequence[str]) -> AbstractContextManager[None]:
         """A write transaction holding the locks that serialise saves to these articles."""
         raise NotImplementedError

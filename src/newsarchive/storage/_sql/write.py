@@ -13,10 +13,19 @@ from .. import OnSaved, _analysis, _headers
 from .alerts import AlertLog
 from .blobs import BLOB_DEPTH, BLOB_ID, by_key
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL
-from .links import VERSION_HEADS, ArticleLinks
-from .read import ANALYSIS_STATES
+from .links import ArticleLinks
 from .rows import _LEVELS, LAST_CAPTURED_AT, T, _content_fields, _json, _micros
-from .statements import INSERT_STRING_WITH_ID, INSERT_VERSION, RECAPTURED, SET_ANALYSIS, STRING_ID
+from .statements import (
+    INSERT_ARTICLE,
+    INSERT_ARTICLE_WITH_ID,
+    INSERT_STRING_WITH_ID,
+    INSERT_VERSION,
+    RECAPTURED,
+    SET_ANALYSIS,
+    STRING_ID,
+    analysis_reads,
+    strings_named,
+)
 from .timeline import SQLTimeline
 
 if TYPE_CHECKING:
@@ -118,11 +127,14 @@ class SQLStore(SQLTimeline, AlertLog):
         found = self._article_row(record.url)
         created = False
         if found is None:
-            row = self._one(
-                "INSERT INTO articles (url, created_at) VALUES (?, ?) ON CONFLICT (url) DO NOTHING"
-                " RETURNING id",
-                (record.url, to_micros(record.captured_at)),
-            )
+            given, at = self._new_article_id(), to_micros(record.captured_at)
+            if given is None:
+                row = self._one(INSERT_ARTICLE, (record.url, at))
+            else:
+                # Under the lock on its URL no other writer creates it (were one to, the
+                # unique-key conflict would have the save run again).
+                self._execute(INSERT_ARTICLE_WITH_ID, (given, record.url, at))
+                row = (given,)
             created = row is not None
             found = (int(row[0]), record.url) if created else self._require_article(record.url)
             if created:  # remembered for the transaction, as ``_article_row`` does
@@ -435,7 +447,11 @@ class SQLStore(SQLTimeline, AlertLog):
         """
 
         def work(batch: list[CaptureRecord]) -> list[Ingested]:
-            named = [*_stored_texts(batch), *_articles_named(batch), *self._strings_named(batch)]
+            named = [
+                *_stored_texts(batch),
+                *_articles_named(batch),
+                *strings_named(batch, self._string_ids),
+            ]
             with self._sending_ahead(named):
                 done = self._ingest_all(batch)
             if on_saved is not None:
@@ -533,16 +549,8 @@ class SQLStore(SQLTimeline, AlertLog):
         changed = sorted(set(urls))
         rows = self._article_rows
         if changed:
-            with self._sending_ahead(_analysis_reads(rows[u][0] for u in changed if u in rows)):
+            with self._sending_ahead(analysis_reads(rows[u][0] for u in changed if u in rows)):
                 on_saved(changed)
-
-    def _strings_named(self, batch: list[CaptureRecord]) -> set[tuple[str, tuple[str]]]:
-        """The number of each title, byline, source and fetched URL of the batch this
-        store does not remember, to ask for the whole batch at once (metadata, mostly
-        empty or repeated, is asked when saved)."""
-        known = self._string_ids
-        values = {v for r in batch for v in (r.title, r.byline, r.source, r.fetched_url)}
-        return {(STRING_ID, (v,)) for v in values if v is not None and v not in known}
 
     def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
         """Store analysis summaries of one article's versions (by id) in one transaction."""
@@ -588,9 +596,3 @@ def _articles_named(batch: list[CaptureRecord]) -> set[tuple[str, tuple[str]]]:
     Each answer is taken once: an article the batch creates is asked for again, if at all.
     """
     return {(q, (r.url,)) for r in batch for q in (ARTICLE_BY_URL, ARTICLE_BY_ALIAS)}
-
-
-def _analysis_reads(article_ids: Iterable[int]) -> list[tuple[str, tuple[int]]]:
-    """What storing these articles' analyses reads of each: the state of every version,
-    and what the analysis frames refer to."""
-    return [(q, (a,)) for a in sorted(article_ids) for q in (ANALYSIS_STATES, VERSION_HEADS)]
