@@ -5,6 +5,8 @@ The archive behaviour itself runs on every backend through the shared ``archive`
 
 from __future__ import annotations
 
+import io
+import json
 import subprocess
 import sys
 import textwrap
@@ -320,6 +322,146 @@ def test_a_batch_stores_what_sqlite_stores(location: str, tmp_path: Path, method
             layouts.append(_layout(archive))
     assert layouts[0] == layouts[1]
     assert [v[3] for v in layouts[0][1]] == [None, None, None, 2, None, 3, None]
+
+
+@pytest.mark.parametrize(
+    ("backfill", "reverts"),
+    [(False, [None, None, None, 2, 1, 3]), (True, [None, None, None, None, 3, 1, 4])],
+)
+def test_a_batch_into_stored_articles_stores_what_sqlite_stores(
+    location: str, tmp_path: Path, backfill: bool, reverts: list[int | None]
+) -> None:
+    """Revert checks asked for the whole batch at once see what the batch wrote since:
+    a return to a text stored before it, and to one the batch itself brought."""
+    layouts = []
+    for where in (location, str(tmp_path / "a")):
+        with Archive.open(where) as archive:
+            before = T0 - timedelta(hours=2)
+            stored = [(URL, "Third text."), (f"{URL}-2", "Second text.")]
+            archive.ingest(
+                [archive.prepare(u, text=t, captured_at=before) for u, t in stored], analyse=False
+            )
+            archive.ingest(_batch(archive)[: None if backfill else -1], analyse=False)
+            layouts.append(_layout(archive))
+    assert layouts[0] == layouts[1]
+    assert [v[3] for v in layouts[0][1]] == [*reverts, None, None]
+
+
+def test_an_import_batch_sends_as_many_statements_however_many_captures(location: str) -> None:
+    """Its writes go as one batch per statement, its lookups as one per batch: what it
+    sends one statement at a time does not grow with the captures it saves."""
+    body = "".join(f"Paragraph {n} of a story that goes on for a while.\n\n" for n in range(40))
+
+    def sent(count: int, first: datetime) -> int:
+        with Archive.open(location) as archive:
+            records = [
+                archive.prepare(
+                    f"{URL}/{n % 3}",
+                    title="The same title.",
+                    text=f"{body}Updated {first + timedelta(minutes=n)}.",
+                    captured_at=first + timedelta(minutes=n),
+                )
+                for n in range(count)
+            ]
+            conn = archive.store._conn  # type: ignore[attr-defined]
+            statements = []
+            execute = conn.execute
+            conn.execute = lambda *args, **kw: statements.append(args[0]) or execute(*args, **kw)
+            archive.ingest(records, analyse=False)
+            return len(statements)
+
+    sent(3, T0)  # the articles and their title stored
+    assert sent(6, T0 + timedelta(hours=1)) == sent(30, T0 + timedelta(hours=2))
+    with Archive.open(location) as archive:
+        assert [len(archive.history(f"{URL}/{n}")) for n in range(3)] == [13, 13, 13]
+
+
+def _story_lines(first: datetime, count: int, articles: int = 3) -> bytes:
+    """JSON Lines of ``articles`` stories edited in turn, returning now and then to an
+    earlier text, with headlines that change."""
+    body = "".join(f"Paragraph {n} of a story that goes on for a while.\n\n" for n in range(40))
+    lines = []
+    for n in range(count):
+        when = first + timedelta(minutes=n)
+        lines.append(
+            {
+                "url": f"{URL}/{n % articles}",
+                "captured_at": when.isoformat(),
+                "title": f"Headline {n // articles % 3}",
+                "text": f"{body}Edition {n // articles % 4}.",
+            }
+        )
+    return "".join(json.dumps(line) + "\n" for line in lines).encode()
+
+
+def test_an_import_with_workers_stores_what_sqlite_stores(
+    location: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Versions, reverts and analyses, batch after batch, in a new archive and into
+    articles stored before: each lookup asked for a whole batch, each write held back."""
+    monkeypatch.setattr("newsarchive.ingest.bulk.IMPORT_BATCH", 7)
+    found = []
+    for where in (location, str(tmp_path / "a")):
+        with Archive.open(where) as archive:
+            for first, count in ((T0, 20), (T0 + timedelta(days=1), 25)):
+                archive.import_jsonl(io.BytesIO(_story_lines(first, count)), workers=2)
+            histories = [archive.history(f"{URL}/{n}") for n in range(3)]
+            found.append(
+                [
+                    (v.number, v.text, v.title, v.reverted_to, v.capture_count, v.analysis)
+                    for history in histories
+                    for v in history
+                ]
+            )
+            assert [v.analysis for h in histories for v in h] == [
+                summary
+                for n in range(3)
+                for _, summary in archive._analyses.recomputed(f"{URL}/{n}")
+            ]
+    assert found[0] == found[1]
+    assert any(v[3] is not None for v in found[0])
+
+
+def test_an_import_with_workers_sends_as_many_statements_however_many_versions() -> None:
+    """Analysed ahead, an import's versions are stored with their analyses in statements
+    that do not grow with their number."""
+
+    def sent(count: int) -> int:
+        with pg_location() as location, Archive.open(location) as archive:
+            conn = archive.store._conn  # type: ignore[attr-defined]
+            statements = []
+            execute = conn.execute
+            conn.execute = lambda *args, **kw: statements.append(args[0]) or execute(*args, **kw)
+            archive.import_jsonl(io.BytesIO(_story_lines(T0, count)), workers=2)
+            conn.execute = execute
+            assert sum(len(archive.history(f"{URL}/{n}")) for n in range(3)) == count
+            assert all(v.analysis for v in archive.history(f"{URL}/0"))
+            return len(statements)
+
+    assert sent(6) == sent(30)
+
+
+def test_an_article_another_writer_created_unseen_has_the_save_run_again(location: str) -> None:
+    """A new article's row is inserted without reading back its id: were its URL taken
+    after all (the advisory lock rules it out), the conflict has the save run again."""
+    with Archive.open(location) as archive:
+        archive.save(URL, text="First.", captured_at=T0)
+        store = archive.store
+        found = store._article_row  # type: ignore[attr-defined]
+        missed: list[str] = []
+
+        def unseen(url: str) -> Any:
+            # As if the lookup ran before another writer's insert of the article.
+            if not missed and sys._getframe(1).f_code.co_name == "_ensure_article":
+                missed.append(url)
+                return None
+            return found(url)
+
+        store._article_row = unseen  # type: ignore[attr-defined]
+        archive.save(URL, text="Second.", captured_at=T0 + timedelta(minutes=1))
+        assert missed == [URL] and store.conflicts_retried == 1  # type: ignore[attr-defined]
+        assert [v.text for v in archive.history(URL)] == ["First.", "Second."]
+        assert [a.url for a in archive.articles()] == [URL]
 
 
 def test_an_error_in_a_pipelined_write_rolls_back_the_whole_batch(location: str) -> None:

@@ -51,6 +51,7 @@ _BY_KEYS = {
     _sql.ARTICLE_BY_ALIAS: "SELECT l.url, a.id, a.url FROM aliases l"
     " JOIN articles a ON a.id = l.article_id WHERE l.url = ANY(?)",
     # Where each article of a batch ends: its latest capture time, and its latest version.
+    _sql.STRING_ID: "SELECT value, MIN(id) FROM strings WHERE value = ANY(?) GROUP BY value",
     _sql.LAST_CAPTURE: "SELECT article_id, MAX(captured_at) FROM captures"
     " WHERE article_id = ANY(?) GROUP BY article_id",
     _sql.LATEST: "SELECT DISTINCT ON (v.article_id) v.article_id, v.number,"
@@ -59,6 +60,38 @@ _BY_KEYS = {
     " FROM versions v JOIN captures c ON c.id = v.capture_id JOIN blobs b ON b.id = c.text_id"
     " WHERE v.article_id = ANY(?) ORDER BY v.article_id, v.number DESC",
 }
+# Lookups by one key with any number of rows each, asked alike: each row led by its key.
+_ALL_BY_KEYS = {
+    _sql.ANALYSIS_STATES: "SELECT article_id, id, number, reverted_to, analysis_frame,"
+    " capture_id FROM versions WHERE article_id = ANY(?) ORDER BY article_id, number",
+    _sql.VERSION_HEADS: "SELECT v.article_id, v.id, v.capture_id, c.captured_at,"
+    " c.content_hash, t.hash FROM versions v JOIN captures c ON c.id = v.capture_id"
+    " JOIN blobs t ON t.id = c.text_id WHERE v.article_id = ANY(?)",
+}
+# Lookups by two keys (the last two parameters), asked alike: each row led by both keys.
+# Each article's versions are read once, and the rows of pairs nobody asked are dropped.
+_BY_PAIRS = {
+    _sql.FIRST_WITH_CONTENT: "SELECT article_id, content_hash, MIN(number) FROM"
+    f" (SELECT v.article_id, v.number, {_sql.CONTENT_HASH} AS content_hash"
+    " FROM versions v JOIN captures c ON c.id = v.capture_id WHERE v.article_id = ANY(?))"
+    " heads WHERE content_hash = ANY(?) GROUP BY article_id, content_hash",
+}
+
+
+# Writes an import makes by the thousand, held back in a write transaction and sent as
+# one batch each when anything else is (see ``_execute``), in this order: each refers
+# only to rows written by those before it (a capture to its blobs, a version to its
+# capture), or by statements sent before it, and of one kind keep the order they were
+# made in, so the rows come out as if each had been sent at once.
+_HELD_BACK = (
+    _sql.INSERT_ARTICLE_WITH_ID,
+    _sql.INSERT_STRING_WITH_ID,
+    _sql.INSERT_BLOB,
+    _sql.INSERT_CAPTURE_WITH_ID,
+    _sql.INSERT_VERSION,
+    _sql.RECAPTURED,
+    _sql.SET_ANALYSIS,
+)
 
 
 def lock_key(namespace: str, key: str) -> int:
@@ -106,6 +139,9 @@ def _first_line(exc: BaseException) -> str:
 
 # Capture ids taken from the sequence at once; those a transaction leaves unused are gaps.
 _CAPTURE_IDS_AHEAD = 256
+# String and article ids alike, by table; kept from one transaction to the next, as a
+# sequence never gives a number twice, even when the transaction that took it rolls back.
+_IDS_AHEAD = {"strings": 64, "articles": 64}
 
 
 class PostgresStore(SQLStore):
@@ -127,6 +163,9 @@ class PostgresStore(SQLStore):
         # Queries sent early in that pipeline, by text and parameters, until read: the
         # cursor to read, or the row (None for none) when asked with others at once.
         self._sent_ahead: dict[tuple[str, tuple[Any, ...]], Any] = {}
+        # Writes held back in that pipeline, by statement (see ``_HELD_BACK``).
+        self._held: dict[str, list[Sequence[Any]]] = {}
+        self._ids_ahead: dict[str, list[int]] = {table: [] for table in _IDS_AHEAD}
         #: How many times a transaction was re-run after a conflict with another writer.
         self.conflicts_retried = 0
         try:
@@ -168,11 +207,30 @@ class PostgresStore(SQLStore):
     # -- what SQLStore needs -----------------------------------------------------------
 
     def _execute(self, query: str, params: Sequence[Any] = ()) -> Any:
+        if self._pipeline is not None:
+            if query in _HELD_BACK:
+                # Nobody reads what these return: a pipelined insert's cursor tells nothing.
+                self._held.setdefault(query, []).append(params)
+                return None
+            self._send_held()
+        return self._conn.execute(self._rewritten(query), params)
+
+    def _rewritten(self, query: str) -> str:
         rewritten = self._queries.get(query)
         if rewritten is None:
             # The shared queries use "?" placeholders and no literal "?" or "%".
             rewritten = self._queries[query] = query.replace("%", "%%").replace("?", "%s")
-        return self._conn.execute(rewritten, params)
+        return rewritten
+
+    def _send_held(self) -> None:
+        """Send the writes held back, each statement's at once, before anything else."""
+        if not self._held:
+            return
+        held, self._held = self._held, {}
+        with self._conn.cursor() as cursor:
+            for query in _HELD_BACK:
+                if query in held:
+                    cursor.executemany(self._rewritten(query), held[query])
 
     @contextmanager
     def _write(self, lock_keys: Sequence[str]) -> Iterator[None]:
@@ -188,9 +246,11 @@ class PostgresStore(SQLStore):
                 with self._conn.pipeline() as self._pipeline:
                     self._lock(lock_keys)
                     yield
+                    self._send_held()
             finally:
                 self._pipeline = None
                 self._sent_ahead.clear()
+                self._held.clear()  # sent, or rolled back with the rest
 
     @contextmanager
     def _sending_ahead(self, queries: Iterable[tuple[str, Sequence[Any]]]) -> Iterator[None]:
@@ -204,7 +264,7 @@ class PostgresStore(SQLStore):
             if key in self._sent_ahead:
                 continue
             sent.append(key)
-            if query in _BY_KEYS:
+            if query in _BY_KEYS or query in _BY_PAIRS or query in _ALL_BY_KEYS:
                 by_key.setdefault(query, []).append(tuple(params))
             else:
                 self._sent_ahead[key] = self._execute(query, params)
@@ -212,12 +272,21 @@ class PostgresStore(SQLStore):
             if len(many) == 1:
                 self._sent_ahead[(query, many[0])] = self._execute(query, many[0])
                 continue
-            # Many of one lookup: a single statement, each row led by the key it answers
-            # (a lookup's last parameter: a blob's is its prefix, then its hash).
-            values = [params[-1] for params in many]
-            rows = {r[0]: tuple(r[1:]) for r in self._all(_BY_KEYS[query], (values,))}
+            if query in _ALL_BY_KEYS:
+                grouped: dict[Any, list[tuple[Any, ...]]] = {params[-1]: [] for params in many}
+                for r in self._all(_ALL_BY_KEYS[query], ([params[-1] for params in many],)):
+                    grouped[r[0]].append(tuple(r[1:]))
+                for params in many:
+                    self._sent_ahead[(query, params)] = grouped[params[-1]]
+                continue
+            # Many of one lookup: a single statement, each row led by the keys it answers
+            # (a lookup's last parameter, or two: a blob's is its prefix, then its hash).
+            width = 2 if query in _BY_PAIRS else 1
+            columns = [sorted({params[i] for params in many}) for i in range(-width, 0)]
+            statement = _BY_PAIRS[query] if width == 2 else _BY_KEYS[query]
+            rows = {tuple(r[:width]): tuple(r[width:]) for r in self._all(statement, columns)}
             for params in many:
-                self._sent_ahead[(query, params)] = rows.get(params[-1])
+                self._sent_ahead[(query, params)] = rows.get(tuple(params[-width:]))
         try:
             yield
         finally:
@@ -231,8 +300,28 @@ class PostgresStore(SQLStore):
         found = self._sent_ahead.pop(key)
         return found if found is None or isinstance(found, tuple) else found.fetchone()
 
+    def _ahead_all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        key = (sql, tuple(params))
+        if key not in self._sent_ahead:
+            return self._all(sql, params)
+        found = self._sent_ahead.pop(key)
+        return found if isinstance(found, list) else list(found.fetchall())
+
     def _forget_ahead(self, sql: str, params: Sequence[Any]) -> None:
         self._sent_ahead.pop((sql, tuple(params)), None)
+
+    def _firsts_ahead(self, article_id: int, contents: Iterable[bytes]) -> dict[bytes, int] | None:
+        keys = [(_sql.FIRST_WITH_CONTENT, (article_id, content)) for content in contents]
+        if not keys or not all(key in self._sent_ahead for key in keys):
+            # None sent ahead (an article the batch created), or answers taken already,
+            # by a tip the batch has since moved: its writes may have made them old.
+            return None
+        firsts = {}
+        for query, params in keys:
+            row = self._ahead(query, params)
+            if row is not None and row[0] is not None:
+                firsts[params[1]] = int(row[0])
+        return firsts
 
     def _inserted(self, cursor: Any) -> bool:
         if self._pipeline is not None:
@@ -256,6 +345,25 @@ class PostgresStore(SQLStore):
             self._capture_ids = [int(r[0]) for r in reversed(rows)]
         return self._capture_ids.pop()
 
+    def _new_string_id(self) -> int | None:
+        return self._new_id("strings")
+
+    def _new_article_id(self) -> int | None:
+        return self._new_id("articles")
+
+    def _new_id(self, table: str) -> int | None:
+        if self._pipeline is None:
+            return None  # an insert's own number costs no more outside a pipeline
+        ahead = self._ids_ahead[table]
+        if not ahead:
+            rows = self._all(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))"
+                " FROM generate_series(1, ?)",
+                (_IDS_AHEAD[table],),
+            )
+            ahead.extend(int(r[0]) for r in reversed(rows))
+        return ahead.pop()
+
     @contextmanager
     def _read(self) -> Iterator[None]:
         outermost = not self._depth
@@ -276,6 +384,17 @@ class PostgresStore(SQLStore):
         cached = self._cache.get(key)
         if cached is not None:
             return cached
+        # Frames this transaction wrote (an import's analyses quote the texts its saves
+        # just stored) are at hand: the server is asked only from the first frame that
+        # is neither written here nor decoded already, if the chain reaches one.
+        start: bytes | None = key
+        while start is not None and start in self._written_frames:
+            start = self._written_frames[start][0]
+            if start is not None and self._cache.get(start) is not None:
+                start = None
+        if start is None:
+            return super()._blob_bytes(key)
+        self._send_held()  # the chain may reach blobs written here, and forgotten since
         # One round trip for the whole delta chain (at most KEYFRAME_INTERVAL frames)
         # instead of one per frame.
         rows = self._conn.execute(
@@ -284,7 +403,7 @@ class PostgresStore(SQLStore):
             " UNION ALL SELECT b.hash, b.id, b.base_id, b.data, b.dictionary_id FROM blobs b"
             " JOIN chain c ON b.id = c.base_id)"
             " SELECT hash, id, base_id, data, dictionary_id FROM chain",
-            (key,),
+            (start,),
         ).fetchall()
         hashes = {int(r[1]): bytes(r[0]) for r in rows}
         frames = {

@@ -7,22 +7,43 @@ transactions, blobs, reading, the timeline of backfills, and saving on top.
 
 from __future__ import annotations
 
-from .blobs import BLOB_DEPTH
+from .blobs import BLOB_DEPTH, INSERT_BLOB
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL, article_queries
+from .links import VERSION_HEADS
+from .read import ANALYSIS_STATES
 from .rows import LAST_CAPTURED_AT, content_hash_of
-from .write import LAST_CAPTURE, LATEST, SQLStore
+from .statements import (
+    INSERT_ARTICLE_WITH_ID,
+    INSERT_STRING_WITH_ID,
+    INSERT_VERSION,
+    RECAPTURED,
+    SET_ANALYSIS,
+    STRING_ID,
+)
+from .write import FIRST_WITH_CONTENT, INSERT_CAPTURE_WITH_ID, LAST_CAPTURE, LATEST, SQLStore
 
 # A capture row ``c``'s content hash, held or named (see rows.py).
 CONTENT_HASH = content_hash_of("c")
 
 __all__ = [
+    "ANALYSIS_STATES",
     "ARTICLE_BY_ALIAS",
     "ARTICLE_BY_URL",
     "BLOB_DEPTH",
     "CONTENT_HASH",
+    "FIRST_WITH_CONTENT",
+    "INSERT_ARTICLE_WITH_ID",
+    "INSERT_BLOB",
+    "INSERT_CAPTURE_WITH_ID",
+    "INSERT_STRING_WITH_ID",
+    "INSERT_VERSION",
     "LAST_CAPTURE",
     "LAST_CAPTURED_AT",
     "LATEST",
+    "RECAPTURED",
+    "SET_ANALYSIS",
+    "STRING_ID",
     "SQLStore",
+    "VERSION_HEADS",
     "article_queries",
 ]

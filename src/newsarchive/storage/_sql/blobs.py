@@ -19,6 +19,10 @@ _WRITTEN_BLOBS = 4096
 
 BLOB_DEPTH = f"SELECT depth FROM blobs WHERE {BY_KEY}"
 BLOB_ID = f"(SELECT id FROM blobs WHERE {BY_KEY})"
+INSERT_BLOB = (
+    "INSERT INTO blobs (hash, base_id, depth, size, data, dictionary_id)"
+    f" VALUES (?, {BLOB_ID}, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
 
 
 @overload
@@ -152,8 +156,7 @@ class SQLBlobs(SQLConnection):
                 # PostgreSQL's blobs keep a unique hash: another writer may have stored
                 # this one since it was looked up, or (looked up for the whole batch) an
                 # earlier capture of the batch. Then it is there already.
-                f"INSERT INTO blobs (hash, base_id, depth, size, data, dictionary_id)"
-                f" VALUES (?, {BLOB_ID}, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                INSERT_BLOB,
                 (
                     key,
                     *by_key(base if is_delta else None),

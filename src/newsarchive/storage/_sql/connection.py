@@ -73,6 +73,10 @@ class SQLConnection:
         """The first row of a query, sent early if it was among ``_sending_ahead``'s."""
         return self._one(sql, params)
 
+    def _ahead_all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        """Every row of a query, sent early if it was among ``_sending_ahead``'s."""
+        return self._all(sql, params)
+
     def _forget_ahead(self, sql: str, params: Sequence[Any]) -> None:
         """Drop the early answer to a query that a write has since made out of date."""
 
@@ -122,6 +126,16 @@ class SQLConnection:
         Where a statement's result costs a round trip (a server), ids handed out ahead
         let a capture's insert go out with the next statement instead of on its own.
         """
+        return None
+
+    def _new_string_id(self) -> int | None:
+        """A row id for a string about to be stored, None to let the insert pick one
+        (see ``_new_capture_id``)."""
+        return None
+
+    def _new_article_id(self) -> int | None:
+        """A row id for an article about to be created, None to let the insert pick one
+        (see ``_new_capture_id``)."""
         return None
 
     def _write(self, lock_keys: Sequence[str]) -> AbstractContextManager[None]:

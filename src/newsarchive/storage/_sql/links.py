@@ -5,6 +5,13 @@ from __future__ import annotations
 from .blobs import SQLBlobs
 from .rows import content_hash_of
 
+# Each version of an article, with what the frames take from its head capture.
+VERSION_HEADS = (
+    "SELECT v.id, v.capture_id, c.captured_at, c.content_hash, t.hash"
+    " FROM versions v JOIN captures c ON c.id = v.capture_id"
+    " JOIN blobs t ON t.id = c.text_id WHERE v.article_id = ?"
+)
+
 
 class ArticleLinks:
     """The captures, texts, versions and rules one article's analysis frames refer to.
@@ -34,12 +41,7 @@ class ArticleLinks:
             # and text's key (a frame quotes the texts of two of them). The hash as the
             # row holds it: empty where it names another capture's (see ``version_id``),
             # a column older schemas, which migrations read this way, do not have.
-            rows = self._store._all(
-                "SELECT v.id, v.capture_id, c.captured_at, c.content_hash, t.hash"
-                " FROM versions v JOIN captures c ON c.id = v.capture_id"
-                " JOIN blobs t ON t.id = c.text_id WHERE v.article_id = ?",
-                (self._article_id,),
-            )
+            rows = self._store._ahead_all(VERSION_HEADS, (self._article_id,))
             self._head_of = {str(r[0]): int(r[1]) for r in rows}
             self._heads.update((c, v) for v, c in self._head_of.items())
             self._captures.update((int(r[1]), (int(r[2]), bytes(r[3]), bytes(r[4]))) for r in rows)

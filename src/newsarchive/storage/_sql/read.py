@@ -23,6 +23,12 @@ if TYPE_CHECKING:
     from ..records import AnalysisState
 
 
+ANALYSIS_STATES = (
+    "SELECT id, number, reverted_to, analysis_frame, capture_id FROM versions"
+    " WHERE article_id = ? ORDER BY number"
+)
+
+
 class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
     """The read side of the Store protocol."""
 
@@ -91,11 +97,7 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
         read = _analysis.basis if basis_only else _analysis.decode
         with self._read():
             article_id, canonical = self._require_article(url)
-            rows = self._all(
-                "SELECT id, number, reverted_to, analysis_frame, capture_id FROM versions"
-                " WHERE article_id = ? ORDER BY number",
-                (article_id,),
-            )
+            rows = self._ahead_all(ANALYSIS_STATES, (article_id,))
             links = ArticleLinks(self, canonical, article_id)
             for r in rows:
                 links.know_head(int(r[4]), r[0])

@@ -15,6 +15,17 @@ from .blobs import BLOB_DEPTH, BLOB_ID, by_key
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL
 from .links import ArticleLinks
 from .rows import _LEVELS, LAST_CAPTURED_AT, T, _content_fields, _json, _micros, content_hash_of
+from .statements import (
+    INSERT_ARTICLE,
+    INSERT_ARTICLE_WITH_ID,
+    INSERT_STRING_WITH_ID,
+    INSERT_VERSION,
+    RECAPTURED,
+    SET_ANALYSIS,
+    STRING_ID,
+    analysis_reads,
+    strings_named,
+)
 from .timeline import SQLTimeline
 
 if TYPE_CHECKING:
@@ -36,7 +47,7 @@ LATEST = (
 )
 LAST_CAPTURE = "SELECT MAX(captured_at) FROM captures WHERE article_id = ?"
 # The first version with this content: the one a new version with it reverts to.
-_FIRST_WITH_CONTENT = (
+FIRST_WITH_CONTENT = (
     "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
     f" WHERE v.article_id = ? AND {content_hash_of('c')} = ?"
 )
@@ -50,7 +61,7 @@ _CAPTURE_VALUES = f"?, ?, ?, {BLOB_ID}, {BLOB_ID}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
 _INSERT_CAPTURE = (
     f"INSERT INTO captures ({_CAPTURE_COLUMNS}) VALUES ({_CAPTURE_VALUES}) RETURNING id"
 )
-_INSERT_CAPTURE_WITH_ID = (
+INSERT_CAPTURE_WITH_ID = (
     f"INSERT INTO captures (id, {_CAPTURE_COLUMNS}) VALUES (?, {_CAPTURE_VALUES})"
 )
 
@@ -75,7 +86,7 @@ class SQLStore(SQLTimeline, AlertLog):
             with self._sending_ahead(_stored_texts(batch)):
                 results = self._save_all(batch)
             if on_saved is not None:
-                _notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
+                self._notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
             return results
 
         return self._locked_batch(list(records), work)
@@ -118,7 +129,7 @@ class SQLStore(SQLTimeline, AlertLog):
             self._article_rows.clear()  # the removed articles' rows go
             results = self._save_all(batch)
             if on_saved is not None:
-                _notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
+                self._notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
             return results
 
     def _ensure_article(self, record: CaptureRecord) -> tuple[int, str, bool]:
@@ -126,13 +137,18 @@ class SQLStore(SQLTimeline, AlertLog):
         found = self._article_row(record.url)
         created = False
         if found is None:
-            row = self._one(
-                "INSERT INTO articles (url, created_at) VALUES (?, ?) ON CONFLICT (url) DO NOTHING"
-                " RETURNING id",
-                (record.url, to_micros(record.captured_at)),
-            )
+            given, at = self._new_article_id(), to_micros(record.captured_at)
+            if given is None:
+                row = self._one(INSERT_ARTICLE, (record.url, at))
+            else:
+                # Under the lock on its URL no other writer creates it (were one to, the
+                # unique-key conflict would have the save run again).
+                self._execute(INSERT_ARTICLE_WITH_ID, (given, record.url, at))
+                row = (given,)
             created = row is not None
             found = (int(row[0]), record.url) if created else self._require_article(record.url)
+            if created:  # remembered for the transaction, as ``_article_row`` does
+                self._article_rows[record.url] = found
         for alias in record.aliases:
             if alias != found[1]:
                 self._execute(
@@ -169,7 +185,7 @@ class SQLStore(SQLTimeline, AlertLog):
             (_EXISTING, (article_id, at, chash)),
             (LATEST, (article_id,)),
             (BLOB_DEPTH, by_key(bytes.fromhex(record.text_hash))),
-            (_FIRST_WITH_CONTENT, (article_id, chash)),
+            (FIRST_WITH_CONTENT, (article_id, chash)),
         ]
         with self._sending_ahead(ahead):
             return self._store_new(record, article_id, url, at, chash)
@@ -283,7 +299,7 @@ class SQLStore(SQLTimeline, AlertLog):
             headers = _pages.attach(headers, page_delta)
         given = self._new_capture_id()
         inserted = self._execute(
-            _INSERT_CAPTURE if given is None else _INSERT_CAPTURE_WITH_ID,
+            _INSERT_CAPTURE if given is None else INSERT_CAPTURE_WITH_ID,
             (
                 *(() if given is None else (given,)),
                 article_id,
@@ -314,9 +330,14 @@ class SQLStore(SQLTimeline, AlertLog):
         known = self._string_ids.get(value)
         if known is not None:
             return known
-        row = self._one("SELECT id FROM strings WHERE value = ? LIMIT 1", (value,))
+        row = self._ahead(STRING_ID, (value,))
         if row is None:
-            row = self._one("INSERT INTO strings (value) VALUES (?) RETURNING id", (value,))
+            given = self._new_string_id()
+            if given is None:
+                row = self._one("INSERT INTO strings (value) VALUES (?) RETURNING id", (value,))
+            else:
+                self._execute(INSERT_STRING_WITH_ID, (given, value))
+                row = (given,)
         if len(value) <= _REMEMBERED_STRING_CHARS:
             if len(self._string_ids) >= _REMEMBERED_STRINGS:
                 self._string_ids.clear()
@@ -434,11 +455,7 @@ class SQLStore(SQLTimeline, AlertLog):
         from .._timeline import version_id
 
         if latest is not None and latest.content_hash == chash:
-            self._execute(
-                "UPDATE versions SET last_captured_at = ?, capture_count = capture_count + 1"
-                " WHERE article_id = ? AND number = ?",
-                (at, article_id, latest.number),
-            )
+            self._execute(RECAPTURED, (at, article_id, latest.number))
             return latest.number, False, None
         number = 1 if latest is None else latest.number + 1
         reverted_to: int | None
@@ -448,12 +465,10 @@ class SQLStore(SQLTimeline, AlertLog):
         elif latest is None:
             reverted_to = None
         else:
-            earlier = self._ahead(_FIRST_WITH_CONTENT, (article_id, chash))
+            earlier = self._ahead(FIRST_WITH_CONTENT, (article_id, chash))
             reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
         self._execute(
-            "INSERT INTO versions (article_id, number, id, capture_id,"
-            " first_captured_at, last_captured_at, capture_count, reverted_to)"
-            " VALUES (?, ?, ?, ?, ?, NULL, 1, ?)",
+            INSERT_VERSION,
             (
                 article_id,
                 number,
@@ -478,10 +493,15 @@ class SQLStore(SQLTimeline, AlertLog):
         """
 
         def work(batch: list[CaptureRecord]) -> list[Ingested]:
-            with self._sending_ahead([*_stored_texts(batch), *_articles_named(batch)]):
+            named = [
+                *_stored_texts(batch),
+                *_articles_named(batch),
+                *strings_named(batch, self._string_ids),
+            ]
+            with self._sending_ahead(named):
                 done = self._ingest_all(batch)
             if on_saved is not None:
-                _notify(on_saved, (d.url for d in done if d.is_new_capture))
+                self._notify(on_saved, (d.url for d in done if d.is_new_capture))
             return done
 
         return self._locked_batch(list(records), work)
@@ -503,19 +523,33 @@ class SQLStore(SQLTimeline, AlertLog):
             filed.append(articles[record.url])
         # Where each article stored before the batch ends, asked for all of them at once.
         asked = {article_id for article_id, _ in filed if article_id not in tips}
-        with self._sending_ahead(q for a in sorted(asked) for q in _tip_queries(a)):
+        # And which of the batch's texts each of them had before (a revert check).
+        contents: dict[int, set[bytes]] = {}
+        for record, (article_id, _) in zip(batch, filed, strict=True):
+            if article_id in asked:
+                contents.setdefault(article_id, set()).add(bytes.fromhex(record.content_hash))
+        ahead = [
+            *(q for a in sorted(asked) for q in _tip_queries(a)),
+            *((FIRST_WITH_CONTENT, (a, h)) for a, hashes in contents.items() for h in hashes),
+        ]
+        with self._sending_ahead(ahead):
             for record, (article_id, url) in zip(batch, filed, strict=True):
-                done.append(self._ingest_one(record, article_id, url, tips))
+                done.append(self._ingest_one(record, article_id, url, tips, contents))
         return done
 
     def _ingest_one(
-        self, record: CaptureRecord, article_id: int, url: str, tips: dict[int, _Tip]
+        self,
+        record: CaptureRecord,
+        article_id: int,
+        url: str,
+        tips: dict[int, _Tip],
+        contents: Mapping[int, set[bytes]],
     ) -> Ingested:
         from ..records import Ingested
 
         tip = tips.get(article_id)
         if tip is None:
-            tip = tips[article_id] = self._tip(article_id, url)
+            tip = tips[article_id] = self._tip(article_id, url, contents.get(article_id, ()))
         at = to_micros(record.captured_at)
         if record.quality is None and at > tip.last_capture_at:
             return self._append_tip(tip, record, at)
@@ -524,13 +558,22 @@ class SQLStore(SQLTimeline, AlertLog):
             del tips[article_id]
         return Ingested(url, stored.is_new_capture, stored.is_new_version)
 
-    def _tip(self, article_id: int, url: str) -> _Tip:
+    def _tip(self, article_id: int, url: str, contents: Iterable[bytes] = ()) -> _Tip:
+        """Where an article stored before the batch ends; ``contents`` are the content
+        hashes the batch brings it, whose first versions are known if sent ahead."""
         from .save_records import _BEFORE_ANY_CAPTURE, _Tip
 
         row = self._ahead(LAST_CAPTURE, (article_id,))
         last = _BEFORE_ANY_CAPTURE if row is None or row[0] is None else int(row[0])
         latest = self._latest(article_id)
-        return _Tip(article_id, url, last, latest, {} if latest is None else None)
+        firsts = {} if latest is None else self._firsts_ahead(article_id, contents)
+        return _Tip(article_id, url, last, latest, firsts)
+
+    def _firsts_ahead(self, article_id: int, contents: Iterable[bytes]) -> dict[bytes, int] | None:
+        """The article's first version with each of these contents, from answers sent
+        ahead (so for every revert check of the batch's captures of it), or None where
+        the store asks as each new version needs it."""
+        return None
 
     def _append_tip(self, tip: _Tip, record: CaptureRecord, at: int) -> Ingested:
         from ..records import Ingested
@@ -546,6 +589,16 @@ class SQLStore(SQLTimeline, AlertLog):
         tip.last_capture_at = at
         return Ingested(tip.url, True, is_new)
 
+    def _notify(self, on_saved: OnSaved, urls: Iterable[str]) -> None:
+        """Call ``on_saved`` with these articles' URLs (sorted, once each), if there are
+        any; what it reads of them (their analyses, as it mostly stores them) is asked
+        for all of them at once."""
+        changed = sorted(set(urls))
+        rows = self._article_rows
+        if changed:
+            with self._sending_ahead(analysis_reads(rows[u][0] for u in changed if u in rows)):
+                on_saved(changed)
+
     def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
         """Store analysis summaries of one article's versions (by id) in one transaction."""
         if not items:
@@ -557,8 +610,7 @@ class SQLStore(SQLTimeline, AlertLog):
                 level = None if not summary else _LEVELS.get(str(summary.get("level")))
                 stealth = None if not summary else int(bool(summary.get("stealth")))
                 self._execute(
-                    "UPDATE versions SET analysis_frame = ?, significance = ?, stealth = ?"
-                    " WHERE article_id = ? AND id = ?",
+                    SET_ANALYSIS,
                     (
                         _analysis.encode(summary, links, links.capture_of(version_id))
                         if summary
@@ -591,10 +643,3 @@ def _articles_named(batch: list[CaptureRecord]) -> set[tuple[str, tuple[str]]]:
     Each answer is taken once: an article the batch creates is asked for again, if at all.
     """
     return {(q, (r.url,)) for r in batch for q in (ARTICLE_BY_URL, ARTICLE_BY_ALIAS)}
-
-
-def _notify(on_saved: OnSaved, urls: Iterable[str]) -> None:
-    """Call ``on_saved`` with these articles' URLs (sorted, once each), if there are any."""
-    changed = sorted(set(urls))
-    if changed:
-        on_saved(changed)

@@ -1,0 +1,49 @@
+"""Statements a save sends by the thousand, named so that a backend may batch them, and
+the lookups a batch may ask for all of its captures or articles at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
+from .links import VERSION_HEADS
+from .read import ANALYSIS_STATES
+
+if TYPE_CHECKING:
+    from ..records import CaptureRecord
+
+INSERT_ARTICLE = (
+    "INSERT INTO articles (url, created_at) VALUES (?, ?) ON CONFLICT (url) DO NOTHING RETURNING id"
+)
+INSERT_ARTICLE_WITH_ID = "INSERT INTO articles (id, url, created_at) VALUES (?, ?, ?)"
+STRING_ID = "SELECT id FROM strings WHERE value = ? LIMIT 1"
+INSERT_STRING_WITH_ID = "INSERT INTO strings (id, value) VALUES (?, ?)"
+INSERT_VERSION = (
+    "INSERT INTO versions (article_id, number, id, capture_id,"
+    " first_captured_at, last_captured_at, capture_count, reverted_to)"
+    " VALUES (?, ?, ?, ?, ?, NULL, 1, ?)"
+)
+# One more capture of a version, the latest so far.
+RECAPTURED = (
+    "UPDATE versions SET last_captured_at = ?, capture_count = capture_count + 1"
+    " WHERE article_id = ? AND number = ?"
+)
+SET_ANALYSIS = (
+    "UPDATE versions SET analysis_frame = ?, significance = ?, stealth = ?"
+    " WHERE article_id = ? AND id = ?"
+)
+
+
+def strings_named(
+    batch: list[CaptureRecord], known: Mapping[str, int]
+) -> set[tuple[str, tuple[str]]]:
+    """The number of each title, byline, source and fetched URL of the batch not ``known``
+    (metadata, mostly empty or repeated, is asked as it is saved)."""
+    values = {v for r in batch for v in (r.title, r.byline, r.source, r.fetched_url)}
+    return {(STRING_ID, (v,)) for v in values if v is not None and v not in known}
+
+
+def analysis_reads(article_ids: Iterable[int]) -> list[tuple[str, tuple[int]]]:
+    """What storing these articles' analyses reads of each: the state of every version,
+    and what the analysis frames refer to."""
+    return [(q, (a,)) for a in sorted(article_ids) for q in (ANALYSIS_STATES, VERSION_HEADS)]
