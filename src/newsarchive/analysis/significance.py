@@ -20,6 +20,8 @@ from ..diff.sentences import word_set
 from ..errors import InputError
 from ..models import Version
 from ..times import format_time
+from ._counting import WORD as _WORD
+from ._counting import count_words
 from ._hunks import edit_distance, hunks
 from ._quoting import Detail, change_detail, collapse, quote, spaced
 from ._speech import Speech, inside
@@ -30,7 +32,6 @@ __all__ = ["SUMMARY_FORMAT_VERSION", "Analysis", "Reason", "analyse", "analyse_t
 
 SUMMARY_FORMAT_VERSION = 1
 
-_WORD = re.compile(r"\w+(?:['’.-]\w+)*\.?")
 _PUNCT = re.compile(r"[^\w\s]+")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _MONTHS = word_set(
@@ -328,7 +329,10 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
                 found.add_quoted("sentence-moved", change.new)
             _classify_edit(change.old, change.new, rules, verbs, found)
     _add_paragraphs(alignment, added_paras, deleted_paras, is_boilerplate, note, found)
-    old_words, new_words = _word_totals(alignment)
+    # A rewrite both removes and adds words (unless any share is enough): only then are the
+    # versions' words counted.
+    needed = (found.words_removed and found.words_added) or rules.rewrite_threshold <= 0
+    old_words, new_words = _word_totals(alignment) if needed else (0, 0)
     if (
         old_words
         and new_words
@@ -528,7 +532,9 @@ def _word_totals(alignment: Alignment) -> tuple[int, int]:
     old, new = alignment.old_outline, alignment.new_outline
     old_total = old.derived.get("words")
     if old_total is None:
-        old_total = old.derived["words"] = sum(map(_word_count, old.texts))
+        # Words never hold whitespace, so the sentences joined by spaces have as many as
+        # they have one by one, counted in one scan.
+        old_total = old.derived["words"] = count_words(" ".join(old.texts))
     new_total = new.derived.get("words")
     if new_total is None:
         # Every unchanged sentence is on both sides: only the others make a difference.
