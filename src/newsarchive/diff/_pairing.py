@@ -8,7 +8,6 @@ from rather than shown deleted and inserted again.
 
 from __future__ import annotations
 
-import heapq
 import re
 from bisect import bisect_left
 from collections import Counter
@@ -40,6 +39,8 @@ _PAIR_PROBE_WORDS = 8
 _PAIR_POSTINGS = 16
 
 Group = tuple[int, int, int, int]
+# How rare a word of ``b`` is: fewest occurrences first, then in alphabetical order.
+_RARITY = itemgetter(0, 1)
 
 
 def words_of(text: str) -> list[str]:
@@ -84,15 +85,15 @@ def pair_units(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
             candidates.extend((i, j, 1.0) for j in near)
             continue
         words = words_a[i]
-        probes = heapq.nsmallest(
-            _PAIR_PROBE_WORDS, [rarity[w] for w in words if w in rarity], key=itemgetter(0, 1)
-        )
-        hits = Counter(
-            j for _, _, postings in probes for j in _nearby(postings, diagonal, _PAIR_POSTINGS)
-        )
-        ranked = heapq.nsmallest(
-            _PAIR_CANDIDATES, [(-count, abs(j - diagonal), j) for j, count in hits.items()]
-        )
+        # The few smallest of a unit's words or candidates: sorting a list this short in C
+        # costs less than a heap in Python, and gives the same (the keys never tie).
+        probes = sorted([rarity[w] for w in words if w in rarity], key=_RARITY)
+        near: list[int] = []
+        for _, _, postings in probes[:_PAIR_PROBE_WORDS]:
+            near += _nearby(postings, diagonal, _PAIR_POSTINGS)
+        hits = Counter(near)
+        ranked = sorted([(-count, abs(j - diagonal), j) for j, count in hits.items()])
+        ranked = ranked[:_PAIR_CANDIDATES]
         for _, _, j in ranked:
             score = _score(words, words_b[j])
             if score >= _PAIR_THRESHOLD:
@@ -218,7 +219,11 @@ def _bag(words: Sequence[list[str]]) -> Counter[str]:
 
 def _dice(a: Counter[str], b: Counter[str]) -> float:
     total = a.total() + b.total()
-    return 2 * (a & b).total() / total if total else 1.0
+    if not total:
+        return 1.0
+    # The size of the bags' intersection, without building it as ``a & b`` would.
+    shared = sum([min(a[w], b[w]) for w in a.keys() & b.keys()])
+    return 2 * shared / total
 
 
 def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
@@ -260,7 +265,17 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
             for k in range(lo, hi):
                 if k not in words:
                     words[k] = words_of(units[k])
-            found = bags[lo, hi] = _bag([words[k] for k in range(lo, hi)])
+            # A trial grows a group by one unit: its bag is the group's with that unit's words.
+            smaller = bags.get((lo, hi - 1))
+            if smaller is not None:
+                found = smaller.copy()
+                found.update(words[hi - 1])
+            elif (smaller := bags.get((lo + 1, hi))) is not None:
+                found = smaller.copy()
+                found.update(words[lo])
+            else:
+                found = _bag([words[k] for k in range(lo, hi)])
+            bags[lo, hi] = found
         return found
 
     for k, group in enumerate(groups):
