@@ -88,10 +88,10 @@ def pair_units(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
         # The few smallest of a unit's words or candidates: sorting a list this short in C
         # costs less than a heap in Python, and gives the same (the keys never tie).
         probes = sorted([rarity[w] for w in words if w in rarity], key=_RARITY)
-        near: list[int] = []
+        found: list[int] = []
         for _, _, postings in probes[:_PAIR_PROBE_WORDS]:
-            near += _nearby(postings, diagonal, _PAIR_POSTINGS)
-        hits = Counter(near)
+            found += _nearby(postings, diagonal, _PAIR_POSTINGS)
+        hits = Counter(found)
         ranked = sorted([(-count, abs(j - diagonal), j) for j, count in hits.items()])
         ranked = ranked[:_PAIR_CANDIDATES]
         for _, _, j in ranked:
