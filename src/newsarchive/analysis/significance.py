@@ -537,12 +537,21 @@ def _word_totals(alignment: Alignment) -> tuple[int, int]:
         old_total = old.derived["words"] = count_words(" ".join(old.texts))
     new_total = new.derived.get("words")
     if new_total is None:
-        # Every unchanged sentence is on both sides: only the others make a difference.
         changed = alignment.changed
-        gone = sum(_word_count(c.old) for c in changed if c.old is not None)
-        came = sum(_word_count(c.new) for c in changed if c.new is not None)
-        new_total = new.derived["words"] = old_total - gone + came
+        if len(changed) > _FEW_CHANGES:
+            # A rewrite changes most sentences: one scan of the new text counts fewer words.
+            new_total = count_words(" ".join(new.texts))
+        else:
+            # Every unchanged sentence is on both sides: only the others make a difference.
+            gone = sum(_word_count(c.old) for c in changed if c.old is not None)
+            came = sum(_word_count(c.new) for c in changed if c.new is not None)
+            new_total = old_total - gone + came
+        new.derived["words"] = new_total
     return old_total, new_total
+
+
+# Changed sentences up to this many are counted one by one to find a new version's words.
+_FEW_CHANGES = 16
 
 
 @lru_cache(maxsize=8192)
