@@ -364,6 +364,13 @@ def _unique_chain(
     a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int, bhi: int
 ) -> list[tuple[int, int]]:
     """Sentences once in each stretch, paired, in the longest chain increasing on both sides."""
+    where_a = {text: i for i, text in enumerate(a[alo:ahi], alo)}
+    where_b = {text: j for j, text in enumerate(b[blo:bhi], blo)}
+    if len(where_a) == ahi - alo and len(where_b) == bhi - blo:
+        # No sentence repeats on either side, as in most articles: every common one pairs.
+        # (The same pairs as below, found with the loops in C.)
+        pairs = sorted([(i, where_b[text]) for text, i in where_a.items() if text in where_b])
+        return _longest_increasing(pairs)
     once_a: dict[str, int] = {}
     twice: set[str] = set()
     for i in range(alo, ahi):
@@ -384,6 +391,8 @@ def _unique_chain(
 
 def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The longest run of ``pairs`` (sorted by first item) increasing in the second item."""
+    if all(p[1] < q[1] for p, q in zip(pairs, pairs[1:], strict=False)):
+        return pairs  # nothing moved: the whole run is the chain
     tails: list[int] = []  # smallest second item ending a chain of each length
     ends: list[int] = []  # index into pairs of that chain's last pair
     back: list[int] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Hashable, Sequence
+from itertools import chain
 
 from diff_match_patch import diff_match_patch
 from rapidfuzz.distance import Indel
@@ -156,9 +157,11 @@ def _myers(
     Tokens are numbered by equality first, so the compiled aligner compares
     exact values rather than hashes of them.
     """
-    codes: dict[Hashable, int] = {}
-    coded_a = [codes.setdefault(t, len(codes)) for t in a[alo:ahi]]
-    coded_b = [codes.setdefault(t, len(codes)) for t in b[blo:bhi]]
+    part_a, part_b = a[alo:ahi], b[blo:bhi]
+    # Numbered in order of first appearance, with the loops in C.
+    codes = {t: n for n, t in enumerate(dict.fromkeys(chain(part_a, part_b)))}
+    coded_a = list(map(codes.__getitem__, part_a))
+    coded_b = list(map(codes.__getitem__, part_b))
     return [
         (alo + op.src_start, blo + op.dest_start, op.src_end - op.src_start)
         for op in Indel.opcodes(coded_a, coded_b)
@@ -196,6 +199,8 @@ def _unique_anchors(
 
 def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The longest chain of ``pairs`` (sorted by first item) increasing in the second."""
+    if all(p[1] < q[1] for p, q in zip(pairs, pairs[1:], strict=False)):
+        return pairs  # nothing moved: the whole run is the chain
     tails: list[int] = []  # tails[k]: smallest second item ending a chain of length k + 1
     tail_at: list[int] = []  # index into pairs of that chain end
     previous: list[int] = []
