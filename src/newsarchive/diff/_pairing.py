@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from operator import itemgetter
 
-from ._sequence import DMP
+from ._sequence import common_prefix, common_suffix
 
 _WORD_RE = re.compile(r"\w+")
 # ASCII characters that are never part of a word, each turned into a space.
@@ -200,8 +200,8 @@ def _similar(a: str, b: str) -> bool:
     When most of the longer one is a beginning and an end both share, they are,
     and their words need not be collected to say so.
     """
-    prefix = DMP.diff_commonPrefix(a, b)
-    if (prefix + DMP.diff_commonSuffix(a[prefix:], b[prefix:])) >= _SHARED_ENDS * max(
+    prefix = common_prefix(a, b)
+    if (prefix + common_suffix(a[prefix:], b[prefix:])) >= _SHARED_ENDS * max(
         len(a), len(b)
     ):
         return True

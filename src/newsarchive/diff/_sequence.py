@@ -16,7 +16,7 @@ from collections.abc import Hashable, Sequence
 from itertools import chain
 
 from diff_match_patch import diff_match_patch
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Postfix, Prefix
 
 # Largest min(n, m) * (n + m) of a changed stretch aligned whole; past it the
 # stretch is cut at unique tokens first. The cost of an exact alignment grows with
@@ -38,6 +38,20 @@ def _dmp() -> diff_match_patch:
 
 
 DMP = _dmp()
+
+
+def common_prefix(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` start with in common.
+
+    The same as diff-match-patch's ``diff_commonPrefix``, in compiled code: every diff
+    asks it of whole texts, and in Python it copies halves of them again and again.
+    """
+    return Prefix.similarity(a, b)
+
+
+def common_suffix(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` end with in common (``diff_commonSuffix``)."""
+    return Postfix.similarity(a, b)
 
 
 def char_runs(a: str, b: str) -> list[tuple[int, str]]:

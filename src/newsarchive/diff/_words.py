@@ -10,7 +10,7 @@ slid to the most natural place among those that give the same texts
 from __future__ import annotations
 
 from ..models import DELETE, EQUAL, INSERT
-from ._sequence import DMP, match_blocks
+from ._sequence import common_prefix, common_suffix, match_blocks
 from ._split import split_words
 
 TokenOps = list[tuple[int, list[str]]]
@@ -46,8 +46,8 @@ def _window(old: str, new: str) -> tuple[int, int, int]:
     Only this part is tokenized: most of a changed paragraph is unchanged. A
     margin of unchanged text stays inside, so changes can still slide.
     """
-    prefix = DMP.diff_commonPrefix(old, new)
-    suffix = DMP.diff_commonSuffix(old[prefix:], new[prefix:])
+    prefix = common_prefix(old, new)
+    suffix = common_suffix(old[prefix:], new[prefix:])
     start = _word_start(old, max(0, prefix - _MARGIN), -1)
     end_old = _word_start(old, min(len(old), len(old) - suffix + _MARGIN), 1)
     return start, end_old, end_old + len(new) - len(old)
