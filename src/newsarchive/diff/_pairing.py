@@ -201,9 +201,7 @@ def _similar(a: str, b: str) -> bool:
     and their words need not be collected to say so.
     """
     prefix = common_prefix(a, b)
-    if (prefix + common_suffix(a[prefix:], b[prefix:])) >= _SHARED_ENDS * max(
-        len(a), len(b)
-    ):
+    if (prefix + common_suffix(a[prefix:], b[prefix:])) >= _SHARED_ENDS * max(len(a), len(b)):
         return True
     words_a = frozenset(words_of(a))
     words_b = frozenset(words_of(b))
