@@ -25,6 +25,7 @@ from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Literal
 
 import attrs
@@ -38,6 +39,9 @@ from ._tokens import word_diff
 __all__ = ["Alignment", "AlignmentCounts", "ChangeKind", "SentenceChange", "align"]
 
 ChangeKind = Literal["unchanged", "edited", "added", "deleted", "moved"]
+
+# A pair of sentence indexes by its new one.
+_new_side = itemgetter(1)
 
 DEFAULT_PAIR_THRESHOLD = 0.6
 
@@ -149,9 +153,7 @@ class Alignment:
         """The changes other than unchanged sentences, in the order of ``changes``."""
         built = self._built.get("changed")
         if built is None:
-            middle = _middle_changes(
-                self.old_outline, self.new_outline, self._pairing, unchanged=False
-            )
+            middle = _middle_changed(self.old_outline, self.new_outline, self._pairing)
             built = self._built["changed"] = tuple(middle)
         return built  # type: ignore[return-value]
 
@@ -466,7 +468,7 @@ def _heaviest_increasing(
     texts makes. (Shared first sentences weigh less than any pair after them and
     never decide between two chains.)
     """
-    ordered = sorted(pairs, key=lambda p: p[1])
+    ordered = sorted(pairs, key=_new_side)
     if all(p[0] < q[0] for p, q in zip(ordered, ordered[1:], strict=False)):
         # Nothing moved, as in most edits: the chain of every pair weighs more than any
         # other (every pair weighs something), so it is the one the search would find.
@@ -566,6 +568,53 @@ def _middle_changes(
     for i in range(next_old, ahi):
         if i not in paired_old:
             yield _deleted(old, i)
+
+
+def _middle_changed(old: Outline, new: Outline, pairing: _Pairing) -> Iterator[SentenceChange]:
+    """What ``_middle_changes`` gives without the unchanged sentences, found gap by gap.
+
+    Between two pairs in place, the old sentences left unpaired are deleted (and listed
+    first), the new ones between are added or moved, and the pair closing the gap is an
+    edit if its texts differ. Most gaps of a small edit are empty, so the loop runs over
+    the pairs in place rather than over every sentence.
+    """
+    a, b = old.texts, new.texts
+    ahi, bhi = pairing.old_hi, pairing.new_hi
+    old_of = {j: i for i, j in pairing.pairs}
+    paired_old = {i for i, _ in pairing.pairs}
+    next_old = next_new = pairing.lo
+    for i, j in [*sorted(pairing.in_place, key=_new_side), (ahi, bhi)]:
+        for k in range(next_old, i):
+            if k not in paired_old:
+                yield _deleted(old, k)
+        for k in range(next_new, j):
+            moved = old_of.get(k)
+            if moved is None:
+                yield SentenceChange(
+                    kind="added",
+                    old=None,
+                    new=b[k],
+                    old_index=None,
+                    new_index=k,
+                    new_paragraph=new.paragraph_of[k],
+                )
+            else:
+                yield _paired("moved", old, new, moved, k)
+        if j < bhi and a[i] != b[j]:
+            yield _paired("edited", old, new, i, j)
+        next_old, next_new = i + 1, j + 1
+
+
+def _paired(kind: ChangeKind, old: Outline, new: Outline, i: int, j: int) -> SentenceChange:
+    return SentenceChange(
+        kind=kind,
+        old=old.texts[i],
+        new=new.texts[j],
+        old_index=i,
+        new_index=j,
+        old_paragraph=old.paragraph_of[i],
+        new_paragraph=new.paragraph_of[j],
+    )
 
 
 def _unchanged(old: Outline, new: Outline, i: int, j: int) -> SentenceChange:

@@ -289,7 +289,7 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
     boilerplate = compile_patterns(rules.boilerplate_patterns)
     correction = compile_patterns(rules.correction_patterns)
     update = compile_patterns(rules.update_patterns)
-    verbs = frozenset(v.lower() for v in rules.speech_verbs)
+    verbs = _speech_verbs(rules)
 
     def note(text: str) -> str | None:
         if correction is not None and correction.search(text):
@@ -343,6 +343,12 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
     if old != new and not alignment.has_changes:
         found.add("whitespace", "spacing between sentences or paragraphs")
     return alignment
+
+
+@lru_cache(maxsize=8)
+def _speech_verbs(rules: Rules) -> frozenset[str]:
+    """The rules' speech verbs, lowercased: every judged edit looks words up in them."""
+    return frozenset(v.lower() for v in rules.speech_verbs)
 
 
 def _add_paragraphs(

@@ -146,8 +146,9 @@ def _share(
 
     Distinct words, so that "the" and "of", found in any two sentences, count once.
     """
-    words_a = {t for t in a[alo:ahi] if isinstance(t, str) and t[:1].isalnum()}
-    words_b = {t for t in b[blo:bhi] if isinstance(t, str) and t[:1].isalnum()}
+    # Each distinct token looked at once.
+    words_a = {t for t in set(a[alo:ahi]) if isinstance(t, str) and t[:1].isalnum()}
+    words_b = {t for t in set(b[blo:bhi]) if isinstance(t, str) and t[:1].isalnum()}
     smaller = min(len(words_a), len(words_b))
     return len(words_a & words_b) / smaller if smaller else 1.0
 
