@@ -291,15 +291,28 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
     update = compile_patterns(rules.update_patterns)
     verbs = _speech_verbs(rules)
 
+    # A sentence is looked up again when its paragraph is judged whole: each answer is kept.
+    notes: dict[str, str | None] = {}
+    boilerplates: dict[str, bool] = {}
+
     def note(text: str) -> str | None:
+        if text in notes:
+            return notes[text]
+        found_note = None
         if correction is not None and correction.search(text):
-            return "correction-note"
-        if update is not None and update.search(text):
-            return "update-note"
-        return None
+            found_note = "correction-note"
+        elif update is not None and update.search(text):
+            found_note = "update-note"
+        notes[text] = found_note
+        return found_note
 
     def is_boilerplate(text: str | None) -> bool:
-        return text is not None and boilerplate is not None and bool(boilerplate.search(text))
+        if text is None or boilerplate is None:
+            return False
+        answer = boilerplates.get(text)
+        if answer is None:
+            answer = boilerplates[text] = bool(boilerplate.search(text))
+        return answer
 
     added_paras = set(alignment.added_paragraphs)
     deleted_paras = set(alignment.deleted_paragraphs)
@@ -313,13 +326,13 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
             continue
         if kind == "added":
             assert change.new is not None
-            found.words_added += len(_words(change.new))
+            found.words_added += _word_count(change.new)
             if change.new_paragraph in added_paras:
                 continue  # reported once per paragraph below
             found.add_quoted("sentence-added", change.new)
         elif kind == "deleted":
             assert change.old is not None
-            found.words_removed += len(_words(change.old))
+            found.words_removed += _word_count(change.old)
             if change.old_paragraph in deleted_paras:
                 continue
             found.add_quoted("sentence-deleted", change.old)
@@ -363,8 +376,15 @@ def _add_paragraphs(
         ("paragraph-added", added, alignment.new_outline),
         ("paragraph-deleted", deleted, alignment.old_outline),
     ):
+        if not paras:
+            continue
+        # Each paragraph's sentences, found in one pass over the side (a rewrite adds dozens).
+        by_para: dict[int, list[str]] = {}
+        for text, p in zip(side.texts, side.paragraph_of, strict=True):
+            if p in paras:
+                by_para.setdefault(p, []).append(text)
         for para in sorted(paras):
-            texts = [t for t, p in zip(side.texts, side.paragraph_of, strict=True) if p == para]
+            texts = by_para.get(para, [])
             # A paragraph that is only boilerplate, or opens with a correction or update
             # note, was reported as such already.
             if (texts and note(texts[0])) or all(is_boilerplate(t) or note(t) for t in texts):
@@ -528,10 +548,6 @@ def _iso(value: Any) -> str:
 
 def _strip_punct(text: str) -> str:
     return spaced(_PUNCT.sub(" ", text))
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
 
 
 def _word_totals(alignment: Alignment) -> tuple[int, int]:
