@@ -65,8 +65,15 @@ def pair_units(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
     ordered chain of pairs with the greatest total similarity is returned.
     Cost is near-linear in the number of units.
     """
-    words_a = [frozenset(words_of(u)) for u in a]
-    words_b = [frozenset(words_of(u)) for u in b]
+    return _pair_units(a, b, [words_of(u) for u in a], [words_of(u) for u in b])
+
+
+def _pair_units(
+    a: Sequence[str], b: Sequence[str], lists_a: list[list[str]], lists_b: list[list[str]]
+) -> list[tuple[int, int]]:
+    """:func:`pair_units`, given the words of each unit."""
+    words_a = [frozenset(words) for words in lists_a]
+    words_b = [frozenset(words) for words in lists_b]
     by_text: dict[str, list[int]] = {}
     by_word: dict[str, list[int]] = {}
     for j, unit in enumerate(b):
@@ -238,16 +245,20 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
     Returns:
         Groups in order, non-overlapping on both sides.
     """
-    if len(a) == 1 and len(b) == 1:
-        # One paragraph changed in place, the most common edit: no search needed.
-        pairs = [(0, 0)] if _similar(a[0], b[0]) else []
-    else:
-        pairs = pair_units(a, b)
-    groups: list[list[int]] = [[i, i + 1, j, j + 1] for i, j in pairs]
     # Growing a group weighs the same units' words again and again, and each trial
     # changes one side only: split each unit once, and keep each side's bags.
     words_a: dict[int, list[str]] = {}
     words_b: dict[int, list[str]] = {}
+    if len(a) == 1 and len(b) == 1:
+        # One paragraph changed in place, the most common edit: no search needed.
+        pairs = [(0, 0)] if _similar(a[0], b[0]) else []
+    else:
+        lists_a = [words_of(u) for u in a]
+        lists_b = [words_of(u) for u in b]
+        words_a.update(enumerate(lists_a))
+        words_b.update(enumerate(lists_b))
+        pairs = _pair_units(a, b, lists_a, lists_b)
+    groups: list[list[int]] = [[i, i + 1, j, j + 1] for i, j in pairs]
     bags_a: dict[tuple[int, int], Counter[str]] = {}
     bags_b: dict[tuple[int, int], Counter[str]] = {}
 
