@@ -32,7 +32,7 @@ __all__ = ["SUMMARY_FORMAT_VERSION", "Analysis", "Reason", "analyse", "analyse_t
 
 SUMMARY_FORMAT_VERSION = 1
 
-_PUNCT = re.compile(r"[^\w\s]+")
+_RUNS = re.compile(r"\w++")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _MONTHS = word_set(
     """january february march april may june july august september october november
@@ -399,12 +399,14 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
     if spaced(old) == spaced(new):
         found.add("whitespace", f"spacing in {quote(new, 40)}")
         return
-    old_n, new_n = collapse(old), collapse(new)
-    old_p, new_p = _strip_punct(old_n), _strip_punct(new_n)
-    if old_p == new_p:
+    # The sentences' runs of word characters: what is left of them with the punctuation
+    # made spaces and the spacing collapsed, compared without building those strings.
+    old_runs, new_runs = _RUNS.findall(old), _RUNS.findall(new)
+    if old_runs == new_runs:
         found.add_lazily("punctuation", lambda: change_detail(old, new))
         return
-    if old_p.casefold() == new_p.casefold():
+    if " ".join(old_runs).casefold() == " ".join(new_runs).casefold():
+        old_n, new_n = collapse(old), collapse(new)
         found.add_lazily("capitalisation", lambda: change_detail(old_n, new_n))
         if old_n.casefold() != new_n.casefold():
             found.add_lazily("punctuation", lambda: change_detail(old_n, new_n))
@@ -544,10 +546,6 @@ _DATE_LABELS = {"published_at": "published", "modified_at": "last modified"}
 def _iso(value: Any) -> str:
     # The same form as every other time the archive prints: UTC with a "Z".
     return format_time(value) or ""
-
-
-def _strip_punct(text: str) -> str:
-    return spaced(_PUNCT.sub(" ", text))
 
 
 def _word_totals(alignment: Alignment) -> tuple[int, int]:
