@@ -19,7 +19,7 @@ Tokens = frozenset[tuple[str, int]]
 _SMALL_JOIN = 64
 # Past this many tokens, as in a very long text rewritten, bit sets grow long while most
 # pairs share nothing: prefix filtering then scores fewer pairs.
-_LARGE_JOIN = 65_536
+_LARGE_JOIN = 131_072
 
 
 def similar_pairs(
