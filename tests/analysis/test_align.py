@@ -324,6 +324,7 @@ def test_aligning_the_stretch_between_shared_ends_is_aligning_the_whole(
     import importlib
     from collections import Counter
 
+    from newsarchive.analysis._chains import heaviest_increasing
     from newsarchive.diff.sentences import outline
 
     # The module, not the function the package exports under the same name.
@@ -344,7 +345,7 @@ def test_aligning_the_stretch_between_shared_ends_is_aligning_the_whole(
         module.DEFAULT_PAIR_THRESHOLD,
     )
     pairs = anchors + extra
-    chain = module._heaviest_increasing(pairs, a.texts, b.texts, None) if extra else set(anchors)
+    chain = heaviest_increasing(pairs, a.texts, b.texts, None) if extra else set(anchors)
     whole = module._Pairing(0, len(a.texts), len(b.texts), 0, pairs, chain)
     expected = tuple(module._middle_changes(a, b, whole, unchanged=True))
     assert al.changes == expected

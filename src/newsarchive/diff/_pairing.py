@@ -247,46 +247,17 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
     """
     # Growing a group weighs the same units' words again and again, and each trial
     # changes one side only: split each unit once, and keep each side's bags.
-    words_a: dict[int, list[str]] = {}
-    words_b: dict[int, list[str]] = {}
+    bags_a, bags_b = _Bags(a), _Bags(b)
     if len(a) == 1 and len(b) == 1:
         # One paragraph changed in place, the most common edit: no search needed.
         pairs = [(0, 0)] if _similar(a[0], b[0]) else []
     else:
         lists_a = [words_of(u) for u in a]
         lists_b = [words_of(u) for u in b]
-        words_a.update(enumerate(lists_a))
-        words_b.update(enumerate(lists_b))
+        bags_a.words.update(enumerate(lists_a))
+        bags_b.words.update(enumerate(lists_b))
         pairs = _pair_units(a, b, lists_a, lists_b)
     groups: list[list[int]] = [[i, i + 1, j, j + 1] for i, j in pairs]
-    bags_a: dict[tuple[int, int], Counter[str]] = {}
-    bags_b: dict[tuple[int, int], Counter[str]] = {}
-
-    def bag(
-        words: dict[int, list[str]],
-        bags: dict[tuple[int, int], Counter[str]],
-        units: Sequence[str],
-        lo: int,
-        hi: int,
-    ) -> Counter[str]:
-        found = bags.get((lo, hi))
-        if found is None:
-            for k in range(lo, hi):
-                if k not in words:
-                    words[k] = words_of(units[k])
-            # A trial grows a group by one unit: its bag is the group's with that unit's words.
-            smaller = bags.get((lo, hi - 1))
-            if smaller is not None:
-                found = smaller.copy()
-                found.update(words[hi - 1])
-            elif (smaller := bags.get((lo + 1, hi))) is not None:
-                found = smaller.copy()
-                found.update(words[lo])
-            else:
-                found = _bag([words[k] for k in range(lo, hi)])
-            bags[lo, hi] = found
-        return found
-
     for k, group in enumerate(groups):
         floor_a = groups[k - 1][1] if k else 0
         floor_b = groups[k - 1][3] if k else 0
@@ -294,10 +265,7 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
         ceil_b = groups[k + 1][2] if k + 1 < len(groups) else len(b)
         if (floor_a, ceil_a, floor_b, ceil_b) == tuple(group):
             continue  # nothing unpaired next to it
-        score = _dice(
-            bag(words_a, bags_a, a, group[0], group[1]),
-            bag(words_b, bags_b, b, group[2], group[3]),
-        )
+        score = _dice(bags_a.of(group[0], group[1]), bags_b.of(group[2], group[3]))
         grown = True
         while grown:
             grown = False
@@ -311,11 +279,38 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
                     continue
                 if trial[2] < floor_b or trial[3] > ceil_b:
                     continue
-                trial_score = _dice(
-                    bag(words_a, bags_a, a, trial[0], trial[1]),
-                    bag(words_b, bags_b, b, trial[2], trial[3]),
-                )
+                trial_score = _dice(bags_a.of(trial[0], trial[1]), bags_b.of(trial[2], trial[3]))
                 if trial_score > score + 0.05:
                     group[:], score, grown = trial, trial_score, True
                     break
     return [(g[0], g[1], g[2], g[3]) for g in groups]
+
+
+class _Bags:
+    """The word bags of runs of one side's units, each unit split into words once."""
+
+    def __init__(self, units: Sequence[str]) -> None:
+        self.units = units
+        self.words: dict[int, list[str]] = {}
+        self.bags: dict[tuple[int, int], Counter[str]] = {}
+
+    def of(self, lo: int, hi: int) -> Counter[str]:
+        """The words of units ``lo`` to ``hi`` (excluded), with their counts."""
+        found = self.bags.get((lo, hi))
+        if found is None:
+            words = self.words
+            for k in range(lo, hi):
+                if k not in words:
+                    words[k] = words_of(self.units[k])
+            # A trial grows a group by one unit: its bag is the group's with that unit's words.
+            smaller = self.bags.get((lo, hi - 1))
+            if smaller is not None:
+                found = smaller.copy()
+                found.update(words[hi - 1])
+            elif (smaller := self.bags.get((lo + 1, hi))) is not None:
+                found = smaller.copy()
+                found.update(words[lo])
+            else:
+                found = _bag([words[k] for k in range(lo, hi)])
+            self.bags[lo, hi] = found
+        return found
