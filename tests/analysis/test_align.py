@@ -278,14 +278,14 @@ def test_similar_pairs_of_many_leftovers_are_every_pair_reaching_the_threshold(
 def test_both_similarity_joins_find_the_same_pairs_with_the_same_scores(
     old: list[list[str]], new: list[list[str]], threshold: float
 ) -> None:
-    """The prefix-filtered join, used when the tokens are too many to spell as characters,
-    agrees with the compiled one."""
-    from newsarchive.analysis._similar import _compiled_join, _prefix_join, _token_set
+    """The prefix-filtered join, used when the tokens are very many, agrees with the one
+    scoring every pair as bit sets."""
+    from newsarchive.analysis._similar import _bitset_join, _prefix_join, _token_set
 
     old_sets = {i: _token_set(" ".join(s)) for i, s in enumerate(old)}
     new_sets = {j: _token_set(" ".join(s)) for j, s in enumerate(new)}
-    compiled = _compiled_join(old_sets, new_sets, threshold)
-    assert sorted(compiled) == sorted(_prefix_join(old_sets, new_sets, threshold))
+    every_pair = _bitset_join(old_sets, new_sets, threshold)
+    assert sorted(every_pair) == sorted(_prefix_join(old_sets, new_sets, threshold))
 
 
 def test_alignments_with_the_same_counts_but_other_sentences_differ() -> None:
@@ -324,6 +324,7 @@ def test_aligning_the_stretch_between_shared_ends_is_aligning_the_whole(
     import importlib
     from collections import Counter
 
+    from newsarchive.analysis._chains import heaviest_increasing
     from newsarchive.diff.sentences import outline
 
     # The module, not the function the package exports under the same name.
@@ -344,7 +345,7 @@ def test_aligning_the_stretch_between_shared_ends_is_aligning_the_whole(
         module.DEFAULT_PAIR_THRESHOLD,
     )
     pairs = anchors + extra
-    chain = module._heaviest_increasing(pairs, a.texts, b.texts, None) if extra else set(anchors)
+    chain = heaviest_increasing(pairs, a.texts, b.texts, None) if extra else set(anchors)
     whole = module._Pairing(0, len(a.texts), len(b.texts), 0, pairs, chain)
     expected = tuple(module._middle_changes(a, b, whole, unchanged=True))
     assert al.changes == expected

@@ -191,3 +191,15 @@ def test_paragraphs_shared_at_both_ends_change_nothing(
         mock.patch.object(diff_package, "_suffix_paragraphs", return_value=0),
     ):
         assert diff_texts(old, new, granularity=granularity) == d  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab \n\u00e9\U0001f600")), max_size=12),
+    st.text(alphabet=st.sampled_from(list("ab \n\u00e9\U0001f600")), max_size=12),
+)
+def test_common_ends_are_measured_as_diff_match_patch_measures_them(a: str, b: str) -> None:
+    from newsarchive.diff._sequence import DMP, common_prefix, common_suffix
+
+    assert common_prefix(a, b) == DMP.diff_commonPrefix(a, b)
+    assert common_suffix(a, b) == DMP.diff_commonSuffix(a, b)

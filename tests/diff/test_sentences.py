@@ -187,3 +187,18 @@ def test_stray_quote_does_not_join_the_sentences_up_to_the_next_quotation() -> N
         "Firefighters arrived within minutes.",
         'The chief called it "a miracle" that nobody died.',
     ]
+
+
+def test_title_after_a_no_break_space_keeps_its_sentence_going() -> None:
+    """The word a point ends runs back to any whitespace, not only to a plain space."""
+    assert texts("He met Lt.\u00a0Gen. Smith on Monday. Talks ended.") == [
+        "He met Lt.\u00a0Gen. Smith on Monday.",
+        "Talks ended.",
+    ]
+
+
+def test_terminator_followed_by_closing_guillemet_ends_there() -> None:
+    assert texts("Il a dit : « C'est fini. » Puis il est parti.") == [
+        "Il a dit : « C'est fini. »",
+        "Puis il est parti.",
+    ]

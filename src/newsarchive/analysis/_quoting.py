@@ -7,12 +7,10 @@ import re
 from ._hunks import in_context
 
 # Typographic forms that mean the same as their plain counterparts.
-_TYPOGRAPHY = str.maketrans(
-    {
-        "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
-        "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "…": "...", "\u00a0": " ",
-    }
-)  # fmt: skip
+_TYPOGRAPHY = {
+    "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'",
+    "–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "…": "...", "\u00a0": " ",
+}  # fmt: skip
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -24,7 +22,13 @@ def spaced(text: str) -> str:
 
 def collapse(text: str) -> str:
     """``text`` with typographic quotes and dashes made plain and its spacing collapsed."""
-    return spaced(text.translate(_TYPOGRAPHY))
+    if not text.isascii():
+        # Replacing the few forms a text holds costs less than translating every character
+        # beyond ASCII; no replacement holds a form, so the order does not matter.
+        for form, plain in _TYPOGRAPHY.items():
+            if form in text:
+                text = text.replace(form, plain)
+    return spaced(text)
 
 
 def quote(text: str | None, limit: int = 80) -> str:

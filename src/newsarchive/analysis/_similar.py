@@ -12,16 +12,14 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
-from rapidfuzz.distance import Indel
-from rapidfuzz.process import extract_iter
-
 from ._tokens import words
 
 Tokens = frozenset[tuple[str, int]]
-# Leftover pairs up to this many are scored one by one; past it, in compiled code.
+# Leftover pairs up to this many are scored one by one as sets; past it, as bit sets.
 _SMALL_JOIN = 64
-# Distinct tokens that fit in the private-use planes, one character each.
-_CODES = 0x110000 - 0xF0000
+# Past this many tokens, as in a very long text rewritten, bit sets grow long while most
+# pairs share nothing: prefix filtering then scores fewer pairs.
+_LARGE_JOIN = 131_072
 
 
 def similar_pairs(
@@ -50,64 +48,42 @@ def similar_pairs(
             if (score := 2 * len(mine & theirs) / (len(theirs) + len(mine) or 1)) >= threshold
             and score > 0
         ]
-    if sum(map(len, old_sets.values())) + sum(map(len, new_sets.values())) > _CODES:
+    if sum(map(len, old_sets.values())) + sum(map(len, new_sets.values())) > _LARGE_JOIN:
         return _prefix_join(old_sets, new_sets, threshold)
-    return _compiled_join(old_sets, new_sets, threshold)
+    return _bitset_join(old_sets, new_sets, threshold)
 
 
-def _compiled_join(
+def _bitset_join(
     old_sets: dict[int, Tokens], new_sets: dict[int, Tokens], threshold: float
 ) -> list[tuple[float, int, int]]:
-    """Score every pair in compiled code, through the longest common subsequence.
+    """Score every pair, each sentence's tokens a set of bits in one integer.
 
-    Each token becomes one character and each sentence the string of its tokens' characters
-    in code order, so the longest common subsequence of two sentences is the set of tokens
-    they share, and rapidfuzz's Indel distance, ``len(x) + len(y) - 2 * shared``, gives
-    the overlap exactly. A rewrite leaves a hundred sentences on each side, and scoring
-    them all there costs less than any filtering in Python.
+    The overlap of two sentences is then the bits their integers share, counted in C: a
+    rewrite leaves a hundred sentences on each side, and scoring them all this way costs
+    less than any filtering in Python (or than aligning them as strings in compiled code).
     """
-    codes: dict[tuple[str, int], str] = {}
+    codes: dict[tuple[str, int], int] = {}
 
-    def spell(tokens: Tokens) -> str:
-        chars = []
+    def bits(tokens: Tokens) -> int:
+        found = 0
         for token in tokens:
-            char = codes.get(token)
-            if char is None:
-                char = codes[token] = chr(0xF0000 + len(codes))
-            chars.append(char)
-        chars.sort()
-        return "".join(chars)
+            code = codes.get(token)
+            if code is None:
+                code = codes[token] = len(codes)
+            found |= 1 << code
+        return found
 
-    # Shortest first, in two halves: a pair cannot reach the threshold when its distance
-    # passes (1 - threshold) times their total length, so each half gets its own bound.
-    olds = sorted(((spell(tokens), i) for i, tokens in old_sets.items() if tokens), key=_size)
-    half = (len(olds) + 1) // 2
-    halves = [
-        ([text for text, _ in part], [i for _, i in part], len(part[-1][0]))
-        for part in (olds[:half], olds[half:])
-        if part
-    ]
+    olds = [(i, bits(tokens), len(tokens)) for i, tokens in old_sets.items() if tokens]
     scored: list[tuple[float, int, int]] = []
     for j, tokens in new_sets.items():
         if not tokens:
             continue
-        mine = spell(tokens)
-        for texts, indexes, longest in halves:
-            # A bound that lets through every pair that may reach the threshold (and some
-            # that do not); the exact test is below, in the same arithmetic as ever.
-            bound = int((1 - threshold) * (longest + len(mine))) + 1
-            for _, distance, k in extract_iter(
-                mine, texts, scorer=Indel.distance, processor=None, score_cutoff=bound
-            ):
-                total = len(texts[k]) + len(mine)
-                shared = (total - distance) // 2
-                if shared and (score := 2 * shared / total) >= threshold:
-                    scored.append((-score, j, indexes[k]))
+        mine, size = bits(tokens), len(tokens)
+        for i, theirs, other in olds:
+            shared = (mine & theirs).bit_count()
+            if shared and (score := 2 * shared / (size + other)) >= threshold:
+                scored.append((-score, j, i))
     return scored
-
-
-def _size(entry: tuple[str, int]) -> int:
-    return len(entry[0])
 
 
 def _prefix_join(

@@ -11,8 +11,10 @@ from ..diff import diff_texts
 from ..models import DELETE, EQUAL, INSERT, TextDiff
 
 # Words keep inner apostrophes and hyphens so "don't" or "re-elect" change as one token.
-_TOKEN = re.compile(r"\w+(?:['’-]\w+)*|\s+|[^\w\s]")
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")
+# Possessive, as nothing after a word's letters or joined parts could take them back: the
+# same tokens, found without trying to.
+_TOKEN = re.compile(r"\w++(?:['’-]\w++)*+|\s+|[^\w\s]")
+_WORD = re.compile(r"\w++(?:['’-]\w++)*+")
 
 _OPS = {"=": EQUAL, "-": DELETE, "+": INSERT}
 

@@ -21,7 +21,6 @@ sentences has a partner is reported as added (or deleted).
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
@@ -32,12 +31,14 @@ import attrs
 from ..diff.sentences import Outline, Segmentation, Sentence, outline, outline_of, segment
 from ..errors import InputError
 from ..models import EQUAL, INSERT, TextDiff
+from ._chains import heaviest_increasing, new_side, unique_chain
 from ._similar import similar_pairs
 from ._tokens import word_diff
 
 __all__ = ["Alignment", "AlignmentCounts", "ChangeKind", "SentenceChange", "align"]
 
 ChangeKind = Literal["unchanged", "edited", "added", "deleted", "moved"]
+
 
 DEFAULT_PAIR_THRESHOLD = 0.6
 
@@ -149,9 +150,7 @@ class Alignment:
         """The changes other than unchanged sentences, in the order of ``changes``."""
         built = self._built.get("changed")
         if built is None:
-            middle = _middle_changes(
-                self.old_outline, self.new_outline, self._pairing, unchanged=False
-            )
+            middle = _middle_changed(self.old_outline, self.new_outline, self._pairing)
             built = self._built["changed"] = tuple(middle)
         return built  # type: ignore[return-value]
 
@@ -318,9 +317,9 @@ def _pair(a: tuple[str, ...], b: tuple[str, ...], threshold: float) -> _Pairing:
     used_new = {j for _, j in anchors}
     extra = _pair_leftovers(a, b, (lo, ahi, bhi), used_old, used_new, threshold)
     pairs = anchors + extra
-    # The shared last sentences, if any, pick among equal chains (see _heaviest_increasing).
+    # The shared last sentences, if any, pick among equal chains (see heaviest_increasing).
     stop = ahi if tail else None
-    in_place = _heaviest_increasing(pairs, a, b, stop) if extra else set(anchors)
+    in_place = heaviest_increasing(pairs, a, b, stop) if extra else set(anchors)
     return _Pairing(lo, ahi, bhi, tail, pairs, in_place)
 
 
@@ -350,7 +349,7 @@ def _anchors(
         if alo == ahi or blo == bhi:
             continue
         i, j = alo, blo
-        for ai, bj in _unique_chain(a, alo, ahi, b, blo, bhi):
+        for ai, bj in unique_chain(a, alo, ahi, b, blo, bhi):
             regions.append((i, ai, j, bj))
             pairs.append((ai, bj))
             i, j = ai + 1, bj + 1
@@ -358,50 +357,6 @@ def _anchors(
             regions.append((i, ahi, j, bhi))
     pairs.sort()
     return pairs
-
-
-def _unique_chain(
-    a: Sequence[str], alo: int, ahi: int, b: Sequence[str], blo: int, bhi: int
-) -> list[tuple[int, int]]:
-    """Sentences once in each stretch, paired, in the longest chain increasing on both sides."""
-    once_a: dict[str, int] = {}
-    twice: set[str] = set()
-    for i in range(alo, ahi):
-        text = a[i]
-        if text in once_a:
-            twice.add(text)
-        once_a[text] = i
-    once_b: dict[str, int] = {}
-    for j in range(blo, bhi):
-        text = b[j]
-        if text in once_a and text not in twice:
-            if text in once_b:
-                twice.add(text)
-            once_b[text] = j
-    pairs = sorted((once_a[t], j) for t, j in once_b.items() if t not in twice)
-    return _longest_increasing(pairs)
-
-
-def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The longest run of ``pairs`` (sorted by first item) increasing in the second item."""
-    tails: list[int] = []  # smallest second item ending a chain of each length
-    ends: list[int] = []  # index into pairs of that chain's last pair
-    back: list[int] = []
-    for k, (_, j) in enumerate(pairs):
-        at = bisect_left(tails, j)
-        back.append(ends[at - 1] if at else -1)
-        if at == len(tails):
-            tails.append(j)
-            ends.append(k)
-        else:
-            tails[at] = j
-            ends[at] = k
-    chain: list[tuple[int, int]] = []
-    k = ends[-1] if ends else -1
-    while k != -1:
-        chain.append(pairs[k])
-        k = back[k]
-    return chain[::-1]
 
 
 def _pair_leftovers(
@@ -442,61 +397,6 @@ def _pair_leftovers(
             paired_new.add(j)
             pairs.append((i, j))
     return pairs
-
-
-def _heaviest_increasing(
-    pairs: list[tuple[int, int]], a: Sequence[str], b: Sequence[str], stop: int | None
-) -> set[tuple[int, int]]:
-    """The subset of pairs increasing in both indices with most weight (identical pairs weigh 2).
-
-    Each new index occurs in one pair at most, so walking pairs by new index and
-    keeping a prefix maximum over old indices (a Fenwick tree) finds the chain in
-    O(n log n). ``stop`` is the old index of the first of the shared last sentences,
-    if any: the chain is then the best one ending below it, found as that sentence
-    would find it, so the choice among equal chains is the one aligning the whole
-    texts makes. (Shared first sentences weigh less than any pair after them and
-    never decide between two chains.)
-    """
-    ordered = sorted(pairs, key=lambda p: p[1])
-    if all(p[0] < q[0] for p, q in zip(ordered, ordered[1:], strict=False)):
-        # Nothing moved, as in most edits: the chain of every pair weighs more than any
-        # other (every pair weighs something), so it is the one the search would find.
-        return set(pairs)
-    size = len(a)
-    tree: list[tuple[int, int]] = [(0, -1)] * (size + 1)
-    best: list[int] = []
-    back: list[int] = []
-    for k, (i, j) in enumerate(ordered):
-        # Best chain ending at an old index below i (tree positions are 1-based).
-        top, prev = _best_below(tree, i)
-        value = top + (2 if a[i] == b[j] else 1)
-        best.append(value)
-        back.append(prev)
-        pos = i + 1
-        while pos <= size:
-            if value > tree[pos][0]:
-                tree[pos] = (value, k)
-            pos += pos & -pos
-    if stop is None:
-        k = max(range(len(ordered)), key=lambda x: (best[x], -x))
-    else:
-        k = _best_below(tree, stop)[1]
-    chosen = set()
-    while k != -1:
-        chosen.add(ordered[k])
-        k = back[k]
-    return chosen
-
-
-def _best_below(tree: list[tuple[int, int]], i: int) -> tuple[int, int]:
-    """The heaviest chain ending at an old index below ``i``: (weight, its last pair)."""
-    top, prev = 0, -1
-    pos = i
-    while pos > 0:
-        if tree[pos][0] > top:
-            top, prev = tree[pos]
-        pos -= pos & -pos
-    return top, prev
 
 
 def _middle_changes(
@@ -557,6 +457,53 @@ def _middle_changes(
     for i in range(next_old, ahi):
         if i not in paired_old:
             yield _deleted(old, i)
+
+
+def _middle_changed(old: Outline, new: Outline, pairing: _Pairing) -> Iterator[SentenceChange]:
+    """What ``_middle_changes`` gives without the unchanged sentences, found gap by gap.
+
+    Between two pairs in place, the old sentences left unpaired are deleted (and listed
+    first), the new ones between are added or moved, and the pair closing the gap is an
+    edit if its texts differ. Most gaps of a small edit are empty, so the loop runs over
+    the pairs in place rather than over every sentence.
+    """
+    a, b = old.texts, new.texts
+    ahi, bhi = pairing.old_hi, pairing.new_hi
+    old_of = {j: i for i, j in pairing.pairs}
+    paired_old = {i for i, _ in pairing.pairs}
+    next_old = next_new = pairing.lo
+    for i, j in [*sorted(pairing.in_place, key=new_side), (ahi, bhi)]:
+        for k in range(next_old, i):
+            if k not in paired_old:
+                yield _deleted(old, k)
+        for k in range(next_new, j):
+            moved = old_of.get(k)
+            if moved is None:
+                yield SentenceChange(
+                    kind="added",
+                    old=None,
+                    new=b[k],
+                    old_index=None,
+                    new_index=k,
+                    new_paragraph=new.paragraph_of[k],
+                )
+            else:
+                yield _paired("moved", old, new, moved, k)
+        if j < bhi and a[i] != b[j]:
+            yield _paired("edited", old, new, i, j)
+        next_old, next_new = i + 1, j + 1
+
+
+def _paired(kind: ChangeKind, old: Outline, new: Outline, i: int, j: int) -> SentenceChange:
+    return SentenceChange(
+        kind=kind,
+        old=old.texts[i],
+        new=new.texts[j],
+        old_index=i,
+        new_index=j,
+        old_paragraph=old.paragraph_of[i],
+        new_paragraph=new.paragraph_of[j],
+    )
 
 
 def _unchanged(old: Outline, new: Outline, i: int, j: int) -> SentenceChange:

@@ -10,14 +10,13 @@ package's finer reason codes for the sentence (``sentence-added``, ``typo``,
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 
 import attrs
 
 from ..diff.sentences import Segmentation
 from .align import SentenceChange, align_segmentations
 from .rules import DEFAULT_RULES, Rules
-from .significance import _classify_edit, _Found
+from .significance import _classify_edit, _Found, _speech_verbs
 
 __all__ = ["ACTIONS", "SentenceEdit", "sentence_edits"]
 
@@ -72,10 +71,5 @@ def _reasons(change: SentenceChange, rules: Rules) -> tuple[str, ...]:
     found = _Found(rules)
     if change.kind == "moved":
         found.add("sentence-moved")
-    _classify_edit(change.old, change.new, rules, _verbs(rules), found)
+    _classify_edit(change.old, change.new, rules, _speech_verbs(rules), found)
     return tuple(sorted(found.codes()))
-
-
-@lru_cache(maxsize=8)
-def _verbs(rules: Rules) -> frozenset[str]:
-    return frozenset(v.lower() for v in rules.speech_verbs)

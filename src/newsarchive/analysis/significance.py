@@ -20,6 +20,8 @@ from ..diff.sentences import word_set
 from ..errors import InputError
 from ..models import Version
 from ..times import format_time
+from ._counting import WORD as _WORD
+from ._counting import count_words
 from ._hunks import edit_distance, hunks
 from ._quoting import Detail, change_detail, collapse, quote, spaced
 from ._speech import Speech, inside
@@ -30,8 +32,7 @@ __all__ = ["SUMMARY_FORMAT_VERSION", "Analysis", "Reason", "analyse", "analyse_t
 
 SUMMARY_FORMAT_VERSION = 1
 
-_WORD = re.compile(r"\w+(?:['’.-]\w+)*\.?")
-_PUNCT = re.compile(r"[^\w\s]+")
+_RUNS = re.compile(r"\w++")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 _MONTHS = word_set(
     """january february march april may june july august september october november
@@ -288,17 +289,30 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
     boilerplate = compile_patterns(rules.boilerplate_patterns)
     correction = compile_patterns(rules.correction_patterns)
     update = compile_patterns(rules.update_patterns)
-    verbs = frozenset(v.lower() for v in rules.speech_verbs)
+    verbs = _speech_verbs(rules)
+
+    # A sentence is looked up again when its paragraph is judged whole: each answer is kept.
+    notes: dict[str, str | None] = {}
+    boilerplates: dict[str, bool] = {}
 
     def note(text: str) -> str | None:
+        if text in notes:
+            return notes[text]
+        found_note = None
         if correction is not None and correction.search(text):
-            return "correction-note"
-        if update is not None and update.search(text):
-            return "update-note"
-        return None
+            found_note = "correction-note"
+        elif update is not None and update.search(text):
+            found_note = "update-note"
+        notes[text] = found_note
+        return found_note
 
     def is_boilerplate(text: str | None) -> bool:
-        return text is not None and boilerplate is not None and bool(boilerplate.search(text))
+        if text is None or boilerplate is None:
+            return False
+        answer = boilerplates.get(text)
+        if answer is None:
+            answer = boilerplates[text] = bool(boilerplate.search(text))
+        return answer
 
     added_paras = set(alignment.added_paragraphs)
     deleted_paras = set(alignment.deleted_paragraphs)
@@ -312,13 +326,13 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
             continue
         if kind == "added":
             assert change.new is not None
-            found.words_added += len(_words(change.new))
+            found.words_added += _word_count(change.new)
             if change.new_paragraph in added_paras:
                 continue  # reported once per paragraph below
             found.add_quoted("sentence-added", change.new)
         elif kind == "deleted":
             assert change.old is not None
-            found.words_removed += len(_words(change.old))
+            found.words_removed += _word_count(change.old)
             if change.old_paragraph in deleted_paras:
                 continue
             found.add_quoted("sentence-deleted", change.old)
@@ -328,7 +342,10 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
                 found.add_quoted("sentence-moved", change.new)
             _classify_edit(change.old, change.new, rules, verbs, found)
     _add_paragraphs(alignment, added_paras, deleted_paras, is_boilerplate, note, found)
-    old_words, new_words = _word_totals(alignment)
+    # A rewrite both removes and adds words (unless any share is enough): only then are the
+    # versions' words counted.
+    needed = (found.words_removed and found.words_added) or rules.rewrite_threshold <= 0
+    old_words, new_words = _word_totals(alignment) if needed else (0, 0)
     if (
         old_words
         and new_words
@@ -339,6 +356,12 @@ def _analyse_body(old: str, new: str, rules: Rules, found: _Found) -> Alignment:
     if old != new and not alignment.has_changes:
         found.add("whitespace", "spacing between sentences or paragraphs")
     return alignment
+
+
+@lru_cache(maxsize=8)
+def _speech_verbs(rules: Rules) -> frozenset[str]:
+    """The rules' speech verbs, lowercased: every judged edit looks words up in them."""
+    return frozenset(v.lower() for v in rules.speech_verbs)
 
 
 def _add_paragraphs(
@@ -353,8 +376,15 @@ def _add_paragraphs(
         ("paragraph-added", added, alignment.new_outline),
         ("paragraph-deleted", deleted, alignment.old_outline),
     ):
+        if not paras:
+            continue
+        # Each paragraph's sentences, found in one pass over the side (a rewrite adds dozens).
+        by_para: dict[int, list[str]] = {}
+        for text, p in zip(side.texts, side.paragraph_of, strict=True):
+            if p in paras:
+                by_para.setdefault(p, []).append(text)
         for para in sorted(paras):
-            texts = [t for t, p in zip(side.texts, side.paragraph_of, strict=True) if p == para]
+            texts = by_para.get(para, [])
             # A paragraph that is only boilerplate, or opens with a correction or update
             # note, was reported as such already.
             if (texts and note(texts[0])) or all(is_boilerplate(t) or note(t) for t in texts):
@@ -369,12 +399,14 @@ def _classify_edit(old: str, new: str, rules: Rules, verbs: frozenset[str], foun
     if spaced(old) == spaced(new):
         found.add("whitespace", f"spacing in {quote(new, 40)}")
         return
-    old_n, new_n = collapse(old), collapse(new)
-    old_p, new_p = _strip_punct(old_n), _strip_punct(new_n)
-    if old_p == new_p:
+    # The sentences' runs of word characters: what is left of them with the punctuation
+    # made spaces and the spacing collapsed, compared without building those strings.
+    old_runs, new_runs = _RUNS.findall(old), _RUNS.findall(new)
+    if old_runs == new_runs:
         found.add_lazily("punctuation", lambda: change_detail(old, new))
         return
-    if old_p.casefold() == new_p.casefold():
+    if " ".join(old_runs).casefold() == " ".join(new_runs).casefold():
+        old_n, new_n = collapse(old), collapse(new)
         found.add_lazily("capitalisation", lambda: change_detail(old_n, new_n))
         if old_n.casefold() != new_n.casefold():
             found.add_lazily("punctuation", lambda: change_detail(old_n, new_n))
@@ -516,27 +548,30 @@ def _iso(value: Any) -> str:
     return format_time(value) or ""
 
 
-def _strip_punct(text: str) -> str:
-    return spaced(_PUNCT.sub(" ", text))
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
-
-
 def _word_totals(alignment: Alignment) -> tuple[int, int]:
     old, new = alignment.old_outline, alignment.new_outline
     old_total = old.derived.get("words")
     if old_total is None:
-        old_total = old.derived["words"] = sum(map(_word_count, old.texts))
+        # Words never hold whitespace, so the sentences joined by spaces have as many as
+        # they have one by one, counted in one scan.
+        old_total = old.derived["words"] = count_words(" ".join(old.texts))
     new_total = new.derived.get("words")
     if new_total is None:
-        # Every unchanged sentence is on both sides: only the others make a difference.
         changed = alignment.changed
-        gone = sum(_word_count(c.old) for c in changed if c.old is not None)
-        came = sum(_word_count(c.new) for c in changed if c.new is not None)
-        new_total = new.derived["words"] = old_total - gone + came
+        if len(changed) > _FEW_CHANGES:
+            # A rewrite changes most sentences: one scan of the new text counts fewer words.
+            new_total = count_words(" ".join(new.texts))
+        else:
+            # Every unchanged sentence is on both sides: only the others make a difference.
+            gone = sum(_word_count(c.old) for c in changed if c.old is not None)
+            came = sum(_word_count(c.new) for c in changed if c.new is not None)
+            new_total = old_total - gone + came
+        new.derived["words"] = new_total
     return old_total, new_total
+
+
+# Changed sentences up to this many are counted one by one to find a new version's words.
+_FEW_CHANGES = 16
 
 
 @lru_cache(maxsize=8192)

@@ -35,7 +35,7 @@ from ..models import (
 )
 from ._page import page_field_changes
 from ._pairing import group_units
-from ._sequence import DMP, MYERS_LIMIT, char_runs, match_blocks
+from ._sequence import MYERS_LIMIT, char_runs, common_prefix, common_suffix, match_blocks
 from ._split import BLANK, content_length, count_words, split_paragraphs
 from ._words import Ops, word_ops
 
@@ -97,7 +97,7 @@ def _starts_paragraph(text: str, at: int) -> bool:
 
 def _prefix_paragraphs(old: str, new: str) -> int:
     """Length of the whole paragraphs both texts start with."""
-    at: int = DMP.diff_commonPrefix(old, new)
+    at: int = common_prefix(old, new)
     while at > 0:
         if _starts_paragraph(old, at) and _starts_paragraph(new, at):
             return at
@@ -107,7 +107,7 @@ def _prefix_paragraphs(old: str, new: str) -> int:
 
 def _suffix_paragraphs(old: str, new: str) -> int:
     """Length of the whole paragraphs both texts end with."""
-    common: int = DMP.diff_commonSuffix(old, new)
+    common: int = common_suffix(old, new)
     shift = len(new) - len(old)
     at = len(old) - common
     while at < len(old):
@@ -124,7 +124,7 @@ def _same_text(units_a: Sequence[str], units_b: Sequence[str]) -> Ops:
     """Paragraphs with the same text, some followed by different line breaks."""
     ops: Ops = []
     for unit_a, unit_b in zip(units_a, units_b, strict=True):
-        cut: int = DMP.diff_commonPrefix(unit_a, unit_b)
+        cut: int = common_prefix(unit_a, unit_b)
         ops.extend([(EQUAL, unit_a[:cut]), (DELETE, unit_a[cut:]), (INSERT, unit_b[cut:])])
     return ops
 

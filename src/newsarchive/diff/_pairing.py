@@ -8,14 +8,13 @@ from rather than shown deleted and inserted again.
 
 from __future__ import annotations
 
-import heapq
 import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from operator import itemgetter
 
-from ._sequence import DMP
+from ._sequence import common_prefix, common_suffix
 
 _WORD_RE = re.compile(r"\w+")
 # ASCII characters that are never part of a word, each turned into a space.
@@ -40,6 +39,8 @@ _PAIR_PROBE_WORDS = 8
 _PAIR_POSTINGS = 16
 
 Group = tuple[int, int, int, int]
+# How rare a word of ``b`` is: fewest occurrences first, then in alphabetical order.
+_RARITY = itemgetter(0, 1)
 
 
 def words_of(text: str) -> list[str]:
@@ -64,8 +65,15 @@ def pair_units(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
     ordered chain of pairs with the greatest total similarity is returned.
     Cost is near-linear in the number of units.
     """
-    words_a = [frozenset(words_of(u)) for u in a]
-    words_b = [frozenset(words_of(u)) for u in b]
+    return _pair_units(a, b, [words_of(u) for u in a], [words_of(u) for u in b])
+
+
+def _pair_units(
+    a: Sequence[str], b: Sequence[str], lists_a: list[list[str]], lists_b: list[list[str]]
+) -> list[tuple[int, int]]:
+    """:func:`pair_units`, given the words of each unit."""
+    words_a = [frozenset(words) for words in lists_a]
+    words_b = [frozenset(words) for words in lists_b]
     by_text: dict[str, list[int]] = {}
     by_word: dict[str, list[int]] = {}
     for j, unit in enumerate(b):
@@ -84,15 +92,15 @@ def pair_units(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int]]:
             candidates.extend((i, j, 1.0) for j in near)
             continue
         words = words_a[i]
-        probes = heapq.nsmallest(
-            _PAIR_PROBE_WORDS, [rarity[w] for w in words if w in rarity], key=itemgetter(0, 1)
-        )
-        hits = Counter(
-            j for _, _, postings in probes for j in _nearby(postings, diagonal, _PAIR_POSTINGS)
-        )
-        ranked = heapq.nsmallest(
-            _PAIR_CANDIDATES, [(-count, abs(j - diagonal), j) for j, count in hits.items()]
-        )
+        # The few smallest of a unit's words or candidates: sorting a list this short in C
+        # costs less than a heap in Python, and gives the same (the keys never tie).
+        probes = sorted([rarity[w] for w in words if w in rarity], key=_RARITY)
+        found: list[int] = []
+        for _, _, postings in probes[:_PAIR_PROBE_WORDS]:
+            found += _nearby(postings, diagonal, _PAIR_POSTINGS)
+        hits = Counter(found)
+        ranked = sorted([(-count, abs(j - diagonal), j) for j, count in hits.items()])
+        ranked = ranked[:_PAIR_CANDIDATES]
         for _, _, j in ranked:
             score = _score(words, words_b[j])
             if score >= _PAIR_THRESHOLD:
@@ -199,10 +207,8 @@ def _similar(a: str, b: str) -> bool:
     When most of the longer one is a beginning and an end both share, they are,
     and their words need not be collected to say so.
     """
-    prefix = DMP.diff_commonPrefix(a, b)
-    if (prefix + DMP.diff_commonSuffix(a[prefix:], b[prefix:])) >= _SHARED_ENDS * max(
-        len(a), len(b)
-    ):
+    prefix = common_prefix(a, b)
+    if (prefix + common_suffix(a[prefix:], b[prefix:])) >= _SHARED_ENDS * max(len(a), len(b)):
         return True
     words_a = frozenset(words_of(a))
     words_b = frozenset(words_of(b))
@@ -218,7 +224,11 @@ def _bag(words: Sequence[list[str]]) -> Counter[str]:
 
 def _dice(a: Counter[str], b: Counter[str]) -> float:
     total = a.total() + b.total()
-    return 2 * (a & b).total() / total if total else 1.0
+    if not total:
+        return 1.0
+    # The size of the bags' intersection, without building it as ``a & b`` would.
+    shared = sum([min(a[w], b[w]) for w in a.keys() & b.keys()])
+    return 2 * shared / total
 
 
 def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
@@ -235,34 +245,19 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
     Returns:
         Groups in order, non-overlapping on both sides.
     """
+    # Growing a group weighs the same units' words again and again, and each trial
+    # changes one side only: split each unit once, and keep each side's bags.
+    bags_a, bags_b = _Bags(a), _Bags(b)
     if len(a) == 1 and len(b) == 1:
         # One paragraph changed in place, the most common edit: no search needed.
         pairs = [(0, 0)] if _similar(a[0], b[0]) else []
     else:
-        pairs = pair_units(a, b)
+        lists_a = [words_of(u) for u in a]
+        lists_b = [words_of(u) for u in b]
+        bags_a.words.update(enumerate(lists_a))
+        bags_b.words.update(enumerate(lists_b))
+        pairs = _pair_units(a, b, lists_a, lists_b)
     groups: list[list[int]] = [[i, i + 1, j, j + 1] for i, j in pairs]
-    # Growing a group weighs the same units' words again and again, and each trial
-    # changes one side only: split each unit once, and keep each side's bags.
-    words_a: dict[int, list[str]] = {}
-    words_b: dict[int, list[str]] = {}
-    bags_a: dict[tuple[int, int], Counter[str]] = {}
-    bags_b: dict[tuple[int, int], Counter[str]] = {}
-
-    def bag(
-        words: dict[int, list[str]],
-        bags: dict[tuple[int, int], Counter[str]],
-        units: Sequence[str],
-        lo: int,
-        hi: int,
-    ) -> Counter[str]:
-        found = bags.get((lo, hi))
-        if found is None:
-            for k in range(lo, hi):
-                if k not in words:
-                    words[k] = words_of(units[k])
-            found = bags[lo, hi] = _bag([words[k] for k in range(lo, hi)])
-        return found
-
     for k, group in enumerate(groups):
         floor_a = groups[k - 1][1] if k else 0
         floor_b = groups[k - 1][3] if k else 0
@@ -270,10 +265,7 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
         ceil_b = groups[k + 1][2] if k + 1 < len(groups) else len(b)
         if (floor_a, ceil_a, floor_b, ceil_b) == tuple(group):
             continue  # nothing unpaired next to it
-        score = _dice(
-            bag(words_a, bags_a, a, group[0], group[1]),
-            bag(words_b, bags_b, b, group[2], group[3]),
-        )
+        score = _dice(bags_a.of(group[0], group[1]), bags_b.of(group[2], group[3]))
         grown = True
         while grown:
             grown = False
@@ -287,11 +279,38 @@ def group_units(a: Sequence[str], b: Sequence[str]) -> list[Group]:
                     continue
                 if trial[2] < floor_b or trial[3] > ceil_b:
                     continue
-                trial_score = _dice(
-                    bag(words_a, bags_a, a, trial[0], trial[1]),
-                    bag(words_b, bags_b, b, trial[2], trial[3]),
-                )
+                trial_score = _dice(bags_a.of(trial[0], trial[1]), bags_b.of(trial[2], trial[3]))
                 if trial_score > score + 0.05:
                     group[:], score, grown = trial, trial_score, True
                     break
     return [(g[0], g[1], g[2], g[3]) for g in groups]
+
+
+class _Bags:
+    """The word bags of runs of one side's units, each unit split into words once."""
+
+    def __init__(self, units: Sequence[str]) -> None:
+        self.units = units
+        self.words: dict[int, list[str]] = {}
+        self.bags: dict[tuple[int, int], Counter[str]] = {}
+
+    def of(self, lo: int, hi: int) -> Counter[str]:
+        """The words of units ``lo`` to ``hi`` (excluded), with their counts."""
+        found = self.bags.get((lo, hi))
+        if found is None:
+            words = self.words
+            for k in range(lo, hi):
+                if k not in words:
+                    words[k] = words_of(self.units[k])
+            # A trial grows a group by one unit: its bag is the group's with that unit's words.
+            smaller = self.bags.get((lo, hi - 1))
+            if smaller is not None:
+                found = smaller.copy()
+                found.update(words[hi - 1])
+            elif (smaller := self.bags.get((lo + 1, hi))) is not None:
+                found = smaller.copy()
+                found.update(words[lo])
+            else:
+                found = _bag([words[k] for k in range(lo, hi)])
+            self.bags[lo, hi] = found
+        return found

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Hashable, Sequence
+from itertools import chain
 
 from diff_match_patch import diff_match_patch
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Postfix, Prefix
 
 # Largest min(n, m) * (n + m) of a changed stretch aligned whole; past it the
 # stretch is cut at unique tokens first. The cost of an exact alignment grows with
@@ -37,6 +38,20 @@ def _dmp() -> diff_match_patch:
 
 
 DMP = _dmp()
+
+
+def common_prefix(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` start with in common.
+
+    The same as diff-match-patch's ``diff_commonPrefix``, in compiled code: every diff
+    asks it of whole texts, and in Python it copies halves of them again and again.
+    """
+    return Prefix.similarity(a, b)
+
+
+def common_suffix(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` end with in common (``diff_commonSuffix``)."""
+    return Postfix.similarity(a, b)
 
 
 def char_runs(a: str, b: str) -> list[tuple[int, str]]:
@@ -131,8 +146,9 @@ def _share(
 
     Distinct words, so that "the" and "of", found in any two sentences, count once.
     """
-    words_a = {t for t in a[alo:ahi] if isinstance(t, str) and t[:1].isalnum()}
-    words_b = {t for t in b[blo:bhi] if isinstance(t, str) and t[:1].isalnum()}
+    # Each distinct token looked at once.
+    words_a = {t for t in set(a[alo:ahi]) if isinstance(t, str) and t[:1].isalnum()}
+    words_b = {t for t in set(b[blo:bhi]) if isinstance(t, str) and t[:1].isalnum()}
     smaller = min(len(words_a), len(words_b))
     return len(words_a & words_b) / smaller if smaller else 1.0
 
@@ -156,9 +172,11 @@ def _myers(
     Tokens are numbered by equality first, so the compiled aligner compares
     exact values rather than hashes of them.
     """
-    codes: dict[Hashable, int] = {}
-    coded_a = [codes.setdefault(t, len(codes)) for t in a[alo:ahi]]
-    coded_b = [codes.setdefault(t, len(codes)) for t in b[blo:bhi]]
+    part_a, part_b = a[alo:ahi], b[blo:bhi]
+    # Numbered in order of first appearance, with the loops in C.
+    codes = {t: n for n, t in enumerate(dict.fromkeys(chain(part_a, part_b)))}
+    coded_a = list(map(codes.__getitem__, part_a))
+    coded_b = list(map(codes.__getitem__, part_b))
     return [
         (alo + op.src_start, blo + op.dest_start, op.src_end - op.src_start)
         for op in Indel.opcodes(coded_a, coded_b)
@@ -196,6 +214,8 @@ def _unique_anchors(
 
 def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The longest chain of ``pairs`` (sorted by first item) increasing in the second."""
+    if all(p[1] < q[1] for p, q in zip(pairs, pairs[1:], strict=False)):
+        return pairs  # nothing moved: the whole run is the chain
     tails: list[int] = []  # tails[k]: smallest second item ending a chain of length k + 1
     tail_at: list[int] = []  # index into pairs of that chain end
     previous: list[int] = []

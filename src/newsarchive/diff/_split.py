@@ -9,8 +9,10 @@ import re
 import unicodedata
 
 # A word as a reader counts it: "campaign's", "mid-July", "U.S.", "4.5" and "3,000" are one each.
-WORD_RE = re.compile(r"\w+(?:(?:['’-]|(?<=\d)[.,](?=\d)|(?<=\b[^\W\d_])\.(?=[^\W\d_]\b))\w+)*")
-_WORD_TOKEN_RE = re.compile(r"\w+|\s+|.", re.DOTALL)
+# (Possessive, as nothing after a word's letters or joined parts could take them back: the
+# same words, found without trying to.)
+WORD_RE = re.compile(r"\w++(?:(?:['’-]|(?<=\d)[.,](?=\d)|(?<=\b[^\W\d_])\.(?=[^\W\d_]\b))\w++)*+")
+_WORD_TOKEN_RE = re.compile(r"\w++|\s++|.", re.DOTALL)
 # A paragraph is one line with its line break plus any blank lines after it, so
 # both "one paragraph per line" and "blank line between paragraphs" work.
 _PARAGRAPH_RE = re.compile(r"[^\n]*(?:\n(?:[ \t\r\f\v]*\n)*)?")

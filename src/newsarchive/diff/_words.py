@@ -10,7 +10,7 @@ slid to the most natural place among those that give the same texts
 from __future__ import annotations
 
 from ..models import DELETE, EQUAL, INSERT
-from ._sequence import DMP, match_blocks
+from ._sequence import common_prefix, common_suffix, match_blocks
 from ._split import split_words
 
 TokenOps = list[tuple[int, list[str]]]
@@ -46,8 +46,8 @@ def _window(old: str, new: str) -> tuple[int, int, int]:
     Only this part is tokenized: most of a changed paragraph is unchanged. A
     margin of unchanged text stays inside, so changes can still slide.
     """
-    prefix = DMP.diff_commonPrefix(old, new)
-    suffix = DMP.diff_commonSuffix(old[prefix:], new[prefix:])
+    prefix = common_prefix(old, new)
+    suffix = common_suffix(old[prefix:], new[prefix:])
     start = _word_start(old, max(0, prefix - _MARGIN), -1)
     end_old = _word_start(old, min(len(old), len(old) - suffix + _MARGIN), 1)
     return start, end_old, end_old + len(new) - len(old)
@@ -66,15 +66,24 @@ def _word_start(text: str, at: int, step: int) -> int:
 
 def _token_ops(old: str, new: str) -> Ops:
     a, b = split_words(old), split_words(new)
+    # Runs as _merge leaves them: between two blocks, what was deleted, then what was
+    # inserted, none empty.
     ops: TokenOps = []
     i = j = 0
     for bi, bj, size in [*match_blocks(a, b, rewrite_share=_REWRITE_SHARE), (len(a), len(b), 0)]:
-        ops.append((DELETE, a[i:bi]))
-        ops.append((INSERT, b[j:bj]))
+        if i < bi:
+            ops.append((DELETE, a[i:bi]))
+        if j < bj:
+            ops.append((INSERT, b[j:bj]))
         if size:
-            ops.append((EQUAL, a[bi : bi + size]))
+            if ops and ops[-1][0] == EQUAL:
+                ops[-1][1].extend(a[bi : bi + size])
+            else:
+                ops.append((EQUAL, a[bi : bi + size]))
         i, j = bi + size, bj + size
-    ops = _slide(_cleanup(_merge(ops)))
+    if any(_only_spaces(ops, k) for k in range(1, len(ops) - 1)):
+        ops = _cleanup(ops)
+    ops = _slide(ops)
     return [(op, "".join(tokens)) for op, tokens in ops]
 
 
@@ -117,16 +126,18 @@ def _cleanup(ops: TokenOps) -> TokenOps:
     """
     out: TokenOps = []
     for k, (op, tokens) in enumerate(ops):
-        if (
-            op == EQUAL
-            and 0 < k < len(ops) - 1
-            and all(t.isspace() and "\n" not in t for t in tokens)
-        ):
+        if 0 < k < len(ops) - 1 and _only_spaces(ops, k):
             out.append((DELETE, list(tokens)))
             out.append((INSERT, list(tokens)))
         else:
             out.append((op, tokens))
     return _merge(out)
+
+
+def _only_spaces(ops: TokenOps, k: int) -> bool:
+    """Whether run ``k`` is unchanged and only spaces within a line."""
+    op, tokens = ops[k]
+    return op == EQUAL and all(t.isspace() and "\n" not in t for t in tokens)
 
 
 def _boundary_score(left: str | None, right: str | None) -> int:

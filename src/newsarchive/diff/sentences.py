@@ -38,10 +38,13 @@ __all__ = [
     "split_sentences",
 ]
 
-# A run of terminal punctuation plus any closing quotes or brackets after it (French
-# typography puts a space before the closing guillemet: "fini. »").
-# (A run of one character class: "..." is three of them, and the scan stays fast.)
-_TERMINATOR = re.compile(r"[.!?…]+(?:[\"”’'»)\]]|\u00a0»| »)*")
+# A terminator, a run of terminal punctuation plus any closing quotes or brackets after
+# it (French typography puts a space before the closing guillemet: "fini. »"), and the
+# whitespace after it: a place a sentence may end. ("..." is one run of one character
+# class.) The terminator is atomic: one not followed by whitespace is passed over whole,
+# even where a shorter run of it would be. Its first character stands alone so the scan
+# can look for it quickly.
+_CANDIDATE = re.compile(r"[.!?…](?>[.!?…]*(?:[\"”’'»)\]]|\u00a0»| »)*)(\s+)")
 
 
 _QUOTE_MARK = re.compile(r'[“”"«»]')
@@ -263,14 +266,9 @@ def _sentence_spans(para: str) -> tuple[tuple[int, int], ...]:
     quotes: list[tuple[int, int]] | None = None  # found when a boundary needs them
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _TERMINATOR.finditer(para):
-        end = m.end()
-        if end >= len(para) or not para[end].isspace():
-            continue
-        nxt = end + 1
-        while para[nxt].isspace():
-            nxt += 1
-        if not _is_boundary(para, m.start(), m.group(), nxt):
+    for m in _CANDIDATE.finditer(para):
+        end, nxt = m.span(1)
+        if not _is_boundary(para, m.start(), para[m.start() : end], nxt):
             continue
         if quotes is None:
             quotes = _quote_spans(para)
@@ -297,19 +295,15 @@ def _is_boundary(para: str, term_start: int, term: str, nxt: int) -> bool:
     if term.rstrip("\"”’'»)]") != ".":
         # "!", "?" and ellipses end a sentence whenever a capital follows.
         return True
-    word_start = term_start
-    while word_start > 0 and not para[word_start - 1].isspace():
-        word_start -= 1
-    word = para[word_start:term_start].lstrip("\"“‘'«([")
+    word = _word_before(para, term_start).lstrip("\"“‘'«([")
     if not word:
         return True
     lower = word.lower()
-    next_word = _next_word(para, nxt)
     if lower in _TITLES:
         return False
     if (lower in _BEFORE_NUMBER or lower.endswith("str")) and first.isdigit():
         return False
-    if word.isdigit() and len(word) <= 2 and next_word.lower().rstrip(".") in _MONTHS:
+    if word.isdigit() and len(word) <= 2 and _next_word(para, nxt).lower().rstrip(".") in _MONTHS:
         return False
     if (
         lower in _AMBIGUOUS
@@ -318,8 +312,16 @@ def _is_boundary(para: str, term_start: int, term: str, nxt: int) -> bool:
         or lower in _BEFORE_NUMBER
     ):
         # French elision: "L'avion" starts with the article "l".
-        return re.split("['’]", next_word.lower())[0] in _STARTERS
+        return re.split("['’]", _next_word(para, nxt).lower())[0] in _STARTERS
     return True
+
+
+def _word_before(para: str, at: int) -> str:
+    """The characters before ``at`` back to the nearest whitespace."""
+    if not at or para[at - 1].isspace():
+        return ""
+    # Most words follow a plain space; any other whitespace is found among the rest.
+    return para[para.rfind(" ", 0, at) + 1 : at].split()[-1]
 
 
 def _next_word(para: str, pos: int) -> str:
