@@ -308,18 +308,35 @@ def _prepare_block(
     """The lines of a block of whole lines that fall to worker ``shard`` (its number, of
     how many, in which import), prepared with frames and numbered from 1, and the
     versions analysed ahead (with ``summarise``)."""
-    lines = data.split(b"\n")
-    if lines[-1] == b"":
-        lines.pop()
     number, shards, run = shard
-    route = _router(shards)
-    mine = [(n, line) for n, line in enumerate(lines, start=1) if route(line) == number]
+    count, mine = _lines_of(data, _router(shards), number)
     follower = _follower(run, summarise)
     ahead: Ahead = {}
     prepared = _prepare_chunk(
         mine, source, frames=True, max_text_bytes=max_text_bytes, follower=follower, ahead=ahead
     )
-    return len(lines), prepared, ahead
+    return count, prepared, ahead
+
+
+def _lines_of(data: bytes, route: Router, shard: int) -> tuple[int, list[tuple[int, bytes]]]:
+    """How many lines a block holds, and those of ``shard``, numbered from 1.
+
+    Every worker routes every line of a block, yet prepares only its own: each line is
+    routed where it lies, and only the worker's own lines are copied out.
+    """
+    mine: list[tuple[int, bytes]] = []
+    find = data.find
+    size = len(data)
+    start = number = 0
+    while start < size:
+        end = find(b"\n", start)
+        if end < 0:
+            end = size
+        number += 1
+        if route(data, start, end) == shard:
+            mine.append((number, data[start:end]))
+        start = end + 1
+    return number, mine
 
 
 def _prepare_range(
