@@ -131,10 +131,28 @@ def _canonical_and_aliases(
     url: str, canonical_url: str | None, fetched_url: str | None
 ) -> tuple[str, tuple[str, ...]]:
     """The URL the capture is filed under, and the other URLs it was seen at."""
-    seen = make_canonical(url)
-    canonical = make_canonical(canonical_url) if canonical_url else seen
-    aliases = {seen} | ({make_canonical(fetched_url)} if fetched_url else set())
+    seen = _canonical(url)
+    canonical = _canonical(canonical_url) if canonical_url else seen
+    if fetched_url is None and canonical is seen:
+        return canonical, ()
+    aliases = {seen} | ({_canonical(fetched_url)} if fetched_url else set())
     return canonical, tuple(sorted(aliases - {canonical}))
+
+
+# URLs canonicalised lately: an import names each article once a capture, and one parse
+# of its URL is enough (canonical_url is a pure function of it).
+_CANONICAL_URLS: dict[str, str] = {}
+_KEPT_URLS = 4096
+
+
+def _canonical(url: str) -> str:
+    known = _CANONICAL_URLS.get(url)
+    if known is None:
+        known = make_canonical(url)  # raises for a URL it refuses: never remembered
+        if len(_CANONICAL_URLS) >= _KEPT_URLS:
+            _CANONICAL_URLS.clear()
+        _CANONICAL_URLS[url] = known
+    return known
 
 
 def _read_text(
@@ -250,7 +268,7 @@ def _prepare_chunk(
     analyses = follower is not None and follower.analyses
     out: Prepared = []
     for number, line in chunk:
-        if not line.strip():
+        if not line or line.isspace():  # without copying a long line to strip it
             continue
         try:
             record = prepare_record(
