@@ -91,4 +91,18 @@ def test_a_block_is_shared_out_line_by_line_as_splitting_it_would(block: bytes) 
     assert {count for count, _ in shares} == {len(whole)}
     taken = sorted(line for _, mine in shares for line in mine)
     assert taken == list(enumerate(whole, start=1))
-    assert all(route(line) == shard for shard, (_, mine) in enumerate(shares) for _, line in mine)
+    assert all(
+        route(bytes(line)) == shard for shard, (_, mine) in enumerate(shares) for _, line in mine
+    )
+
+
+def test_a_worker_skips_blank_lines_and_reports_the_rest_by_number() -> None:
+    from newsarchive.ingest.records import _prepare_block
+
+    line = json.dumps({"url": URL, "captured_at": "2024-01-01T00:00:00Z", "text": "t"})
+    block = f"\n   \n\t\r\n{line}\n \x0c{{\n".encode()
+    count, prepared, _ = _prepare_block(block, "import")
+    assert count == 5
+    assert [number for number, _ in prepared] == [4, 5]
+    assert prepared[0][1].url == URL  # type: ignore[union-attr]
+    assert prepared[1][1] == "line is not valid JSON: Expecting value at column 2"

@@ -37,7 +37,7 @@ def _refuse_constant(name: str) -> Any:
     raise InputError(f"line is not valid JSON: {name} is not a JSON number")
 
 
-def parse_line(line: bytes, *, default_source: str) -> dict[str, Any]:
+def parse_line(line: bytes | memoryview, *, default_source: str) -> dict[str, Any]:
     """Turn one line into keyword arguments for ``Archive.save``.
 
     Args:
@@ -51,7 +51,7 @@ def parse_line(line: bytes, *, default_source: str) -> dict[str, Any]:
         InputError: the line is not valid UTF-8 JSON, or a field has the wrong type.
     """
     try:
-        data = json.loads(line.decode("utf-8"), parse_constant=_refuse_constant)
+        data = json.loads(str(line, "utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError as exc:
         raise InputError(f"line is not valid UTF-8 (byte {exc.start + 1})") from None
     except json.JSONDecodeError as exc:

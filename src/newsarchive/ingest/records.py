@@ -10,7 +10,7 @@ import codecs
 import io
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
@@ -40,6 +40,8 @@ BLOCK_BYTES = 2_000_000
 PARALLEL_MIN_BYTES = 4_000_000
 
 Prepared = list[tuple[int, "CaptureRecord | str"]]
+# A line of input: read from a stream, or a view of the block that holds it.
+Line = bytes | memoryview
 # The versions of a block's lines analysed ahead, by line number.
 Ahead = dict[int, AnalysedAhead]
 Framer = Callable[[str, str, bytes], TextFrame | None]
@@ -251,7 +253,7 @@ def _require_unicode(what: str, value: str) -> None:
 
 
 def _prepare_chunk(
-    chunk: list[tuple[int, bytes]],
+    chunk: Sequence[tuple[int, Line]],
     source: str,
     frames: bool = False,
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
@@ -268,7 +270,7 @@ def _prepare_chunk(
     analyses = follower is not None and follower.analyses
     out: Prepared = []
     for number, line in chunk:
-        if not line or line.isspace():  # without copying a long line to strip it
+        if _is_blank(line):
             continue
         try:
             record = prepare_record(
@@ -291,6 +293,14 @@ def _prepare_chunk(
                 record = _framed(record, framer)
         out.append((number, record))
     return out
+
+
+def _is_blank(line: Line) -> bool:
+    """Whether a line holds only whitespace, found without copying a long one: a line of
+    JSON starts with its opening brace."""
+    if not line:
+        return True
+    return line[0] in b" \t\n\r\x0b\x0c" and bytes(line).isspace()
 
 
 def _framed(record: CaptureRecord, framer: Framer) -> CaptureRecord:
@@ -336,13 +346,15 @@ def _prepare_block(
     return count, prepared, ahead
 
 
-def _lines_of(data: bytes, route: Router, shard: int) -> tuple[int, list[tuple[int, bytes]]]:
+def _lines_of(data: bytes, route: Router, shard: int) -> tuple[int, list[tuple[int, Line]]]:
     """How many lines a block holds, and those of ``shard``, numbered from 1.
 
     Every worker routes every line of a block, yet prepares only its own: each line is
-    routed where it lies, and only the worker's own lines are copied out.
+    routed where it lies, and its own are read where they lie too (as views of the
+    block), never copied out.
     """
-    mine: list[tuple[int, bytes]] = []
+    mine: list[tuple[int, Line]] = []
+    view = memoryview(data)
     find = data.find
     size = len(data)
     start = number = 0
@@ -352,7 +364,7 @@ def _lines_of(data: bytes, route: Router, shard: int) -> tuple[int, list[tuple[i
             end = size
         number += 1
         if route(data, start, end) == shard:
-            mine.append((number, data[start:end]))
+            mine.append((number, view[start:end]))
         start = end + 1
     return number, mine
 
