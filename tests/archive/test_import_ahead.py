@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import signal
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,32 @@ def _fail() -> None:
 
 def _die() -> None:
     signal.raise_signal(signal.SIGKILL)
+
+
+def _large(size: int) -> bytes:
+    return b"x" * size
+
+
+def _touch(path: str) -> None:
+    Path(path).touch()
+
+
+def test_a_worker_goes_on_while_its_results_wait_to_be_read(tmp_path: Path) -> None:
+    """A result larger than a pipe holds does not keep its worker from its next work
+    while the importing process, busy saving, has not read it yet."""
+    marker = tmp_path / "second job ran"
+    pool = _shards.Shards(1)
+    try:
+        first = pool.submit_to(0, _large, 4_000_000)
+        second = pool.submit_to(0, _touch, str(marker))
+        for _ in range(400):  # up to 20 s on a busy machine; nothing is read meanwhile
+            if marker.exists():
+                break
+            time.sleep(0.05)
+        assert marker.exists()
+        assert len(first.result()) == 4_000_000 and second.result() is None
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def test_a_worker_failure_reaches_the_importing_process() -> None:

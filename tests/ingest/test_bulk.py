@@ -65,3 +65,44 @@ def test_a_directory_without_capture_files_is_an_error(store: Store, tmp_path: P
 def test_an_unreadable_file_is_one_clear_error(store: Store, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot read .*missing.jsonl"):
         import_source(store, tmp_path / "missing.jsonl")
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        b"",
+        b"\n",
+        b'{"url": "https://a.example/1"}\n\n{"url": "https://b.example/2"}\n',
+        b'{"url": "https://a.example/1"}\n{"url": "https://b.example/2"}',
+        b'\n{"canonical_url": "https://c.example/3", "url": "https://a.example/1"}\n\n\n',
+    ],
+)
+def test_a_block_is_shared_out_line_by_line_as_splitting_it_would(block: bytes) -> None:
+    """Workers route the lines of a block where they lie: between them they take each
+    line once, numbered as the block's lines split at newlines."""
+    from newsarchive.ingest.follower import Router
+    from newsarchive.ingest.records import _lines_of
+
+    whole = block.split(b"\n")
+    if whole[-1] == b"":
+        whole.pop()
+    route = Router(3)
+    shares = [_lines_of(block, route, shard) for shard in range(3)]
+    assert {count for count, _ in shares} == {len(whole)}
+    taken = sorted(line for _, mine in shares for line in mine)
+    assert taken == list(enumerate(whole, start=1))
+    assert all(
+        route(bytes(line)) == shard for shard, (_, mine) in enumerate(shares) for _, line in mine
+    )
+
+
+def test_a_worker_skips_blank_lines_and_reports_the_rest_by_number() -> None:
+    from newsarchive.ingest.records import _prepare_block
+
+    line = json.dumps({"url": URL, "captured_at": "2024-01-01T00:00:00Z", "text": "t"})
+    block = f"\n   \n\t\r\n{line}\n \x0c{{\n".encode()
+    count, prepared, _ = _prepare_block(block, "import")
+    assert count == 5
+    assert [number for number, _ in prepared] == [4, 5]
+    assert prepared[0][1].url == URL  # type: ignore[union-attr]
+    assert prepared[1][1] == "line is not valid JSON: Expecting value at column 2"

@@ -60,10 +60,16 @@ class Router:
         self.shards = shards
         self._known: dict[bytes, int] = {}
 
-    def __call__(self, line: bytes) -> int:
+    def __call__(self, data: bytes, start: int = 0, end: int | None = None) -> int:
+        """The worker of the line ``data[start:end]`` (the whole of ``data`` by default),
+        read in place: a worker routes every line of a block, and copying each out of it
+        would cost more than the search."""
+        end = len(data) if end is None else end
         # A plain search first: the regular expression would scan a whole long line for a
         # field most lines do not have.
-        found = (b'"canonical_url"' in line and _CANONICAL.search(line)) or _URL.search(line)
+        found = (
+            data.find(b'"canonical_url"', start, end) >= 0 and _CANONICAL.search(data, start, end)
+        ) or _URL.search(data, start, end)
         if found is None:
             return 0
         quoted = found.group(1)

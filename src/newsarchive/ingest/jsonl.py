@@ -37,7 +37,7 @@ def _refuse_constant(name: str) -> Any:
     raise InputError(f"line is not valid JSON: {name} is not a JSON number")
 
 
-def parse_line(line: bytes, *, default_source: str) -> dict[str, Any]:
+def parse_line(line: bytes | memoryview, *, default_source: str) -> dict[str, Any]:
     """Turn one line into keyword arguments for ``Archive.save``.
 
     Args:
@@ -51,7 +51,7 @@ def parse_line(line: bytes, *, default_source: str) -> dict[str, Any]:
         InputError: the line is not valid UTF-8 JSON, or a field has the wrong type.
     """
     try:
-        data = json.loads(line.decode("utf-8"), parse_constant=_refuse_constant)
+        data = json.loads(str(line, "utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError as exc:
         raise InputError(f"line is not valid UTF-8 (byte {exc.start + 1})") from None
     except json.JSONDecodeError as exc:
@@ -62,9 +62,8 @@ def parse_line(line: bytes, *, default_source: str) -> dict[str, Any]:
         raise InputError("line is not valid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise InputError("line is not a JSON object")
-    unknown = sorted(set(data) - KNOWN)
-    if unknown:
-        raise InputError(f"unknown field {unknown[0]!r}")
+    if not KNOWN.issuperset(data):
+        raise InputError(f"unknown field {min(set(data) - KNOWN)!r}")
     if not isinstance(data.get("url"), str):
         raise InputError("missing 'url'")
     if "captured_at" not in data:
@@ -103,6 +102,8 @@ def parse_line(line: bytes, *, default_source: str) -> dict[str, Any]:
 
 def _read_served(data: dict[str, Any], fields: dict[str, Any]) -> None:
     """Turn ``html`` with ``html_charset``, or ``html_base64``, into the page's bytes."""
+    if data.get("html_base64") is None and data.get("html_charset") is None:
+        return  # ``html``, if any, is text as it is: most lines
     for key in _SERVED:
         if data.get(key) is not None and not isinstance(data[key], str):
             raise InputError(f"{key!r} must be a string")

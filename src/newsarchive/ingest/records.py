@@ -10,7 +10,7 @@ import codecs
 import io
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
@@ -40,6 +40,8 @@ BLOCK_BYTES = 2_000_000
 PARALLEL_MIN_BYTES = 4_000_000
 
 Prepared = list[tuple[int, "CaptureRecord | str"]]
+# A line of input: read from a stream, or a view of the block that holds it.
+Line = bytes | memoryview
 # The versions of a block's lines analysed ahead, by line number.
 Ahead = dict[int, AnalysedAhead]
 Framer = Callable[[str, str, bytes], TextFrame | None]
@@ -131,10 +133,28 @@ def _canonical_and_aliases(
     url: str, canonical_url: str | None, fetched_url: str | None
 ) -> tuple[str, tuple[str, ...]]:
     """The URL the capture is filed under, and the other URLs it was seen at."""
-    seen = make_canonical(url)
-    canonical = make_canonical(canonical_url) if canonical_url else seen
-    aliases = {seen} | ({make_canonical(fetched_url)} if fetched_url else set())
+    seen = _canonical(url)
+    canonical = _canonical(canonical_url) if canonical_url else seen
+    if fetched_url is None and canonical is seen:
+        return canonical, ()
+    aliases = {seen} | ({_canonical(fetched_url)} if fetched_url else set())
     return canonical, tuple(sorted(aliases - {canonical}))
+
+
+# URLs canonicalised lately: an import names each article once a capture, and one parse
+# of its URL is enough (canonical_url is a pure function of it).
+_CANONICAL_URLS: dict[str, str] = {}
+_KEPT_URLS = 4096
+
+
+def _canonical(url: str) -> str:
+    known = _CANONICAL_URLS.get(url)
+    if known is None:
+        known = make_canonical(url)  # raises for a URL it refuses: never remembered
+        if len(_CANONICAL_URLS) >= _KEPT_URLS:
+            _CANONICAL_URLS.clear()
+        _CANONICAL_URLS[url] = known
+    return known
 
 
 def _read_text(
@@ -233,7 +253,7 @@ def _require_unicode(what: str, value: str) -> None:
 
 
 def _prepare_chunk(
-    chunk: list[tuple[int, bytes]],
+    chunk: Sequence[tuple[int, Line]],
     source: str,
     frames: bool = False,
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
@@ -250,7 +270,7 @@ def _prepare_chunk(
     analyses = follower is not None and follower.analyses
     out: Prepared = []
     for number, line in chunk:
-        if not line.strip():
+        if _is_blank(line):
             continue
         try:
             record = prepare_record(
@@ -273,6 +293,14 @@ def _prepare_chunk(
                 record = _framed(record, framer)
         out.append((number, record))
     return out
+
+
+def _is_blank(line: Line) -> bool:
+    """Whether a line holds only whitespace, found without copying a long one: a line of
+    JSON starts with its opening brace."""
+    if not line:
+        return True
+    return line[0] in b" \t\n\r\x0b\x0c" and bytes(line).isspace()
 
 
 def _framed(record: CaptureRecord, framer: Framer) -> CaptureRecord:
@@ -308,18 +336,37 @@ def _prepare_block(
     """The lines of a block of whole lines that fall to worker ``shard`` (its number, of
     how many, in which import), prepared with frames and numbered from 1, and the
     versions analysed ahead (with ``summarise``)."""
-    lines = data.split(b"\n")
-    if lines[-1] == b"":
-        lines.pop()
     number, shards, run = shard
-    route = _router(shards)
-    mine = [(n, line) for n, line in enumerate(lines, start=1) if route(line) == number]
+    count, mine = _lines_of(data, _router(shards), number)
     follower = _follower(run, summarise)
     ahead: Ahead = {}
     prepared = _prepare_chunk(
         mine, source, frames=True, max_text_bytes=max_text_bytes, follower=follower, ahead=ahead
     )
-    return len(lines), prepared, ahead
+    return count, prepared, ahead
+
+
+def _lines_of(data: bytes, route: Router, shard: int) -> tuple[int, list[tuple[int, Line]]]:
+    """How many lines a block holds, and those of ``shard``, numbered from 1.
+
+    Every worker routes every line of a block, yet prepares only its own: each line is
+    routed where it lies, and its own are read where they lie too (as views of the
+    block), never copied out.
+    """
+    mine: list[tuple[int, Line]] = []
+    view = memoryview(data)
+    find = data.find
+    size = len(data)
+    start = number = 0
+    while start < size:
+        end = find(b"\n", start)
+        if end < 0:
+            end = size
+        number += 1
+        if route(data, start, end) == shard:
+            mine.append((number, view[start:end]))
+        start = end + 1
+    return number, mine
 
 
 def _prepare_range(

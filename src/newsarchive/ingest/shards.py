@@ -146,13 +146,16 @@ def _serve(jobs: Connection, results: Connection, parent: int, initializer: Any)
     """A worker's life: its work, in the order sent, until told to stop.
 
     A thread takes the work in as it is sent, so that the importing process never waits
-    to send while this one waits to send a result back.
+    to send while this one waits to send a result back; another sends the results back,
+    so that this one goes on to its next work while the importing process is busy
+    saving and not yet reading (a pipe holds less than one block's result).
     """
     import queue
     import threading
 
     _start_worker(parent, initializer)
     waiting: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    replies: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
     def take_in() -> None:
         while True:
@@ -164,18 +167,25 @@ def _serve(jobs: Connection, results: Connection, parent: int, initializer: Any)
             if job is None:
                 return
 
+    def send_back() -> None:
+        while (reply := replies.get()) is not None:
+            try:
+                results.send(reply)
+            except (OSError, EOFError):
+                os._exit(1)  # the import is gone
+            except Exception as exc:  # noqa: BLE001 - a result that cannot be sent
+                results.send(("error", RuntimeError(describe_failure(exc))))
+
     threading.Thread(target=take_in, daemon=True).start()
+    sender = threading.Thread(target=send_back, daemon=True)
+    sender.start()
     while (job := waiting.get()) is not None:
         try:
-            reply = ("ok", job())
+            replies.put(("ok", job()))
         except BaseException as exc:  # noqa: BLE001 - sent back, to be raised there
-            reply = ("error", exc)
-        try:
-            results.send(reply)
-        except (OSError, EOFError):
-            os._exit(1)  # the import is gone
-        except Exception as exc:  # noqa: BLE001 - a result that cannot be sent
-            results.send(("error", RuntimeError(describe_failure(exc))))
+            replies.put(("error", exc))
+    replies.put(None)
+    sender.join()  # every result sent before leaving
     os._exit(0)
 
 
