@@ -27,6 +27,8 @@ from collections.abc import Sequence
 
 import zstandard
 
+from . import _varint
+
 Headers = tuple[tuple[str, str], ...]
 
 FORMAT_V1 = b"\x01"
@@ -194,9 +196,9 @@ def compress_delta(
 
     tokens = _tokendelta.encode(data, base, _seconds(at))
     if tokens is not None and len(tokens) < len(packed):
-        frame = _FORMAT_TOKENS + _varint(base_id) + tokens
+        frame = _FORMAT_TOKENS + _varint.encode(base_id) + tokens
     else:
-        frame = _FORMAT_DELTA + _varint(base_id) + packed
+        frame = _FORMAT_DELTA + _varint.encode(base_id) + packed
     return frame if len(frame) <= DELTA_MAX_RATIO * base_size else None
 
 
@@ -204,7 +206,7 @@ def base_of(stored: bytes) -> int | None:
     """The capture a delta frame's headers are stored against; None for a standalone one."""
     if stored[:1] not in _DELTAS:
         return None
-    return _read_varint(stored, 1)[0]
+    return _varint.decode(stored, 1, "headers frame")[0]
 
 
 def raw(stored: bytes) -> bytes:
@@ -227,7 +229,7 @@ def decompress(stored: bytes, base: bytes | None = None, at: int | None = None) 
         return parse(raw(stored))
     if base is None:
         raise ValueError("a headers delta read without its base")
-    _, start = _read_varint(stored, 1)
+    _, start = _varint.decode(stored, 1, "headers frame")
     if stored[:1] == _FORMAT_TOKENS:
         from . import _tokendelta
 
@@ -247,24 +249,3 @@ def decompress(stored: bytes, base: bytes | None = None, at: int | None = None) 
 
 def _seconds(at: int | None) -> int | None:
     return None if at is None else at // 1_000_000
-
-
-def _varint(number: int) -> bytes:
-    out = bytearray()
-    while number >= 0x80:
-        out.append(number & 0x7F | 0x80)
-        number >>= 7
-    out.append(number)
-    return bytes(out)
-
-
-def _read_varint(data: bytes, start: int) -> tuple[int, int]:
-    """The varint at ``start`` and the offset after it; ValueError if it is cut short."""
-    number = shift = 0
-    for offset in range(start, min(len(data), start + 10)):
-        byte = data[offset]
-        number |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            return number, offset + 1
-    raise ValueError("damaged headers frame (cut short)")

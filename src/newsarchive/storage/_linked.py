@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 import zstandard
 
+from . import _varint
+
 LAYOUT = b"\x03"
 # Frozen: a reason's code is stored as its place here. A summary with any other code is
 # stored in another layout.
@@ -108,22 +110,22 @@ def encode(compact: list[Any], links: Links, capture_id: int) -> bytes | None:
             return None
         if links.version_id(against_capture) != against:  # a version headed anew
             return None
-        distance = _zigzag(capture_id - against_capture)
+        distance = _varint.zigzag(capture_id - against_capture)
     head = bytearray(LAYOUT)
-    head += _varint(distance)
+    head += _varint.encode(distance)
     head.append(level | (stealth << 2) | ((reverted_to is not None) << 3))
-    head += _varint(links.rules_ref(rules_id))
+    head += _varint.encode(links.rules_ref(rules_id))
     for number in numbers:
-        head += _varint(number)
-    head += _varint(len(reasons))
+        head += _varint.encode(number)
+    head += _varint.encode(len(reasons))
     quotes = []
     for code, reason_level, count, detail in reasons:
         if code not in CODES or not _is_count(count) or not isinstance(detail, str):
             return None
         if _SEPARATOR in detail:
             return None
-        head += _varint(CODES.index(code) * 4 + reason_level)
-        head += _varint(count)
+        head += _varint.encode(CODES.index(code) * 4 + reason_level)
+        head += _varint.encode(count)
         quotes.append(detail)
     if not reasons:
         return bytes(head)
@@ -138,7 +140,7 @@ def decode(frame: bytes, links: Links, capture_id: int) -> list[Any]:
     """The compact summary a linked frame holds (raises ValueError if it is damaged)."""
     distance, head, pos = _head(frame)
     level, stealth, reverted, rules, numbers, reasons = head
-    against = None if not distance else links.version_id(capture_id - _unzigzag(distance))
+    against = None if not distance else links.version_id(capture_id - _varint.unzigzag(distance))
     quotes: list[str] = []
     if reasons:
         decompressor = zstandard.ZstdDecompressor(
@@ -173,7 +175,7 @@ def basis(frame: bytes, links: Links, capture_id: int) -> tuple[str, str | None,
     """The rules id, the version compared against and the revert mark of a linked frame,
     from its head alone: what decides whether it is current, read without the texts."""
     distance, (_, _, reverted, rules, numbers, _), _ = _head(frame)
-    against = None if not distance else links.version_id(capture_id - _unzigzag(distance))
+    against = None if not distance else links.version_id(capture_id - _varint.unzigzag(distance))
     return links.rules_name(rules), against, numbers[-1] if reverted else None
 
 
@@ -184,18 +186,18 @@ def brief(frame: bytes) -> tuple[int, tuple[str, ...], bool]:
 
 
 def _head(frame: bytes) -> tuple[int, tuple[Any, ...], int]:
-    distance, pos = _read(frame, 1)
+    distance, pos = _varint.decode(frame, 1)
     flags = frame[pos]
-    rules, pos = _read(frame, pos + 1)
+    rules, pos = _varint.decode(frame, pos + 1)
     numbers = []
     for _ in range(3 + _COUNTS + ((flags >> 3) & 1)):
-        number, pos = _read(frame, pos)
+        number, pos = _varint.decode(frame, pos)
         numbers.append(number)
-    count, pos = _read(frame, pos)
+    count, pos = _varint.decode(frame, pos)
     reasons = []
     for _ in range(count):
-        code, pos = _read(frame, pos)
-        times, pos = _read(frame, pos)
+        code, pos = _varint.decode(frame, pos)
+        times, pos = _varint.decode(frame, pos)
         reasons.append((code, times))
     head = (flags & 3, bool(flags & 4), bool(flags & 8), rules, numbers, reasons)
     return distance, head, pos
@@ -204,39 +206,9 @@ def _head(frame: bytes) -> tuple[int, tuple[Any, ...], int]:
 def _dictionary(links: Links, capture_id: int, distance: int) -> zstandard.ZstdCompressionDict:
     texts = _MARKS + links.text(capture_id)
     if distance:
-        texts = _MARKS + links.text(capture_id - _unzigzag(distance)) + texts[len(_MARKS) :]
+        texts = _MARKS + links.text(capture_id - _varint.unzigzag(distance)) + texts[len(_MARKS) :]
     return zstandard.ZstdCompressionDict(texts, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
 
 
 def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
-
-
-def _zigzag(value: int) -> int:
-    return value * 2 if value >= 0 else -value * 2 - 1
-
-
-def _unzigzag(value: int) -> int:
-    return value // 2 if value % 2 == 0 else -(value + 1) // 2
-
-
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        if not value:
-            out.append(byte)
-            return bytes(out)
-        out.append(byte | 0x80)
-
-
-def _read(data: bytes, pos: int) -> tuple[int, int]:
-    """The varint at ``pos`` and the position after it."""
-    value = shift = 0
-    while True:
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            return value, pos

@@ -17,7 +17,7 @@ headers frame's length (0 for none) as a varint, the frame, then the page's delt
 
 from __future__ import annotations
 
-from ._headers import _read_varint, _varint
+from . import _varint
 
 _WITH_PAGE = b"\x04"
 
@@ -25,7 +25,7 @@ _WITH_PAGE = b"\x04"
 def attach(headers: bytes | None, page: bytes) -> bytes:
     """What a row stores for a headers frame (or none) and a kept page's delta."""
     inner = headers or b""
-    return _WITH_PAGE + _varint(len(inner)) + inner + page
+    return _WITH_PAGE + _varint.encode(len(inner)) + inner + page
 
 
 def detach(stored: bytes | None) -> tuple[bytes | None, bytes | None]:
@@ -35,7 +35,7 @@ def detach(stored: bytes | None) -> tuple[bytes | None, bytes | None]:
     """
     if stored is None or stored[:1] != _WITH_PAGE:
         return stored, None
-    length, start = _read_varint(stored, 1)
+    length, start = _varint.decode(stored, 1, "headers frame")
     if start + length > len(stored):
         raise ValueError("damaged headers frame (cut short)")
     return stored[start : start + length] or None, stored[start + length :]

@@ -32,6 +32,8 @@ import re
 from bisect import bisect_right
 from datetime import UTC, datetime, timedelta
 
+from . import _varint
+
 # The kinds of a changed token's payload.
 _SAME_HEX = 0  # hex of the base token's length and case: the bytes it spells
 _TIME = 1  # a time of the base token's format: zigzag varint seconds from the shifted base
@@ -221,7 +223,7 @@ def encode(data: bytes, base: bytes, at: int | None = None) -> bytes | None:
             if value is not None and value[0] == old.times[i][0]:
                 shift = value[1] - old.times[i][1]
                 break
-        head = _zigzag(shift - _expected_shift(old, at))
+        head = _varint.encode(_varint.zigzag(shift - _expected_shift(old, at)))
     # The base's listed hex runs that changed but for their length or case: marked in a
     # bitmap, their bytes after it in order.
     bits, packed = 0, bytearray()
@@ -239,7 +241,7 @@ def encode(data: bytes, base: bytes, at: int | None = None) -> bytes | None:
         if i in old.times and token == old.shifted(i, shift):
             continue
         kind, payload = _payload(i, token, old, shift)
-        edits += varint((i - last - 1) << 2 | kind) + payload
+        edits += _varint.encode((i - last - 1) << 2 | kind) + payload
         last = i
     delta = head + mark + bytes(packed) + bytes(edits)
     return delta if decode(delta, base, at) == data else None
@@ -267,13 +269,13 @@ def _payload(i: int, token: bytes, old: _Split, shift: int) -> tuple[int, bytes]
         packed = _pack_hex(token)
         if _same_hex(token, old.tokens[i]):
             return _SAME_HEX, packed
-        return _OTHER, varint(len(token) << 2 | (_UPPER if upper else _LOWER)) + packed
+        return _OTHER, _varint.encode(len(token) << 2 | (_UPPER if upper else _LOWER)) + packed
     time, before = _time_value(token), old.times.get(i)
     if time is not None and before is not None and time[0] == before[0]:
-        return _TIME, _zigzag(time[1] - before[1] - shift)
+        return _TIME, _varint.encode(_varint.zigzag(time[1] - before[1] - shift))
     if token.isdigit() and len(token) <= _NUMBER_DIGITS and (token[:1] != b"0" or token == b"0"):
-        return _NUMBER, varint(int(token))
-    return _OTHER, varint(len(token) << 2 | _BYTES) + token
+        return _NUMBER, _varint.encode(int(token))
+    return _OTHER, _varint.encode(len(token) << 2 | _BYTES) + token
 
 
 def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
@@ -286,8 +288,8 @@ def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
     missing: set[int] = set()
     shift, pos = 0, 0
     if old.times:
-        stored, pos = read_varint(delta, 0)
-        shift = _unzigzag(stored) + _expected_shift(old, at)
+        stored, pos = _varint.decode(delta, 0, "token delta")
+        shift = _varint.unzigzag(stored) + _expected_shift(old, at)
         for i in old.times:
             moved = old.shifted(i, shift)
             if moved is None:
@@ -308,7 +310,7 @@ def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
                 out[i], pos = _unpack_hex(delta, pos, len(before), bool(_hex_case(before)))
     i = -1
     while pos < len(delta):
-        code, pos = read_varint(delta, pos)
+        code, pos = _varint.decode(delta, pos, "token delta")
         i += (code >> 2) + 1
         if i >= len(old.tokens):
             raise ValueError("damaged token delta (past the base's end)")
@@ -322,19 +324,19 @@ def decode(delta: bytes, base: bytes, at: int | None = None) -> bytes:
         elif kind == _TIME:
             if i not in old.times:
                 raise ValueError("damaged token delta (no time in the base)")
-            offset, pos = read_varint(delta, pos)
+            offset, pos = _varint.decode(delta, pos, "token delta")
             form, seconds = old.times[i]
-            time = _format_time(seconds + shift + _unzigzag(offset), form)
+            time = _format_time(seconds + shift + _varint.unzigzag(offset), form)
             if time is None:
                 raise ValueError("damaged token delta (a time past the year 9999)")
             out[i] = time
             continue
         elif kind == _NUMBER:
-            number, pos = read_varint(delta, pos)
+            number, pos = _varint.decode(delta, pos, "token delta")
             out[i] = b"%d" % number
             continue
         else:
-            code, pos = read_varint(delta, pos)
+            code, pos = _varint.decode(delta, pos, "token delta")
             length, mode = code >> 2, code & 3
         if mode == _BYTES:
             out[i], pos = delta[pos : pos + length], pos + length
@@ -364,33 +366,3 @@ def _unpack_hex(delta: bytes, pos: int, length: int, upper: bool) -> tuple[bytes
 def _pack_hex(token: bytes) -> bytes:
     digits = token.decode("ascii")
     return bytes.fromhex("0" + digits if len(digits) % 2 else digits)
-
-
-def _zigzag(number: int) -> bytes:
-    return varint(number * 2 if number >= 0 else -number * 2 - 1)
-
-
-def _unzigzag(number: int) -> int:
-    return number >> 1 if not number & 1 else -(number >> 1) - 1
-
-
-def varint(number: int) -> bytes:
-    """``number`` (at least 0) as a little-endian base-128 varint."""
-    out = bytearray()
-    while number >= 0x80:
-        out.append(number & 0x7F | 0x80)
-        number >>= 7
-    out.append(number)
-    return bytes(out)
-
-
-def read_varint(data: bytes, start: int) -> tuple[int, int]:
-    """The varint at ``start`` and the offset after it; ValueError if it is cut short."""
-    number = shift = 0
-    for offset in range(start, min(len(data), start + 10)):
-        byte = data[offset]
-        number |= (byte & 0x7F) << shift
-        shift += 7
-        if not byte & 0x80:
-            return number, offset + 1
-    raise ValueError("damaged token delta (cut short)")
