@@ -427,14 +427,7 @@ def _middle_changes(
             next_old += 1
         i = old_of.get(j)
         if i is None:
-            yield SentenceChange(
-                kind="added",
-                old=None,
-                new=b[j],
-                old_index=None,
-                new_index=j,
-                new_paragraph=new.paragraph_of[j],
-            )
+            yield _added(new, j)
             continue
         if (i, j) in in_place:
             next_old = i + 1
@@ -479,14 +472,7 @@ def _middle_changed(old: Outline, new: Outline, pairing: _Pairing) -> Iterator[S
         for k in range(next_new, j):
             moved = old_of.get(k)
             if moved is None:
-                yield SentenceChange(
-                    kind="added",
-                    old=None,
-                    new=b[k],
-                    old_index=None,
-                    new_index=k,
-                    new_paragraph=new.paragraph_of[k],
-                )
+                yield _added(new, k)
             else:
                 yield _paired("moved", old, new, moved, k)
         if j < bhi and a[i] != b[j]:
@@ -514,6 +500,17 @@ def _unchanged(old: Outline, new: Outline, i: int, j: int) -> SentenceChange:
         old_index=i,
         new_index=j,
         old_paragraph=old.paragraph_of[i],
+        new_paragraph=new.paragraph_of[j],
+    )
+
+
+def _added(new: Outline, j: int) -> SentenceChange:
+    return SentenceChange(
+        kind="added",
+        old=None,
+        new=new.texts[j],
+        old_index=None,
+        new_index=j,
         new_paragraph=new.paragraph_of[j],
     )
 
