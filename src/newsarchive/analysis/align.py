@@ -139,8 +139,11 @@ class Alignment:
         built = self._built.get("changes")
         if built is None:
             old, new, p = self.old_outline, self.new_outline, self._pairing
-            head = (_unchanged(old, new, k, k) for k in range(p.lo))
-            tail = (_unchanged(old, new, p.old_hi + k, p.new_hi + k) for k in range(p.shared_tail))
+            head = (_paired("unchanged", old, new, k, k) for k in range(p.lo))
+            tail = (
+                _paired("unchanged", old, new, p.old_hi + k, p.new_hi + k)
+                for k in range(p.shared_tail)
+            )
             middle = _middle_changes(old, new, p, unchanged=True)
             built = self._built["changes"] = (*head, *middle, *tail)
         return built  # type: ignore[return-value]
@@ -433,7 +436,7 @@ def _middle_changes(
             next_old = i + 1
             if a[i] == b[j]:
                 if unchanged:
-                    yield _unchanged(old, new, i, j)
+                    yield _paired("unchanged", old, new, i, j)
                 continue
             kind: ChangeKind = "edited"
         else:
@@ -483,18 +486,6 @@ def _middle_changed(old: Outline, new: Outline, pairing: _Pairing) -> Iterator[S
 def _paired(kind: ChangeKind, old: Outline, new: Outline, i: int, j: int) -> SentenceChange:
     return SentenceChange(
         kind=kind,
-        old=old.texts[i],
-        new=new.texts[j],
-        old_index=i,
-        new_index=j,
-        old_paragraph=old.paragraph_of[i],
-        new_paragraph=new.paragraph_of[j],
-    )
-
-
-def _unchanged(old: Outline, new: Outline, i: int, j: int) -> SentenceChange:
-    return SentenceChange(
-        kind="unchanged",
         old=old.texts[i],
         new=new.texts[j],
         old_index=i,
