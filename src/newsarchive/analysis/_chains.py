@@ -5,10 +5,9 @@ Pure functions of index pairs and sentence texts, each O(n log n) at most.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from operator import itemgetter
-
-from ..diff._sequence import longest_increasing
 
 # A pair of sentence indexes by its new one.
 new_side = itemgetter(1)
@@ -41,6 +40,30 @@ def unique_chain(
             once_b[text] = j
     pairs = sorted((once_a[t], j) for t, j in once_b.items() if t not in twice)
     return longest_increasing(pairs)
+
+
+def longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of ``pairs`` (sorted by first item) increasing in the second item."""
+    if all(p[1] < q[1] for p, q in zip(pairs, pairs[1:], strict=False)):
+        return pairs  # nothing moved: the whole run is the chain
+    tails: list[int] = []  # smallest second item ending a chain of each length
+    ends: list[int] = []  # index into pairs of that chain's last pair
+    back: list[int] = []
+    for k, (_, j) in enumerate(pairs):
+        at = bisect_left(tails, j)
+        back.append(ends[at - 1] if at else -1)
+        if at == len(tails):
+            tails.append(j)
+            ends.append(k)
+        else:
+            tails[at] = j
+            ends[at] = k
+    chain: list[tuple[int, int]] = []
+    k = ends[-1] if ends else -1
+    while k != -1:
+        chain.append(pairs[k])
+        k = back[k]
+    return chain[::-1]
 
 
 def heaviest_increasing(

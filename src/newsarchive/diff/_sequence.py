@@ -209,10 +209,10 @@ def _unique_anchors(
             seen.add(token)
             once_b[token] = j
     pairs = sorted((once_a[t], j) for t, j in once_b.items())
-    return longest_increasing(pairs)
+    return _longest_increasing(pairs)
 
 
-def longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The longest chain of ``pairs`` (sorted by first item) increasing in the second."""
     if all(p[1] < q[1] for p, q in zip(pairs, pairs[1:], strict=False)):
         return pairs  # nothing moved: the whole run is the chain
