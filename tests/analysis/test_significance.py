@@ -267,28 +267,28 @@ def test_word_totals_carried_from_the_older_text_are_the_counted_ones(
 ) -> None:
     """The newer text's word count comes from the older one's and the sentences that
     changed; it is the count of all its sentences."""
+    from newsarchive.analysis._body import word_count, word_totals
     from newsarchive.analysis.align import align
-    from newsarchive.analysis.significance import _word_count, _word_totals
 
     old_text = "\n".join(" ".join(p) for p in old)
     new_text = "\n".join(" ".join(p) for p in new) + "\nA closing line, new each time."
     alignment = align(old_text, new_text)
-    assert _word_totals(alignment) == (
-        sum(map(_word_count, alignment.old_outline.texts)),
-        sum(map(_word_count, alignment.new_outline.texts)),
+    assert word_totals(alignment) == (
+        sum(map(word_count, alignment.old_outline.texts)),
+        sum(map(word_count, alignment.new_outline.texts)),
     )
 
 
 def test_word_totals_of_a_rewrite_are_the_counted_ones() -> None:
     """A version whose sentences nearly all changed is counted whole, to the same total."""
+    from newsarchive.analysis._body import word_count, word_totals
     from newsarchive.analysis.align import align
-    from newsarchive.analysis.significance import _word_count, _word_totals
 
     old_text = "\n".join(f"Sentence number {k} was here, the U.S. said." for k in range(30))
     new_text = "\n".join(f"Another {k}-th line: it’s new — and “quoted”." for k in range(30))
     alignment = align(old_text, new_text)
     assert len(alignment.changed) > 16
-    assert _word_totals(alignment) == (
-        sum(map(_word_count, alignment.old_outline.texts)),
-        sum(map(_word_count, alignment.new_outline.texts)),
+    assert word_totals(alignment) == (
+        sum(map(word_count, alignment.old_outline.texts)),
+        sum(map(word_count, alignment.new_outline.texts)),
     )

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 import attrs
 
 from ..diff.sentences import Segmentation
+from ._body import classify_edit, speech_verbs
 from .align import SentenceChange, align_segmentations
+from .reasons import Found
 from .rules import DEFAULT_RULES, Rules
-from .significance import _classify_edit, _Found, _speech_verbs
 
 __all__ = ["ACTIONS", "SentenceEdit", "sentence_edits"]
 
@@ -68,8 +69,8 @@ def _reasons(change: SentenceChange, rules: Rules) -> tuple[str, ...]:
     if change.kind == "deleted":
         return ("sentence-deleted",)
     assert change.old is not None and change.new is not None
-    found = _Found(rules)
+    found = Found(rules)
     if change.kind == "moved":
         found.add("sentence-moved")
-    _classify_edit(change.old, change.new, rules, _speech_verbs(rules), found)
+    classify_edit(change.old, change.new, rules, speech_verbs(rules), found)
     return tuple(sorted(found.codes()))

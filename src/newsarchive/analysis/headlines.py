@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from ..models import Version
 from ._quoting import quote
-from .significance import _Found
+from .reasons import Found
 
 # Headlines shown within this window before a version count as variants of one test.
 HEADLINE_TEST_WINDOW = timedelta(hours=6)
@@ -48,7 +48,7 @@ def headline_variants(
     return titles if new.title in titles else []
 
 
-def judge_headlines(old: Version, new: Version, history: Sequence[Version], found: _Found) -> None:
+def judge_headlines(old: Version, new: Version, history: Sequence[Version], found: Found) -> None:
     """Turn ``headline-changed`` into ``headline-test`` for a return to a recent headline.
 
     Args:

@@ -13,10 +13,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..models import Version
+from ._body import analyse_body
 from ._quoting import quote
 from .align import Alignment
+from .reasons import Found
 from .rules import Rules
-from .significance import _analyse_body, _Found
 
 
 def live_posts(version: Version) -> Sequence[Mapping[str, Any]] | None:
@@ -29,7 +30,7 @@ def live_posts(version: Version) -> Sequence[Mapping[str, Any]] | None:
     return [p for p in posts if isinstance(p, Mapping)]
 
 
-def judge_live_blog(old: Version, new: Version, rules: Rules, found: _Found) -> Alignment | None:
+def judge_live_blog(old: Version, new: Version, rules: Rules, found: Found) -> Alignment | None:
     """Analyse a live blog's body into ``found``, new posts as one ``live-update``.
 
     Args:
@@ -63,7 +64,7 @@ def judge_live_blog(old: Version, new: Version, rules: Rules, found: _Found) -> 
         return None  # the text does not match its recorded posts
     first = paragraphs[min(dropped)] if dropped else ""
     remaining = "\n\n".join(p for i, p in enumerate(paragraphs) if i not in dropped)
-    alignment = _analyse_body(old.text, remaining, rules, found)
+    alignment = analyse_body(old.text, remaining, rules, found)
     found.add(
         "live-update",
         f"{len(added)} new post{'s' if len(added) != 1 else ''}, first {quote(first, 60)}",

@@ -22,7 +22,7 @@ from typing import Any
 from ..models import Version
 from ._quoting import quote
 from .align import Alignment
-from .significance import _Found
+from .reasons import Found
 
 # ``metadata["reason"]`` of a capture made by re-reading stored HTML with a newer extractor.
 EXTRACTOR_CHANGED = "extractor-changed"
@@ -53,7 +53,7 @@ def page_fields(version: Version) -> Mapping[str, Any] | None:
     return page
 
 
-def judge_page(old: Version, new: Version, alignment: Alignment, found: _Found) -> _Found:
+def judge_page(old: Version, new: Version, alignment: Alignment, found: Found) -> Found:
     """Apply the page rules to the reasons the body gave.
 
     Args:
@@ -69,7 +69,7 @@ def judge_page(old: Version, new: Version, alignment: Alignment, found: _Found) 
     """
     if (new.metadata or {}).get("reason") == EXTRACTOR_CHANGED:
         # The same HTML read again by a newer extractor: whatever differs, nobody edited.
-        replaced = _Found(found.rules)
+        replaced = Found(found.rules)
         replaced.add("extraction-changed", "the stored page read again by a newer extractor")
         return replaced
     before, after = page_fields(old), page_fields(new)
@@ -78,7 +78,7 @@ def judge_page(old: Version, new: Version, alignment: Alignment, found: _Found) 
     redesigned = bool(before["template"]) and str(before["template"]) != str(after["template"])
     folded = redesigned and alignment.has_changes and _only_edges(alignment, found)
     if folded:
-        replaced = _Found(found.rules)
+        replaced = Found(found.rules)
         edges = sum(1 for c in alignment.changes if c.kind != "unchanged")
         replaced.add(
             "extraction-changed",
@@ -100,7 +100,7 @@ def judge_page(old: Version, new: Version, alignment: Alignment, found: _Found) 
     return found
 
 
-def _only_edges(alignment: Alignment, found: _Found) -> bool:
+def _only_edges(alignment: Alignment, found: Found) -> bool:
     codes = found.codes() - {"boilerplate", "whitespace"}
     if not codes:
         return True
@@ -144,7 +144,7 @@ def _words(texts: Any) -> int:
 
 
 def _images(
-    before: Mapping[str, Any], after: Mapping[str, Any], found: _Found, *, redesigned: bool
+    before: Mapping[str, Any], after: Mapping[str, Any], found: Found, *, redesigned: bool
 ) -> None:
     old_lead, new_lead = _lead(before), _lead(after)
 
@@ -172,7 +172,7 @@ def _images(
 def _links(
     before: Mapping[str, Any],
     after: Mapping[str, Any],
-    found: _Found,
+    found: Found,
     *,
     texts: tuple[str, str] | None,
 ) -> None:
