@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..models import (
@@ -18,11 +18,11 @@ from ..models import (
     Change,
     ImportReport,
     LogEntry,
-    Problem,
     SaveResult,
     Version,
     VersionDiff,
 )
+from ..times import format_time
 
 if TYPE_CHECKING:  # shapes of values from the layers above; no import at run time
     from ..analysis import Alignment, BlameLine
@@ -67,7 +67,8 @@ FORMAT_VERSION = 1
 
 
 def format_utc(value: datetime | None) -> str | None:
-    """Format an aware datetime as ISO 8601 in UTC with a ``Z`` suffix.
+    """Format a datetime as ISO 8601 in UTC with a ``Z`` suffix, as the archive prints
+    every time (a naive one is taken as UTC).
 
     Args:
         value: The time, or None.
@@ -75,9 +76,7 @@ def format_utc(value: datetime | None) -> str | None:
     Returns:
         For example ``2024-05-01T12:00:00Z``, or None for None.
     """
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat().removesuffix("+00:00") + "Z"
+    return format_time(value)
 
 
 def _version_ref(v: Version) -> dict[str, Any]:
@@ -213,20 +212,6 @@ def article_to_dict(a: Article) -> dict[str, Any]:
         "last_captured_at": format_utc(a.last_captured_at),
         "last_changed_at": format_utc(a.last_changed_at),
     }
-
-
-def problem_to_dict(p: Problem, *where: str) -> dict[str, Any]:
-    """Describe a batch's problem as JSON-ready data.
-
-    Args:
-        p: The problem.
-        where: The location fields the batch uses (``file``, ``offset``, ``line``,
-            ``commit``, ``item``, ``url``); each becomes a key, null when unset.
-
-    Returns:
-        The location keys, then ``reason``: the message.
-    """
-    return {**{key: getattr(p, key) for key in where}, "reason": p.message}
 
 
 def import_report_to_dict(report: ImportReport) -> dict[str, Any]:
@@ -443,6 +428,7 @@ from .json_reports import (  # noqa: E402
     feed_result_to_dict,
     item_result_to_dict,
     item_results_to_dict,
+    problem_to_dict,
     run_report_to_dict,
     tables_export_to_dict,
     timemap_to_dict,

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .json import format_utc, problem_to_dict
+from ..models import Problem
+from ..times import format_time
 
 if TYPE_CHECKING:  # shapes of values from the layers above; no import at run time
     from ..interop.cdxj import CdxjReport
@@ -19,6 +20,20 @@ if TYPE_CHECKING:  # shapes of values from the layers above; no import at run ti
     from ..interop.warc import ExportReport, WarcImportReport
     from ..interop.wayback import BackfillReport
     from ..scrape.results import FeedResult, ItemResult, RunReport
+
+
+def problem_to_dict(p: Problem, *where: str) -> dict[str, Any]:
+    """Describe a batch's problem as JSON-ready data.
+
+    Args:
+        p: The problem.
+        where: The location fields the batch uses (``file``, ``offset``, ``line``,
+            ``commit``, ``item``, ``url``); each becomes a key, null when unset.
+
+    Returns:
+        The location keys, then ``reason``: the message.
+    """
+    return {**{key: getattr(p, key) for key in where}, "reason": p.message}
 
 
 def cdxj_to_dict(report: CdxjReport) -> dict[str, Any]:
@@ -116,7 +131,7 @@ def backfill_to_dict(report: BackfillReport) -> dict[str, Any]:
                 "timestamp": r.timestamp,
                 "memento_url": r.memento_url,
                 "status": r.status,
-                "captured_at": format_utc(r.captured_at),
+                "captured_at": format_time(r.captured_at),
                 "new_version": r.is_new_version,
                 "reason": r.reason,
             }
@@ -135,7 +150,7 @@ def timemap_to_dict(tm: TimeMap) -> dict[str, Any]:
         "mementos": [
             {
                 "uri": m.uri,
-                "datetime": format_utc(m.datetime),
+                "datetime": format_time(m.datetime),
                 "version": m.version,
                 "capture_id": m.capture_id,
             }
@@ -190,8 +205,8 @@ def feed_result_to_dict(r: FeedResult) -> dict[str, Any]:
 def run_report_to_dict(report: RunReport) -> dict[str, Any]:
     """Describe a watch run: its counts, then every feed and item."""
     return {
-        "started_at": format_utc(report.started_at),
-        "finished_at": format_utc(report.finished_at),
+        "started_at": format_time(report.started_at),
+        "finished_at": format_time(report.finished_at),
         "feeds_read": report.feeds_read,
         "discovered": report.discovered,
         "due": report.due,
