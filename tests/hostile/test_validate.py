@@ -132,6 +132,7 @@ def test_bad_dates_get_a_message_saying_what_is_wrong(value: str, message: str) 
         (b'{"url": "a\x01b"}', "Invalid control character at column 11"),
         (b"\xff\xfe", "not valid UTF-8"),
         (b"[1, 2]", "not a JSON object"),
+        (b'{"http_status": 1' + b"0" * 5000 + b"}", "a number too long to read"),
     ],
 )
 def test_a_malformed_jsonl_line_is_one_complete_input_error(line: bytes, message: str) -> None:

@@ -60,6 +60,10 @@ def parse_line(line: bytes | memoryview, *, default_source: str) -> dict[str, An
         raise InputError(f"line is not valid JSON: {reason} at column {exc.colno}") from None
     except RecursionError:
         raise InputError("line is not valid JSON: nested too deeply") from None
+    except InputError:  # a constant refused above
+        raise
+    except ValueError:  # an integer past Python's limit on digits converted at once
+        raise InputError("line is not valid JSON: a number too long to read") from None
     if not isinstance(data, dict):
         raise InputError("line is not a JSON object")
     if not KNOWN.issuperset(data):
