@@ -205,7 +205,7 @@ def test_import_with_bad_lines_reports_each_and_exits_1(runner: CliRunner, tmp_p
     result = run(runner, tmp_path / "a", "import", str(source))
     assert result.exit_code == 1
     assert "Error: line 2: line is not valid JSON" in result.stderr
-    assert "1 captures added" in result.stderr
+    assert "1 capture added" in result.stderr
 
 
 def test_a_file_large_enough_for_workers_imports_every_line(

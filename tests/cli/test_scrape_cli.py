@@ -140,7 +140,7 @@ def test_watch_summary_goes_to_stderr_and_json_to_stdout(
     assert first.exit_code == 0, first.output
     assert first.stdout == ""
     assert first.stderr.strip() == (
-        "watch: 1 feeds read, 2 discovered, 0 checked, 0 unchanged, 2 new versions, "
+        "watch: 1 feed read, 2 discovered, 0 checked, 0 unchanged, 2 new versions, "
         "0 flagged, 0 failures"
     )
     assert second.exit_code == 0
@@ -176,7 +176,8 @@ def test_watch_exits_1_when_an_item_fails(tmp_path: Path, scrape_server: ScrapeS
     )
     assert result.exit_code == 1
     assert "failed: " in result.stderr and "Cloudflare challenge" in result.stderr
-    assert "1 new versions" in result.stderr and "1 failures" in result.stderr
+    assert "1 new version, " in result.stderr and "1 failure" in result.stderr
+    assert "1 failures" not in result.stderr
 
 
 @pytest.mark.parametrize(

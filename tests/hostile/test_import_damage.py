@@ -43,7 +43,7 @@ def test_atomic_import_writes_nothing_when_one_line_is_bad(tmp_path: Path) -> No
     assert code == 1
     assert err.splitlines() == [
         "Error: line 3: http_status 99999999999999999999999 is not between 100 and 599",
-        "nothing imported (--atomic): 1 bad lines",
+        "nothing imported (--atomic): 1 bad line",
     ]
     with Archive.open(tmp_path / "a") as archive:
         assert archive.articles() == []

@@ -708,7 +708,7 @@ def test_cli_import_reports_damage_and_exits_1(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "truncated.warc.gz at offset" in result.stderr
     assert "record truncated" in result.stderr
-    assert "imported 1 captures" in result.stderr
+    assert "imported 1 capture (" in result.stderr
 
 
 def test_cli_cdxj(tmp_path: Path) -> None:

@@ -62,7 +62,8 @@ def copy_(ctx: click.Context, source: str, destination: str, quiet: bool, as_jso
             click.echo(f"Error: {problem.where}: {problem.message}", err=True)
         click.echo(
             f"{plural(report.captures, 'capture')} of {plural(report.articles, 'article')} "
-            f"copied: {report.captures_added} added ({report.versions_added} new versions), "
+            f"copied: {report.captures_added} added "
+            f"({plural(report.versions_added, 'new version')}), "
             f"{report.captures - report.captures_added} already there"
             + (f", {len(report.problems)} refused" if report.problems else ""),
             err=True,

@@ -8,7 +8,7 @@ from ..archive import SIGNIFICANCE_LEVELS, Archive
 from ..render.json import blame_to_dict, change_to_dict
 from ..times import format_time, parse_time
 from . import cli
-from ._output import echo_json, json_option, progress
+from ._output import echo_json, json_option, plural, progress
 from ._state import pass_existing_archive
 from ._versionargs import VersionArgsCommand
 
@@ -97,4 +97,4 @@ def reanalyse(archive: Archive, urls: tuple[str, ...], quiet: bool) -> None:
     targets = list(urls) or None
     with progress("Analysing", quiet=quiet) as on_progress:
         count = archive.reanalyse(targets, on_progress=on_progress)
-    click.echo(f"analysed {count} versions", err=True)
+    click.echo(f"analysed {plural(count, 'version')}", err=True)

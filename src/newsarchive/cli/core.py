@@ -22,6 +22,7 @@ from ._output import (
     echo_json,
     json_option,
     output_file,
+    plural,
     progress,
     use_color,
     write_json_list,
@@ -310,11 +311,13 @@ def _report(report: ImportReport, as_json: bool, *, atomic: bool = False) -> Non
         click.echo(f"Error: {report.unit} {problem.line}: {problem.message}", err=True)
     if atomic and report.problems:
         click.echo(
-            f"nothing imported (--atomic): {len(report.problems)} bad {report.unit}s", err=True
+            f"nothing imported (--atomic): {plural(len(report.problems), 'bad ' + report.unit)}",
+            err=True,
         )
         sys.exit(1)
     click.echo(
-        f"{report.captures_added} captures added ({report.versions_added} new versions), "
+        f"{plural(report.captures_added, 'capture')} added "
+        f"({plural(report.versions_added, 'new version')}), "
         f"{report.unchanged} already archived, {len(report.problems)} skipped",
         err=True,
     )
@@ -476,4 +479,4 @@ def export(
             count = write_json_list(archive.iter_export(targets), stream)
         else:
             count = archive.export_jsonl(stream, targets)
-    click.echo(f"exported {count} captures", err=True)
+    click.echo(f"exported {plural(count, 'capture')}", err=True)

@@ -10,7 +10,7 @@ import click
 
 from ..archive import Archive
 from . import cli
-from ._output import json_option, output_file
+from ._output import json_option, output_file, plural
 from ._state import pass_existing_archive
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -147,7 +147,7 @@ def feed(
             link=found.link,
             self_link=found.self_link,
         )
-    _write(output, text, f"feed of {len(found.entries)} versions")
+    _write(output, text, f"feed of {plural(len(found.entries), 'version')}")
 
 
 def _json_text(data: Any) -> str:

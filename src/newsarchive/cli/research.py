@@ -81,7 +81,8 @@ def import_newsedits(
     for row, reason in report.problems:
         click.echo(f"skipped: row {row}: {reason}", err=True)
     click.echo(
-        f"{report.captures_added} captures added ({report.versions_added} new versions), "
+        f"{plural(report.captures_added, 'capture')} added "
+        f"({plural(report.versions_added, 'new version')}), "
         f"{report.unchanged} already archived, {len(report.problems)} skipped, "
         f"of {plural(report.rows, 'row')}",
         err=True,

@@ -14,7 +14,7 @@ from ..archive import Archive
 from ..errors import InputError
 from ..render.json import item_results_to_dict, run_report_to_dict
 from . import cli
-from ._output import echo_json, json_option, progress
+from ._output import echo_json, json_option, plural, progress
 from ._state import pass_archive
 
 CONFIG_ENV = "NEWSARCHIVE_WATCH_CONFIG"
@@ -232,10 +232,10 @@ def watch(
     if not quiet:
         stopped = f" (stopped at {report.stopped})" if report.stopped else ""
         click.echo(
-            f"watch: {report.feeds_read} feeds read, {report.discovered} discovered, "
+            f"watch: {plural(report.feeds_read, 'feed')} read, {report.discovered} discovered, "
             f"{report.checked} checked, {report.unchanged} unchanged, "
-            f"{report.new_versions} new versions, {report.flagged} flagged, "
-            f"{report.failures} failures{stopped}",
+            f"{plural(report.new_versions, 'new version')}, {report.flagged} flagged, "
+            f"{plural(report.failures, 'failure')}{stopped}",
             err=True,
         )
     _exit_on_failures(report.has_failures or alerts_failed)

@@ -42,9 +42,10 @@ def import_warc_files(
     for problem in report.problems:
         click.echo(f"skipped: {problem}", err=True)
     click.echo(
-        f"imported {report.captures_added} captures ({report.versions_added} new versions, "
-        f"{report.unchanged} already archived) from {report.records} records in "
-        f"{report.files} files; {len(report.problems)} problems",
+        f"imported {plural(report.captures_added, 'capture')} "
+        f"({plural(report.versions_added, 'new version')}, {report.unchanged} already "
+        f"archived) from {plural(report.records, 'record')} in {plural(report.files, 'file')}; "
+        f"{plural(len(report.problems), 'problem')}",
         err=True,
     )
     if report.problems:
@@ -133,7 +134,7 @@ def cdxj(warcs: tuple[str, ...], output: str | None, as_json: bool) -> None:
             report = write_cdxj(warcs, cast(TextIO, stream))
     for problem in report.problems:
         click.echo(f"skipped: {problem}", err=True)
-    click.echo(f"indexed {report.lines} records", err=True)
+    click.echo(f"indexed {plural(report.lines, 'record')}", err=True)
     if report.problems:
         sys.exit(1)
 
@@ -227,9 +228,9 @@ def backfill(
         if result.status == "failed":
             click.echo(f"failed: {result.memento_url}: {result.reason}", err=True)
     click.echo(
-        f"{report.count('saved')} saved ({report.versions_added} new versions), "
+        f"{report.count('saved')} saved ({plural(report.versions_added, 'new version')}), "
         f"{report.count('skipped') + report.count('unchanged')} already archived, "
-        f"{report.count('failed')} failed, of {len(report.results)} mementos",
+        f"{report.count('failed')} failed, of {plural(len(report.results), 'memento')}",
         err=True,
     )
     if not report.ok:
