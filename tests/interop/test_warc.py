@@ -728,3 +728,28 @@ def test_cli_cdxj(tmp_path: Path) -> None:
     # The page, the image and the 404; the truncated last record is left out.
     assert len(out.read_text().splitlines()) == 3
     assert "skipped: truncated.warc.gz at offset" in result.stderr
+
+
+def test_cli_import_of_a_record_longer_than_it_says_prints_one_line_per_problem(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from newsarchive.cli import cli
+
+    good = response_record(
+        "https://news.example.com/cafe", "2017-06-06T20:10:00Z", ARTICLE_HTML.encode("latin-1")
+    )
+    overlong = (
+        b"WARC/1.0\r\nWARC-Type: resource\r\nContent-Length: 5\r\n\r\nhello, and more\r\n\r\n"
+    )
+    path = tmp_path / "overlong.warc"
+    path.write_bytes(overlong + good)
+    result = CliRunner().invoke(
+        cli, ["--archive", str(tmp_path / "a"), "import", "--warc", str(path)]
+    )
+    lines = result.stderr.splitlines()
+    # warcio's own warning (three lines, with the raw bytes) never reaches the user.
+    assert lines and all(line.startswith(("skipped: ", "imported ")) for line in lines), lines
+    assert result.exit_code == 1
+    assert "imported 1 capture (" in lines[-1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -13,6 +14,20 @@ from ...errors import InputError, NewsArchiveError, WarcFormatError
 from ...models import Problem, header_value
 from ...times import parse_time
 from ._format import _GZIP_MAGIC, _SCAN_CHUNK, _import_warcio
+
+# What warcio finds, and warns of on its own, when bytes follow a record where blank lines
+# should: its Content-Length is shorter than what was written.
+_OVERLONG = (
+    "the record runs past its stated length (Content-Length); the bytes after it were skipped"
+)
+
+
+@functools.cache
+def _quiet(iterator: type) -> type:
+    """warcio's record iterator without the warning it writes straight to stderr when a
+    record runs past its stated length: three lines, with the raw bytes that follow. The
+    damaged record is reported as a problem of its own, in one line, like any other."""
+    return type("QuietArchiveIterator", (iterator,), {"INC_RECORD": ""})
 
 
 @attrs.frozen(kw_only=True)
@@ -97,16 +112,22 @@ def iter_records(
 
     position = start
     while True:
-        iterator = ArchiveIterator(source, arc2warc=True, check_digests=True)
+        iterator = _quiet(ArchiveIterator)(source, arc2warc=True, check_digests=True)
         offset = position
+        overlong = 0  # records seen running past their stated length (warcio counts them)
         try:
             for raw in iterator:
+                if iterator.err_count != overlong:  # met looking for this record
+                    overlong = iterator.err_count
+                    report(_OVERLONG, offset)
                 offset = iterator.offset
                 record, problem = _read_record(raw, iterator, label, offset)
                 if problem is not None:
                     report(problem, offset)
                 elif record is not None:
                     yield record
+            if iterator.err_count != overlong:
+                report(_OVERLONG, offset)
             return
         except NewsArchiveError:
             raise
