@@ -179,7 +179,7 @@ def test_export_import_round_trip(runner: CliRunner, loaded: Path, tmp_path: Pat
         (["diff", URL, "first"], None, "bad version reference"),
         (["diff", URL, "@last tuesday"], None, "bad version time"),
         (["diff", URL, "@2001-01-01"], None, "before the first capture"),
-        (["save", URL, "-"], b"\xff\xfe bad", "not valid UTF-8"),
+        (["save", URL, "-"], b"ok \xff\xfe bad", "not valid UTF-8 (byte 4)"),
         (["save", URL, "-", "--captured-at", "soon"], "text", "bad --captured-at"),
         (["save", "notaurl", "-"], "text", "not an absolute http(s) URL"),
         (["save", URL, "/nonexistent/file.txt"], None, "cannot read"),

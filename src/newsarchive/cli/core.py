@@ -56,7 +56,7 @@ def _read_input(source: str | None) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{origin} is not valid UTF-8 (byte {exc.start})") from None
+        raise InputError(f"{origin} is not valid UTF-8 (byte {exc.start + 1})") from None
 
 
 def _optional_time(value: str | None, what: str) -> datetime | None:
