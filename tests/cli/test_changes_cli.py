@@ -56,6 +56,15 @@ def test_changes_command(runner: CliRunner, loaded: Path) -> None:
     assert run(runner, loaded, "changes", "--since", "someday").exit_code == 1
 
 
+def test_changes_listing_lines_up_its_urls(runner: CliRunner, loaded: Path) -> None:
+    lines = run(runner, loaded, "changes").stdout.splitlines()
+    firsts = [line for line in lines if not line.startswith(" ")]
+    assert any("STEALTH" in line for line in firsts) and any(
+        "STEALTH" not in line for line in firsts
+    )
+    assert len({line.index("https://") for line in firsts}) == 1
+
+
 def test_reanalyse_with_a_rules_file(runner: CliRunner, loaded: Path, tmp_path: Path) -> None:
     rules = tmp_path / "rules.toml"
     rules.write_text('[levels]\ntypo = "cosmetic"\n')

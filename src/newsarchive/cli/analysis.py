@@ -75,11 +75,10 @@ def changes(
         echo_json([change_to_dict(c) for c in found])
         return
     for c in found:
-        flags = " STEALTH" if c.stealth else ""
+        # Level and mark padded as one column, so that the URLs line up below each other.
+        judged = f"{c.level or '?'}{' STEALTH' if c.stealth else ''}"
         reasons = ", ".join(c.reasons) or "-"
-        click.echo(
-            f"{format_time(c.captured_at)}  v{c.version:<3} {c.level or '?':<11}{flags}  {c.url}"
-        )
+        click.echo(f"{format_time(c.captured_at)}  v{c.version:<3} {judged:<19}  {c.url}")
         click.echo(f"{'':22}{c.title or '(no title)'}  [{reasons}]")
 
 
