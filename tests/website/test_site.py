@@ -31,6 +31,8 @@ def test_site_holds_index_changes_articles_and_feeds(tmp_path: Path) -> None:
     changes = (out / "changes.html").read_text(encoding="utf-8")
     assert changes.count("<li class=") == 8
     assert f'{article_page(STORY)}#diff-6-7"' in changes
+    # The two date codes in the words the report uses, which tell them apart.
+    assert "date in the text changed, correction note, declared dates changed" in changes
     page = (out / article_page(STORY)).read_text(encoding="utf-8")
     assert '<a href="../index.html">All articles</a>' in page
     assert 'id="diff-3-4"' in page and "Paragraph map" in page

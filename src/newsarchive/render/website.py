@@ -18,6 +18,7 @@ import attrs
 
 from ._html_assets import CSS
 from ._markup import escape as _escape
+from ._markup import reason_text
 
 LEVELS = ("none", "cosmetic", "minor", "substantive")
 
@@ -296,7 +297,7 @@ def render_changes(rows: Sequence[ChangeRow], *, title: str, built_at: datetime,
     for row in rows:
         anchor = f"diff-{row.version - 1}-{row.version}"
         site = urlsplit(row.url).hostname or ""
-        reasons = ", ".join(r.replace("-", " ") for r in row.reasons)
+        reasons = ", ".join(reason_text(r) for r in row.reasons)
         items.append(
             f'<li class="{row.level if row.level in LEVELS else "none"}">'
             f"{_when(row.captured_at)}"
