@@ -3,6 +3,7 @@ would have computed, whatever the order, names and kinds of the captures."""
 
 from __future__ import annotations
 
+import functools
 import json
 import signal
 import time
@@ -57,15 +58,24 @@ def _recomputed(archive: Archive) -> dict[str, Any]:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=st.lists(_ROW, max_size=14), batch=st.sampled_from([2, 5, 500]))
-def test_analyses_made_ahead_are_those_a_save_makes(rows: list[dict[str, Any]], batch: int) -> None:
-    lines = "".join(json.dumps(row) + "\n" for row in rows).encode()
-    with Archive.open(":memory:") as archive:
-        import io
-        from unittest import mock
+@given(
+    rows=st.lists(_ROW, max_size=14),
+    batch=st.sampled_from([2, 5, 500]),
+    split=st.integers(0, 14),
+)
+def test_analyses_made_ahead_are_those_a_save_makes(
+    rows: list[dict[str, Any]], batch: int, split: int
+) -> None:
+    """Whatever the captures, and whether the archive held some of them (imported before,
+    or the same lines again): the followers take up what the store holds."""
+    import io
+    from unittest import mock
 
-        with mock.patch("newsarchive.ingest.bulk.IMPORT_BATCH", batch):
-            archive.import_jsonl(io.BytesIO(lines))
+    with Archive.open(":memory:") as archive:
+        for part in (rows[:split], rows[split:], rows):
+            lines = "".join(json.dumps(row) + "\n" for row in part).encode()
+            with mock.patch("newsarchive.ingest.bulk.IMPORT_BATCH", batch):
+                archive.import_jsonl(io.BytesIO(lines))
         found = _recomputed(archive)
     assert found["stored"] == found["again"]
 
@@ -94,6 +104,17 @@ def test_workers_analyse_every_version_of_an_interleaved_import_ahead(
 ) -> None:
     path = tmp_path / "captures.jsonl"
     _interleaved(path)
+    made = _counting_analyses(monkeypatch)
+    with Archive.open(tmp_path / "a") as archive, path.open("rb") as stream:
+        report = archive.import_jsonl(stream, workers=2)
+        found = _recomputed(archive)
+    assert found["stored"] == found["again"]
+    assert report.versions_added == sum(made[0::2]) > 0 and sum(made[1::2]) == 0
+
+
+def _counting_analyses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts, for each article an import saved, the analyses taken from its workers and
+    those computed after the save."""
     made: list[int] = []
     jobs = stored_analyses.StoredAnalyses._jobs
 
@@ -103,29 +124,75 @@ def test_workers_analyse_every_version_of_an_interleaved_import_ahead(
         return ready, rest
 
     monkeypatch.setattr(stored_analyses.StoredAnalyses, "_jobs", counted)
-    with Archive.open(tmp_path / "a") as archive, path.open("rb") as stream:
-        report = archive.import_jsonl(stream, workers=2)
-        found = _recomputed(archive)
-    assert found["stored"] == found["again"]
-    assert report.versions_added == sum(made[0::2]) > 0 and sum(made[1::2]) == 0
+    return made
 
 
-def test_a_second_import_analyses_after_the_save_what_its_workers_did_not_see(
-    tmp_path: Path,
+_SUMMARISE = stored_analyses.summarise_next
+
+
+def _logged_summary(log: str, *args: Any) -> Any:
+    with open(log, "a") as out:
+        out.write("1\n")
+    return _SUMMARISE(*args)
+
+
+def _analysed_in(path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A file that gets a line each time an import's worker (or the import itself)
+    analyses a version ahead (a file, as workers are processes of their own)."""
+    log = path / "analysed"
+    logged = functools.partial(_logged_summary, str(log))
+    monkeypatch.setattr(stored_analyses, "summarise_next", logged)
+    return log
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_later_import_takes_up_the_articles_the_archive_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
-    """The workers of a later import never saw the versions archived before it: their
-    numbering differs from the store's, and the save's analysis is stored instead."""
+    """The versions a later import adds to articles archived before it are analysed
+    ahead, as the first import's are: its followers go on from where the store left
+    each article, not from scratch."""
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
-    _interleaved(first, versions=3)
+    _interleaved(first, versions=4)
     lines = first.read_text().splitlines()
     first.write_text("\n".join(lines[:9]) + "\n")
     second.write_text("\n".join(lines[9:]) + "\n")
     with Archive.open(tmp_path / "a") as archive:
-        for path in (first, second):
-            with path.open("rb") as stream:
-                archive.import_jsonl(stream, workers=2)
+        with first.open("rb") as stream:
+            archive.import_jsonl(stream, workers=workers)
+        made = _counting_analyses(monkeypatch)
+        with second.open("rb") as stream:
+            report = archive.import_jsonl(stream, workers=workers)
         found = _recomputed(archive)
-    assert found["stored"] == found["again"] and len(found["stored"]) == 18
+    assert found["stored"] == found["again"] and len(found["stored"]) == 24
+    assert report.versions_added == sum(made[0::2]) == 15 and sum(made[1::2]) == 0
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_lines_archived_already_are_not_analysed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """A file imported again, or one that has grown since it was imported (a scraper's
+    output imported every day): only its new lines cost an analysis."""
+    grown = tmp_path / "grown.jsonl"
+    _interleaved(grown, versions=4)
+    lines = grown.read_text().splitlines()
+    first = tmp_path / "first.jsonl"
+    first.write_text("\n".join(lines[:12]) + "\n")
+    with Archive.open(tmp_path / "a") as archive:
+        with first.open("rb") as stream:
+            archive.import_jsonl(stream, workers=workers)
+        analysed = _analysed_in(tmp_path, monkeypatch)
+        with first.open("rb") as stream:
+            again = archive.import_jsonl(stream, workers=workers)
+        assert (again.captures_added, again.unchanged) == (0, 12)
+        assert not analysed.exists()
+        with grown.open("rb") as stream:
+            report = archive.import_jsonl(stream, workers=workers)
+        found = _recomputed(archive)
+    assert (report.captures_added, report.unchanged) == (12, 12)
+    assert len(analysed.read_text().splitlines()) == report.versions_added == 12
+    assert found["stored"] == found["again"]
 
 
 def test_every_line_of_an_article_goes_to_one_worker() -> None:

@@ -200,3 +200,47 @@ def test_a_batch_that_saves_one_text_twice_stores_it_once(store: Store) -> None:
     assert [v.reverted_to for v in store.versions(URL)] == [None, None, 1]
     assert [v.text for v in store.versions(OTHER)] == [A, B]
     assert store.blob(hashlib.sha256(A.encode()).hexdigest()) == A.encode()
+
+
+def test_an_article_tail_is_where_its_timeline_ends(store: Store) -> None:
+    assert store.article_tail(URL, 2) is None
+    store.save([record(A, 0), record(B, 10), record(B, 15), record(A, 20), record(C, 30)])
+    store.save([record(C, 40, quality="soft-404")])
+    tail = store.article_tail(URL, 2)
+    assert tail is not None and tail.url == URL
+    latest = store.latest_version(URL)
+    assert latest is not None
+    # The last two versions, oldest first; only the latest with its text.
+    assert [v.number for v in tail.versions] == [3, 4]
+    assert tail.versions[-1] == latest
+    assert tail.versions[0].text == "" and tail.versions[0].last_captured_at == at(20)
+    hashes = [v.content_hash for v in store.versions(URL)]
+    assert tail.firsts == {hashes[0]: 1, hashes[1]: 2, hashes[3]: 4}
+    assert tail.last_captured_at == int(at(40).timestamp() * 1_000_000)
+    assert tail.text_depth >= 0
+
+
+def test_a_capture_is_found_by_article_time_and_content(store: Store) -> None:
+    saved = record(A, 0, canonical_url=URL, fetched_url=ALIAS)
+    store.save([saved, record(B, 10)])
+    assert store.has_capture(URL, at(0), saved.content_hash)
+    assert store.has_capture(ALIAS, at(0), saved.content_hash)  # by any of its URLs
+    assert not store.has_capture(URL, at(1), saved.content_hash)
+    assert not store.has_capture(URL, at(10), saved.content_hash)
+    assert not store.has_capture(OTHER, at(0), saved.content_hash)
+
+
+def test_an_opener_opens_the_same_store_again(store: Store) -> None:
+    store.save([record(A, 0)])
+    opener = store.opener()
+    if store.location == ":memory:":
+        assert opener is None
+        return
+    assert opener is not None
+    import pickle
+
+    again = pickle.loads(pickle.dumps(opener))()  # as a worker process receives it
+    try:
+        assert again.latest_version(URL) == store.latest_version(URL)
+    finally:
+        again.close()

@@ -102,6 +102,7 @@ def import_lines(
             max_text_bytes=max_text_bytes,
             pool=pool,
             summarise=None if analysis is None else analysis.summarise,
+            store=store,
         ):
             lines = read
             if on_progress and not atomic and done < total:

@@ -11,15 +11,23 @@ before it, and analyses a new version against the version before it, as the stor
 after the save; the store and the import's analysis take that work where it is what they
 would have done themselves (same base; same predecessor, number and revert mark), and do
 it again otherwise.
+
+An article the archive held before the import is taken up where the store left it (see
+:class:`StoredTails`): its latest versions are read back once, so its next version is
+analysed as the save will, and a capture the store holds already is neither framed nor
+analysed again, which makes a re-run of an import, or a file that grows day by day,
+cost little more than reading it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import zlib
 from collections.abc import Callable, Sequence
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
@@ -28,6 +36,9 @@ from ..storage import CaptureRecord, version_id
 from ..storage.framer import TextFramer
 from ..times import from_micros, to_micros
 from ..urls import canonical_url as make_canonical
+
+if TYPE_CHECKING:
+    from ..storage import ArticleTail, Store
 
 #: How a worker analyses an article's next version: given the versions before it that
 #: the worker kept (oldest first, the predecessor last; at most ``KEPT_VERSIONS``) and the
@@ -103,6 +114,70 @@ class AnalysedAhead:
     summary: dict[str, Any]
 
 
+class StoredTails(Protocol):
+    """What a follower asks of the store an import saves into (a ``Store`` is one)."""
+
+    def article_tail(self, url: str, keep: int) -> ArticleTail | None: ...
+
+    def has_capture(self, url: str, captured_at: datetime, content_hash: str) -> bool: ...
+
+
+class OpenedTails:
+    """A worker process's own connection to the store, opened when first asked.
+
+    A forked worker never uses the connection it inherits: ``opener`` opens another. A
+    store that cannot be opened again tells nothing (every article is then followed from
+    its first capture in the import, as if it were new).
+    """
+
+    def __init__(self, opener: Callable[[], Store]) -> None:
+        self._opener: Callable[[], Store] | None = opener
+        self._store: Store | None = None
+
+    def _opened(self) -> Store | None:
+        if self._store is None and self._opener is not None:
+            from ..errors import StorageError
+
+            with contextlib.suppress(StorageError):
+                self._store = self._opener()
+            self._opener = None
+        return self._store
+
+    def article_tail(self, url: str, keep: int) -> ArticleTail | None:
+        store = self._opened()
+        return None if store is None else store.article_tail(url, keep)
+
+    def has_capture(self, url: str, captured_at: datetime, content_hash: str) -> bool:
+        store = self._opened()
+        return store is not None and store.has_capture(url, captured_at, content_hash)
+
+
+class _MetUrls:
+    """The URLs a follower has met, as a Bloom filter of a megabyte.
+
+    A URL met is always found again; one never met is found now and then (a few in a
+    hundred after a million articles), which costs that article only what taking it up
+    from the store would have saved.
+    """
+
+    _BITS = 1 << 23
+
+    def __init__(self) -> None:
+        self._bits = bytearray(self._BITS // 8)
+
+    def add(self, url: str) -> bool:
+        """Note ``url``; whether it was (as far as the filter can tell) met before."""
+        h = hash(url)
+        met = True
+        for part in (h, h >> 21, h >> 42):
+            at = part % self._BITS
+            byte, bit = at >> 3, 1 << (at & 7)
+            if not self._bits[byte] & bit:
+                met = False
+                self._bits[byte] |= bit
+        return met
+
+
 @attrs.define
 class _Article:
     """What a worker keeps of an article: its latest versions and capture time."""
@@ -113,21 +188,41 @@ class _Article:
     count: int = 0
     # Captured out of order: where its versions land is the store's to tell.
     lost: bool = False
+    # Taken up from the store: the URL it is filed under, and its latest capture then.
+    url: str | None = None
+    stored_until: int | None = None
 
 
 class ArticleFollower:
     """One worker's view of its articles' timelines, as the store will build them."""
 
-    def __init__(self, summarise: Summarise | None, limit: int = KEPT_ARTICLES) -> None:
+    def __init__(
+        self,
+        summarise: Summarise | None,
+        limit: int = KEPT_ARTICLES,
+        tails: StoredTails | None = None,
+    ) -> None:
         self.framer = TextFramer(limit)
         self._summarise = summarise
         self._articles: dict[str, _Article] = {}
         self._limit = limit
+        self._tails = tails
+        self._met = _MetUrls() if tails is not None else None
 
     @property
     def analyses(self) -> bool:
         """Whether it analyses versions ahead (else it only frames texts)."""
         return self._summarise is not None
+
+    def archived(self, record: CaptureRecord) -> bool:
+        """Whether the store held this capture before the import met its article: a save
+        of it adds nothing, so there is nothing to frame or analyse. Call it first."""
+        if self._tails is None:
+            return False
+        article = self._article(record.url)
+        if article.stored_until is None or to_micros(record.captured_at) > article.stored_until:
+            return False
+        return self._tails.has_capture(record.url, record.captured_at, record.content_hash)
 
     def follow(self, record: CaptureRecord) -> AnalysedAhead | None:
         """Take in a capture prepared by this worker (its text not yet framed), in input
@@ -154,9 +249,10 @@ class ArticleFollower:
         number = article.count
         first = article.firsts.setdefault(record.content_hash, number)
         when = from_micros(at)
+        url = article.url or record.url
         version = Version(
-            id=version_id(record.url, at, bytes.fromhex(record.content_hash)),
-            url=record.url,
+            id=version_id(url, at, bytes.fromhex(record.content_hash)),
+            url=url,
             number=number,
             text=record.text,
             title=record.title,
@@ -195,8 +291,34 @@ class ArticleFollower:
         # numbers then differ from the store's: they are analysed after the save.
         article = self._articles.pop(url, None)
         if article is None:
-            article = _Article()
+            article = self._taken_up(url)
             if len(self._articles) >= self._limit:
                 del self._articles[next(iter(self._articles))]
         self._articles[url] = article  # the most recently seen now
         return article
+
+    def _taken_up(self, url: str) -> _Article:
+        """A new article to follow: where the store left it, if it holds it.
+
+        Only the first time this follower meets it: the store then holds none of the
+        import's captures of it (every one comes here first). Met again, after it was
+        forgotten for room, it may hold some and not yet others; it is followed from
+        scratch then, and its versions are analysed after the save.
+        """
+        if self._tails is None or self._met is None or self._met.add(url):
+            return _Article()
+        tail = self._tails.article_tail(url, KEPT_VERSIONS)
+        if tail is None:
+            return _Article()
+        latest = tail.versions[-1]
+        self.framer.start(
+            url, latest.text_hash, latest.text.encode("utf-8", "surrogatepass"), tail.text_depth
+        )
+        return _Article(
+            versions=list(tail.versions),
+            firsts=dict(tail.firsts),
+            last_at=tail.last_captured_at,
+            count=latest.number,
+            url=tail.url,
+            stored_until=tail.last_captured_at,
+        )

@@ -18,12 +18,12 @@ import attrs
 
 from ..errors import InputError, describe_failure
 from ..normalize import content_hash, sha256_hex
-from ..storage import CaptureRecord, TextFrame
+from ..storage import CaptureRecord, Store, TextFrame
 from ..storage.framer import TextFramer
 from ..times import utc_now
 from ..urls import canonical_url as make_canonical
 from . import DEFAULT_MAX_TEXT_BYTES, validate
-from .follower import AnalysedAhead, ArticleFollower, Router, Summarise
+from .follower import AnalysedAhead, ArticleFollower, OpenedTails, Router, Summarise
 from .jsonl import parse_line
 from .served import decode_served, pack_served
 from .shards import Shards, orphaned
@@ -45,6 +45,8 @@ Line = bytes | memoryview
 # The versions of a block's lines analysed ahead, by line number.
 Ahead = dict[int, AnalysedAhead]
 Framer = Callable[[str, str, bytes], TextFrame | None]
+# Opens the store an import saves into, in a worker process (see ``Store.opener``).
+Opener = Callable[[], Store]
 
 
 def prepare_record(
@@ -286,6 +288,9 @@ def _prepare_chunk(
             out.append((number, describe_failure(exc)))
             continue
         if follower is not None and analyses:
+            if follower.archived(record):
+                out.append((number, record))  # saved already: its save adds nothing
+                continue
             analysed = follower.follow(record)
             if analysed is not None and ahead is not None:
                 ahead[number] = analysed
@@ -332,13 +337,15 @@ def _prepare_block(
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
     shard: tuple[int, int, int] = (0, 1, 0),
     summarise: Summarise | None = None,
+    opener: Opener | None = None,
 ) -> tuple[int, Prepared, Ahead]:
     """The lines of a block of whole lines that fall to worker ``shard`` (its number, of
     how many, in which import), prepared with frames and numbered from 1, and the
-    versions analysed ahead (with ``summarise``)."""
+    versions analysed ahead (with ``summarise``; ``opener`` opens the store the import
+    saves into, to take up the articles it holds already)."""
     number, shards, run = shard
     count, mine = _lines_of(data, _router(shards), number)
-    follower = _follower(run, summarise)
+    follower = _follower(run, summarise, opener)
     ahead: Ahead = {}
     prepared = _prepare_chunk(
         mine, source, frames=True, max_text_bytes=max_text_bytes, follower=follower, ahead=ahead
@@ -378,6 +385,7 @@ def _prepare_range(
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
     shard: tuple[int, int, int] = (0, 1, 0),
     summarise: Summarise | None = None,
+    opener: Opener | None = None,
 ) -> tuple[int, Prepared, Ahead]:
     """``_prepare_block`` of bytes ``start`` to ``end`` of the file at ``path``."""
     if orphaned():
@@ -387,16 +395,19 @@ def _prepare_range(
             raise InputError(f"{path} was replaced while it was being imported")
         file.seek(start)
         data = file.read(end - start)
-    return _prepare_block(data, source, max_text_bytes, shard, summarise)
+    return _prepare_block(data, source, max_text_bytes, shard, summarise, opener)
 
 
 # A worker process's own: what it keeps of its articles from one block to the next.
 _state: dict[str, Any] = {}
 
 
-def _follower(run: int, summarise: Summarise | None) -> ArticleFollower:
+def _follower(run: int, summarise: Summarise | None, opener: Opener | None) -> ArticleFollower:
     if _state.get("run") != run:
-        _state.update(run=run, follower=ArticleFollower(summarise))
+        # Only an analysing import takes articles up from the store: what it saves is
+        # analysis work; an import that only frames texts would pay more in reading.
+        tails = OpenedTails(opener) if summarise is not None and opener is not None else None
+        _state.update(run=run, follower=ArticleFollower(summarise, tails=tails))
     follower = _state["follower"]
     assert isinstance(follower, ArticleFollower)
     return follower
@@ -476,6 +487,7 @@ def prepare_lines(
     max_text_bytes: int = DEFAULT_MAX_TEXT_BYTES,
     pool: Shards | None = None,
     summarise: Summarise | None = None,
+    store: Store | None = None,
 ) -> Iterator[tuple[int, int, Prepared, Ahead]]:
     """Prepare JSON Lines chunk by chunk, in order.
 
@@ -488,9 +500,14 @@ def prepare_lines(
     memory stays constant however long the input. From a regular file, the workers read
     their blocks themselves rather than through this process. They are ``pool``'s, when
     given, else a pool of their own.
+
+    ``store``, the store the lines are imported into, if given, is asked where the
+    articles it holds already stand, so that their new versions are analysed ahead too.
     """
     if workers <= 0:
-        follower = ArticleFollower(summarise) if summarise is not None else None
+        follower = None
+        if summarise is not None:
+            follower = ArticleFollower(summarise, tails=store)
         for done, chunk in _chunks(stream):
             ahead: Ahead = {}
             prepared = _prepare_chunk(
@@ -508,11 +525,13 @@ def prepare_lines(
                 max_text_bytes=max_text_bytes,
                 pool=own,
                 summarise=summarise,
+                store=store,
             )
         finally:
             own.shutdown(cancel_futures=True)
         return
-    yield from _prepare_in(pool, stream, source, max_text_bytes, summarise)
+    opener = None if store is None else store.opener()
+    yield from _prepare_in(pool, stream, source, max_text_bytes, summarise, opener)
 
 
 _Block = tuple[int, list["Future[tuple[int, Prepared, Ahead]]"]]
@@ -524,6 +543,7 @@ def _prepare_in(
     source: str,
     max_text_bytes: int,
     summarise: Summarise | None,
+    opener: Opener | None,
 ) -> Iterator[tuple[int, int, Prepared, Ahead]]:
     """``prepare_lines`` in ``pool``'s workers: every block to each, for its share."""
     path = _file_path(stream)
@@ -549,7 +569,9 @@ def _prepare_in(
     def send(*args: Any) -> list[Future[tuple[int, Prepared, Ahead]]]:
         function = _prepare_block if path is None else _prepare_range
         return [
-            pool.submit_to(k, function, *args, source, max_text_bytes, (k, shards, run), summarise)
+            pool.submit_to(
+                k, function, *args, source, max_text_bytes, (k, shards, run), summarise, opener
+            )
             for k in range(shards)
         ]
 

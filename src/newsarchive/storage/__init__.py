@@ -17,6 +17,7 @@ from ..models import Capture, Version
 if TYPE_CHECKING:
     from ..models import Article, Change, SaveResult
     from .records import AnalysisState as AnalysisState
+    from .records import ArticleTail as ArticleTail
     from .records import CaptureRecord as CaptureRecord
     from .records import Ingested as Ingested
     from .records import TextFrame as TextFrame
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AnalysisState",
+    "ArticleTail",
     "CaptureRecord",
     "Ingested",
     "OnSaved",
@@ -96,6 +98,18 @@ class Store(Protocol):
         With ``basis_only``, each analysis holds only what decides whether it is current
         (``rules_id``, ``against``, ``reverted_to``), read without the texts compared.
         """
+
+    def article_tail(self, url: str, keep: int) -> ArticleTail | None:
+        """The end of the timeline of the article ``url`` is filed under, with its last
+        ``keep`` versions; None when the store holds no version of it."""
+
+    def has_capture(self, url: str, captured_at: datetime, content_hash: str) -> bool:
+        """Whether the store holds a capture of the article at that time with that content
+        (a save of it adds nothing)."""
+
+    def opener(self) -> Callable[[], Store] | None:
+        """A picklable function that opens this store again, in another process; None when
+        it cannot be (a store in memory)."""
 
     def blob(self, hex_hash: str) -> bytes:
         """The raw bytes stored under a sha256."""
@@ -189,7 +203,9 @@ def open_store(location: str | Path, *, create: bool = True) -> Store:
 
 # What a save is handed is made on first use (see ``records``): reading never needs it,
 # and making attrs classes is a noticeable part of a command's start.
-_RECORDS = frozenset({"AnalysisState", "CaptureRecord", "Ingested", "TextFrame", "version_id"})
+_RECORDS = frozenset(
+    {"AnalysisState", "ArticleTail", "CaptureRecord", "Ingested", "TextFrame", "version_id"}
+)
 
 
 def __getattr__(name: str) -> Any:

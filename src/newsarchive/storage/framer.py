@@ -28,6 +28,13 @@ class TextFramer:
         self._previous: dict[str, tuple[str, bytes, int]] = {}
         self._limit = limit
 
+    def start(self, url: str, key: str, data: bytes, depth: int) -> None:
+        """Go on from a text the store holds: ``url``'s latest (hashed ``key``), at
+        ``depth`` in its delta chain, so that the next text is a delta against it."""
+        self._previous[url] = (key, data, depth)
+        if self._limit is not None and len(self._previous) > self._limit:
+            del self._previous[next(iter(self._previous))]
+
     def __call__(self, url: str, key: str, data: bytes) -> TextFrame | None:
         """Return the frame of ``data`` (hashed ``key``) for ``url``, None for a repeat.
 

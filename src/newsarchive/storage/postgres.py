@@ -29,7 +29,7 @@ from psycopg import sql
 
 from ..errors import SchemaError, StorageError
 from ..times import to_micros, utc_now
-from . import CaptureRecord, _blobs, _migrations, _sql
+from . import CaptureRecord, Store, _blobs, _migrations, _sql, open_store
 from ._sql import SQLStore
 
 __all__ = ["PostgresStore", "lock_key"]
@@ -157,6 +157,7 @@ class PostgresStore(SQLStore):
     def __init__(self, url: str) -> None:
         super().__init__()
         conninfo, schema, self.location = _split_location(url)
+        self._url = url
         self._queries: dict[str, str] = {}
         # Set while a write transaction runs in pipeline mode.
         self._pipeline: psycopg.Pipeline | None = None
@@ -376,6 +377,9 @@ class PostgresStore(SQLStore):
             raise StorageError(
                 f"reading archive {self.location} failed: {_first_line(exc)}"
             ) from None
+
+    def opener(self) -> Callable[[], Store] | None:
+        return partial(open_store, self._url)
 
     def close(self) -> None:
         self._conn.close()

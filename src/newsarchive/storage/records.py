@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..models import header_tuple, str_tuple
+from ..models import Version, header_tuple, str_tuple
 from ._timeline import version_id
 
 if TYPE_CHECKING:
     from datetime import datetime
 
-__all__ = ["AnalysisState", "CaptureRecord", "Ingested", "TextFrame", "version_id"]
+__all__ = ["AnalysisState", "ArticleTail", "CaptureRecord", "Ingested", "TextFrame", "version_id"]
 
 
 @attrs.frozen
@@ -78,3 +78,21 @@ class AnalysisState:
     number: int
     reverted_to: int | None
     analysis: Mapping[str, Any] | None = attrs.field(eq=False, hash=False)
+
+
+@attrs.frozen
+class ArticleTail:
+    """The end of an article's timeline as stored: what an import's worker needs to go on
+    from it as the save will (see ``newsarchive.ingest.follower``).
+
+    ``versions`` are the latest versions, oldest first, only the last with its text;
+    ``firsts`` maps each content hash (hex) to the first version with it (a revert mark);
+    ``last_captured_at`` is the latest capture of any kind, in microseconds; and
+    ``text_depth`` is the latest version's text blob's place in its delta chain.
+    """
+
+    url: str
+    versions: tuple[Version, ...]
+    firsts: Mapping[str, int] = attrs.field(hash=False)
+    last_captured_at: int
+    text_depth: int

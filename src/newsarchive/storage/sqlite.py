@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from ..errors import SchemaError, StorageError
 from ..times import to_micros, utc_now
-from . import _migrations
+from . import Store, _migrations, open_store
 from ._sql import SQLStore
 
 DATABASE_NAME = "newsarchive.db"
@@ -226,6 +227,11 @@ class SQLiteStore(SQLStore):
 
     def _page_count(self) -> int:
         return int(self._conn.execute("PRAGMA page_count").fetchone()[0])
+
+    def opener(self) -> Callable[[], Store] | None:
+        if self.location == ":memory:":
+            return None  # nothing another connection could open
+        return functools.partial(open_store, self.location, create=False)
 
     def close(self) -> None:
         with suppress(sqlite3.Error):

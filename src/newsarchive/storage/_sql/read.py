@@ -13,32 +13,53 @@ from ...models import Capture, Version
 from ...times import from_micros, to_micros
 from .. import _analysis, _pages
 from .asof import VersionTimes
-from .blobs import SQLBlobs
+from .blobs import BLOB_DEPTH, SQLBlobs, by_key
 from .headers import SQLHeaders
 from .links import ArticleLinks
-from .rows import _CAPTURE_COLUMNS, _LEVELS, _VERSION_COLUMNS, _string, _time
+from .rows import (
+    _CAPTURE_COLUMNS,
+    _LEVELS,
+    _VERSION_COLUMNS,
+    EXISTING_CAPTURE,
+    _string,
+    _time,
+    content_hash_of,
+)
 
 if TYPE_CHECKING:
     from ...models import Article, Change
-    from ..records import AnalysisState
+    from ..records import AnalysisState, ArticleTail
 
 
 ANALYSIS_STATES = (
     "SELECT id, number, reverted_to, analysis_frame, capture_id FROM versions"
     " WHERE article_id = ? ORDER BY number"
 )
+_LAST_VERSIONS = (
+    f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN captures c ON c.id = v.capture_id"
+    " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT ?"
+)
+_FIRST_NUMBERS = (
+    f"SELECT {content_hash_of('c')}, MIN(v.number) FROM versions v"
+    " JOIN captures c ON c.id = v.capture_id WHERE v.article_id = ? GROUP BY 1"
+)
+_LAST_CAPTURE = "SELECT MAX(captured_at) FROM captures WHERE article_id = ?"
 
 
 class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
     """The read side of the Store protocol."""
 
-    def _version_from_row(self, url: str, row: Any, links: ArticleLinks | None = None) -> Version:
-        text = self._blob_bytes(bytes(row[8])).decode("utf-8", "surrogatepass")
+    def _version_from_row(
+        self, url: str, row: Any, links: ArticleLinks | None = None, *, text: bool = True
+    ) -> Version:
+        """The version a row of ``_VERSION_COLUMNS`` holds; without ``text``, its text is
+        left empty (not decoded)."""
+        body = self._blob_bytes(bytes(row[8])).decode("utf-8", "surrogatepass") if text else ""
         return Version(
             id=row[1],
             url=url,
             number=row[0],
-            text=text,
+            text=body,
             title=row[9],
             byline=row[10],
             published_at=_time(row[11]),
@@ -84,6 +105,45 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
         if number is None:
             return None
         return self._version_where(url, "v.article_id = ? AND v.number = ?", (article_id, number))
+
+    def article_tail(self, url: str, keep: int) -> ArticleTail | None:
+        from ..records import ArticleTail
+
+        with self._read():
+            found = self._article_row(url)
+            if found is None:
+                return None
+            article_id, canonical = found
+            rows = self._all(_LAST_VERSIONS, (article_id, keep))
+            if not rows:
+                return None
+            links = ArticleLinks(self, canonical, article_id)
+            for row in rows:
+                links.know_head(int(row[15]), str(row[1]))
+            last = rows[0]
+            versions = [
+                self._version_from_row(canonical, r, links, text=r is last) for r in rows[::-1]
+            ]
+            firsts = {bytes(h).hex(): int(n) for h, n in self._all(_FIRST_NUMBERS, (article_id,))}
+            latest_capture = self._one(_LAST_CAPTURE, (article_id,))
+            depth = self._one(BLOB_DEPTH, by_key(bytes(last[8])))
+            assert latest_capture is not None and depth is not None
+            return ArticleTail(
+                url=canonical,
+                versions=tuple(versions),
+                firsts=firsts,
+                last_captured_at=int(latest_capture[0]),
+                text_depth=int(depth[0]),
+            )
+
+    def has_capture(self, url: str, captured_at: datetime, content_hash: str) -> bool:
+        with self._read():
+            found = self._article_row(url)
+            if found is None:
+                return False
+            at = to_micros(captured_at)
+            row = self._one(EXISTING_CAPTURE, (found[0], at, bytes.fromhex(content_hash)))
+            return row is not None
 
     def versions(self, url: str) -> list[Version]:
         with self._read():

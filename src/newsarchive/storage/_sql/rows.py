@@ -34,6 +34,11 @@ def content_hash_of(capture: str) -> str:
 
 # A version seen once keeps no last capture time apart from its first.
 LAST_CAPTURED_AT = "COALESCE(v.last_captured_at, v.first_captured_at)"
+# The capture of an article at a time with a content: a save of it adds nothing.
+EXISTING_CAPTURE = (
+    "SELECT c.id FROM captures c WHERE c.article_id = ? AND c.captured_at = ?"
+    f" AND {content_hash_of('c')} = ?"
+)
 
 # A version's content hash is its first capture's: the versions table does not repeat it.
 _VERSION_COLUMNS = f"""v.number, v.id, {content_hash_of("c")}, v.first_captured_at,

@@ -15,7 +15,16 @@ from .blobs import BLOB_DEPTH, BLOB_ID, by_key
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL
 from .links import ArticleLinks
 from .page_writes import CapturePageWrites
-from .rows import _LEVELS, LAST_CAPTURED_AT, T, _content_fields, _json, _micros, content_hash_of
+from .rows import (
+    _LEVELS,
+    EXISTING_CAPTURE,
+    LAST_CAPTURED_AT,
+    T,
+    _content_fields,
+    _json,
+    _micros,
+    content_hash_of,
+)
 from .statements import (
     INSERT_ARTICLE,
     INSERT_ARTICLE_WITH_ID,
@@ -34,10 +43,6 @@ if TYPE_CHECKING:
     from ..records import CaptureRecord, Ingested
     from .save_records import _Latest, _Stored, _Tip
 
-_EXISTING = (
-    "SELECT c.id FROM captures c WHERE c.article_id = ? AND c.captured_at = ?"
-    f" AND {content_hash_of('c')} = ?"
-)
 # The capture a re-check names for its content hash: one that holds it (see rows.py).
 _CONTENT_CAPTURE = "COALESCE(c.same_content_as, c.id)"
 LATEST = (
@@ -178,7 +183,7 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog):
         chash = bytes.fromhex(record.content_hash)
         # What the save asks before it writes, asked at once where that saves round trips.
         ahead = [
-            (_EXISTING, (article_id, at, chash)),
+            (EXISTING_CAPTURE, (article_id, at, chash)),
             (LATEST, (article_id,)),
             (BLOB_DEPTH, by_key(bytes.fromhex(record.text_hash))),
             (FIRST_WITH_CONTENT, (article_id, chash)),
@@ -192,7 +197,7 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog):
         from .. import _timeline
         from .save_records import _Stored
 
-        existing = self._ahead(_EXISTING, (article_id, at, chash))
+        existing = self._ahead(EXISTING_CAPTURE, (article_id, at, chash))
         if existing is not None:
             frame = record.text_frame
             if frame is not None:
