@@ -289,7 +289,8 @@ def _prepare_chunk(
             continue
         if follower is not None and analyses:
             if follower.archived(record):
-                out.append((number, record))  # saved already: its save adds nothing
+                # Saved already: its save adds nothing, and needs no frame.
+                out.append((number, attrs.evolve(record, stored_already=True)))
                 continue
             analysed = follower.follow(record)
             if analysed is not None and ahead is not None:

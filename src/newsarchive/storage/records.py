@@ -59,6 +59,9 @@ class CaptureRecord:
     http_headers: tuple[tuple[str, str], ...] = attrs.field(default=(), converter=header_tuple)
     quality: str | None = None
     text_frame: TextFrame | None = attrs.field(default=None, eq=False, repr=False)
+    # An import's worker found the store holding this capture already: a bulk save asks
+    # that first, for the whole batch at once, and has nothing else to do for it.
+    stored_already: bool = attrs.field(default=False, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -85,7 +88,8 @@ class ArticleTail:
     """The end of an article's timeline as stored: what an import's worker needs to go on
     from it as the save will (see ``newsarchive.ingest.follower``).
 
-    ``versions`` are the latest versions, oldest first, only the last with its text;
+    ``versions`` are the latest versions, oldest first, only the last with its text and
+    none with its stored analysis (an analysis never reads another's);
     ``firsts`` maps each content hash (hex) to the first version with it (a revert mark);
     ``last_captured_at`` is the latest capture of any kind, in microseconds; and
     ``text_depth`` is the latest version's text blob's place in its delta chain.

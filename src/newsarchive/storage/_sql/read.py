@@ -50,10 +50,16 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
     """The read side of the Store protocol."""
 
     def _version_from_row(
-        self, url: str, row: Any, links: ArticleLinks | None = None, *, text: bool = True
+        self,
+        url: str,
+        row: Any,
+        links: ArticleLinks | None = None,
+        *,
+        text: bool = True,
+        analysis: bool = True,
     ) -> Version:
-        """The version a row of ``_VERSION_COLUMNS`` holds; without ``text``, its text is
-        left empty (not decoded)."""
+        """The version a row of ``_VERSION_COLUMNS`` holds; without ``text`` or
+        ``analysis``, those are left empty (not decoded)."""
         body = self._blob_bytes(bytes(row[8])).decode("utf-8", "surrogatepass") if text else ""
         return Version(
             id=row[1],
@@ -66,7 +72,7 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
             modified_at=_time(row[12]),
             metadata=json.loads(row[13]) if row[13] else {},
             analysis=None
-            if row[7] is None
+            if row[7] is None or not analysis
             else _analysis.decode(
                 row[7], links or ArticleLinks(self, url, int(row[14])), int(row[15])
             ),
@@ -117,12 +123,10 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
             rows = self._all(_LAST_VERSIONS, (article_id, keep))
             if not rows:
                 return None
-            links = ArticleLinks(self, canonical, article_id)
-            for row in rows:
-                links.know_head(int(row[15]), str(row[1]))
             last = rows[0]
             versions = [
-                self._version_from_row(canonical, r, links, text=r is last) for r in rows[::-1]
+                self._version_from_row(canonical, r, text=r is last, analysis=False)
+                for r in rows[::-1]
             ]
             firsts = {bytes(h).hex(): int(n) for h, n in self._all(_FIRST_NUMBERS, (article_id,))}
             latest_capture = self._one(_LAST_CAPTURE, (article_id,))

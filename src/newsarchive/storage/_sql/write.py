@@ -465,6 +465,11 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog):
         ahead = [
             *(q for a in sorted(asked) for q in _tip_queries(a)),
             *((FIRST_WITH_CONTENT, (a, h)) for a, hashes in contents.items() for h in hashes),
+            *(
+                (EXISTING_CAPTURE, _capture_key(record, article_id))
+                for record, (article_id, _) in zip(batch, filed, strict=True)
+                if record.stored_already
+            ),
         ]
         with self._sending_ahead(ahead):
             for record, (article_id, url) in zip(batch, filed, strict=True):
@@ -481,6 +486,12 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog):
     ) -> Ingested:
         from ..records import Ingested
 
+        if (
+            record.stored_already
+            and record.text_frame is None
+            and self._ahead(EXISTING_CAPTURE, _capture_key(record, article_id)) is not None
+        ):
+            return Ingested(url, False, False)  # as _store_one finds it, asked with the batch
         tip = tips.get(article_id)
         if tip is None:
             tip = tips[article_id] = self._tip(article_id, url, contents.get(article_id, ()))
@@ -555,6 +566,11 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog):
                         version_id,
                     ),
                 )
+
+
+def _capture_key(record: CaptureRecord, article_id: int) -> tuple[int, int, bytes]:
+    """The parameters of ``EXISTING_CAPTURE`` for a record filed under ``article_id``."""
+    return article_id, to_micros(record.captured_at), bytes.fromhex(record.content_hash)
 
 
 def _stored_texts(batch: list[CaptureRecord]) -> set[tuple[str, tuple[bytes, bytes]]]:
