@@ -7,7 +7,9 @@ python benchmarks/bench_archive.py --lookups-only       # cold look-ups at 10k, 
 
 Imports are timed as a user runs them: the ``newsarchive import`` command, a whole
 process, with change analysis (the default) and without, each in turn with ``git
-fast-import`` of the same versions, so that the ratios hold on a busy machine.
+fast-import`` of the same versions, so that the ratios hold on a busy machine. So are
+imports into an archive that holds half the corpus already, as a scheduled job meets it:
+the new half alone, the whole file (half of it archived) and the whole file again.
 """
 
 from __future__ import annotations
@@ -76,10 +78,11 @@ def save_rate(rows: list[dict[str, str]], work: Path, *, analyse: bool = False) 
     return len(rows) / elapsed
 
 
-def fast_import_stream(rows: list[dict[str, str]]) -> bytes:
-    """Every version as a commit of its article's file, in capture order."""
+def fast_import_stream(rows: list[dict[str, str]], *, onto: bool = False) -> bytes:
+    """Every version as a commit of its article's file, in capture order; with ``onto``,
+    the first commit follows the branch as a repository already has it."""
     stream = io.BytesIO()
-    for row in rows:
+    for number, row in enumerate(rows):
         body = f"{row['title']}\n\n{row['text']}\n".encode()
         path = row["url"].rsplit("/", 1)[1] + ".txt"
         stamp = int(parse_time(row["captured_at"]).timestamp())
@@ -87,6 +90,8 @@ def fast_import_stream(rows: list[dict[str, str]]) -> bytes:
         stream.write(b"commit refs/heads/main\n")
         stream.write(f"committer scraper <scraper@example.com> {stamp} +0000\n".encode())
         stream.write(b"data %d\n%s\n" % (len(message), message))
+        if onto and not number:
+            stream.write(b"from refs/heads/main^0\n")
         stream.write(f"M 100644 inline {path}\n".encode())
         stream.write(b"data %d\n%s\n" % (len(body), body))
     return stream.getvalue()
@@ -164,6 +169,70 @@ def cli_import_vs_git(
         cpu_ratio=median(p[3] / p[1] for p in pairs),
     )
     return times, location
+
+
+@dataclasses.dataclass
+class LaterImports:
+    """Median wall seconds of ``newsarchive import`` (with analysis, its default) into an
+    archive that holds the first half of the corpus already, as a scheduled job meets it,
+    and of ``git fast-import`` of the second half onto a repository of the first."""
+
+    later: float  # the second half alone: new lines only
+    grown: float  # the whole file: its first half archived, its second new
+    again: float  # the whole file once more, into the archive holding all of it
+    git: float
+
+
+def later_imports(rows: list[dict[str, str]], work: Path, runs: int = 3) -> LaterImports:
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    half = len(rows) // 2
+    files = {}
+    for name, part in (("first", rows[:half]), ("second", rows[half:]), ("whole", rows)):
+        files[name] = work / f"{name}.jsonl"
+        files[name].write_bytes("".join(json.dumps(r) + "\n" for r in part).encode())
+    streams = {name: work / f"{name}.fast-import" for name in ("first", "second")}
+    streams["first"].write_bytes(fast_import_stream(rows[:half]))
+    streams["second"].write_bytes(fast_import_stream(rows[half:], onto=True))
+
+    def cli(location: Path, corpus: Path) -> list[str]:
+        return [
+            sys.executable,
+            "-m",
+            "newsarchive.cli",
+            "--archive",
+            str(location),
+            "import",
+            str(corpus),
+        ]
+
+    base, whole = work / "later-base", work / "later-whole"
+    for location, corpus in ((base, files["first"]), (whole, files["whole"])):
+        shutil.rmtree(location, ignore_errors=True)
+        subprocess.run(cli(location, corpus), check=True, capture_output=True, env=env)
+    repo = work / "later-git"
+    shutil.rmtree(repo, ignore_errors=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    with streams["first"].open("rb") as data:
+        subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], stdin=data, check=True)
+    times: dict[str, list[float]] = {"later": [], "grown": [], "again": [], "git": []}
+    copy = work / "later-copy"
+    for _ in range(runs):
+        for name, source, corpus in (
+            ("later", base, files["second"]),
+            ("grown", base, files["whole"]),
+            ("again", whole, files["whole"]),
+        ):
+            shutil.rmtree(copy, ignore_errors=True)
+            shutil.copytree(source, copy)
+            times[name].append(_timed(cli(copy, corpus), env=env)[0])
+        git_copy = work / "later-git-copy"
+        shutil.rmtree(git_copy, ignore_errors=True)
+        shutil.copytree(repo, git_copy)
+        with streams["second"].open("rb") as data:
+            command = ["git", "-C", str(git_copy), "fast-import", "--quiet"]
+            times["git"].append(_timed(command, stdin=data)[0])
+    median = statistics.median
+    return LaterImports(**{name: median(values) for name, values in times.items()})
 
 
 @dataclasses.dataclass
@@ -515,6 +584,14 @@ def main() -> None:
                 per_version = analysis_bytes(location)
                 saved = work / "with-analysis"
                 shutil.copytree(location, saved)
+        later = later_imports(rows, work)
+        line(
+            "import into an archive holding the first half (s)",
+            f"{later.later:.2f}",
+            f"git fast-import of the second half onto the first: {later.git:.2f}",
+        )
+        line("  the whole file: first half archived, second new (s)", f"{later.grown:.2f}")
+        line("  the whole file again, every line archived (s)", f"{later.again:.2f}")
         gsize = git_size(stream, work)
         line("archive directory, analysis included (MB)", f"{size / 1e6:.2f}")
         line("git gc --aggressive (MB)", f"{gsize / 1e6:.2f}")
