@@ -242,7 +242,7 @@ def test_a_file_large_enough_for_workers_imports_every_line(
 
 
 def test_ctrl_c_stops_an_import_with_workers_in_one_line(tmp_path: Path) -> None:
-    """Ctrl-C reaches the workers too; only "Aborted!" is printed, no worker's traceback,
+    """Ctrl-C reaches the workers too; one line says what is kept, no worker's traceback,
     and importing again adds exactly what the interrupted import had not."""
     lines = [
         json.dumps(
@@ -275,7 +275,10 @@ def test_ctrl_c_stops_an_import_with_workers_in_one_line(tmp_path: Path) -> None
     assert "Traceback" not in stderr, stderr
     if importing.returncode == 0:
         pytest.skip("the import finished before Ctrl-C reached it")
-    assert (importing.returncode, stderr.strip()) == (1, "Aborted!")
+    assert (importing.returncode, stderr.strip()) == (
+        1,
+        "Interrupted: the batches saved before it are kept; import the same input again to go on.",
+    )
     again = subprocess.run(
         [*command, "import", "--no-analyse", str(source)], capture_output=True, text=True
     )

@@ -378,10 +378,17 @@ def import_(
     source = sys.stdin.buffer if sources[0] == "-" else sources[0]
     # A JSON Lines file's progress counts its bytes; a directory's, its files.
     by_bytes = not (isinstance(source, str) and Path(source).is_dir())
-    with progress("Importing", quiet=quiet, bytes_rate=by_bytes) as on_progress:
-        report = archive.import_from(
-            source, analyse=analyse, on_progress=on_progress, atomic=atomic
-        )
+    try:
+        with progress("Importing", quiet=quiet, bytes_rate=by_bytes) as on_progress:
+            report = archive.import_from(
+                source, analyse=analyse, on_progress=on_progress, atomic=atomic
+            )
+    except KeyboardInterrupt:
+        # Each batch commits whole, analyses included: what was saved stays, and lines
+        # archived already cost a second import no analysis.
+        kept = "nothing is kept (--atomic)" if atomic else "the batches saved before it are kept"
+        click.echo(f"Interrupted: {kept}; import the same input again to go on.", err=True)
+        sys.exit(1)
     empty = report.captures_added + report.unchanged == 0
     if report.unit == "line" and empty and not report.problems:
         where = "standard input" if sources[0] == "-" else sources[0]
