@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
+from ..errors import StorageError
 from ..models import Version
 from ..storage import CaptureRecord, version_id
 from ..storage.framer import TextFramer
@@ -136,8 +137,6 @@ class OpenedTails:
 
     def _opened(self) -> Store | None:
         if self._store is None and self._opener is not None:
-            from ..errors import StorageError
-
             with contextlib.suppress(StorageError):
                 self._store = self._opener()
             self._opener = None
@@ -215,8 +214,9 @@ class ArticleFollower:
         return self._summarise is not None
 
     def archived(self, record: CaptureRecord) -> bool:
-        """Whether the store held this capture before the import met its article: a save
-        of it adds nothing, so there is nothing to frame or analyse. Call it first."""
+        """Whether the store holds this capture already (asked only of one no later than
+        the article's latest capture when this follower took it up): a save of it adds
+        nothing, so there is nothing to frame or analyse. Ask before ``follow``."""
         if self._tails is None:
             return False
         article = self._article(record.url)

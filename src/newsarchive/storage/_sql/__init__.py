@@ -11,7 +11,7 @@ from .blobs import BLOB_DEPTH, INSERT_BLOB
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL, article_queries
 from .links import VERSION_HEADS
 from .read import ANALYSIS_STATES
-from .rows import LAST_CAPTURED_AT, content_hash_of
+from .rows import LAST_CAPTURE, LAST_CAPTURED_AT, content_hash_of
 from .statements import (
     INSERT_ARTICLE_WITH_ID,
     INSERT_STRING_WITH_ID,
@@ -20,7 +20,7 @@ from .statements import (
     SET_ANALYSIS,
     STRING_ID,
 )
-from .write import FIRST_WITH_CONTENT, INSERT_CAPTURE_WITH_ID, LAST_CAPTURE, LATEST, SQLStore
+from .write import FIRST_WITH_CONTENT, INSERT_CAPTURE_WITH_ID, LATEST, SQLStore
 
 # A capture row ``c``'s content hash, held or named (see rows.py).
 CONTENT_HASH = content_hash_of("c")

@@ -21,6 +21,7 @@ from .rows import (
     _LEVELS,
     _VERSION_COLUMNS,
     EXISTING_CAPTURE,
+    LAST_CAPTURE,
     _string,
     _time,
     content_hash_of,
@@ -43,7 +44,6 @@ _FIRST_NUMBERS = (
     f"SELECT {content_hash_of('c')}, MIN(v.number) FROM versions v"
     " JOIN captures c ON c.id = v.capture_id WHERE v.article_id = ? GROUP BY 1"
 )
-_LAST_CAPTURE = "SELECT MAX(captured_at) FROM captures WHERE article_id = ?"
 
 
 class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
@@ -129,7 +129,7 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
                 for r in rows[::-1]
             ]
             firsts = {bytes(h).hex(): int(n) for h, n in self._all(_FIRST_NUMBERS, (article_id,))}
-            latest_capture = self._one(_LAST_CAPTURE, (article_id,))
+            latest_capture = self._one(LAST_CAPTURE, (article_id,))
             depth = self._one(BLOB_DEPTH, by_key(bytes(last[8])))
             assert latest_capture is not None and depth is not None
             return ArticleTail(

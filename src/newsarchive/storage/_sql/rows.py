@@ -34,6 +34,7 @@ def content_hash_of(capture: str) -> str:
 
 # A version seen once keeps no last capture time apart from its first.
 LAST_CAPTURED_AT = "COALESCE(v.last_captured_at, v.first_captured_at)"
+LAST_CAPTURE = "SELECT MAX(captured_at) FROM captures WHERE article_id = ?"
 # The capture of an article at a time with a content: a save of it adds nothing.
 EXISTING_CAPTURE = (
     "SELECT c.id FROM captures c WHERE c.article_id = ? AND c.captured_at = ?"

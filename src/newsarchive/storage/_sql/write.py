@@ -18,6 +18,7 @@ from .page_writes import CapturePageWrites
 from .rows import (
     _LEVELS,
     EXISTING_CAPTURE,
+    LAST_CAPTURE,
     LAST_CAPTURED_AT,
     T,
     _content_fields,
@@ -51,7 +52,6 @@ LATEST = (
     " JOIN blobs b ON b.id = c.text_id"
     " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1"
 )
-LAST_CAPTURE = "SELECT MAX(captured_at) FROM captures WHERE article_id = ?"
 # The first version with this content: the one a new version with it reverts to.
 FIRST_WITH_CONTENT = (
     "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
