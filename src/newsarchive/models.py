@@ -202,6 +202,13 @@ class DiffStats:
     words_removed: int
     similarity: float
 
+    def counts(self) -> str:
+        """The counts as every view shows them, e.g. ``+1,204/-8 chars, +197/-2 words``."""
+        return (
+            f"+{self.chars_added:,}/-{self.chars_removed:,} chars, "
+            f"+{self.words_added:,}/-{self.words_removed:,} words"
+        )
+
 
 def _ops_tuple(value: Iterable[DiffOp]) -> tuple[DiffOp, ...]:
     # A typed converter: mypy cannot infer the element type of a bare ``tuple``.

@@ -403,6 +403,15 @@ def test_diff_versions_body_and_summary() -> None:
     assert diff_summary(d) == "+11/-3 chars, +2/-1 words"
 
 
+def test_counts_are_shown_with_thousands_separators_as_lengths_are() -> None:
+    old = "Two people died."
+    new = old + "\n\n" + "Officials said more rain was expected overnight. " * 30
+    d = diff_versions(_version(1, old), _version(2, new))
+    s = d.body.stats
+    assert (s.chars_added, s.words_added) == (2 + 49 * 30, 7 * 30)
+    assert diff_summary(d) == "+1,472/-0 chars, +210/-0 words"
+
+
 def test_diff_versions_of_different_articles_is_an_input_error() -> None:
     with pytest.raises(InputError, match="different articles"):
         diff_versions(_version(1, "a"), _version(2, "b", url="https://example.com/other"))

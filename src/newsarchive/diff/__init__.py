@@ -445,10 +445,7 @@ def diff_summary(d: VersionDiff) -> str:
         names = [field_label(f.field) for f in d.fields]
         parts.append(f"{', '.join(names)} changed")
     if d.body.has_changes:
-        s = d.body.stats
-        parts.append(
-            f"+{s.chars_added}/-{s.chars_removed} chars, +{s.words_added}/-{s.words_removed} words"
-        )
+        parts.append(d.body.stats.counts())
     else:
         parts.append("no text change")
     return "; ".join(parts)

@@ -103,7 +103,7 @@ def _summary_text(entry: FeedEntry) -> str:
         parts.extend(f"{field_label(change.field)} changed" for change in d.fields)
         if d.body.has_changes:
             stats = d.body.stats
-            parts.append(f"+{stats.words_added}/-{stats.words_removed} words")
+            parts.append(f"+{stats.words_added:,}/-{stats.words_removed:,} words")
         else:
             parts.append("no text change")
     summary = entry.summary

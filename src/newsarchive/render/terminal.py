@@ -297,10 +297,7 @@ def render_text(d: VersionDiff, *, color: bool, context: int | None = 1, stat: b
             out.append(f"fields changed: {_field_names(d)}\n")
         s = d.body.stats
         if d.body.has_changes:
-            out.append(
-                f"text: +{s.chars_added}/-{s.chars_removed} chars, "
-                f"+{s.words_added}/-{s.words_removed} words, similarity {s.similarity:.4f}\n"
-            )
+            out.append(f"text: {s.counts()}, similarity {s.similarity:.4f}\n")
         else:
             out.append("text: no change\n")
         return "".join(out)
@@ -331,10 +328,7 @@ def render_text_header(d: VersionDiff, *, color: bool) -> str:
     out.extend(_field_line(f, color) for f in d.fields)
     s = d.body.stats
     if d.body.has_changes:
-        out.append(
-            f"text: +{s.chars_added}/-{s.chars_removed} chars, "
-            f"+{s.words_added}/-{s.words_removed} words, similarity {s.similarity:.4f}\n"
-        )
+        out.append(f"text: {s.counts()}, similarity {s.similarity:.4f}\n")
     else:
         out.append("text: no change\n")
     return "".join(out)
