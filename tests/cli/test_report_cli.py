@@ -92,6 +92,19 @@ def test_unwritable_output_is_an_error(runner: CliRunner, loaded: Path, tmp_path
     assert result.stderr.startswith("Error: cannot write")
 
 
+def test_a_directory_as_the_output_is_one_line(
+    runner: CliRunner, loaded: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    result = run(runner, loaded, "report", URL, "-o", str(folder))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: cannot write {folder}: it is a directory (give a file name)\n"
+    )
+    assert list(folder.iterdir()) == [] and not (tmp_path / "reports.partial").exists()
+
+
 def test_feed_of_one_article_is_valid_atom(runner: CliRunner, loaded: Path, tmp_path: Path) -> None:
     out = tmp_path / "story.atom"
     result = run(runner, loaded, "feed", URL, "-o", str(out))

@@ -100,7 +100,7 @@ def progress(
 
 def plural(count: int, noun: str) -> str:
     """``1 article``, ``2 articles``."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 @contextmanager
@@ -114,6 +114,8 @@ def output_file(path: str, mode: str = "w", *, newline: str | None = None) -> It
         InputError: the file cannot be written (one line for the user, not a traceback).
     """
     target = Path(path)
+    if target.is_dir():
+        raise InputError(f"cannot write {path}: it is a directory (give a file name)")
     partial = target.with_name(target.name + ".partial")
     try:
         if "b" in mode:
@@ -127,7 +129,10 @@ def output_file(path: str, mode: str = "w", *, newline: str | None = None) -> It
     try:
         with stream:
             yield stream
-        partial.replace(target)
+        try:
+            partial.replace(target)
+        except OSError as exc:  # made a directory meanwhile, say, or not ours to replace
+            raise InputError(f"cannot write {path}: {exc.strerror}") from None
     except BaseException:
         with suppress(OSError):
             partial.unlink()

@@ -65,7 +65,7 @@ def copy_(ctx: click.Context, source: str, destination: str, quiet: bool, as_jso
             f"copied: {report.captures_added} added "
             f"({plural(report.versions_added, 'new version')}), "
             f"{report.captures - report.captures_added} already there"
-            + (f", {len(report.problems)} refused" if report.problems else ""),
+            + (f", {len(report.problems):,} refused" if report.problems else ""),
             err=True,
         )
     if report.problems:

@@ -177,7 +177,7 @@ def log(
         v, level = entry.version, entry.significance
         seen = format_time(v.first_captured_at) or ""
         if v.capture_count > 1:
-            seen += f" … {format_time(v.last_captured_at)} ({v.capture_count} captures)"
+            seen += f" … {format_time(v.last_captured_at)} ({v.capture_count:,} captures)"
         revert = f"  [reverts to {v.reverted_to}]" if v.reverted_to else ""
         click.echo(f"{v.number:>3}  {v.id}  {seen}{revert}")
         click.echo(f"     {v.title or '(no title)'}  ·  {len(v.text):,} chars")
@@ -318,7 +318,7 @@ def _report(report: ImportReport, as_json: bool, *, atomic: bool = False) -> Non
     click.echo(
         f"{plural(report.captures_added, 'capture')} added "
         f"({plural(report.versions_added, 'new version')}), "
-        f"{report.unchanged} already archived, {len(report.problems)} skipped",
+        f"{report.unchanged:,} already archived, {len(report.problems):,} skipped",
         err=True,
     )
     if report.problems:

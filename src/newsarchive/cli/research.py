@@ -83,7 +83,7 @@ def import_newsedits(
     click.echo(
         f"{plural(report.captures_added, 'capture')} added "
         f"({plural(report.versions_added, 'new version')}), "
-        f"{report.unchanged} already archived, {len(report.problems)} skipped, "
+        f"{report.unchanged:,} already archived, {len(report.problems):,} skipped, "
         f"of {plural(report.rows, 'row')}",
         err=True,
     )

@@ -233,7 +233,7 @@ def watch(
         stopped = f" (stopped at {report.stopped})" if report.stopped else ""
         click.echo(
             f"watch: {plural(report.feeds_read, 'feed')} read, {report.discovered} discovered, "
-            f"{report.checked} checked, {report.unchanged} unchanged, "
+            f"{report.checked:,} checked, {report.unchanged:,} unchanged, "
             f"{plural(report.new_versions, 'new version')}, {report.flagged} flagged, "
             f"{plural(report.failures, 'failure')}{stopped}",
             err=True,

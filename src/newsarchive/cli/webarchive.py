@@ -43,7 +43,7 @@ def import_warc_files(
         click.echo(f"skipped: {problem}", err=True)
     click.echo(
         f"imported {plural(report.captures_added, 'capture')} "
-        f"({plural(report.versions_added, 'new version')}, {report.unchanged} already "
+        f"({plural(report.versions_added, 'new version')}, {report.unchanged:,} already "
         f"archived) from {plural(report.records, 'record')} in {plural(report.files, 'file')}; "
         f"{plural(len(report.problems), 'problem')}",
         err=True,
@@ -381,8 +381,8 @@ def import_git(
         f"({plural(report.versions_added, 'new version')}) of "
         f"{plural(len({c.url for c in report.captures}), 'article')} from "
         f"{plural(report.commits, 'commit')}: {report.already_imported} already imported, "
-        f"{report.unchanged_commits} unchanged, {len(report.skipped)} skipped, "
-        f"{len(report.problems)} failed",
+        f"{report.unchanged_commits:,} unchanged, {len(report.skipped):,} skipped, "
+        f"{len(report.problems):,} failed",
         err=True,
     )
     if report.problems:
