@@ -283,7 +283,8 @@ def test_ctrl_c_stops_an_import_with_workers_in_one_line(tmp_path: Path) -> None
         [*command, "import", "--no-analyse", str(source)], capture_output=True, text=True
     )
     added, kept = (
-        int(x) for x in re.findall(r"(\d+) captures added .*, (\d+) already", again.stderr)[0]
+        int(x.replace(",", ""))
+        for x in re.findall(r"([\d,]+) captures? added .*, ([\d,]+) already", again.stderr)[0]
     )
     assert (again.returncode, added + kept) == (0, 10000) and 0 < kept < 10000
 
