@@ -251,3 +251,23 @@ def test_a_worker_failure_reaches_the_importing_process() -> None:
             pool.submit_to(0, _die).result()
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+def test_a_store_a_worker_cannot_read_tells_nothing(tmp_path: Path) -> None:
+    """A worker that cannot open the store, or whose store fails, follows every article
+    from scratch (the save then analyses what it could not): the import goes on."""
+    from newsarchive.errors import StorageError
+    from newsarchive.ingest.follower import OpenedTails
+    from newsarchive.storage import open_store
+
+    nowhere = OpenedTails(functools.partial(open_store, tmp_path / "none", create=False))
+    assert nowhere.article_tail(URL, 16) is None
+    assert not nowhere.has_capture(URL, at(0), "0" * 64)
+
+    store = open_store(tmp_path / "a")
+    store.close()  # every question to it now fails
+    with pytest.raises(StorageError):
+        store.find_article(URL)
+    failing = OpenedTails(lambda: store)
+    assert failing.article_tail(URL, 16) is None
+    assert not failing.has_capture(URL, at(0), "0" * 64)

@@ -127,8 +127,9 @@ class OpenedTails:
     """A worker process's own connection to the store, opened when first asked.
 
     A forked worker never uses the connection it inherits: ``opener`` opens another. A
-    store that cannot be opened again tells nothing (every article is then followed from
-    its first capture in the import, as if it were new).
+    store that cannot be opened again, or fails to answer, tells nothing from then on:
+    every article is followed from its first capture in the import, as if it were new,
+    and the save analyses what the worker could not. An import never fails for it.
     """
 
     def __init__(self, opener: Callable[[], Store]) -> None:
@@ -144,11 +145,19 @@ class OpenedTails:
 
     def article_tail(self, url: str, keep: int) -> ArticleTail | None:
         store = self._opened()
-        return None if store is None else store.article_tail(url, keep)
+        try:
+            return None if store is None else store.article_tail(url, keep)
+        except StorageError:
+            self._store = None
+            return None
 
     def has_capture(self, url: str, captured_at: datetime, content_hash: str) -> bool:
         store = self._opened()
-        return store is not None and store.has_capture(url, captured_at, content_hash)
+        try:
+            return store is not None and store.has_capture(url, captured_at, content_hash)
+        except StorageError:
+            self._store = None
+            return False
 
 
 class _MetUrls:
