@@ -30,3 +30,18 @@ from newsarchive import Problem
 )
 def test_a_problem_names_where_it_happened(problem: Problem, shown: str) -> None:
     assert str(problem) == shown
+
+
+def test_a_rewrite_is_read_before_the_changes_it_sums_up() -> None:
+    from newsarchive.models import reading_order
+
+    found = ["sentence-deleted", "quote-changed", "rewrite", "paragraph-added"]
+    assert reading_order(found) == [
+        "rewrite",
+        "sentence-deleted",
+        "quote-changed",
+        "paragraph-added",
+    ]
+    details = [{"code": "number-changed"}, {"code": "rewrite", "detail": "9 of 10 words"}]
+    assert reading_order(details) == details[::-1]
+    assert reading_order(["typo", "number-changed"]) == ["typo", "number-changed"]

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import attrs
 
 from .errors import InputError
+
+_Reason = TypeVar("_Reason", bound="str | Mapping[str, Any]")
 
 if TYPE_CHECKING:
     from .reports import Article as Article
@@ -252,6 +254,25 @@ FIELD_LABELS = {
 def field_label(field: str) -> str:
     """A changed field's name as a reader says it: ``modified_at`` is "last modified"."""
     return FIELD_LABELS.get(field, field.replace("_", " "))
+
+
+# Reasons that sum a version up: a reader takes them in before the changes they cover.
+_SUMMING_UP = frozenset({"rewrite"})
+
+
+def reading_order(reasons: Iterable[_Reason]) -> list[_Reason]:
+    """Reasons (codes, or mappings with a ``code``) as a reader takes them in: one that
+    sums the version up (``rewrite``) first, then the others in the order found.
+
+    Analyses store reasons in the order found, and data exports keep it; views for a
+    person show this order, so a rewrite is not the last of a dozen sentence changes.
+    """
+    listed = list(reasons)
+
+    def code(reason: _Reason) -> str:
+        return reason if isinstance(reason, str) else str(reason.get("code", ""))
+
+    return sorted(listed, key=lambda reason: code(reason) not in _SUMMING_UP)
 
 
 @attrs.frozen(kw_only=True)

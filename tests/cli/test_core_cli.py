@@ -426,3 +426,29 @@ def test_export_json_is_one_document_of_the_jsonl_lines(
     empty = tmp_path / "empty"
     run(runner, empty, "migrate")
     assert json.loads(run(runner, empty, "export", "--json").stdout) == []
+
+
+def test_log_reads_a_rewrite_first_and_json_keeps_the_order_found(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    first = "The council met on Monday.\n\nIt approved the budget, officials said."
+    second = (
+        "Flooding closed the harbour road overnight.\n\n"
+        "Crews worked until dawn, and “we expect it to reopen,” Lopez said."
+    )
+    captures = tmp_path / "captures"
+    captures.mkdir()
+    for n, (text, when) in enumerate([(first, "10:00"), (second, "12:00")]):
+        (captures / f"{n}.txt").write_text(
+            f"URL: {URL}\nCaptured-At: 2017-06-06T{when}:00Z\n\n{text}\n"
+        )
+    location = tmp_path / "a"
+    assert run(runner, location, "import", str(captures)).exit_code == 0
+    shown = run(runner, location, "log", URL).stdout.splitlines()[-1]
+    assert shown.endswith("substantive · STEALTH: rewrite, paragraph-added, paragraph-deleted")
+    [_, latest] = json.loads(run(runner, location, "log", URL, "--json").stdout)["versions"]
+    codes = [r["code"] if isinstance(r, dict) else r for r in latest["reasons"]]
+    assert codes[-1] == "rewrite" and len(codes) > 1
+    page = run(runner, location, "report", URL).stdout
+    reasons = re.findall(r'<ul class="reasons" aria-label="Reasons"><li>([^<]*)</li>', page)
+    assert reasons[-1].startswith("rewrite: ")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..archive import SIGNIFICANCE_LEVELS, Archive
+from ..models import reading_order
 from ..render.json import blame_to_dict, change_to_dict
 from ..times import format_time, parse_time
 from . import cli
@@ -77,7 +78,7 @@ def changes(
     for c in found:
         # Level and mark padded as one column, so that the URLs line up below each other.
         judged = f"{c.level or '?'}{' STEALTH' if c.stealth else ''}"
-        reasons = ", ".join(c.reasons) or "-"
+        reasons = ", ".join(reading_order(c.reasons)) or "-"
         click.echo(f"{format_time(c.captured_at)}  v{c.version:<3} {judged:<19}  {c.url}")
         click.echo(f"{'':22}{c.title or '(no title)'}  [{reasons}]")
 

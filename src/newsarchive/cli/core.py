@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..errors import InputError
-from ..models import GRANULARITIES, SIGNIFICANCE_LEVELS, Version
+from ..models import GRANULARITIES, SIGNIFICANCE_LEVELS, Version, reading_order
 from ..render.formats import DIFF_FORMATS, needs_alignment, render_diff
 from ..times import display_time, format_time, parse_time
 from . import cli
@@ -184,7 +184,8 @@ def log(
         judged = ""
         if v.number > 1 and level:
             stealth_mark = " · STEALTH" if entry.stealth else ""
-            judged = f"  ·  {level}{stealth_mark}: {', '.join(entry.reasons) or '-'}"
+            codes = ", ".join(reading_order(entry.reasons)) or "-"
+            judged = f"  ·  {level}{stealth_mark}: {codes}"
         click.echo(f"     {entry.summary}{judged}")
 
 

@@ -17,7 +17,16 @@ from datetime import UTC, datetime
 import attrs
 
 from ..errors import InputError
-from ..models import DELETE, EQUAL, INSERT, DiffOp, Version, VersionDiff, field_label
+from ..models import (
+    DELETE,
+    EQUAL,
+    INSERT,
+    DiffOp,
+    Version,
+    VersionDiff,
+    field_label,
+    reading_order,
+)
 from ._markup import (
     ChangeSummary,
     clean_text,
@@ -111,7 +120,7 @@ def _summary_text(entry: FeedEntry) -> str:
         summary = summary_of(entry.version)
     summary = summary or {}
     if summary.get("level"):
-        reasons = ", ".join(reason_text(r) for r in summary.get("reasons", ()))
+        reasons = ", ".join(reason_text(r) for r in reading_order(summary.get("reasons", ())))
         parts.append(f"{summary['level']}" + (f" ({reasons})" if reasons else ""))
     if summary.get("stealth"):
         parts.append("stealth edit")

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from ..errors import InputError
-from ..models import DELETE, EQUAL, INSERT, DiffOp, Version, VersionDiff
+from ..models import DELETE, EQUAL, INSERT, DiffOp, Version, VersionDiff, reading_order
 from ._html_assets import CONTENT_SECURITY_POLICY, CSS
 from ._markup import (
     ChangeSummary,
@@ -158,7 +158,7 @@ def _level_class(level: str) -> str:
 
 
 def _reasons_html(summary: ChangeSummary | None) -> str:
-    reasons = list((summary or {}).get("reasons", ()))
+    reasons = reading_order((summary or {}).get("reasons", ()))
     if not reasons:
         return ""
     items = "".join(f"<li>{escape(reason_text(reason))}</li>" for reason in reasons)

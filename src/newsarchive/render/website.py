@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
+from ..models import reading_order
 from ._html_assets import CSS
 from ._markup import escape as _escape
 from ._markup import reason_text
@@ -297,7 +298,7 @@ def render_changes(rows: Sequence[ChangeRow], *, title: str, built_at: datetime,
     for row in rows:
         anchor = f"diff-{row.version - 1}-{row.version}"
         site = urlsplit(row.url).hostname or ""
-        reasons = ", ".join(reason_text(r) for r in row.reasons)
+        reasons = ", ".join(reason_text(r) for r in reading_order(row.reasons))
         items.append(
             f'<li class="{row.level if row.level in LEVELS else "none"}">'
             f"{_when(row.captured_at)}"
