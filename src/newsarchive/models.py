@@ -267,12 +267,11 @@ def reading_order(reasons: Iterable[_Reason]) -> list[_Reason]:
     Analyses store reasons in the order found, and data exports keep it; views for a
     person show this order, so a rewrite is not the last of a dozen sentence changes.
     """
-    listed = list(reasons)
 
     def code(reason: _Reason) -> str:
         return reason if isinstance(reason, str) else str(reason.get("code", ""))
 
-    return sorted(listed, key=lambda reason: code(reason) not in _SUMMING_UP)
+    return sorted(reasons, key=lambda reason: code(reason) not in _SUMMING_UP)
 
 
 @attrs.frozen(kw_only=True)
