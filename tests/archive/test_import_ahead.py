@@ -195,6 +195,32 @@ def test_lines_archived_already_are_not_analysed_again(
     assert found["stored"] == found["again"]
 
 
+def test_an_import_again_asks_the_store_once_an_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether each line is archived already is read from one list of each article's
+    stored captures: a line at a time would cost a round trip each on a shared server."""
+    from newsarchive.storage._sql.read import SQLReader
+
+    path = tmp_path / "captures.jsonl"
+    _interleaved(path, articles=3, versions=4)
+    asked: list[str] = []
+    listed = SQLReader.captures_since
+
+    def counted(self: Any, url: str, since: Any) -> Any:
+        asked.append(url)
+        return listed(self, url, since)
+
+    with Archive.open(tmp_path / "a") as archive:
+        with path.open("rb") as stream:
+            archive.import_jsonl(stream, workers=0)
+        monkeypatch.setattr(SQLReader, "captures_since", counted)
+        with path.open("rb") as stream:
+            again = archive.import_jsonl(stream, workers=0)
+    assert (again.captures_added, again.unchanged) == (0, 12)
+    assert sorted(asked) == [f"{URL}/{a}" for a in range(3)]
+
+
 def test_every_line_of_an_article_goes_to_one_worker() -> None:
     route = Router(4)
     names = [
@@ -262,7 +288,7 @@ def test_a_store_a_worker_cannot_read_tells_nothing(tmp_path: Path) -> None:
 
     nowhere = OpenedTails(functools.partial(open_store, tmp_path / "none", create=False))
     assert nowhere.article_tail(URL, 16) is None
-    assert not nowhere.has_capture(URL, at(0), "0" * 64)
+    assert nowhere.captures_since(URL, at(0)) == frozenset()
 
     store = open_store(tmp_path / "a")
     store.close()  # every question to it now fails
@@ -270,4 +296,4 @@ def test_a_store_a_worker_cannot_read_tells_nothing(tmp_path: Path) -> None:
         store.find_article(URL)
     failing = OpenedTails(lambda: store)
     assert failing.article_tail(URL, 16) is None
-    assert not failing.has_capture(URL, at(0), "0" * 64)
+    assert failing.captures_since(URL, at(0)) == frozenset()

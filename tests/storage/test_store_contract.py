@@ -221,14 +221,21 @@ def test_an_article_tail_is_where_its_timeline_ends(store: Store) -> None:
     assert tail.text_depth >= 0
 
 
-def test_a_capture_is_found_by_article_time_and_content(store: Store) -> None:
-    saved = record(A, 0, canonical_url=URL, fetched_url=ALIAS)
-    store.save([saved, record(B, 10)])
-    assert store.has_capture(URL, at(0), saved.content_hash)
-    assert store.has_capture(ALIAS, at(0), saved.content_hash)  # by any of its URLs
-    assert not store.has_capture(URL, at(1), saved.content_hash)
-    assert not store.has_capture(URL, at(10), saved.content_hash)
-    assert not store.has_capture(OTHER, at(0), saved.content_hash)
+def test_captures_are_listed_by_time_and_content_from_a_time_on(store: Store) -> None:
+    first = record(A, 0, canonical_url=URL, fetched_url=ALIAS)
+    again = record(A, 5)  # a re-check: its content hash is held as its first capture's
+    changed = record(B, 10)
+    store.save([first, again, changed])
+    keys = {
+        (at(0), first.content_hash),
+        (at(5), first.content_hash),
+        (at(10), changed.content_hash),
+    }
+    assert store.captures_since(URL, at(0)) == keys
+    assert store.captures_since(ALIAS, at(0)) == keys  # by any of its URLs
+    assert store.captures_since(URL, at(5)) == keys - {(at(0), first.content_hash)}
+    assert store.captures_since(URL, at(11)) == frozenset()
+    assert store.captures_since(OTHER, at(0)) == frozenset()
 
 
 def test_an_opener_opens_the_same_store_again(store: Store) -> None:

@@ -120,7 +120,7 @@ class StoredTails(Protocol):
 
     def article_tail(self, url: str, keep: int) -> ArticleTail | None: ...
 
-    def has_capture(self, url: str, captured_at: datetime, content_hash: str) -> bool: ...
+    def captures_since(self, url: str, since: datetime) -> frozenset[tuple[datetime, str]]: ...
 
 
 class OpenedTails:
@@ -151,13 +151,13 @@ class OpenedTails:
             self._store = None
             return None
 
-    def has_capture(self, url: str, captured_at: datetime, content_hash: str) -> bool:
+    def captures_since(self, url: str, since: datetime) -> frozenset[tuple[datetime, str]]:
         store = self._opened()
         try:
-            return store is not None and store.has_capture(url, captured_at, content_hash)
+            return frozenset() if store is None else store.captures_since(url, since)
         except StorageError:
             self._store = None
-            return False
+            return frozenset()
 
 
 class _MetUrls:
@@ -199,6 +199,10 @@ class _Article:
     # Taken up from the store: the URL it is filed under, and its latest capture then.
     url: str | None = None
     stored_until: int | None = None
+    # The stored captures from ``stored_since`` on (time, content hash), read when first
+    # needed: a line of the import at or before ``stored_until`` may be one of them.
+    stored: frozenset[tuple[datetime, str]] = frozenset()
+    stored_since: int | None = None
 
 
 class ArticleFollower:
@@ -229,9 +233,18 @@ class ArticleFollower:
         if self._tails is None:
             return False
         article = self._article(record.url)
-        if article.stored_until is None or to_micros(record.captured_at) > article.stored_until:
+        at = to_micros(record.captured_at)
+        if article.stored_until is None or at > article.stored_until:
+            # Past what the store held: no later line of it can be archived either (a line
+            # out of order is a backfill, which the save checks).
+            article.stored, article.stored_since = frozenset(), None
             return False
-        return self._tails.has_capture(record.url, record.captured_at, record.content_hash)
+        if article.stored_since is None or at < article.stored_since:
+            # A file imported again, or grown since: its archived lines come in time order,
+            # so the captures from the first of them on are all that are asked about.
+            article.stored = self._tails.captures_since(record.url, record.captured_at)
+            article.stored_since = at
+        return (from_micros(at), record.content_hash) in article.stored
 
     def follow(self, record: CaptureRecord) -> AnalysedAhead | None:
         """Take in a capture prepared by this worker (its text not yet framed), in input

@@ -103,9 +103,11 @@ class Store(Protocol):
         """The end of the timeline of the article ``url`` is filed under, with its last
         ``keep`` versions; None when the store holds no version of it."""
 
-    def has_capture(self, url: str, captured_at: datetime, content_hash: str) -> bool:
-        """Whether the store holds a capture of the article at that time with that content
-        (a save of it adds nothing)."""
+    def captures_since(self, url: str, since: datetime) -> frozenset[tuple[datetime, str]]:
+        """The capture time and content hash of each capture the store holds of the article
+        ``url`` is filed under, at ``since`` or later (a save of one of those adds
+        nothing): asked once an article, where a question a capture would cost a round
+        trip each."""
 
     def opener(self) -> Callable[[], Store] | None:
         """A picklable function that opens this store again, in another process; None when

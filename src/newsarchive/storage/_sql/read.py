@@ -20,7 +20,6 @@ from .rows import (
     _CAPTURE_COLUMNS,
     _LEVELS,
     _VERSION_COLUMNS,
-    EXISTING_CAPTURE,
     LAST_CAPTURE,
     _string,
     _time,
@@ -39,6 +38,10 @@ ANALYSIS_STATES = (
 _LAST_VERSIONS = (
     f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN captures c ON c.id = v.capture_id"
     " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT ?"
+)
+_CAPTURES_SINCE = (
+    f"SELECT c.captured_at, {content_hash_of('c')} FROM captures c"
+    " WHERE c.article_id = ? AND c.captured_at >= ?"
 )
 _FIRST_NUMBERS = (
     f"SELECT {content_hash_of('c')}, MIN(v.number) FROM versions v"
@@ -140,14 +143,13 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
                 text_depth=int(depth[0]),
             )
 
-    def has_capture(self, url: str, captured_at: datetime, content_hash: str) -> bool:
+    def captures_since(self, url: str, since: datetime) -> frozenset[tuple[datetime, str]]:
         with self._read():
             found = self._article_row(url)
             if found is None:
-                return False
-            at = to_micros(captured_at)
-            row = self._one(EXISTING_CAPTURE, (found[0], at, bytes.fromhex(content_hash)))
-            return row is not None
+                return frozenset()
+            rows = self._all(_CAPTURES_SINCE, (found[0], to_micros(since)))
+            return frozenset((from_micros(r[0]), bytes(r[1]).hex()) for r in rows)
 
     def versions(self, url: str) -> list[Version]:
         with self._read():
