@@ -212,6 +212,12 @@ class DiffStats:
         )
 
 
+def plural(count: int, noun: str) -> str:
+    """A count as a reader sees it, with an ``s`` unless it is one: ``1 word``,
+    ``1,204 words``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _ops_tuple(value: Iterable[DiffOp]) -> tuple[DiffOp, ...]:
     # A typed converter: mypy cannot infer the element type of a bare ``tuple``.
     return tuple(value)

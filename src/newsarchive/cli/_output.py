@@ -98,11 +98,6 @@ def progress(
         yield update
 
 
-def plural(count: int, noun: str) -> str:
-    """``1 article``, ``2 articles``."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
 @contextmanager
 def output_file(path: str, mode: str = "w", *, newline: str | None = None) -> Iterator[IO[Any]]:
     """A file that appears at ``path`` only once completely written.

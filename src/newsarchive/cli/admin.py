@@ -8,9 +8,10 @@ import click
 
 from ..archive import Archive
 from ..interop.transfer import copy_archive
+from ..models import plural
 from ..render.json import copy_report_to_dict, schema_to_dict
 from . import cli
-from ._output import echo_json, json_option, plural, progress
+from ._output import echo_json, json_option, progress
 from ._state import pass_archive
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import click
 
 from ..archive import SIGNIFICANCE_LEVELS, Archive
-from ..models import reading_order
+from ..models import plural, reading_order
 from ..render.json import blame_to_dict, change_to_dict
 from ..times import format_time, parse_time
 from . import cli
-from ._output import echo_json, json_option, plural, progress
+from ._output import echo_json, json_option, progress
 from ._state import pass_existing_archive
 from ._versionargs import VersionArgsCommand
 

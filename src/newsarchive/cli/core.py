@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..errors import InputError
-from ..models import GRANULARITIES, SIGNIFICANCE_LEVELS, Version, reading_order
+from ..models import GRANULARITIES, SIGNIFICANCE_LEVELS, Version, plural, reading_order
 from ..render.formats import DIFF_FORMATS, needs_alignment, render_diff
 from ..times import display_time, format_time, parse_time
 from . import cli
@@ -22,7 +22,6 @@ from ._output import (
     echo_json,
     json_option,
     output_file,
-    plural,
     progress,
     use_color,
     write_json_list,

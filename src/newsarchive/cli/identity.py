@@ -7,8 +7,9 @@ import click
 
 from ..archive import Archive
 from ..identity import IdentityChange, merge_articles, split_articles
+from ..models import plural
 from . import cli
-from ._output import echo_json, json_option, plural
+from ._output import echo_json, json_option
 from ._state import pass_archive
 
 

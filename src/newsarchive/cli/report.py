@@ -9,8 +9,9 @@ from typing import Any, TypeVar
 import click
 
 from ..archive import Archive
+from ..models import plural
 from . import cli
-from ._output import json_option, output_file, plural
+from ._output import json_option, output_file
 from ._state import pass_existing_archive
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -7,9 +7,10 @@ import sys
 import click
 
 from ..archive import Archive
+from ..models import plural
 from ..render.json import tables_export_to_dict
 from . import cli
-from ._output import echo_json, json_option, plural, progress
+from ._output import echo_json, json_option, progress
 from ._state import pass_archive
 
 

@@ -12,9 +12,10 @@ import click
 
 from ..archive import Archive
 from ..errors import InputError
+from ..models import plural
 from ..render.json import item_results_to_dict, run_report_to_dict
 from . import cli
-from ._output import echo_json, json_option, plural, progress
+from ._output import echo_json, json_option, progress
 from ._state import pass_archive
 
 CONFIG_ENV = "NEWSARCHIVE_WATCH_CONFIG"

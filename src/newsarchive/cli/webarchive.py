@@ -13,6 +13,7 @@ from typing import Any, BinaryIO, TextIO, cast
 import click
 
 from ..archive import Archive
+from ..models import plural
 from ..render.json import (
     backfill_to_dict,
     cdxj_to_dict,
@@ -24,7 +25,7 @@ from ..render.json import (
 )
 from ..times import parse_time
 from . import cli
-from ._output import echo_json, json_option, output_file, plural, progress
+from ._output import echo_json, json_option, output_file, progress
 from ._state import pass_archive, pass_existing_archive
 
 

@@ -248,11 +248,6 @@ def field_changes_html(fields: Sequence[FieldChange]) -> str:
     )
 
 
-def plural(count: int, noun: str) -> str:
-    """``count`` and ``noun``, with an ``s`` unless the count is one (``1 word``, ``2 words``)."""
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
-
-
 def similarity_text(similarity: float) -> str:
     """A similarity as a percentage that reads 100% only for identical texts.
 

@@ -19,7 +19,16 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from ..errors import InputError
-from ..models import DELETE, EQUAL, INSERT, DiffOp, Version, VersionDiff, reading_order
+from ..models import (
+    DELETE,
+    EQUAL,
+    INSERT,
+    DiffOp,
+    Version,
+    VersionDiff,
+    plural,
+    reading_order,
+)
 from ._html_assets import CONTENT_SECURITY_POLICY, CSS
 from ._markup import (
     ChangeSummary,
@@ -30,7 +39,6 @@ from ._markup import (
     line_ops,
     link_html,
     ops_html,
-    plural,
     reason_text,
     safe_href,
     similarity_text,
