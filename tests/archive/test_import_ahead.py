@@ -62,9 +62,10 @@ def _recomputed(archive: Archive) -> dict[str, Any]:
     rows=st.lists(_ROW, max_size=14),
     batch=st.sampled_from([2, 5, 500]),
     split=st.integers(0, 14),
+    window=st.sampled_from([1, 2, 128]),
 )
 def test_analyses_made_ahead_are_those_a_save_makes(
-    rows: list[dict[str, Any]], batch: int, split: int
+    rows: list[dict[str, Any]], batch: int, split: int, window: int
 ) -> None:
     """Whatever the captures, and whether the archive held some of them (imported before,
     or the same lines again): the followers take up what the store holds."""
@@ -74,7 +75,10 @@ def test_analyses_made_ahead_are_those_a_save_makes(
     with Archive.open(":memory:") as archive:
         for part in (rows[:split], rows[split:], rows):
             lines = "".join(json.dumps(row) + "\n" for row in part).encode()
-            with mock.patch("newsarchive.ingest.bulk.IMPORT_BATCH", batch):
+            with (
+                mock.patch("newsarchive.ingest.bulk.IMPORT_BATCH", batch),
+                mock.patch("newsarchive.ingest.follower.STORED_WINDOW", window),
+            ):
                 archive.import_jsonl(io.BytesIO(lines))
         found = _recomputed(archive)
     assert found["stored"] == found["again"]
@@ -195,30 +199,36 @@ def test_lines_archived_already_are_not_analysed_again(
     assert found["stored"] == found["again"]
 
 
-def test_an_import_again_asks_the_store_once_an_article(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(("window", "asked_each"), [(128, 1), (3, 2)])
+def test_an_import_again_reads_each_articles_captures_a_stretch_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, window: int, asked_each: int
 ) -> None:
-    """Whether each line is archived already is read from one list of each article's
-    stored captures: a line at a time would cost a round trip each on a shared server."""
+    """Whether each line is archived already is read from stretches of an article's stored
+    captures: a line at a time would cost a round trip each on a shared server."""
+    from newsarchive.ingest import follower
     from newsarchive.storage._sql.read import SQLReader
 
     path = tmp_path / "captures.jsonl"
     _interleaved(path, articles=3, versions=4)
     asked: list[str] = []
-    listed = SQLReader.captures_since
+    listed = SQLReader.captures_from
 
-    def counted(self: Any, url: str, since: Any) -> Any:
+    def counted(self: Any, url: str, since: Any, limit: int) -> Any:
         asked.append(url)
-        return listed(self, url, since)
+        return listed(self, url, since, limit)
 
+    analysed = _analysed_in(tmp_path, monkeypatch)
     with Archive.open(tmp_path / "a") as archive:
         with path.open("rb") as stream:
             archive.import_jsonl(stream, workers=0)
-        monkeypatch.setattr(SQLReader, "captures_since", counted)
+        analysed.unlink()
+        monkeypatch.setattr(SQLReader, "captures_from", counted)
+        monkeypatch.setattr(follower, "STORED_WINDOW", window)
         with path.open("rb") as stream:
             again = archive.import_jsonl(stream, workers=0)
     assert (again.captures_added, again.unchanged) == (0, 12)
-    assert sorted(asked) == [f"{URL}/{a}" for a in range(3)]
+    assert not analysed.exists()  # each line was found archived
+    assert sorted(asked) == sorted([f"{URL}/{a}" for a in range(3)] * asked_each)
 
 
 def test_every_line_of_an_article_goes_to_one_worker() -> None:
@@ -288,7 +298,7 @@ def test_a_store_a_worker_cannot_read_tells_nothing(tmp_path: Path) -> None:
 
     nowhere = OpenedTails(functools.partial(open_store, tmp_path / "none", create=False))
     assert nowhere.article_tail(URL, 16) is None
-    assert nowhere.captures_since(URL, at(0)) == frozenset()
+    assert nowhere.captures_from(URL, at(0), 10) == []
 
     store = open_store(tmp_path / "a")
     store.close()  # every question to it now fails
@@ -296,4 +306,4 @@ def test_a_store_a_worker_cannot_read_tells_nothing(tmp_path: Path) -> None:
         store.find_article(URL)
     failing = OpenedTails(lambda: store)
     assert failing.article_tail(URL, 16) is None
-    assert failing.captures_since(URL, at(0)) == frozenset()
+    assert failing.captures_from(URL, at(0), 10) == []

@@ -221,21 +221,22 @@ def test_an_article_tail_is_where_its_timeline_ends(store: Store) -> None:
     assert tail.text_depth >= 0
 
 
-def test_captures_are_listed_by_time_and_content_from_a_time_on(store: Store) -> None:
+def test_captures_are_listed_in_time_order_from_a_time_on(store: Store) -> None:
     first = record(A, 0, canonical_url=URL, fetched_url=ALIAS)
     again = record(A, 5)  # a re-check: its content hash is held as its first capture's
     changed = record(B, 10)
-    store.save([first, again, changed])
-    keys = {
+    store.save([changed, first, again])
+    keys = [
         (at(0), first.content_hash),
         (at(5), first.content_hash),
         (at(10), changed.content_hash),
-    }
-    assert store.captures_since(URL, at(0)) == keys
-    assert store.captures_since(ALIAS, at(0)) == keys  # by any of its URLs
-    assert store.captures_since(URL, at(5)) == keys - {(at(0), first.content_hash)}
-    assert store.captures_since(URL, at(11)) == frozenset()
-    assert store.captures_since(OTHER, at(0)) == frozenset()
+    ]
+    assert store.captures_from(URL, at(0), 10) == keys
+    assert store.captures_from(ALIAS, at(0), 10) == keys  # by any of its URLs
+    assert store.captures_from(URL, at(1), 10) == keys[1:]
+    assert store.captures_from(URL, at(0), 2) == keys[:2]
+    assert store.captures_from(URL, at(11), 10) == []
+    assert store.captures_from(OTHER, at(0), 10) == []
 
 
 def test_an_opener_opens_the_same_store_again(store: Store) -> None:

@@ -55,6 +55,11 @@ KEPT_ARTICLES = 2048
 # looks back six hours), which says when they are not.
 KEPT_VERSIONS = 16
 
+# Stored captures of an article read at a time, to tell which lines of an import the
+# archive holds already: a round trip per this many lines, and some 25 KB a worker keeps
+# per article.
+STORED_WINDOW = 128
+
 # A line's "canonical_url" and "url" fields, found without parsing the line.
 _CANONICAL = re.compile(rb'"canonical_url"\s*:\s*("(?:[^"\\]|\\.)*")')
 _URL = re.compile(rb'"url"\s*:\s*("(?:[^"\\]|\\.)*")')
@@ -120,7 +125,9 @@ class StoredTails(Protocol):
 
     def article_tail(self, url: str, keep: int) -> ArticleTail | None: ...
 
-    def captures_since(self, url: str, since: datetime) -> frozenset[tuple[datetime, str]]: ...
+    def captures_from(
+        self, url: str, since: datetime, limit: int
+    ) -> list[tuple[datetime, str]]: ...
 
 
 class OpenedTails:
@@ -151,13 +158,13 @@ class OpenedTails:
             self._store = None
             return None
 
-    def captures_since(self, url: str, since: datetime) -> frozenset[tuple[datetime, str]]:
+    def captures_from(self, url: str, since: datetime, limit: int) -> list[tuple[datetime, str]]:
         store = self._opened()
         try:
-            return frozenset() if store is None else store.captures_since(url, since)
+            return [] if store is None else store.captures_from(url, since, limit)
         except StorageError:
             self._store = None
-            return frozenset()
+            return []
 
 
 class _MetUrls:
@@ -199,10 +206,10 @@ class _Article:
     # Taken up from the store: the URL it is filed under, and its latest capture then.
     url: str | None = None
     stored_until: int | None = None
-    # The stored captures from ``stored_since`` on (time, content hash), read when first
-    # needed: a line of the import at or before ``stored_until`` may be one of them.
-    stored: frozenset[tuple[datetime, str]] = frozenset()
-    stored_since: int | None = None
+    # The stored captures (time, content hash) from ``window[0]`` to ``window[1]``, read
+    # when first needed: a line of the import at or before ``stored_until`` may be one.
+    stored: frozenset[tuple[int, str]] = frozenset()
+    window: tuple[int, int] | None = None
 
 
 class ArticleFollower:
@@ -237,14 +244,18 @@ class ArticleFollower:
         if article.stored_until is None or at > article.stored_until:
             # Past what the store held: no later line of it can be archived either (a line
             # out of order is a backfill, which the save checks).
-            article.stored, article.stored_since = frozenset(), None
+            article.stored, article.window = frozenset(), None
             return False
-        if article.stored_since is None or at < article.stored_since:
+        if article.window is None or not article.window[0] <= at <= article.window[1]:
             # A file imported again, or grown since: its archived lines come in time order,
-            # so the captures from the first of them on are all that are asked about.
-            article.stored = self._tails.captures_since(record.url, record.captured_at)
-            article.stored_since = at
-        return (from_micros(at), record.content_hash) in article.stored
+            # so the next stretch of stored captures is what the next lines ask about.
+            rows = self._tails.captures_from(record.url, record.captured_at, STORED_WINDOW)
+            article.stored = frozenset((to_micros(t), h) for t, h in rows)
+            # A full stretch may stop among captures made at one time: those are read again
+            # with the next. A shorter one holds every stored capture from here on.
+            full = len(rows) == STORED_WINDOW
+            article.window = (at, to_micros(rows[-1][0]) - 1 if full else article.stored_until)
+        return (at, record.content_hash) in article.stored
 
     def follow(self, record: CaptureRecord) -> AnalysedAhead | None:
         """Take in a capture prepared by this worker (its text not yet framed), in input

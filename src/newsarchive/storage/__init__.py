@@ -103,11 +103,11 @@ class Store(Protocol):
         """The end of the timeline of the article ``url`` is filed under, with its last
         ``keep`` versions; None when the store holds no version of it."""
 
-    def captures_since(self, url: str, since: datetime) -> frozenset[tuple[datetime, str]]:
-        """The capture time and content hash of each capture the store holds of the article
-        ``url`` is filed under, at ``since`` or later (a save of one of those adds
-        nothing): asked once an article, where a question a capture would cost a round
-        trip each."""
+    def captures_from(self, url: str, since: datetime, limit: int) -> list[tuple[datetime, str]]:
+        """The first ``limit`` captures the store holds of the article ``url`` is filed
+        under, at ``since`` or later, in time order: each one's capture time and content
+        hash (a save of one of those adds nothing). Asked of a stretch of captures at a
+        time, where a question a capture would cost a round trip each."""
 
     def opener(self) -> Callable[[], Store] | None:
         """A picklable function that opens this store again, in another process; None when

@@ -39,9 +39,9 @@ _LAST_VERSIONS = (
     f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN captures c ON c.id = v.capture_id"
     " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT ?"
 )
-_CAPTURES_SINCE = (
+_CAPTURES_FROM = (
     f"SELECT c.captured_at, {content_hash_of('c')} FROM captures c"
-    " WHERE c.article_id = ? AND c.captured_at >= ?"
+    " WHERE c.article_id = ? AND c.captured_at >= ? ORDER BY c.captured_at LIMIT ?"
 )
 _FIRST_NUMBERS = (
     f"SELECT {content_hash_of('c')}, MIN(v.number) FROM versions v"
@@ -143,13 +143,13 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
                 text_depth=int(depth[0]),
             )
 
-    def captures_since(self, url: str, since: datetime) -> frozenset[tuple[datetime, str]]:
+    def captures_from(self, url: str, since: datetime, limit: int) -> list[tuple[datetime, str]]:
         with self._read():
             found = self._article_row(url)
             if found is None:
-                return frozenset()
-            rows = self._all(_CAPTURES_SINCE, (found[0], to_micros(since)))
-            return frozenset((from_micros(r[0]), bytes(r[1]).hex()) for r in rows)
+                return []
+            rows = self._all(_CAPTURES_FROM, (found[0], to_micros(since), limit))
+            return [(from_micros(r[0]), bytes(r[1]).hex()) for r in rows]
 
     def versions(self, url: str) -> list[Version]:
         with self._read():
