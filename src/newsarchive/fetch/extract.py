@@ -26,9 +26,8 @@ extractor changed can be told apart from an edit.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -48,7 +47,7 @@ from .body import (
 from .byline import choose_byline, page_bylines
 from .edges import trim_edges
 from .liveblog import LiveBlog, read_live_blog
-from .signals import PageSignals, read_signals
+from .signals import PageSignals, json_ld_objects, read_signals
 
 # Options passed to trafilatura; part of the extractor identity recorded with captures.
 TRAFILATURA_OPTIONS: Mapping[str, Any] = {
@@ -384,7 +383,7 @@ _MODIFIED_META = (
 def _dates(html: str, tree: Any, url: str) -> tuple[datetime | None, datetime | None]:
     published = modified = None
     if tree is not None:
-        for item in _json_ld_objects(tree):
+        for item in json_ld_objects(tree):
             published = published or parse_datetime(item.get("datePublished"))
             modified = modified or parse_datetime(item.get("dateModified"))
         metas = _meta_values(tree)
@@ -420,29 +419,6 @@ def _meta_values(tree: Any) -> dict[str, str]:
         if prop and node.get("datetime") and prop not in values:
             values[prop] = node.get("datetime")
     return values
-
-
-def _json_ld_objects(tree: Any) -> Iterator[Mapping[str, Any]]:
-    for script in tree.iter("script"):
-        if (script.get("type") or "").lower().strip() != "application/ld+json":
-            continue
-        try:
-            data = json.loads(script.text or "")
-        except ValueError:
-            continue
-        yield from _walk_json_ld(data)
-
-
-def _walk_json_ld(data: Any) -> Iterator[Mapping[str, Any]]:
-    if isinstance(data, list):
-        for item in data:
-            yield from _walk_json_ld(item)
-    elif isinstance(data, dict):
-        if "datePublished" in data or "dateModified" in data:
-            yield data
-        graph = data.get("@graph")
-        if graph is not None:
-            yield from _walk_json_ld(graph)
 
 
 def parse_datetime(value: object) -> datetime | None:
