@@ -188,3 +188,68 @@ def test_import_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def _stored_captures(location: Path) -> int:
+    """How many captures an archive another process writes holds now (0 before it can be
+    opened)."""
+    from newsarchive.errors import StorageError
+    from newsarchive.storage import open_store
+
+    try:
+        store = open_store(location, create=False)
+    except StorageError:
+        return 0
+    try:
+        return sum(article.capture_count for article in store.articles())
+    except StorageError:
+        return 0
+    finally:
+        store.close()
+
+
+def test_an_import_killed_midway_leaves_every_version_analysed(tmp_path: Path) -> None:
+    """A batch is saved with its analyses in one transaction: an import killed between
+    batches keeps the batches before, each version with its analysis, and the same
+    import run again adds the rest."""
+    source = tmp_path / "interleaved.jsonl"
+    sentences = [f"Sentence {k} of the story says something about the vote." for k in range(30)]
+    with source.open("w") as out:
+        for n in range(40):  # versions, each a batch's worth of articles later
+            for a in range(60):
+                text = " ".join(sentences[: 10 + n % 20]) + f" Update {n}."
+                out.write(
+                    line(a, text=text, captured_at=f"2017-06-{6 + n // 24:02}T{n % 24:02}:00:00Z")
+                )
+    location = tmp_path / "a"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsarchive.cli", "--archive", str(location)]
+        + ["import", "-q", str(source)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while process.poll() is None and not _stored_captures(location):
+            time.sleep(0.01)  # polling for the first batch, not timing anything
+        if process.poll() is not None:
+            pytest.skip("the import finished before it could be killed")
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    with Archive.open(location) as archive:
+        kept = 0
+        for article in archive.articles():
+            states = archive.store.analysis_states(article.url)
+            assert all(state.analysis is not None for state in states)
+            kept += article.capture_count
+        assert 0 < kept < 2400
+        assert kept % 1000 == 0  # whole batches
+        code, _, _ = run(location, "import", "-q", str(source))
+        assert code == 0
+        assert sum(a.capture_count for a in archive.articles()) == 2400
+        for article in archive.articles():
+            states = archive.store.analysis_states(article.url)
+            assert len(states) == 40 and all(s.analysis is not None for s in states)
