@@ -221,6 +221,25 @@ def test_an_article_tail_is_where_its_timeline_ends(store: Store) -> None:
     assert tail.text_depth >= 0
 
 
+def test_a_save_names_the_first_version_it_wrote(store: Store) -> None:
+    """What a save hands ``on_saved``: the analyses from that version on may be out of
+    date, none before it, so the archive never reads an article's whole history."""
+    seen: list[dict[str, int]] = []
+    store.save([record(A, 0), record(B, 10)], on_saved=lambda changed: seen.append({**changed}))
+    store.save([record(B, 20)], on_saved=seen.append)  # a re-check writes no version
+    store.save([record(C, 30)], on_saved=lambda changed: seen.append({**changed}))
+    store.save([record(C, 5)], on_saved=lambda changed: seen.append({**changed}))  # a backfill
+    store.save([record(B, 9)], on_saved=lambda changed: seen.append({**changed}))  # re-heads B
+    assert seen == [{URL: 1}, {URL: 3}, {URL: 2}, {URL: 3}]
+    history = store.versions(URL)
+    assert [(v.number, v.first_captured_at) for v in history] == [
+        (1, at(0)),
+        (2, at(5)),
+        (3, at(9)),
+        (4, at(30)),
+    ]
+
+
 def test_captures_are_listed_in_time_order_from_a_time_on(store: Store) -> None:
     first = record(A, 0, canonical_url=URL, fetched_url=ALIAS)
     again = record(A, 5)  # a re-check: its content hash is held as its first capture's

@@ -2,7 +2,9 @@
 
 A save calls :meth:`StoredAnalyses.analyse_stale` inside its transaction, so no version is
 ever stored without its analysis; only analyses that are missing, or out of date because
-a version's neighbours or revert mark changed, are computed.
+a version's neighbours or revert mark changed, are computed, and only the versions the
+save wrote (and the one before each first) are read: a save's cost does not grow with
+the article's history.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..models import Version
-from ..storage import Store
+from ..storage import Store, analysed_from
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -34,11 +36,12 @@ class StoredAnalyses:
 
     def analyse_stale(
         self,
-        urls: Sequence[str],
+        changed: Mapping[str, int],
         pool: Executor | None = None,
         ahead: Mapping[str, AnalysedAhead] | None = None,
     ) -> None:
-        """Store the analyses these articles lack; a save runs it inside its transaction.
+        """Store the analyses these articles lack; a save runs it inside its transaction
+        (see ``OnSaved``), with the first version of each it wrote.
 
         ``ahead`` holds versions an import's workers analysed before the save, by id;
         each is taken when the store gave the version the number, predecessor and revert
@@ -48,8 +51,9 @@ class StoredAnalyses:
         already back.
         """
         if pool is None:
-            for url in urls:
-                self.store.set_analyses(url, self.stale(url, ahead or {}))
+            for url, first in changed.items():
+                items = self.stale(url, ahead or {}, first)
+                self.store.set_analyses(url, items, since=analysed_from(first))
             return
         pending: deque[tuple[list[tuple[str, list[str], list[dict[str, Any]]]], Any]] = deque()
         chunk: list[tuple[str, list[str], list[dict[str, Any]]]] = []
@@ -63,12 +67,12 @@ class StoredAnalyses:
                 summaries = iter(future.result())
                 for url, ids, bases in articles:
                     items = [(i, {**next(summaries), **b}) for i, b in zip(ids, bases, strict=True)]
-                    self.store.set_analyses(url, items)
+                    self.store.set_analyses(url, items, since=analysed_from(changed[url]))
 
-        for url in urls:
-            ready, jobs = self._jobs(url, ahead or {})
+        for url, first in changed.items():
+            ready, jobs = self._jobs(url, ahead or {}, first)
             if ready:
-                self.store.set_analyses(url, ready)
+                self.store.set_analyses(url, ready, since=analysed_from(first))
             if not jobs:
                 continue
             chunk.append((url, [j[0].id for j in jobs], [j[2] for j in jobs]))
@@ -84,11 +88,11 @@ class StoredAnalyses:
         store_done(block=True)
 
     def stale(
-        self, url: str, ahead: Mapping[str, AnalysedAhead] | None = None
+        self, url: str, ahead: Mapping[str, AnalysedAhead] | None = None, since: int = 1
     ) -> list[tuple[str, dict[str, Any]]]:
-        """The analyses of the article's versions whose stored one is missing or out of
-        date (see :meth:`analyse_stale` for ``ahead``)."""
-        ready, jobs = self._jobs(url, ahead or {})
+        """The analyses of the article's versions from ``since`` on whose stored one is
+        missing or out of date (see :meth:`analyse_stale` for ``ahead``)."""
+        ready, jobs = self._jobs(url, ahead or {}, since)
         rules = self.rules
         return ready + [
             (version.id, {**_summary(_Pair(previous, version, earlier), rules), **basis})
@@ -96,23 +100,26 @@ class StoredAnalyses:
         ]
 
     def _jobs(
-        self, url: str, ahead: Mapping[str, AnalysedAhead]
+        self, url: str, ahead: Mapping[str, AnalysedAhead], since: int = 1
     ) -> tuple[list[tuple[str, dict[str, Any]]], list[_Job]]:
-        """The analyses of versions whose stored one is missing or out of date that were
-        made ahead and hold; and the other such versions, each with its predecessor,
-        what its analysis depends on beyond the two texts, and the earlier versions a
-        headline test looks back on (see :func:`_headline_history`).
+        """The analyses of versions from ``since`` on whose stored one is missing or out of
+        date that were made ahead and hold; and the other such versions, each with its
+        predecessor, what its analysis depends on beyond the two texts, and the earlier
+        versions a headline test looks back on (see :func:`_headline_history`).
 
-        Only those versions and their predecessors are read: a new version at the end of
-        the timeline costs one analysis against the version before, however long the
-        article's history, and a backfill costs the versions whose neighbours changed.
+        Only the versions from ``since`` on and the one before are read: a new version at
+        the end of the timeline costs one analysis against the version before, however
+        long the article's history, and a backfill costs the versions whose neighbours
+        changed.
         """
         rules_id = self.rules.rules_id
-        states = self.store.analysis_states(url, basis_only=True)
+        states = self.store.analysis_states(url, basis_only=True, since=analysed_from(since))
         ready = []
         jobs = []
         read: dict[int, Version] = {}
         for index, state in enumerate(states):
+            if state.number < since:
+                continue  # the version before: read for its id
             basis = {
                 "against": states[index - 1].id if index else None,
                 "reverted_to": state.reverted_to,

@@ -7,7 +7,7 @@ the versions a batch adds is stored in that transaction (see :class:`ImportAnaly
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, TypedDict
 
@@ -32,11 +32,12 @@ ProgressCallback = Callable[[int, int], None]
 class ImportAnalysis:
     """How an import analyses the versions it adds, inside each batch's transaction."""
 
-    #: Called in each batch's transaction, before it commits, with the canonical URLs of
-    #: the articles it gave a new capture, the import's worker pool (None without
-    #: workers), whose processes may compute the analyses, and the batch's versions
-    #: analysed ahead (by version id), to be taken where they hold.
-    on_saved: Callable[[Sequence[str], Executor | None, Mapping[str, AnalysedAhead]], None]
+    #: Called in each batch's transaction, before it commits, with what the store's
+    #: ``on_saved`` is given (the articles whose versions it wrote, each with the first it
+    #: wrote), the import's worker pool (None without workers), whose processes may
+    #: compute the analyses, and the batch's versions analysed ahead (by version id), to
+    #: be taken where they hold.
+    on_saved: Callable[[Mapping[str, int], Executor | None, Mapping[str, AnalysedAhead]], None]
     #: Run in each worker process as it starts (e.g. to set the rules it applies).
     start_worker: Callable[[], None] | None = None
     #: How a worker analyses a version ahead of its save (see ``ArticleFollower``);
@@ -46,7 +47,7 @@ class ImportAnalysis:
     def hook(self, pool: Executor | None, ahead: Mapping[str, AnalysedAhead]) -> OnSaved:
         """The store's ``on_saved`` for an import whose workers are ``pool``'s and whose
         batch's versions analysed ahead are ``ahead`` (as it is when the batch is saved)."""
-        return lambda urls: self.on_saved(urls, pool, ahead)
+        return lambda changed: self.on_saved(changed, pool, ahead)
 
 
 # Captures per transaction when importing: large enough to amortise commits, and for an

@@ -31,14 +31,23 @@ __all__ = [
     "OnSaved",
     "Store",
     "TextFrame",
+    "analysed_from",
     "open_store",
     "version_id",
 ]
 
-#: Called by a save, inside its transaction and before it commits, with the canonical URLs
-#: of the articles it gave a new capture: what it does (e.g. store their versions' change
-#: analysis) commits with the save, or not at all.
-OnSaved: TypeAlias = Callable[[Sequence[str]], None]
+#: Called by a save, inside its transaction and before it commits, with the canonical URL
+#: of each article whose versions it wrote (added, or renumbered by a backfill) and the
+#: first version number it wrote: the stored analyses from that version on may be out of
+#: date, and none before it. What it does (e.g. store those versions' change analysis)
+#: commits with the save, or not at all.
+OnSaved: TypeAlias = Callable[[Mapping[str, int]], None]
+
+
+def analysed_from(first: int) -> int:
+    """The first version to read to analyse an article's versions from ``first`` on: the
+    one before, which ``first`` is analysed against."""
+    return max(1, first - 1)
 
 
 class Store(Protocol):
@@ -92,8 +101,11 @@ class Store(Protocol):
         git import), without reading any text.
         """
 
-    def analysis_states(self, url: str, *, basis_only: bool = False) -> list[AnalysisState]:
-        """Each version's id, number, revert mark and stored analysis, in number order.
+    def analysis_states(
+        self, url: str, *, basis_only: bool = False, since: int = 1
+    ) -> list[AnalysisState]:
+        """Each version's id, number, revert mark and stored analysis, in number order,
+        from version ``since`` on.
 
         With ``basis_only``, each analysis holds only what decides whether it is current
         (``rules_id``, ``against``, ``reverted_to``), read without the texts compared.
@@ -122,8 +134,12 @@ class Store(Protocol):
         A re-check's page may be kept in its capture's row, under no sha256 of its own.
         """
 
-    def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
-        """Store analysis summaries of one article's versions (by id), in one transaction."""
+    def set_analyses(
+        self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]], *, since: int = 1
+    ) -> None:
+        """Store analysis summaries of one article's versions (by id), in one transaction;
+        ``since``: no version before it is among them or analysed against (what the store
+        reads of the article can start there)."""
 
     def changes(
         self,

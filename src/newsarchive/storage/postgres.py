@@ -60,13 +60,17 @@ _BY_KEYS = {
     " FROM versions v JOIN captures c ON c.id = v.capture_id JOIN blobs b ON b.id = c.text_id"
     " WHERE v.article_id = ANY(?) ORDER BY v.article_id, v.number DESC",
 }
-# Lookups by one key with any number of rows each, asked alike: each row led by its key.
-_ALL_BY_KEYS = {
-    _sql.ANALYSIS_STATES: "SELECT article_id, id, number, reverted_to, analysis_frame,"
-    " capture_id FROM versions WHERE article_id = ANY(?) ORDER BY article_id, number",
-    _sql.VERSION_HEADS: "SELECT v.article_id, v.id, v.capture_id, c.captured_at,"
-    " c.content_hash, t.hash FROM versions v JOIN captures c ON c.id = v.capture_id"
-    " JOIN blobs t ON t.id = c.text_id WHERE v.article_id = ANY(?)",
+# An article's versions from a number on (the parameters: article, number), asked alike
+# for many articles, each with its own number: each row led by both.
+_FROM_NUMBERS = " JOIN unnest(?::bigint[], ?::bigint[]) AS f(article_id, number)"
+_ALL_FROM_NUMBERS = {
+    _sql.ANALYSIS_STATES: "SELECT f.article_id, f.number, v.id, v.number, v.reverted_to,"
+    f" v.analysis_frame, v.capture_id FROM versions v{_FROM_NUMBERS}"
+    " ON v.article_id = f.article_id AND v.number >= f.number ORDER BY v.article_id, v.number",
+    _sql.VERSION_HEADS: "SELECT f.article_id, f.number, v.id, v.capture_id, c.captured_at,"
+    f" c.content_hash, t.hash, v.number FROM versions v{_FROM_NUMBERS}"
+    " ON v.article_id = f.article_id AND v.number >= f.number"
+    " JOIN captures c ON c.id = v.capture_id JOIN blobs t ON t.id = c.text_id",
 }
 # Lookups by two keys (the last two parameters), asked alike: each row led by both keys.
 # Each article's versions are read once, and the rows of pairs nobody asked are dropped.
@@ -265,7 +269,7 @@ class PostgresStore(SQLStore):
             if key in self._sent_ahead:
                 continue
             sent.append(key)
-            if query in _BY_KEYS or query in _BY_PAIRS or query in _ALL_BY_KEYS:
+            if query in _BY_KEYS or query in _BY_PAIRS or query in _ALL_FROM_NUMBERS:
                 by_key.setdefault(query, []).append(tuple(params))
             else:
                 self._sent_ahead[key] = self._execute(query, params)
@@ -273,12 +277,13 @@ class PostgresStore(SQLStore):
             if len(many) == 1:
                 self._sent_ahead[(query, many[0])] = self._execute(query, many[0])
                 continue
-            if query in _ALL_BY_KEYS:
-                grouped: dict[Any, list[tuple[Any, ...]]] = {params[-1]: [] for params in many}
-                for r in self._all(_ALL_BY_KEYS[query], ([params[-1] for params in many],)):
-                    grouped[r[0]].append(tuple(r[1:]))
+            if query in _ALL_FROM_NUMBERS:
+                grouped: dict[Any, list[tuple[Any, ...]]] = {params: [] for params in many}
+                pairs = ([params[0] for params in many], [params[1] for params in many])
+                for r in self._all(_ALL_FROM_NUMBERS[query], pairs):
+                    grouped[(r[0], r[1])].append(tuple(r[2:]))
                 for params in many:
-                    self._sent_ahead[(query, params)] = grouped[params[-1]]
+                    self._sent_ahead[(query, params)] = grouped[params]
                 continue
             # Many of one lookup: a single statement, each row led by the keys it answers
             # (a lookup's last parameter, or two: a blob's is its prefix, then its hash).
@@ -507,11 +512,13 @@ class PostgresStore(SQLStore):
                 return missing
             return work(batch)
 
-    def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
+    def set_analyses(
+        self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]], *, since: int = 1
+    ) -> None:
         # Retried like a save: a concurrent backfill rebuilding the article's versions
         # holds its lock, and the update waits for it.
         parent = super().set_analyses
-        self._retrying("saving analyses", lambda: parent(url, list(items)))
+        self._retrying("saving analyses", lambda: parent(url, list(items), since=since))
 
     # -- schema ------------------------------------------------------------------------
 

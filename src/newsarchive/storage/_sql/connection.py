@@ -42,6 +42,9 @@ class SQLConnection:
         self._written_blobs: dict[bytes, int] = {}
         self._written_frames: dict[bytes, _blobs.Frame] = {}
         self._article_rows: dict[str, tuple[int, str]] = {}
+        # The first number of each article (by id) whose version rows this transaction
+        # inserted or rewrote: the analyses from it on may be out of date, none before it.
+        self._versions_written: dict[int, int] = {}
         # Rules ids by name, as stored (rows never change once committed).
         self._rules_refs: dict[str, int] = {}
         self._keyframe_dictionary_id: int | None = None
@@ -117,8 +120,15 @@ class SQLConnection:
         self._written_blobs.clear()
         self._written_frames.clear()
         self._article_rows.clear()
+        self._versions_written.clear()
         self._keyframe_dictionary_id = None
         self._capture_ids.clear()
+
+    def _wrote_version(self, article_id: int, number: int) -> None:
+        """Note that the version row ``number`` of the article was inserted or rewritten."""
+        written = self._versions_written.get(article_id)
+        if written is None or number < written:
+            self._versions_written[article_id] = number
 
     def _new_capture_id(self) -> int | None:
         """A row id for a capture about to be inserted, None to let the insert pick one.

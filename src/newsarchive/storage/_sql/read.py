@@ -31,9 +31,10 @@ if TYPE_CHECKING:
     from ..records import AnalysisState, ArticleTail
 
 
+# From a version number on: a save reads only the versions it may have put out of date.
 ANALYSIS_STATES = (
     "SELECT id, number, reverted_to, analysis_frame, capture_id FROM versions"
-    " WHERE article_id = ? ORDER BY number"
+    " WHERE article_id = ? AND number >= ? ORDER BY number"
 )
 _LAST_VERSIONS = (
     f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN captures c ON c.id = v.capture_id"
@@ -156,15 +157,17 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
             article_id, canonical = self._require_article(url)
             return self._versions(canonical, article_id)
 
-    def analysis_states(self, url: str, *, basis_only: bool = False) -> list[AnalysisState]:
+    def analysis_states(
+        self, url: str, *, basis_only: bool = False, since: int = 1
+    ) -> list[AnalysisState]:
         # Here, as for articles and changes below: reading one article never needs them.
         from ..records import AnalysisState
 
         read = _analysis.basis if basis_only else _analysis.decode
         with self._read():
             article_id, canonical = self._require_article(url)
-            rows = self._ahead_all(ANALYSIS_STATES, (article_id,))
-            links = ArticleLinks(self, canonical, article_id)
+            rows = self._ahead_all(ANALYSIS_STATES, (article_id, since))
+            links = ArticleLinks(self, canonical, article_id, since)
             for r in rows:
                 links.know_head(int(r[4]), r[0])
             return [

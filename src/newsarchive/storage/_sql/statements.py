@@ -3,7 +3,7 @@ the lookups a batch may ask for all of its captures or articles at once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from .links import VERSION_HEADS
@@ -28,9 +28,10 @@ RECAPTURED = (
     "UPDATE versions SET last_captured_at = ?, capture_count = capture_count + 1"
     " WHERE article_id = ? AND number = ?"
 )
+# By number, not by id: a version is found by its key, not by reading the article's.
 SET_ANALYSIS = (
     "UPDATE versions SET analysis_frame = ?, significance = ?, stealth = ?"
-    " WHERE article_id = ? AND id = ?"
+    " WHERE article_id = ? AND number = ?"
 )
 
 
@@ -43,7 +44,7 @@ def strings_named(
     return {(STRING_ID, (v,)) for v in values if v is not None and v not in known}
 
 
-def analysis_reads(article_ids: Iterable[int]) -> list[tuple[str, tuple[int]]]:
-    """What storing these articles' analyses reads of each: the state of every version,
-    and what the analysis frames refer to."""
-    return [(q, (a,)) for a in sorted(article_ids) for q in (ANALYSIS_STATES, VERSION_HEADS)]
+def analysis_reads(since: Mapping[int, int]) -> list[tuple[str, tuple[int, int]]]:
+    """What storing these articles' analyses reads of each (by id), from the version
+    number given on: the state of each version, and what the analysis frames refer to."""
+    return [(q, (a, since[a])) for a in sorted(since) for q in (ANALYSIS_STATES, VERSION_HEADS)]

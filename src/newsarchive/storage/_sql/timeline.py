@@ -101,6 +101,7 @@ class SQLTimeline(SQLReader):
             was = stored.get(run.id)
             if was == run:
                 continue
+            self._wrote_version(article_id, run.number if was is None else was.number)
             values = (
                 run.number,
                 run.id,

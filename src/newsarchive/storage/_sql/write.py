@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
 from ...models import Capture, Version
 from ...times import from_micros, to_micros
-from .. import OnSaved, _analysis, _pages
+from .. import OnSaved, _pages
 from .alerts import AlertLog
+from .analysis_writes import AnalysisWrites
 from .blobs import BLOB_DEPTH, BLOB_ID, by_key
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL
-from .links import ArticleLinks
 from .page_writes import CapturePageWrites
 from .rows import (
-    _LEVELS,
     EXISTING_CAPTURE,
     LAST_CAPTURE,
     LAST_CAPTURED_AT,
@@ -32,9 +31,7 @@ from .statements import (
     INSERT_STRING_WITH_ID,
     INSERT_VERSION,
     RECAPTURED,
-    SET_ANALYSIS,
     STRING_ID,
-    analysis_reads,
     strings_named,
 )
 from .timeline import SQLTimeline
@@ -77,7 +74,7 @@ _REMEMBERED_STRINGS = 4096
 _REMEMBERED_STRING_CHARS = 2048
 
 
-class SQLStore(SQLTimeline, CapturePageWrites, AlertLog):
+class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
     """Shared implementation of the Store protocol over a DB-API connection."""
 
     def save(
@@ -412,6 +409,7 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog):
                 reverted_to,
             ),
         )
+        self._wrote_version(article_id, number)
         return number, True, reverted_to
 
     # -- bulk import ------------------------------------------------------------------
@@ -533,39 +531,6 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog):
         tip.latest = _Latest(number, chash, at, bytes.fromhex(record.text_hash), depth, holder)
         tip.last_capture_at = at
         return Ingested(tip.url, True, is_new)
-
-    def _notify(self, on_saved: OnSaved, urls: Iterable[str]) -> None:
-        """Call ``on_saved`` with these articles' URLs (sorted, once each), if there are
-        any; what it reads of them (their analyses, as it mostly stores them) is asked
-        for all of them at once."""
-        changed = sorted(set(urls))
-        rows = self._article_rows
-        if changed:
-            with self._sending_ahead(analysis_reads(rows[u][0] for u in changed if u in rows)):
-                on_saved(changed)
-
-    def set_analyses(self, url: str, items: Sequence[tuple[str, Mapping[str, Any] | None]]) -> None:
-        """Store analysis summaries of one article's versions (by id) in one transaction."""
-        if not items:
-            return
-        with self._write([url]):
-            article_id, canonical = self._require_article(url)
-            links = ArticleLinks(self, canonical, article_id)
-            for version_id, summary in items:
-                level = None if not summary else _LEVELS.get(str(summary.get("level")))
-                stealth = None if not summary else int(bool(summary.get("stealth")))
-                self._execute(
-                    SET_ANALYSIS,
-                    (
-                        _analysis.encode(summary, links, links.capture_of(version_id))
-                        if summary
-                        else None,
-                        level,
-                        stealth,
-                        article_id,
-                        version_id,
-                    ),
-                )
 
 
 def _capture_key(record: CaptureRecord, article_id: int) -> tuple[int, int, bytes]:
