@@ -122,8 +122,8 @@ def _counting_analyses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     made: list[int] = []
     jobs = stored_analyses.StoredAnalyses._jobs
 
-    def counted(self: Any, url: str, ahead: Any, since: int = 1) -> Any:
-        ready, rest = jobs(self, url, ahead, since)
+    def counted(self: Any, url: str, ahead: Any, written: Any) -> Any:
+        ready, rest = jobs(self, url, ahead, written)
         made.extend([len(ready), len(rest)])
         return ready, rest
 

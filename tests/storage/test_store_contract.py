@@ -221,16 +221,21 @@ def test_an_article_tail_is_where_its_timeline_ends(store: Store) -> None:
     assert tail.text_depth >= 0
 
 
-def test_a_save_names_the_first_version_it_wrote(store: Store) -> None:
-    """What a save hands ``on_saved``: the analyses from that version on may be out of
-    date, none before it, so the archive never reads an article's whole history."""
-    seen: list[dict[str, int]] = []
-    store.save([record(A, 0), record(B, 10)], on_saved=lambda changed: seen.append({**changed}))
-    store.save([record(B, 20)], on_saved=seen.append)  # a re-check writes no version
-    store.save([record(C, 30)], on_saved=lambda changed: seen.append({**changed}))
-    store.save([record(C, 5)], on_saved=lambda changed: seen.append({**changed}))  # a backfill
-    store.save([record(B, 9)], on_saved=lambda changed: seen.append({**changed}))  # re-heads B
-    assert seen == [{URL: 1}, {URL: 3}, {URL: 2}, {URL: 3}]
+def test_a_save_names_the_versions_it_wrote(store: Store) -> None:
+    """What a save hands ``on_saved``: the first version it wrote (no analysis before it
+    can be out of date, so the archive never reads an article's whole history), and the
+    latest capture time of those whose captures it changed."""
+    seen: list[dict[str, tuple[int, datetime | None]]] = []
+
+    def noted(changed: Any) -> None:
+        seen.append({url: (w.first, w.until) for url, w in changed.items()})
+
+    store.save([record(A, 0), record(B, 10)], on_saved=noted)
+    store.save([record(B, 20)], on_saved=noted)  # a re-check writes no version
+    store.save([record(C, 30)], on_saved=noted)
+    store.save([record(C, 5)], on_saved=noted)  # a backfill: renumbers B and C after it
+    store.save([record(B, 9)], on_saved=noted)  # re-heads B
+    assert seen == [{URL: (1, at(10))}, {URL: (3, at(30))}, {URL: (2, at(5))}, {URL: (3, at(20))}]
     history = store.versions(URL)
     assert [(v.number, v.first_captured_at) for v in history] == [
         (1, at(0)),

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ..models import Version
-from ..storage import Store, analysed_from
+from ..storage import Store, WrittenVersions, analysed_from
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ..analysis import Rules
     from ..ingest.bulk import ImportAnalysis
     from ..ingest.follower import AnalysedAhead
+    from ..storage import AnalysisState
 
 
 @attrs.frozen
@@ -36,12 +37,12 @@ class StoredAnalyses:
 
     def analyse_stale(
         self,
-        changed: Mapping[str, int],
+        changed: Mapping[str, WrittenVersions],
         pool: Executor | None = None,
         ahead: Mapping[str, AnalysedAhead] | None = None,
     ) -> None:
         """Store the analyses these articles lack; a save runs it inside its transaction
-        (see ``OnSaved``), with the first version of each it wrote.
+        (see ``OnSaved``), with which versions of each it wrote.
 
         ``ahead`` holds versions an import's workers analysed before the save, by id;
         each is taken when the store gave the version the number, predecessor and revert
@@ -51,9 +52,9 @@ class StoredAnalyses:
         already back.
         """
         if pool is None:
-            for url, first in changed.items():
-                items = self.stale(url, ahead or {}, first)
-                self.store.set_analyses(url, items, since=analysed_from(first))
+            for url, written in changed.items():
+                items = self.stale(url, ahead or {}, written)
+                self.store.set_analyses(url, items, since=analysed_from(written.first))
             return
         pending: deque[tuple[list[tuple[str, list[str], list[dict[str, Any]]]], Any]] = deque()
         chunk: list[tuple[str, list[str], list[dict[str, Any]]]] = []
@@ -67,12 +68,12 @@ class StoredAnalyses:
                 summaries = iter(future.result())
                 for url, ids, bases in articles:
                     items = [(i, {**next(summaries), **b}) for i, b in zip(ids, bases, strict=True)]
-                    self.store.set_analyses(url, items, since=analysed_from(changed[url]))
+                    self.store.set_analyses(url, items, since=analysed_from(changed[url].first))
 
-        for url, first in changed.items():
-            ready, jobs = self._jobs(url, ahead or {}, first)
+        for url, written in changed.items():
+            ready, jobs = self._jobs(url, ahead or {}, written)
             if ready:
-                self.store.set_analyses(url, ready, since=analysed_from(first))
+                self.store.set_analyses(url, ready, since=analysed_from(written.first))
             if not jobs:
                 continue
             chunk.append((url, [j[0].id for j in jobs], [j[2] for j in jobs]))
@@ -88,11 +89,15 @@ class StoredAnalyses:
         store_done(block=True)
 
     def stale(
-        self, url: str, ahead: Mapping[str, AnalysedAhead] | None = None, since: int = 1
+        self,
+        url: str,
+        ahead: Mapping[str, AnalysedAhead] | None = None,
+        written: WrittenVersions | None = None,
     ) -> list[tuple[str, dict[str, Any]]]:
-        """The analyses of the article's versions from ``since`` on whose stored one is
-        missing or out of date (see :meth:`analyse_stale` for ``ahead``)."""
-        ready, jobs = self._jobs(url, ahead or {}, since)
+        """The analyses of the article's versions whose stored one is missing or out of
+        date: of all, or of those a save ``written`` (see :meth:`analyse_stale` for
+        ``ahead``)."""
+        ready, jobs = self._jobs(url, ahead or {}, written)
         rules = self.rules
         return ready + [
             (version.id, {**_summary(_Pair(previous, version, earlier), rules), **basis})
@@ -100,33 +105,38 @@ class StoredAnalyses:
         ]
 
     def _jobs(
-        self, url: str, ahead: Mapping[str, AnalysedAhead], since: int = 1
+        self, url: str, ahead: Mapping[str, AnalysedAhead], written: WrittenVersions | None
     ) -> tuple[list[tuple[str, dict[str, Any]]], list[_Job]]:
-        """The analyses of versions from ``since`` on whose stored one is missing or out of
-        date that were made ahead and hold; and the other such versions, each with its
-        predecessor, what its analysis depends on beyond the two texts, and the earlier
-        versions a headline test looks back on (see :func:`_headline_history`).
+        """The analyses of versions whose stored one is missing or out of date that were
+        made ahead and hold; and the other such versions, each with its predecessor, what
+        its analysis depends on beyond the two texts, and the earlier versions a headline
+        test looks back on (see :func:`_headline_history`).
 
-        Only the versions from ``since`` on and the one before are read: a new version at
-        the end of the timeline costs one analysis against the version before, however
-        long the article's history, and a backfill costs the versions whose neighbours
-        changed.
+        Of the versions a save ``written`` (all, without it), only those and the one
+        before are read: a new version at the end of the timeline costs one analysis
+        against the version before, however long the article's history, and a backfill
+        costs the versions whose neighbours changed, and those a headline test of which
+        may now look back on another version.
         """
         rules_id = self.rules.rules_id
-        states = self.store.analysis_states(url, basis_only=True, since=analysed_from(since))
+        first = 1 if written is None else written.first
+        states = self.store.analysis_states(url, basis_only=True, since=analysed_from(first))
+        looks_back = _looking_back(written)
         ready = []
         jobs = []
         read: dict[int, Version] = {}
         for index, state in enumerate(states):
-            if state.number < since:
+            if state.number < first:
                 continue  # the version before: read for its id
             basis = {
                 "against": states[index - 1].id if index else None,
                 "reverted_to": state.reverted_to,
             }
             current = state.analysis or {}
-            if current.get("rules_id") == rules_id and all(
-                current.get(k, "") == v for k, v in basis.items()
+            if (
+                current.get("rules_id") == rules_id
+                and all(current.get(k, "") == v for k, v in basis.items())
+                and not looks_back(state)
             ):
                 continue
             made = ahead.get(state.id)
@@ -182,6 +192,19 @@ class StoredAnalyses:
 
 
 _Job = tuple[Version, Version | None, dict[str, Any], list[Version]]
+
+
+def _looking_back(written: WrittenVersions | None) -> Callable[[AnalysisState], bool]:
+    """Whether a version's headline test may look back on one whose captures the save
+    changed: first captured within the test's window after the latest of those."""
+    if written is None:
+        return lambda state: False  # no save: the basis alone decides
+    if written.until is None:
+        return lambda state: True  # not known which it changed: any may
+    from ..analysis.headlines import HEADLINE_TEST_WINDOW
+
+    reach = written.until + HEADLINE_TEST_WINDOW
+    return lambda state: state.first_captured_at is None or state.first_captured_at <= reach
 
 
 def _headline_history(

@@ -25,6 +25,8 @@ from .shards import Shards
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
+    from ..storage import WrittenVersions
+
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -33,11 +35,13 @@ class ImportAnalysis:
     """How an import analyses the versions it adds, inside each batch's transaction."""
 
     #: Called in each batch's transaction, before it commits, with what the store's
-    #: ``on_saved`` is given (the articles whose versions it wrote, each with the first it
-    #: wrote), the import's worker pool (None without workers), whose processes may
+    #: ``on_saved`` is given (the articles whose versions it wrote, and which), the
+    #: import's worker pool (None without workers), whose processes may
     #: compute the analyses, and the batch's versions analysed ahead (by version id), to
     #: be taken where they hold.
-    on_saved: Callable[[Mapping[str, int], Executor | None, Mapping[str, AnalysedAhead]], None]
+    on_saved: Callable[
+        [Mapping[str, WrittenVersions], Executor | None, Mapping[str, AnalysedAhead]], None
+    ]
     #: Run in each worker process as it starts (e.g. to set the rules it applies).
     start_worker: Callable[[], None] | None = None
     #: How a worker analyses a version ahead of its save (see ``ArticleFollower``);

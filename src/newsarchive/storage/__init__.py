@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .records import CaptureRecord as CaptureRecord
     from .records import Ingested as Ingested
     from .records import TextFrame as TextFrame
+    from .records import WrittenVersions as WrittenVersions
     from .records import version_id as version_id
 
 __all__ = [
@@ -31,17 +32,17 @@ __all__ = [
     "OnSaved",
     "Store",
     "TextFrame",
+    "WrittenVersions",
     "analysed_from",
     "open_store",
     "version_id",
 ]
 
 #: Called by a save, inside its transaction and before it commits, with the canonical URL
-#: of each article whose versions it wrote (added, or renumbered by a backfill) and the
-#: first version number it wrote: the stored analyses from that version on may be out of
-#: date, and none before it. What it does (e.g. store those versions' change analysis)
+#: of each article whose versions it wrote (added, or renumbered by a backfill) and which
+#: (see ``WrittenVersions``): what it does (e.g. store those versions' change analysis)
 #: commits with the save, or not at all.
-OnSaved: TypeAlias = Callable[[Mapping[str, int]], None]
+OnSaved: TypeAlias = Callable[[Mapping[str, "WrittenVersions"]], None]
 
 
 def analysed_from(first: int) -> int:
@@ -222,7 +223,15 @@ def open_store(location: str | Path, *, create: bool = True) -> Store:
 # What a save is handed is made on first use (see ``records``): reading never needs it,
 # and making attrs classes is a noticeable part of a command's start.
 _RECORDS = frozenset(
-    {"AnalysisState", "ArticleTail", "CaptureRecord", "Ingested", "TextFrame", "version_id"}
+    {
+        "AnalysisState",
+        "ArticleTail",
+        "CaptureRecord",
+        "Ingested",
+        "TextFrame",
+        "WrittenVersions",
+        "version_id",
+    }
 )
 
 

@@ -65,7 +65,7 @@ _BY_KEYS = {
 _FROM_NUMBERS = " JOIN unnest(?::bigint[], ?::bigint[]) AS f(article_id, number)"
 _ALL_FROM_NUMBERS = {
     _sql.ANALYSIS_STATES: "SELECT f.article_id, f.number, v.id, v.number, v.reverted_to,"
-    f" v.analysis_frame, v.capture_id FROM versions v{_FROM_NUMBERS}"
+    f" v.analysis_frame, v.capture_id, v.first_captured_at FROM versions v{_FROM_NUMBERS}"
     " ON v.article_id = f.article_id AND v.number >= f.number ORDER BY v.article_id, v.number",
     _sql.VERSION_HEADS: "SELECT f.article_id, f.number, v.id, v.capture_id, c.captured_at,"
     f" c.content_hash, t.hash, v.number FROM versions v{_FROM_NUMBERS}"

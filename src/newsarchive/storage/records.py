@@ -7,6 +7,7 @@ one is asked for, so that a command that only reads never makes them.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -81,6 +82,20 @@ class AnalysisState:
     number: int
     reverted_to: int | None
     analysis: Mapping[str, Any] | None = attrs.field(eq=False, hash=False)
+    # When the version was first captured: a headline test looks back from then.
+    first_captured_at: datetime | None = None
+
+
+@attrs.frozen
+class WrittenVersions:
+    """Which versions of an article a save wrote (see ``OnSaved``): those numbered
+    ``first`` and after, added, re-headed or renumbered; ``until`` is the latest capture
+    time among those whose captures it changed (a version added, or its time span moved),
+    None when not known. No analysis before ``first`` can be out of date, and after it
+    only one whose basis changed or that looks back on a version captured by ``until``."""
+
+    first: int
+    until: datetime | None
 
 
 @attrs.frozen

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ...times import from_micros
 from .. import OnSaved, _analysis, analysed_from
 from .links import ArticleLinks
 from .read import SQLReader
@@ -17,19 +18,22 @@ class AnalysisWrites(SQLReader):
 
     def _notify(self, on_saved: OnSaved, urls: Iterable[str]) -> None:
         """Call ``on_saved`` with those of these articles whose versions the transaction
-        wrote, each with the first version number it wrote (sorted by URL), if there are
-        any; what it reads of them (their analyses, as it mostly stores them, from the
-        version before) is asked for all of them at once."""
+        wrote, each with which (sorted by URL), if there are any; what it reads of them
+        (their analyses, as it mostly stores them, from the version before the first) is
+        asked for all of them at once."""
+        from ..records import WrittenVersions
+
         rows, written = self._article_rows, self._versions_written
-        changed: dict[str, int] = {}
+        changed: dict[str, WrittenVersions] = {}
         for url in sorted(set(urls)):
             found = rows.get(url)
             if found is None:
-                changed[url] = 1  # not known here: every version may be
+                changed[url] = WrittenVersions(1, None)  # not known here: every one may be
             elif found[0] in written:
-                changed[url] = written[found[0]]
+                first, until = written[found[0]]
+                changed[url] = WrittenVersions(first, None if until < 0 else from_micros(until))
         if changed:
-            reads = {rows[u][0]: analysed_from(n) for u, n in changed.items() if u in rows}
+            reads = {rows[u][0]: analysed_from(w.first) for u, w in changed.items() if u in rows}
             with self._sending_ahead(analysis_reads(reads)):
                 on_saved(changed)
 

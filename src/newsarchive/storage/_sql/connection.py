@@ -42,9 +42,10 @@ class SQLConnection:
         self._written_blobs: dict[bytes, int] = {}
         self._written_frames: dict[bytes, _blobs.Frame] = {}
         self._article_rows: dict[str, tuple[int, str]] = {}
-        # The first number of each article (by id) whose version rows this transaction
-        # inserted or rewrote: the analyses from it on may be out of date, none before it.
-        self._versions_written: dict[int, int] = {}
+        # Of each article (by id) whose version rows this transaction inserted or rewrote:
+        # the first number written, and the latest capture time of a version whose
+        # captures it changed (see ``WrittenVersions``).
+        self._versions_written: dict[int, tuple[int, int]] = {}
         # Rules ids by name, as stored (rows never change once committed).
         self._rules_refs: dict[str, int] = {}
         self._keyframe_dictionary_id: int | None = None
@@ -124,11 +125,11 @@ class SQLConnection:
         self._keyframe_dictionary_id = None
         self._capture_ids.clear()
 
-    def _wrote_version(self, article_id: int, number: int) -> None:
-        """Note that the version row ``number`` of the article was inserted or rewritten."""
-        written = self._versions_written.get(article_id)
-        if written is None or number < written:
-            self._versions_written[article_id] = number
+    def _wrote_version(self, article_id: int, number: int, until: int | None) -> None:
+        """Note that the version row ``number`` of the article was inserted or rewritten;
+        ``until``: its latest capture time, if its captures changed (not only its number)."""
+        first, latest = self._versions_written.get(article_id, (number, -1))
+        self._versions_written[article_id] = min(first, number), max(latest, until or -1)
 
     def _new_capture_id(self) -> int | None:
         """A row id for a capture about to be inserted, None to let the insert pick one.

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
 # From a version number on: a save reads only the versions it may have put out of date.
 ANALYSIS_STATES = (
-    "SELECT id, number, reverted_to, analysis_frame, capture_id FROM versions"
-    " WHERE article_id = ? AND number >= ? ORDER BY number"
+    "SELECT id, number, reverted_to, analysis_frame, capture_id, first_captured_at"
+    " FROM versions WHERE article_id = ? AND number >= ? ORDER BY number"
 )
 _LAST_VERSIONS = (
     f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN captures c ON c.id = v.capture_id"
@@ -176,6 +176,7 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
                     number=int(r[1]),
                     reverted_to=None if r[2] is None else int(r[2]),
                     analysis=None if r[3] is None else read(r[3], links, int(r[4])),
+                    first_captured_at=from_micros(r[5]),
                 )
                 for r in rows
             ]

@@ -101,7 +101,18 @@ class SQLTimeline(SQLReader):
             was = stored.get(run.id)
             if was == run:
                 continue
-            self._wrote_version(article_id, run.number if was is None else was.number)
+            if was is None:
+                self._wrote_version(article_id, run.number, run.last_captured_at)
+            elif (was.capture_id, was.first_captured_at, was.last_captured_at) != (
+                run.capture_id,
+                run.first_captured_at,
+                run.last_captured_at,
+            ):
+                # Its time span moved: a headline test looks back on either.
+                latest = max(was.last_captured_at, run.last_captured_at)
+                self._wrote_version(article_id, was.number, latest)
+            else:
+                self._wrote_version(article_id, was.number, None)  # renumbered only
             values = (
                 run.number,
                 run.id,

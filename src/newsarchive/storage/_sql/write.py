@@ -409,7 +409,7 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
                 reverted_to,
             ),
         )
-        self._wrote_version(article_id, number)
+        self._wrote_version(article_id, number, at)
         return number, True, reverted_to
 
     # -- bulk import ------------------------------------------------------------------
