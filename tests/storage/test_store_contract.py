@@ -221,6 +221,15 @@ def test_an_article_tail_is_where_its_timeline_ends(store: Store) -> None:
     assert tail.text_depth >= 0
 
 
+def test_versions_between_two_numbers_come_without_their_texts(store: Store) -> None:
+    store.save([record(A, 0, title="One"), record(B, 10, title="Two"), record(C, 20)])
+    full = store.versions(URL)
+    between = store.versions_between(URL, 2, 3)
+    assert between == [attrs.evolve(v, text="", analysis=None) for v in full[1:]]
+    assert [v.title for v in between] == ["Two", None]
+    assert store.versions_between(URL, 4, 9) == []
+
+
 def test_a_save_names_the_versions_it_wrote(store: Store) -> None:
     """What a save hands ``on_saved``: the first version it wrote (no analysis before it
     can be out of date, so the archive never reads an article's whole history), and the

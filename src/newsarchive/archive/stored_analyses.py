@@ -155,7 +155,7 @@ class StoredAnalyses:
                 previous = read.get(state.number - 1) or self.store.version(url, state.number - 1)
             assert version is not None
             read = {version.number: version}
-            earlier = _headline_history(version, previous, lambda n: self.store.version(url, n))
+            earlier = _headline_history(version, previous, _earlier_versions(self.store, url))
             jobs.append((version, previous, basis, earlier))
         return ready, jobs
 
@@ -205,6 +205,25 @@ def _looking_back(written: WrittenVersions | None) -> Callable[[AnalysisState], 
 
     reach = written.until + HEADLINE_TEST_WINDOW
     return lambda state: state.first_captured_at is None or state.first_captured_at <= reach
+
+
+def _earlier_versions(store: Store, url: str) -> Callable[[int], Version | None]:
+    """How a headline test finds the earlier versions it looks back on: read from the
+    store a stretch at a time, newest first, without their texts (a live blog captured
+    every minute has 360 versions in the test's window)."""
+    read: dict[int, Version] = {}
+
+    def find(number: int) -> Version | None:
+        if number not in read:
+            first = max(1, number - _LOOK_BACK_STRETCH + 1)
+            read.update((v.number, v) for v in store.versions_between(url, first, number))
+        return read.get(number)
+
+    return find
+
+
+# Earlier versions a headline test reads at a time.
+_LOOK_BACK_STRETCH = 64
 
 
 def _headline_history(

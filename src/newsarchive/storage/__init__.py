@@ -78,6 +78,10 @@ class Store(Protocol):
 
     def version(self, url: str, number: int) -> Version | None: ...
 
+    def versions_between(self, url: str, first: int, last: int) -> list[Version]:
+        """Versions ``first`` to ``last`` of the article, oldest first, without their texts
+        or analyses: their titles, times and hashes, which a headline test looks back on."""
+
     def version_by_id(self, url: str, version_id: str) -> Version | None:
         """The article's version with this id, without reading the others."""
 

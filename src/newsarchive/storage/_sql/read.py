@@ -40,6 +40,10 @@ _LAST_VERSIONS = (
     f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN captures c ON c.id = v.capture_id"
     " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT ?"
 )
+_VERSIONS_BETWEEN = (
+    f"SELECT {_VERSION_COLUMNS} FROM versions v JOIN captures c ON c.id = v.capture_id"
+    " WHERE v.article_id = ? AND v.number BETWEEN ? AND ? ORDER BY v.number"
+)
 _CAPTURES_FROM = (
     f"SELECT c.captured_at, {content_hash_of('c')} FROM captures c"
     " WHERE c.article_id = ? AND c.captured_at >= ? ORDER BY c.captured_at LIMIT ?"
@@ -187,6 +191,12 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
             return self._version_where(
                 canonical, "v.article_id = ? AND v.number = ?", (article_id, number)
             )
+
+    def versions_between(self, url: str, first: int, last: int) -> list[Version]:
+        with self._read():
+            article_id, canonical = self._require_article(url)
+            rows = self._all(_VERSIONS_BETWEEN, (article_id, first, last))
+            return [self._version_from_row(canonical, r, text=False, analysis=False) for r in rows]
 
     def version_by_id(self, url: str, version_id: str) -> Version | None:
         with self._read():
