@@ -7,6 +7,8 @@ import functools
 import gzip
 import io
 import json
+import os
+import random
 import sqlite3
 import sys
 import threading
@@ -22,8 +24,10 @@ from hypothesis import strategies as st
 
 from conftest import at
 from newsarchive import Archive, InputError, NotFoundError, Problem, StorageError
+from newsarchive.ingest import blocks as _blocks
 from newsarchive.ingest import records as _records
 from newsarchive.ingest import shards as _shards
+from newsarchive.storage import _blobs
 from newsarchive.storage.framer import TextFramer
 from newsarchive.times import parse_time
 
@@ -477,7 +481,7 @@ def test_parallel_import_gives_the_same_archive_as_a_serial_one(
     data = "\n".join(lines).encode()  # the last line has no line feed
     source = tmp_path / "in.jsonl"
     source.write_bytes(data)
-    monkeypatch.setattr(_records, "BLOCK_BYTES", 300)
+    monkeypatch.setattr(_blocks, "BLOCK_BYTES", 300)
     exports = []
     for workers in (0, 2):
         with (
@@ -511,6 +515,57 @@ def test_parallel_import_gives_the_same_archive_as_a_serial_one(
     assert blobs[0] == blobs[1] and any(depth > 0 for _, _, depth, _, _ in blobs[0])
 
 
+def _story(seed: int) -> str:
+    rng = random.Random(seed)
+    words = ["council", "budget", "mayor", "police", "report", "vote", "said", "Monday"]
+    return "\n\n".join(
+        f"The {rng.choice(words)} said {rng.randrange(1000)} people"
+        f" {' '.join(rng.choices(words, k=12))}."
+        for _ in range(30)
+    )
+
+
+def test_workers_compress_keyframes_with_the_dictionary_the_store_trained(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the store has trained its dictionary, the workers of an import that does not
+    analyse compress keyframes with it, and the store keeps their frames as they are."""
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        "".join(
+            json.dumps({"url": f"{URL}/{n}", "captured_at": at(n).isoformat(), "text": _story(n)})
+            + "\n"
+            for n in range(6 * _blobs.TRAIN_AFTER)
+        )
+    )
+    monkeypatch.setattr(_blocks, "BLOCK_BYTES", 20_000)
+    monkeypatch.setattr("newsarchive.ingest.bulk.IMPORT_BATCH", 16)
+    # Keyframes this process compresses with a dictionary (the workers have their own).
+    here: list[bytes] = []
+    compress = _blobs.compress_keyframe
+
+    def counted(data: bytes, dictionary: _blobs.Dictionary | None = None) -> bytes:
+        if dictionary is not None and os.getpid() == parent:
+            here.append(data)
+        return compress(data, dictionary)
+
+    parent = os.getpid()
+    monkeypatch.setattr(_blobs, "compress_keyframe", counted)
+    stored = []
+    for workers in (0, 2):
+        here.clear()
+        with Archive.open(tmp_path / f"w{workers}") as archive, open(source, "rb") as stream:
+            archive.import_jsonl(stream, workers=workers, analyse=False)
+        with sqlite3.connect(tmp_path / f"w{workers}" / "newsarchive.db") as conn:
+            stored.append(
+                conn.execute("SELECT hash, dictionary_id, data FROM blobs ORDER BY hash").fetchall()
+            )
+    # The frames are those a serial import makes, yet most were not made by the writer.
+    assert stored[0] == stored[1]
+    trained = sum(dictionary is not None for _, dictionary, _ in stored[1])
+    assert trained > 4 * _blobs.TRAIN_AFTER and len(here) < trained / 2
+
+
 def test_workers_read_a_compressed_file_through_its_stream(tmp_path) -> None:
     """A gzip stream has a file name and seeks, but its bytes are not the file's."""
     lines = "".join(
@@ -531,7 +586,7 @@ def test_a_worker_refuses_a_file_replaced_during_the_import(tmp_path) -> None:
     source = tmp_path / "in.jsonl"
     source.write_bytes(b"{}\n")
     with open(source, "rb") as stream:
-        identity = _records._identity(stream)
+        identity = _blocks.file_identity(stream)
     (tmp_path / "new.jsonl").write_bytes(b"{}\n")
     (tmp_path / "new.jsonl").replace(source)
     with pytest.raises(InputError, match="was replaced while it was being imported"):

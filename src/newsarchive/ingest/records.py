@@ -7,7 +7,6 @@ processes while the main process writes to the store.
 from __future__ import annotations
 
 import codecs
-import io
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -23,6 +22,7 @@ from ..storage.framer import TextFramer
 from ..times import utc_now
 from ..urls import canonical_url as make_canonical
 from . import DEFAULT_MAX_TEXT_BYTES, validate
+from .blocks import blocks, file_identity, ranges, read_range, regular_file_path
 from .follower import AnalysedAhead, ArticleFollower, OpenedTails, Router, Summarise
 from .jsonl import parse_line
 from .served import decode_served, pack_served
@@ -33,11 +33,13 @@ if TYPE_CHECKING:
 
 # Lines prepared at a time without workers: few enough to report progress often.
 CHUNK_LINES = 200
-# Bytes of lines a worker prepares at a time: large enough to amortise passing them
-# between processes, small enough to keep memory constant.
-BLOCK_BYTES = 2_000_000
 # Below this many bytes of input, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 4_000_000
+# Blocks sent to the workers beyond the one this process waits for: more than a batch of
+# news (a thousand lines, some six blocks), so that the workers go on preparing while a
+# batch is saved. With four, the writer of an import without analysis spent twice as long
+# waiting for them, for the same peak memory.
+BLOCKS_AHEAD = 8
 
 Prepared = list[tuple[int, "CaptureRecord | str"]]
 # A line of input: read from a stream, or a view of the block that holds it.
@@ -339,14 +341,18 @@ def _prepare_block(
     shard: tuple[int, int, int] = (0, 1, 0),
     summarise: Summarise | None = None,
     opener: Opener | None = None,
+    dictionary: tuple[int, bytes] | None = None,
 ) -> tuple[int, Prepared, Ahead]:
     """The lines of a block of whole lines that fall to worker ``shard`` (its number, of
     how many, in which import), prepared with frames and numbered from 1, and the
     versions analysed ahead (with ``summarise``; ``opener`` opens the store the import
-    saves into, to take up the articles it holds already)."""
+    saves into, to take up the articles it holds already). Keyframes are compressed with
+    ``dictionary`` (the store's id and bytes) from this block on, once it is given."""
     number, shards, run = shard
     count, mine = _lines_of(data, _router(shards), number)
     follower = _follower(run, summarise, opener)
+    if dictionary is not None:
+        follower.framer.use_dictionary(*dictionary)
     ahead: Ahead = {}
     prepared = _prepare_chunk(
         mine, source, frames=True, max_text_bytes=max_text_bytes, follower=follower, ahead=ahead
@@ -387,16 +393,13 @@ def _prepare_range(
     shard: tuple[int, int, int] = (0, 1, 0),
     summarise: Summarise | None = None,
     opener: Opener | None = None,
+    dictionary: tuple[int, bytes] | None = None,
 ) -> tuple[int, Prepared, Ahead]:
     """``_prepare_block`` of bytes ``start`` to ``end`` of the file at ``path``."""
     if orphaned():
         os._exit(1)  # the import that wanted this block is gone
-    with open(path, "rb") as file:
-        if _identity(file) != identity:
-            raise InputError(f"{path} was replaced while it was being imported")
-        file.seek(start)
-        data = file.read(end - start)
-    return _prepare_block(data, source, max_text_bytes, shard, summarise, opener)
+    data = read_range(path, identity, start, end)
+    return _prepare_block(data, source, max_text_bytes, shard, summarise, opener, dictionary)
 
 
 # A worker process's own: what it keeps of its articles from one block to the next.
@@ -420,55 +423,6 @@ def _router(shards: int) -> Router:
         router = _state["router"] = Router(shards)
     assert isinstance(router, Router)
     return router
-
-
-def _identity(file: IO[bytes]) -> tuple[int, int]:
-    status = os.fstat(file.fileno())
-    return status.st_dev, status.st_ino
-
-
-def _file_path(stream: IO[bytes]) -> str | None:
-    """The path of ``stream`` if it is a regular file that workers can read themselves.
-
-    Only a file opened as is: the bytes of a decompressing stream (``gzip.open``) are not
-    the file's, though it has the file's name and seeks.
-    """
-    raw = stream.raw if isinstance(stream, io.BufferedReader) else stream
-    name = getattr(stream, "name", None)
-    if not isinstance(raw, io.FileIO) or not isinstance(name, str):
-        return None  # a stream in memory or decoding another, or a file opened by descriptor
-    # Absolute, and through links: a worker may not share this process's directory, nor
-    # its standard input (/dev/stdin).
-    path = os.path.realpath(name)
-    try:
-        if stream.seekable() and os.path.isfile(path):
-            with open(path, "rb") as file:
-                return path if _identity(file) == _identity(stream) else None
-    except (OSError, ValueError):
-        pass
-    return None
-
-
-def _blocks(stream: IO[bytes]) -> Iterator[tuple[int, bytes]]:
-    """Blocks of about ``BLOCK_BYTES`` of whole lines, with their ends' offsets."""
-    done = 0
-    while data := stream.read(BLOCK_BYTES):
-        if not data.endswith(b"\n"):
-            data += stream.readline()
-        done += len(data)
-        yield done, data
-
-
-def _ranges(stream: IO[bytes]) -> Iterator[tuple[int, int, int]]:
-    """Like ``_blocks`` for a regular file, without reading it: offsets of the blocks."""
-    begin = start = stream.tell()
-    size = os.fstat(stream.fileno()).st_size
-    while start < size:
-        stream.seek(min(start + BLOCK_BYTES, size) - 1)
-        stream.readline()  # to the end of the line that crosses the block's end
-        end = stream.tell()
-        yield end - begin, start, end
-        start = end
 
 
 def default_workers(total_bytes: int) -> int:
@@ -532,7 +486,11 @@ def prepare_lines(
             own.shutdown(cancel_futures=True)
         return
     opener = None if store is None else store.opener()
-    yield from _prepare_in(pool, stream, source, max_text_bytes, summarise, opener)
+    # Compressing a keyframe with the store's dictionary costs the writer a fifth of an
+    # import that does not analyse: its workers, waiting on it, do it instead. One that
+    # analyses keeps them busy, and it is the writer that waits.
+    dictionary = None if store is None or summarise is not None else store.keyframe_dictionary
+    yield from _prepare_in(pool, stream, source, max_text_bytes, summarise, opener, dictionary)
 
 
 _Block = tuple[int, list["Future[tuple[int, Prepared, Ahead]]"]]
@@ -545,13 +503,27 @@ def _prepare_in(
     max_text_bytes: int,
     summarise: Summarise | None,
     opener: Opener | None,
+    dictionary: Callable[[], tuple[int, bytes] | None] | None = None,
 ) -> Iterator[tuple[int, int, Prepared, Ahead]]:
-    """``prepare_lines`` in ``pool``'s workers: every block to each, for its share."""
-    path = _file_path(stream)
+    """``prepare_lines`` in ``pool``'s workers: every block to each, for its share.
+
+    ``dictionary``, if given, asks the store for the dictionary its keyframes are
+    compressed with, until it has one: the workers are told of it with their next block.
+    """
+    path = regular_file_path(stream)
     shards = len(pool)
     run = id(pool)
     pending: deque[_Block] = deque()
     lines = 0
+    told = False
+
+    def news() -> tuple[int, bytes] | None:
+        nonlocal told
+        if told or dictionary is None:
+            return None
+        found = dictionary()
+        told = found is not None
+        return found
 
     def next_result() -> tuple[int, int, Prepared, Ahead]:
         nonlocal lines
@@ -569,23 +541,26 @@ def _prepare_in(
 
     def send(*args: Any) -> list[Future[tuple[int, Prepared, Ahead]]]:
         function = _prepare_block if path is None else _prepare_range
+        known = news()
         return [
             pool.submit_to(
-                k, function, *args, source, max_text_bytes, (k, shards, run), summarise, opener
+                k,
+                function,
+                *(*args, source, max_text_bytes, (k, shards, run), summarise, opener, known),
             )
             for k in range(shards)
         ]
 
     jobs: Iterator[_Block]
     if path is None:
-        jobs = ((done, send(data)) for done, data in _blocks(stream))
+        jobs = ((done, send(data)) for done, data in blocks(stream))
     else:
-        identity = _identity(stream)
-        jobs = ((done, send(path, identity, start, end)) for done, start, end in _ranges(stream))
+        identity = file_identity(stream)
+        jobs = ((done, send(path, identity, start, end)) for done, start, end in ranges(stream))
     try:
         for job in jobs:
             pending.append(job)
-            if len(pending) > 4:
+            if len(pending) > BLOCKS_AHEAD:
                 yield next_result()
         while pending:
             yield next_result()

@@ -130,6 +130,11 @@ class Store(Protocol):
         """A picklable function that opens this store again, in another process; None when
         it cannot be (a store in memory)."""
 
+    def keyframe_dictionary(self) -> tuple[int, bytes] | None:
+        """The id and bytes of the trained dictionary new keyframes are compressed with,
+        None before the store has trained one: a text framed ahead with it is stored as it
+        is (see ``TextFrame.dictionary``)."""
+
     def blob(self, hex_hash: str) -> bytes:
         """The raw bytes stored under a sha256."""
 

@@ -7,7 +7,7 @@ the process that writes, takes the costliest step of saving off the writer.
 from __future__ import annotations
 
 from . import TextFrame
-from ._blobs import KEYFRAME_INTERVAL, encode
+from ._blobs import KEYFRAME_INTERVAL, Dictionary, encode
 
 __all__ = ["TextFramer"]
 
@@ -27,6 +27,13 @@ class TextFramer:
         # is then framed by the store, as it is when bases differ).
         self._previous: dict[str, tuple[str, bytes, int]] = {}
         self._limit = limit
+        self._dictionary: Dictionary | None = None
+
+    def use_dictionary(self, ident: int, data: bytes) -> None:
+        """Compress keyframes with the store's trained dictionary ``ident`` (its bytes
+        ``data``), as the store would: it then keeps them as they are."""
+        if self._dictionary is None or self._dictionary.id != ident:
+            self._dictionary = Dictionary(ident, data)
 
     def start(self, url: str, key: str, data: bytes, depth: int) -> None:
         """Go on from a text the store holds: ``url``'s latest (hashed ``key``), at
@@ -53,9 +60,16 @@ class TextFramer:
             return None
         if previous is not None and previous[2] + 1 >= KEYFRAME_INTERVAL:
             previous = None
-        frame, is_delta = encode(data, None if previous is None else previous[1])
+        dictionary = self._dictionary
+        frame, is_delta = encode(data, None if previous is None else previous[1], dictionary)
         depth = previous[2] + 1 if previous is not None and is_delta else 0
         self._previous[url] = (key, data, depth)
         if self._limit is not None and len(self._previous) > self._limit:
             del self._previous[next(iter(self._previous))]
-        return TextFrame(None if previous is None else previous[0], frame, is_delta, len(data))
+        return TextFrame(
+            None if previous is None else previous[0],
+            frame,
+            is_delta,
+            len(data),
+            None if is_delta or dictionary is None else dictionary.id,
+        )

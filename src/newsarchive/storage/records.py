@@ -35,6 +35,8 @@ class TextFrame:
     data: bytes = attrs.field(repr=False)
     is_delta: bool
     size: int  # of the text's UTF-8 bytes
+    #: The trained dictionary a keyframe was compressed with (its id in the store), if any.
+    dictionary: int | None = None
 
 
 @attrs.frozen(kw_only=True)

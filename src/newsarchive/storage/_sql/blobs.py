@@ -93,6 +93,11 @@ class SQLBlobs(SQLConnection):
         self._keyframe_dictionary_id = ident
         return self._dictionary(ident)
 
+    def keyframe_dictionary(self) -> tuple[int, bytes] | None:
+        with self._read():
+            row = self._one("SELECT id, data FROM dictionaries ORDER BY id DESC LIMIT 1")
+        return None if row is None else (int(row[0]), bytes(row[1]))
+
     def _blob_bytes(self, key: bytes) -> bytes:
         return _blobs.decode_chain(key, self._load_frame, self._cache)
 
@@ -135,8 +140,9 @@ class SQLBlobs(SQLConnection):
             frame, is_delta, size = hint.data, hint.is_delta, hint.size
             if not is_delta:
                 dictionary = self._keyframe_dictionary()
-                if dictionary is not None:
-                    plain = _blobs.decompress(frame, None)
+                if hint.dictionary != (None if dictionary is None else dictionary.id):
+                    # Framed before its worker was told of the dictionary: framed again.
+                    plain = _blobs.decompress(frame, None, self._dictionary(hint.dictionary))
                     frame = _blobs.compress_keyframe(plain, dictionary)
         else:
             if not content and hint is not None:
@@ -184,7 +190,7 @@ class SQLBlobs(SQLConnection):
         """The text a frame computed ahead holds, for a record that carries no other copy."""
         if frame.is_delta and frame.base is not None:
             return _blobs.decompress(frame.data, self._blob_bytes(bytes.fromhex(frame.base)))
-        return _blobs.decompress(frame.data, None)
+        return _blobs.decompress(frame.data, None, self._dictionary(frame.dictionary))
 
     def _record_text(self, record: CaptureRecord) -> str:
         if record.text or record.text_frame is None:
