@@ -8,7 +8,6 @@ import gzip
 import io
 import json
 import os
-import random
 import sqlite3
 import sys
 import threading
@@ -22,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import at
+from conftest import at, story
 from newsarchive import Archive, InputError, NotFoundError, Problem, StorageError
 from newsarchive.ingest import blocks as _blocks
 from newsarchive.ingest import records as _records
@@ -515,16 +514,6 @@ def test_parallel_import_gives_the_same_archive_as_a_serial_one(
     assert blobs[0] == blobs[1] and any(depth > 0 for _, _, depth, _, _ in blobs[0])
 
 
-def _story(seed: int) -> str:
-    rng = random.Random(seed)
-    words = ["council", "budget", "mayor", "police", "report", "vote", "said", "Monday"]
-    return "\n\n".join(
-        f"The {rng.choice(words)} said {rng.randrange(1000)} people"
-        f" {' '.join(rng.choices(words, k=12))}."
-        for _ in range(30)
-    )
-
-
 def test_workers_compress_keyframes_with_the_dictionary_the_store_trained(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -533,7 +522,7 @@ def test_workers_compress_keyframes_with_the_dictionary_the_store_trained(
     source = tmp_path / "in.jsonl"
     source.write_text(
         "".join(
-            json.dumps({"url": f"{URL}/{n}", "captured_at": at(n).isoformat(), "text": _story(n)})
+            json.dumps({"url": f"{URL}/{n}", "captured_at": at(n).isoformat(), "text": story(n)})
             + "\n"
             for n in range(6 * _blobs.TRAIN_AFTER)
         )

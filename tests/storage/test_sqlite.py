@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from conftest import story
 from newsarchive import Archive
 from newsarchive.storage import _blobs, _migrations
 
@@ -198,30 +199,8 @@ def test_processes_opening_a_fresh_archive_at_once_all_succeed(tmp_path: Path) -
             assert len(archive.articles()) == 6
 
 
-def _story(seed: int) -> str:
-    rng = random.Random(seed)
-    words = [
-        "council",
-        "budget",
-        "mayor",
-        "police",
-        "report",
-        "election",
-        "vote",
-        "members",
-        "said",
-        "on",
-        "Monday",
-    ]
-    return "\n\n".join(
-        f"The {rng.choice(words)} {rng.choice(words)} said {rng.randrange(1000)} people"
-        f" {' '.join(rng.choices(words, k=12))}."
-        for _ in range(30)
-    )
-
-
 def test_keyframes_after_the_first_ones_use_a_dictionary_trained_on_them(tmp_path: Path) -> None:
-    stories = {f"{URL}/{n}": _story(n) for n in range(3 * _blobs.TRAIN_AFTER)}
+    stories = {f"{URL}/{n}": story(n) for n in range(3 * _blobs.TRAIN_AFTER)}
     with Archive.open(tmp_path / "a") as archive:
         for url, text in stories.items():
             archive.save(url, text=text, analyse=False)

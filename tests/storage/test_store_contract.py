@@ -7,7 +7,6 @@ public ingest function; SQLite (file and memory) and PostgreSQL must answer alik
 from __future__ import annotations
 
 import hashlib
-import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 import attrs
 import pytest
 
+from conftest import story
 from newsarchive.errors import NotFoundError
 from newsarchive.ingest.records import prepare_record
 from newsarchive.storage import CaptureRecord, Store, open_store
@@ -291,29 +291,18 @@ def test_an_opener_opens_the_same_store_again(store: Store) -> None:
         again.close()
 
 
-def _story(seed: int) -> str:
-    """A few KB of text unlike every other seed's, as keyframes are."""
-    rng = random.Random(seed)
-    words = ["council", "budget", "mayor", "police", "report", "vote", "said", "Monday"]
-    return "\n\n".join(
-        f"The {rng.choice(words)} said {rng.randrange(1000)} people"
-        f" {' '.join(rng.choices(words, k=12))}."
-        for _ in range(30)
-    )
-
-
 def test_a_keyframe_framed_ahead_with_the_stores_dictionary_reads_back(store: Store) -> None:
     assert store.keyframe_dictionary() is None
-    stories = {f"{URL}/{n}": _story(n) for n in range(3 * TRAIN_AFTER)}
+    stories = {f"{URL}/{n}": story(n) for n in range(3 * TRAIN_AFTER)}
     store.ingest(record(text, n, url=url) for n, (url, text) in enumerate(stories.items()))
     trained = store.keyframe_dictionary()
     assert trained is not None
     framer = TextFramer()
-    before = prepare_record(f"{OTHER}/1", text=_story(1001), captured_at=at(0), framer=framer)
+    before = prepare_record(f"{OTHER}/1", text=story(1001), captured_at=at(0), framer=framer)
     framer.use_dictionary(*trained)
-    after = prepare_record(f"{OTHER}/2", text=_story(1002), captured_at=at(0), framer=framer)
+    after = prepare_record(f"{OTHER}/2", text=story(1002), captured_at=at(0), framer=framer)
     assert (before.text_frame.dictionary, after.text_frame.dictionary) == (None, trained[0])
     store.save([before, after])
-    assert store.latest_version(f"{OTHER}/1").text == _story(1001)
-    assert store.latest_version(f"{OTHER}/2").text == _story(1002)
+    assert store.latest_version(f"{OTHER}/1").text == story(1001)
+    assert store.latest_version(f"{OTHER}/2").text == story(1002)
     assert store.keyframe_dictionary() == trained
