@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsarchive.diff.sentences import segment, split_sentences
+from newsarchive.diff.sentences import Outline, segment, split_sentences
 
 
 def texts(text: str) -> list[str]:
@@ -202,3 +202,37 @@ def test_terminator_followed_by_closing_guillemet_ends_there() -> None:
         "Il a dit : « C'est fini. »",
         "Puis il est parti.",
     ]
+
+
+def test_recent_outlines_keep_a_predecessor_across_other_articles_within_their_budget() -> None:
+    from newsarchive.diff.sentences import _RecentOutlines, outline
+
+    recent = _RecentOutlines(budget=1_000)
+    first = "An article. It has two sentences.\nAnd a paragraph."
+    kept = recent(first)
+    others = [f"Article {k} says something else entirely." for k in range(20)]
+    for other in others:
+        recent(other)
+    # 20 texts of 40-odd characters later the first is still held: the same outline.
+    assert recent(first) is kept
+    assert _parts(kept) == _parts(outline(first))
+    for other in others * 2:
+        recent(other + " More words to fill the budget of characters.")
+    # Past the budget, the least recently used are forgotten: outlined again, equal.
+    again = recent(first)
+    assert again is not kept
+    assert _parts(again) == _parts(kept)
+
+
+def _parts(found: Outline) -> tuple[object, ...]:
+    return found.texts, found.paragraph_of, found.paragraphs
+
+
+def test_recent_outlines_do_not_keep_a_text_over_their_whole_budget() -> None:
+    from newsarchive.diff.sentences import _RecentOutlines
+
+    recent = _RecentOutlines(budget=10)
+    small = recent("Short.")
+    long_text = "A sentence longer than the budget."
+    assert recent(long_text) is not recent(long_text)
+    assert recent("Short.") is small

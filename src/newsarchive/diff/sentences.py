@@ -16,6 +16,7 @@ input back byte for byte.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from itertools import chain, repeat
 
@@ -182,10 +183,48 @@ def outline_of(segmentation: Segmentation) -> Outline:
     )
 
 
-# An import analyses each version against the one before, so the newer text of one pair
-# is the older of the next: a few entries are all the reuse there is.
-@lru_cache(maxsize=64)
-def _outline_cached(text: str) -> Outline:
+class _RecentOutlines:
+    """The outlines of the texts outlined lately, kept while those texts add up to no more
+    than ``budget`` characters, the least recently used forgotten first.
+
+    An import analyses each version against the one before, so the newer text of one pair
+    is the older of the next; but a scraper's captures of hundreds of other articles lie
+    between the two. A budget in characters keeps the predecessor of a 10 KB version, where
+    a count of entries small enough for 5 MB texts would have forgotten it.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self._budget = budget
+        self._held = 0
+        self._outlines: dict[str, Outline] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, text: str) -> Outline:
+        with self._lock:
+            found = self._outlines.pop(text, None)
+            if found is not None:
+                self._outlines[text] = found  # the most recently used now
+                return found
+        found = _outline_of(text)
+        if len(text) > self._budget:
+            return found
+        with self._lock:
+            if self._outlines.setdefault(text, found) is found:
+                self._held += len(text)
+            while self._held > self._budget:
+                oldest = next(iter(self._outlines))
+                self._held -= len(oldest)
+                del self._outlines[oldest]
+        return found
+
+    def cache_clear(self) -> None:
+        """Forget every outline (as ``functools.lru_cache`` does: a cold measurement)."""
+        with self._lock:
+            self._outlines.clear()
+            self._held = 0
+
+
+def _outline_of(text: str) -> Outline:
     # The same paragraphs as _segment_cached: a line terminator is whitespace, so
     # stripping a line without it gives the same paragraph.
     found = [_paragraph_sentences(para) for para in map(str.strip, text.splitlines()) if para]
@@ -194,6 +233,11 @@ def _outline_cached(text: str) -> Outline:
         tuple(chain.from_iterable(repeat(k, len(group)) for k, group in enumerate(found))),
         len(found),
     )
+
+
+# Some 800 articles of 10 KB: the texts are those an import's worker keeps of its articles
+# anyway (the same objects), so what the cache adds is the outlines.
+_outline_cached = _RecentOutlines(8_000_000)
 
 
 # Successive versions share most paragraphs: their sentences are split once, and the
