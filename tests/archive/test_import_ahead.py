@@ -289,6 +289,29 @@ def test_a_worker_failure_reaches_the_importing_process() -> None:
         pool.shutdown(cancel_futures=True)
 
 
+def _collection_settings() -> tuple[int, int, int]:
+    import gc
+
+    gen0, gen1, gen2 = gc.get_threshold()
+    return gc.get_freeze_count(), gen0, gen2
+
+
+def test_a_worker_leaves_what_it_holds_out_of_full_collections() -> None:
+    """A worker's analysis caches grow to hundreds of thousands of objects: what it
+    inherits is frozen, and full collections come far more rarely than by default, while
+    the young generation is collected as often as in any process."""
+    import gc
+
+    pool = _shards.Shards(1)
+    try:
+        frozen, young, full = pool.submit_to(0, _collection_settings).result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+    assert frozen > 1000  # the modules and objects it started with
+    assert young == gc.get_threshold()[0]
+    assert full >= 100 * gc.get_threshold()[2]
+
+
 def test_a_store_a_worker_cannot_read_tells_nothing(tmp_path: Path) -> None:
     """A worker that cannot open the store, or whose store fails, follows every article
     from scratch (the save then analyses what it could not): the import goes on."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import signal
 import sys
@@ -210,8 +211,28 @@ def _start_worker(parent: int, initializer: Callable[[], None] | None) -> None:
             pass
     if parent and os.getppid() != parent:  # it died before the request above took effect
         os._exit(1)
+    _collect_young_only()
     if initializer is not None:
         initializer()
+
+
+def _collect_young_only() -> None:
+    """Leave the worker's long-lived objects out of garbage collection.
+
+    A worker lives for one import and makes almost no reference cycles, while the caches of
+    its analysis grow to hundreds of thousands of objects, which every full collection walks
+    again: in a 10,000-version import, 0.4 s of a worker's 7.5 went to collecting, two thirds
+    of it to six full collections. What it inherits is frozen, and the young generations
+    are collected as before.
+    """
+    gc.freeze()
+    young, middle, _ = gc.get_threshold()
+    gc.set_threshold(young, middle, _FULL_COLLECTION_AFTER)
+
+
+# Collections of the middle generation before a full one: an import's worker makes a few
+# million objects, so at most a few full collections in a very long import.
+_FULL_COLLECTION_AFTER = 1000
 
 
 def orphaned() -> bool:
