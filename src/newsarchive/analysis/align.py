@@ -353,7 +353,8 @@ def _anchors(
             continue
         i, j = alo, blo
         for ai, bj in unique_chain(a, alo, ahi, b, blo, bhi):
-            regions.append((i, ai, j, bj))
+            if i < ai and j < bj:  # else nothing between this anchor and the one before
+                regions.append((i, ai, j, bj))
             pairs.append((ai, bj))
             i, j = ai + 1, bj + 1
         if i > alo:
