@@ -155,6 +155,7 @@ def _serve(jobs: Connection, results: Connection, parent: int, initializer: Any)
     import threading
 
     _start_worker(parent, initializer)
+    _collect_young_only()
     waiting: queue.SimpleQueue[Any] = queue.SimpleQueue()
     replies: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
@@ -211,7 +212,6 @@ def _start_worker(parent: int, initializer: Callable[[], None] | None) -> None:
             pass
     if parent and os.getppid() != parent:  # it died before the request above took effect
         os._exit(1)
-    _collect_young_only()
     if initializer is not None:
         initializer()
 
