@@ -9,6 +9,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
+import msgspec
+
 from ..errors import InputError
 from ..models import Capture
 from ..times import format_time, parse_time
@@ -32,6 +34,12 @@ _SERVED = ("html_base64", "html_charset")
 KNOWN = frozenset({*_TIMES, *_TEXTS, *_SERVED, "metadata", "http_status", "http_headers"})
 
 
+# Reads a line of news in half the time json takes, to the same values. What it refuses
+# (a lone surrogate, NaN, a number past 64 bits or a double's range, bad JSON) json reads
+# again, to take it as it always did or to say what is wrong in its own words.
+_decode = msgspec.json.Decoder().decode
+
+
 def _refuse_constant(name: str) -> Any:
     # Python reads NaN and Infinity, which are not JSON and which no other reader takes.
     raise InputError(f"line is not valid JSON: {name} is not a JSON number")
@@ -50,20 +58,7 @@ def parse_line(line: bytes | memoryview, *, default_source: str) -> dict[str, An
     Raises:
         InputError: the line is not valid UTF-8 JSON, or a field has the wrong type.
     """
-    try:
-        data = json.loads(str(line, "utf-8"), parse_constant=_refuse_constant)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"line is not valid UTF-8 (byte {exc.start + 1})") from None
-    except json.JSONDecodeError as exc:
-        # json's messages end "at" when they give a position, as this one does.
-        reason = exc.msg.removesuffix(" at")
-        raise InputError(f"line is not valid JSON: {reason} at column {exc.colno}") from None
-    except RecursionError:
-        raise InputError("line is not valid JSON: nested too deeply") from None
-    except InputError:  # a constant refused above
-        raise
-    except ValueError:  # an integer past Python's limit on digits converted at once
-        raise InputError("line is not valid JSON: a number too long to read") from None
+    data = load_line(line)
     if not isinstance(data, dict):
         raise InputError("line is not a JSON object")
     if not KNOWN.issuperset(data):
@@ -102,6 +97,36 @@ def parse_line(line: bytes | memoryview, *, default_source: str) -> dict[str, An
             raise InputError("'http_headers' must be a list of [name, value] pairs")
         fields["http_headers"] = [tuple(h) for h in headers]
     return fields
+
+
+def load_line(line: bytes | memoryview) -> Any:
+    """The JSON value of one line, as Python's json reads it.
+
+    Raises:
+        InputError: the line is not valid UTF-8 JSON (or holds NaN or Infinity).
+    """
+    try:
+        return _decode(line)
+    except (msgspec.DecodeError, RecursionError):
+        return _strict_loads(line)
+
+
+def _strict_loads(line: bytes | memoryview) -> Any:
+    """The line as Python's json reads it, or the reason it cannot, as one InputError."""
+    try:
+        return json.loads(str(line, "utf-8"), parse_constant=_refuse_constant)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"line is not valid UTF-8 (byte {exc.start + 1})") from None
+    except json.JSONDecodeError as exc:
+        # json's messages end "at" when they give a position, as this one does.
+        reason = exc.msg.removesuffix(" at")
+        raise InputError(f"line is not valid JSON: {reason} at column {exc.colno}") from None
+    except RecursionError:
+        raise InputError("line is not valid JSON: nested too deeply") from None
+    except InputError:  # a constant refused above
+        raise
+    except ValueError:  # an integer past Python's limit on digits converted at once
+        raise InputError("line is not valid JSON: a number too long to read") from None
 
 
 def _read_served(data: dict[str, Any], fields: dict[str, Any]) -> None:
