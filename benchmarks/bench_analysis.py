@@ -101,7 +101,9 @@ def _clear_caches() -> None:
         for value in vars(module).values():
             # Only the module's own caches of texts: compiled rules stay compiled.
             own = getattr(value, "__module__", None) == module.__name__
-            if own and callable(getattr(value, "cache_clear", None)):
+            # A cache's class has the method too, unbound: only the caches themselves.
+            cache = own and not isinstance(value, type)
+            if cache and callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()
 
 
