@@ -87,19 +87,29 @@ def _token_ops(old: str, new: str) -> Ops:
     return [(op, "".join(tokens)) for op, tokens in ops]
 
 
-def _merge(ops: TokenOps) -> TokenOps:
-    """Drop empty runs and join neighbours of one kind (deletion before insertion)."""
+def _cleanup(ops: TokenOps) -> TokenOps:
+    """Join two changes kept apart only by the spaces between their words.
+
+    "[-was-] [-three-]{+were four+}" reads better as one change. Only spaces
+    within a line are absorbed, never a word: a general semantic clean-up would
+    also swallow unchanged words between changes and report them as changed.
+    Between two unchanged runs left, what was deleted comes first, then what was
+    inserted, none empty.
+    """
     out: TokenOps = []
     deleted: list[str] = []
     inserted: list[str] = []
-    for op, tokens in ops:
-        if not tokens:
-            continue
+    last = len(ops) - 1
+    for k, (op, tokens) in enumerate(ops):
         if op == DELETE:
             deleted.extend(tokens)
         elif op == INSERT:
             inserted.extend(tokens)
-        else:
+        elif 0 < k < last and _only_spaces(ops, k):
+            # Spaces between two changes: deleted and inserted again, inside the change.
+            deleted.extend(tokens)
+            inserted.extend(tokens)
+        elif tokens:
             if deleted:
                 out.append((DELETE, deleted))
                 deleted = []
@@ -115,23 +125,6 @@ def _merge(ops: TokenOps) -> TokenOps:
     if inserted:
         out.append((INSERT, inserted))
     return out
-
-
-def _cleanup(ops: TokenOps) -> TokenOps:
-    """Join two changes kept apart only by the spaces between their words.
-
-    "[-was-] [-three-]{+were four+}" reads better as one change. Only spaces
-    within a line are absorbed, never a word: a general semantic clean-up would
-    also swallow unchanged words between changes and report them as changed.
-    """
-    out: TokenOps = []
-    for k, (op, tokens) in enumerate(ops):
-        if 0 < k < len(ops) - 1 and _only_spaces(ops, k):
-            out.append((DELETE, list(tokens)))
-            out.append((INSERT, list(tokens)))
-        else:
-            out.append((op, tokens))
-    return _merge(out)
 
 
 def _only_spaces(ops: TokenOps, k: int) -> bool:
