@@ -181,6 +181,16 @@ def _renumber(url: str, runs: list[Run]) -> list[Run]:
         first = first_number.setdefault(run.content_hash, number)
         reverted_to = None if first == number else first
         if (run.number, run.id, run.reverted_to) != (number, run_id, reverted_to):
-            run = attrs.evolve(run, number=number, id=run_id, reverted_to=reverted_to)
+            # Built whole rather than evolved: a backfill renumbers every version after it.
+            run = Run(
+                number=number,
+                id=run_id,
+                content_hash=run.content_hash,
+                capture_id=run.capture_id,
+                first_captured_at=run.first_captured_at,
+                last_captured_at=run.last_captured_at,
+                capture_count=run.capture_count,
+                reverted_to=reverted_to,
+            )
         done.append(run)
     return done

@@ -95,49 +95,95 @@ class SQLTimeline(SQLReader):
 
         Versions only ever move to higher numbers, so writing from the last one down never
         needs a number that another row still holds. A row that stays keeps its analysis.
+        Versions that only move, as every one after a version inserted does, are moved a
+        run at a time (see ``_shift``).
         """
         stored = {r.id: r for r in old}
-        for run in sorted(new, key=lambda r: -r.number):
+        moved: list[tuple[int, int]] = []  # (number, new number) of rows that only move
+        rewritten: list[tuple[_timeline.Run, _timeline.Run | None]] = []
+        for run in new:
             was = stored.get(run.id)
             if was == run:
                 continue
-            if was is None:
-                self._wrote_version(article_id, run.number, run.last_captured_at)
-            elif (was.capture_id, was.first_captured_at, was.last_captured_at) != (
-                run.capture_id,
-                run.first_captured_at,
-                run.last_captured_at,
-            ):
-                # Its time span moved: a headline test looks back on either.
-                latest = max(was.last_captured_at, run.last_captured_at)
-                self._wrote_version(article_id, was.number, latest)
+            if was is not None and _only_moved(was, run):
+                moved.append((was.number, run.number))
             else:
-                self._wrote_version(article_id, was.number, None)  # renumbered only
-            values = (
-                run.number,
-                run.id,
-                run.capture_id,
-                run.first_captured_at,
-                None if run.last_captured_at == run.first_captured_at else run.last_captured_at,
-                run.capture_count,
-                run.reverted_to,
+                rewritten.append((run, was))
+        if moved:
+            self._shift(article_id, moved)
+        for run, was in sorted(rewritten, key=lambda item: -item[0].number):
+            self._write_run(article_id, run, was)
+        if moved:
+            self._execute(
+                "UPDATE versions SET number = -number WHERE article_id = ? AND number < 0",
+                (article_id,),
             )
-            if was is None:
-                self._execute(
-                    "INSERT INTO versions (number, id, capture_id,"
-                    " first_captured_at, last_captured_at, capture_count, reverted_to,"
-                    " article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*values, article_id),
-                )
-            else:
-                if was.capture_id != run.capture_id:
-                    self._relink_analysis(article_id, was, run.capture_id)
-                self._execute(
-                    "UPDATE versions SET number = ?, id = ?, capture_id = ?,"
-                    " first_captured_at = ?, last_captured_at = ?, capture_count = ?,"
-                    " reverted_to = ? WHERE article_id = ? AND number = ?",
-                    (*values, article_id, was.number),
-                )
+
+    def _shift(self, article_id: int, moved: list[tuple[int, int]]) -> None:
+        """Move rows from their numbers to new ones, each run of rows moving alike at once.
+
+        The rows go to the negated new numbers, which no row holds, and are turned positive
+        once every other row is written; one statement moves a run of consecutive rows.
+        """
+        moved.sort()
+        start = 0
+        while start < len(moved):
+            end = start + 1
+            lo, to = moved[start]
+            while (
+                end < len(moved)
+                and moved[end][0] == moved[end - 1][0] + 1
+                and moved[end][1] - moved[end][0] == to - lo
+            ):
+                end += 1
+            hi = moved[end - 1][0]
+            self._execute(
+                "UPDATE versions SET number = -(number + ?)"
+                " WHERE article_id = ? AND number BETWEEN ? AND ?",
+                (to - lo, article_id, lo, hi),
+            )
+            self._wrote_version(article_id, lo, None)  # renumbered only
+            start = end
+
+    def _write_run(self, article_id: int, run: _timeline.Run, was: _timeline.Run | None) -> None:
+        """Insert a new version's row, or rewrite one whose captures or revert mark changed."""
+        if was is None:
+            self._wrote_version(article_id, run.number, run.last_captured_at)
+        elif (was.capture_id, was.first_captured_at, was.last_captured_at) != (
+            run.capture_id,
+            run.first_captured_at,
+            run.last_captured_at,
+        ):
+            # Its time span moved: a headline test looks back on either.
+            latest = max(was.last_captured_at, run.last_captured_at)
+            self._wrote_version(article_id, was.number, latest)
+        else:
+            self._wrote_version(article_id, was.number, None)  # renumbered only
+        values = (
+            run.number,
+            run.id,
+            run.capture_id,
+            run.first_captured_at,
+            None if run.last_captured_at == run.first_captured_at else run.last_captured_at,
+            run.capture_count,
+            run.reverted_to,
+        )
+        if was is None:
+            self._execute(
+                "INSERT INTO versions (number, id, capture_id,"
+                " first_captured_at, last_captured_at, capture_count, reverted_to,"
+                " article_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, article_id),
+            )
+            return
+        if was.capture_id != run.capture_id:
+            self._relink_analysis(article_id, was, run.capture_id)
+        self._execute(
+            "UPDATE versions SET number = ?, id = ?, capture_id = ?,"
+            " first_captured_at = ?, last_captured_at = ?, capture_count = ?,"
+            " reverted_to = ? WHERE article_id = ? AND number = ?",
+            (*values, article_id, was.number),
+        )
 
     def _relink_analysis(self, article_id: int, was: _timeline.Run, capture_id: int) -> None:
         """Keep a version's analysis readable when another capture comes to head it.
@@ -158,3 +204,15 @@ class SQLTimeline(SQLReader):
             "UPDATE versions SET analysis_frame = ? WHERE article_id = ? AND number = ?",
             (_analysis.encode(summary, links, capture_id), article_id, was.number),
         )
+
+
+def _only_moved(was: _timeline.Run, run: _timeline.Run) -> bool:
+    """Whether a version (matched by id) differs from what is stored in its number alone."""
+    return (
+        was.capture_id == run.capture_id
+        and was.first_captured_at == run.first_captured_at
+        and was.last_captured_at == run.last_captured_at
+        and was.capture_count == run.capture_count
+        and was.reverted_to == run.reverted_to
+        and was.content_hash == run.content_hash
+    )
