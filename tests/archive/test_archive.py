@@ -389,6 +389,33 @@ def test_import_in_any_order_builds_the_timeline(archive: Archive) -> None:
     assert archive.history(URL)[3].reverted_to == 1
 
 
+def test_import_newest_first_builds_the_timeline_of_a_sorted_import(
+    archive: Archive, tmp_path
+) -> None:
+    """Every capture lands before all the versions archived so far, which move up a run at
+    a time; contents that come back make some of them reverts, whose marks move too."""
+    texts = [f"Update {k % 6}: the council met on day {k % 4}." for k in range(30)]
+    rows = [(m * 10, t) for m, t in enumerate(texts)]
+
+    def lines(order: list[tuple[int, str]]) -> bytes:
+        return "".join(
+            json.dumps({"url": URL, "captured_at": at(m).isoformat(), "text": t}) + "\n"
+            for m, t in order
+        ).encode()
+
+    archive.import_jsonl(io.BytesIO(lines(rows[::-1])))
+    with Archive.open(tmp_path / "sorted") as sorted_archive:
+        sorted_archive.import_jsonl(io.BytesIO(lines(rows)))
+        expected = sorted_archive.history(URL)
+    got = archive.history(URL)
+    assert [(v.number, v.text, v.reverted_to, v.first_captured_at) for v in got] == [
+        (v.number, v.text, v.reverted_to, v.first_captured_at) for v in expected
+    ]
+    assert any(v.reverted_to for v in got) and len(got) == 30
+    stored = {v.id: v.analysis for v in got}
+    assert stored == dict(archive._analyses.recomputed(URL))
+
+
 def test_import_gives_the_same_archive_as_saving_each_capture(archive: Archive, tmp_path) -> None:
     """Import appends in bulk; what it builds matches one save after another."""
     other = "https://example.com/other"
