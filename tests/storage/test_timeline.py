@@ -14,6 +14,7 @@ import itertools
 import random
 from collections.abc import Sequence
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -169,3 +170,26 @@ def _run(version: Version) -> tuple[int, str, int, int, int, int | None]:
         version.capture_count,
         version.reverted_to,
     )
+
+
+def test_a_version_landing_first_whose_id_is_taken_gets_another(
+    archive: Archive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids are derived from a version's head, so two could clash: each version still gets
+    an id of its own, however early in the timeline it lands."""
+    from newsarchive.storage import _timeline
+
+    derived = _timeline.version_id
+
+    def clashing(url: str, first_captured_at: int, content_hash: bytes) -> str:
+        # Every first choice is the same id; only the fallback (the URL with "#") differs.
+        return derived(url, first_captured_at, content_hash) if "#" in url else "0" * 16
+
+    monkeypatch.setattr(_timeline, "version_id", clashing)
+    for minute, letter in [(30, "c"), (20, "b"), (10, "a")]:
+        archive.save(URL, text=TEXTS[letter], captured_at=at(minute))
+    history = archive.history(URL)
+    assert [v.text for v in history] == [TEXTS["a"], TEXTS["b"], TEXTS["c"]]
+    assert len({v.id for v in history}) == 3
+    # As the timeline's definition has it, the earliest version takes the first choice.
+    assert history[0].id == "0" * 16

@@ -10,6 +10,19 @@ from .. import _analysis
 from .links import ArticleLinks
 from .read import SQLReader
 from .rows import LAST_CAPTURED_AT, content_hash_of
+from .statements import INSERT_VERSION
+
+# The first version before a number with this content: the one a new version reverts to.
+_FIRST_BEFORE = (
+    "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
+    f" WHERE v.article_id = ? AND v.number < ? AND {content_hash_of('c')} = ?"
+)
+# Versions after a new one with its content, which it is the first to have: they revert
+# to it now.
+_NOW_REVERTING = (
+    "UPDATE versions SET reverted_to = ? WHERE article_id = ? AND number > ? AND capture_id IN"
+    f" (SELECT c.id FROM captures c WHERE c.article_id = ? AND {content_hash_of('c')} = ?)"
+)
 
 if TYPE_CHECKING:
     from .. import _timeline
@@ -39,6 +52,10 @@ class SQLTimeline(SQLReader):
         if joined is not None:
             self._write_runs(article_id, [*before, *after], [joined])
             return _Placed(joined.id, False)
+        if not (before and _timeline.may_split(before[0], capture)):
+            inserted = self._insert_version(url, article_id, capture, before[0] if before else None)
+            if inserted is not None:
+                return inserted
         runs = self._runs(article_id, "ORDER BY number")
         members: list[_timeline.TimelineCapture] = []
         if before and _timeline.may_split(before[0], capture):
@@ -64,6 +81,55 @@ class SQLTimeline(SQLReader):
             ) from error
         self._write_runs(article_id, runs, placed)
         return _Placed(run.id, run.id not in {r.id for r in runs})
+
+    def _insert_version(
+        self,
+        url: str,
+        article_id: int,
+        capture: _timeline.TimelineCapture,
+        before: _timeline.Run | None,
+    ) -> _Placed | None:
+        """Make ``capture`` a version of its own right after ``before`` (first if None),
+        the versions after it moving one number on; None if its id is taken already, a
+        case left to ``_timeline.place``.
+
+        What ``place`` would work out over every version of the article, done by a few
+        statements whose cost is the database's: a capture landing before a long history
+        reads none of it into Python. Revert marks move with the numbers they name, and a
+        later version with this content reverts to this one now if it is the first.
+        """
+        from .. import _timeline
+        from .save_records import _Placed
+
+        number = before.number + 1 if before else 1
+        version_id = _timeline.version_id(url, capture.captured_at, capture.content_hash)
+        taken = self._one(
+            "SELECT 1 FROM versions WHERE article_id = ? AND id = ?", (article_id, version_id)
+        )
+        if taken is not None:
+            return None
+        earlier = self._one(_FIRST_BEFORE, (article_id, number, capture.content_hash))
+        reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
+        self._execute(
+            "UPDATE versions SET number = -(number + 1), reverted_to = CASE"
+            " WHEN reverted_to >= ? THEN reverted_to + 1 ELSE reverted_to END"
+            " WHERE article_id = ? AND number >= ?",
+            (number, article_id, number),
+        )
+        self._execute(
+            "UPDATE versions SET number = -number WHERE article_id = ? AND number < 0",
+            (article_id,),
+        )
+        if reverted_to is None:
+            self._execute(
+                _NOW_REVERTING, (number, article_id, number, article_id, capture.content_hash)
+            )
+        self._execute(
+            INSERT_VERSION,
+            (article_id, number, version_id, capture.id, capture.captured_at, reverted_to),
+        )
+        self._wrote_version(article_id, number, capture.captured_at)
+        return _Placed(version_id, True)
 
     def _runs(self, article_id: int, where: str, params: Sequence[Any] = ()) -> list[_timeline.Run]:
         from .. import _timeline
