@@ -13,6 +13,7 @@ from .links import VERSION_HEADS
 from .read import ANALYSIS_STATES
 from .rows import LAST_CAPTURE, LAST_CAPTURED_AT, content_hash_of
 from .statements import (
+    FIRST_WITH_CONTENT,
     INSERT_ARTICLE_WITH_ID,
     INSERT_STRING_WITH_ID,
     INSERT_VERSION,
@@ -20,7 +21,7 @@ from .statements import (
     SET_ANALYSIS,
     STRING_ID,
 )
-from .write import FIRST_WITH_CONTENT, INSERT_CAPTURE_WITH_ID, LATEST, SQLStore
+from .write import INSERT_CAPTURE_WITH_ID, LATEST, SQLStore
 
 # A capture row ``c``'s content hash, held or named (see rows.py).
 CONTENT_HASH = content_hash_of("c")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from .links import VERSION_HEADS
 from .read import ANALYSIS_STATES
+from .rows import content_hash_of
 
 if TYPE_CHECKING:
     from ..records import CaptureRecord
@@ -18,6 +19,11 @@ INSERT_ARTICLE = (
 INSERT_ARTICLE_WITH_ID = "INSERT INTO articles (id, url, created_at) VALUES (?, ?, ?)"
 STRING_ID = "SELECT id FROM strings WHERE value = ? LIMIT 1"
 INSERT_STRING_WITH_ID = "INSERT INTO strings (id, value) VALUES (?, ?)"
+# The first version with this content: the one a new version with it reverts to.
+FIRST_WITH_CONTENT = (
+    "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
+    f" WHERE v.article_id = ? AND {content_hash_of('c')} = ?"
+)
 INSERT_VERSION = (
     "INSERT INTO versions (article_id, number, id, capture_id,"
     " first_captured_at, last_captured_at, capture_count, reverted_to)"

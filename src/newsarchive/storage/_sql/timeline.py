@@ -10,13 +10,10 @@ from .. import _analysis
 from .links import ArticleLinks
 from .read import SQLReader
 from .rows import LAST_CAPTURED_AT, content_hash_of
-from .statements import INSERT_VERSION
+from .statements import FIRST_WITH_CONTENT, INSERT_VERSION
 
-# The first version before a number with this content: the one a new version reverts to.
-_FIRST_BEFORE = (
-    "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
-    f" WHERE v.article_id = ? AND v.number < ? AND {content_hash_of('c')} = ?"
-)
+# The first version with this content before a number: the one a new version there reverts to.
+_FIRST_BEFORE = f"{FIRST_WITH_CONTENT} AND v.number < ?"
 # Versions after a new one with its content, which it is the first to have: they revert
 # to it now.
 _NOW_REVERTING = (
@@ -108,7 +105,7 @@ class SQLTimeline(SQLReader):
         )
         if taken is not None:
             return None
-        earlier = self._one(_FIRST_BEFORE, (article_id, number, capture.content_hash))
+        earlier = self._one(_FIRST_BEFORE, (article_id, capture.content_hash, number))
         reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
         self._execute(
             "UPDATE versions SET number = -(number + 1), reverted_to = CASE"

@@ -26,6 +26,7 @@ from .rows import (
     content_hash_of,
 )
 from .statements import (
+    FIRST_WITH_CONTENT,
     INSERT_ARTICLE,
     INSERT_ARTICLE_WITH_ID,
     INSERT_STRING_WITH_ID,
@@ -48,11 +49,6 @@ LATEST = (
     f" {_CONTENT_CAPTURE} FROM versions v JOIN captures c ON c.id = v.capture_id"
     " JOIN blobs b ON b.id = c.text_id"
     " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1"
-)
-# The first version with this content: the one a new version with it reverts to.
-FIRST_WITH_CONTENT = (
-    "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
-    f" WHERE v.article_id = ? AND {content_hash_of('c')} = ?"
 )
 
 _CAPTURE_COLUMNS = (
