@@ -5,7 +5,8 @@ python benchmarks/bench_backfill.py [--captures 20000]
 One article captured every minute, its text changing every 50 minutes, imported into an
 empty archive in three orders: sorted; as two scrapers' files one after the other (every
 other minute, then the rest: each capture of the second lands inside the timeline); and
-shuffled. Then the worst case for numbering, every capture a new version, in reverse.
+shuffled. Then the worst case for numbering, every capture a new version, in reverse, at
+``--distinct`` versions and at twice that, to show how its cost grows.
 """
 
 from __future__ import annotations
@@ -82,6 +83,13 @@ def main() -> None:
     for name, order in {"sorted": distinct, "reversed": distinct[::-1]}.items():
         elapsed, versions = timed_import(order)
         print(f"  {len(order):,} captures, {versions} versions, {name:<34} {elapsed:6.2f} s")
+    # How the worst case grows: twice the versions, newest first (linear would take 2×).
+    doubled = lines(2 * args.distinct, every=1)[::-1]
+    twice, versions = timed_import(doubled)
+    print(
+        f"  {len(doubled):,} captures, {versions} versions, {'reversed':<34} {twice:6.2f} s"
+        f"  ({twice / elapsed:.1f}× the time for twice the versions)"
+    )
 
 
 if __name__ == "__main__":
