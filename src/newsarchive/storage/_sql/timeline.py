@@ -15,10 +15,11 @@ from .statements import FIRST_WITH_CONTENT, INSERT_VERSION
 # The first version with this content before a number: the one a new version there reverts to.
 _FIRST_BEFORE = f"{FIRST_WITH_CONTENT} AND v.number < ?"
 # Versions after a new one with its content, which it is the first to have: they revert
-# to it now.
+# to it now. Their heads come after its own, so only captures from its time on are read.
 _NOW_REVERTING = (
     "UPDATE versions SET reverted_to = ? WHERE article_id = ? AND number > ? AND capture_id IN"
-    f" (SELECT c.id FROM captures c WHERE c.article_id = ? AND {content_hash_of('c')} = ?)"
+    " (SELECT c.id FROM captures c WHERE c.article_id = ? AND c.captured_at >= ?"
+    f" AND {content_hash_of('c')} = ?)"
 )
 
 if TYPE_CHECKING:
@@ -119,7 +120,8 @@ class SQLTimeline(SQLReader):
         )
         if reverted_to is None:
             self._execute(
-                _NOW_REVERTING, (number, article_id, number, article_id, capture.content_hash)
+                _NOW_REVERTING,
+                (number, article_id, number, article_id, capture.captured_at, capture.content_hash),
             )
         self._execute(
             INSERT_VERSION,
