@@ -271,21 +271,67 @@ def test_similar_pairs_of_many_leftovers_are_every_pair_reaching_the_threshold(
 
 @settings(max_examples=150, deadline=None)
 @given(
-    st.lists(_SENTENCE, min_size=9, max_size=14),
-    st.lists(_SENTENCE, min_size=9, max_size=14),
+    st.lists(_SENTENCE, min_size=9, max_size=30),
+    st.lists(_SENTENCE, min_size=9, max_size=30),
     st.sampled_from([0.0, 0.3, 0.6, 0.9, 1.0]),
 )
-def test_both_similarity_joins_find_the_same_pairs_with_the_same_scores(
+def test_the_bounded_join_finds_only_pairs_reaching_the_threshold_with_their_scores(
     old: list[list[str]], new: list[list[str]], threshold: float
 ) -> None:
-    """The prefix-filtered join, used when the tokens are very many, agrees with the one
-    scoring every pair as bit sets."""
-    from newsarchive.analysis._similar import _bitset_join, _prefix_join, _token_set
+    """Past the pairs scored in full, what is found is still scored exactly."""
+    from newsarchive.analysis._similar import _bitset_join, _probe_join, _token_set
 
     old_sets = {i: _token_set(" ".join(s)) for i, s in enumerate(old)}
     new_sets = {j: _token_set(" ".join(s)) for j, s in enumerate(new)}
-    every_pair = _bitset_join(old_sets, new_sets, threshold)
-    assert sorted(every_pair) == sorted(_prefix_join(old_sets, new_sets, threshold))
+    every_pair = set(_bitset_join(old_sets, new_sets, threshold))
+    assert set(_probe_join(old_sets, new_sets, threshold)) <= every_pair
+
+
+def _report(k: int, word: str = "said") -> str:
+    return f"Inspector {k} {word} the bridge over river {k} needed repairs costing {k} dollars."
+
+
+def test_the_bounded_join_pairs_each_edited_sentence_with_its_old_form_wherever_it_went() -> None:
+    from newsarchive.analysis._similar import _probe_join, _token_set
+
+    old = [_report(k) for k in range(400)]
+    moved = [*range(200, 400), *range(200)]
+    new = [_report(k, "wrote") for k in moved]
+    old_sets = {i: _token_set(s) for i, s in enumerate(old)}
+    new_sets = {j: _token_set(s) for j, s in enumerate(new)}
+    best: dict[int, tuple[float, int]] = {}
+    for score, j, i in _probe_join(old_sets, new_sets, 0.6):
+        best[j] = min(best.get(j, (0.0, -1)), (score, i))
+    assert {j: i for j, (_, i) in best.items()} == dict(enumerate(moved))
+
+
+def test_the_bounded_join_scores_a_few_candidates_a_sentence_however_alike_they_all_are() -> None:
+    """Every pair of these sentences is alike: all would be scored, the text's square."""
+    from newsarchive.analysis._similar import _PROBE_CANDIDATES, _probe_join, _token_set
+
+    old_sets = {i: _token_set(f"The mayor said the vote was close {i}.") for i in range(300)}
+    new_sets = {j: _token_set(f"The mayor said the vote was near {j}.") for j in range(300)}
+    found = _probe_join(old_sets, new_sets, 0.0)
+    assert len(found) <= _PROBE_CANDIDATES * len(new_sets)
+    assert {j for _, j, _ in found} == set(new_sets)
+
+
+def test_a_very_long_text_rewritten_is_aligned_through_the_bounded_join(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsarchive.analysis import _similar
+
+    old = "\n".join(_report(k) for k in range(60))
+    new = "\n".join(_report(k, "wrote") for k in [*range(30, 60), *range(30)])
+    whole = align(old, new)
+    used: list[int] = []
+    probe = _similar._probe_join
+    monkeypatch.setattr(_similar, "_EXACT_PAIRS", 100)
+    monkeypatch.setattr(_similar, "_probe_join", lambda *args: used.append(1) or probe(*args))
+    bounded = align(old, new)
+    assert used
+    assert bounded.counts == whole.counts
+    assert bounded.counts.sentences_edited + bounded.counts.sentences_moved == 60
 
 
 def test_alignments_with_the_same_counts_but_other_sentences_differ() -> None:

@@ -2,13 +2,16 @@
 
 Each sentence is a set of word tokens (the k-th "the" is its own token, so set overlaps
 are bag overlaps), and two sentences are alike when the Dice coefficient of their sets
-reaches a threshold. Every pair that reaches it is found, with its exact score.
+reaches a threshold. Up to ``_EXACT_PAIRS`` pairs of leftovers, every pair that reaches it
+is found, with its exact score: that covers any rewrite of an article of news length.
+Past it (a book-length text rewritten) each new sentence is scored, exactly, against a
+few old ones only, found through its rarest words, so the work grows with the text and
+not with its square.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -17,9 +20,15 @@ from ._tokens import words
 Tokens = frozenset[tuple[str, int]]
 # Leftover pairs up to this many are scored one by one as sets; past it, as bit sets.
 _SMALL_JOIN = 64
-# Past this many tokens, as in a very long text rewritten, bit sets grow long while most
-# pairs share nothing: prefix filtering then scores fewer pairs.
-_LARGE_JOIN = 131_072
+# Leftover pairs up to this many are all scored: some 0.3 s of bit counting, reached by
+# a rewrite of some 1,000 sentences a side (100 KB of news). Past it, a full comparison
+# costs the square of the text (a 1.6 MB rewrite took 86 s), so each new sentence looks
+# at its rarest words' occurrences near its own place and scores the old sentences that
+# share most of them.
+_EXACT_PAIRS = 1 << 20
+_PROBE_TOKENS = 8
+_PROBE_POSTINGS = 16
+_PROBE_CANDIDATES = 4
 
 
 def similar_pairs(
@@ -35,7 +44,8 @@ def similar_pairs(
         threshold: The least Dice coefficient of a pair; a pair sharing nothing never counts.
 
     Returns:
-        Every pair reaching the threshold, in no particular order.
+        Pairs reaching the threshold, in no particular order, with their exact scores:
+        every such pair, up to ``_EXACT_PAIRS`` pairs of leftovers.
     """
     old_sets = {i: _token_set(a[i]) for i in rest_old}
     new_sets = {j: _token_set(b[j]) for j in rest_new}
@@ -48,8 +58,8 @@ def similar_pairs(
             if (score := 2 * len(mine & theirs) / (len(theirs) + len(mine) or 1)) >= threshold
             and score > 0
         ]
-    if sum(map(len, old_sets.values())) + sum(map(len, new_sets.values())) > _LARGE_JOIN:
-        return _prefix_join(old_sets, new_sets, threshold)
+    if len(rest_old) * len(rest_new) > _EXACT_PAIRS:
+        return _probe_join(old_sets, new_sets, threshold)
     return _bitset_join(old_sets, new_sets, threshold)
 
 
@@ -86,41 +96,50 @@ def _bitset_join(
     return scored
 
 
-def _prefix_join(
+def _probe_join(
     old_sets: dict[int, Tokens], new_sets: dict[int, Tokens], threshold: float
 ) -> list[tuple[float, int, int]]:
-    """The pairs reaching ``threshold``, found by a similarity join with prefix filtering.
+    """Pairs reaching ``threshold`` among a few candidates a new sentence: bounded work.
 
-    Each sentence's tokens are ordered rarest first. Two sentences that reach the
-    threshold must share a token among the first few of each (the rest are too few to
-    make up the overlap), so only pairs meeting there are scored.
+    A new sentence's candidates are the old sentences holding its ``_PROBE_TOKENS`` rarest
+    tokens, of each token's occurrences the ``_PROBE_POSTINGS`` nearest the sentence's own
+    place (all of them for a rare token, wherever it moved); the ``_PROBE_CANDIDATES``
+    sharing the most of those tokens, each weighed by its rarity, are scored (nearest
+    first where they weigh the same).
     """
-    rest_old, rest_new = list(old_sets), list(new_sets)
-    rarity: Counter[tuple[str, int]] = Counter()
-    for tokens in (*old_sets.values(), *new_sets.values()):
-        rarity.update(tokens)
-    # The share of a sentence's tokens that any partner must share at least.
-    need = threshold / (2 - threshold)
-
-    def prefix(tokens: Tokens) -> list[tuple[str, int]]:
-        ordered = sorted(tokens, key=lambda t: (rarity[t], t))
-        least = max(1, math.ceil(need * len(tokens) - 1e-9))
-        return ordered[: len(tokens) - least + 1]
-
-    index: dict[tuple[str, int], list[int]] = {}
-    for i in rest_old:
-        for token in prefix(old_sets[i]):
-            index.setdefault(token, []).append(i)
+    rest_old = list(old_sets)
+    postings: dict[tuple[str, int], list[int]] = {}
+    for rank, i in enumerate(rest_old):
+        for token in old_sets[i]:
+            postings.setdefault(token, []).append(rank)
+    scale = len(rest_old) / max(len(new_sets), 1)
     scored: list[tuple[float, int, int]] = []
-    for j in rest_new:
-        mine = new_sets[j]
-        candidates = {i for token in prefix(mine) for i in index.get(token, ())}
-        for i in candidates:
+    for place, (j, mine) in enumerate(new_sets.items()):
+        # Rarest first, ties in token order: the same candidates on any machine.
+        probes = sorted((len(postings[t]), t) for t in mine if t in postings)
+        near = place * scale
+        # A shared token weighs the less the more sentences hold it: one name or figure
+        # the two share outweighs every "the" and "said" near by.
+        weights: dict[int, float] = {}
+        for count, token in probes[:_PROBE_TOKENS]:
+            for rank in _nearest(postings[token], near, _PROBE_POSTINGS):
+                weights[rank] = weights.get(rank, 0.0) + 1 / count
+        ranked = sorted((-weight, abs(rank - near), rank) for rank, weight in weights.items())
+        for _, _, rank in ranked[:_PROBE_CANDIDATES]:
+            i = rest_old[rank]
             theirs = old_sets[i]
             score = 2 * len(mine & theirs) / (len(theirs) + len(mine))
-            if score >= threshold and score > 0:
+            if score >= threshold:
                 scored.append((-score, j, i))
     return scored
+
+
+def _nearest(ranks: list[int], near: float, count: int) -> list[int]:
+    """``count`` of these sorted ranks around ``near``: all of them if there are no more."""
+    if len(ranks) <= count:
+        return ranks
+    lo = min(max(0, bisect_left(ranks, near) - count // 2), len(ranks) - count)
+    return ranks[lo : lo + count]
 
 
 @lru_cache(maxsize=16384)
