@@ -343,6 +343,35 @@ def test_paragraph_map_of_unrelated_rewrite_marks_everything_new() -> None:
     assert [row.statuses for row in pmap.rows if not row.is_current] == [("present", "removed")] * 3
 
 
+def test_paragraph_map_of_a_long_live_blog_compares_each_paragraph_with_a_few_nearby(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A rewritten block of hundreds of paragraphs is not compared every pair with every
+    other, and each edited paragraph still finds its old form."""
+    from newsarchive.render import _paragraphs
+
+    old = [f"Post {k}: the council met and the mayor spoke about item {k}." for k in range(300)]
+    new = [p.replace("spoke", "talked") for p in old]
+    versions = history()
+    first = attrs.evolve(versions[0], text="\n\n".join(old))
+    second = attrs.evolve(versions[1], text="\n\n".join(new))
+    compared: list[int] = []
+    shared = _paragraphs._shared
+    monkeypatch.setattr(_paragraphs, "_shared", lambda a, b: compared.append(1) or shared(a, b))
+    pmap = build_paragraph_map([first, second])
+    assert [row.statuses for row in pmap.rows] == [("present", "edited")] * 300
+    assert len(compared) <= 300 * (2 * _paragraphs._EDIT_REACH + 1)
+
+
+def test_paragraph_map_counts_a_long_paragraph_edited_by_a_word_as_edited() -> None:
+    words = " ".join(f"word{k % 50}" for k in range(20_000))
+    versions = history()
+    first = attrs.evolve(versions[0], text=f"{words} end.")
+    second = attrs.evolve(versions[1], text=f"{words} ending.")
+    pmap = build_paragraph_map([first, second])
+    assert [row.statuses for row in pmap.rows] == [("present", "edited")]
+
+
 def test_empty_diff_ops_render_nothing_extra() -> None:
     versions = history()
     d = attrs.evolve(

@@ -2,17 +2,20 @@
 
 Paragraphs are aligned between each consecutive pair of versions; a paragraph of the latest
 version is then followed back through those alignments to the version where it first appeared.
-Pure and deterministic: :mod:`difflib` with ``autojunk`` off, no clocks, no randomness.
+Pure and deterministic: the diff's own sequence matching, no clocks, no randomness. Each step
+is linear in the paragraphs and words compared, so a long live blog's map costs what its
+texts' length does, not its square.
 """
 
 from __future__ import annotations
 
-import difflib
+from collections import Counter
 from collections.abc import Sequence
 from typing import Literal
 
 import attrs
 
+from ..diff._sequence import match_blocks
 from ..models import Version
 
 Status = Literal["absent", "present", "added", "edited", "moved", "removed", "restored"]
@@ -20,6 +23,10 @@ Status = Literal["absent", "present", "added", "edited", "moved", "removed", "re
 # Two paragraphs in a replaced block count as one edited paragraph when at least this share of
 # their words survive; below it the new one is treated as written afresh.
 _EDIT_SIMILARITY = 0.5
+# A new paragraph of a replaced block is compared with the old ones this many places either
+# side of its own: a block as long as a rewritten live blog would otherwise compare every
+# paragraph with every other. (A paragraph moved further unchanged is still found.)
+_EDIT_REACH = 8
 
 
 @attrs.frozen(kw_only=True)
@@ -44,37 +51,24 @@ def split_paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
+def _align(
+    old: list[str], new: list[str], bags: dict[str, Counter[str]] | None = None
+) -> list[tuple[int | None, Status]]:
+    """For each paragraph of ``new``: its counterpart in ``old`` (or None) and how it got there.
 
-
-def _align(old: list[str], new: list[str]) -> list[tuple[int | None, Status]]:
-    """For each paragraph of ``new``: its counterpart in ``old`` (or None) and how it got there."""
+    ``bags`` keeps each paragraph's words counted, for the next pair of versions to reuse.
+    """
+    bags = {} if bags is None else bags
     result: list[tuple[int | None, Status]] = [(None, "added")] * len(new)
     used: set[int] = set()
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            for offset in range(i2 - i1):
-                result[j1 + offset] = (i1 + offset, "present")
-                used.add(i1 + offset)
-        elif tag == "replace":
-            for j in range(j1, j2):
-                best, best_ratio = None, _EDIT_SIMILARITY
-                new_words = _words(new[j])
-                for i in range(i1, i2):
-                    if i in used:
-                        continue
-                    words = difflib.SequenceMatcher(None, _words(old[i]), new_words, autojunk=False)
-                    # quick_ratio is an upper bound: skip the exact ratio when it cannot win.
-                    if words.quick_ratio() < best_ratio:
-                        continue
-                    ratio = words.ratio()
-                    if ratio >= best_ratio and (best is None or ratio > best_ratio):
-                        best, best_ratio = i, ratio
-                if best is not None:
-                    result[j] = (best, "edited")
-                    used.add(best)
+    i = j = 0
+    for bi, bj, size in [*match_blocks(old, new), (len(old), len(new), 0)]:
+        if i < bi and j < bj:
+            _pair_edited(old, new, (i, bi, j, bj), used, result, bags)
+        for offset in range(size):
+            result[bj + offset] = (bi + offset, "present")
+            used.add(bi + offset)
+        i, j = bi + size, bj + size
     # A paragraph that left one place and reappears unchanged in another has moved.
     spare: dict[str, list[int]] = {}
     for i, text in enumerate(old):
@@ -84,6 +78,49 @@ def _align(old: list[str], new: list[str]) -> list[tuple[int | None, Status]]:
         if origin is None and spare.get(new[j]):
             result[j] = (spare[new[j]].pop(0), "moved")
     return result
+
+
+def _pair_edited(
+    old: list[str],
+    new: list[str],
+    block: tuple[int, int, int, int],
+    used: set[int],
+    result: list[tuple[int | None, Status]],
+    bags: dict[str, Counter[str]],
+) -> None:
+    """Pair each new paragraph of a replaced block with the old one nearby sharing the most
+    of its words, at least ``_EDIT_SIMILARITY`` of them (the first of equals)."""
+    i1, i2, j1, j2 = block
+    scale = (i2 - i1) / (j2 - j1)
+    for j in range(j1, j2):
+        mine = _bag(new[j], bags)
+        centre = i1 + round((j - j1) * scale)
+        best, best_share = None, _EDIT_SIMILARITY
+        for i in range(max(i1, centre - _EDIT_REACH), min(i2, centre + _EDIT_REACH + 1)):
+            if i in used:
+                continue
+            share = _shared(_bag(old[i], bags), mine)
+            if share >= best_share and (best is None or share > best_share):
+                best, best_share = i, share
+        if best is not None:
+            result[j] = (best, "edited")
+            used.add(best)
+
+
+def _bag(text: str, bags: dict[str, Counter[str]]) -> Counter[str]:
+    found = bags.get(text)
+    if found is None:
+        found = bags[text] = Counter(text.split())
+    return found
+
+
+def _shared(a: Counter[str], b: Counter[str]) -> float:
+    """The share of two paragraphs' words they have in common, counted with repeats."""
+    total = a.total() + b.total()
+    if not total:
+        return 1.0
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return 2 * sum(min(n, large[w]) for w, n in small.items() if w in large) / total
 
 
 def build_paragraph_map(versions: Sequence[Version]) -> ParagraphMap:
@@ -108,11 +145,12 @@ def build_paragraph_map(versions: Sequence[Version]) -> ParagraphMap:
         [(None, "present")] * len(paragraphs[0])
     ]
     last_seen: dict[str, tuple[int, int]] = {}
+    bags: dict[str, Counter[str]] = {}
     for k in range(1, count):
         for i, text in enumerate(paragraphs[k - 1]):
             last_seen[text] = (k - 1, i)
         row: list[tuple[tuple[int, int] | None, Status]] = []
-        for j, (origin, status) in enumerate(_align(paragraphs[k - 1], paragraphs[k])):
+        for j, (origin, status) in enumerate(_align(paragraphs[k - 1], paragraphs[k], bags)):
             earlier = last_seen.get(paragraphs[k][j])
             if origin is not None:
                 row.append(((k - 1, origin), status))
