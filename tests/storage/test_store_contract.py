@@ -108,6 +108,20 @@ def test_going_back_to_earlier_content_is_a_revert(store: Store) -> None:
     assert (result.version.number, result.version.reverted_to) == (3, 1)
 
 
+def test_a_revert_is_found_whatever_the_spacing_of_either_text(store: Store) -> None:
+    """The content compared is the normalised one, so the texts stored (and their blobs)
+    differ: the new text is one the archive has never held, yet it is a revert."""
+    spaced = "First  draft.\n\n\nSecond paragraph."
+    store.save([record(spaced, 0), record(B, 10)])
+    [result] = store.save([record("First draft.\n\nSecond paragraph.", 20)])
+    assert result.version is not None and result.version.reverted_to == 1
+    store.save([record("Third  text.", 30, url=OTHER), record(B, 40, url=OTHER)])
+    store.save([record(C, 60, url=OTHER)])
+    [backfilled] = store.save([record("Third text.", 50, url=OTHER)])
+    assert [v.reverted_to for v in store.versions(OTHER)] == [None, None, 1, None]
+    assert backfilled.version is not None and backfilled.version.number == 3
+
+
 def test_a_capture_earlier_than_the_latest_lands_in_its_place(store: Store) -> None:
     store.save([record(A, 0), record(C, 20)])
     [result] = store.save([record(B, 10)])
