@@ -153,6 +153,25 @@ def test_feed_of_whole_archive_keeps_newest_versions(
     assert not feedparser.parse(result.stdout).bozo
 
 
+def test_feed_of_whole_archive_reads_only_its_newest_versions(
+    loaded: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No article's whole history is read: the feed costs its length, not the archive's."""
+    from newsarchive.publish import build_feed
+
+    def unread(self: Archive, url: str) -> None:
+        raise AssertionError(f"read the whole history of {url}")
+
+    with Archive.open(loaded) as archive:
+        expected = [archive.get(URL, n) for n in (7, 6, 5)]
+        monkeypatch.setattr(Archive, "history", unread)
+        feed = build_feed(archive, limit=3)
+    assert [e.version for e in feed.entries] == expected
+    assert all(
+        e.diff is not None and e.diff.old.number == e.version.number - 1 for e in feed.entries
+    )
+
+
 def test_feed_of_empty_archive_is_valid(runner: CliRunner, tmp_path: Path) -> None:
     Archive.open(tmp_path / "empty").close()
     result = run(runner, tmp_path / "empty", "feed")

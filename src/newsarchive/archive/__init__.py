@@ -547,8 +547,12 @@ class Archive(ImportExport):
         min_significance: str | None = None,
         stealth: bool = False,
         limit: int = 100,
+        first_versions: bool = False,
     ) -> list[Change]:
         """Changes (versions after the first) across all articles, newest first.
+
+        Found through an index on the versions' times: the cost is the ``limit``, not the
+        archive's size.
 
         Args:
             since: only versions first captured at or after this time.
@@ -556,6 +560,7 @@ class Archive(ImportExport):
                 (``none``, ``cosmetic``, ``minor``, ``substantive``).
             stealth: only stealth edits (substantive, with no declared update or note).
             limit: at most this many.
+            first_versions: each article's first version counts too (as new in a feed).
 
         Raises:
             InputError: an unknown significance level.
@@ -566,6 +571,7 @@ class Archive(ImportExport):
             min_level=min_significance,
             stealth_only=stealth,
             limit=limit,
+            first_versions=first_versions,
         )
 
     # -- JSON Lines import and export --------------------------------------------------

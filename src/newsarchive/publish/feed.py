@@ -53,13 +53,23 @@ def feed_entries(
     entries = []
     for history, index in newest:
         version = history[index]
-        if index == 0:
-            entries.append(FeedEntry(version=version))
-            continue
-        summary = change_summaries(history[: index + 1][-2:]).get(version.number)
-        d = archive.diff(version.url, history[index - 1], version)
-        entries.append(FeedEntry(version=version, diff=d, summary=summary))
+        entries.append(_entry_of(archive, history[index - 1] if index else None, version))
     return entries
+
+
+def _entry(archive: Archive, url: str, version_id: str) -> FeedEntry:
+    version = archive.get(url, version_id)
+    previous = archive.get(url, version.number - 1) if version.number > 1 else None
+    return _entry_of(archive, previous, version)
+
+
+def _entry_of(archive: Archive, previous: Version | None, version: Version) -> FeedEntry:
+    """A version's entry: with its diff and analysis, unless it is the first."""
+    if previous is None:
+        return FeedEntry(version=version)
+    summary = change_summaries([previous, version]).get(version.number)
+    d = archive.diff(version.url, previous, version)
+    return FeedEntry(version=version, diff=d, summary=summary)
 
 
 def build_feed(
@@ -97,8 +107,11 @@ def build_feed(
             link=latest.url,
             self_link=self_link,
         )
-    histories = [archive.history(article.url) for article in archive.articles()]
-    entries = tuple(feed_entries(archive, histories, limit))
+    # The newest versions found through the index on their times, and only they and the
+    # versions before them read: a feed rebuilt every few minutes costs the same in an
+    # archive of a million versions as in one of a hundred.
+    newest = archive.changes(limit=limit, first_versions=True)
+    entries = tuple(_entry(archive, change.url, change.version_id) for change in newest)
     location = archive.location
     if "://" not in location and location != ":memory:":
         location = os.path.abspath(location)

@@ -158,8 +158,10 @@ class Store(Protocol):
         min_level: str | None = None,
         stealth_only: bool = False,
         limit: int = 100,
+        first_versions: bool = False,
     ) -> list[Change]:
-        """Versions after the first across all articles, newest first, by stored analysis."""
+        """Versions after the first across all articles, newest first, by stored analysis;
+        with ``first_versions``, each article's first version too."""
 
     def replace_articles(
         self,

@@ -403,11 +403,13 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
         min_level: str | None = None,
         stealth_only: bool = False,
         limit: int = 100,
+        first_versions: bool = False,
     ) -> list[Change]:
         """Versions across all articles, newest first, filtered by their stored analysis."""
         from ...models import Change
 
-        where, params = ["v.number > 1"], []
+        where: list[str] = [] if first_versions else ["v.number > 1"]
+        params: list[Any] = []
         if since is not None:
             where.append("v.first_captured_at >= ?")
             params.append(to_micros(since))
@@ -422,7 +424,7 @@ class SQLReader(SQLBlobs, SQLHeaders, VersionTimes):
                 " v.reverted_to, v.analysis_frame"
                 " FROM versions v JOIN articles a ON a.id = v.article_id"
                 " JOIN captures c ON c.id = v.capture_id"
-                f" WHERE {' AND '.join(where)}"
+                f"{' WHERE ' if where else ''}{' AND '.join(where)}"
                 " ORDER BY v.first_captured_at DESC, a.url, v.number DESC LIMIT ?",
                 (*params, limit),
             )
