@@ -88,15 +88,17 @@ def content_hash(
     encoded: bytes | None = None,
     encoded_hash: str | None = None,
     page: Mapping[str, Any] | None = None,
+    normal_text: str | None = None,
 ) -> str:
     """Hex sha256 of the normalised fields that make up a version's content.
 
     ``encoded``, the text's UTF-8 if at hand, and ``encoded_hash``, its sha256, save
     encoding and hashing it again when the text is already normal. ``page``, a
     capture's ``metadata["page"]``, adds its tracked fields (see :func:`page_digest`);
-    without them the hash is what it was before pages had any.
+    without them the hash is what it was before pages had any. ``normal_text`` is
+    ``normalize_text(text)``, when the caller has it already.
     """
-    normal = normalize_text(text, encoded)
+    normal = normalize_text(text, encoded) if normal_text is None else normal_text
     if normal is not text:
         body_hash = text_hash(normal)
     else:

@@ -61,6 +61,7 @@ def test_schema_parameter_creates_the_schema_and_keeps_everything_in_it() -> Non
             "analysis_rules",
             "dictionaries",
             "strings",
+            "unnormalised_texts",
         }
         assert run_sql(url, f'SELECT version FROM "{schema}".schema_migrations') == [
             (n,) for n in range(1, len(_migrations.POSTGRES) + 1)
@@ -172,6 +173,7 @@ def test_schema_snapshot(location: str) -> None:
             "attempts integer",
             "error text",
         ],
+        "unnormalised_texts": ["article_id bigint"],
     }
 
 

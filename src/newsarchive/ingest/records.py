@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 import attrs
 
 from ..errors import InputError, describe_failure
-from ..normalize import content_hash, sha256_hex
+from ..normalize import content_hash, normalize_text, sha256_hex
 from ..storage import CaptureRecord, Store, TextFrame
 from ..storage.framer import TextFramer
 from ..times import utc_now
@@ -109,8 +109,8 @@ def prepare_record(
     stored_html, html = _served_html(html, html_charset)
     text, title = _read_text(text, html, title, allow_empty=allow_empty, limit=max_text_bytes)
     _require_unicode_fields(headers, title=title, byline=byline, source=source, quality=quality)
-    data, raw_hash, digest = _hashes(text, title, byline, published_at, modified_at, metadata)
-    frame = None if framer is None else framer(canonical, raw_hash, data)
+    data, hashes = _hashes(text, title, byline, published_at, modified_at, metadata)
+    frame = None if framer is None else framer(canonical, hashes["text_hash"], data)
     return CaptureRecord(
         url=canonical,
         aliases=aliases,
@@ -123,8 +123,7 @@ def prepare_record(
         published_at=published_at,
         modified_at=modified_at,
         metadata=metadata,
-        content_hash=digest,
-        text_hash=raw_hash,
+        **hashes,
         text_frame=frame,
         fetched_url=fetched_url,
         http_status=http_status,
@@ -194,10 +193,12 @@ def _hashes(
     published_at: datetime | None,
     modified_at: datetime | None,
     metadata: Mapping[str, Any],
-) -> tuple[bytes, str, str]:
-    """The text as UTF-8, its hash, and the content hash of the version it makes."""
+) -> tuple[bytes, dict[str, Any]]:
+    """The text as UTF-8, and a record's fields of hashes: the text's, the content hash of
+    the version it makes, and whether the text is in its normal form (``text_normal``)."""
     data = text.encode("utf-8", "surrogatepass")
     raw_hash = sha256_hex(data)
+    normal = normalize_text(text, data)
     digest = content_hash(
         text=text,
         title=title,
@@ -207,8 +208,9 @@ def _hashes(
         encoded=data,
         encoded_hash=raw_hash,
         page=metadata.get("page"),
+        normal_text=normal,
     )
-    return data, raw_hash, digest
+    return data, {"content_hash": digest, "text_hash": raw_hash, "text_normal": normal is text}
 
 
 def _require_unicode_fields(headers: Iterable[tuple[str, str]], **fields: str | None) -> None:

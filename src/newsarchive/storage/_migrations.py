@@ -13,6 +13,9 @@ from ._sql.links import ArticleLinks
 Execute = Callable[[str, Sequence[Any]], Any]
 
 
+_UNNORMALISED = "CREATE TABLE unnormalised_texts (article_id {id_type} PRIMARY KEY)"
+
+
 def _named_strings(id_type: str) -> list[str]:
     """Fill ``strings`` from the captures, then name the captures' values by number."""
     columns = ("title", "byline", "fetched_url", "metadata")
@@ -267,6 +270,14 @@ SQLITE: list[list[str]] = [
         # ``frame_legacy_headers``), so no capture pays a byte for the one column more.
         "ALTER TABLE captures ADD COLUMN same_content_as INTEGER",
     ],
+    [
+        # The articles that may hold a text stored other than in its normal form: a save
+        # of a text new to the archive into any other article has no earlier version with
+        # its content to look for (see _sql/write.py). Nothing was kept of whether the
+        # texts stored so far were normal, so every article there is now is listed.
+        _UNNORMALISED.format(id_type="INTEGER"),
+        "INSERT INTO unnormalised_texts (article_id) SELECT id FROM articles",
+    ],
 ]
 # URLs sort byte-wise ("C"), as SQLite sorts them, so both backends list articles alike.
 POSTGRES: list[list[str]] = [
@@ -425,6 +436,12 @@ POSTGRES: list[list[str]] = [
     [
         # A re-check costs what changed (see SQLite's step).
         "ALTER TABLE captures ADD COLUMN same_content_as BIGINT",
+    ],
+    [
+        # Articles that may hold a text stored other than in its normal form (see
+        # SQLite's step).
+        _UNNORMALISED.format(id_type="BIGINT"),
+        "INSERT INTO unnormalised_texts (article_id) SELECT id FROM articles",
     ],
 ]
 

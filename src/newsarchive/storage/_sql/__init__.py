@@ -14,12 +14,15 @@ from .read import ANALYSIS_STATES
 from .rows import LAST_CAPTURE, LAST_CAPTURED_AT, content_hash_of
 from .statements import (
     FIRST_WITH_CONTENT,
+    FIRST_WITH_NORMAL_TEXT,
     INSERT_ARTICLE_WITH_ID,
     INSERT_STRING_WITH_ID,
     INSERT_VERSION,
+    MARK_UNNORMALISED,
     RECAPTURED,
     SET_ANALYSIS,
     STRING_ID,
+    UNNORMALISED,
 )
 from .write import INSERT_CAPTURE_WITH_ID, LATEST, SQLStore
 
@@ -33,6 +36,7 @@ __all__ = [
     "BLOB_DEPTH",
     "CONTENT_HASH",
     "FIRST_WITH_CONTENT",
+    "FIRST_WITH_NORMAL_TEXT",
     "INSERT_ARTICLE_WITH_ID",
     "INSERT_BLOB",
     "INSERT_CAPTURE_WITH_ID",
@@ -41,10 +45,12 @@ __all__ = [
     "LAST_CAPTURE",
     "LAST_CAPTURED_AT",
     "LATEST",
+    "MARK_UNNORMALISED",
     "RECAPTURED",
     "SET_ANALYSIS",
-    "STRING_ID",
     "SQLStore",
+    "STRING_ID",
+    "UNNORMALISED",
     "VERSION_HEADS",
     "article_queries",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from .blobs import BY_KEY
 from .links import VERSION_HEADS
 from .read import ANALYSIS_STATES
 from .rows import content_hash_of
@@ -24,6 +25,17 @@ FIRST_WITH_CONTENT = (
     "SELECT MIN(v.number) FROM versions v JOIN captures c ON c.id = v.capture_id"
     f" WHERE v.article_id = ? AND {content_hash_of('c')} = ?"
 )
+# The same, asked of a text in its normal form: only where that text is stored already or
+# the article may hold texts stored otherwise (the parameters after the first two: the
+# text's ``by_key``, then the article). A PostgreSQL store asks it before the text is
+# written, and a text new to the archive then costs no search through the versions.
+FIRST_WITH_NORMAL_TEXT = (
+    f"{FIRST_WITH_CONTENT} AND (EXISTS (SELECT 1 FROM blobs WHERE {BY_KEY})"
+    " OR EXISTS (SELECT 1 FROM unnormalised_texts WHERE article_id = ?))"
+)
+# Whether an article may hold a text stored other than in its normal form.
+UNNORMALISED = "SELECT 1 FROM unnormalised_texts WHERE article_id = ?"
+MARK_UNNORMALISED = "INSERT INTO unnormalised_texts (article_id) VALUES (?) ON CONFLICT DO NOTHING"
 INSERT_VERSION = (
     "INSERT INTO versions (article_id, number, id, capture_id,"
     " first_captured_at, last_captured_at, capture_count, reverted_to)"

@@ -30,8 +30,16 @@ if TYPE_CHECKING:
 class SQLTimeline(SQLReader):
     """Backfills: renumber only the versions around where a capture lands."""
 
-    def _place(self, url: str, article_id: int, capture: _timeline.TimelineCapture) -> _Placed:
-        """Add a backfilled capture to its article's versions, rewriting only what moves."""
+    def _place(
+        self,
+        url: str,
+        article_id: int,
+        capture: _timeline.TimelineCapture,
+        *,
+        new_content: bool = False,
+    ) -> _Placed:
+        """Add a backfilled capture to its article's versions, rewriting only what moves;
+        ``new_content`` if no version can have its content (see ``_store_capture``)."""
         from .. import _timeline  # here, as below: only a save needs the timeline's logic
         from .save_records import _Placed
 
@@ -51,7 +59,9 @@ class SQLTimeline(SQLReader):
             self._write_runs(article_id, [*before, *after], [joined])
             return _Placed(joined.id, False)
         if not (before and _timeline.may_split(before[0], capture)):
-            inserted = self._insert_version(url, article_id, capture, before[0] if before else None)
+            inserted = self._insert_version(
+                url, article_id, capture, before[0] if before else None, new_content=new_content
+            )
             if inserted is not None:
                 return inserted
         runs = self._runs(article_id, "ORDER BY number")
@@ -86,6 +96,8 @@ class SQLTimeline(SQLReader):
         article_id: int,
         capture: _timeline.TimelineCapture,
         before: _timeline.Run | None,
+        *,
+        new_content: bool = False,
     ) -> _Placed | None:
         """Make ``capture`` a version of its own right after ``before`` (first if None),
         the versions after it moving one number on; None if its id is taken already, a
@@ -94,7 +106,8 @@ class SQLTimeline(SQLReader):
         What ``place`` would work out over every version of the article, done by a few
         statements whose cost is the database's: a capture landing before a long history
         reads none of it into Python. Revert marks move with the numbers they name, and a
-        later version with this content reverts to this one now if it is the first.
+        later version with this content reverts to this one now if it is the first. With
+        ``new_content`` no other version has its content, and none is looked for.
         """
         from .. import _timeline
         from .save_records import _Placed
@@ -106,7 +119,11 @@ class SQLTimeline(SQLReader):
         )
         if taken is not None:
             return None
-        earlier = self._one(_FIRST_BEFORE, (article_id, capture.content_hash, number))
+        earlier = (
+            None
+            if new_content
+            else self._one(_FIRST_BEFORE, (article_id, capture.content_hash, number))
+        )
         reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
         self._execute(
             "UPDATE versions SET number = -(number + 1), reverted_to = CASE"
@@ -118,7 +135,7 @@ class SQLTimeline(SQLReader):
             "UPDATE versions SET number = -number WHERE article_id = ? AND number < 0",
             (article_id,),
         )
-        if reverted_to is None:
+        if reverted_to is None and not new_content:
             self._execute(
                 _NOW_REVERTING,
                 (number, article_id, number, article_id, capture.captured_at, capture.content_hash),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -27,12 +27,15 @@ from .rows import (
 )
 from .statements import (
     FIRST_WITH_CONTENT,
+    FIRST_WITH_NORMAL_TEXT,
     INSERT_ARTICLE,
     INSERT_ARTICLE_WITH_ID,
     INSERT_STRING_WITH_ID,
     INSERT_VERSION,
+    MARK_UNNORMALISED,
     RECAPTURED,
     STRING_ID,
+    UNNORMALISED,
     strings_named,
 )
 from .timeline import SQLTimeline
@@ -117,6 +120,7 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
                     ("versions", "article_id"),
                     ("captures", "article_id"),
                     ("aliases", "article_id"),
+                    ("unnormalised_texts", "article_id"),
                     ("articles", "id"),
                 ):
                     self._execute(f"DELETE FROM {table} WHERE {column} = ?", (found[0],))
@@ -179,7 +183,8 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
             (EXISTING_CAPTURE, (article_id, at, chash)),
             (LATEST, (article_id,)),
             (BLOB_DEPTH, by_key(bytes.fromhex(record.text_hash))),
-            (FIRST_WITH_CONTENT, (article_id, chash)),
+            (UNNORMALISED, (article_id,)),
+            _first_with(article_id, chash, record),
         ]
         with self._sending_ahead(ahead):
             return self._store_new(record, article_id, url, at, chash)
@@ -207,15 +212,19 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
             )
 
         latest = self._latest(article_id)
-        capture_id, html_key, _ = self._store_capture(article_id, at, chash, record, latest)
+        capture_id, html_key, _, fresh = self._store_capture(article_id, at, chash, record, latest)
         stored = _Stored(url=url, article_id=article_id, capture_id=capture_id, html_key=html_key)
         if record.quality is not None:
             return stored
         if latest is not None and at <= latest.last_captured_at:
             # A backfill: the capture lands inside the timeline (or may, at the same time).
-            placed = self._place(url, article_id, _timeline.TimelineCapture(capture_id, at, chash))
+            capture = _timeline.TimelineCapture(capture_id, at, chash)
+            new_content = self._new_content(article_id, fresh)
+            placed = self._place(url, article_id, capture, new_content=new_content)
             return attrs.evolve(stored, version_id=placed.version_id, is_new_version=placed.is_new)
-        number, is_new, reverted_to = self._append(url, article_id, capture_id, at, chash, latest)
+        number, is_new, reverted_to = self._append(
+            url, article_id, capture_id, at, record, latest, fresh=fresh
+        )
         return attrs.evolve(stored, number=number, is_new_version=is_new, reverted_to=reverted_to)
 
     def _result(self, record: CaptureRecord, stored: _Stored) -> SaveResult:
@@ -268,12 +277,18 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
 
     def _store_capture(
         self, article_id: int, at: int, chash: bytes, record: CaptureRecord, latest: _Latest | None
-    ) -> tuple[int, bytes | None, int]:
+    ) -> tuple[int, bytes | None, int, bool]:
         """Store a capture's text and HTML blobs and its row.
 
-        Returns the capture's id, its HTML blob's key and its text blob's chain depth.
+        Returns the capture's id, its HTML blob's key, its text blob's chain depth, and
+        whether its text is in its normal form and was stored by no capture before: then
+        only an article listed in ``unnormalised_texts`` can have a version with its
+        content (the content hash is taken over the normal form, which a text stored
+        otherwise does not have as its blob's key). A text not known to be normal lists
+        the article.
         """
         text_key = bytes.fromhex(record.text_hash)
+        written_before = text_key in self._written_blobs
         depth = self._put_blob(
             text_key,
             record.text,
@@ -281,6 +296,10 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
             None if latest is None else latest.depth,
             record.text_frame,
         )
+        # Stored by this call, and so by no capture before it.
+        fresh = record.text_normal and not written_before and text_key in self._written_blobs
+        if not record.text_normal:
+            self._execute(MARK_UNNORMALISED, (article_id,))
         html_key, page_blob, page_delta = None, None, None
         if record.html is not None:
             html_key, page_blob, page_delta = self._put_html(article_id, record.html, at)
@@ -315,7 +334,7 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
             ),
         )
         capture_id = given if given is not None else int(inserted.fetchone()[0])
-        return capture_id, html_key, depth
+        return capture_id, html_key, depth, fresh
 
     def _string_id(self, value: str | None) -> int | None:
         """The number ``value`` is stored under in ``strings``, storing it on first use."""
@@ -367,20 +386,25 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
         article_id: int,
         capture_id: int,
         at: int,
-        chash: bytes,
+        record: CaptureRecord,
         latest: _Latest | None,
         firsts: dict[bytes, int] | None = None,
+        *,
+        fresh: bool = False,
     ) -> tuple[int, bool, int | None]:
         """Add a capture at or after the latest one: a new version, or one more capture.
 
         ``firsts`` maps the content hash of each of the article's versions to its first
-        number, when the caller knows them all; it is kept up to date.
+        number, when the caller knows them all; it is kept up to date. ``fresh`` is what
+        ``_store_capture`` said of the text: where no version can have its content, no
+        search through the article's versions, which grows with its history, is made.
 
         Returns the number of the version it belongs to, whether that version is new, and
         the earlier version it reverts to.
         """
         from .._timeline import version_id
 
+        chash = bytes.fromhex(record.content_hash)
         if latest is not None and latest.content_hash == chash:
             self._execute(RECAPTURED, (at, article_id, latest.number))
             return latest.number, False, None
@@ -389,10 +413,10 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
         if firsts is not None:
             first = firsts.setdefault(chash, number)
             reverted_to = None if first == number else first
-        elif latest is None:
+        elif latest is None or self._new_content(article_id, fresh):
             reverted_to = None
         else:
-            earlier = self._ahead(FIRST_WITH_CONTENT, (article_id, chash))
+            earlier = self._ahead(*_first_with(article_id, chash, record))
             reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
         self._execute(
             INSERT_VERSION,
@@ -407,6 +431,12 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
         )
         self._wrote_version(article_id, number, at)
         return number, True, reverted_to
+
+    def _new_content(self, article_id: int, fresh: bool) -> bool:
+        """Whether no version of the article can have the content of a capture whose
+        text ``_store_capture`` found ``fresh``: unless the article may hold a text
+        stored other than in its normal form."""
+        return fresh and self._ahead(UNNORMALISED, (article_id,)) is None
 
     # -- bulk import ------------------------------------------------------------------
 
@@ -519,14 +549,27 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
         from .save_records import _Latest
 
         chash = bytes.fromhex(record.content_hash)
-        capture_id, _, depth = self._store_capture(tip.article_id, at, chash, record, tip.latest)
+        capture_id, _, depth, fresh = self._store_capture(
+            tip.article_id, at, chash, record, tip.latest
+        )
         number, is_new, _ = self._append(
-            tip.url, tip.article_id, capture_id, at, chash, tip.latest, tip.firsts
+            tip.url, tip.article_id, capture_id, at, record, tip.latest, tip.firsts, fresh=fresh
         )
         holder = capture_id if is_new or tip.latest is None else tip.latest.content_capture
         tip.latest = _Latest(number, chash, at, bytes.fromhex(record.text_hash), depth, holder)
         tip.last_capture_at = at
         return Ingested(tip.url, True, is_new)
+
+
+def _first_with(
+    article_id: int, chash: bytes, record: CaptureRecord
+) -> tuple[str, tuple[Any, ...]]:
+    """The lookup of the article's first version with the record's content: one that a
+    text in its normal form and new to the archive answers without a search."""
+    if not record.text_normal:
+        return FIRST_WITH_CONTENT, (article_id, chash)
+    text_key = bytes.fromhex(record.text_hash)
+    return FIRST_WITH_NORMAL_TEXT, (article_id, chash, *by_key(text_key), article_id)
 
 
 def _capture_key(record: CaptureRecord, article_id: int) -> tuple[int, int, bytes]:
