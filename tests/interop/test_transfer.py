@@ -168,3 +168,26 @@ def test_copy_merges_into_an_archive_with_other_articles(source: Archive, tmp_pa
 def test_copying_an_archive_onto_itself_is_refused(source: Archive) -> None:
     with pytest.raises(InputError, match="onto itself"):
         copy_archive(source, source)
+
+
+def test_a_copy_keeping_a_hash_this_release_would_not_give_keeps_its_reverts(
+    tmp_path: Path,
+) -> None:
+    """Content hashed otherwise (by an earlier normalisation, say): two texts that differ,
+    each in its normal form today, may be one content. The copy keeps the hash, and still
+    finds the revert."""
+    import attrs
+
+    texts = ["A fire.\n\nThree hurt.", "A fire.", "A fire.\n\nThree hurt!"]
+    with Archive.open(tmp_path / "old") as old:
+        first = old.prepare(STORY, text=texts[0], captured_at=at(0))
+        old.ingest([first, old.prepare(STORY, text=texts[1], captured_at=at(1))], analyse=False)
+        # Hashed as the first text, as an earlier release might have: stored as such.
+        third = old.prepare(STORY, text=texts[2], captured_at=at(2))
+        third = attrs.evolve(third, content_hash=first.content_hash, text_normal=False)
+        old.ingest([third], analyse=False)
+        assert [v.reverted_to for v in old.history(STORY)] == [None, None, 1]
+        with Archive.open(tmp_path / "copy") as target:
+            copy_archive(old, target)
+            assert [v.reverted_to for v in target.history(STORY)] == [None, None, 1]
+            assert target.get(STORY).text == texts[2]

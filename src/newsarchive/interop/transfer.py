@@ -147,6 +147,9 @@ def _record(
         "url": capture.url,
         "aliases": sorted((set(record.aliases) | set(aliases)) - {capture.url}),
         "content_hash": capture.content_hash,
+        # A hash this release would not give: nothing may be assumed of the content it
+        # shares with other texts, so the store treats the text as one stored otherwise.
+        "text_normal": record.text_normal and record.content_hash == capture.content_hash,
     }
     return attrs.evolve(record, **changes)
 

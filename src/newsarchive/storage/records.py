@@ -65,8 +65,9 @@ class CaptureRecord:
     # An import's worker found the store holding this capture already: a bulk save asks
     # that first, for the whole batch at once, and has nothing else to do for it.
     stored_already: bool = attrs.field(default=False, eq=False, repr=False)
-    # The text is in its normal form (see ``normalize.normalize_text``): its blob is then
-    # keyed by the hash its content is compared by. Unknown (False) is always safe.
+    # The text is in its normal form (see ``normalize.normalize_text``) and the content
+    # hash is the one its fields give: the text's blob is then keyed by the hash its
+    # content is compared by (see ``_sql/write.py``). Unknown (False) is always safe.
     text_normal: bool = attrs.field(default=False, eq=False, repr=False)
 
 
