@@ -316,6 +316,23 @@ def test_the_bounded_join_scores_a_few_candidates_a_sentence_however_alike_they_
     assert {j for _, j, _ in found} == set(new_sets)
 
 
+def test_leftovers_of_very_many_words_go_to_the_bounded_join_however_few_they_are(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A hundred sentences a side, of 700 words each: few pairs, but bit sets long enough
+    that scoring every pair costs what all their words do."""
+    from newsarchive.analysis import _similar
+
+    used: list[int] = []
+    probe = _similar._probe_join
+    monkeypatch.setattr(_similar, "_probe_join", lambda *args: used.append(1) or probe(*args))
+    a = [" ".join(f"w{k}x{n}" for n in range(700)) for k in range(100)]
+    b = [s.replace("x1 ", "y1 ") for s in a]
+    found = _similar.similar_pairs(a, b, list(range(100)), list(range(100)), 0.6)
+    assert used
+    assert sorted((j, i) for _, j, i in found) == [(k, k) for k in range(100)]
+
+
 def test_a_very_long_text_rewritten_is_aligned_through_the_bounded_join(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -2,8 +2,9 @@
 
 Each sentence is a set of word tokens (the k-th "the" is its own token, so set overlaps
 are bag overlaps), and two sentences are alike when the Dice coefficient of their sets
-reaches a threshold. Up to ``_EXACT_PAIRS`` pairs of leftovers, every pair that reaches it
-is found, with its exact score: that covers any rewrite of an article of news length.
+reaches a threshold. Up to ``_EXACT_PAIRS`` pairs of leftovers (and ``_EXACT_TOKENS``
+tokens), every pair that reaches it is found, with its exact score: that covers any
+rewrite of an article of news length.
 Past it (a book-length text rewritten) each new sentence is scored, exactly, against a
 few old ones only, found through its rarest words, so the work grows with the text and
 not with its square.
@@ -26,6 +27,9 @@ _SMALL_JOIN = 64
 # at its rarest words' occurrences near its own place and scores the old sentences that
 # share most of them.
 _EXACT_PAIRS = 1 << 20
+# Past this many tokens the bit sets themselves grow long (sentences of hundreds of words):
+# scoring a pair then costs what its words do, and the few candidates are scored instead.
+_EXACT_TOKENS = 131_072
 _PROBE_TOKENS = 8
 _PROBE_POSTINGS = 16
 _PROBE_CANDIDATES = 4
@@ -58,7 +62,8 @@ def similar_pairs(
             if (score := 2 * len(mine & theirs) / (len(theirs) + len(mine) or 1)) >= threshold
             and score > 0
         ]
-    if len(rest_old) * len(rest_new) > _EXACT_PAIRS:
+    tokens = sum(map(len, old_sets.values())) + sum(map(len, new_sets.values()))
+    if len(rest_old) * len(rest_new) > _EXACT_PAIRS or tokens > _EXACT_TOKENS:
         return _probe_join(old_sets, new_sets, threshold)
     return _bitset_join(old_sets, new_sets, threshold)
 
