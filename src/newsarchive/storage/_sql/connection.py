@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from ...errors import NotFoundError
 from .. import _blobs
+from .free_numbers import FreeNumbers
 
 ARTICLE_BY_URL = "SELECT id, url FROM articles WHERE url = ?"
 ARTICLE_BY_ALIAS = (
@@ -46,6 +48,13 @@ class SQLConnection:
         # the first number written, and the latest capture time of a version whose
         # captures it changed (see ``WrittenVersions``).
         self._versions_written: dict[int, tuple[int, int]] = {}
+        # Of each article (by id) a bulk import is saving: numbers left free for the
+        # versions its batch goes on to place in one gap (see ``SQLTimeline._landing``);
+        # the capture times and the version ids they would make, in batch order, of its
+        # records still to be saved; and which of those ids a version of it holds.
+        self._free_numbers: dict[int, FreeNumbers] = {}
+        self._upcoming: dict[int, deque[tuple[int, str]]] = {}
+        self._ids_taken: dict[int, set[str]] = {}
         # Rules ids by name, as stored (rows never change once committed).
         self._rules_refs: dict[str, int] = {}
         self._keyframe_dictionary_id: int | None = None
@@ -122,6 +131,9 @@ class SQLConnection:
         self._written_frames.clear()
         self._article_rows.clear()
         self._versions_written.clear()
+        self._free_numbers.clear()
+        self._upcoming.clear()
+        self._ids_taken.clear()
         self._keyframe_dictionary_id = None
         self._capture_ids.clear()
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...errors import StorageError
+from ...times import to_micros
 from .. import _analysis
+from .free_numbers import FreeNumbers
 from .links import ArticleLinks
 from .read import SQLReader
 from .rows import LAST_CAPTURED_AT, content_hash_of
@@ -24,6 +27,7 @@ _NOW_REVERTING = (
 
 if TYPE_CHECKING:
     from .. import _timeline
+    from ..records import CaptureRecord
     from .save_records import _Placed
 
 
@@ -53,17 +57,24 @@ class SQLTimeline(SQLReader):
             first = 1 if earlier is None else earlier
             heads = self._runs(article_id, "AND number BETWEEN ? AND ?", (first, last))
         before = sorted((r for r in heads if r.head < capture.key), key=lambda r: r.head)[-1:]
-        after = self._runs(article_id, "AND number = ?", (before[0].number + 1 if before else 1,))
+        after = self._runs(article_id, "AND number = ?", (self._next_number(article_id, before),))
         joined = _timeline.join(before[0] if before else None, after[0] if after else None, capture)
         if joined is not None:
             self._write_runs(article_id, [*before, *after], [joined])
             return _Placed(joined.id, False)
         if not (before and _timeline.may_split(before[0], capture)):
             inserted = self._insert_version(
-                url, article_id, capture, before[0] if before else None, new_content=new_content
+                url,
+                article_id,
+                capture,
+                before[0] if before else None,
+                after[0] if after else None,
+                new_content=new_content,
             )
             if inserted is not None:
                 return inserted
+        self._close_room(article_id)  # what follows works on every version's number
+        self._ids_taken.pop(article_id, None)  # and may give versions other ids
         runs = self._runs(article_id, "ORDER BY number")
         members: list[_timeline.TimelineCapture] = []
         if before and _timeline.may_split(before[0], capture):
@@ -96,45 +107,48 @@ class SQLTimeline(SQLReader):
         article_id: int,
         capture: _timeline.TimelineCapture,
         before: _timeline.Run | None,
+        after: _timeline.Run | None,
         *,
         new_content: bool = False,
     ) -> _Placed | None:
-        """Make ``capture`` a version of its own right after ``before`` (first if None),
-        the versions after it moving one number on; None if its id is taken already, a
-        case left to ``_timeline.place``.
+        """Make ``capture`` a version of its own right after ``before`` (first if None)
+        and before ``after``, the versions after it moving on; None if its id is taken
+        already, a case left to ``_timeline.place``.
 
         What ``place`` would work out over every version of the article, done by a few
         statements whose cost is the database's: a capture landing before a long history
         reads none of it into Python. Revert marks move with the numbers they name, and a
         later version with this content reverts to this one now if it is the first. With
-        ``new_content`` no other version has its content, and none is looked for.
+        ``new_content`` no other version has its content, and none is looked for. In a
+        bulk import, the later versions move on by as many numbers as the batch's next
+        captures of the article may take there (see ``free_numbers``).
         """
         from .. import _timeline
         from .save_records import _Placed
 
-        number = before.number + 1 if before else 1
         version_id = _timeline.version_id(url, capture.captured_at, capture.content_hash)
-        taken = self._one(
-            "SELECT 1 FROM versions WHERE article_id = ? AND id = ?", (article_id, version_id)
-        )
-        if taken is not None:
+        if self._id_taken(article_id, version_id):
             return None
+        below = before.number if before else 0
+        room = self._free_numbers.get(article_id)
+        if room is not None and not room.follows(below):
+            self._close_room(article_id)
+            below = room.position(below)
+            room = None
+        # Versions before the new one hold the numbers up to ``below``, whatever it takes.
         earlier = (
             None
             if new_content
-            else self._one(_FIRST_BEFORE, (article_id, capture.content_hash, number))
+            else self._one(_FIRST_BEFORE, (article_id, capture.content_hash, below + 1))
         )
         reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
-        self._execute(
-            "UPDATE versions SET number = -(number + 1), reverted_to = CASE"
-            " WHEN reverted_to >= ? THEN reverted_to + 1 ELSE reverted_to END"
-            " WHERE article_id = ? AND number >= ?",
-            (number, article_id, number),
-        )
-        self._execute(
-            "UPDATE versions SET number = -number WHERE article_id = ? AND number < 0",
-            (article_id,),
-        )
+        if room is None:
+            room = self._make_room(article_id, below, capture, before, after)
+        number = room.take()
+        if room.size:
+            self._free_numbers[article_id] = room
+        else:
+            self._free_numbers.pop(article_id, None)
         if reverted_to is None and not new_content:
             self._execute(
                 _NOW_REVERTING,
@@ -145,7 +159,112 @@ class SQLTimeline(SQLReader):
             (article_id, number, version_id, capture.id, capture.captured_at, reverted_to),
         )
         self._wrote_version(article_id, number, capture.captured_at)
+        self._ids_taken.get(article_id, set()).add(version_id)
         return _Placed(version_id, True)
+
+    def _id_taken(self, article_id: int, version_id: str) -> bool:
+        """Whether a version of the article has this id (derived from a head capture, two
+        ids may clash). Versions have no index by id: a bulk import asks once a batch for
+        the ids its captures of the article may take, rather than once a capture."""
+        upcoming = self._upcoming.get(article_id)
+        if upcoming is None:
+            found = self._one(
+                "SELECT 1 FROM versions WHERE article_id = ? AND id = ?", (article_id, version_id)
+            )
+            return found is not None
+        taken = self._ids_taken.get(article_id)
+        if taken is None:
+            asked = [version_id, *(i for _, i in upcoming)]
+            marks = ", ".join("?" * len(asked))
+            rows = self._all(
+                f"SELECT id FROM versions WHERE article_id = ? AND id IN ({marks})",
+                (article_id, *asked),
+            )
+            taken = self._ids_taken[article_id] = {str(r[0]) for r in rows}
+        return version_id in taken
+
+    def _landing(
+        self, batch: Sequence[CaptureRecord], filed: Sequence[tuple[int, str]]
+    ) -> Iterator[tuple[CaptureRecord, tuple[int, str]]]:
+        """A bulk import's records, each with the article it is filed under, in order;
+        while they are saved, a backfill may leave numbers free for the records of its
+        article still to come, and those left free are closed after the last."""
+        from .._timeline import version_id
+
+        upcoming = self._upcoming
+        for record, (article_id, url) in zip(batch, filed, strict=True):
+            at = to_micros(record.captured_at)
+            made = version_id(url, at, bytes.fromhex(record.content_hash))
+            upcoming.setdefault(article_id, deque()).append((at, made))
+        for record, (article_id, url) in zip(batch, filed, strict=True):
+            upcoming[article_id].popleft()
+            yield record, (article_id, url)
+        upcoming.clear()
+        self._ids_taken.clear()
+        self._close_rooms()
+
+    def _next_number(self, article_id: int, before: Sequence[_timeline.Run]) -> int:
+        """The number of the version after ``before`` (its only member; first if none)."""
+        below = before[0].number if before else 0
+        room = self._free_numbers.get(article_id)
+        return room.high if room is not None and room.follows(below) else below + 1
+
+    def _make_room(
+        self,
+        article_id: int,
+        below: int,
+        capture: _timeline.TimelineCapture,
+        before: _timeline.Run | None,
+        after: _timeline.Run | None,
+    ) -> FreeNumbers:
+        """Move the versions after number ``below`` on, leaving free numbers for the new
+        version and for the batch's next captures of the article that land next to it
+        in the same gap, between ``before`` and ``after``, one after the other."""
+        size, last = 1, capture.captured_at
+        # With no version after, later captures append, taking the numbers after it.
+        upcoming: Sequence[tuple[int, str]] = self._upcoming.get(article_id, ()) if after else ()
+        upward = bool(upcoming) and upcoming[0][0] > last
+        floor = -1 if before is None else before.first_captured_at
+        ceiling = after.first_captured_at if after else 0
+        for at, _ in upcoming:
+            if not (last < at < ceiling if upward else floor < at < last):
+                break
+            size, last = size + 1, at
+        low = below + 1
+        self._execute(
+            "UPDATE versions SET number = -(number + ?), reverted_to = CASE"
+            " WHEN reverted_to >= ? THEN reverted_to + ? ELSE reverted_to END"
+            " WHERE article_id = ? AND number >= ?",
+            (size, low, size, article_id, low),
+        )
+        self._execute(
+            "UPDATE versions SET number = -number WHERE article_id = ? AND number < 0",
+            (article_id,),
+        )
+        # Noted as written when its numbers are all taken, or by ``_close_room``.
+        return FreeNumbers(low, low + size, upward)
+
+    def _close_room(self, article_id: int) -> None:
+        """Give the article's versions dense numbers again, if a room is held free."""
+        room = self._free_numbers.pop(article_id, None)
+        if room is None or not room.size:
+            return
+        self._execute(
+            "UPDATE versions SET number = -(number - ?), reverted_to = CASE"
+            " WHEN reverted_to >= ? THEN reverted_to - ? ELSE reverted_to END"
+            " WHERE article_id = ? AND number >= ?",
+            (room.size, room.high, room.size, article_id, room.high),
+        )
+        self._execute(
+            "UPDATE versions SET number = -number WHERE article_id = ? AND number < 0",
+            (article_id,),
+        )
+        self._wrote_version(article_id, room.low, None)  # renumbered from the room on
+
+    def _close_rooms(self) -> None:
+        """Close every room held free: before anything reads the batch's numbers."""
+        for article_id in list(self._free_numbers):
+            self._close_room(article_id)
 
     def _runs(self, article_id: int, where: str, params: Sequence[Any] = ()) -> list[_timeline.Run]:
         from .. import _timeline

@@ -496,7 +496,7 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
             ),
         ]
         with self._sending_ahead(ahead):
-            for record, (article_id, url) in zip(batch, filed, strict=True):
+            for record, (article_id, url) in self._landing(batch, filed):
                 done.append(self._ingest_one(record, article_id, url, tips, contents))
         return done
 
