@@ -173,3 +173,32 @@ def test_an_import_landing_versions_whose_ids_are_taken_gives_each_its_own(
         for minute, k in captures:
             reference.save(URL, text=TEXTS[k], captured_at=at(minute))
         assert [v.id for v in history] == [v.id for v in reference.history(URL)]
+
+
+def test_an_import_read_newest_first_stores_each_text_against_its_neighbour(
+    tmp_path: Path,
+) -> None:
+    """Each text is a delta against the one next to it in time, as in a sorted import,
+    not against the article's latest text, which grows apart from it."""
+    rng = random.Random(7)
+    sentences = [f"Sentence {i} of the report, with {rng.random():.6f} in it." for i in range(200)]
+    texts = []
+    for n in range(40):
+        sentences[rng.randrange(len(sentences))] = f"Edited in version {n}: {rng.random():.6f}."
+        sentences.insert(rng.randrange(len(sentences)), f"Added in version {n}.")
+        texts.append(" ".join(sentences))
+    rows = [
+        json.dumps({"url": URL, "captured_at": at(n).isoformat(), "text": t}) + "\n"
+        for n, t in enumerate(texts)
+    ]
+    sizes = []
+    for name, order in (("sorted", rows), ("newest-first", rows[::-1])):
+        with Archive.open(tmp_path / name) as archive:
+            archive.import_jsonl(io.BytesIO("".join(order).encode()), analyse=False)
+            assert [v.text for v in archive.history(URL)] == texts
+            store = archive.store
+            assert isinstance(store, SQLiteStore)
+            (deltas,) = store._one("SELECT SUM(LENGTH(data)) FROM blobs WHERE base_id IS NOT NULL")
+            sizes.append(int(deltas))
+    sorted_size, reversed_size = sizes
+    assert reversed_size <= 1.5 * sorted_size, sizes

@@ -7,6 +7,7 @@ transactions, blobs, reading, the timeline of backfills, and saving on top.
 
 from __future__ import annotations
 
+from .batch_lookups import LATEST
 from .blobs import BLOB_DEPTH, INSERT_BLOB
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL, article_queries
 from .links import VERSION_HEADS
@@ -24,7 +25,7 @@ from .statements import (
     STRING_ID,
     UNNORMALISED,
 )
-from .write import INSERT_CAPTURE_WITH_ID, LATEST, SQLStore
+from .write import INSERT_CAPTURE_WITH_ID, SQLStore
 
 # A capture row ``c``'s content hash, held or named (see rows.py).
 CONTENT_HASH = content_hash_of("c")

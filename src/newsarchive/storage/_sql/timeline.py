@@ -25,6 +25,12 @@ _NOW_REVERTING = (
     f" AND {content_hash_of('c')} = ?)"
 )
 
+# The text blob of a version: its key and its depth in its delta chain.
+_TEXT_OF = (
+    "SELECT b.hash, b.depth FROM versions v JOIN captures c ON c.id = v.capture_id"
+    " JOIN blobs b ON b.id = c.text_id WHERE v.article_id = ? AND v.number = ?"
+)
+
 if TYPE_CHECKING:
     from .. import _timeline
     from ..records import CaptureRecord
@@ -202,6 +208,15 @@ class SQLTimeline(SQLReader):
         upcoming.clear()
         self._ids_taken.clear()
         self._close_rooms()
+
+    def _neighbour_text(self, article_id: int, at: int) -> tuple[bytes, int] | None:
+        """The text key and chain depth of the version a capture at ``at`` lands next to:
+        the one current then, else the first. A backfilled text is stored as a delta
+        against it, as a sorted import stores each against the one before, rather than
+        against the article's latest text, which may have grown far from it."""
+        number = self._number_at(article_id, at) or self._next_number(article_id, [])
+        row = self._one(_TEXT_OF, (article_id, number))
+        return None if row is None else (bytes(row[0]), int(row[1]))
 
     def _next_number(self, article_id: int, before: Sequence[_timeline.Run]) -> int:
         """The number of the version after ``before`` (its only member; first if none)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -12,22 +12,27 @@ from ...times import from_micros, to_micros
 from .. import OnSaved, _pages
 from .alerts import AlertLog
 from .analysis_writes import AnalysisWrites
+from .batch_lookups import (
+    LATEST,
+    articles_named,
+    capture_key,
+    first_with,
+    stored_texts,
+    tip_queries,
+)
 from .blobs import BLOB_DEPTH, BLOB_ID, by_key
 from .connection import ARTICLE_BY_ALIAS, ARTICLE_BY_URL
 from .page_writes import CapturePageWrites
 from .rows import (
     EXISTING_CAPTURE,
     LAST_CAPTURE,
-    LAST_CAPTURED_AT,
     T,
     _content_fields,
     _json,
     _micros,
-    content_hash_of,
 )
 from .statements import (
     FIRST_WITH_CONTENT,
-    FIRST_WITH_NORMAL_TEXT,
     INSERT_ARTICLE,
     INSERT_ARTICLE_WITH_ID,
     INSERT_STRING_WITH_ID,
@@ -44,15 +49,6 @@ if TYPE_CHECKING:
     from ...models import SaveResult
     from ..records import CaptureRecord, Ingested
     from .save_records import _Latest, _Stored, _Tip
-
-# The capture a re-check names for its content hash: one that holds it (see rows.py).
-_CONTENT_CAPTURE = "COALESCE(c.same_content_as, c.id)"
-LATEST = (
-    f"SELECT v.number, {content_hash_of('c')}, {LAST_CAPTURED_AT}, b.hash, b.depth,"
-    f" {_CONTENT_CAPTURE} FROM versions v JOIN captures c ON c.id = v.capture_id"
-    " JOIN blobs b ON b.id = c.text_id"
-    " WHERE v.article_id = ? ORDER BY v.number DESC LIMIT 1"
-)
 
 _CAPTURE_COLUMNS = (
     "article_id, captured_at, content_hash, text_id, html_id, title_id, byline_id,"
@@ -80,7 +76,7 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
         self, records: Iterable[CaptureRecord], *, on_saved: OnSaved | None = None
     ) -> list[SaveResult]:
         def work(batch: list[CaptureRecord]) -> list[SaveResult]:
-            with self._sending_ahead(_stored_texts(batch)):
+            with self._sending_ahead(stored_texts(batch)):
                 results = self._save_all(batch)
             if on_saved is not None:
                 self._notify(on_saved, (r.capture.url for r in results if r.is_new_capture))
@@ -184,7 +180,7 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
             (LATEST, (article_id,)),
             (BLOB_DEPTH, by_key(bytes.fromhex(record.text_hash))),
             (UNNORMALISED, (article_id,)),
-            _first_with(article_id, chash, record),
+            first_with(article_id, chash, record),
         ]
         with self._sending_ahead(ahead):
             return self._store_new(record, article_id, url, at, chash)
@@ -212,12 +208,16 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
             )
 
         latest = self._latest(article_id)
-        capture_id, html_key, _, fresh = self._store_capture(article_id, at, chash, record, latest)
+        # A backfill: the capture lands inside the timeline (or may, at the same time).
+        backfill = latest is not None and at <= latest.last_captured_at
+        neighbour = self._neighbour_text(article_id, at) if backfill else None
+        capture_id, html_key, _, fresh = self._store_capture(
+            article_id, at, chash, record, latest, neighbour
+        )
         stored = _Stored(url=url, article_id=article_id, capture_id=capture_id, html_key=html_key)
         if record.quality is not None:
             return stored
-        if latest is not None and at <= latest.last_captured_at:
-            # A backfill: the capture lands inside the timeline (or may, at the same time).
+        if backfill:
             capture = _timeline.TimelineCapture(capture_id, at, chash)
             new_content = self._new_content(article_id, fresh)
             placed = self._place(url, article_id, capture, new_content=new_content)
@@ -276,9 +276,16 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
         return SaveResult(capture=capture, version=version, is_new_version=stored.is_new_version)
 
     def _store_capture(
-        self, article_id: int, at: int, chash: bytes, record: CaptureRecord, latest: _Latest | None
+        self,
+        article_id: int,
+        at: int,
+        chash: bytes,
+        record: CaptureRecord,
+        latest: _Latest | None,
+        base: tuple[bytes, int] | None = None,
     ) -> tuple[int, bytes | None, int, bool]:
-        """Store a capture's text and HTML blobs and its row.
+        """Store a capture's text and HTML blobs and its row; the text as a delta against
+        ``base`` (a blob's key and chain depth), else the latest version's text.
 
         Returns the capture's id, its HTML blob's key, its text blob's chain depth, and
         whether its text is in its normal form and was stored by no capture before: then
@@ -289,13 +296,10 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
         """
         text_key = bytes.fromhex(record.text_hash)
         written_before = text_key in self._written_blobs
-        depth = self._put_blob(
-            text_key,
-            record.text,
-            None if latest is None else latest.text_key,
-            None if latest is None else latest.depth,
-            record.text_frame,
-        )
+        if base is None and latest is not None:
+            base = latest.text_key, latest.depth
+        base_key, base_depth = base or (None, None)
+        depth = self._put_blob(text_key, record.text, base_key, base_depth, record.text_frame)
         # Stored by this call, and so by no capture before it.
         fresh = record.text_normal and not written_before and text_key in self._written_blobs
         if not record.text_normal:
@@ -416,7 +420,7 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
         elif latest is None or self._new_content(article_id, fresh):
             reverted_to = None
         else:
-            earlier = self._ahead(*_first_with(article_id, chash, record))
+            earlier = self._ahead(*first_with(article_id, chash, record))
             reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
         self._execute(
             INSERT_VERSION,
@@ -452,8 +456,8 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
 
         def work(batch: list[CaptureRecord]) -> list[Ingested]:
             named = [
-                *_stored_texts(batch),
-                *_articles_named(batch),
+                *stored_texts(batch),
+                *articles_named(batch),
                 *strings_named(batch, self._string_ids),
             ]
             with self._sending_ahead(named):
@@ -487,10 +491,10 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
             if article_id in asked:
                 contents.setdefault(article_id, set()).add(bytes.fromhex(record.content_hash))
         ahead = [
-            *(q for a in sorted(asked) for q in _tip_queries(a)),
+            *(q for a in sorted(asked) for q in tip_queries(a)),
             *((FIRST_WITH_CONTENT, (a, h)) for a, hashes in contents.items() for h in hashes),
             *(
-                (EXISTING_CAPTURE, _capture_key(record, article_id))
+                (EXISTING_CAPTURE, capture_key(record, article_id))
                 for record, (article_id, _) in zip(batch, filed, strict=True)
                 if record.stored_already
             ),
@@ -513,7 +517,7 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
         if (
             record.stored_already
             and record.text_frame is None
-            and self._ahead(EXISTING_CAPTURE, _capture_key(record, article_id)) is not None
+            and self._ahead(EXISTING_CAPTURE, capture_key(record, article_id)) is not None
         ):
             return Ingested(url, False, False)  # as _store_one finds it, asked with the batch
         tip = tips.get(article_id)
@@ -559,41 +563,3 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
         tip.latest = _Latest(number, chash, at, bytes.fromhex(record.text_hash), depth, holder)
         tip.last_capture_at = at
         return Ingested(tip.url, True, is_new)
-
-
-def _first_with(
-    article_id: int, chash: bytes, record: CaptureRecord
-) -> tuple[str, tuple[Any, ...]]:
-    """The lookup of the article's first version with the record's content: one that a
-    text in its normal form and new to the archive answers without a search."""
-    if not record.text_normal:
-        return FIRST_WITH_CONTENT, (article_id, chash)
-    text_key = bytes.fromhex(record.text_hash)
-    return FIRST_WITH_NORMAL_TEXT, (article_id, chash, *by_key(text_key), article_id)
-
-
-def _capture_key(record: CaptureRecord, article_id: int) -> tuple[int, int, bytes]:
-    """The parameters of ``EXISTING_CAPTURE`` for a record filed under ``article_id``."""
-    return article_id, to_micros(record.captured_at), bytes.fromhex(record.content_hash)
-
-
-def _stored_texts(batch: list[CaptureRecord]) -> set[tuple[str, tuple[bytes, bytes]]]:
-    """Whether each text is stored already, to ask for the whole batch at once.
-
-    A text stored by an earlier record of the batch still reads as missing: its insert
-    then finds it there, and asks again.
-    """
-    return {(BLOB_DEPTH, by_key(bytes.fromhex(r.text_hash))) for r in batch}
-
-
-def _tip_queries(article_id: int) -> list[tuple[str, tuple[int]]]:
-    """What ``_tip`` asks of an article stored before the batch."""
-    return [(LAST_CAPTURE, (article_id,)), (LATEST, (article_id,))]
-
-
-def _articles_named(batch: list[CaptureRecord]) -> set[tuple[str, tuple[str]]]:
-    """The article each record names, by URL or alias, to ask for the whole batch at once.
-
-    Each answer is taken once: an article the batch creates is asked for again, if at all.
-    """
-    return {(q, (r.url,)) for r in batch for q in (ARTICLE_BY_URL, ARTICLE_BY_ALIAS)}
