@@ -85,20 +85,23 @@ _EXAMPLES = itertools.count()
         min_size=1,
         max_size=24,
     ),
-    order=st.sampled_from(["reversed", "shuffled", "runs"]),
+    order=st.sampled_from(["reversed", "shuffled", "runs", "interleaved"]),
     shuffler=st.randoms(use_true_random=False),
 )
 def test_an_import_in_any_order_gives_what_saves_one_by_one_do(
     archive: Archive, captures: list[tuple[int, int]], order: str, shuffler: random.Random
 ) -> None:
-    """Newest first, shuffled, and in runs each read newest first (as files of several
-    scrapers would come), in one batch: the same versions, numbers, revert marks and
-    analyses (against the same predecessors) as saving each capture in that order."""
+    """Newest first, shuffled, in runs each read newest first, and as two scrapers' files
+    one after the other (each capture of the second landing between two of the first),
+    in one batch: the same versions, numbers, revert marks and analyses (against the same
+    predecessors) as saving each capture in that order."""
     captures.sort()
     if order == "reversed":
         captures.reverse()
     elif order == "shuffled":
         shuffler.shuffle(captures)
+    elif order == "interleaved":
+        captures = captures[::2] + captures[1::2]
     else:
         cut = sorted(shuffler.sample(range(len(captures) + 1), min(3, len(captures) + 1)))
         runs = [captures[a:b] for a, b in itertools.pairwise([0, *cut, len(captures)])]
@@ -145,6 +148,25 @@ def test_an_import_read_newest_first_moves_the_later_versions_once_a_batch(
     # Versions have no index by id: whether a new one's id is free is asked once.
     by_id = [s for s in statements if s.startswith("SELECT") and " AND id " in s]
     assert len(by_id) == 1, by_id
+
+
+def test_two_scrapers_files_one_after_the_other_move_each_version_a_few_times(
+    tmp_path: Path,
+) -> None:
+    """Each capture of the second file lands between two of the first: without free
+    numbers, each would move every version after it (quadratic in the history's length)."""
+    captures = [(m, m % len(TEXTS)) for m in range(0, 600, 2)]
+    captures += [(m, (m + 3) % len(TEXTS)) for m in range(1, 600, 2)]
+    with Archive.open(tmp_path / "archive") as archive:
+        store = archive.store
+        assert isinstance(store, SQLiteStore)
+        _imported(archive, URL, captures[:300])
+        before = store._conn.total_changes
+        _imported(archive, URL, captures[300:])
+        changed = store._conn.total_changes - before
+        assert [v.number for v in archive.history(URL)] == list(range(1, 601))
+    # Each new version: its capture, its blob, its row; each old one moved on and back.
+    assert changed <= 10 * 300, changed
 
 
 def test_an_import_landing_versions_whose_ids_are_taken_gives_each_its_own(

@@ -33,21 +33,27 @@ class VersionTimes(SQLConnection):
         if int(count) < RECENT:
             return None
         # The answer is below the latest RECENT: the largest number whose version is
-        # early enough, by halves over the versions before the lowest of them (by their
-        # places: a bulk import may hold some numbers free for a moment).
-        room = self._free_numbers.get(article_id)
-        number = (lambda place: place) if room is None else room.number
-        place = (lambda held: held) if room is None else room.position
-        low, high, answer = 1, place(int(lowest)) - 1, None
+        # early enough, by halves over 1 .. lowest - 1. A bulk import may hold some
+        # numbers free for a moment: a probe among them reads the version next to them.
+        rooms = self._free_numbers.get(article_id)
+        low, high, answer = 1, int(lowest) - 1, None
         while low <= high:
             middle = (low + high) // 2
+            room = rooms.holding(middle) if rooms else None
+            if room is not None:
+                if room.low - 1 >= low:
+                    middle = room.low - 1
+                elif room.high <= high:
+                    middle = room.high
+                else:
+                    break  # no version holds a number from low to high
             row = self._one(
                 "SELECT first_captured_at FROM versions WHERE article_id = ? AND number = ?",
-                (article_id, number(middle)),
+                (article_id, middle),
             )
             first = int(row[0])
             if first < at or (first == at and not before):
-                answer, low = number(middle), middle + 1
+                answer, low = middle, middle + 1
             else:
                 high = middle - 1
         return answer

@@ -9,7 +9,7 @@ from typing import Any
 
 from ...errors import NotFoundError
 from .. import _blobs
-from .free_numbers import FreeNumbers
+from .free_numbers import Rooms
 
 ARTICLE_BY_URL = "SELECT id, url FROM articles WHERE url = ?"
 ARTICLE_BY_ALIAS = (
@@ -52,7 +52,7 @@ class SQLConnection:
         # versions its batch goes on to place in one gap (see ``SQLTimeline._landing``);
         # the capture times and the version ids they would make, in batch order, of its
         # records still to be saved; and which of those ids a version of it holds.
-        self._free_numbers: dict[int, FreeNumbers] = {}
+        self._free_numbers: dict[int, Rooms] = {}
         self._upcoming: dict[int, deque[tuple[int, str]]] = {}
         self._ids_taken: dict[int, set[str]] = {}
         # Rules ids by name, as stored (rows never change once committed).

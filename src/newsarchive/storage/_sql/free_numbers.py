@@ -1,17 +1,20 @@
 """Room a bulk import keeps free in one article's version numbers while it backfills.
 
 Version numbers are dense, so a version landing before others moves every later one up
-by one. An import read newest first lands each version before the last: one move of the
-whole history per version, time quadratic in its length. Instead, the first version a
-batch lands in a gap moves the later ones up by as many numbers as the batch's further
-captures of the article may fill there, in the direction they come; the next versions
-take the numbers left free, and whatever is still free is closed by one move down before
-anything reads the article's numbers (the batch's analyses, a version's neighbours by
-number). A batch then moves an article's later versions twice at most, however many
-versions it lands before them.
+by one. An import read newest first lands each version before the last, and the second
+of two scrapers' files lands each between two of the first's: one move of the rest of
+the history per version, time quadratic in its length. Instead, the first version a
+batch lands among an article's versions moves the later ones on once, leaving in each
+gap between them as many free numbers as the batch's further captures of the article
+may take there; those then take the free numbers, in the direction they come, and
+whatever is still free is closed by one more move before anything reads the article's
+numbers (the batch's analyses, a version's neighbours by number). A batch then moves an
+article's versions twice at most, however many versions it lands among them.
 """
 
 from __future__ import annotations
+
+import bisect
 
 import attrs
 
@@ -30,22 +33,56 @@ class FreeNumbers:
     def size(self) -> int:
         return self.high - self.low
 
-    def follows(self, number: int) -> bool:
-        """Whether the room lies right after the version numbered ``number`` (0: none)."""
-        return number == self.low - 1
 
-    def take(self) -> int:
-        """The number the next version landing in the room gets."""
-        if self.upward:
-            self.low += 1
-            return self.low - 1
-        self.high -= 1
-        return self.high
+@attrs.define
+class Rooms:
+    """The rooms one article holds free, in number order (they never overlap)."""
 
-    def number(self, position: int) -> int:
-        """The number of the version at ``position`` counting from 1 (as if no room)."""
-        return position if position < self.low else position + self.size
+    _lows: list[int] = attrs.field(factory=list)
+    _rooms: list[FreeNumbers] = attrs.field(factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self._rooms)
+
+    @property
+    def first(self) -> int:
+        """The lowest free number."""
+        return self._lows[0]
+
+    def add(self, room: FreeNumbers) -> None:
+        """Hold ``room`` free too: above every room held already."""
+        assert not self._rooms or room.low > self._rooms[-1].high
+        self._lows.append(room.low)
+        self._rooms.append(room)
+
+    def following(self, number: int) -> FreeNumbers | None:
+        """The room right after the version numbered ``number`` (0: before the first)."""
+        i = bisect.bisect_left(self._lows, number + 1)
+        return self._rooms[i] if i < len(self._lows) and self._lows[i] == number + 1 else None
+
+    def holding(self, number: int) -> FreeNumbers | None:
+        """The room ``number`` is free in, if any."""
+        i = bisect.bisect_right(self._lows, number) - 1
+        return self._rooms[i] if i >= 0 and number < self._rooms[i].high else None
+
+    def take(self, room: FreeNumbers) -> int:
+        """The number the next version landing in ``room`` gets."""
+        i = bisect.bisect_left(self._lows, room.low)
+        if room.upward:
+            number = room.low
+            room.low += 1
+            self._lows[i] = room.low
+        else:
+            room.high -= 1
+            number = room.high
+        if not room.size:
+            del self._lows[i], self._rooms[i]
+        return number
+
+    def spans(self) -> list[tuple[int, int]]:
+        """Each room's ``(low, high)``, in number order."""
+        return [(r.low, r.high) for r in self._rooms]
 
     def position(self, number: int) -> int:
-        """The inverse of :meth:`number`, for a number that some version holds."""
-        return number if number < self.low else number - self.size
+        """What a number some version holds becomes once the rooms are closed."""
+        return number - sum(r.size for r in self._rooms if r.high <= number)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ...errors import StorageError
-from ...times import to_micros
 from .. import _analysis
-from .free_numbers import FreeNumbers
 from .links import ArticleLinks
-from .read import SQLReader
+from .rooms import NumberRooms
 from .rows import LAST_CAPTURED_AT, content_hash_of
 from .statements import FIRST_WITH_CONTENT, INSERT_VERSION
 
@@ -33,11 +30,10 @@ _TEXT_OF = (
 
 if TYPE_CHECKING:
     from .. import _timeline
-    from ..records import CaptureRecord
     from .save_records import _Placed
 
 
-class SQLTimeline(SQLReader):
+class SQLTimeline(NumberRooms):
     """Backfills: renumber only the versions around where a capture lands."""
 
     def _place(
@@ -63,7 +59,8 @@ class SQLTimeline(SQLReader):
             first = 1 if earlier is None else earlier
             heads = self._runs(article_id, "AND number BETWEEN ? AND ?", (first, last))
         before = sorted((r for r in heads if r.head < capture.key), key=lambda r: r.head)[-1:]
-        after = self._runs(article_id, "AND number = ?", (self._next_number(article_id, before),))
+        below = before[0].number if before else 0
+        after = self._runs(article_id, "AND number = ?", (self._next_number(article_id, below),))
         joined = _timeline.join(before[0] if before else None, after[0] if after else None, capture)
         if joined is not None:
             self._write_runs(article_id, [*before, *after], [joined])
@@ -79,7 +76,7 @@ class SQLTimeline(SQLReader):
             )
             if inserted is not None:
                 return inserted
-        self._close_room(article_id)  # what follows works on every version's number
+        self._close_rooms_of(article_id)  # what follows works on every version's number
         self._ids_taken.pop(article_id, None)  # and may give versions other ids
         runs = self._runs(article_id, "ORDER BY number")
         members: list[_timeline.TimelineCapture] = []
@@ -135,26 +132,16 @@ class SQLTimeline(SQLReader):
         version_id = _timeline.version_id(url, capture.captured_at, capture.content_hash)
         if self._id_taken(article_id, version_id):
             return None
-        below = before.number if before else 0
-        room = self._free_numbers.get(article_id)
-        if room is not None and not room.follows(below):
-            self._close_room(article_id)
-            below = room.position(below)
-            room = None
-        # Versions before the new one hold the numbers up to ``below``, whatever it takes.
+        number, below = self._number_in_room(
+            article_id, before.number if before else 0, capture, before, after
+        )
+        # Versions before the new one hold the numbers up to ``below``.
         earlier = (
             None
             if new_content
             else self._one(_FIRST_BEFORE, (article_id, capture.content_hash, below + 1))
         )
         reverted_to = None if earlier is None or earlier[0] is None else int(earlier[0])
-        if room is None:
-            room = self._make_room(article_id, below, capture, before, after)
-        number = room.take()
-        if room.size:
-            self._free_numbers[article_id] = room
-        else:
-            self._free_numbers.pop(article_id, None)
         if reverted_to is None and not new_content:
             self._execute(
                 _NOW_REVERTING,
@@ -168,118 +155,14 @@ class SQLTimeline(SQLReader):
         self._ids_taken.get(article_id, set()).add(version_id)
         return _Placed(version_id, True)
 
-    def _id_taken(self, article_id: int, version_id: str) -> bool:
-        """Whether a version of the article has this id (derived from a head capture, two
-        ids may clash). Versions have no index by id: a bulk import asks once a batch for
-        the ids its captures of the article may take, rather than once a capture."""
-        upcoming = self._upcoming.get(article_id)
-        if upcoming is None:
-            found = self._one(
-                "SELECT 1 FROM versions WHERE article_id = ? AND id = ?", (article_id, version_id)
-            )
-            return found is not None
-        taken = self._ids_taken.get(article_id)
-        if taken is None:
-            asked = [version_id, *(i for _, i in upcoming)]
-            marks = ", ".join("?" * len(asked))
-            rows = self._all(
-                f"SELECT id FROM versions WHERE article_id = ? AND id IN ({marks})",
-                (article_id, *asked),
-            )
-            taken = self._ids_taken[article_id] = {str(r[0]) for r in rows}
-        return version_id in taken
-
-    def _landing(
-        self, batch: Sequence[CaptureRecord], filed: Sequence[tuple[int, str]]
-    ) -> Iterator[tuple[CaptureRecord, tuple[int, str]]]:
-        """A bulk import's records, each with the article it is filed under, in order;
-        while they are saved, a backfill may leave numbers free for the records of its
-        article still to come, and those left free are closed after the last."""
-        from .._timeline import version_id
-
-        upcoming = self._upcoming
-        for record, (article_id, url) in zip(batch, filed, strict=True):
-            at = to_micros(record.captured_at)
-            made = version_id(url, at, bytes.fromhex(record.content_hash))
-            upcoming.setdefault(article_id, deque()).append((at, made))
-        for record, (article_id, url) in zip(batch, filed, strict=True):
-            upcoming[article_id].popleft()
-            yield record, (article_id, url)
-        upcoming.clear()
-        self._ids_taken.clear()
-        self._close_rooms()
-
     def _neighbour_text(self, article_id: int, at: int) -> tuple[bytes, int] | None:
         """The text key and chain depth of the version a capture at ``at`` lands next to:
         the one current then, else the first. A backfilled text is stored as a delta
         against it, as a sorted import stores each against the one before, rather than
         against the article's latest text, which may have grown far from it."""
-        number = self._number_at(article_id, at) or self._next_number(article_id, [])
+        number = self._number_at(article_id, at) or self._next_number(article_id, 0)
         row = self._one(_TEXT_OF, (article_id, number))
         return None if row is None else (bytes(row[0]), int(row[1]))
-
-    def _next_number(self, article_id: int, before: Sequence[_timeline.Run]) -> int:
-        """The number of the version after ``before`` (its only member; first if none)."""
-        below = before[0].number if before else 0
-        room = self._free_numbers.get(article_id)
-        return room.high if room is not None and room.follows(below) else below + 1
-
-    def _make_room(
-        self,
-        article_id: int,
-        below: int,
-        capture: _timeline.TimelineCapture,
-        before: _timeline.Run | None,
-        after: _timeline.Run | None,
-    ) -> FreeNumbers:
-        """Move the versions after number ``below`` on, leaving free numbers for the new
-        version and for the batch's next captures of the article that land next to it
-        in the same gap, between ``before`` and ``after``, one after the other."""
-        size, last = 1, capture.captured_at
-        # With no version after, later captures append, taking the numbers after it.
-        upcoming: Sequence[tuple[int, str]] = self._upcoming.get(article_id, ()) if after else ()
-        upward = bool(upcoming) and upcoming[0][0] > last
-        floor = -1 if before is None else before.first_captured_at
-        ceiling = after.first_captured_at if after else 0
-        for at, _ in upcoming:
-            if not (last < at < ceiling if upward else floor < at < last):
-                break
-            size, last = size + 1, at
-        low = below + 1
-        self._execute(
-            "UPDATE versions SET number = -(number + ?), reverted_to = CASE"
-            " WHEN reverted_to >= ? THEN reverted_to + ? ELSE reverted_to END"
-            " WHERE article_id = ? AND number >= ?",
-            (size, low, size, article_id, low),
-        )
-        self._execute(
-            "UPDATE versions SET number = -number WHERE article_id = ? AND number < 0",
-            (article_id,),
-        )
-        # Noted as written when its numbers are all taken, or by ``_close_room``.
-        return FreeNumbers(low, low + size, upward)
-
-    def _close_room(self, article_id: int) -> None:
-        """Give the article's versions dense numbers again, if a room is held free."""
-        room = self._free_numbers.pop(article_id, None)
-        if room is None or not room.size:
-            return
-        self._execute(
-            "UPDATE versions SET number = -(number - ?), reverted_to = CASE"
-            " WHEN reverted_to >= ? THEN reverted_to - ? ELSE reverted_to END"
-            " WHERE article_id = ? AND number >= ?",
-            (room.size, room.high, room.size, article_id, room.high),
-        )
-        self._execute(
-            "UPDATE versions SET number = -number WHERE article_id = ? AND number < 0",
-            (article_id,),
-        )
-        self._wrote_version(article_id, room.low, None)  # renumbered from the room on
-
-    def _close_rooms(self) -> None:
-        """Close every room held free: before anything reads the batch's numbers."""
-        for article_id in list(self._free_numbers):
-            self._close_room(article_id)
 
     def _runs(self, article_id: int, where: str, params: Sequence[Any] = ()) -> list[_timeline.Run]:
         from .. import _timeline
