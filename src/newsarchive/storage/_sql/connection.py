@@ -49,7 +49,7 @@ class SQLConnection:
         # captures it changed (see ``WrittenVersions``).
         self._versions_written: dict[int, tuple[int, int]] = {}
         # Of each article (by id) a bulk import is saving: numbers left free for the
-        # versions its batch goes on to place in one gap (see ``SQLTimeline._landing``);
+        # versions its batch goes on to land among its versions (see ``rooms.py``);
         # the capture times and the version ids they would make, in batch order, of its
         # records still to be saved; and which of those ids a version of it holds.
         self._free_numbers: dict[int, Rooms] = {}

@@ -41,18 +41,20 @@ class SQLTimeline(NumberRooms):
         url: str,
         article_id: int,
         capture: _timeline.TimelineCapture,
+        last: int | None,
         *,
         new_content: bool = False,
     ) -> _Placed:
         """Add a backfilled capture to its article's versions, rewriting only what moves;
-        ``new_content`` if no version can have its content (see ``_store_capture``)."""
+        ``last`` is the number of the last version first captured by its time (see
+        ``_number_at``), ``new_content`` if no version can have its content (see
+        ``_store_capture``)."""
         from .. import _timeline  # here, as below: only a save needs the timeline's logic
         from .save_records import _Placed
 
         at, cid = capture.key
         # The version whose head comes last before the capture: among the last one first
         # captured before its time and those first captured at that very time.
-        last = self._number_at(article_id, at)
         heads = []
         if last is not None:
             earlier = self._number_at(article_id, at, before=True)
@@ -155,12 +157,13 @@ class SQLTimeline(NumberRooms):
         self._ids_taken.get(article_id, set()).add(version_id)
         return _Placed(version_id, True)
 
-    def _neighbour_text(self, article_id: int, at: int) -> tuple[bytes, int] | None:
-        """The text key and chain depth of the version a capture at ``at`` lands next to:
-        the one current then, else the first. A backfilled text is stored as a delta
-        against it, as a sorted import stores each against the one before, rather than
-        against the article's latest text, which may have grown far from it."""
-        number = self._number_at(article_id, at) or self._next_number(article_id, 0)
+    def _neighbour_text(self, article_id: int, last: int | None) -> tuple[bytes, int] | None:
+        """The text key and chain depth of the version a capture lands next to: the last
+        one first captured by its time (numbered ``last``), else the first. A backfilled
+        text is stored as a delta against it, as a sorted import stores each against the
+        one before, rather than against the article's latest text, which may have grown
+        far from it."""
+        number = last or self._next_number(article_id, 0)
         row = self._one(_TEXT_OF, (article_id, number))
         return None if row is None else (bytes(row[0]), int(row[1]))
 

@@ -210,7 +210,8 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
         latest = self._latest(article_id)
         # A backfill: the capture lands inside the timeline (or may, at the same time).
         backfill = latest is not None and at <= latest.last_captured_at
-        neighbour = self._neighbour_text(article_id, at) if backfill else None
+        last = self._number_at(article_id, at) if backfill else None
+        neighbour = self._neighbour_text(article_id, last) if backfill else None
         capture_id, html_key, _, fresh = self._store_capture(
             article_id, at, chash, record, latest, neighbour
         )
@@ -220,7 +221,7 @@ class SQLStore(SQLTimeline, CapturePageWrites, AlertLog, AnalysisWrites):
         if backfill:
             capture = _timeline.TimelineCapture(capture_id, at, chash)
             new_content = self._new_content(article_id, fresh)
-            placed = self._place(url, article_id, capture, new_content=new_content)
+            placed = self._place(url, article_id, capture, last, new_content=new_content)
             return attrs.evolve(stored, version_id=placed.version_id, is_new_version=placed.is_new)
         number, is_new, reverted_to = self._append(
             url, article_id, capture_id, at, record, latest, fresh=fresh
