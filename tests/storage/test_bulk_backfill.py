@@ -93,8 +93,8 @@ def test_an_import_in_any_order_gives_what_saves_one_by_one_do(
 ) -> None:
     """Newest first, shuffled, in runs each read newest first, and as two scrapers' files
     one after the other (each capture of the second landing between two of the first),
-    in one batch: the same versions, numbers, revert marks and analyses (against the same
-    predecessors) as saving each capture in that order."""
+    in two batches: the same versions, numbers, revert marks and analyses (against the
+    same predecessors) as saving each capture in that order."""
     captures.sort()
     if order == "reversed":
         captures.reverse()
@@ -108,7 +108,9 @@ def test_an_import_in_any_order_gives_what_saves_one_by_one_do(
         shuffler.shuffle(runs)
         captures = [c for run in runs for c in reversed(run)]
     url = f"{URL}?example={next(_EXAMPLES)}"
-    _imported(archive, url, captures)
+    cut = shuffler.randrange(len(captures))  # the rest lands among those archived
+    _imported(archive, url, captures[:cut])
+    _imported(archive, url, captures[cut:])
     assert _state(archive, url) == _saved_one_by_one(captures)
 
 
@@ -224,3 +226,16 @@ def test_an_import_read_newest_first_stores_each_text_against_its_neighbour(
             sizes.append(int(deltas))
     sorted_size, reversed_size = sizes
     assert reversed_size <= 1.5 * sorted_size, sizes
+
+
+def test_a_capture_heading_the_version_after_free_numbers_anew_moves_their_bound(
+    archive: Archive,
+) -> None:
+    """A capture with the content of the version after a room becomes its head, earlier:
+    a later capture between the two heads lands inside that version, not in the room."""
+    first = [(0, 0), (100, 1), (200, 2)]
+    _imported(archive, URL, first)
+    batch = [(50, 3), (90, 1), (95, 4)]
+    _imported(archive, URL, batch)
+    assert _state(archive, URL) == _saved_one_by_one(first + batch)
+    assert [v.text for v in archive.history(URL)] == [TEXTS[k] for k in (0, 3, 1, 4, 1, 2)]

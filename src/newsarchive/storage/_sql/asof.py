@@ -27,6 +27,10 @@ class VersionTimes(SQLConnection):
     def _number_at(self, article_id: int, at: int, *, before: bool = False) -> int | None:
         """The number of the last version first captured at or before ``at`` (strictly
         before, with ``before``), or None if there is none."""
+        rooms = self._free_numbers.get(article_id)
+        room = rooms.around(at) if rooms else None
+        if room is not None:  # a bulk import knows which versions it lands between
+            return room.low - 1 or None
         found, lowest, count = self._one(_AT["<" if before else "<="], (at, article_id, RECENT))
         if found is not None:
             return int(found)
@@ -35,7 +39,6 @@ class VersionTimes(SQLConnection):
         # The answer is below the latest RECENT: the largest number whose version is
         # early enough, by halves over 1 .. lowest - 1. A bulk import may hold some
         # numbers free for a moment: a probe among them reads the version next to them.
-        rooms = self._free_numbers.get(article_id)
         low, high, answer = 1, int(lowest) - 1, None
         while low <= high:
             middle = (low + high) // 2

@@ -23,11 +23,15 @@ import attrs
 class FreeNumbers:
     """Free numbers ``low`` to ``high - 1``: no version holds them. The version before
     holds ``low - 1`` (none if 0) and the one after ``high``; they are taken from the
-    bottom when each new version comes after the last (``upward``), else from the top."""
+    bottom when each new version comes after the last (``upward``), else from the top.
+    ``floor`` and ``ceiling`` are when those two versions were first captured (-1: none
+    before): a capture between them lands in the room."""
 
     low: int
     high: int
     upward: bool
+    floor: int
+    ceiling: int
 
     @property
     def size(self) -> int:
@@ -39,6 +43,7 @@ class Rooms:
     """The rooms one article holds free, in number order (they never overlap)."""
 
     _lows: list[int] = attrs.field(factory=list)
+    _floors: list[int] = attrs.field(factory=list)
     _rooms: list[FreeNumbers] = attrs.field(factory=list)
 
     def __bool__(self) -> bool:
@@ -53,6 +58,7 @@ class Rooms:
         """Hold ``room`` free too: above every room held already."""
         assert not self._rooms or room.low > self._rooms[-1].high
         self._lows.append(room.low)
+        self._floors.append(room.floor)
         self._rooms.append(room)
 
     def following(self, number: int) -> FreeNumbers | None:
@@ -65,18 +71,25 @@ class Rooms:
         i = bisect.bisect_right(self._lows, number) - 1
         return self._rooms[i] if i >= 0 and number < self._rooms[i].high else None
 
-    def take(self, room: FreeNumbers) -> int:
-        """The number the next version landing in ``room`` gets."""
+    def around(self, at: int) -> FreeNumbers | None:
+        """The room a capture first captured at ``at`` lands in, if it is known to."""
+        i = bisect.bisect_left(self._floors, at) - 1
+        return self._rooms[i] if i >= 0 and at < self._rooms[i].ceiling else None
+
+    def take(self, room: FreeNumbers, at: int) -> int:
+        """The number the next version landing in ``room``, first captured at ``at``, gets."""
         i = bisect.bisect_left(self._lows, room.low)
         if room.upward:
             number = room.low
             room.low += 1
+            room.floor = self._floors[i] = at
             self._lows[i] = room.low
         else:
             room.high -= 1
+            room.ceiling = at
             number = room.high
         if not room.size:
-            del self._lows[i], self._rooms[i]
+            del self._lows[i], self._floors[i], self._rooms[i]
         return number
 
     def spans(self) -> list[tuple[int, int]]:

@@ -97,7 +97,7 @@ class NumberRooms(SQLReader):
             self._make_rooms(article_id, rooms, below, capture, before, after)
             room = rooms.following(below)
             assert room is not None
-        number = rooms.take(room)
+        number = rooms.take(room, capture.captured_at)
         if not rooms:
             del self._free_numbers[article_id]
         return number, below
@@ -137,7 +137,7 @@ class NumberRooms(SQLReader):
             # come before or after it: either is placed otherwise.
             if at > floor and gap < len(heads) and heads[gap] != at:
                 gaps.setdefault(gap, []).append(at)
-        self._move_versions(article_id, below, rooms, gaps, rows)
+        self._move_versions(article_id, below, rooms, gaps, rows, [floor, *heads])
 
     def _move_versions(
         self,
@@ -146,17 +146,19 @@ class NumberRooms(SQLReader):
         rooms: Rooms,
         gaps: dict[int, list[int]],
         rows: list[tuple[int, int | None]],
+        heads: list[int],
     ) -> None:
         """Move each version after number ``below`` on by the captures ``gaps`` land before
         it (``rows``: every such version's number and revert mark, if read), holding
-        their numbers free as ``rooms``."""
+        their numbers free as ``rooms``; ``heads``: when the version numbered ``below``
+        and each one after it were first captured, as far as known."""
         moved = 0
         starts = sorted(gaps)
         for k, gap in enumerate(starts):
             times = gaps[gap]
             downward = len(times) > 1 and all(a > b for a, b in itertools.pairwise(times))
             low = below + 1 + gap + moved
-            rooms.add(FreeNumbers(low, low + len(times), upward=not downward))
+            rooms.add(FreeNumbers(low, low + len(times), not downward, heads[gap], heads[gap + 1]))
             moved += len(times)
             if rows:
                 end = starts[k + 1] + below if k + 1 < len(starts) else _LAST

@@ -66,6 +66,10 @@ class SQLTimeline(NumberRooms):
         joined = _timeline.join(before[0] if before else None, after[0] if after else None, capture)
         if joined is not None:
             self._write_runs(article_id, [*before, *after], [joined])
+            rooms = self._free_numbers.get(article_id)
+            room = rooms.following(below) if rooms else None
+            if room is not None and after and joined.id == after[0].id:
+                room.ceiling = at  # the version after the room is headed earlier now
             return _Placed(joined.id, False)
         if not (before and _timeline.may_split(before[0], capture)):
             inserted = self._insert_version(
