@@ -137,7 +137,7 @@ class NumberRooms(SQLReader):
             # come before or after it: either is placed otherwise.
             if at > floor and gap < len(heads) and heads[gap] != at:
                 gaps.setdefault(gap, []).append(at)
-        self._move_versions(article_id, below, rooms, gaps, rows, [floor, *heads])
+        self._move_versions(article_id, below, rooms, gaps, rows, [floor, *(heads or [_LAST])])
 
     def _move_versions(
         self,
