@@ -50,8 +50,8 @@ class SQLConnection:
         self._versions_written: dict[int, tuple[int, int]] = {}
         # Of each article (by id) a bulk import is saving: numbers left free for the
         # versions its batch goes on to land among its versions (see ``rooms.py``);
-        # the capture times and the version ids they would make, in batch order, of its
-        # records still to be saved; and which of those ids a version of it holds.
+        # the capture times and content hashes, in batch order, of its records still to
+        # be saved; and which ids those would make a version of it holds.
         self._free_numbers: dict[int, Rooms] = {}
         self._upcoming: dict[int, deque[tuple[int, str]]] = {}
         self._ids_taken: dict[int, set[str]] = {}

@@ -34,13 +34,10 @@ class NumberRooms(SQLReader):
         """A bulk import's records, each with the article it is filed under, in order;
         while they are saved, a backfill may leave numbers free for the records of its
         article still to come, and those left free are closed after the last."""
-        from .._timeline import version_id
-
         upcoming = self._upcoming
-        for record, (article_id, url) in zip(batch, filed, strict=True):
+        for record, (article_id, _) in zip(batch, filed, strict=True):
             at = to_micros(record.captured_at)
-            made = version_id(url, at, bytes.fromhex(record.content_hash))
-            upcoming.setdefault(article_id, deque()).append((at, made))
+            upcoming.setdefault(article_id, deque()).append((at, record.content_hash))
         for record, (article_id, url) in zip(batch, filed, strict=True):
             upcoming[article_id].popleft()
             yield record, (article_id, url)
@@ -48,10 +45,13 @@ class NumberRooms(SQLReader):
         self._ids_taken.clear()
         self._close_rooms()
 
-    def _id_taken(self, article_id: int, version_id: str) -> bool:
-        """Whether a version of the article has this id (derived from a head capture, two
-        ids may clash). Versions have no index by id: a bulk import asks once a batch for
-        the ids its captures of the article may take, rather than once a capture."""
+    def _id_taken(self, article_id: int, url: str, version_id: str) -> bool:
+        """Whether a version of the article (``url``) has this id (derived from a head
+        capture, two ids may clash). Versions have no index by id: a bulk import asks once
+        a batch for the ids its captures of the article may take, rather than once a
+        capture."""
+        from .._timeline import version_id as derived
+
         upcoming = self._upcoming.get(article_id)
         if upcoming is None:
             found = self._one(
@@ -60,7 +60,7 @@ class NumberRooms(SQLReader):
             return found is not None
         taken = self._ids_taken.get(article_id)
         if taken is None:
-            asked = [version_id, *(i for _, i in upcoming)]
+            asked = [version_id, *(derived(url, at, bytes.fromhex(h)) for at, h in upcoming)]
             marks = ", ".join("?" * len(asked))
             rows = self._all(
                 f"SELECT id FROM versions WHERE article_id = ? AND id IN ({marks})",

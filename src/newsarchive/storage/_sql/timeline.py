@@ -136,7 +136,7 @@ class SQLTimeline(NumberRooms):
         from .save_records import _Placed
 
         version_id = _timeline.version_id(url, capture.captured_at, capture.content_hash)
-        if self._id_taken(article_id, version_id):
+        if self._id_taken(article_id, url, version_id):
             return None
         number, below = self._number_in_room(
             article_id, before.number if before else 0, capture, before, after
